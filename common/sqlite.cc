@@ -1,0 +1,174 @@
+#include "common/sqlite.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace monipaikka {
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+void Statement::BindInt64(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+}
+void Statement::BindDouble(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+}
+void Statement::BindText(int index, absl::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                    SQLITE_TRANSIENT);
+}
+void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+void Statement::BindTextOrNull(int index, absl::string_view value) {
+  if (value.empty()) {
+    BindNull(index);
+  } else {
+    BindText(index, value);
+  }
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  absl::Status status = db_->Error(rc, sqlite3_sql(stmt_));
+  sqlite3_reset(stmt_);
+  return status;
+}
+
+absl::Status Statement::Run() {
+  absl::StatusOr<bool> row = Step();
+  if (!row.ok()) return row.status();
+  Reset();
+  return absl::OkStatus();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::ColumnIsNull(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+int64_t Statement::ColumnInt64(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
+double Statement::ColumnDouble(int index) const {
+  return sqlite3_column_double(stmt_, index);
+}
+std::string Statement::ColumnText(int index) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, index);
+  if (text == nullptr) return std::string();
+  return std::string(reinterpret_cast<const char*>(text),
+                     sqlite3_column_bytes(stmt_, index));
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const std::string& path, const DatabaseOptions& options) {
+  sqlite3* raw = nullptr;
+  int flags = options.read_only ? SQLITE_OPEN_READONLY
+                                : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    sqlite3_close(raw);
+    return absl::UnavailableError(
+        absl::StrCat("cannot open database ", path, ": ", message));
+  }
+  std::unique_ptr<Database> db(new Database(raw, path));
+  sqlite3_busy_timeout(raw, 10000);
+  if (!options.read_only) {
+    if (absl::Status s = db->Execute("PRAGMA journal_mode=WAL"); !s.ok()) {
+      return s;
+    }
+  }
+  std::string pragmas = absl::StrCat(
+      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-",
+      options.cache_kib, "; PRAGMA synchronous=",
+      options.synchronous_full ? "FULL" : "NORMAL", ";");
+  if (absl::Status s = db->Execute(pragmas); !s.ok()) return s;
+  return db;
+}
+
+Database::~Database() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+absl::Status Database::Execute(absl::string_view sql) {
+  std::string text(sql);
+  char* message = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    absl::Status status = absl::InternalError(absl::StrCat(
+        "sqlite error ", rc, " (", sqlite3_errstr(rc), ") in ", path_, ": ",
+        message ? message : "", " [", sql.substr(0, 120), "]"));
+    sqlite3_free(message);
+    if (rc == SQLITE_FULL || rc == SQLITE_IOERR) {
+      return absl::ResourceExhaustedError(status.message());
+    }
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Statement*> Database::Cached(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  absl::StatusOr<std::unique_ptr<Statement>> stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Statement* result = stmt->get();
+  cache_.emplace(sql, std::move(stmt).value());
+  return result;
+}
+
+absl::StatusOr<std::unique_ptr<Statement>> Database::Prepare(
+    absl::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, sql);
+  return std::make_unique<Statement>(this, stmt);
+}
+
+int64_t Database::LastInsertRowId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+int Database::Changes() const { return sqlite3_changes(db_); }
+
+absl::Status Database::Error(int code, absl::string_view context) const {
+  std::string message =
+      absl::StrCat("sqlite error ", code, " (", sqlite3_errstr(code), ") in ",
+                   path_, ": ", sqlite3_errmsg(db_), " [",
+                   context.substr(0, 120), "]");
+  int primary = code & 0xff;
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
+    return absl::ResourceExhaustedError(message);
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+Transaction::~Transaction() {
+  if (open_) db_->Execute("ROLLBACK").IgnoreError();
+}
+
+absl::Status Transaction::Begin() {
+  absl::Status status = db_->Execute("BEGIN IMMEDIATE");
+  open_ = status.ok();
+  return status;
+}
+
+absl::Status Transaction::Commit() {
+  absl::Status status = db_->Execute("COMMIT");
+  if (status.ok()) open_ = false;
+  return status;
+}
+
+}  // namespace monipaikka

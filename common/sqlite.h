@@ -1,0 +1,122 @@
+#pragma once
+
+// A thin RAII layer over the SQLite C API.
+//
+// Thread safety: a Database (and every Statement prepared on it) belongs to
+// one thread at a time. Open one connection per thread; WAL mode lets readers
+// run beside the single writer.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace monipaikka {
+
+class Database;
+
+// A prepared statement. Bind parameters are 1-based, columns 0-based, as in
+// SQLite. Reset() makes it ready to run again with new bindings.
+class Statement {
+ public:
+  Statement(Database* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void BindInt64(int index, int64_t value);
+  void BindDouble(int index, double value);
+  // The text is copied by SQLite.
+  void BindText(int index, absl::string_view value);
+  void BindNull(int index);
+  // Binds NULL for an empty string, the text otherwise.
+  void BindTextOrNull(int index, absl::string_view value);
+
+  // Advances to the next row. Returns true when a row is available, false
+  // when done; an error status on failure.
+  absl::StatusOr<bool> Step();
+  // Runs a statement that returns no rows.
+  absl::Status Run();
+  void Reset();
+
+  bool ColumnIsNull(int index) const;
+  int64_t ColumnInt64(int index) const;
+  double ColumnDouble(int index) const;
+  std::string ColumnText(int index) const;
+
+ private:
+  Database* db_;
+  sqlite3_stmt* stmt_;
+};
+
+struct DatabaseOptions {
+  // Open read-only (a reader connection).
+  bool read_only = false;
+  // Page cache size in KiB.
+  int cache_kib = 64 * 1024;
+  // PRAGMA synchronous: NORMAL is durable across process crashes in WAL mode;
+  // FULL also across power loss.
+  bool synchronous_full = false;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed, unless read-only) the database file at `path`
+  // in WAL mode with foreign keys on.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(
+      const std::string& path, const DatabaseOptions& options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more SQL statements that return no rows.
+  absl::Status Execute(absl::string_view sql);
+
+  // Prepares `sql` once per connection and caches it, keyed by the address
+  // of the text: pass a string literal or a `static constexpr char[]`.
+  // The returned statement is reset and ready to bind.
+  absl::StatusOr<Statement*> Cached(const char* sql);
+  // Prepares a statement owned by the caller.
+  absl::StatusOr<std::unique_ptr<Statement>> Prepare(absl::string_view sql);
+
+  int64_t LastInsertRowId() const;
+  // Rows changed by the most recent INSERT, UPDATE or DELETE.
+  int Changes() const;
+  sqlite3* raw() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  // A status carrying SQLite's last error message for this connection.
+  absl::Status Error(int code, absl::string_view context) const;
+
+ private:
+  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_;
+  std::string path_;
+  absl::flat_hash_map<const char*, std::unique_ptr<Statement>> cache_;
+};
+
+// Begins a transaction on construction and rolls it back on destruction
+// unless Commit() succeeded.
+class Transaction {
+ public:
+  explicit Transaction(Database* db) : db_(db) {}
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // BEGIN IMMEDIATE: takes the write lock at once.
+  absl::Status Begin();
+  absl::Status Commit();
+
+ private:
+  Database* db_;
+  bool open_ = false;
+};
+
+}  // namespace monipaikka

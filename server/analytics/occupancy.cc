@@ -1,0 +1,1 @@
+#include "server/analytics/occupancy.h"
