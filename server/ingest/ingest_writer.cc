@@ -1,0 +1,139 @@
+#include "server/ingest/ingest_writer.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/time_format.h"
+
+namespace monipaikka {
+
+IngestWriter::IngestWriter(std::unique_ptr<StorageSession> session,
+                           IngestWriterOptions options,
+                           IngestCounters* counters)
+    : session_(std::move(session)), options_(options), counters_(counters) {}
+
+IngestWriter::~IngestWriter() { Stop(); }
+
+absl::Status IngestWriter::Start(int64_t now_ms) {
+  RETURN_IF_ERROR(session_->ScanRecentReadings(
+      now_ms - options_.sequence_warmup_ms, [this](const StoredReading& r) {
+        sequences_.Remember(r.sensor_id, r.seq, r.ts_ms);
+      }));
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void IngestWriter::Submit(ValidatedBatch batch, Done done) {
+  absl::MutexLock lock(&mu_);
+  queued_readings_ += batch.readings.size();
+  queue_.push_back(Pending{std::move(batch), std::move(done)});
+}
+
+void IngestWriter::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+size_t IngestWriter::QueuedReadings() const {
+  absl::MutexLock lock(&mu_);
+  return queued_readings_;
+}
+
+void IngestWriter::Run() {
+  std::vector<Pending> group;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](IngestWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
+            return w->stopping_ || !w->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // stopping and drained
+      size_t readings = 0;
+      while (!queue_.empty() &&
+             (group.empty() || readings + queue_.front().batch.readings.size() <=
+                                   options_.max_readings_per_commit)) {
+        readings += queue_.front().batch.readings.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      queued_readings_ -= readings;
+    }
+    CommitGroup(group);
+    group.clear();
+  }
+}
+
+void IngestWriter::CommitGroup(std::vector<Pending>& group) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<BatchOutcome> outcomes(group.size());
+  std::vector<StoredReading> rows;
+  // For each row: which group member and which position in its batch.
+  std::vector<std::pair<uint32_t, uint32_t>> origin;
+  for (size_t g = 0; g < group.size(); ++g) {
+    const ValidatedBatch& batch = group[g].batch;
+    for (size_t i = 0; i < batch.readings.size(); ++i) {
+      const StoredReading& reading = batch.readings[i];
+      std::optional<int64_t> seen =
+          sequences_.Find(reading.sensor_id, reading.seq);
+      if (seen.has_value() && *seen != reading.ts_ms) {
+        v1::RejectedReading& rejected = outcomes[g].rejected.emplace_back();
+        rejected.set_index(batch.indexes[i]);
+        rejected.set_reason(v1::REJECT_REASON_DUPLICATE_SEQUENCE);
+        rejected.set_message(absl::StrCat(
+            "seq: ", reading.seq, " was already stored with ts ",
+            FormatInstantMs(*seen), ", not ", FormatInstantMs(reading.ts_ms)));
+        continue;
+      }
+      sequences_.Remember(reading.sensor_id, reading.seq, reading.ts_ms);
+      rows.push_back(reading);
+      origin.emplace_back(static_cast<uint32_t>(g), static_cast<uint32_t>(i));
+    }
+  }
+  std::vector<InsertOutcome> inserted;
+  absl::Status status = absl::OkStatus();
+  if (!rows.empty()) status = session_->InsertReadings(rows, &inserted);
+  const uint64_t micros = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - started)
+          .count());
+  counters_->commits.fetch_add(1, std::memory_order_relaxed);
+  counters_->commit_micros_total.fetch_add(micros, std::memory_order_relaxed);
+  if (!status.ok()) {
+    counters_->commit_failures.fetch_add(1, std::memory_order_relaxed);
+    for (size_t g = 0; g < group.size(); ++g) {
+      BatchOutcome failed;
+      failed.status = status;
+      group[g].done(std::move(failed));
+    }
+    return;
+  }
+  for (size_t r = 0; r < rows.size(); ++r) {
+    BatchOutcome& outcome = outcomes[origin[r].first];
+    if (inserted[r] == InsertOutcome::kInserted) {
+      ++outcome.accepted;
+    } else {
+      ++outcome.duplicates;
+    }
+  }
+  for (size_t g = 0; g < group.size(); ++g) {
+    BatchOutcome& outcome = outcomes[g];
+    counters_->batches.fetch_add(1, std::memory_order_relaxed);
+    counters_->accepted.fetch_add(outcome.accepted, std::memory_order_relaxed);
+    counters_->duplicates.fetch_add(outcome.duplicates,
+                                    std::memory_order_relaxed);
+    for (const v1::RejectedReading& rejected : outcome.rejected) {
+      counters_->rejected[rejected.reason() % 8].fetch_add(
+          1, std::memory_order_relaxed);
+    }
+    group[g].done(std::move(outcome));
+  }
+}
+
+}  // namespace monipaikka

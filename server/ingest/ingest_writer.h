@@ -1,0 +1,98 @@
+#pragma once
+
+// The single writer of readings. Streams hand it validated batches; its
+// thread groups whatever has queued up into one transaction (group commit),
+// and reports each batch's outcome only after that transaction committed, so
+// an acknowledgement always means "durably stored".
+//
+// Thread safety: Submit() may be called from any thread. Completion callbacks
+// run on the writer thread and must not block.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "monipaikka/v1/ingest.pb.h"
+#include "server/ingest/reading_validation.h"
+#include "server/ingest/sequence_window.h"
+#include "server/storage/storage.h"
+
+namespace monipaikka {
+
+// The outcome of one submitted batch.
+struct BatchOutcome {
+  // Not OK when the transaction failed: nothing of the batch was stored.
+  absl::Status status;
+  uint32_t accepted = 0;
+  uint32_t duplicates = 0;
+  // Readings refused by the writer (duplicate sequence numbers), with their
+  // batch indexes.
+  std::vector<v1::RejectedReading> rejected;
+};
+
+// Totals since start, for operators.
+struct IngestCounters {
+  std::atomic<uint64_t> batches{0};
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> duplicates{0};
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> commit_failures{0};
+  std::atomic<uint64_t> commit_micros_total{0};
+  // Rejections by v1::RejectReason value.
+  std::array<std::atomic<uint64_t>, 8> rejected{};
+};
+
+struct IngestWriterOptions {
+  // Most readings one transaction takes.
+  size_t max_readings_per_commit = 50000;
+  // On start, sequence numbers of readings this recent are remembered.
+  int64_t sequence_warmup_ms = 6 * 3600 * 1000;
+};
+
+class IngestWriter {
+ public:
+  using Done = std::function<void(BatchOutcome)>;
+
+  IngestWriter(std::unique_ptr<StorageSession> session,
+               IngestWriterOptions options, IngestCounters* counters);
+  ~IngestWriter();
+  IngestWriter(const IngestWriter&) = delete;
+  IngestWriter& operator=(const IngestWriter&) = delete;
+
+  // Loads recent sequence numbers and starts the thread.
+  absl::Status Start(int64_t now_ms);
+  // Queues a batch; `done` is called exactly once, on the writer thread.
+  void Submit(ValidatedBatch batch, Done done) ABSL_LOCKS_EXCLUDED(mu_);
+  // Commits what is queued, then stops the thread. Idempotent.
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_);
+  // Readings queued and not yet committed.
+  size_t QueuedReadings() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  struct Pending {
+    ValidatedBatch batch;
+    Done done;
+  };
+  void Run();
+  void CommitGroup(std::vector<Pending>& group);
+
+  std::unique_ptr<StorageSession> session_;  // used by the writer thread only
+  const IngestWriterOptions options_;
+  IngestCounters* const counters_;
+  SequenceWindow sequences_;  // writer thread only
+  std::thread thread_;
+
+  mutable absl::Mutex mu_;
+  std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  size_t queued_readings_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace monipaikka

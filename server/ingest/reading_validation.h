@@ -1,0 +1,41 @@
+#pragma once
+
+// Checks each reading of an incoming batch on its own, so that one bad
+// reading never spoils the good ones beside it. Pure: the clock and limits
+// come in as arguments.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "monipaikka/v1/ingest.pb.h"
+#include "server/ingest/sensor_directory.h"
+#include "server/storage/storage.h"
+
+namespace monipaikka {
+
+struct ValidationLimits {
+  // Readings later than now + this are rejected.
+  int64_t max_future_ms = 5 * 60 * 1000;
+  // Readings older than now − this are rejected.
+  int64_t retention_ms = int64_t{3 * 366} * 24 * 3600 * 1000;
+  // Largest count a counting sensor may report.
+  int32_t max_count = 100000;
+};
+
+struct ValidatedBatch {
+  // The acceptable readings, and for each its index in the batch.
+  std::vector<StoredReading> readings;
+  std::vector<uint32_t> indexes;
+  std::vector<v1::RejectedReading> rejected;
+};
+
+// `batch.gateway()`, when set, must match every reading's sensor binding.
+ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
+                             const SensorDirectory& directory, int64_t now_ms,
+                             const ValidationLimits& limits);
+
+// Whether a sensor kind reports presence (0/1) rather than a count.
+bool IsPresenceKind(absl::string_view kind);
+
+}  // namespace monipaikka

@@ -1,0 +1,91 @@
+// monipaikka-server: the gRPC backend. See README.md for the flags.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "server/server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
+          "host:port to serve on (loopback only); port 0 picks a free one");
+ABSL_FLAG(std::string, db, "monipaikka.db", "SQLite database file");
+ABSL_FLAG(std::string, port_file, "",
+          "write the bound port to this file once serving");
+ABSL_FLAG(int, query_threads, 2, "threads answering queries");
+ABSL_FLAG(int, desk_stale_after_min, 60,
+          "minutes a desk presence reading holds without a newer one");
+ABSL_FLAG(int, retention_days, 1098,
+          "readings older than this many days are rejected");
+ABSL_FLAG(int, max_batch_readings, 10000, "largest batch a gateway may send");
+ABSL_FLAG(bool, synchronous_full, false,
+          "fsync every commit (durable across power loss, slower)");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Monipaikka server: ingest of occupancy readings, inventory and "
+      "utilization reports over gRPC.\nUsage: monipaikka-server --db=FILE "
+      "[--listen=127.0.0.1:7070]");
+  absl::ParseCommandLine(argc, argv);
+
+  // Handle SIGINT/SIGTERM in this thread only: block them everywhere first.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  monipaikka::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.database = absl::GetFlag(FLAGS_db);
+  options.query_threads = std::max(1, absl::GetFlag(FLAGS_query_threads));
+  options.storage.synchronous_full = absl::GetFlag(FLAGS_synchronous_full);
+  options.utilization.desk_stale_after_ms =
+      int64_t{absl::GetFlag(FLAGS_desk_stale_after_min)} * 60 * 1000;
+  options.ingest.limits.retention_ms =
+      int64_t{absl::GetFlag(FLAGS_retention_days)} * 24 * 3600 * 1000;
+  options.ingest.max_batch_readings = absl::GetFlag(FLAGS_max_batch_readings);
+  if (absl::GetFlag(FLAGS_desk_stale_after_min) <= 0 ||
+      absl::GetFlag(FLAGS_retention_days) <= 0 ||
+      options.ingest.max_batch_readings <= 0) {
+    std::cerr << "error: --desk_stale_after_min, --retention_days and "
+                 "--max_batch_readings must be positive\n";
+    return 2;
+  }
+
+  absl::StatusOr<std::unique_ptr<monipaikka::Server>> server =
+      monipaikka::Server::Start(options);
+  if (!server.ok()) {
+    std::cerr << "event=start_failed error=\"" << server.status().message()
+              << "\"\n";
+    return 1;
+  }
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty()) {
+    // Write then rename, so a reader never sees a half-written file.
+    const std::string tmp = port_file + ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << (*server)->port() << "\n";
+    }
+    std::rename(tmp.c_str(), port_file.c_str());
+  }
+  std::cerr << "event=serving listen=" << options.listen
+            << " port=" << (*server)->port() << " db=" << options.database
+            << std::endl;
+
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cerr << "event=stopping signal=" << received << std::endl;
+  (*server)->Shutdown();
+  const monipaikka::IngestCounters& counters = (*server)->counters();
+  std::cerr << "event=stopped accepted=" << counters.accepted.load()
+            << " duplicates=" << counters.duplicates.load()
+            << " batches=" << counters.batches.load() << std::endl;
+  return 0;
+}

@@ -1,0 +1,94 @@
+#include "server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <chrono>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status_macros.h"
+#include "server/service/inventory_service.h"
+#include "server/service/query_executor.h"
+#include "server/service/utilization_service.h"
+
+namespace monipaikka {
+
+bool IsLoopbackListenAddress(absl::string_view listen) {
+  size_t colon = listen.rfind(':');
+  absl::string_view host =
+      colon == absl::string_view::npos ? listen : listen.substr(0, colon);
+  return host == "localhost" || absl::StartsWith(host, "127.") ||
+         host == "[::1]";
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
+  if (!IsLoopbackListenAddress(options.listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "listen: ", options.listen,
+        " is not a loopback address; plaintext gRPC is served on loopback "
+        "(127.0.0.1, localhost, [::1]) only"));
+  }
+  if (!options.ingest.now_ms) {
+    options.ingest.now_ms = [] { return absl::ToUnixMillis(absl::Now()); };
+  }
+  std::unique_ptr<Server> server(new Server());
+  server->options_ = options;
+  ASSIGN_OR_RETURN(server->storage_,
+                   Storage::OpenSqlite(options.database, options.storage));
+
+  ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> writer_session,
+                   server->storage_->OpenSession());
+  ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
+                   writer_session->LoadSensorBindings());
+  server->directory_.Set(std::make_shared<SensorDirectory>(std::move(sensors)));
+  server->writer_ = std::make_unique<IngestWriter>(
+      std::move(writer_session), options.writer, &server->counters_);
+  RETURN_IF_ERROR(server->writer_->Start(options.ingest.now_ms()));
+
+  server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get());
+  RETURN_IF_ERROR(server->executor_->Start(options.query_threads));
+
+  server->ingest_service_ = std::make_unique<IngestServiceImpl>(
+      &server->directory_, server->writer_.get(), &server->counters_,
+      options.ingest);
+  server->inventory_service_ = std::make_unique<InventoryServiceImpl>(
+      server->executor_.get(), &server->directory_);
+  server->utilization_service_ = std::make_unique<UtilizationServiceImpl>(
+      server->executor_.get(), options.utilization);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.RegisterService(server->ingest_service_.get());
+  builder.RegisterService(server->inventory_service_.get());
+  builder.RegisterService(server->utilization_service_.get());
+  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  server->grpc_server_ = builder.BuildAndStart();
+  if (server->grpc_server_ == nullptr || server->port_ == 0) {
+    server->writer_->Stop();
+    server->executor_->Stop();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen));
+  }
+  return server;
+}
+
+void Server::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (grpc_server_) {
+    grpc_server_->Shutdown(std::chrono::system_clock::now() +
+                           std::chrono::seconds(5));
+  }
+  if (executor_) executor_->Stop();
+  if (writer_) writer_->Stop();
+}
+
+Server::~Server() { Shutdown(); }
+
+}  // namespace monipaikka

@@ -1,0 +1,67 @@
+#pragma once
+
+// The Monipaikka server: storage, the ingest writer, the query threads and
+// the gRPC services, started and stopped as one.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/reports/utilization_report.h"
+#include "server/service/ingest_service.h"
+#include "server/service/query_executor.h"
+#include "server/storage/storage.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace monipaikka {
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free port (see Server::port()).
+  std::string listen = "127.0.0.1:7070";
+  // SQLite database file; created and migrated on start.
+  std::string database = "monipaikka.db";
+  int query_threads = 2;
+  SqliteStorageOptions storage;
+  IngestServiceOptions ingest;
+  IngestWriterOptions writer;
+  UtilizationSettings utilization;
+};
+
+class Server {
+ public:
+  // Opens storage and starts serving. Plaintext listeners are refused on any
+  // address but loopback.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(ServerOptions options);
+  ~Server();
+
+  // The port actually bound.
+  int port() const { return port_; }
+  const IngestCounters& counters() const { return counters_; }
+  // Stops accepting calls, lets running ones finish (up to a deadline),
+  // commits what is queued. Idempotent.
+  void Shutdown();
+
+ private:
+  Server() = default;
+
+  ServerOptions options_;
+  std::unique_ptr<Storage> storage_;
+  IngestCounters counters_;
+  SensorDirectoryHolder directory_;
+  std::unique_ptr<IngestWriter> writer_;
+  std::unique_ptr<QueryExecutor> executor_;
+  std::unique_ptr<grpc::Service> ingest_service_;
+  std::unique_ptr<grpc::Service> inventory_service_;
+  std::unique_ptr<grpc::Service> utilization_service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+// Whether `listen` ("host:port") names a loopback address.
+bool IsLoopbackListenAddress(absl::string_view listen);
+
+}  // namespace monipaikka

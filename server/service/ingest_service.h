@@ -1,0 +1,40 @@
+#pragma once
+
+#include <functional>
+
+#include "monipaikka/v1/ingest.grpc.pb.h"
+#include "server/ingest/ingest_writer.h"
+#include "server/ingest/reading_validation.h"
+#include "server/ingest/sensor_directory.h"
+
+namespace monipaikka {
+
+struct IngestServiceOptions {
+  ValidationLimits limits;
+  // Largest number of readings in one batch.
+  int max_batch_readings = 10000;
+  // Batches of one stream waiting for their commit before the stream stops
+  // reading (backpressure).
+  int max_batches_in_flight = 8;
+  // The clock (UTC ms); injectable for tests.
+  std::function<int64_t()> now_ms;
+};
+
+// Adapter of IngestService.StreamReadings onto the ingest writer.
+class IngestServiceImpl final : public v1::IngestService::CallbackService {
+ public:
+  IngestServiceImpl(const SensorDirectoryHolder* directory,
+                    IngestWriter* writer, IngestCounters* counters,
+                    IngestServiceOptions options);
+
+  grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck>* StreamReadings(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  const SensorDirectoryHolder* const directory_;
+  IngestWriter* const writer_;
+  IngestCounters* const counters_;
+  const IngestServiceOptions options_;
+};
+
+}  // namespace monipaikka

@@ -1,0 +1,96 @@
+#include "server/service/inventory_service.h"
+
+#include "common/status_macros.h"
+#include "server/service/unary_call.h"
+
+namespace monipaikka {
+
+grpc::ServerUnaryReactor* InventoryServiceImpl::ImportInventory(
+    grpc::CallbackServerContext* context,
+    const v1::ImportInventoryRequest* request,
+    v1::ImportInventoryResponse* response) {
+  return RunUnary(context, executor_, [=, this](StorageSession& session) {
+    ASSIGN_OR_RETURN(*response, session.ImportInventory(request->inventory()));
+    ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
+                     session.LoadSensorBindings());
+    directory_->Set(std::make_shared<SensorDirectory>(std::move(sensors)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* InventoryServiceImpl::ListOrganizations(
+    grpc::CallbackServerContext* context,
+    const v1::ListOrganizationsRequest* /*request*/,
+    v1::ListOrganizationsResponse* response) {
+  return RunUnary(context, executor_, [=](StorageSession& session) {
+    ASSIGN_OR_RETURN(std::vector<v1::Organization> list,
+                     session.ListOrganizations());
+    for (v1::Organization& item : list) {
+      *response->add_organizations() = std::move(item);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* InventoryServiceImpl::ListSites(
+    grpc::CallbackServerContext* context, const v1::ListSitesRequest* /*request*/,
+    v1::ListSitesResponse* response) {
+  return RunUnary(context, executor_, [=](StorageSession& session) {
+    ASSIGN_OR_RETURN(std::vector<v1::Site> list, session.ListSites());
+    for (v1::Site& item : list) *response->add_sites() = std::move(item);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* InventoryServiceImpl::GetSite(
+    grpc::CallbackServerContext* context, const v1::GetSiteRequest* request,
+    v1::Site* response) {
+  return RunUnary(context, executor_, [=](StorageSession& session) {
+    ASSIGN_OR_RETURN(*response, session.GetSite(request->code()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* InventoryServiceImpl::ListSpaces(
+    grpc::CallbackServerContext* context, const v1::ListSpacesRequest* request,
+    v1::ListSpacesResponse* response) {
+  return RunUnary(context, executor_, [=](StorageSession& session) {
+    if (request->site().empty()) {
+      return absl::InvalidArgumentError("site: is required");
+    }
+    ASSIGN_OR_RETURN(std::vector<v1::Space> list,
+                     session.ListSpaces(request->site()));
+    for (v1::Space& item : list) *response->add_spaces() = std::move(item);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* InventoryServiceImpl::ListWorkstations(
+    grpc::CallbackServerContext* context,
+    const v1::ListWorkstationsRequest* request,
+    v1::ListWorkstationsResponse* response) {
+  return RunUnary(context, executor_, [=](StorageSession& session) {
+    if (request->site().empty()) {
+      return absl::InvalidArgumentError("site: is required");
+    }
+    ASSIGN_OR_RETURN(std::vector<v1::Workstation> list,
+                     session.ListWorkstations(request->site(), request->space()));
+    for (v1::Workstation& item : list) {
+      *response->add_workstations() = std::move(item);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* InventoryServiceImpl::ListSensors(
+    grpc::CallbackServerContext* context, const v1::ListSensorsRequest* request,
+    v1::ListSensorsResponse* response) {
+  return RunUnary(context, executor_, [=](StorageSession& session) {
+    ASSIGN_OR_RETURN(std::vector<v1::Sensor> list,
+                     session.ListSensors(request->site(), request->gateway()));
+    for (v1::Sensor& item : list) *response->add_sensors() = std::move(item);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace monipaikka

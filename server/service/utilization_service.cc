@@ -1,0 +1,18 @@
+#include "server/service/utilization_service.h"
+
+#include "common/status_macros.h"
+#include "server/service/unary_call.h"
+
+namespace monipaikka {
+
+grpc::ServerUnaryReactor* UtilizationServiceImpl::GetUtilization(
+    grpc::CallbackServerContext* context, const v1::UtilizationRequest* request,
+    v1::UtilizationReport* response) {
+  return RunUnary(context, executor_, [=, this](StorageSession& session) {
+    ASSIGN_OR_RETURN(*response,
+                     BuildUtilizationReport(session, *request, settings_));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace monipaikka

@@ -1,0 +1,203 @@
+#include "server/storage/inventory_rules.h"
+
+#include <cmath>
+#include <initializer_list>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/calendar.h"
+#include "common/time_format.h"
+
+namespace monipaikka {
+namespace {
+
+absl::Status Invalid(absl::string_view where, absl::string_view field,
+                     absl::string_view problem) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(where, ".", field, ": ", problem));
+}
+
+absl::Status CheckCode(absl::string_view where, absl::string_view field,
+                       absl::string_view code) {
+  if (code.empty()) return Invalid(where, field, "is required");
+  if (code.size() > 128) return Invalid(where, field, "is longer than 128");
+  for (char c : code) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      return Invalid(where, field, "contains a control character");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOneOf(absl::string_view where, absl::string_view field,
+                        absl::string_view value,
+                        std::initializer_list<absl::string_view> allowed) {
+  for (absl::string_view a : allowed) {
+    if (value == a) return absl::OkStatus();
+  }
+  return Invalid(where, field,
+                 absl::StrCat("\"", value, "\" is not one of ",
+                              absl::StrJoin(allowed, ", ")));
+}
+
+absl::Status CheckNonNegative(absl::string_view where, absl::string_view field,
+                              double value) {
+  if (!std::isfinite(value) || value < 0) {
+    return Invalid(where, field,
+                   absl::StrCat(value, " is not a non-negative number"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOptionalDate(absl::string_view where, absl::string_view field,
+                               absl::string_view value) {
+  if (value.empty()) return absl::OkStatus();
+  absl::StatusOr<absl::CivilDay> day = ParseDate(value);
+  if (!day.ok()) return Invalid(where, field, day.status().message());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int SpaceLevelRank(absl::string_view level) {
+  if (level == "floor") return 0;
+  if (level == "zone") return 1;
+  if (level == "room") return 2;
+  return -1;
+}
+
+absl::Status CheckOrganization(const v1::Organization& org,
+                               absl::string_view where) {
+  if (absl::Status s = CheckCode(where, "code", org.code()); !s.ok()) return s;
+  if (org.name().empty()) return Invalid(where, "name", "is required");
+  return absl::OkStatus();
+}
+
+absl::Status CheckSite(const v1::Site& site, absl::string_view where) {
+  if (absl::Status s = CheckCode(where, "code", site.code()); !s.ok()) return s;
+  if (site.name().empty()) return Invalid(where, "name", "is required");
+  if (site.kind().size() != 1 || site.kind()[0] < 'A' || site.kind()[0] > 'G') {
+    return Invalid(where, "kind",
+                   absl::StrCat("\"", site.kind(), "\" is not a site kind A-G"));
+  }
+  if (!site.timezone().empty()) {
+    if (absl::StatusOr<absl::TimeZone> zone = LoadZone(site.timezone());
+        !zone.ok()) {
+      return Invalid(where, "timezone", zone.status().message());
+    }
+  }
+  if (absl::Status s =
+          CheckNonNegative(where, "office_area_m2", site.office_area_m2());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckNonNegative(where, "annual_rent_eur", site.annual_rent_eur());
+      !s.ok()) {
+    return s;
+  }
+  std::vector<int> weekdays(site.core_hours().weekdays().begin(),
+                            site.core_hours().weekdays().end());
+  absl::StatusOr<WeeklyCoreHours> core = WeeklyCoreHours::FromSpec(
+      weekdays, site.core_hours().start(), site.core_hours().end());
+  if (!core.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ".", core.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSpace(const v1::Space& space, absl::string_view where) {
+  if (absl::Status s = CheckCode(where, "code", space.code()); !s.ok()) return s;
+  if (space.site().empty()) return Invalid(where, "site", "is required");
+  if (SpaceLevelRank(space.level()) < 0) {
+    return Invalid(where, "level",
+                   absl::StrCat("\"", space.level(),
+                                "\" is not one of floor, zone, room"));
+  }
+  if (space.level() == "floor" && !space.parent().empty()) {
+    return Invalid(where, "parent", "a floor has no parent space");
+  }
+  if (space.level() != "floor" && space.parent().empty()) {
+    return Invalid(where, "parent",
+                   absl::StrCat("a ", space.level(), " needs a parent space"));
+  }
+  if (!space.kind().empty()) {
+    if (absl::Status s = CheckOneOf(where, "kind", space.kind(),
+                                    {"open_workspace", "meeting_room",
+                                     "quiet_room", "customer_service",
+                                     "special"});
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = CheckNonNegative(where, "area_m2", space.area_m2());
+      !s.ok()) {
+    return s;
+  }
+  if (space.capacity() < 0) {
+    return Invalid(where, "capacity", "must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckWorkstation(const v1::Workstation& workstation,
+                              absl::string_view where) {
+  if (absl::Status s = CheckCode(where, "code", workstation.code()); !s.ok()) {
+    return s;
+  }
+  if (workstation.space().empty()) return Invalid(where, "space", "is required");
+  if (absl::Status s = CheckOneOf(
+          where, "kind", workstation.kind(),
+          {"home", "assigned", "unassigned", "multi-space", "shared"});
+      !s.ok()) {
+    return s;
+  }
+  if (!workstation.status().empty()) {
+    if (absl::Status s = CheckOneOf(where, "status", workstation.status(),
+                                    {"active", "inactive"});
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSensor(const v1::Sensor& sensor, absl::string_view where) {
+  if (absl::Status s = CheckCode(where, "external_id", sensor.external_id());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckOneOf(where, "kind", sensor.kind(),
+                                  {"desk_presence", "room_presence",
+                                   "people_counter", "area_count"});
+      !s.ok()) {
+    return s;
+  }
+  if (sensor.workstation().empty() == sensor.space().empty()) {
+    return Invalid(where, "workstation",
+                   "exactly one of workstation and space must be set");
+  }
+  if (sensor.kind() == "desk_presence" && sensor.workstation().empty()) {
+    return Invalid(where, "workstation",
+                   "a desk_presence sensor is bound to a workstation");
+  }
+  if (absl::Status s = CheckCode(where, "gateway", sensor.gateway()); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckOptionalDate(where, "installed", sensor.installed());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckOptionalDate(where, "removed", sensor.removed());
+      !s.ok()) {
+    return s;
+  }
+  if (!sensor.installed().empty() && !sensor.removed().empty() &&
+      sensor.removed() <= sensor.installed()) {
+    return Invalid(where, "removed", "must be after installed");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace monipaikka

@@ -1,0 +1,107 @@
+#include "server/storage/schema.h"
+
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace monipaikka {
+namespace {
+
+// Migration N (1-based) is kMigrations[N-1]. Never edit a released one: add
+// a new one.
+constexpr const char* kMigrations[] = {
+    // 1: inventory and raw readings.
+    R"sql(
+CREATE TABLE organizations (
+  id   INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL
+);
+CREATE TABLE sites (
+  id              INTEGER PRIMARY KEY,
+  code            TEXT NOT NULL UNIQUE,
+  name            TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  address         TEXT NOT NULL DEFAULT '',
+  municipality    TEXT NOT NULL DEFAULT '',
+  timezone        TEXT NOT NULL,
+  office_area_m2  REAL NOT NULL DEFAULT 0,
+  annual_rent_eur REAL NOT NULL DEFAULT 0,
+  core_weekdays   TEXT NOT NULL,   -- ISO weekdays as digits, e.g. '12345'
+  core_start      TEXT NOT NULL,   -- 'HH:MM' local
+  core_end        TEXT NOT NULL
+);
+CREATE TABLE spaces (
+  id        INTEGER PRIMARY KEY,
+  code      TEXT NOT NULL UNIQUE,
+  site_id   INTEGER NOT NULL REFERENCES sites(id),
+  parent_id INTEGER REFERENCES spaces(id),
+  level     TEXT NOT NULL,
+  kind      TEXT NOT NULL DEFAULT '',
+  name      TEXT NOT NULL DEFAULT '',
+  area_m2   REAL NOT NULL DEFAULT 0,
+  capacity  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX spaces_by_site ON spaces(site_id);
+CREATE INDEX spaces_by_parent ON spaces(parent_id);
+CREATE TABLE workstations (
+  id              INTEGER PRIMARY KEY,
+  code            TEXT NOT NULL UNIQUE,
+  space_id        INTEGER NOT NULL REFERENCES spaces(id),
+  kind            TEXT NOT NULL,
+  organization_id INTEGER REFERENCES organizations(id),
+  status          TEXT NOT NULL
+);
+CREATE INDEX workstations_by_space ON workstations(space_id);
+CREATE TABLE sensors (
+  id             INTEGER PRIMARY KEY,
+  external_id    TEXT NOT NULL UNIQUE,
+  kind           TEXT NOT NULL,
+  workstation_id INTEGER REFERENCES workstations(id),
+  space_id       INTEGER REFERENCES spaces(id),
+  gateway        TEXT NOT NULL,
+  installed      TEXT NOT NULL DEFAULT '',  -- 'YYYY-MM-DD' site-local, '' = ever
+  removed        TEXT NOT NULL DEFAULT ''   -- 'YYYY-MM-DD' site-local, '' = never
+);
+CREATE INDEX sensors_by_workstation ON sensors(workstation_id);
+CREATE INDEX sensors_by_space ON sensors(space_id);
+CREATE INDEX sensors_by_gateway ON sensors(gateway);
+-- Raw readings. The key starts with time so that the inserts of live data
+-- append to the B-tree instead of scattering across it; it also makes a
+-- second reading of one sensor at one instant a duplicate.
+CREATE TABLE readings (
+  ts_ms     INTEGER NOT NULL,  -- UTC milliseconds since the epoch
+  sensor_id INTEGER NOT NULL,
+  seq       INTEGER NOT NULL,  -- sender's sequence number, 0 = none
+  value     INTEGER NOT NULL,  -- 0/1 presence, or a count
+  PRIMARY KEY (ts_ms, sensor_id)
+) WITHOUT ROWID;
+)sql",
+};
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+absl::Status MigrateSchema(Database* db) {
+  ASSIGN_OR_RETURN(Statement * version_query, db->Cached("PRAGMA user_version"));
+  ASSIGN_OR_RETURN(bool has_row, version_query->Step());
+  int version = has_row ? static_cast<int>(version_query->ColumnInt64(0)) : 0;
+  version_query->Reset();
+  if (version > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", db->path(), " has schema version ", version,
+        ", newer than this server's ", LatestSchemaVersion()));
+  }
+  for (int next = version + 1; next <= LatestSchemaVersion(); ++next) {
+    Transaction transaction(db);
+    RETURN_IF_ERROR(transaction.Begin());
+    RETURN_IF_ERROR(db->Execute(kMigrations[next - 1]));
+    RETURN_IF_ERROR(db->Execute(absl::StrCat("PRAGMA user_version = ", next)));
+    RETURN_IF_ERROR(transaction.Commit());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace monipaikka

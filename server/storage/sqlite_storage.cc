@@ -1,0 +1,709 @@
+// SQLite implementation of Storage. One connection per session; the
+// database runs in WAL mode so readers never block the single writer.
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/calendar.h"
+#include "common/sqlite.h"
+#include "common/status_macros.h"
+#include "common/time_format.h"
+#include "server/storage/inventory_rules.h"
+#include "server/storage/schema.h"
+#include "server/storage/storage.h"
+
+namespace monipaikka {
+namespace {
+
+constexpr absl::string_view kDefaultZone = "Europe/Helsinki";
+
+std::string WeekdaysToText(const v1::CoreHours& core) {
+  std::string text;
+  if (core.weekdays().empty()) return "12345";
+  std::vector<int> days(core.weekdays().begin(), core.weekdays().end());
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  for (int d : days) text += static_cast<char>('0' + d);
+  return text;
+}
+
+v1::Site SiteFromRow(const Statement& row) {
+  // Columns: code, name, kind, address, municipality, timezone,
+  // office_area_m2, annual_rent_eur, core_weekdays, core_start, core_end.
+  v1::Site site;
+  site.set_code(row.ColumnText(0));
+  site.set_name(row.ColumnText(1));
+  site.set_kind(row.ColumnText(2));
+  site.set_address(row.ColumnText(3));
+  site.set_municipality(row.ColumnText(4));
+  site.set_timezone(row.ColumnText(5));
+  site.set_office_area_m2(row.ColumnDouble(6));
+  site.set_annual_rent_eur(row.ColumnDouble(7));
+  for (char c : row.ColumnText(8)) site.mutable_core_hours()->add_weekdays(c - '0');
+  site.mutable_core_hours()->set_start(row.ColumnText(9));
+  site.mutable_core_hours()->set_end(row.ColumnText(10));
+  return site;
+}
+
+constexpr char kSiteColumns[] =
+    "code, name, kind, address, municipality, timezone, office_area_m2, "
+    "annual_rent_eur, core_weekdays, core_start, core_end";
+
+class SqliteSession : public StorageSession {
+ public:
+  explicit SqliteSession(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  absl::StatusOr<v1::ImportInventoryResponse> ImportInventory(
+      const v1::Inventory& inventory) override;
+  absl::StatusOr<std::vector<v1::Organization>> ListOrganizations() override;
+  absl::StatusOr<std::vector<v1::Site>> ListSites() override;
+  absl::StatusOr<v1::Site> GetSite(absl::string_view code) override;
+  absl::StatusOr<std::vector<v1::Space>> ListSpaces(
+      absl::string_view site) override;
+  absl::StatusOr<std::vector<v1::Workstation>> ListWorkstations(
+      absl::string_view site, absl::string_view space) override;
+  absl::StatusOr<std::vector<v1::Sensor>> ListSensors(
+      absl::string_view site, absl::string_view gateway) override;
+  absl::StatusOr<std::vector<SensorBinding>> LoadSensorBindings() override;
+  absl::StatusOr<WorkstationScope> LoadWorkstationScope(
+      absl::string_view site, absl::string_view space) override;
+  absl::Status InsertReadings(std::span<const StoredReading> readings,
+                              std::vector<InsertOutcome>* outcomes) override;
+  absl::Status ScanReadings(
+      int64_t from_ms, int64_t to_ms, std::span<const int64_t> sensor_ids,
+      absl::FunctionRef<void(const StoredReading&)> visit) override;
+  absl::Status ScanRecentReadings(
+      int64_t since_ms,
+      absl::FunctionRef<void(const StoredReading&)> visit) override;
+  absl::StatusOr<int64_t> CountReadings() override;
+  absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) override;
+  absl::Status CheckHealth() override;
+
+ private:
+  // Id of the row with `code` in `table`, or NOT_FOUND / INVALID_ARGUMENT
+  // naming `where`.
+  absl::StatusOr<int64_t> IdByCode(const char* sql, absl::string_view code,
+                                   absl::string_view where,
+                                   absl::string_view what);
+  absl::Status UpsertOrganization(const v1::Organization& org);
+  absl::Status UpsertSite(const v1::Site& site);
+  absl::Status UpsertSpace(const v1::Space& space, absl::string_view where);
+  absl::Status UpsertWorkstation(const v1::Workstation& workstation,
+                                 absl::string_view where);
+  absl::Status UpsertSensor(const v1::Sensor& sensor, absl::string_view where);
+  // Ids of `space` and every space below it.
+  absl::StatusOr<std::vector<int64_t>> SpaceSubtree(int64_t space_id);
+
+  std::unique_ptr<Database> db_;
+};
+
+absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,
+                                                absl::string_view code,
+                                                absl::string_view where,
+                                                absl::string_view what) {
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
+  stmt->BindText(1, code);
+  ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) {
+    if (where.empty()) {
+      return absl::NotFoundError(absl::StrCat("no ", what, " \"", code, "\""));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": no ", what, " \"", code, "\""));
+  }
+  int64_t id = stmt->ColumnInt64(0);
+  stmt->Reset();
+  return id;
+}
+
+constexpr char kSiteIdSql[] = "SELECT id FROM sites WHERE code = ?";
+constexpr char kSpaceIdSql[] = "SELECT id FROM spaces WHERE code = ?";
+constexpr char kOrgIdSql[] = "SELECT id FROM organizations WHERE code = ?";
+constexpr char kWorkstationIdSql[] = "SELECT id FROM workstations WHERE code = ?";
+
+absl::Status SqliteSession::UpsertOrganization(const v1::Organization& org) {
+  static constexpr char kSql[] =
+      "INSERT INTO organizations(code, name) VALUES(?, ?) "
+      "ON CONFLICT(code) DO UPDATE SET name = excluded.name";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindText(1, org.code());
+  stmt->BindText(2, org.name());
+  return stmt->Run();
+}
+
+absl::Status SqliteSession::UpsertSite(const v1::Site& site) {
+  static constexpr char kSql[] =
+      "INSERT INTO sites(code, name, kind, address, municipality, timezone, "
+      "office_area_m2, annual_rent_eur, core_weekdays, core_start, core_end) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+      "kind = excluded.kind, address = excluded.address, "
+      "municipality = excluded.municipality, timezone = excluded.timezone, "
+      "office_area_m2 = excluded.office_area_m2, "
+      "annual_rent_eur = excluded.annual_rent_eur, "
+      "core_weekdays = excluded.core_weekdays, "
+      "core_start = excluded.core_start, core_end = excluded.core_end";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  const v1::CoreHours& core = site.core_hours();
+  stmt->BindText(1, site.code());
+  stmt->BindText(2, site.name());
+  stmt->BindText(3, site.kind());
+  stmt->BindText(4, site.address());
+  stmt->BindText(5, site.municipality());
+  stmt->BindText(6, site.timezone().empty() ? kDefaultZone : site.timezone());
+  stmt->BindDouble(7, site.office_area_m2());
+  stmt->BindDouble(8, site.annual_rent_eur());
+  stmt->BindText(9, WeekdaysToText(core));
+  stmt->BindText(10, core.start().empty() ? "08:00" : core.start());
+  stmt->BindText(11, core.end().empty() ? "16:00" : core.end());
+  return stmt->Run();
+}
+
+absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
+                                        absl::string_view where) {
+  ASSIGN_OR_RETURN(int64_t site_id,
+                   IdByCode(kSiteIdSql, space.site(),
+                            absl::StrCat(where, ".site"), "site"));
+  std::optional<int64_t> parent_id;
+  if (!space.parent().empty()) {
+    static constexpr char kParentSql[] =
+        "SELECT id, site_id, level FROM spaces WHERE code = ?";
+    ASSIGN_OR_RETURN(Statement * parent, db_->Cached(kParentSql));
+    parent->BindText(1, space.parent());
+    ASSIGN_OR_RETURN(bool found, parent->Step());
+    if (!found) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ".parent: no space \"", space.parent(), "\""));
+    }
+    if (parent->ColumnInt64(1) != site_id) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ".parent: space \"", space.parent(), "\" is in another site"));
+    }
+    if (SpaceLevelRank(parent->ColumnText(2)) >= SpaceLevelRank(space.level())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".parent: a ", space.level(),
+                       " cannot be inside a ", parent->ColumnText(2)));
+    }
+    parent_id = parent->ColumnInt64(0);
+    parent->Reset();
+  }
+  static constexpr char kSql[] =
+      "INSERT INTO spaces(code, site_id, parent_id, level, kind, name, "
+      "area_m2, capacity) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(code) DO UPDATE SET site_id = excluded.site_id, "
+      "parent_id = excluded.parent_id, level = excluded.level, "
+      "kind = excluded.kind, name = excluded.name, "
+      "area_m2 = excluded.area_m2, capacity = excluded.capacity";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindText(1, space.code());
+  stmt->BindInt64(2, site_id);
+  if (parent_id) {
+    stmt->BindInt64(3, *parent_id);
+  } else {
+    stmt->BindNull(3);
+  }
+  stmt->BindText(4, space.level());
+  stmt->BindText(5, space.kind());
+  stmt->BindText(6, space.name());
+  stmt->BindDouble(7, space.area_m2());
+  stmt->BindInt64(8, space.capacity());
+  return stmt->Run();
+}
+
+absl::Status SqliteSession::UpsertWorkstation(const v1::Workstation& ws,
+                                              absl::string_view where) {
+  ASSIGN_OR_RETURN(int64_t space_id,
+                   IdByCode(kSpaceIdSql, ws.space(),
+                            absl::StrCat(where, ".space"), "space"));
+  std::optional<int64_t> org_id;
+  if (!ws.organization().empty()) {
+    ASSIGN_OR_RETURN(org_id, IdByCode(kOrgIdSql, ws.organization(),
+                                      absl::StrCat(where, ".organization"),
+                                      "organization"));
+  }
+  static constexpr char kSql[] =
+      "INSERT INTO workstations(code, space_id, kind, organization_id, status) "
+      "VALUES(?, ?, ?, ?, ?) "
+      "ON CONFLICT(code) DO UPDATE SET space_id = excluded.space_id, "
+      "kind = excluded.kind, organization_id = excluded.organization_id, "
+      "status = excluded.status";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindText(1, ws.code());
+  stmt->BindInt64(2, space_id);
+  stmt->BindText(3, ws.kind());
+  if (org_id) {
+    stmt->BindInt64(4, *org_id);
+  } else {
+    stmt->BindNull(4);
+  }
+  stmt->BindText(5, ws.status().empty() ? "active" : ws.status());
+  return stmt->Run();
+}
+
+absl::Status SqliteSession::UpsertSensor(const v1::Sensor& sensor,
+                                         absl::string_view where) {
+  std::optional<int64_t> workstation_id;
+  std::optional<int64_t> space_id;
+  if (!sensor.workstation().empty()) {
+    ASSIGN_OR_RETURN(workstation_id,
+                     IdByCode(kWorkstationIdSql, sensor.workstation(),
+                              absl::StrCat(where, ".workstation"),
+                              "workstation"));
+  } else {
+    ASSIGN_OR_RETURN(space_id, IdByCode(kSpaceIdSql, sensor.space(),
+                                        absl::StrCat(where, ".space"), "space"));
+  }
+  static constexpr char kSql[] =
+      "INSERT INTO sensors(external_id, kind, workstation_id, space_id, "
+      "gateway, installed, removed) VALUES(?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(external_id) DO UPDATE SET kind = excluded.kind, "
+      "workstation_id = excluded.workstation_id, space_id = excluded.space_id, "
+      "gateway = excluded.gateway, installed = excluded.installed, "
+      "removed = excluded.removed";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindText(1, sensor.external_id());
+  stmt->BindText(2, sensor.kind());
+  if (workstation_id) {
+    stmt->BindInt64(3, *workstation_id);
+  } else {
+    stmt->BindNull(3);
+  }
+  if (space_id) {
+    stmt->BindInt64(4, *space_id);
+  } else {
+    stmt->BindNull(4);
+  }
+  stmt->BindText(5, sensor.gateway());
+  stmt->BindText(6, sensor.installed());
+  stmt->BindText(7, sensor.removed());
+  return stmt->Run();
+}
+
+absl::StatusOr<v1::ImportInventoryResponse> SqliteSession::ImportInventory(
+    const v1::Inventory& inventory) {
+  // Check every field first: a bad document writes nothing.
+  for (int i = 0; i < inventory.organizations_size(); ++i) {
+    RETURN_IF_ERROR(CheckOrganization(inventory.organizations(i),
+                                      absl::StrCat("organizations[", i, "]")));
+  }
+  for (int i = 0; i < inventory.sites_size(); ++i) {
+    RETURN_IF_ERROR(
+        CheckSite(inventory.sites(i), absl::StrCat("sites[", i, "]")));
+  }
+  for (int i = 0; i < inventory.spaces_size(); ++i) {
+    RETURN_IF_ERROR(
+        CheckSpace(inventory.spaces(i), absl::StrCat("spaces[", i, "]")));
+  }
+  for (int i = 0; i < inventory.workstations_size(); ++i) {
+    RETURN_IF_ERROR(CheckWorkstation(inventory.workstations(i),
+                                     absl::StrCat("workstations[", i, "]")));
+  }
+  for (int i = 0; i < inventory.sensors_size(); ++i) {
+    RETURN_IF_ERROR(
+        CheckSensor(inventory.sensors(i), absl::StrCat("sensors[", i, "]")));
+  }
+
+  Transaction transaction(db_.get());
+  RETURN_IF_ERROR(transaction.Begin());
+  for (const v1::Organization& org : inventory.organizations()) {
+    RETURN_IF_ERROR(UpsertOrganization(org));
+  }
+  for (const v1::Site& site : inventory.sites()) {
+    RETURN_IF_ERROR(UpsertSite(site));
+  }
+  // Parents before children: floors, then zones, then rooms.
+  std::vector<int> space_order(inventory.spaces_size());
+  for (int i = 0; i < inventory.spaces_size(); ++i) space_order[i] = i;
+  std::stable_sort(space_order.begin(), space_order.end(), [&](int a, int b) {
+    return SpaceLevelRank(inventory.spaces(a).level()) <
+           SpaceLevelRank(inventory.spaces(b).level());
+  });
+  for (int i : space_order) {
+    RETURN_IF_ERROR(
+        UpsertSpace(inventory.spaces(i), absl::StrCat("spaces[", i, "]")));
+  }
+  for (int i = 0; i < inventory.workstations_size(); ++i) {
+    RETURN_IF_ERROR(UpsertWorkstation(inventory.workstations(i),
+                                      absl::StrCat("workstations[", i, "]")));
+  }
+  for (int i = 0; i < inventory.sensors_size(); ++i) {
+    RETURN_IF_ERROR(
+        UpsertSensor(inventory.sensors(i), absl::StrCat("sensors[", i, "]")));
+  }
+  RETURN_IF_ERROR(transaction.Commit());
+
+  v1::ImportInventoryResponse response;
+  response.set_organizations(inventory.organizations_size());
+  response.set_sites(inventory.sites_size());
+  response.set_spaces(inventory.spaces_size());
+  response.set_workstations(inventory.workstations_size());
+  response.set_sensors(inventory.sensors_size());
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::Organization>>
+SqliteSession::ListOrganizations() {
+  static constexpr char kSql[] =
+      "SELECT code, name FROM organizations ORDER BY code";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  std::vector<v1::Organization> result;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    v1::Organization& org = result.emplace_back();
+    org.set_code(stmt->ColumnText(0));
+    org.set_name(stmt->ColumnText(1));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<v1::Site>> SqliteSession::ListSites() {
+  static const std::string kSql =
+      absl::StrCat("SELECT ", kSiteColumns, " FROM sites ORDER BY code");
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
+  std::vector<v1::Site> result;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    result.push_back(SiteFromRow(*stmt));
+  }
+  return result;
+}
+
+absl::StatusOr<v1::Site> SqliteSession::GetSite(absl::string_view code) {
+  static const std::string kSql =
+      absl::StrCat("SELECT ", kSiteColumns, " FROM sites WHERE code = ?");
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
+  stmt->BindText(1, code);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("no site \"", code, "\""));
+  v1::Site site = SiteFromRow(*stmt);
+  stmt->Reset();
+  return site;
+}
+
+absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
+    absl::string_view site) {
+  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site, "", "site"));
+  static constexpr char kSql[] =
+      "SELECT s.code, COALESCE(p.code, ''), s.level, s.kind, s.name, "
+      "s.area_m2, s.capacity FROM spaces s LEFT JOIN spaces p "
+      "ON p.id = s.parent_id WHERE s.site_id = ? ORDER BY s.code";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, site_id);
+  std::vector<v1::Space> result;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    v1::Space& space = result.emplace_back();
+    space.set_code(stmt->ColumnText(0));
+    space.set_site(std::string(site));
+    space.set_parent(stmt->ColumnText(1));
+    space.set_level(stmt->ColumnText(2));
+    space.set_kind(stmt->ColumnText(3));
+    space.set_name(stmt->ColumnText(4));
+    space.set_area_m2(stmt->ColumnDouble(5));
+    space.set_capacity(static_cast<int32_t>(stmt->ColumnInt64(6)));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteSession::SpaceSubtree(
+    int64_t space_id) {
+  static constexpr char kSql[] =
+      "WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL "
+      "SELECT s.id FROM spaces s JOIN tree t ON s.parent_id = t.id) "
+      "SELECT id FROM tree";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, space_id);
+  std::vector<int64_t> ids;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    ids.push_back(stmt->ColumnInt64(0));
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
+    absl::string_view site, absl::string_view space) {
+  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site, "", "site"));
+  std::vector<int64_t> subtree;
+  if (!space.empty()) {
+    ASSIGN_OR_RETURN(int64_t space_id, IdByCode(kSpaceIdSql, space, "", "space"));
+    ASSIGN_OR_RETURN(subtree, SpaceSubtree(space_id));
+  }
+  static constexpr char kSql[] =
+      "SELECT w.code, s.code, w.kind, COALESCE(o.code, ''), w.status, s.id "
+      "FROM workstations w JOIN spaces s ON s.id = w.space_id "
+      "LEFT JOIN organizations o ON o.id = w.organization_id "
+      "WHERE s.site_id = ? ORDER BY w.code";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, site_id);
+  std::vector<v1::Workstation> result;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    if (!space.empty() &&
+        !std::binary_search(subtree.begin(), subtree.end(),
+                            stmt->ColumnInt64(5))) {
+      continue;
+    }
+    v1::Workstation& ws = result.emplace_back();
+    ws.set_code(stmt->ColumnText(0));
+    ws.set_space(stmt->ColumnText(1));
+    ws.set_kind(stmt->ColumnText(2));
+    ws.set_organization(stmt->ColumnText(3));
+    ws.set_status(stmt->ColumnText(4));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<v1::Sensor>> SqliteSession::ListSensors(
+    absl::string_view site, absl::string_view gateway) {
+  static constexpr char kSql[] =
+      "SELECT n.external_id, n.kind, COALESCE(w.code, ''), "
+      "COALESCE(sp.code, ''), n.gateway, n.installed, n.removed, site.code "
+      "FROM sensors n "
+      "LEFT JOIN workstations w ON w.id = n.workstation_id "
+      "JOIN spaces sp ON sp.id = COALESCE(n.space_id, w.space_id) "
+      "JOIN sites site ON site.id = sp.site_id "
+      "WHERE (?1 = '' OR site.code = ?1) AND (?2 = '' OR n.gateway = ?2) "
+      "ORDER BY n.external_id";
+  if (!site.empty()) {
+    RETURN_IF_ERROR(IdByCode(kSiteIdSql, site, "", "site").status());
+  }
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindText(1, site);
+  stmt->BindText(2, gateway);
+  std::vector<v1::Sensor> result;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    v1::Sensor& sensor = result.emplace_back();
+    sensor.set_external_id(stmt->ColumnText(0));
+    sensor.set_kind(stmt->ColumnText(1));
+    sensor.set_workstation(stmt->ColumnText(2));
+    // A workstation sensor reports its workstation only.
+    if (sensor.workstation().empty()) sensor.set_space(stmt->ColumnText(3));
+    sensor.set_gateway(stmt->ColumnText(4));
+    sensor.set_installed(stmt->ColumnText(5));
+    sensor.set_removed(stmt->ColumnText(6));
+    sensor.set_site(stmt->ColumnText(7));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<SensorBinding>> SqliteSession::LoadSensorBindings() {
+  static constexpr char kSql[] =
+      "SELECT id, external_id, kind, gateway FROM sensors";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  std::vector<SensorBinding> result;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    SensorBinding& binding = result.emplace_back();
+    binding.sensor_id = stmt->ColumnInt64(0);
+    binding.external_id = stmt->ColumnText(1);
+    binding.kind = stmt->ColumnText(2);
+    binding.gateway = stmt->ColumnText(3);
+  }
+  return result;
+}
+
+absl::StatusOr<WorkstationScope> SqliteSession::LoadWorkstationScope(
+    absl::string_view site_code, absl::string_view space) {
+  WorkstationScope scope;
+  ASSIGN_OR_RETURN(scope.site, GetSite(site_code));
+  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site_code, "", "site"));
+  ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(scope.site.timezone()));
+  std::vector<int64_t> subtree;
+  if (!space.empty()) {
+    static constexpr char kSpaceSql[] =
+        "SELECT id, site_id FROM spaces WHERE code = ?";
+    ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSpaceSql));
+    stmt->BindText(1, space);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found || stmt->ColumnInt64(1) != site_id) {
+      stmt->Reset();
+      return absl::NotFoundError(absl::StrCat(
+          "no space \"", space, "\" in site \"", site_code, "\""));
+    }
+    int64_t space_id = stmt->ColumnInt64(0);
+    stmt->Reset();
+    ASSIGN_OR_RETURN(subtree, SpaceSubtree(space_id));
+    scope.space = std::string(space);
+  }
+  static constexpr char kSql[] =
+      "SELECT w.code, w.space_id, n.id, n.kind, n.installed, n.removed "
+      "FROM workstations w JOIN spaces s ON s.id = w.space_id "
+      "LEFT JOIN sensors n ON n.workstation_id = w.id "
+      "WHERE s.site_id = ? AND w.status = 'active' ORDER BY w.code, n.id";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, site_id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    if (!space.empty() && !std::binary_search(subtree.begin(), subtree.end(),
+                                              stmt->ColumnInt64(1))) {
+      continue;
+    }
+    std::string code = stmt->ColumnText(0);
+    if (scope.workstations.empty() || scope.workstations.back().code != code) {
+      scope.workstations.push_back(ScopedWorkstation{code, {}});
+    }
+    if (stmt->ColumnIsNull(2)) continue;
+    ScopedWorkstation::Binding binding;
+    binding.sensor_id = stmt->ColumnInt64(2);
+    binding.kind = stmt->ColumnText(3);
+    // Dates were checked on import; a sensor binds from local midnight.
+    if (std::string installed = stmt->ColumnText(4); !installed.empty()) {
+      if (absl::StatusOr<absl::CivilDay> day = ParseDate(installed); day.ok()) {
+        binding.from_ms = LocalToMs(absl::CivilSecond(*day), zone);
+      }
+    }
+    if (std::string removed = stmt->ColumnText(5); !removed.empty()) {
+      if (absl::StatusOr<absl::CivilDay> day = ParseDate(removed); day.ok()) {
+        binding.until_ms = LocalToMs(absl::CivilSecond(*day), zone);
+      }
+    }
+    scope.workstations.back().sensors.push_back(binding);
+  }
+  return scope;
+}
+
+absl::Status SqliteSession::InsertReadings(
+    std::span<const StoredReading> readings,
+    std::vector<InsertOutcome>* outcomes) {
+  static constexpr char kSql[] =
+      "INSERT INTO readings(ts_ms, sensor_id, seq, value) VALUES(?, ?, ?, ?) "
+      "ON CONFLICT DO NOTHING";
+  outcomes->clear();
+  outcomes->reserve(readings.size());
+  Transaction transaction(db_.get());
+  RETURN_IF_ERROR(transaction.Begin());
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  for (const StoredReading& reading : readings) {
+    stmt->BindInt64(1, reading.ts_ms);
+    stmt->BindInt64(2, reading.sensor_id);
+    stmt->BindInt64(3, static_cast<int64_t>(reading.seq));
+    stmt->BindInt64(4, reading.value);
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    (void)row;
+    outcomes->push_back(db_->Changes() > 0 ? InsertOutcome::kInserted
+                                           : InsertOutcome::kDuplicate);
+    stmt->Reset();
+  }
+  absl::Status committed = transaction.Commit();
+  if (!committed.ok()) outcomes->clear();
+  return committed;
+}
+
+absl::Status SqliteSession::ScanReadings(
+    int64_t from_ms, int64_t to_ms, std::span<const int64_t> sensor_ids,
+    absl::FunctionRef<void(const StoredReading&)> visit) {
+  static constexpr char kSql[] =
+      "SELECT ts_ms, sensor_id, seq, value FROM readings "
+      "WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, from_ms);
+  stmt->BindInt64(2, to_ms);
+  StoredReading reading;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    reading.sensor_id = stmt->ColumnInt64(1);
+    if (!std::binary_search(sensor_ids.begin(), sensor_ids.end(),
+                            reading.sensor_id)) {
+      continue;
+    }
+    reading.ts_ms = stmt->ColumnInt64(0);
+    reading.seq = static_cast<uint64_t>(stmt->ColumnInt64(2));
+    reading.value = stmt->ColumnInt64(3);
+    visit(reading);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteSession::ScanRecentReadings(
+    int64_t since_ms, absl::FunctionRef<void(const StoredReading&)> visit) {
+  static constexpr char kSql[] =
+      "SELECT ts_ms, sensor_id, seq, value FROM readings WHERE ts_ms >= ? "
+      "ORDER BY ts_ms";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, since_ms);
+  StoredReading reading;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    reading.ts_ms = stmt->ColumnInt64(0);
+    reading.sensor_id = stmt->ColumnInt64(1);
+    reading.seq = static_cast<uint64_t>(stmt->ColumnInt64(2));
+    reading.value = stmt->ColumnInt64(3);
+    visit(reading);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteSession::CountReadings() {
+  static constexpr char kSql[] = "SELECT COUNT(*) FROM readings";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  int64_t count = row ? stmt->ColumnInt64(0) : 0;
+  stmt->Reset();
+  return count;
+}
+
+absl::StatusOr<int64_t> SqliteSession::DeleteReadingsBefore(int64_t before_ms) {
+  static constexpr char kSql[] = "DELETE FROM readings WHERE ts_ms < ?";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, before_ms);
+  RETURN_IF_ERROR(stmt->Run());
+  return db_->Changes();
+}
+
+absl::Status SqliteSession::CheckHealth() {
+  static constexpr char kSql[] = "SELECT 1";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  stmt->Reset();
+  if (!row) return absl::InternalError("health query returned nothing");
+  return absl::OkStatus();
+}
+
+class SqliteStorage : public Storage {
+ public:
+  SqliteStorage(std::string path, SqliteStorageOptions options)
+      : path_(std::move(path)), options_(options) {}
+
+  absl::StatusOr<std::unique_ptr<StorageSession>> OpenSession() override {
+    DatabaseOptions db_options;
+    db_options.cache_kib = options_.cache_kib;
+    db_options.synchronous_full = options_.synchronous_full;
+    ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
+                     Database::Open(path_, db_options));
+    return std::make_unique<SqliteSession>(std::move(db));
+  }
+
+ private:
+  const std::string path_;
+  const SqliteStorageOptions options_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Storage>> Storage::OpenSqlite(
+    const std::string& path, const SqliteStorageOptions& options) {
+  DatabaseOptions db_options;
+  db_options.cache_kib = 2048;
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path, db_options));
+  RETURN_IF_ERROR(MigrateSchema(db.get()));
+  return std::make_unique<SqliteStorage>(path, options);
+}
+
+}  // namespace monipaikka

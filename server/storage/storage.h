@@ -1,0 +1,142 @@
+#pragma once
+
+// The storage interface of the server. All SQL lives behind it, so that a
+// PostgreSQL backend can implement the same interface for deployments that
+// outgrow one machine.
+//
+// Thread safety: a Storage may be shared between threads; a StorageSession
+// belongs to one thread at a time. The server runs one writing session (the
+// ingest writer thread) and one reading session per query thread.
+//
+// Inventory entities travel as the API's protobuf messages: they are plain
+// data and already carry every documented field. Readings and scopes are
+// plain structs.
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "monipaikka/v1/inventory.pb.h"
+
+namespace monipaikka {
+
+// A sensor as the ingest path needs it.
+struct SensorBinding {
+  int64_t sensor_id = 0;
+  std::string external_id;
+  std::string kind;     // "desk_presence", "room_presence", …
+  std::string gateway;  // the gateway it reports through
+};
+
+// A reading as stored. `value` is 0/1 for presence sensors, a count for
+// counting sensors. `seq` is 0 when the sender had none.
+struct StoredReading {
+  int64_t sensor_id = 0;
+  int64_t ts_ms = 0;
+  uint64_t seq = 0;
+  int64_t value = 0;
+
+  friend bool operator==(const StoredReading&, const StoredReading&) = default;
+};
+
+// What became of one reading offered to InsertReadings.
+enum class InsertOutcome : uint8_t { kInserted, kDuplicate };
+
+// A workstation in the scope of a utilization report, with the sensors bound
+// to it and when they were bound (UTC ms, half-open).
+struct ScopedWorkstation {
+  std::string code;
+  struct Binding {
+    int64_t sensor_id = 0;
+    std::string kind;
+    int64_t from_ms = std::numeric_limits<int64_t>::min();
+    int64_t until_ms = std::numeric_limits<int64_t>::max();
+  };
+  std::vector<Binding> sensors;  // empty: the workstation is not measured
+};
+
+// The workstations of a site, or of a space subtree in it.
+struct WorkstationScope {
+  v1::Site site;
+  std::string space;  // empty for the whole site
+  std::vector<ScopedWorkstation> workstations;  // active ones, by code
+};
+
+class StorageSession {
+ public:
+  virtual ~StorageSession() = default;
+
+  // ---- Inventory ----
+  // Validates and upserts a whole document in one transaction: either all of
+  // it is written or nothing. INVALID_ARGUMENT names the entity and field,
+  // e.g. "sites[2].kind: \"X\" is not a site kind (A-G)".
+  virtual absl::StatusOr<v1::ImportInventoryResponse> ImportInventory(
+      const v1::Inventory& inventory) = 0;
+  virtual absl::StatusOr<std::vector<v1::Organization>> ListOrganizations() = 0;
+  virtual absl::StatusOr<std::vector<v1::Site>> ListSites() = 0;
+  // NOT_FOUND when no site has the code.
+  virtual absl::StatusOr<v1::Site> GetSite(absl::string_view code) = 0;
+  virtual absl::StatusOr<std::vector<v1::Space>> ListSpaces(
+      absl::string_view site) = 0;
+  // `space` may be empty (whole site). NOT_FOUND for an unknown site/space.
+  virtual absl::StatusOr<std::vector<v1::Workstation>> ListWorkstations(
+      absl::string_view site, absl::string_view space) = 0;
+  // Either filter may be empty.
+  virtual absl::StatusOr<std::vector<v1::Sensor>> ListSensors(
+      absl::string_view site, absl::string_view gateway) = 0;
+  // Every sensor, for the ingest path's in-memory directory.
+  virtual absl::StatusOr<std::vector<SensorBinding>> LoadSensorBindings() = 0;
+  // NOT_FOUND for an unknown site or space (or a space of another site).
+  virtual absl::StatusOr<WorkstationScope> LoadWorkstationScope(
+      absl::string_view site, absl::string_view space) = 0;
+
+  // ---- Readings ----
+  // Stores the readings in one transaction; a reading whose (sensor_id,
+  // ts_ms) is already stored is a duplicate and changes nothing.
+  // `outcomes` receives one entry per reading. On error nothing is stored.
+  virtual absl::Status InsertReadings(std::span<const StoredReading> readings,
+                                      std::vector<InsertOutcome>* outcomes) = 0;
+  // Calls `visit` for every stored reading with from_ms <= ts_ms < to_ms of
+  // the sensors in `sensor_ids` (sorted ascending), in ts_ms order.
+  virtual absl::Status ScanReadings(
+      int64_t from_ms, int64_t to_ms, std::span<const int64_t> sensor_ids,
+      absl::FunctionRef<void(const StoredReading&)> visit) = 0;
+  // Every stored reading with ts_ms >= since_ms, in ts_ms order.
+  virtual absl::Status ScanRecentReadings(
+      int64_t since_ms,
+      absl::FunctionRef<void(const StoredReading&)> visit) = 0;
+  virtual absl::StatusOr<int64_t> CountReadings() = 0;
+  // Deletes readings with ts_ms < before_ms; returns how many.
+  virtual absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) = 0;
+  // OK when the store answers a trivial query.
+  virtual absl::Status CheckHealth() = 0;
+};
+
+struct SqliteStorageOptions {
+  // Page cache per connection, KiB.
+  int cache_kib = 64 * 1024;
+  // Durable across power loss as well as process crashes (slower).
+  bool synchronous_full = false;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // Opens (creating and migrating as needed) the SQLite database at `path`.
+  static absl::StatusOr<std::unique_ptr<Storage>> OpenSqlite(
+      const std::string& path, const SqliteStorageOptions& options = {});
+
+  // A new session with its own connection. Thread-compatible: use it from
+  // one thread at a time.
+  virtual absl::StatusOr<std::unique_ptr<StorageSession>> OpenSession() = 0;
+};
+
+}  // namespace monipaikka
