@@ -122,8 +122,10 @@ absl::StatusOr<WeeklyCoreHours> WeeklyCoreHours::FromSpec(
     hours.end_minute = *minutes;
   }
   if (hours.end_minute <= hours.start_minute) {
-    return absl::InvalidArgumentError(
-        "core_hours: end must be later than start");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "core_hours.end: ", FormatClockMinutes(hours.end_minute),
+        " is not later than core_hours.start ",
+        FormatClockMinutes(hours.start_minute)));
   }
   return hours;
 }

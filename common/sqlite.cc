@@ -4,6 +4,24 @@
 
 namespace monipaikka {
 
+namespace {
+
+// The status code callers act on for an SQLite result code: a full disk or
+// I/O error is exhausted resources, a busy or locked database is worth
+// retrying, anything else is internal.
+absl::Status StatusForCode(int code, absl::string_view message) {
+  int primary = code & 0xff;
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
+    return absl::ResourceExhaustedError(message);
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+}  // namespace
+
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 void Statement::BindInt64(int index, int64_t value) {
@@ -100,14 +118,11 @@ absl::Status Database::Execute(absl::string_view sql) {
   char* message = nullptr;
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
   if (rc != SQLITE_OK) {
-    absl::Status status = absl::InternalError(absl::StrCat(
+    std::string error = absl::StrCat(
         "sqlite error ", rc, " (", sqlite3_errstr(rc), ") in ", path_, ": ",
-        message ? message : "", " [", sql.substr(0, 120), "]"));
+        message ? message : "", " [", sql.substr(0, 120), "]");
     sqlite3_free(message);
-    if (rc == SQLITE_FULL || rc == SQLITE_IOERR) {
-      return absl::ResourceExhaustedError(status.message());
-    }
-    return status;
+    return StatusForCode(rc, error);
   }
   return absl::OkStatus();
 }
@@ -128,9 +143,28 @@ absl::StatusOr<Statement*> Database::Cached(const char* sql) {
 absl::StatusOr<std::unique_ptr<Statement>> Database::Prepare(
     absl::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+                              SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
   if (rc != SQLITE_OK) return Error(rc, sql);
+  if (stmt == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "no SQL statement to prepare in ", path_, ": [", sql.substr(0, 120),
+        "]"));
+  }
+  // SQLite silently ignores whatever follows the first statement; a second
+  // statement there would never run. Only whitespace, ';' and comments may.
+  absl::string_view rest = sql.substr(static_cast<size_t>(tail - sql.data()));
+  sqlite3_stmt* next = nullptr;
+  rc = sqlite3_prepare_v2(db_, rest.data(), static_cast<int>(rest.size()),
+                          &next, nullptr);
+  sqlite3_finalize(next);
+  if (rc != SQLITE_OK || next != nullptr) {
+    sqlite3_finalize(stmt);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "more than one SQL statement to prepare in ", path_, ": [",
+        sql.substr(0, 120), "]; use Execute() for scripts"));
+  }
   return std::make_unique<Statement>(this, stmt);
 }
 
@@ -145,14 +179,7 @@ absl::Status Database::Error(int code, absl::string_view context) const {
       absl::StrCat("sqlite error ", code, " (", sqlite3_errstr(code), ") in ",
                    path_, ": ", sqlite3_errmsg(db_), " [",
                    context.substr(0, 120), "]");
-  int primary = code & 0xff;
-  if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
-    return absl::ResourceExhaustedError(message);
-  }
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    return absl::UnavailableError(message);
-  }
-  return absl::InternalError(message);
+  return StatusForCode(code, message);
 }
 
 Transaction::~Transaction() {

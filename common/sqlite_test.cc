@@ -1,0 +1,234 @@
+#include "common/sqlite.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
+
+namespace monipaikka {
+namespace {
+
+bool Contains(absl::string_view text, absl::string_view part) {
+  return text.find(part) != absl::string_view::npos;
+}
+
+// Each test gets a fresh directory under the test temp dir, removed after.
+class SqliteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = ::testing::TempDir() + "/sqlite_test_XXXXXX";
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << pattern;
+    dir_ = pattern;
+    path_ = dir_ + "/test.db";
+    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(db_->Execute("CREATE TABLE site (id INTEGER PRIMARY KEY, "
+                             "name TEXT NOT NULL UNIQUE, area_m2 REAL, "
+                             "note TEXT);"
+                             "CREATE TABLE room (id INTEGER PRIMARY KEY, "
+                             "site_id INTEGER NOT NULL REFERENCES site(id));")
+                    .ok());
+  }
+
+  void TearDown() override {
+    db_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // Rows in `table`, read through `db`.
+  int64_t Count(Database* db, absl::string_view table) {
+    absl::StatusOr<std::unique_ptr<Statement>> count =
+        db->Prepare(std::string("SELECT COUNT(*) FROM ") + std::string(table));
+    EXPECT_TRUE(count.ok()) << count.status();
+    if (!count.ok()) return -1;
+    absl::StatusOr<bool> row = (*count)->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return (*count)->ColumnInt64(0);
+  }
+
+  absl::Status InsertSite(Database* db, int64_t id, absl::string_view name) {
+    static constexpr char kSql[] = "INSERT INTO site (id, name) VALUES (?, ?)";
+    absl::StatusOr<Statement*> insert = db->Cached(kSql);
+    if (!insert.ok()) return insert.status();
+    (*insert)->BindInt64(1, id);
+    (*insert)->BindText(2, name);
+    return (*insert)->Run();
+  }
+
+  std::string dir_;
+  std::string path_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(SqliteTest, OpensInWalModeWithForeignKeys) {
+  absl::StatusOr<std::unique_ptr<Statement>> mode =
+      db_->Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.ok()) << mode.status();
+  ASSERT_TRUE(*(*mode)->Step());
+  EXPECT_EQ((*mode)->ColumnText(0), "wal");
+
+  absl::Status orphan = db_->Execute("INSERT INTO room (site_id) VALUES (42)");
+  ASSERT_FALSE(orphan.ok());
+  EXPECT_TRUE(Contains(orphan.message(), "FOREIGN KEY constraint failed"))
+      << orphan;
+}
+
+TEST_F(SqliteTest, CachedStatementIsPreparedOnceAndReusable) {
+  static constexpr char kInsert[] =
+      "INSERT INTO site (id, name, area_m2, note) VALUES (?, ?, ?, ?)";
+  absl::StatusOr<Statement*> first = db_->Cached(kInsert);
+  ASSERT_TRUE(first.ok()) << first.status();
+  (*first)->BindInt64(1, 1);
+  (*first)->BindText(2, "Helsinki, Ratapihantie");
+  (*first)->BindDouble(3, 2450.5);
+  (*first)->BindTextOrNull(4, "");
+  ASSERT_TRUE((*first)->Run().ok());
+
+  absl::StatusOr<Statement*> second = db_->Cached(kInsert);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, *first);
+  (*second)->BindInt64(1, 2);
+  (*second)->BindText(2, "Tampere, Hatanpään valtatie");
+  (*second)->BindNull(3);
+  (*second)->BindTextOrNull(4, "Juhannuspäivä suljettu");
+  ASSERT_TRUE((*second)->Run().ok());
+  EXPECT_EQ(db_->LastInsertRowId(), 2);
+
+  static constexpr char kSelect[] =
+      "SELECT id, name, area_m2, note FROM site ORDER BY id";
+  absl::StatusOr<Statement*> select = db_->Cached(kSelect);
+  ASSERT_TRUE(select.ok()) << select.status();
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->ColumnInt64(0), 1);
+  EXPECT_EQ((*select)->ColumnText(1), "Helsinki, Ratapihantie");
+  EXPECT_DOUBLE_EQ((*select)->ColumnDouble(2), 2450.5);
+  EXPECT_TRUE((*select)->ColumnIsNull(3));
+  EXPECT_EQ((*select)->ColumnText(3), "");
+
+  // Asking again mid-iteration gives the statement reset to the first row.
+  select = db_->Cached(kSelect);
+  ASSERT_TRUE(select.ok()) << select.status();
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->ColumnInt64(0), 1);
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->ColumnInt64(0), 2);
+  EXPECT_TRUE((*select)->ColumnIsNull(2));
+  EXPECT_EQ((*select)->ColumnText(3), "Juhannuspäivä suljettu");
+  absl::StatusOr<bool> done = (*select)->Step();
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_FALSE(*done);
+}
+
+TEST_F(SqliteTest, TransactionRollsBackUnlessCommitted) {
+  {
+    Transaction transaction(db_.get());
+    ASSERT_TRUE(transaction.Begin().ok());
+    ASSERT_TRUE(InsertSite(db_.get(), 1, "Oulu").ok());
+    EXPECT_EQ(Count(db_.get(), "site"), 1);
+  }
+  EXPECT_EQ(Count(db_.get(), "site"), 0);
+
+  {
+    Transaction transaction(db_.get());
+    ASSERT_TRUE(transaction.Begin().ok());
+    ASSERT_TRUE(InsertSite(db_.get(), 1, "Oulu").ok());
+    ASSERT_TRUE(transaction.Commit().ok());
+  }
+  EXPECT_EQ(Count(db_.get(), "site"), 1);
+}
+
+TEST_F(SqliteTest, OtherConnectionsSeeOnlyCommittedWrites) {
+  absl::StatusOr<std::unique_ptr<Database>> reader =
+      Database::Open(path_, {.read_only = true});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+
+  Transaction transaction(db_.get());
+  ASSERT_TRUE(transaction.Begin().ok());
+  ASSERT_TRUE(InsertSite(db_.get(), 1, "Kuopio").ok());
+  EXPECT_EQ(Count(reader->get(), "site"), 0);
+  ASSERT_TRUE(transaction.Commit().ok());
+  EXPECT_EQ(Count(reader->get(), "site"), 1);
+}
+
+TEST_F(SqliteTest, SecondWriterIsToldToRetry) {
+  absl::StatusOr<std::unique_ptr<Database>> other = Database::Open(path_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  sqlite3_busy_timeout((*other)->raw(), 0);  // fail at once, not in 10 s
+
+  Transaction holder(db_.get());
+  ASSERT_TRUE(holder.Begin().ok());
+  Transaction waiter(other->get());
+  absl::Status busy = waiter.Begin();
+  EXPECT_EQ(busy.code(), absl::StatusCode::kUnavailable) << busy;
+  EXPECT_TRUE(Contains(busy.message(), "locked")) << busy;
+}
+
+TEST_F(SqliteTest, ErrorsCarryTheSqliteMessageAndTheStatement) {
+  absl::StatusOr<std::unique_ptr<Statement>> typo =
+      db_->Prepare("SELEC name FROM site");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_TRUE(Contains(typo.status().message(), "syntax error"))
+      << typo.status();
+  EXPECT_TRUE(Contains(typo.status().message(), "SELEC name FROM site"));
+  EXPECT_TRUE(Contains(typo.status().message(), path_));
+
+  absl::Status missing = db_->Execute("DELETE FROM nowhere");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(Contains(missing.message(), "no such table: nowhere")) << missing;
+
+  ASSERT_TRUE(InsertSite(db_.get(), 1, "Joensuu").ok());
+  absl::Status duplicate = InsertSite(db_.get(), 2, "Joensuu");
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_TRUE(Contains(duplicate.message(), "UNIQUE constraint failed"))
+      << duplicate;
+  EXPECT_TRUE(Contains(duplicate.message(), "site.name")) << duplicate;
+  // The cached statement is usable again after the failure.
+  EXPECT_TRUE(InsertSite(db_.get(), 2, "Lahti").ok());
+  EXPECT_EQ(Count(db_.get(), "site"), 2);
+}
+
+TEST_F(SqliteTest, PrepareTakesExactlyOneStatement) {
+  EXPECT_TRUE(db_->Prepare("SELECT 1;").ok());
+  EXPECT_TRUE(db_->Prepare("SELECT 1; -- trailing comment\n").ok());
+
+  absl::StatusOr<std::unique_ptr<Statement>> two = db_->Prepare(
+      "INSERT INTO site (id, name) VALUES (1, 'a');"
+      "INSERT INTO site (id, name) VALUES (2, 'b')");
+  ASSERT_FALSE(two.ok());
+  EXPECT_EQ(two.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(two.status().message(), "more than one"))
+      << two.status();
+
+  absl::StatusOr<std::unique_ptr<Statement>> none = db_->Prepare("  -- no\n");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteTest, ChangesCountsRowsOfTheLastWrite) {
+  ASSERT_TRUE(InsertSite(db_.get(), 1, "Vaasa").ok());
+  ASSERT_TRUE(InsertSite(db_.get(), 2, "Turku").ok());
+  ASSERT_TRUE(db_->Execute("UPDATE site SET area_m2 = 100").ok());
+  EXPECT_EQ(db_->Changes(), 2);
+}
+
+TEST_F(SqliteTest, OpenNamesThePathItCannotOpen) {
+  std::string missing = dir_ + "/no/such/dir/x.db";
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(missing);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(Contains(db.status().message(), missing)) << db.status();
+
+  absl::StatusOr<std::unique_ptr<Database>> read_only =
+      Database::Open(dir_ + "/absent.db", {.read_only = true});
+  EXPECT_FALSE(read_only.ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/absent.db"));
+}
+
+}  // namespace
+}  // namespace monipaikka
