@@ -1,0 +1,126 @@
+#include "server/ingest/ingest_writer.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/synchronization/notification.h"
+#include "tests/support/temp_dir.h"
+
+namespace monipaikka {
+namespace {
+
+constexpr int64_t kNow = 1774250100000;
+
+class IngestWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto storage = Storage::OpenSqlite(dir_.File("w.db"));
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    storage_ = std::move(*storage);
+    StartWriter();
+  }
+
+  void StartWriter() {
+    auto session = storage_->OpenSession();
+    ASSERT_TRUE(session.ok());
+    writer_ = std::make_unique<IngestWriter>(std::move(*session),
+                                             IngestWriterOptions{}, &counters_);
+    ASSERT_TRUE(writer_->Start(kNow).ok());
+  }
+
+  // Submits and waits for the outcome.
+  BatchOutcome Write(std::vector<StoredReading> readings) {
+    ValidatedBatch batch;
+    for (size_t i = 0; i < readings.size(); ++i) {
+      batch.indexes.push_back(static_cast<uint32_t>(i));
+    }
+    batch.readings = std::move(readings);
+    absl::Notification done;
+    BatchOutcome result;
+    writer_->Submit(std::move(batch), [&](BatchOutcome outcome) {
+      result = std::move(outcome);
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return result;
+  }
+
+  int64_t Count() {
+    auto session = storage_->OpenSession();
+    return *(*session)->CountReadings();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Storage> storage_;
+  IngestCounters counters_;
+  std::unique_ptr<IngestWriter> writer_;
+};
+
+TEST_F(IngestWriterTest, AcknowledgesOnlyWhatIsCommitted) {
+  BatchOutcome outcome = Write({{1, kNow - 3000, 1, 1}, {1, kNow - 2000, 2, 0}});
+  ASSERT_TRUE(outcome.status.ok());
+  EXPECT_EQ(outcome.accepted, 2u);
+  // Visible to another connection: committed.
+  EXPECT_EQ(Count(), 2);
+}
+
+TEST_F(IngestWriterTest, ReplayIsHarmless) {
+  Write({{1, kNow - 3000, 1, 1}, {1, kNow - 2000, 2, 0}});
+  BatchOutcome replay = Write({{1, kNow - 3000, 1, 1}, {1, kNow - 2000, 2, 0}});
+  EXPECT_EQ(replay.accepted, 0u);
+  EXPECT_EQ(replay.duplicates, 2u);
+  EXPECT_EQ(Count(), 2);
+  EXPECT_EQ(counters_.duplicates.load(), 2u);
+}
+
+TEST_F(IngestWriterTest, SequenceNumberAgainWithOtherTimestampIsRejected) {
+  Write({{1, kNow - 3000, 41, 1}});
+  BatchOutcome outcome = Write({{1, kNow - 1000, 41, 0}, {1, kNow - 500, 42, 0}});
+  EXPECT_EQ(outcome.accepted, 1u);
+  ASSERT_EQ(outcome.rejected.size(), 1u);
+  EXPECT_EQ(outcome.rejected[0].index(), 0u);
+  EXPECT_EQ(outcome.rejected[0].reason(), v1::REJECT_REASON_DUPLICATE_SEQUENCE);
+  EXPECT_EQ(Count(), 2);
+}
+
+TEST_F(IngestWriterTest, RemembersSequenceNumbersAcrossRestart) {
+  Write({{1, kNow - 3000, 41, 1}});
+  writer_->Stop();
+  StartWriter();
+  BatchOutcome outcome = Write({{1, kNow - 1000, 41, 0}});
+  ASSERT_EQ(outcome.rejected.size(), 1u);
+  EXPECT_EQ(outcome.rejected[0].reason(), v1::REJECT_REASON_DUPLICATE_SEQUENCE);
+}
+
+TEST_F(IngestWriterTest, ManyConcurrentBatchesAreEachAnsweredOnce) {
+  constexpr int kBatches = 200;
+  absl::Mutex mu;
+  int answered = 0;
+  uint64_t accepted = 0;
+  absl::Notification all_done;
+  for (int b = 0; b < kBatches; ++b) {
+    ValidatedBatch batch;
+    for (int i = 0; i < 50; ++i) {
+      batch.readings.push_back(
+          {b, kNow - 100000 + i * 1000, static_cast<uint64_t>(i + 1), i % 2});
+      batch.indexes.push_back(i);
+    }
+    writer_->Submit(std::move(batch), [&](BatchOutcome outcome) {
+      bool last;
+      {
+        absl::MutexLock lock(&mu);
+        accepted += outcome.accepted;
+        last = ++answered == kBatches;
+      }
+      if (last) all_done.Notify();
+    });
+  }
+  all_done.WaitForNotification();
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(accepted, uint64_t{kBatches} * 50);
+  EXPECT_EQ(Count(), kBatches * 50);
+  // Group commit: fewer transactions than batches is typical, never more.
+  EXPECT_LE(counters_.commits.load(), uint64_t{kBatches});
+}
+
+}  // namespace
+}  // namespace monipaikka

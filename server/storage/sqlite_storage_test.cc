@@ -1,0 +1,243 @@
+#include <gtest/gtest.h>
+
+#include "common/sqlite.h"
+#include "server/storage/schema.h"
+#include "server/storage/storage.h"
+#include "tests/support/temp_dir.h"
+
+namespace monipaikka {
+namespace {
+
+v1::Inventory SmallInventory() {
+  v1::Inventory inventory;
+  auto* org = inventory.add_organizations();
+  org->set_code("VERO");
+  org->set_name("Verohallinto");
+  auto* site = inventory.add_sites();
+  site->set_code("S1");
+  site->set_name("Virastotalo");
+  site->set_kind("D");
+  site->set_office_area_m2(1000);
+  // Room listed before its floor: the import orders by level.
+  auto* room = inventory.add_spaces();
+  room->set_code("S1-2-R");
+  room->set_site("S1");
+  room->set_parent("S1-2");
+  room->set_level("room");
+  room->set_kind("meeting_room");
+  room->set_capacity(8);
+  auto* floor = inventory.add_spaces();
+  floor->set_code("S1-2");
+  floor->set_site("S1");
+  floor->set_level("floor");
+  auto* zone = inventory.add_spaces();
+  zone->set_code("S1-2-A");
+  zone->set_site("S1");
+  zone->set_parent("S1-2");
+  zone->set_level("zone");
+  auto* floor3 = inventory.add_spaces();
+  floor3->set_code("S1-3");
+  floor3->set_site("S1");
+  floor3->set_level("floor");
+  for (const char* code : {"S1-2-A-1", "S1-2-A-2"}) {
+    auto* ws = inventory.add_workstations();
+    ws->set_code(code);
+    ws->set_space("S1-2-A");
+    ws->set_kind("multi-space");
+    ws->set_organization("VERO");
+  }
+  auto* ws3 = inventory.add_workstations();
+  ws3->set_code("S1-3-1");
+  ws3->set_space("S1-3");
+  ws3->set_kind("shared");
+  auto* sensor = inventory.add_sensors();
+  sensor->set_external_id("DEV-1");
+  sensor->set_kind("desk_presence");
+  sensor->set_workstation("S1-2-A-1");
+  sensor->set_gateway("gw-1");
+  auto* sensor3 = inventory.add_sensors();
+  sensor3->set_external_id("DEV-3");
+  sensor3->set_kind("desk_presence");
+  sensor3->set_workstation("S1-3-1");
+  sensor3->set_gateway("gw-2");
+  sensor3->set_installed("2026-03-02");
+  return inventory;
+}
+
+class SqliteStorageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<Storage>> storage =
+        Storage::OpenSqlite(dir_.File("m.db"));
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    storage_ = std::move(*storage);
+    absl::StatusOr<std::unique_ptr<StorageSession>> session =
+        storage_->OpenSession();
+    ASSERT_TRUE(session.ok()) << session.status();
+    session_ = std::move(*session);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<StorageSession> session_;
+};
+
+TEST_F(SqliteStorageTest, ImportsAndListsInventory) {
+  absl::StatusOr<v1::ImportInventoryResponse> imported =
+      session_->ImportInventory(SmallInventory());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->spaces(), 4);
+
+  auto sites = session_->ListSites();
+  ASSERT_TRUE(sites.ok());
+  ASSERT_EQ(sites->size(), 1u);
+  EXPECT_EQ((*sites)[0].timezone(), "Europe/Helsinki");  // the default
+  EXPECT_EQ((*sites)[0].core_hours().start(), "08:00");
+  EXPECT_EQ((*sites)[0].core_hours().weekdays_size(), 5);
+
+  auto spaces = session_->ListSpaces("S1");
+  ASSERT_TRUE(spaces.ok());
+  ASSERT_EQ(spaces->size(), 4u);
+  EXPECT_EQ((*spaces)[2].code(), "S1-2-R");
+  EXPECT_EQ((*spaces)[2].parent(), "S1-2");
+
+  auto in_zone = session_->ListWorkstations("S1", "S1-2-A");
+  ASSERT_TRUE(in_zone.ok());
+  EXPECT_EQ(in_zone->size(), 2u);
+  auto in_floor = session_->ListWorkstations("S1", "S1-2");
+  ASSERT_TRUE(in_floor.ok());
+  EXPECT_EQ(in_floor->size(), 2u);
+  auto all = session_->ListWorkstations("S1", "");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 3u);
+
+  auto by_gateway = session_->ListSensors("", "gw-2");
+  ASSERT_TRUE(by_gateway.ok());
+  ASSERT_EQ(by_gateway->size(), 1u);
+  EXPECT_EQ((*by_gateway)[0].external_id(), "DEV-3");
+  EXPECT_EQ((*by_gateway)[0].site(), "S1");
+}
+
+TEST_F(SqliteStorageTest, ReimportUpdatesInsteadOfDuplicating) {
+  ASSERT_TRUE(session_->ImportInventory(SmallInventory()).ok());
+  v1::Inventory changed = SmallInventory();
+  changed.mutable_sites(0)->set_name("Uusi nimi");
+  ASSERT_TRUE(session_->ImportInventory(changed).ok());
+  auto sites = session_->ListSites();
+  ASSERT_TRUE(sites.ok());
+  ASSERT_EQ(sites->size(), 1u);
+  EXPECT_EQ((*sites)[0].name(), "Uusi nimi");
+  EXPECT_EQ(session_->ListWorkstations("S1", "")->size(), 3u);
+}
+
+TEST_F(SqliteStorageTest, BadEntityNamesFieldAndWritesNothing) {
+  v1::Inventory bad = SmallInventory();
+  bad.mutable_sites(0)->set_kind("X");
+  absl::StatusOr<v1::ImportInventoryResponse> result =
+      session_->ImportInventory(bad);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("sites[0].kind"), std::string::npos)
+      << result.status();
+  EXPECT_TRUE(session_->ListOrganizations()->empty());
+
+  v1::Inventory dangling = SmallInventory();
+  dangling.mutable_workstations(1)->set_space("NOWHERE");
+  result = session_->ImportInventory(dangling);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("workstations[1].space: no space "
+                                           "\"NOWHERE\""),
+            std::string::npos)
+      << result.status();
+  // The transaction rolled back: not even the organizations are there.
+  EXPECT_TRUE(session_->ListOrganizations()->empty());
+
+  v1::Inventory zone_in_room = SmallInventory();
+  zone_in_room.mutable_spaces(2)->set_parent("S1-2-R");
+  result = session_->ImportInventory(zone_in_room);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("spaces[2].parent"),
+            std::string::npos)
+      << result.status();
+}
+
+TEST_F(SqliteStorageTest, UnknownSiteIsNotFound) {
+  EXPECT_EQ(session_->GetSite("NOPE").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(session_->ListSpaces("NOPE").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(session_->LoadWorkstationScope("NOPE", "").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStorageTest, WorkstationScopeHasBindingsFromLocalMidnight) {
+  ASSERT_TRUE(session_->ImportInventory(SmallInventory()).ok());
+  auto scope = session_->LoadWorkstationScope("S1", "");
+  ASSERT_TRUE(scope.ok()) << scope.status();
+  ASSERT_EQ(scope->workstations.size(), 3u);
+  EXPECT_EQ(scope->workstations[0].code, "S1-2-A-1");
+  EXPECT_EQ(scope->workstations[0].sensors.size(), 1u);
+  EXPECT_TRUE(scope->workstations[1].sensors.empty());  // not measured
+  ASSERT_EQ(scope->workstations[2].sensors.size(), 1u);
+  // 2026-03-02 00:00 in Helsinki (UTC+2) is 2026-03-01T22:00:00Z.
+  EXPECT_EQ(scope->workstations[2].sensors[0].from_ms, 1772402400000);
+
+  auto zone_scope = session_->LoadWorkstationScope("S1", "S1-2");
+  ASSERT_TRUE(zone_scope.ok());
+  EXPECT_EQ(zone_scope->workstations.size(), 2u);
+  EXPECT_EQ(session_->LoadWorkstationScope("S1", "NOPE").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStorageTest, InsertIgnoresSameSensorAndTimestamp) {
+  std::vector<StoredReading> first = {{1, 1000, 1, 1}, {2, 1000, 1, 0},
+                                      {1, 2000, 2, 0}};
+  std::vector<InsertOutcome> outcomes;
+  ASSERT_TRUE(session_->InsertReadings(first, &outcomes).ok());
+  EXPECT_EQ(outcomes, std::vector<InsertOutcome>(3, InsertOutcome::kInserted));
+
+  std::vector<StoredReading> again = {{1, 2000, 2, 0}, {1, 3000, 3, 1},
+                                      {1, 3000, 3, 1}};
+  ASSERT_TRUE(session_->InsertReadings(again, &outcomes).ok());
+  EXPECT_EQ(outcomes, (std::vector<InsertOutcome>{InsertOutcome::kDuplicate,
+                                                  InsertOutcome::kInserted,
+                                                  InsertOutcome::kDuplicate}));
+  EXPECT_EQ(*session_->CountReadings(), 4);
+
+  std::vector<StoredReading> seen;
+  std::vector<int64_t> only_one = {1};
+  ASSERT_TRUE(session_
+                  ->ScanReadings(1000, 3000, only_one,
+                                 [&](const StoredReading& r) { seen.push_back(r); })
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<StoredReading>{{1, 1000, 1, 1}, {1, 2000, 2, 0}}));
+}
+
+TEST_F(SqliteStorageTest, ReadingsSurviveReopen) {
+  std::vector<InsertOutcome> outcomes;
+  ASSERT_TRUE(session_->InsertReadings({{{7, 5000, 1, 1}}}, &outcomes).ok());
+  session_.reset();
+  storage_.reset();
+  auto storage = Storage::OpenSqlite(dir_.File("m.db"));
+  ASSERT_TRUE(storage.ok());
+  auto session = (*storage)->OpenSession();
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(*(*session)->CountReadings(), 1);
+}
+
+TEST_F(SqliteStorageTest, RefusesDatabaseFromNewerVersion) {
+  session_.reset();
+  storage_.reset();
+  {
+    auto db = Database::Open(dir_.File("m.db"));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute("PRAGMA user_version = 999").ok());
+  }
+  auto storage = Storage::OpenSqlite(dir_.File("m.db"));
+  ASSERT_FALSE(storage.ok());
+  EXPECT_NE(storage.status().message().find("schema version 999"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace monipaikka

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command: installs what is needed, builds, and runs every test.
+# Exits non-zero on any failure. .ci/run calls exactly this.
+#
+#   deploy/test.sh            all tests, then the unit tests again under
+#                             AddressSanitizer + UndefinedBehaviorSanitizer
+#   SANITIZE=0 deploy/test.sh skip the sanitizer pass
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/deploy/install-deps.sh"
+
+BUILD_DIR="$root/build" "$root/deploy/build.sh"
+(cd "$root/build" && ctest --output-on-failure --timeout 600 -j 2)
+
+if [ "${SANITIZE:-1}" != "0" ]; then
+  BUILD_DIR="$root/build-sanitize" "$root/deploy/build.sh" \
+    -DMONIPAIKKA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  (cd "$root/build-sanitize" &&
+    ctest --output-on-failure --timeout 600 -j 2 -LE integration)
+fi
