@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The run command: installs what is needed, builds, starts the server on an
+# embedded SQLite file, loads the sample inventory, backfills four weeks of
+# simulated readings for every sample desk sensor through one edge agent per
+# gateway, and prints a utilization report for each sample site.
+#
+#   deploy/demo.sh                 run, report, stop everything
+#   deploy/demo.sh --keep-running  leave the server running afterwards
+#
+# Environment: MONIPAIKKA_PORT (default 7070), DEMO_DIR (default var/demo).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+keep_running=0
+case "${1:-}" in
+  --keep-running) keep_running=1 ;;
+  "") ;;
+  *) echo "usage: deploy/demo.sh [--keep-running]" >&2; exit 2 ;;
+esac
+
+"$root/deploy/install-deps.sh"
+echo "== building" >&2
+BUILD_DIR="$root/build" "$root/deploy/build.sh"
+
+bin="$root/build"
+data="${DEMO_DIR:-$root/var/demo}"
+port="${MONIPAIKKA_PORT:-7070}"
+rm -rf "$data"
+mkdir -p "$data"
+
+echo "== starting the server on 127.0.0.1:$port (database $data/monipaikka.db)" >&2
+"$bin/server/monipaikka-server" --listen="127.0.0.1:$port" \
+  --db="$data/monipaikka.db" --port_file="$data/server.port" \
+  2>"$data/server.log" &
+server_pid=$!
+stop_server() {
+  if [ "$keep_running" = 0 ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"
+    wait "$server_pid" || true
+  fi
+}
+trap stop_server EXIT
+for _ in $(seq 1 300); do
+  [ -s "$data/server.port" ] && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "demo: the server did not start:" >&2
+    cat "$data/server.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+[ -s "$data/server.port" ] || { echo "demo: the server did not start in 30 s" >&2; exit 1; }
+
+client=("$bin/client/monipaikka" "--server=127.0.0.1:$port")
+echo "== importing the sample inventory" >&2
+"${client[@]}" import-inventory "$root/deploy/sample/inventory.json"
+
+# Prints the values of the named column of CSV on standard input.
+column() {
+  awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+                        c { print $c }'
+}
+
+to=$(TZ=Europe/Helsinki date -d yesterday +%F)
+from=$(TZ=Europe/Helsinki date -d "28 days ago" +%F)
+echo "== backfilling $from .. $to through the edge agents" >&2
+edge_pids=()
+for gateway in $("${client[@]}" --output=csv sensors | column gateway | sort -u); do
+  "$bin/edge/monipaikka-edge" --server="127.0.0.1:$port" --gateway="$gateway" \
+    --outbox="$data/outbox-$gateway.db" --backfill_from="$from" \
+    --backfill_to="$to" --exit_when_drained 2>"$data/edge-$gateway.log" &
+  edge_pids+=($!)
+done
+for pid in "${edge_pids[@]}"; do
+  if ! wait "$pid"; then
+    echo "demo: an edge agent failed; logs in $data/edge-*.log" >&2
+    exit 1
+  fi
+done
+for log in "$data"/edge-*.log; do tail -n 1 "$log" >&2; done
+
+for site in $("${client[@]}" --output=csv sites | column code); do
+  echo
+  "${client[@]}" utilization --site="$site" --from="$from" --to="$to"
+done
+
+if [ "$keep_running" = 1 ]; then
+  echo
+  echo "The server keeps running (pid $server_pid) on 127.0.0.1:$port. Try:"
+  echo "  $bin/client/monipaikka --server=127.0.0.1:$port sites"
+  echo "Stop it with: kill $server_pid"
+fi
