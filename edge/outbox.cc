@@ -1,0 +1,309 @@
+#include "edge/outbox.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace monipaikka::edge {
+namespace {
+
+// Numbered schema migrations; migration i takes PRAGMA user_version from i
+// to i + 1. Never edit one that has shipped: append a new one.
+constexpr const char* kMigrations[] = {
+    // 0 -> 1
+    R"sql(
+    CREATE TABLE outbox (
+      -- AUTOINCREMENT: ids are never reused, even after the table was empty,
+      -- so an acknowledgement can never remove a newer row.
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      sensor TEXT NOT NULL,
+      ts_ms INTEGER NOT NULL,    -- UTC milliseconds
+      seq INTEGER NOT NULL,      -- per-sensor sequence number
+      occupied INTEGER,          -- presence sensors: 0 or 1; else NULL
+      count INTEGER              -- counting sensors; else NULL
+    );
+    -- The last sequence number given to each sensor.
+    CREATE TABLE sensor_sequence (
+      sensor TEXT PRIMARY KEY,
+      last_seq INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    -- The sensors the gateway serves, as last fetched from the server.
+    CREATE TABLE served_sensor (
+      external_id TEXT PRIMARY KEY,
+      kind TEXT NOT NULL,
+      site TEXT NOT NULL,
+      timezone TEXT NOT NULL,
+      installed TEXT NOT NULL,
+      removed TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE agent_state (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    )sql",
+};
+
+constexpr char kGatewayKey[] = "gateway";
+constexpr char kProducedThroughKey[] = "produced_through_ms";
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path) {
+  DatabaseOptions options;
+  options.cache_kib = 8 * 1024;  // a small gateway box
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path, options));
+  std::unique_ptr<Outbox> outbox(new Outbox(std::move(db)));
+  RETURN_IF_ERROR(outbox->Migrate());
+  return outbox;
+}
+
+absl::Status Outbox::Migrate() {
+  ASSIGN_OR_RETURN(std::unique_ptr<Statement> version,
+                   db_->Prepare("PRAGMA user_version"));
+  ASSIGN_OR_RETURN(bool has_row, version->Step());
+  int64_t current = has_row ? version->ColumnInt64(0) : 0;
+  version.reset();
+  constexpr int64_t kLatest = std::size(kMigrations);
+  if (current > kLatest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "outbox ", db_->path(), " has schema version ", current,
+        ", newer than this agent's ", kLatest));
+  }
+  for (int64_t v = current; v < kLatest; ++v) {
+    Transaction transaction(db_.get());
+    RETURN_IF_ERROR(transaction.Begin());
+    RETURN_IF_ERROR(db_->Execute(kMigrations[v]));
+    RETURN_IF_ERROR(db_->Execute(absl::StrCat("PRAGMA user_version=", v + 1)));
+    RETURN_IF_ERROR(transaction.Commit());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Outbox::Append(absl::Span<const Reading> readings,
+                            std::optional<int64_t> produced_through_ms) {
+  for (size_t i = 0; i < readings.size(); ++i) {
+    if (readings[i].sensor.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("outbox append: reading ", i, " has no sensor"));
+    }
+  }
+  if (readings.empty() && !produced_through_ms) return absl::OkStatus();
+
+  Transaction transaction(db_.get());
+  RETURN_IF_ERROR(transaction.Begin());
+
+  static constexpr char kSelectSeq[] =
+      "SELECT last_seq FROM sensor_sequence WHERE sensor = ?1";
+  static constexpr char kInsert[] =
+      "INSERT INTO outbox (sensor, ts_ms, seq, occupied, count) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)";
+  static constexpr char kSaveSeq[] =
+      "INSERT INTO sensor_sequence (sensor, last_seq) VALUES (?1, ?2) "
+      "ON CONFLICT (sensor) DO UPDATE SET last_seq = excluded.last_seq";
+
+  // The counters of the sensors in this call, loaded on first use.
+  absl::flat_hash_map<std::string, uint64_t> last_seq;
+  ASSIGN_OR_RETURN(Statement * insert, db_->Cached(kInsert));
+  for (const Reading& reading : readings) {
+    auto it = last_seq.find(reading.sensor);
+    if (it == last_seq.end()) {
+      ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSelectSeq));
+      select->BindText(1, reading.sensor);
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      uint64_t value = found ? static_cast<uint64_t>(select->ColumnInt64(0)) : 0;
+      select->Reset();
+      it = last_seq.emplace(reading.sensor, value).first;
+    }
+    const uint64_t seq = ++it->second;
+    insert->Reset();
+    insert->BindText(1, reading.sensor);
+    insert->BindInt64(2, reading.ts_ms);
+    insert->BindInt64(3, static_cast<int64_t>(seq));
+    if (reading.count) {
+      insert->BindNull(4);
+      insert->BindInt64(5, *reading.count);
+    } else {
+      insert->BindInt64(4, reading.occupied ? 1 : 0);
+      insert->BindNull(5);
+    }
+    RETURN_IF_ERROR(insert->Run());
+  }
+  for (const auto& [sensor, seq] : last_seq) {
+    ASSIGN_OR_RETURN(Statement * save, db_->Cached(kSaveSeq));
+    save->BindText(1, sensor);
+    save->BindInt64(2, static_cast<int64_t>(seq));
+    RETURN_IF_ERROR(save->Run());
+  }
+  if (produced_through_ms) {
+    static constexpr char kAdvance[] =
+        "INSERT INTO agent_state (key, value) VALUES (?1, ?2) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+        "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)";
+    ASSIGN_OR_RETURN(Statement * advance, db_->Cached(kAdvance));
+    advance->BindText(1, kProducedThroughKey);
+    advance->BindText(2, absl::StrCat(*produced_through_ms));
+    RETURN_IF_ERROR(advance->Run());
+  }
+  return transaction.Commit();
+}
+
+absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
+                                                    int max_count) {
+  static constexpr char kSql[] =
+      "SELECT id, sensor, ts_ms, seq, occupied, count FROM outbox "
+      "WHERE id > ?1 ORDER BY id LIMIT ?2";
+  ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
+  select->BindInt64(1, after_id);
+  select->BindInt64(2, max_count);
+  std::vector<OutboxRow> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, select->Step());
+    if (!has_row) break;
+    OutboxRow row;
+    row.id = select->ColumnInt64(0);
+    row.reading.sensor = select->ColumnText(1);
+    row.reading.ts_ms = select->ColumnInt64(2);
+    row.seq = static_cast<uint64_t>(select->ColumnInt64(3));
+    if (!select->ColumnIsNull(5)) {
+      row.reading.count = static_cast<int32_t>(select->ColumnInt64(5));
+    } else {
+      row.reading.occupied = select->ColumnInt64(4) != 0;
+    }
+    rows.push_back(std::move(row));
+  }
+  select->Reset();
+  return rows;
+}
+
+absl::Status Outbox::RemoveThrough(int64_t id) {
+  static constexpr char kSql[] = "DELETE FROM outbox WHERE id <= ?1";
+  ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kSql));
+  remove->BindInt64(1, id);
+  return remove->Run();
+}
+
+absl::StatusOr<int64_t> Outbox::Count() {
+  static constexpr char kSql[] = "SELECT COUNT(*) FROM outbox";
+  ASSIGN_OR_RETURN(Statement * count, db_->Cached(kSql));
+  ASSIGN_OR_RETURN(bool has_row, count->Step());
+  int64_t result = has_row ? count->ColumnInt64(0) : 0;
+  count->Reset();
+  return result;
+}
+
+absl::StatusOr<bool> Outbox::IsEmpty() {
+  static constexpr char kSql[] = "SELECT 1 FROM outbox LIMIT 1";
+  ASSIGN_OR_RETURN(Statement * any, db_->Cached(kSql));
+  ASSIGN_OR_RETURN(bool has_row, any->Step());
+  any->Reset();
+  return !has_row;
+}
+
+absl::StatusOr<uint64_t> Outbox::LastSequence(const std::string& sensor) {
+  static constexpr char kSql[] =
+      "SELECT last_seq FROM sensor_sequence WHERE sensor = ?1";
+  ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
+  select->BindText(1, sensor);
+  ASSIGN_OR_RETURN(bool found, select->Step());
+  uint64_t value = found ? static_cast<uint64_t>(select->ColumnInt64(0)) : 0;
+  select->Reset();
+  return value;
+}
+
+absl::StatusOr<std::optional<std::string>> Outbox::GetState(const char* key) {
+  static constexpr char kSql[] = "SELECT value FROM agent_state WHERE key = ?1";
+  ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
+  select->BindText(1, key);
+  ASSIGN_OR_RETURN(bool found, select->Step());
+  std::optional<std::string> value;
+  if (found) value = select->ColumnText(0);
+  select->Reset();
+  return value;
+}
+
+absl::Status Outbox::SetState(const char* key, const std::string& value) {
+  static constexpr char kSql[] =
+      "INSERT INTO agent_state (key, value) VALUES (?1, ?2) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+  ASSIGN_OR_RETURN(Statement * upsert, db_->Cached(kSql));
+  upsert->BindText(1, key);
+  upsert->BindText(2, value);
+  return upsert->Run();
+}
+
+absl::Status Outbox::BindGateway(const std::string& gateway) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bound, GetState(kGatewayKey));
+  if (!bound) return SetState(kGatewayKey, gateway);
+  if (*bound != gateway) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("outbox ", db_->path(), " belongs to gateway \"", *bound,
+                     "\", not \"", gateway,
+                     "\"; use another --outbox file for this gateway"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Outbox::SaveServedSensors(
+    const std::vector<ServedSensor>& sensors) {
+  Transaction transaction(db_.get());
+  RETURN_IF_ERROR(transaction.Begin());
+  RETURN_IF_ERROR(db_->Execute("DELETE FROM served_sensor"));
+  static constexpr char kSql[] =
+      "INSERT INTO served_sensor "
+      "(external_id, kind, site, timezone, installed, removed) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "ON CONFLICT (external_id) DO UPDATE SET kind = excluded.kind, "
+      "site = excluded.site, timezone = excluded.timezone, "
+      "installed = excluded.installed, removed = excluded.removed";
+  for (const ServedSensor& sensor : sensors) {
+    ASSIGN_OR_RETURN(Statement * insert, db_->Cached(kSql));
+    insert->BindText(1, sensor.external_id);
+    insert->BindText(2, sensor.kind);
+    insert->BindText(3, sensor.site);
+    insert->BindText(4, sensor.timezone);
+    insert->BindText(5, sensor.installed);
+    insert->BindText(6, sensor.removed);
+    RETURN_IF_ERROR(insert->Run());
+  }
+  return transaction.Commit();
+}
+
+absl::StatusOr<std::vector<ServedSensor>> Outbox::LoadServedSensors() {
+  static constexpr char kSql[] =
+      "SELECT external_id, kind, site, timezone, installed, removed "
+      "FROM served_sensor ORDER BY external_id";
+  ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
+  std::vector<ServedSensor> sensors;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, select->Step());
+    if (!has_row) break;
+    ServedSensor sensor;
+    sensor.external_id = select->ColumnText(0);
+    sensor.kind = select->ColumnText(1);
+    sensor.site = select->ColumnText(2);
+    sensor.timezone = select->ColumnText(3);
+    sensor.installed = select->ColumnText(4);
+    sensor.removed = select->ColumnText(5);
+    sensors.push_back(std::move(sensor));
+  }
+  select->Reset();
+  return sensors;
+}
+
+absl::StatusOr<std::optional<int64_t>> Outbox::ProducedThroughMs() {
+  ASSIGN_OR_RETURN(std::optional<std::string> text,
+                   GetState(kProducedThroughKey));
+  if (!text) return std::optional<int64_t>();
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(*text, &value)) {
+    return absl::DataLossError(absl::StrCat("outbox ", db_->path(), ": ",
+                                            kProducedThroughKey, " \"", *text,
+                                            "\" is not a number"));
+  }
+  return std::optional<int64_t>(value);
+}
+
+}  // namespace monipaikka::edge

@@ -1,0 +1,101 @@
+#pragma once
+
+// The edge agent's durable queue of readings waiting for the server's
+// acknowledgement, in a local SQLite file (WAL).
+//
+// Readings are appended in one transaction each call; every reading gets the
+// next value of its sensor's persisted sequence counter, so sequence numbers
+// keep increasing across agent restarts. Rows get increasing ids (never
+// reused, even after the queue was empty), so a batch of rows is identified
+// by its last row id, and an acknowledgement of that batch removes every row
+// up to it.
+//
+// The same file caches the sensors the gateway serves, so the agent can start
+// while the server is unreachable, and a little agent state (the gateway the
+// file belongs to, how far the live simulation has produced).
+//
+// Thread safety: an Outbox belongs to one thread (the agent's io_context).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "common/sqlite.h"
+#include "edge/reading.h"
+#include "edge/served_sensor.h"
+
+namespace monipaikka::edge {
+
+// A queued reading.
+struct OutboxRow {
+  // Increasing; never reused.
+  int64_t id = 0;
+  // The sensor's sequence number, from 1.
+  uint64_t seq = 0;
+  Reading reading;
+};
+
+class Outbox {
+ public:
+  // Opens or creates the outbox at `path` and migrates its schema.
+  static absl::StatusOr<std::unique_ptr<Outbox>> Open(const std::string& path);
+
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  // Appends `readings` in their order, in one transaction: all or none.
+  // Within a sensor, sequence numbers follow the given order. When
+  // `produced_through_ms` is set, the simulation cursor (see
+  // ProducedThroughMs) is advanced to it in the same transaction, unless it
+  // already is later. Errors: a reading without a sensor (naming its index),
+  // or a storage failure.
+  absl::Status Append(absl::Span<const Reading> readings,
+                      std::optional<int64_t> produced_through_ms = {});
+
+  // Up to `max_count` rows with id > `after_id`, in id order.
+  absl::StatusOr<std::vector<OutboxRow>> Peek(int64_t after_id,
+                                              int max_count);
+
+  // Deletes every row with id <= `id` (the server acknowledged them).
+  absl::Status RemoveThrough(int64_t id);
+
+  // Number of queued rows (scans the table).
+  absl::StatusOr<int64_t> Count();
+  // Whether no row is queued (cheap).
+  absl::StatusOr<bool> IsEmpty();
+
+  // The last sequence number given to `sensor`, 0 if none.
+  absl::StatusOr<uint64_t> LastSequence(const std::string& sensor);
+
+  // Records that this outbox belongs to `gateway`, or fails with
+  // FAILED_PRECONDITION when it already belongs to another gateway (its rows
+  // would be rejected by the server as coming from the wrong gateway).
+  absl::Status BindGateway(const std::string& gateway);
+
+  // Replaces the cached list of sensors served by the gateway.
+  absl::Status SaveServedSensors(const std::vector<ServedSensor>& sensors);
+  // The cached list, ordered by external id; empty when never saved.
+  absl::StatusOr<std::vector<ServedSensor>> LoadServedSensors();
+
+  // The end (UTC ms, exclusive) of the latest window the simulation has
+  // appended, or nullopt before the first one.
+  absl::StatusOr<std::optional<int64_t>> ProducedThroughMs();
+
+  const std::string& path() const { return db_->path(); }
+
+ private:
+  explicit Outbox(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  absl::Status Migrate();
+  absl::StatusOr<std::optional<std::string>> GetState(const char* key);
+  absl::Status SetState(const char* key, const std::string& value);
+
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace monipaikka::edge

@@ -1,0 +1,206 @@
+#include "edge/outbox.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace monipaikka::edge {
+namespace {
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("edge_outbox_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "outbox.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<Outbox> Open() {
+    absl::StatusOr<std::unique_ptr<Outbox>> outbox = Outbox::Open(path_);
+    EXPECT_TRUE(outbox.ok()) << outbox.status();
+    return outbox.ok() ? *std::move(outbox) : nullptr;
+  }
+
+  static Reading Presence(const std::string& sensor, int64_t ts_ms,
+                          bool occupied) {
+    Reading r;
+    r.sensor = sensor;
+    r.ts_ms = ts_ms;
+    r.occupied = occupied;
+    return r;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(OutboxTest, AppendPeekRemove) {
+  std::unique_ptr<Outbox> outbox = Open();
+  ASSERT_TRUE(outbox->Append({Presence("A", 1000, true), Presence("B", 1000, false),
+                              Presence("A", 2000, false), Presence("A", 3000, true),
+                              Presence("B", 4000, true)})
+                  .ok());
+  EXPECT_EQ(*outbox->Count(), 5);
+
+  absl::StatusOr<std::vector<OutboxRow>> rows = outbox->Peek(0, 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 5u);
+  // In append order, with increasing ids and per-sensor sequence numbers.
+  const std::vector<std::pair<std::string, uint64_t>> expected = {
+      {"A", 1}, {"B", 1}, {"A", 2}, {"A", 3}, {"B", 2}};
+  for (size_t i = 0; i < rows->size(); ++i) {
+    EXPECT_EQ((*rows)[i].reading.sensor, expected[i].first);
+    EXPECT_EQ((*rows)[i].seq, expected[i].second);
+    if (i > 0) {
+      EXPECT_GT((*rows)[i].id, (*rows)[i - 1].id);
+    }
+  }
+  EXPECT_EQ((*rows)[2].reading.ts_ms, 2000);
+  EXPECT_FALSE((*rows)[2].reading.occupied);
+  EXPECT_TRUE((*rows)[3].reading.occupied);
+
+  // Peek after a row id, limited.
+  absl::StatusOr<std::vector<OutboxRow>> next = outbox->Peek((*rows)[1].id, 2);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_EQ((*next)[0].id, (*rows)[2].id);
+  EXPECT_EQ((*next)[1].id, (*rows)[3].id);
+
+  // An acknowledgement through row 3 removes rows 1–3.
+  ASSERT_TRUE(outbox->RemoveThrough((*rows)[2].id).ok());
+  EXPECT_EQ(*outbox->Count(), 2);
+  EXPECT_FALSE(*outbox->IsEmpty());
+  absl::StatusOr<std::vector<OutboxRow>> rest = outbox->Peek(0, 10);
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[0].id, (*rows)[3].id);
+
+  ASSERT_TRUE(outbox->RemoveThrough((*rows)[4].id).ok());
+  EXPECT_TRUE(*outbox->IsEmpty());
+  EXPECT_TRUE(outbox->Peek(0, 10)->empty());
+}
+
+TEST_F(OutboxTest, CountingReadingsKeepTheirCount) {
+  std::unique_ptr<Outbox> outbox = Open();
+  Reading counter;
+  counter.sensor = "C";
+  counter.ts_ms = 5;
+  counter.count = 17;
+  ASSERT_TRUE(outbox->Append({counter, Presence("A", 6, true)}).ok());
+  std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].reading.count, std::optional<int32_t>(17));
+  EXPECT_FALSE(rows[1].reading.count.has_value());
+  EXPECT_TRUE(rows[1].reading.occupied);
+}
+
+TEST_F(OutboxTest, RowsSurviveReopen) {
+  std::vector<OutboxRow> before;
+  {
+    std::unique_ptr<Outbox> outbox = Open();
+    ASSERT_TRUE(outbox->Append({Presence("A", 1, true), Presence("B", 2, true),
+                                Presence("A", 3, false)})
+                    .ok());
+    before = *outbox->Peek(0, 10);
+  }
+  std::unique_ptr<Outbox> reopened = Open();
+  std::vector<OutboxRow> after = *reopened->Peek(0, 10);
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].id, before[i].id);
+    EXPECT_EQ(after[i].seq, before[i].seq);
+    EXPECT_EQ(after[i].reading, before[i].reading);
+  }
+}
+
+TEST_F(OutboxTest, SequenceAndIdsKeepIncreasingAcrossReopenAndEmptying) {
+  int64_t last_id = 0;
+  {
+    std::unique_ptr<Outbox> outbox = Open();
+    ASSERT_TRUE(outbox->Append({Presence("A", 1, true), Presence("A", 2, false)}).ok());
+    std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+    last_id = rows.back().id;
+    // Everything acknowledged: the queue is empty.
+    ASSERT_TRUE(outbox->RemoveThrough(last_id).ok());
+    EXPECT_EQ(*outbox->LastSequence("A"), 2u);
+  }
+  std::unique_ptr<Outbox> outbox = Open();
+  EXPECT_EQ(*outbox->LastSequence("A"), 2u);
+  EXPECT_EQ(*outbox->LastSequence("never"), 0u);
+  ASSERT_TRUE(outbox->Append({Presence("A", 3, true), Presence("B", 3, true)}).ok());
+  std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].seq, 3u);
+  EXPECT_EQ(rows[1].seq, 1u);
+  // Row ids are never reused, so an old acknowledgement cannot remove them.
+  EXPECT_GT(rows[0].id, last_id);
+}
+
+TEST_F(OutboxTest, AppendIsAllOrNothing) {
+  std::unique_ptr<Outbox> outbox = Open();
+  ASSERT_TRUE(outbox->Append({Presence("A", 1, true)}).ok());
+  absl::Status bad = outbox->Append(
+      {Presence("A", 2, true), Presence("", 3, true), Presence("A", 4, true)});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("reading 1"), std::string::npos) << bad;
+  EXPECT_EQ(*outbox->Count(), 1);
+  EXPECT_EQ(*outbox->LastSequence("A"), 1u);
+}
+
+TEST_F(OutboxTest, ProducedThroughOnlyMovesForward) {
+  std::unique_ptr<Outbox> outbox = Open();
+  EXPECT_FALSE(outbox->ProducedThroughMs()->has_value());
+  ASSERT_TRUE(outbox->Append({Presence("A", 1, true)}, 5000).ok());
+  EXPECT_EQ(*outbox->ProducedThroughMs(), std::optional<int64_t>(5000));
+  // An older window (a backfill of earlier days) does not move it back.
+  ASSERT_TRUE(outbox->Append({}, 4000).ok());
+  EXPECT_EQ(*outbox->ProducedThroughMs(), std::optional<int64_t>(5000));
+  ASSERT_TRUE(outbox->Append({}, 1700000000000).ok());
+  outbox.reset();
+  EXPECT_EQ(*Open()->ProducedThroughMs(), std::optional<int64_t>(1700000000000));
+}
+
+TEST_F(OutboxTest, CachesServedSensors) {
+  std::vector<ServedSensor> sensors = {
+      {"B1", "desk_presence", "HKI-VT", "Europe/Helsinki", "2025-01-01", ""},
+      {"A1", "people_counter", "HKI-VT", "Europe/Helsinki", "", "2026-01-01"}};
+  {
+    std::unique_ptr<Outbox> outbox = Open();
+    EXPECT_TRUE(outbox->LoadServedSensors()->empty());
+    ASSERT_TRUE(outbox->SaveServedSensors(sensors).ok());
+  }
+  std::unique_ptr<Outbox> outbox = Open();
+  std::vector<ServedSensor> loaded = *outbox->LoadServedSensors();
+  ASSERT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(loaded[0], sensors[1]);  // ordered by external id
+  EXPECT_EQ(loaded[1], sensors[0]);
+  // A new list replaces the old one.
+  ASSERT_TRUE(outbox->SaveServedSensors({sensors[0]}).ok());
+  EXPECT_EQ(*outbox->LoadServedSensors(), std::vector<ServedSensor>{sensors[0]});
+}
+
+TEST_F(OutboxTest, BelongsToOneGateway) {
+  {
+    std::unique_ptr<Outbox> outbox = Open();
+    ASSERT_TRUE(outbox->BindGateway("gw-1").ok());
+    ASSERT_TRUE(outbox->BindGateway("gw-1").ok());
+  }
+  absl::Status other = Open()->BindGateway("gw-2");
+  EXPECT_EQ(other.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(other.message().find("gw-1"), std::string::npos);
+}
+
+TEST_F(OutboxTest, UnwritablePathIsAnError) {
+  absl::StatusOr<std::unique_ptr<Outbox>> outbox =
+      Outbox::Open((dir_ / "missing" / "outbox.db").string());
+  ASSERT_FALSE(outbox.ok());
+  EXPECT_NE(outbox.status().message().find("missing"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace monipaikka::edge
