@@ -1,0 +1,22 @@
+#pragma once
+
+// The gRPC channel from the agent to the server, shared by the uplink and the
+// inventory calls.
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "edge/backoff.h"
+
+namespace monipaikka::edge {
+
+// A plaintext channel to `address` ("host:port"). gRPC's own reconnect
+// backoff follows `backoff`, so a restarted server is reached again as soon
+// as the uplink retries; keepalive pings every 5 minutes (the interval a
+// default gRPC server accepts) detect a silently dead connection.
+std::shared_ptr<grpc::Channel> CreateServerChannel(const std::string& address,
+                                                   const BackoffPolicy& backoff);
+
+}  // namespace monipaikka::edge
