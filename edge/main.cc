@@ -1,0 +1,169 @@
+// monipaikka-edge: the edge agent of one building gateway. See edge/agent.h.
+//
+// Exit codes: 0 stopped cleanly, 1 runtime failure (e.g. outbox unusable),
+// 2 bad command line.
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/time_format.h"
+#include "edge/agent.h"
+#include "edge/log.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:7070",
+          "Server address host:port (plaintext).");
+ABSL_FLAG(std::string, gateway, "",
+          "This gateway's identifier as in the inventory (required).");
+ABSL_FLAG(std::string, outbox, "edge-outbox.db",
+          "Path of the durable outbox database (SQLite).");
+ABSL_FLAG(std::string, backfill_from, "",
+          "First local day to backfill, YYYY-MM-DD (with --backfill_to).");
+ABSL_FLAG(std::string, backfill_to, "",
+          "Last local day to backfill, YYYY-MM-DD, inclusive.");
+ABSL_FLAG(bool, simulate, false,
+          "Live simulation: append simulated readings every few seconds.");
+ABSL_FLAG(uint64_t, seed, 1, "Seed of the simulation.");
+ABSL_FLAG(int32_t, batch_size, 1000, "Readings per batch, 1..10000.");
+ABSL_FLAG(int32_t, max_in_flight, 8,
+          "Batches sent and not yet acknowledged, 1..1000.");
+ABSL_FLAG(bool, exit_when_drained, false,
+          "Exit once the backfill is written and the server has acknowledged "
+          "every queued reading.");
+ABSL_FLAG(int32_t, status_interval_s, 60,
+          "Seconds between status log lines; 0 for none.");
+
+namespace {
+
+using monipaikka::edge::AgentOptions;
+
+constexpr int kExitRuntimeFailure = 1;
+constexpr int kExitUsage = 2;
+
+// absl::ParseCommandLine exits with status 1 when it cannot parse a flag
+// (unknown flag, bad value) after printing which; this turns that exit into
+// the usage exit status 2. Debian's abseil has no public parse function that
+// returns errors instead.
+bool parsing_flags = false;
+void UsageExitStatus() {
+  if (parsing_flags) std::_Exit(kExitUsage);
+}
+
+// --help, --helpfull, --version etc. also end the program inside
+// ParseCommandLine; those keep absl's own exit status.
+bool AsksForUsage(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    absl::ConsumePrefix(&arg, "-");
+    absl::ConsumePrefix(&arg, "-");
+    if (absl::StartsWith(arg, "help") || absl::StartsWith(arg, "version") ||
+        absl::StartsWith(arg, "only_check_args")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::Status ParseDay(absl::string_view flag, const std::string& text,
+                      std::optional<absl::CivilDay>* day) {
+  if (text.empty()) return absl::OkStatus();
+  absl::StatusOr<absl::CivilDay> parsed = monipaikka::ParseDate(text);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, ": \"", text, "\" is not a date YYYY-MM-DD"));
+  }
+  *day = *parsed;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AgentOptions> OptionsFromFlags() {
+  AgentOptions options;
+  options.server = absl::GetFlag(FLAGS_server);
+  options.gateway = absl::GetFlag(FLAGS_gateway);
+  options.outbox_path = absl::GetFlag(FLAGS_outbox);
+  if (absl::Status s = ParseDay("backfill_from",
+                                absl::GetFlag(FLAGS_backfill_from),
+                                &options.backfill_from);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ParseDay("backfill_to", absl::GetFlag(FLAGS_backfill_to),
+                                &options.backfill_to);
+      !s.ok()) {
+    return s;
+  }
+  options.simulate = absl::GetFlag(FLAGS_simulate);
+  options.seed = absl::GetFlag(FLAGS_seed);
+  options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  options.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  options.exit_when_drained = absl::GetFlag(FLAGS_exit_when_drained);
+  options.status_interval =
+      std::chrono::seconds(absl::GetFlag(FLAGS_status_interval_s));
+  if (absl::Status s = monipaikka::edge::ValidateAgentOptions(options);
+      !s.ok()) {
+    return s;
+  }
+  return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Edge agent of a Monipaikka gateway: simulates the gateway's desk "
+      "presence sensors, queues readings durably and streams them to the "
+      "server.\n"
+      "  monipaikka-edge --gateway=GW [--server=host:port] [--outbox=FILE]\n"
+      "      [--backfill_from=YYYY-MM-DD --backfill_to=YYYY-MM-DD]\n"
+      "      [--simulate] [--exit_when_drained] [--seed=N]");
+  // --help lists the flags of this file (absl matches the program name by
+  // default, which is not the file name here).
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view path) {
+    return absl::EndsWith(path, "edge/main.cc");
+  };
+  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage_config);
+  std::atexit(UsageExitStatus);
+  parsing_flags = !AsksForUsage(argc, argv);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  parsing_flags = false;
+  if (positional.size() > 1) {
+    std::fprintf(stderr, "monipaikka-edge: unexpected argument \"%s\"\n",
+                 positional[1]);
+    return kExitUsage;
+  }
+  absl::StatusOr<AgentOptions> options = OptionsFromFlags();
+  if (!options.ok()) {
+    std::fprintf(stderr, "monipaikka-edge: %s\n",
+                 std::string(options.status().message()).c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<monipaikka::edge::Agent>> agent =
+      monipaikka::edge::Agent::Create(*std::move(options));
+  if (!agent.ok()) {
+    monipaikka::edge::Log(monipaikka::edge::LogLevel::kError, "agent_failed",
+                          {{"error", agent.status().ToString()}});
+    return kExitRuntimeFailure;
+  }
+  absl::Status run = (*agent)->Run();
+  if (!run.ok()) {
+    monipaikka::edge::Log(monipaikka::edge::LogLevel::kError, "agent_failed",
+                          {{"error", run.ToString()}});
+    return kExitRuntimeFailure;
+  }
+  return 0;
+}
