@@ -1,0 +1,23 @@
+#pragma once
+
+// What every command gets besides its own arguments: the output format and
+// how long a request may take.
+
+#include "absl/time/time.h"
+#include "client/output_format.h"
+#include "grpcpp/client_context.h"
+
+namespace monipaikka::client {
+
+struct CommandOptions {
+  OutputFormat output = OutputFormat::kTable;
+  // How long one request may take (--deadline_s). For import-readings, how
+  // long to wait for each acknowledgement instead, since a large file takes
+  // longer as a whole.
+  absl::Duration deadline = absl::Seconds(60);
+};
+
+// Sets the deadline of a unary request to now + options.deadline.
+void SetDeadline(const CommandOptions& options, grpc::ClientContext* context);
+
+}  // namespace monipaikka::client

@@ -1,0 +1,135 @@
+#include "client/inventory_commands.h"
+
+#include "absl/strings/str_cat.h"
+#include "client/grpc_status.h"
+#include "client/inventory_json.h"
+#include "client/inventory_tables.h"
+#include "client/text_file.h"
+#include "common/status_macros.h"
+
+namespace monipaikka::client {
+namespace {
+
+// Writes a listing: the response itself as JSON, else its table.
+void WriteListing(const google::protobuf::Message& response, const Table& table,
+                  const CommandOptions& options, std::ostream& out) {
+  if (options.output == OutputFormat::kJson) {
+    WriteMessageJson(response, out);
+  } else {
+    WriteTable(table, options.output, out);
+  }
+}
+
+}  // namespace
+
+absl::Status ImportInventory(v1::InventoryService::StubInterface& stub,
+                             const std::string& path,
+                             const CommandOptions& options, std::ostream& out) {
+  ASSIGN_OR_RETURN(const std::string json, ReadTextFile(path));
+  v1::ImportInventoryRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_inventory(),
+                   ParseInventoryJson(json, path));
+
+  grpc::ClientContext context;
+  SetDeadline(options, &context);
+  v1::ImportInventoryResponse response;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(stub.ImportInventory(&context, request, &response)));
+
+  switch (options.output) {
+    case OutputFormat::kJson:
+      WriteMessageJson(response, out);
+      break;
+    case OutputFormat::kCsv: {
+      Table table({{"organizations", "organizations"},
+                   {"sites", "sites"},
+                   {"spaces", "spaces"},
+                   {"workstations", "workstations"},
+                   {"sensors", "sensors"}});
+      table.AddRow({absl::StrCat(response.organizations()),
+                    absl::StrCat(response.sites()),
+                    absl::StrCat(response.spaces()),
+                    absl::StrCat(response.workstations()),
+                    absl::StrCat(response.sensors())});
+      WriteCsvTable(table, out);
+      break;
+    }
+    case OutputFormat::kTable:
+      out << "Imported " << path << ": " << response.organizations()
+          << " organizations, " << response.sites() << " sites, "
+          << response.spaces() << " spaces, " << response.workstations()
+          << " workstations, " << response.sensors() << " sensors written.\n";
+      break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ListOrganizations(v1::InventoryService::StubInterface& stub,
+                               const CommandOptions& options,
+                               std::ostream& out) {
+  grpc::ClientContext context;
+  SetDeadline(options, &context);
+  v1::ListOrganizationsResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(stub.ListOrganizations(
+      &context, v1::ListOrganizationsRequest(), &response)));
+  WriteListing(response, OrganizationsTable(response), options, out);
+  return absl::OkStatus();
+}
+
+absl::Status ListSites(v1::InventoryService::StubInterface& stub,
+                       const CommandOptions& options, std::ostream& out) {
+  grpc::ClientContext context;
+  SetDeadline(options, &context);
+  v1::ListSitesResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(
+      stub.ListSites(&context, v1::ListSitesRequest(), &response)));
+  WriteListing(response, SitesTable(response), options, out);
+  return absl::OkStatus();
+}
+
+absl::Status ListSpaces(v1::InventoryService::StubInterface& stub,
+                        const std::string& site, const CommandOptions& options,
+                        std::ostream& out) {
+  grpc::ClientContext context;
+  SetDeadline(options, &context);
+  v1::ListSpacesRequest request;
+  request.set_site(site);
+  v1::ListSpacesResponse response;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(stub.ListSpaces(&context, request, &response)));
+  WriteListing(response, SpacesTable(response), options, out);
+  return absl::OkStatus();
+}
+
+absl::Status ListWorkstations(v1::InventoryService::StubInterface& stub,
+                              const std::string& site, const std::string& space,
+                              const CommandOptions& options,
+                              std::ostream& out) {
+  grpc::ClientContext context;
+  SetDeadline(options, &context);
+  v1::ListWorkstationsRequest request;
+  request.set_site(site);
+  request.set_space(space);
+  v1::ListWorkstationsResponse response;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(stub.ListWorkstations(&context, request, &response)));
+  WriteListing(response, WorkstationsTable(response), options, out);
+  return absl::OkStatus();
+}
+
+absl::Status ListSensors(v1::InventoryService::StubInterface& stub,
+                         const std::string& site, const std::string& gateway,
+                         const CommandOptions& options, std::ostream& out) {
+  grpc::ClientContext context;
+  SetDeadline(options, &context);
+  v1::ListSensorsRequest request;
+  request.set_site(site);
+  request.set_gateway(gateway);
+  v1::ListSensorsResponse response;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(stub.ListSensors(&context, request, &response)));
+  WriteListing(response, SensorsTable(response), options, out);
+  return absl::OkStatus();
+}
+
+}  // namespace monipaikka::client
