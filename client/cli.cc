@@ -1,0 +1,254 @@
+#include "client/cli.h"
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "client/command_options.h"
+#include "client/import_readings_command.h"
+#include "client/inventory_commands.h"
+#include "client/output_format.h"
+#include "client/utilization_command.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace monipaikka::client {
+
+const char kUsage[] =
+    R"(usage: monipaikka [--server=HOST:PORT] [--output=table|csv|json] [--deadline_s=N] <command> [args]
+
+Commands:
+  import-inventory FILE.json
+      Import (upsert) organizations, sites, spaces, workstations and sensors
+      from an inventory document in protobuf JSON form.
+  import-readings FILE.csv
+      Load sensor readings from a CSV file with the header sensor,ts,occupied,seq
+      (ts like 2026-03-23T07:15:00Z, occupied 0 or 1, seq optional; a count
+      column instead of occupied for people counters). Bad rows are reported
+      with their line number and skipped; the exit status is 1 if any row was
+      skipped or rejected.
+  organizations
+      List the organizations.
+  sites
+      List the sites.
+  spaces --site=CODE
+      List the spaces (floors, zones, rooms) of a site.
+  workstations --site=CODE [--space=CODE]
+      List the workstations of a site, or of one space and the spaces in it.
+  sensors [--site=CODE] [--gateway=ID]
+      List the sensors, optionally only those of a site or a gateway.
+  utilization --site=CODE [--space=CODE] --from=YYYY-MM-DD --to=YYYY-MM-DD [--all_hours]
+      Workstation utilization of a site (or space) over the local days from..to
+      inclusive, inside core hours (or all hours): totals and one row per day.
+      --output=csv gives the daily rows only.
+  help
+      Show this text.
+
+Flags (before or after the command):
+  --server=HOST:PORT   server to talk to (default 127.0.0.1:7070)
+  --output=FORMAT      table (default, for people), csv or json
+  --deadline_s=N       seconds a request may take (default 60); for
+                       import-readings, seconds to wait for each acknowledgement
+
+Exit status: 0 success, 1 error or rows skipped/rejected, 2 usage error.
+)";
+
+namespace {
+
+enum class FlagUse { kUnused, kOptional, kRequired };
+
+struct CommandSpec {
+  const char* name;
+  // The command's line of the usage text.
+  const char* synopsis;
+  // Number of positional arguments after the command name, and what it is.
+  int arguments;
+  const char* argument_name;
+  FlagUse site = FlagUse::kUnused;
+  FlagUse space = FlagUse::kUnused;
+  FlagUse gateway = FlagUse::kUnused;
+  FlagUse dates = FlagUse::kUnused;  // --from, --to and --all_hours
+};
+
+constexpr CommandSpec kCommands[] = {
+    {"import-inventory", "import-inventory FILE.json", 1, "FILE.json"},
+    {"import-readings", "import-readings FILE.csv", 1, "FILE.csv"},
+    {"organizations", "organizations", 0, ""},
+    {"sites", "sites", 0, ""},
+    {"spaces", "spaces --site=CODE", 0, "", FlagUse::kRequired},
+    {"workstations", "workstations --site=CODE [--space=CODE]", 0, "",
+     FlagUse::kRequired, FlagUse::kOptional},
+    {"sensors", "sensors [--site=CODE] [--gateway=ID]", 0, "",
+     FlagUse::kOptional, FlagUse::kUnused, FlagUse::kOptional},
+    {"utilization",
+     "utilization --site=CODE [--space=CODE] --from=YYYY-MM-DD "
+     "--to=YYYY-MM-DD [--all_hours]",
+     0, "", FlagUse::kRequired, FlagUse::kOptional, FlagUse::kUnused,
+     FlagUse::kRequired},
+};
+
+constexpr char kGlobalSynopsis[] =
+    "[--server=HOST:PORT] [--output=table|csv|json] [--deadline_s=N]";
+
+const CommandSpec* FindCommand(const std::string& name) {
+  for (const CommandSpec& spec : kCommands) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+int UsageError(const std::string& problem, const CommandSpec* spec,
+               std::ostream& err) {
+  err << "monipaikka: " << problem << "\n"
+      << "usage: monipaikka " << kGlobalSynopsis << " "
+      << (spec != nullptr ? spec->synopsis : "<command> [args]") << "\n"
+      << "Run 'monipaikka help' for all commands and flags.\n";
+  return kExitUsage;
+}
+
+// The first problem with the command's flags and arguments, or "".
+std::string CheckCommandArgs(const CommandSpec& spec,
+                             const Invocation& invocation) {
+  const size_t given = invocation.args.size() - 1;
+  if (given != static_cast<size_t>(spec.arguments)) {
+    if (spec.arguments == 0) {
+      return absl::StrCat(spec.name, " takes no arguments, got \"",
+                          invocation.args[1], "\"");
+    }
+    return absl::StrCat(spec.name, " needs one ", spec.argument_name,
+                        " argument, got ", given);
+  }
+  struct FlagCheck {
+    const char* flag;
+    const char* value_name;
+    FlagUse use;
+    bool given;
+  };
+  const FlagCheck checks[] = {
+      {"site", "CODE", spec.site, !invocation.site.empty()},
+      {"space", "CODE", spec.space, !invocation.space.empty()},
+      {"gateway", "ID", spec.gateway, !invocation.gateway.empty()},
+      {"from", "YYYY-MM-DD", spec.dates, !invocation.from.empty()},
+      {"to", "YYYY-MM-DD", spec.dates, !invocation.to.empty()},
+  };
+  for (const FlagCheck& check : checks) {
+    if (check.use == FlagUse::kUnused && check.given) {
+      return absl::StrCat("--", check.flag, " does not apply to ", spec.name);
+    }
+    if (check.use == FlagUse::kRequired && !check.given) {
+      return absl::StrCat(spec.name, " needs --", check.flag, "=",
+                          check.value_name);
+    }
+  }
+  if (spec.dates == FlagUse::kUnused && invocation.all_hours) {
+    return absl::StrCat("--all_hours does not apply to ", spec.name);
+  }
+  return "";
+}
+
+UtilizationArgs ToUtilizationArgs(const Invocation& invocation) {
+  UtilizationArgs args;
+  args.site = invocation.site;
+  args.space = invocation.space;
+  args.from_date = invocation.from;
+  args.to_date = invocation.to;
+  args.all_hours = invocation.all_hours;
+  return args;
+}
+
+// Runs a checked command. Sets *rows_refused when import-readings skipped or
+// rejected rows.
+absl::Status Dispatch(const CommandSpec& spec, const Invocation& invocation,
+                      const CommandOptions& options, std::ostream& out,
+                      std::ostream& err, bool* rows_refused) {
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
+      invocation.server, grpc::InsecureChannelCredentials());
+  const std::string command = spec.name;
+  if (command == "import-readings") {
+    auto stub = v1::IngestService::NewStub(channel);
+    absl::StatusOr<ReadingsImportSummary> summary =
+        ImportReadings(*stub, invocation.args[1], options, out, err);
+    if (!summary.ok()) return summary.status();
+    *rows_refused = !summary->clean();
+    return absl::OkStatus();
+  }
+  if (command == "utilization") {
+    auto stub = v1::UtilizationService::NewStub(channel);
+    return ShowUtilization(*stub, ToUtilizationArgs(invocation), options, out);
+  }
+  auto stub = v1::InventoryService::NewStub(channel);
+  if (command == "import-inventory") {
+    return ImportInventory(*stub, invocation.args[1], options, out);
+  }
+  if (command == "organizations") return ListOrganizations(*stub, options, out);
+  if (command == "sites") return ListSites(*stub, options, out);
+  if (command == "spaces") {
+    return ListSpaces(*stub, invocation.site, options, out);
+  }
+  if (command == "workstations") {
+    return ListWorkstations(*stub, invocation.site, invocation.space, options,
+                            out);
+  }
+  return ListSensors(*stub, invocation.site, invocation.gateway, options, out);
+}
+
+}  // namespace
+
+int RunCommandLine(const Invocation& invocation, std::ostream& out,
+                   std::ostream& err) {
+  if (invocation.args.empty()) {
+    err << kUsage;
+    return kExitUsage;
+  }
+  if (invocation.args[0] == "help") {
+    out << kUsage;
+    return kExitOk;
+  }
+  const CommandSpec* spec = FindCommand(invocation.args[0]);
+  if (spec == nullptr) {
+    return UsageError(
+        absl::StrCat("unknown command \"", invocation.args[0], "\""), nullptr,
+        err);
+  }
+  absl::StatusOr<OutputFormat> format = ParseOutputFormat(invocation.output);
+  if (!format.ok()) {
+    return UsageError(std::string(format.status().message()), spec, err);
+  }
+  if (invocation.deadline_s <= 0) {
+    return UsageError(absl::StrCat("--deadline_s=", invocation.deadline_s,
+                                   " must be at least 1"),
+                      spec, err);
+  }
+  if (invocation.server.empty()) {
+    return UsageError("--server needs HOST:PORT", spec, err);
+  }
+  if (std::string problem = CheckCommandArgs(*spec, invocation);
+      !problem.empty()) {
+    return UsageError(problem, spec, err);
+  }
+  if (spec->dates == FlagUse::kRequired) {
+    absl::Status dates = CheckUtilizationDates(ToUtilizationArgs(invocation));
+    if (!dates.ok()) return UsageError(std::string(dates.message()), spec, err);
+  }
+
+  CommandOptions options;
+  options.output = *format;
+  options.deadline = absl::Seconds(invocation.deadline_s);
+  bool rows_refused = false;
+  const absl::Status status =
+      Dispatch(*spec, invocation, options, out, err, &rows_refused);
+  out.flush();
+  if (!status.ok()) {
+    err << "error: " << absl::StatusCodeToString(status.code()) << ": "
+        << status.message();
+    if (status.code() == absl::StatusCode::kUnavailable) {
+      err << " (server " << invocation.server << ")";
+    }
+    err << "\n";
+    return kExitFailure;
+  }
+  return rows_refused ? kExitFailure : kExitOk;
+}
+
+}  // namespace monipaikka::client

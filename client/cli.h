@@ -1,0 +1,45 @@
+#pragma once
+
+// The command line of `monipaikka`: which command runs with which flags,
+// the usage text, and the exit status.
+//
+// Exit status: 0 success; 1 an error (a gRPC error is printed as
+// "error: <STATUS_CODE>: <message>"), or readings skipped or rejected by
+// import-readings; 2 a usage error (printed with a short usage text).
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace monipaikka::client {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// The full usage text, listing every command and flag.
+extern const char kUsage[];
+
+// A parsed command line; the defaults are those of the flags. Empty strings
+// mean "not given".
+struct Invocation {
+  // Positional arguments: the command, then its arguments.
+  std::vector<std::string> args;
+  std::string server = "127.0.0.1:7070";
+  std::string output = "table";
+  int deadline_s = 60;
+  std::string site;
+  std::string space;
+  std::string gateway;
+  std::string from;
+  std::string to;
+  bool all_hours = false;
+};
+
+// Checks the invocation, connects to invocation.server (plaintext) and runs
+// the command. Results go to `out`; errors, usage texts and import problems
+// go to `err`. Returns the exit status.
+int RunCommandLine(const Invocation& invocation, std::ostream& out,
+                   std::ostream& err);
+
+}  // namespace monipaikka::client

@@ -1,0 +1,59 @@
+#include "client/import_readings_command.h"
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "client/text_file.h"
+#include "common/status_macros.h"
+
+namespace monipaikka::client {
+
+void WriteReadingsImportSummary(const std::string& path,
+                                const ReadingsImportSummary& summary,
+                                OutputFormat format, std::ostream& out) {
+  switch (format) {
+    case OutputFormat::kTable:
+      out << path << ": " << summary.rows << " rows: " << summary.accepted
+          << " accepted, " << summary.duplicates << " duplicates, "
+          << summary.rejected << " rejected, " << summary.skipped
+          << " skipped\n";
+      return;
+    case OutputFormat::kCsv: {
+      Table table({{"file", "file"},
+                   {"rows", "rows"},
+                   {"accepted", "accepted"},
+                   {"duplicates", "duplicates"},
+                   {"rejected", "rejected"},
+                   {"skipped", "skipped"}});
+      table.AddRow(
+          {path, absl::StrCat(summary.rows), absl::StrCat(summary.accepted),
+           absl::StrCat(summary.duplicates), absl::StrCat(summary.rejected),
+           absl::StrCat(summary.skipped)});
+      WriteCsvTable(table, out);
+      return;
+    }
+    case OutputFormat::kJson:
+      out << "{\n  \"file\": " << JsonString(path)
+          << ",\n  \"rows\": " << summary.rows
+          << ",\n  \"accepted\": " << summary.accepted
+          << ",\n  \"duplicates\": " << summary.duplicates
+          << ",\n  \"rejected\": " << summary.rejected
+          << ",\n  \"skipped\": " << summary.skipped << "\n}\n";
+      return;
+  }
+}
+
+absl::StatusOr<ReadingsImportSummary> ImportReadings(
+    v1::IngestService::StubInterface& stub, const std::string& path,
+    const CommandOptions& options, std::ostream& out, std::ostream& problems,
+    ReadingsUploadOptions upload) {
+  std::ifstream file;
+  RETURN_IF_ERROR(OpenTextFile(path, &file));
+  upload.ack_timeout = options.deadline;
+  ASSIGN_OR_RETURN(const ReadingsImportSummary summary,
+                   UploadReadingsCsv(stub, file, path, upload, problems));
+  WriteReadingsImportSummary(path, summary, options.output, out);
+  return summary;
+}
+
+}  // namespace monipaikka::client
