@@ -190,6 +190,15 @@ std::string ReasonText(v1::RejectReason reason) {
   return text;
 }
 
+// Options within what the API and the pipeline allow: 1 … 10000 readings per
+// batch, at least one batch in flight.
+ReadingsUploadOptions Sanitized(ReadingsUploadOptions options) {
+  options.batch_size = std::clamp<size_t>(options.batch_size, 1, 10'000);
+  options.max_batches_in_flight =
+      std::max<size_t>(options.max_batches_in_flight, 1);
+  return options;
+}
+
 // The state of one upload, owned by the calling thread.
 class Upload {
  public:
@@ -199,7 +208,7 @@ class Upload {
       : stream_(stream),
         context_(context),
         name_(name),
-        options_(options),
+        options_(Sanitized(options)),
         problems_(problems) {}
 
   absl::Status Run(ReadingsCsvFile& file) {

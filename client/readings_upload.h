@@ -17,7 +17,8 @@
 namespace monipaikka::client {
 
 struct ReadingsUploadOptions {
-  // Readings per batch; the API allows at most 10000.
+  // Readings per batch; the API allows at most 10000 (larger values are
+  // lowered to it).
   size_t batch_size = 5000;
   // Batches sent but not yet acknowledged. More keeps the server busy while
   // the next batch is parsed; each holds batch_size readings in memory.
