@@ -23,11 +23,11 @@ Commands:
       Import (upsert) organizations, sites, spaces, workstations and sensors
       from an inventory document in protobuf JSON form.
   import-readings FILE.csv
-      Load sensor readings from a CSV file with the header sensor,ts,occupied,seq
-      (ts like 2026-03-23T07:15:00Z, occupied 0 or 1, seq optional; a count
-      column instead of occupied for people counters). Bad rows are reported
-      with their line number and skipped; the exit status is 1 if any row was
-      skipped or rejected.
+      Load sensor readings from a CSV file ("-" for standard input) with the
+      header sensor,ts,occupied,seq (ts like 2026-03-23T07:15:00Z, occupied 0
+      or 1, seq optional; a count column instead of occupied for people
+      counters). Rows skipped or rejected are listed on stderr as
+      FILE:LINE: reason, and the exit status is then 1.
   organizations
       List the organizations.
   sites

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 
@@ -260,6 +261,18 @@ TEST_F(CliTest, ReadingsImportWithBadRowsExitsOne) {
                             "\",\n  \"rows\": 3,\n  \"accepted\": 1,\n  "
                             "\"duplicates\": 0,\n  \"rejected\": 1,\n  "
                             "\"skipped\": 1\n}\n");
+}
+
+TEST_F(CliTest, ReadingsImportFromStandardInput) {
+  std::istringstream input(
+      "sensor,ts,count\nC1,2026-03-23T07:15:00Z,4\n"
+      "C1,2026-03-23T07:15:00Z,4\n");
+  std::streambuf* saved = std::cin.rdbuf(input.rdbuf());
+  const int exit_code = Run({"import-readings", "-"});
+  std::cin.rdbuf(saved);
+  EXPECT_EQ(exit_code, kExitOk);
+  EXPECT_EQ(out_.str(),
+            "stdin: 2 rows: 1 accepted, 1 duplicates, 0 rejected, 0 skipped\n");
 }
 
 TEST_F(CliTest, ReadingsImportOfMissingFile) {

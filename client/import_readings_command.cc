@@ -1,6 +1,7 @@
 #include "client/import_readings_command.h"
 
 #include <fstream>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "client/text_file.h"
@@ -48,11 +49,17 @@ absl::StatusOr<ReadingsImportSummary> ImportReadings(
     const CommandOptions& options, std::ostream& out, std::ostream& problems,
     ReadingsUploadOptions upload) {
   std::ifstream file;
-  RETURN_IF_ERROR(OpenTextFile(path, &file));
+  std::istream* in = &std::cin;
+  std::string name = "stdin";
+  if (path != "-") {
+    RETURN_IF_ERROR(OpenTextFile(path, &file));
+    in = &file;
+    name = path;
+  }
   upload.ack_timeout = options.deadline;
   ASSIGN_OR_RETURN(const ReadingsImportSummary summary,
-                   UploadReadingsCsv(stub, file, path, upload, problems));
-  WriteReadingsImportSummary(path, summary, options.output, out);
+                   UploadReadingsCsv(stub, *in, name, upload, problems));
+  WriteReadingsImportSummary(name, summary, options.output, out);
   return summary;
 }
 

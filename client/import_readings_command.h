@@ -13,10 +13,10 @@
 
 namespace monipaikka::client {
 
-// Uploads the file at `path` in batches of `upload.batch_size` (the
-// acknowledgement timeout is options.deadline). Each skipped or rejected row
-// is reported on `problems` as "PATH:LINE: ..." (see UploadReadingsCsv); the
-// totals go to `out` in options.output:
+// Uploads the file at `path` ("-": standard input, named "stdin") in batches of
+// `upload.batch_size` (the acknowledgement timeout is options.deadline). Each
+// skipped or rejected row is reported on `problems` as "PATH:LINE: ..." (see
+// UploadReadingsCsv); the totals go to `out` in options.output:
 //   table: "PATH: 120 rows: 117 accepted, 1 duplicates, 1 rejected, 1 skipped"
 //   csv:   file,rows,accepted,duplicates,rejected,skipped and one record
 //   json:  {"file": ..., "rows": ..., "accepted": ..., ...}
