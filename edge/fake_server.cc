@@ -66,6 +66,13 @@ class FakeServer::Ingest final : public v1::IngestService::Service {
       override {
     v1::ReadingBatch batch;
     while (stream->Read(&batch)) {
+      if (options_.max_batch_readings > 0 &&
+          batch.readings_size() > options_.max_batch_readings) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "readings: " + std::to_string(batch.readings_size()) +
+                                " in one batch, at most " +
+                                std::to_string(options_.max_batch_readings));
+      }
       v1::BatchAck ack = recorder_->Record(batch, options_.unknown_sensors);
       if (!options_.ack) continue;
       if (options_.ack_delay.count() > 0) {

@@ -57,6 +57,8 @@ struct FakeServerOptions {
   std::chrono::milliseconds ack_delay{0};
   // Readings of these sensors are rejected as REJECT_REASON_UNKNOWN_SENSOR.
   std::set<std::string> unknown_sensors;
+  // Larger batches end the stream with INVALID_ARGUMENT; 0 for no limit.
+  int max_batch_readings = 0;
   // Serve InventoryService; when false its calls fail with UNIMPLEMENTED.
   bool serve_inventory = true;
   std::vector<v1::Sensor> sensors;

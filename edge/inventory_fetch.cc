@@ -91,8 +91,10 @@ bool InventoryFetch::BeginCall() {
 }
 
 void InventoryFetch::Complete(std::function<void()> handler) {
+  // Runs inside gRPC's completion callback, whose captured reference keeps
+  // this object alive throughout. Post before marking the call finished:
+  // after that, the owner may destroy the io_context.
   asio::post(io_, std::move(handler));
-  // Notify under the lock: once the waiter sees it, it may destroy us.
   std::lock_guard<std::mutex> lock(mutex_);
   call_running_ = false;
   idle_cv_.notify_all();

@@ -1,5 +1,6 @@
 #include "edge/uplink.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <utility>
@@ -71,10 +72,15 @@ class IngestStream
   }
 
   void OnDone(const grpc::Status& status) override {
-    asio::post(io_, [self = shared_from_this(), status] {
+    // The io thread may handle the posted completion and drop its references
+    // before this function ends: `self` keeps the object alive until then
+    // (and may be the last reference, which gRPC allows in OnDone).
+    std::shared_ptr<IngestStream> self = shared_from_this();
+    // Post before waking AwaitDone(): after that, the owner may destroy the
+    // io_context.
+    asio::post(io_, [self, status] {
       if (self->owner_ != nullptr) self->owner_->OnStreamDone(self.get(), status);
     });
-    // Notify under the lock: once the waiter sees done_, it may destroy us.
     std::lock_guard<std::mutex> lock(done_mutex_);
     done_ = true;
     done_cv_.notify_all();
@@ -102,7 +108,8 @@ Uplink::Uplink(asio::io_context& io, std::shared_ptr<grpc::Channel> channel,
       options_(std::move(options)),
       backoff_(options_.backoff, options_.jitter_seed),
       reconnect_timer_(io),
-      ack_timer_(io) {}
+      ack_timer_(io),
+      batch_size_(options_.max_batch_size) {}
 
 Uplink::~Uplink() {
   if (stream_ != nullptr) {
@@ -154,7 +161,7 @@ void Uplink::Fill() {
   if (stream_ == nullptr || stream_abandoned_ || stopping_ || failed_) return;
   while (static_cast<int>(in_flight_.size()) < options_.max_in_flight) {
     absl::StatusOr<std::vector<OutboxRow>> rows =
-        outbox_->Peek(send_cursor_, options_.max_batch_size);
+        outbox_->Peek(send_cursor_, batch_size_);
     if (!rows.ok()) {
       failed_ = true;
       Log(LogLevel::kError, "outbox_read_failed",
@@ -331,6 +338,12 @@ void Uplink::OnStreamDone(IngestStream* stream, const grpc::Status& status) {
       shutdown_done_ = nullptr;
     }
     return;
+  }
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+      batch_size_ > 1) {
+    batch_size_ = std::max(1, batch_size_ / 2);
+    Log(LogLevel::kWarning, "batch_size_reduced",
+        {{"batch_size", batch_size_}, {"reason", status.error_message()}});
   }
   const std::chrono::milliseconds delay = backoff_.NextDelay();
   Log(LogLevel::kWarning, "stream_closed",

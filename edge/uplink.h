@@ -15,7 +15,9 @@
 // acknowledgement within `ack_timeout`) the uplink reconnects after an
 // exponential backoff with full jitter, reset by the first acknowledgement,
 // and resends everything not yet acknowledged from the first remaining
-// outbox row; the server ignores what it already stored.
+// outbox row; the server ignores what it already stored. A stream the server
+// ends with INVALID_ARGUMENT (a batch larger than it accepts) is retried with
+// batches half the size.
 //
 // Threading: all methods must be called on the thread running `io`. gRPC's
 // completions (OnReadDone, OnWriteDone, OnDone) arrive on gRPC threads and
@@ -156,6 +158,9 @@ class Uplink {
   bool stopping_ = false;
   std::function<void()> shutdown_done_;
 
+  // Readings per batch; halved when the server ends a stream with
+  // INVALID_ARGUMENT (the only batch-level error: a batch too large for it).
+  int batch_size_;
   // Highest outbox row id read into a batch on this stream.
   int64_t send_cursor_ = 0;
   // Sent or queued, not yet acknowledged; oldest first.

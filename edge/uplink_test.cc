@@ -288,5 +288,23 @@ TEST_F(UplinkTest, RejectedReadingsAreCountedByReasonAndForgotten) {
   EXPECT_EQ(*outbox_->Count(), 0);
 }
 
+TEST_F(UplinkTest, ShrinksBatchesTheServerFindsTooLarge) {
+  IngestRecorder recorder;
+  FakeServerOptions server_options;
+  server_options.max_batch_readings = 300;
+  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, server_options);
+  ASSERT_NE(server, nullptr);
+  Fill(3000);
+  UplinkOptions options;
+  options.max_batch_size = 1000;
+  StartUplink(server->address(), options);
+  ASSERT_TRUE(RunUntil([&] { return Drained(); }, milliseconds(10000)));
+  ExpectAllDelivered(recorder, 3000);
+  for (const v1::ReadingBatch& batch : recorder.batches()) {
+    EXPECT_LE(batch.readings_size(), 300);
+  }
+  EXPECT_EQ(uplink_->counters().reconnects, 2);  // 1000 -> 500 -> 250
+}
+
 }  // namespace
 }  // namespace monipaikka::edge
