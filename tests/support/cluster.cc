@@ -1,0 +1,128 @@
+#include "tests/support/cluster.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/sqlite.h"
+#include "common/time_format.h"
+#include "edge/simulator.h"
+
+namespace monipaikka::testing {
+
+std::string ServerBinary() { return MONIPAIKKA_SERVER_BIN; }
+std::string ClientBinary() { return MONIPAIKKA_CLIENT_BIN; }
+std::string EdgeBinary() { return MONIPAIKKA_EDGE_BIN; }
+
+std::vector<std::string> OneSiteSensors(int desks) {
+  std::vector<std::string> sensors;
+  for (int i = 0; i < desks; ++i) sensors.push_back(absl::StrCat("IT-DEV-", i));
+  return sensors;
+}
+
+std::string OneSiteInventoryJson(int desks, const std::string& gateway) {
+  std::string json =
+      R"({"organizations":[{"code":"IT-ORG","name":"Testivirasto"}],)"
+      R"("sites":[{"code":"IT-SITE","name":"Testitalo","kind":"B",)"
+      R"("timezone":"Europe/Helsinki","office_area_m2":1000}],)"
+      R"("spaces":[{"code":"IT-F1","site":"IT-SITE","level":"floor"}],)";
+  std::string workstations = R"("workstations":[)";
+  std::string sensors = R"("sensors":[)";
+  for (int i = 0; i < desks; ++i) {
+    if (i > 0) {
+      workstations += ",";
+      sensors += ",";
+    }
+    absl::StrAppend(&workstations, R"({"code":"IT-WS-)", i,
+                    R"(","space":"IT-F1","kind":"unassigned","organization":"IT-ORG"})");
+    absl::StrAppend(&sensors, R"({"external_id":"IT-DEV-)", i,
+                    R"(","kind":"desk_presence","workstation":"IT-WS-)", i,
+                    R"(","gateway":")", gateway, R"("})");
+  }
+  return json + workstations + "]," + sensors + "]}";
+}
+
+std::vector<StoredRow> ReadAllReadings(const std::string& db_path) {
+  DatabaseOptions options;
+  options.read_only = true;
+  auto db = Database::Open(db_path, options);
+  EXPECT_TRUE(db.ok()) << db.status();
+  std::vector<StoredRow> rows;
+  if (!db.ok()) return rows;
+  auto stmt = (*db)->Prepare(
+      "SELECT s.external_id, r.ts_ms, r.value FROM readings r "
+      "JOIN sensors s ON s.id = r.sensor_id");
+  EXPECT_TRUE(stmt.ok()) << stmt.status();
+  while (stmt.ok() && *(*stmt)->Step()) {
+    rows.push_back(StoredRow{(*stmt)->ColumnText(0), (*stmt)->ColumnInt64(1),
+                             (*stmt)->ColumnInt64(2)});
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+int64_t CountReadings(const std::string& db_path) {
+  DatabaseOptions options;
+  options.read_only = true;
+  auto db = Database::Open(db_path, options);
+  if (!db.ok()) return 0;
+  auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM readings");
+  if (!stmt.ok()) return 0;
+  absl::StatusOr<bool> row = (*stmt)->Step();
+  return row.ok() && *row ? (*stmt)->ColumnInt64(0) : 0;
+}
+
+std::string IntegrityCheck(const std::string& db_path) {
+  auto db = Database::Open(db_path);
+  if (!db.ok()) return std::string(db.status().message());
+  auto stmt = (*db)->Prepare("PRAGMA integrity_check");
+  if (!stmt.ok()) return std::string(stmt.status().message());
+  absl::StatusOr<bool> row = (*stmt)->Step();
+  return row.ok() && *row ? (*stmt)->ColumnText(0) : "no answer";
+}
+
+ServerProcess::ServerProcess(const TempDir& dir, int port,
+                             const std::string& log_name)
+    : db_path_(dir.File("server.db")) {
+  const std::string port_file = dir.File(log_name + ".port");
+  std::remove(port_file.c_str());
+  process_ = std::make_unique<Process>(
+      ServerBinary(),
+      std::vector<std::string>{absl::StrCat("--listen=127.0.0.1:", port),
+                               "--db=" + db_path_, "--port_file=" + port_file},
+      dir.File(log_name + ".log"));
+  port_ = WaitForPortFile(port_file, std::chrono::seconds(30));
+  EXPECT_GT(port_, 0) << "server did not start: " << process_->Log();
+}
+
+std::string ServerProcess::address() const {
+  return absl::StrCat("127.0.0.1:", port_);
+}
+
+std::vector<StoredRow> SimulatedRows(const std::vector<std::string>& sensors,
+                                     uint64_t seed, absl::CivilDay first,
+                                     absl::CivilDay last) {
+  std::vector<edge::SimulatedDesk> desks;
+  for (const std::string& sensor : sensors) {
+    desks.push_back(edge::SimulatedDesk{sensor, "Europe/Helsinki", {}, {}});
+  }
+  auto simulator = edge::Simulator::Create(desks, seed);
+  EXPECT_TRUE(simulator.ok()) << simulator.status();
+  absl::TimeZone zone = *LoadZone("Europe/Helsinki");
+  std::vector<StoredRow> rows;
+  for (const edge::Reading& r : simulator->ReadingsBetween(
+           LocalToMs(absl::CivilSecond(first), zone),
+           LocalToMs(absl::CivilSecond(last + 1), zone))) {
+    rows.push_back(StoredRow{r.sensor, r.ts_ms, r.occupied ? 1 : 0});
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+absl::CivilDay TodayInHelsinki() {
+  return absl::ToCivilDay(absl::Now(), *LoadZone("Europe/Helsinki"));
+}
+
+}  // namespace monipaikka::testing
