@@ -1,7 +1,13 @@
 #include "edge/agent.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <utility>
@@ -104,15 +110,40 @@ absl::Status ValidateAgentOptions(const AgentOptions& options) {
 
 absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(AgentOptions options) {
   RETURN_IF_ERROR(ValidateAgentOptions(options));
-  ASSIGN_OR_RETURN(std::unique_ptr<Outbox> outbox,
-                   Outbox::Open(options.outbox_path));
-  RETURN_IF_ERROR(outbox->BindGateway(options.gateway));
+  const std::string lock_path = options.outbox_path + ".lock";
+  const int lock_fd =
+      ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot open ", lock_path, ": ", std::strerror(errno)));
+  }
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(lock_fd);
+    if (error == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("outbox ", options.outbox_path,
+                       " is in use by another monipaikka-edge"));
+    }
+    return absl::UnavailableError(
+        absl::StrCat("cannot lock ", lock_path, ": ", std::strerror(error)));
+  }
+  absl::StatusOr<std::unique_ptr<Outbox>> outbox =
+      Outbox::Open(options.outbox_path);
+  absl::Status bound =
+      outbox.ok() ? (*outbox)->BindGateway(options.gateway) : outbox.status();
+  if (!bound.ok()) {
+    ::close(lock_fd);
+    return bound;
+  }
   return std::unique_ptr<Agent>(
-      new Agent(std::move(options), std::move(outbox)));
+      new Agent(std::move(options), lock_fd, *std::move(outbox)));
 }
 
-Agent::Agent(AgentOptions options, std::unique_ptr<Outbox> outbox)
+Agent::Agent(AgentOptions options, int outbox_lock_fd,
+             std::unique_ptr<Outbox> outbox)
     : options_(std::move(options)),
+      outbox_lock_fd_(outbox_lock_fd),
       outbox_(std::move(outbox)),
       channel_(CreateServerChannel(options_.server, options_.backoff)),
       signals_(io_),
@@ -142,6 +173,8 @@ Agent::~Agent() {
   }
   // Before io_: it waits for gRPC to finish with its stream.
   uplink_.reset();
+  outbox_.reset();
+  ::close(outbox_lock_fd_);  // releases the lock
 }
 
 int64_t Agent::NowMs() const {

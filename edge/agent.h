@@ -94,8 +94,9 @@ struct AgentCounters {
 
 class Agent {
  public:
-  // Validates the options and opens the outbox (which must not belong to
-  // another gateway). Nothing is sent before Run().
+  // Validates the options and opens the outbox, which must not belong to
+  // another gateway nor be in use by another agent (FAILED_PRECONDITION).
+  // Nothing is sent before Run().
   static absl::StatusOr<std::unique_ptr<Agent>> Create(AgentOptions options);
   ~Agent();
 
@@ -115,7 +116,8 @@ class Agent {
   AgentCounters counters() const;
 
  private:
-  Agent(AgentOptions options, std::unique_ptr<Outbox> outbox);
+  Agent(AgentOptions options, int outbox_lock_fd,
+        std::unique_ptr<Outbox> outbox);
 
   int64_t NowMs() const;
   void Start();
@@ -137,7 +139,10 @@ class Agent {
   void BeginStop(absl::Status status);
 
   const AgentOptions options_;
-  // Declared first: destroyed after everything that posts into it.
+  // An flock on "<outbox>.lock", held while the agent exists: two agents on
+  // one outbox would send the same rows twice.
+  const int outbox_lock_fd_;
+  // Before the members that post into it: destroyed after them.
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
       work_;

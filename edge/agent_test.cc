@@ -264,6 +264,7 @@ TEST_F(AgentTest, LiveSimulationSendsReadingsAsTimePassesAndStopsCleanly) {
 
   // A restart an hour later resumes where the simulation stopped: no gap.
   clock = start + 3 * 3600000;
+  agent.reset();  // releases the outbox
   agent = std::make_unique<RunningAgent>(options);
   const std::set<Observation> all = Expected(start, start + 3 * 3600000, 11);
   const auto second_deadline = std::chrono::steady_clock::now() + milliseconds(10000);
@@ -285,6 +286,22 @@ TEST_F(AgentTest, RefusesAnOutboxOfAnotherGateway) {
   absl::StatusOr<std::unique_ptr<Agent>> other = Agent::Create(options);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(AgentTest, RefusesAnOutboxInUseByAnotherAgent) {
+  IngestRecorder recorder;
+  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, Inventory());
+  ASSERT_NE(server, nullptr);
+  AgentOptions options = Options(*server);
+  absl::StatusOr<std::unique_ptr<Agent>> first = Agent::Create(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<std::unique_ptr<Agent>> second = Agent::Create(options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use"), std::string::npos);
+  // Free again once the first agent is gone.
+  first->reset();
+  EXPECT_TRUE(Agent::Create(options).ok());
 }
 
 TEST(AgentOptionsTest, ErrorsNameTheFlag) {
