@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <map>
 #include <utility>
 
 #include "absl/strings/match.h"
