@@ -78,6 +78,55 @@ CREATE TABLE readings (
   PRIMARY KEY (ts_ms, sensor_id)
 ) WITHOUT ROWID;
 )sql",
+    // 2: workforce (HR): pseudonymous employees, their validity periods,
+    // work-location days and the per-employee monthly rollup of those days.
+    // Days are civil dates stored as YYYYMMDD integers, months as YYYYMM.
+    R"sql(
+-- Raw employee ids are never stored: only HMAC-SHA256(server key, raw id)
+-- as 64 lowercase hex digits.
+CREATE TABLE employees (
+  id        INTEGER PRIMARY KEY,
+  pseudonym TEXT NOT NULL UNIQUE
+);
+-- What the registry says about an employee from valid_from to valid_to
+-- (inclusive; 99991231 = open). At most one period per employee and day.
+CREATE TABLE employee_periods (
+  employee_id        INTEGER NOT NULL REFERENCES employees(id),
+  valid_from         INTEGER NOT NULL,
+  valid_to           INTEGER NOT NULL,
+  organization_id    INTEGER NOT NULL REFERENCES organizations(id),
+  unit               TEXT NOT NULL,
+  fte                REAL NOT NULL,
+  home_workstation   INTEGER NOT NULL,  -- 0/1
+  office_workstation INTEGER NOT NULL,  -- 0 none, 1 assigned, 2 unassigned
+  multi_space        INTEGER NOT NULL,  -- 0/1
+  shared_use         INTEGER NOT NULL,  -- 0/1
+  site_id            INTEGER REFERENCES sites(id),
+  PRIMARY KEY (employee_id, valid_from)
+) WITHOUT ROWID;
+-- One record per employee and day. Keyed by day first, like readings, so
+-- that imports (usually in date order) append to the B-tree. No foreign
+-- keys: the writer resolves ids itself, and a per-row check would halve the
+-- import rate.
+CREATE TABLE work_days (
+  day         INTEGER NOT NULL,  -- YYYYMMDD
+  employee_id INTEGER NOT NULL,
+  kind        INTEGER NOT NULL,  -- 0-6 = location kind A-G
+  site_id     INTEGER,
+  source      INTEGER NOT NULL,  -- WorkDaySource
+  PRIMARY KEY (day, employee_id)
+) WITHOUT ROWID;
+-- Days per employee and month by kind, kept in step with work_days, so
+-- that monthly reports read one row per person instead of every day.
+CREATE TABLE work_months (
+  month       INTEGER NOT NULL,  -- YYYYMM
+  employee_id INTEGER NOT NULL,
+  a INTEGER NOT NULL, b INTEGER NOT NULL, c INTEGER NOT NULL,
+  d INTEGER NOT NULL, e INTEGER NOT NULL, f INTEGER NOT NULL,
+  g INTEGER NOT NULL,
+  PRIMARY KEY (month, employee_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

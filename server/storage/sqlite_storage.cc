@@ -14,6 +14,7 @@
 #include "common/time_format.h"
 #include "server/storage/inventory_rules.h"
 #include "server/storage/schema.h"
+#include "server/storage/sqlite_workforce.h"
 #include "server/storage/storage.h"
 
 namespace monipaikka {
@@ -82,6 +83,12 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<int64_t> CountReadings() override;
   absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) override;
   absl::Status CheckHealth() override;
+  absl::StatusOr<double> TotalFte(
+      absl::CivilDay as_of, const std::vector<std::string>& organizations,
+      const std::vector<std::string>& sites) override {
+    return workforce_.TotalFte(as_of, organizations, sites);
+  }
+  WorkforceStorage& Workforce() override { return workforce_; }
 
  private:
   // Id of the row with `code` in `table`, or NOT_FOUND / INVALID_ARGUMENT
@@ -99,6 +106,7 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<std::vector<int64_t>> SpaceSubtree(int64_t space_id);
 
   std::unique_ptr<Database> db_;
+  SqliteWorkforce workforce_{db_.get()};  // the HR tables (sqlite_workforce.cc)
 };
 
 absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,

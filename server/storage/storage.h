@@ -23,7 +23,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "monipaikka/v1/inventory.pb.h"
+#include "server/storage/workforce_storage.h"
 
 namespace monipaikka {
 
@@ -117,6 +119,17 @@ class StorageSession {
   virtual absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) = 0;
   // OK when the store answers a trivial query.
   virtual absl::Status CheckHealth() = 0;
+
+  // ---- Workforce (HR) ----
+  // Σ FTE (htv) of employees valid on `as_of` whose organization code is in
+  // `organizations` (if non-empty) and whose office site code is in `sites`
+  // (if non-empty); both empty = everyone. Unknown codes match nobody.
+  virtual absl::StatusOr<double> TotalFte(
+      absl::CivilDay as_of, const std::vector<std::string>& organizations,
+      const std::vector<std::string>& sites) = 0;
+  // The employee registry and work-location days (server/storage/
+  // workforce_storage.h), on this session's connection.
+  virtual WorkforceStorage& Workforce() = 0;
 };
 
 struct SqliteStorageOptions {

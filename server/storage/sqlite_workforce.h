@@ -1,0 +1,76 @@
+#pragma once
+
+// SQLite implementation of WorkforceStorage, on the connection of a
+// SqliteSession (which owns it and forwards StorageSession::Workforce()).
+
+#include <cstdint>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "common/sqlite.h"
+#include "server/storage/workforce_storage.h"
+
+namespace monipaikka {
+
+class SqliteWorkforce final : public WorkforceStorage {
+ public:
+  // `db` is not owned and must outlive this object.
+  explicit SqliteWorkforce(Database* db) : db_(db) {}
+
+  absl::StatusOr<EmployeeUpsertResult> UpsertEmployeePeriods(
+      std::span<const EmployeePeriodInput> rows) override;
+  absl::StatusOr<WorkDayUpsertResult> UpsertWorkDays(
+      std::span<const WorkDayInput> rows) override;
+  absl::Status ScanEmployeePeriods(
+      absl::CivilDay from, absl::CivilDay to,
+      absl::FunctionRef<void(const EmployeePeriod&)> visit) override;
+  absl::Status ScanWorkMonths(
+      absl::CivilMonth first, absl::CivilMonth last,
+      absl::FunctionRef<void(const WorkMonth&)> visit) override;
+  absl::StatusOr<int64_t> DeleteWorkDaysBefore(absl::CivilDay cutoff) override;
+  absl::StatusOr<double> TotalFte(
+      absl::CivilDay as_of, const std::vector<std::string>& organizations,
+      const std::vector<std::string>& sites) override;
+  absl::StatusOr<int64_t> CountEmployees() override;
+  absl::StatusOr<int64_t> CountWorkDays() override;
+
+ private:
+  // Id of a code in organizations/sites, cached; 0 when unknown.
+  absl::StatusOr<int64_t> OrganizationId(const std::string& code);
+  absl::StatusOr<int64_t> SiteId(const std::string& code);
+  // Id of a pseudonym; 0 when unknown (nothing is created).
+  absl::StatusOr<int64_t> EmployeeId(const std::string& pseudonym);
+  // Replaces the stored periods of one employee on the days of `period`.
+  // Returns whether anything changed.
+  absl::StatusOr<bool> PutPeriod(int64_t employee_id,
+                                 const EmployeePeriod& period,
+                                 int64_t organization_id, int64_t site_id);
+  absl::Status InsertPeriodRow(int64_t employee_id, int64_t from, int64_t to,
+                               int64_t organization_id, const std::string& unit,
+                               double fte, bool home, int office, bool multi,
+                               bool shared, int64_t site_id);
+  // Rebuilds the rollup of one month from its days.
+  absl::Status RebuildMonth(absl::CivilMonth month);
+
+  Database* const db_;
+  // Caches of ids by code and by pseudonym. Codes and pseudonyms are never
+  // deleted, so a cached id stays right; unknown ones are not cached.
+  absl::flat_hash_map<std::string, int64_t> organization_ids_;
+  absl::flat_hash_map<std::string, int64_t> site_ids_;
+  absl::flat_hash_map<std::string, int64_t> employee_ids_;
+  bool employees_loaded_ = false;
+};
+
+// A civil day as stored: YYYYMMDD.
+inline int64_t DayKey(absl::CivilDay day) {
+  return day.year() * 10000 + day.month() * 100 + day.day();
+}
+inline absl::CivilDay DayFromKey(int64_t key) {
+  return absl::CivilDay(key / 10000, (key / 100) % 100, key % 100);
+}
+// A month as stored: YYYYMM.
+inline int64_t MonthKey(absl::CivilMonth month) {
+  return month.year() * 100 + month.month();
+}
+
+}  // namespace monipaikka
