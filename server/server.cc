@@ -12,6 +12,7 @@
 #include "common/status_macros.h"
 #include "server/service/inventory_service.h"
 #include "server/service/query_executor.h"
+#include "server/service/sensor_health_service.h"
 #include "server/service/utilization_service.h"
 
 namespace monipaikka {
@@ -56,8 +57,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       options.ingest);
   server->inventory_service_ = std::make_unique<InventoryServiceImpl>(
       server->executor_.get(), &server->directory_);
+  server->sensor_health_service_ = std::make_unique<SensorHealthServiceImpl>(
+      server->executor_.get(), options.ingest.now_ms);
   server->utilization_service_ = std::make_unique<UtilizationServiceImpl>(
       server->executor_.get(), options.utilization);
+  ASSIGN_OR_RETURN(server->workforce_,
+                   WorkforceBackend::Start(server->storage_.get(),
+                                           options.database,
+                                           server->executor_.get(),
+                                           options.workforce));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -67,6 +75,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   builder.RegisterService(server->ingest_service_.get());
   builder.RegisterService(server->inventory_service_.get());
   builder.RegisterService(server->utilization_service_.get());
+  builder.RegisterService(server->workforce_->service());
+  builder.RegisterService(server->sensor_health_service_.get());
   builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
@@ -85,6 +95,7 @@ void Server::Shutdown() {
     grpc_server_->Shutdown(std::chrono::system_clock::now() +
                            std::chrono::seconds(5));
   }
+  if (workforce_) workforce_->Stop();
   if (executor_) executor_->Stop();
   if (writer_) writer_->Stop();
 }

@@ -10,6 +10,7 @@
 #include "server/reports/utilization_report.h"
 #include "server/service/ingest_service.h"
 #include "server/service/query_executor.h"
+#include "server/service/workforce_service.h"
 #include "server/storage/storage.h"
 
 namespace grpc {
@@ -28,6 +29,7 @@ struct ServerOptions {
   IngestServiceOptions ingest;
   IngestWriterOptions writer;
   UtilizationSettings utilization;
+  WorkforceOptions workforce;
 };
 
 class Server {
@@ -40,6 +42,8 @@ class Server {
   // The port actually bound.
   int port() const { return port_; }
   const IngestCounters& counters() const { return counters_; }
+  // The HR part (imports, reports, retention).
+  WorkforceBackend& workforce() { return *workforce_; }
   // Stops accepting calls, lets running ones finish (up to a deadline),
   // commits what is queued. Idempotent.
   void Shutdown();
@@ -56,6 +60,8 @@ class Server {
   std::unique_ptr<grpc::Service> ingest_service_;
   std::unique_ptr<grpc::Service> inventory_service_;
   std::unique_ptr<grpc::Service> utilization_service_;
+  std::unique_ptr<WorkforceBackend> workforce_;
+  std::unique_ptr<grpc::Service> sensor_health_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -3,8 +3,10 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "server/ingest/health_validation.h"
 
 namespace monipaikka {
 
@@ -16,10 +18,20 @@ IngestWriter::IngestWriter(std::unique_ptr<StorageSession> session,
 IngestWriter::~IngestWriter() { Stop(); }
 
 absl::Status IngestWriter::Start(int64_t now_ms) {
+  RETURN_IF_ERROR(session_->SensorHealth().ScanSensorHealth(
+      [this](const SensorHealthRecord& record) {
+        health_[record.sensor_id] = record;
+      }));
   RETURN_IF_ERROR(session_->ScanRecentReadings(
       now_ms - options_.sequence_warmup_ms, [this](const StoredReading& r) {
         sequences_.Remember(r.sensor_id, r.seq, r.ts_ms);
+        // Readings committed after the last health flush before a crash.
+        SensorHealthRecord seen;
+        seen.sensor_id = r.sensor_id;
+        seen.last_seen_ms = r.ts_ms;
+        MergeHealth(seen);
       }));
+  health_flushed_at_ = std::chrono::steady_clock::now();
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
@@ -47,23 +59,40 @@ size_t IngestWriter::QueuedReadings() const {
 void IngestWriter::Run() {
   std::vector<Pending> group;
   while (true) {
+    bool drained = false;
+    bool flush_due = false;
     {
       absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
+      const absl::Condition work(
           +[](IngestWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
             return w->stopping_ || !w->queue_.empty();
           },
-          this));
-      if (queue_.empty()) return;  // stopping and drained
-      size_t readings = 0;
-      while (!queue_.empty() &&
-             (group.empty() || readings + queue_.front().batch.readings.size() <=
-                                   options_.max_readings_per_commit)) {
-        readings += queue_.front().batch.readings.size();
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+          this);
+      // With health changes pending, wake up in time to write them.
+      if (health_dirty_.empty()) {
+        mu_.Await(work);
+      } else {
+        flush_due = !mu_.AwaitWithTimeout(
+            work, absl::FromChrono(options_.health_flush_interval));
       }
-      queued_readings_ -= readings;
+      if (!flush_due) {
+        drained = queue_.empty();  // stopping and nothing left
+        size_t readings = 0;
+        while (!queue_.empty() &&
+               (group.empty() ||
+                readings + queue_.front().batch.readings.size() <=
+                    options_.max_readings_per_commit)) {
+          readings += queue_.front().batch.readings.size();
+          group.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        queued_readings_ -= readings;
+      }
+    }
+    if (flush_due || drained) {
+      FlushHealth(/*force=*/true);
+      if (drained) return;
+      continue;
     }
     CommitGroup(group);
     group.clear();
@@ -114,6 +143,18 @@ void IngestWriter::CommitGroup(std::vector<Pending>& group) {
     }
     return;
   }
+  for (const StoredReading& row : rows) {
+    SensorHealthRecord seen;
+    seen.sensor_id = row.sensor_id;
+    seen.last_seen_ms = row.ts_ms;
+    MergeHealth(seen);
+  }
+  for (const Pending& pending : group) {
+    for (const SensorHealthRecord& report : pending.batch.health) {
+      MergeHealth(report);
+    }
+  }
+  FlushHealth(/*force=*/false);
   for (size_t r = 0; r < rows.size(); ++r) {
     BatchOutcome& outcome = outcomes[origin[r].first];
     if (inserted[r] == InsertOutcome::kInserted) {
@@ -134,6 +175,35 @@ void IngestWriter::CommitGroup(std::vector<Pending>& group) {
     }
     group[g].done(std::move(outcome));
   }
+}
+
+void IngestWriter::MergeHealth(const SensorHealthRecord& report) {
+  auto [it, inserted] = health_.try_emplace(report.sensor_id);
+  if (inserted) it->second.sensor_id = report.sensor_id;
+  if (MergeSensorHealth(report, &it->second)) {
+    health_dirty_.insert(report.sensor_id);
+  }
+}
+
+void IngestWriter::FlushHealth(bool force) {
+  if (health_dirty_.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - health_flushed_at_ < options_.health_flush_interval) {
+    return;
+  }
+  std::vector<SensorHealthRecord> records;
+  records.reserve(health_dirty_.size());
+  for (int64_t sensor_id : health_dirty_) records.push_back(health_[sensor_id]);
+  health_flushed_at_ = now;
+  counters_->health_flushes.fetch_add(1, std::memory_order_relaxed);
+  if (absl::Status written =
+          session_->SensorHealth().UpsertSensorHealth(records);
+      !written.ok()) {
+    // Kept dirty: the next flush tries again.
+    counters_->health_flush_failures.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  health_dirty_.clear();
 }
 
 }  // namespace monipaikka

@@ -8,7 +8,9 @@
 // Thread safety: Submit() may be called from any thread. Completion callbacks
 // run on the writer thread and must not block.
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -17,6 +19,8 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "monipaikka/v1/ingest.pb.h"
@@ -47,6 +51,10 @@ struct IngestCounters {
   std::atomic<uint64_t> commit_micros_total{0};
   // Rejections by v1::RejectReason value.
   std::array<std::atomic<uint64_t>, 8> rejected{};
+  // Sensor health reports taken, and writes of the health table.
+  std::atomic<uint64_t> health_accepted{0};
+  std::atomic<uint64_t> health_flushes{0};
+  std::atomic<uint64_t> health_flush_failures{0};
 };
 
 struct IngestWriterOptions {
@@ -54,6 +62,10 @@ struct IngestWriterOptions {
   size_t max_readings_per_commit = 50000;
   // On start, sequence numbers of readings this recent are remembered.
   int64_t sequence_warmup_ms = 6 * 3600 * 1000;
+  // Sensor health (last seen, battery, signal) is kept in memory and written
+  // to storage at most this often, and at Stop(). A crash loses at most this
+  // much of it; last seen is rebuilt from the readings on start.
+  std::chrono::milliseconds health_flush_interval{1000};
 };
 
 class IngestWriter {
@@ -82,11 +94,21 @@ class IngestWriter {
   };
   void Run();
   void CommitGroup(std::vector<Pending>& group);
+  // Writer thread: folds a report into health_ and marks it for writing.
+  void MergeHealth(const SensorHealthRecord& report);
+  // Writer thread: writes the changed health records when the flush
+  // interval has passed (or always, with `force`).
+  void FlushHealth(bool force);
 
   std::unique_ptr<StorageSession> session_;  // used by the writer thread only
   const IngestWriterOptions options_;
   IngestCounters* const counters_;
   SequenceWindow sequences_;  // writer thread only
+  // Latest health per sensor id, and which records changed since the last
+  // flush. Writer thread only (and Start()).
+  absl::flat_hash_map<int64_t, SensorHealthRecord> health_;
+  absl::flat_hash_set<int64_t> health_dirty_;
+  std::chrono::steady_clock::time_point health_flushed_at_;
   std::thread thread_;
 
   mutable absl::Mutex mu_;

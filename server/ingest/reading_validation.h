@@ -28,6 +28,8 @@ struct ValidatedBatch {
   std::vector<StoredReading> readings;
   std::vector<uint32_t> indexes;
   std::vector<v1::RejectedReading> rejected;
+  // Acceptable health reports of the batch (health_validation.h).
+  std::vector<SensorHealthRecord> health;
 };
 
 // `batch.gateway()`, when set, must match every reading's sensor binding.

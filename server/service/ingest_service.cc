@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "server/ingest/health_validation.h"
 #include "server/service/grpc_status.h"
 
 namespace monipaikka {
@@ -34,12 +35,15 @@ class IngestStream
       Act(&IngestStream::OnReadsDoneLocked);
       return;
     }
-    if (incoming_.readings_size() > options_->max_batch_readings) {
+    if (incoming_.readings_size() > options_->max_batch_readings ||
+        incoming_.health_size() > options_->max_batch_readings) {
       grpc::Status status(
           grpc::StatusCode::INVALID_ARGUMENT,
           absl::StrCat("batch ", incoming_.batch_id(), " has ",
-                       incoming_.readings_size(),
-                       " readings; the limit (max_batch_readings) is ",
+                       incoming_.readings_size(), " readings and ",
+                       incoming_.health_size(),
+                       " health reports; the limit of each "
+                       "(max_batch_readings) is ",
                        options_->max_batch_readings));
       Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         failure_ = status;
@@ -47,14 +51,25 @@ class IngestStream
       });
       return;
     }
-    ValidatedBatch batch = ValidateBatch(incoming_, *directory_->Get(),
-                                         options_->now_ms(), options_->limits);
+    const std::shared_ptr<const SensorDirectory> directory = directory_->Get();
+    const int64_t now_ms = options_->now_ms();
+    ValidatedBatch batch =
+        ValidateBatch(incoming_, *directory, now_ms, options_->limits);
+    ValidatedHealth health =
+        ValidateHealth(incoming_, *directory, now_ms, options_->limits);
+    batch.health = std::move(health.records);
+    counters_->health_accepted.fetch_add(batch.health.size(),
+                                         std::memory_order_relaxed);
     for (const v1::RejectedReading& rejected : batch.rejected) {
       counters_->rejected[rejected.reason() % 8].fetch_add(
           1, std::memory_order_relaxed);
     }
     v1::BatchAck ack;
     ack.set_batch_id(incoming_.batch_id());
+    ack.set_health_accepted(static_cast<uint32_t>(batch.health.size()));
+    for (v1::RejectedReading& rejected : health.rejected) {
+      *ack.add_health_rejected() = std::move(rejected);
+    }
     for (v1::RejectedReading& rejected : batch.rejected) {
       *ack.add_rejected() = std::move(rejected);
     }

@@ -127,6 +127,24 @@ CREATE TABLE work_months (
   PRIMARY KEY (month, employee_id)
 ) WITHOUT ROWID;
 )sql",
+    // 3: sensor health: per sensor, the latest time it was heard from and its
+    // latest battery and signal reports (times UTC ms, 0 = never). One row
+    // per sensor, rewritten by the ingest writer about once a second; last
+    // seen starts from the readings already stored.
+    R"sql(
+CREATE TABLE sensor_health (
+  sensor_id       INTEGER PRIMARY KEY REFERENCES sensors(id),
+  last_seen_ms    INTEGER NOT NULL,
+  battery_mv      INTEGER,
+  battery_percent INTEGER,
+  battery_ts_ms   INTEGER NOT NULL DEFAULT 0,
+  rssi_dbm        INTEGER,
+  snr_db          REAL,
+  signal_ts_ms    INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sensor_health(sensor_id, last_seen_ms)
+  SELECT sensor_id, MAX(ts_ms) FROM readings GROUP BY sensor_id;
+)sql",
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "common/time_format.h"
 #include "server/storage/inventory_rules.h"
 #include "server/storage/schema.h"
+#include "server/storage/sqlite_sensor_health.h"
 #include "server/storage/sqlite_workforce.h"
 #include "server/storage/storage.h"
 
@@ -89,6 +90,7 @@ class SqliteSession : public StorageSession {
     return workforce_.TotalFte(as_of, organizations, sites);
   }
   WorkforceStorage& Workforce() override { return workforce_; }
+  SensorHealthStorage& SensorHealth() override { return sensor_health_; }
 
  private:
   // Id of the row with `code` in `table`, or NOT_FOUND / INVALID_ARGUMENT
@@ -107,6 +109,7 @@ class SqliteSession : public StorageSession {
 
   std::unique_ptr<Database> db_;
   SqliteWorkforce workforce_{db_.get()};  // the HR tables (sqlite_workforce.cc)
+  SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
 };
 
 absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,

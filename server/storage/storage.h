@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "monipaikka/v1/inventory.pb.h"
+#include "server/storage/sensor_health_storage.h"
 #include "server/storage/workforce_storage.h"
 
 namespace monipaikka {
@@ -130,6 +131,11 @@ class StorageSession {
   // The employee registry and work-location days (server/storage/
   // workforce_storage.h), on this session's connection.
   virtual WorkforceStorage& Workforce() = 0;
+
+  // ---- Sensor health ----
+  // Last seen, battery and signal per sensor (server/storage/
+  // sensor_health_storage.h), on this session's connection.
+  virtual SensorHealthStorage& SensorHealth() = 0;
 };
 
 struct SqliteStorageOptions {
