@@ -25,6 +25,14 @@ ABSL_FLAG(int, retention_days, 1098,
 ABSL_FLAG(int, max_batch_readings, 10000, "largest batch a gateway may send");
 ABSL_FLAG(bool, synchronous_full, false,
           "fsync every commit (durable across power loss, slower)");
+ABSL_FLAG(std::string, pseudonym_key_file, "",
+          "file with the key of the employee pseudonyms (HMAC-SHA256), at "
+          "least 32 bytes or 64 hex digits, NOT in the database's directory; "
+          "without it HR imports are refused");
+ABSL_FLAG(int, anonymity_k, 5,
+          "HR figures over fewer than this many employees are withheld (>= 3)");
+ABSL_FLAG(int, workforce_retention_months, 24,
+          "work-location days older than this many months are deleted");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -55,6 +63,16 @@ int main(int argc, char** argv) {
       options.ingest.max_batch_readings <= 0) {
     std::cerr << "error: --desk_stale_after_min, --retention_days and "
                  "--max_batch_readings must be positive\n";
+    return 2;
+  }
+
+  options.workforce.pseudonym_key_file = absl::GetFlag(FLAGS_pseudonym_key_file);
+  options.workforce.anonymity_k = absl::GetFlag(FLAGS_anonymity_k);
+  options.workforce.retention_months =
+      absl::GetFlag(FLAGS_workforce_retention_months);
+  if (options.workforce.anonymity_k < 3) {
+    std::cerr << "error: --anonymity_k=" << options.workforce.anonymity_k
+              << " is below 3; groups that small identify people\n";
     return 2;
   }
 

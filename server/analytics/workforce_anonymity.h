@@ -29,8 +29,9 @@ inline constexpr int kDefaultAnonymityK = 5;
 struct DisclosureCell {
   // Employees (or days, see AdditiveRelation::persons) the cell counts.
   int64_t value = 0;
-  // Whether the cell is shown. Unpublished cells are derivable complements:
-  // never shown, but they must not be derivable when they are sensitive.
+  // Whether the cell is shown (or otherwise known, like the 100 % that
+  // shares add up to). Unpublished cells are complements nobody is shown
+  // but that one relation could give away; each may be in one relation only.
   bool published = true;
   // Primary sensitivity: the figure concerns fewer than k employees
   // (see IsSmallGroup).
@@ -53,10 +54,10 @@ inline bool IsSmallGroup(int64_t count, int64_t population, int k) {
   return population < k || (count > 0 && count < k);
 }
 
-// Which cells to withhold (true) so that no sensitive cell can be derived
-// through any one relation: every relation ends with no withheld cell or
-// with at least two, and a withheld set of person counts under a shown total
-// sums to 0 or at least k. Secondary suppression takes the smallest
+// Which cells to withhold (true) so that no withheld cell and no sensitive
+// unpublished cell can be worked out through any one relation: a relation
+// never has exactly one unknown cell that must stay unknown, and the unknown
+// parts of person counts under a known total sum to 0 or at least k. Secondary suppression takes the smallest
 // non-zero shown part first (ties: the lowest index), then a zero part, and
 // the total only when no part is left. Indexes in `relations` must be
 // valid cell indexes.

@@ -101,7 +101,7 @@ TEST(WithholdCellsTest, SuppressionCascadesThroughAHierarchy) {
 }
 
 TEST(WithholdCellsTest, DayCountsDoNotUseThePersonSumRule) {
-  std::vector<DisclosureCell> cells = {{100, false, false},
+  std::vector<DisclosureCell> cells = {{100, true, false},
                                        {1, true, true},
                                        {2, true, false},
                                        {97, true, false}};

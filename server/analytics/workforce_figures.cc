@@ -229,8 +229,8 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
   }
 
   // Cells per scope: 0 registered, 1 shared-use, 2 not shared-use*,
-  // 3 with days, 4 without days*, 5 meeting, 6 not meeting*, 7–11 buckets
-  // (* derivable, not shown).
+  // 3 with days, 4 without days*, 5 meeting, 6 below the recommendation,
+  // 7–11 buckets (* derivable, not shown).
   constexpr size_t kCells = 12;
   constexpr size_t kBucket0 = 7;
   const ScopeIndex<Raw> index(raw);
@@ -246,7 +246,7 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
         r.buckets[2],     r.buckets[3],           r.buckets[4]};
     for (size_t i = 0; i < kCells; ++i) {
       cells[b + i].value = values[i];
-      cells[b + i].published = i != 2 && i != 4 && i != 6;
+      cells[b + i].published = i != 2 && i != 4;
       const int64_t population = i <= 4 ? r.registered : r.with_days;
       cells[b + i].sensitive = IsSmallGroup(values[i], population, k);
     }
@@ -257,7 +257,7 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
     relations.push_back(
         {b + 5, {b + kBucket0 + 2, b + kBucket0 + 3, b + kBucket0 + 4}});
     if (!index.children[s].empty()) {
-      for (size_t cell : {0, 1, 3, 5, 7, 8, 9, 10, 11}) {
+      for (size_t cell : {0, 1, 3, 5, 6, 7, 8, 9, 10, 11}) {
         AdditiveRelation sum{b + cell, {}};
         for (size_t child : index.children[s]) {
           sum.parts.push_back(child * kCells + cell);
@@ -278,6 +278,7 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
     out.shared_use = count(1);
     out.with_days = count(3);
     out.meeting = count(5);
+    out.below = count(6);
     for (int bucket = 0; bucket < kOfficeDayBuckets; ++bucket) {
       out.buckets[bucket] = count(kBucket0 + bucket);
     }
@@ -305,7 +306,8 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
     for (int64_t d : r.kind_days) total_days += d;
     std::vector<DisclosureCell> mix(kLocationKinds + 1);
     AdditiveRelation all{kLocationKinds, {}, /*persons=*/false};
-    mix[kLocationKinds] = {total_days, false, r.with_days < k};
+    // The 100 % they add up to is known: a published total.
+    mix[kLocationKinds] = {total_days, true, r.with_days < k};
     for (int kind = 0; kind < kLocationKinds; ++kind) {
       mix[kind] = {r.kind_days[kind], true,
                    IsSmallGroup(r.kind_people[kind], r.with_days, k)};

@@ -114,6 +114,7 @@ struct ScopeOfficeDays {
   HrCount with_days;         // employees with at least one recorded day
   std::array<HrCount, kOfficeDayBuckets> buckets;  // of with_days
   HrCount meeting;           // ≥ 5 office days
+  HrCount below;             // < 5 office days
   HrPercent meeting_share;   // whole percent of with_days
   HrPercent median;          // median office days (not a percent)
   // Share of recorded working days per kind A–G, percent with one decimal.

@@ -1,0 +1,41 @@
+#pragma once
+
+// The HR reports: storage (registry, monthly rollup) + analytics
+// (workforce_figures.h), encoded as the API's messages. Anonymity
+// suppression happens in the analytics, before anything is encoded: a
+// withheld figure never reaches a message.
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "monipaikka/v1/workforce.pb.h"
+#include "server/storage/storage.h"
+
+namespace monipaikka {
+
+struct WorkforceSettings {
+  // Figures over fewer than this many employees are withheld (≥ 3).
+  int anonymity_k = 5;
+  // Work-location days are kept this many months.
+  int retention_months = 24;
+  // Today's date (Europe/Helsinki); injectable for tests.
+  std::function<absl::CivilDay()> today;
+};
+
+// INVALID_ARGUMENT for a bad date or a unit without organization,
+// NOT_FOUND for an unknown organization.
+absl::StatusOr<v1::WorkstationDistributionReport> BuildWorkstationDistribution(
+    StorageSession& session, const v1::WorkstationDistributionRequest& request,
+    const WorkforceSettings& settings);
+
+// INVALID_ARGUMENT for bad months or more than 36 of them, NOT_FOUND for an
+// unknown organization.
+absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
+    StorageSession& session, const v1::OfficeDaysRequest& request,
+    const WorkforceSettings& settings);
+
+// Today in Europe/Helsinki by the system clock.
+absl::CivilDay HelsinkiToday();
+
+}  // namespace monipaikka

@@ -1,0 +1,484 @@
+#include "server/service/workforce_service.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "common/status_macros.h"
+#include "common/time_format.h"
+#include "server/analytics/workforce_anonymity.h"
+#include "server/service/grpc_status.h"
+#include "server/service/unary_call.h"
+#include "server/workforce/workforce_records.h"
+
+namespace monipaikka {
+namespace {
+
+constexpr int kMaxRejectionsReported = 1000;
+// Chunks of one stream waiting for the writer before the stream stops
+// reading (backpressure).
+constexpr int kMaxChunksInFlight = 2;
+
+// What storage made of one chunk, by index in the chunk.
+struct StoreOutcome {
+  int64_t stored = 0;
+  int64_t unchanged = 0;
+  int64_t new_employees = 0;
+  std::vector<RowRejection> rejected;
+};
+
+// Adds a rejection to the summary, keeping the first ones in full.
+void Reject(int64_t row, std::string message, v1::ImportSummary* summary) {
+  summary->set_rejected(summary->rejected() + 1);
+  if (summary->rejections_size() < kMaxRejectionsReported) {
+    v1::RejectedRecord* rejected = summary->add_rejections();
+    rejected->set_row(row);
+    rejected->set_message(std::move(message));
+  }
+}
+
+void SortRejections(v1::ImportSummary* summary) {
+  std::stable_sort(summary->mutable_rejections()->begin(),
+                   summary->mutable_rejections()->end(),
+                   [](const v1::RejectedRecord& a, const v1::RejectedRecord& b) {
+                     return a.row() < b.row();
+                   });
+}
+
+// Raw id → pseudonym, for one stream: an import names each person many
+// times, and one HMAC per person is enough. Lives only as long as the call.
+class PseudonymCache {
+ public:
+  explicit PseudonymCache(const Pseudonymizer* pseudonymizer)
+      : pseudonymizer_(pseudonymizer) {}
+  const std::string& Get(const std::string& raw_id) {
+    if (cache_.size() > 500000) cache_.clear();
+    auto [it, inserted] = cache_.try_emplace(raw_id);
+    if (inserted) it->second = pseudonymizer_->Pseudonymize(raw_id);
+    return it->second;
+  }
+
+ private:
+  const Pseudonymizer* pseudonymizer_;
+  absl::flat_hash_map<std::string, std::string> cache_;
+};
+
+// One import call (client stream of batches). Checks records as they come,
+// hands the good ones to the writer in chunks of rows_per_commit, and
+// finishes with the summary once every chunk is committed. Stops reading
+// while kMaxChunksInFlight chunks wait for the writer.
+//
+// `Traits` supplies: Batch, Input, Records(batch), Convert(record, cache,
+// *input) -> absl::Status, Store(session, span<Input>) ->
+// absl::StatusOr<StoreOutcome>.
+template <typename Traits>
+class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
+ public:
+  using Batch = typename Traits::Batch;
+  using Input = typename Traits::Input;
+
+  ImportStream(Traits traits, QueryExecutor* writer,
+               const WorkforceOptions* options, v1::ImportSummary* summary)
+      : traits_(std::move(traits)),
+        writer_(writer),
+        options_(options),
+        response_(summary) {
+    this->StartRead(&batch_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Act(
+          [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+            reads_done_ = true;
+            read_pending_ = false;
+          },
+          /*flush=*/true);
+      return;
+    }
+    const auto& records = Traits::Records(batch_);
+    if (records.size() > options_->max_batch_records) {
+      const grpc::Status status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("batch has ", records.size(),
+                       " records; the limit is ", options_->max_batch_records));
+      Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        if (!failure_) failure_ = status;
+        reads_done_ = true;
+        read_pending_ = false;
+      });
+      return;
+    }
+    // Checking needs no lock: only this reaction touches chunk_ and cache_.
+    std::vector<std::pair<int64_t, std::string>> rejected;
+    for (const auto& record : records) {
+      Input input;
+      absl::Status status = traits_.Convert(record, cache_, &input);
+      if (!status.ok()) {
+        rejected.emplace_back(record.row(), std::string(status.message()));
+        continue;
+      }
+      chunk_.inputs.push_back(std::move(input));
+      chunk_.rows.push_back(record.row());
+    }
+    Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      summary_.set_received(summary_.received() +
+                            static_cast<int64_t>(records.size()));
+      for (auto& [row, message] : rejected) {
+        Reject(row, std::move(message), &summary_);
+      }
+      read_pending_ = false;
+    });
+  }
+
+  void OnCancel() override {
+    Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      if (!failure_) failure_ = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+      reads_done_ = true;
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  struct Chunk {
+    std::vector<Input> inputs;
+    std::vector<int64_t> rows;
+  };
+
+  // Applies `change` under the lock, then decides what to do next: send a
+  // full chunk (or the last one when `flush`), read on, or finish.
+  template <typename Change>
+  void Act(Change change, bool flush = false) ABSL_LOCKS_EXCLUDED(mu_) {
+    std::optional<Chunk> to_store;
+    bool start_read = false;
+    std::optional<grpc::Status> finish;
+    {
+      absl::MutexLock lock(&mu_);
+      change();
+      if (!failure_ && !chunk_.inputs.empty() &&
+          (chunk_.inputs.size() >= options_->rows_per_commit ||
+           (flush && reads_done_))) {
+        to_store = std::move(chunk_);
+        chunk_ = Chunk();
+        ++in_flight_;
+      }
+      if (!finished_ && in_flight_ == 0 && (reads_done_ || failure_) &&
+          !read_pending_) {
+        finished_ = true;
+        if (failure_) {
+          finish = *failure_;
+        } else {
+          SortRejections(&summary_);
+          *response_ = summary_;
+          finish = grpc::Status::OK;
+        }
+      }
+      if (!finished_ && !reads_done_ && !failure_ && !read_pending_ &&
+          in_flight_ < kMaxChunksInFlight) {
+        read_pending_ = true;
+        start_read = true;
+      }
+    }
+    if (to_store) Store(std::move(*to_store));
+    if (start_read) this->StartRead(&batch_);
+    if (finish) this->Finish(*finish);
+  }
+
+  void Store(Chunk chunk) {
+    writer_->Post([this, chunk = std::move(chunk)](StorageSession& session) {
+      absl::StatusOr<StoreOutcome> outcome =
+          traits_.Store(session, std::span<const Input>(chunk.inputs));
+      Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        --in_flight_;
+        if (!outcome.ok()) {
+          if (!failure_) failure_ = ToGrpcStatus(outcome.status());
+          return;
+        }
+        summary_.set_stored(summary_.stored() + outcome->stored);
+        summary_.set_unchanged(summary_.unchanged() + outcome->unchanged);
+        summary_.set_new_employees(summary_.new_employees() +
+                                   outcome->new_employees);
+        for (RowRejection& r : outcome->rejected) {
+          Reject(chunk.rows[r.index], std::move(r.message), &summary_);
+        }
+      });
+    });
+  }
+
+  Traits traits_;
+  QueryExecutor* const writer_;
+  const WorkforceOptions* const options_;
+  v1::ImportSummary* const response_;
+  Batch batch_;  // target of the read in flight
+  PseudonymCache cache_{traits_.pseudonymizer};
+
+  absl::Mutex mu_;
+  Chunk chunk_ ABSL_GUARDED_BY(mu_);
+  v1::ImportSummary summary_ ABSL_GUARDED_BY(mu_);
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  // A read was started and its OnReadDone has not yet handed over.
+  bool read_pending_ ABSL_GUARDED_BY(mu_) = true;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> failure_ ABSL_GUARDED_BY(mu_);
+};
+
+struct EmployeeTraits {
+  using Batch = v1::EmployeeBatch;
+  using Input = EmployeePeriodInput;
+  const Pseudonymizer* pseudonymizer;
+
+  static const auto& Records(const Batch& batch) { return batch.records(); }
+  absl::Status Convert(const v1::EmployeeRecord& record, PseudonymCache& cache,
+                       Input* input) const {
+    ASSIGN_OR_RETURN(input->period, CheckEmployeeRecord(record));
+    input->pseudonym = cache.Get(record.employee_id());
+    return absl::OkStatus();
+  }
+  absl::StatusOr<StoreOutcome> Store(StorageSession& session,
+                                     std::span<const Input> inputs) const {
+    ASSIGN_OR_RETURN(EmployeeUpsertResult result,
+                     session.Workforce().UpsertEmployeePeriods(inputs));
+    return StoreOutcome{result.stored, result.unchanged, result.new_employees,
+                        std::move(result.rejected)};
+  }
+};
+
+struct WorkDayTraits {
+  using Batch = v1::WorkDayBatch;
+  using Input = WorkDayInput;
+  const Pseudonymizer* pseudonymizer;
+  WorkDayWindow window;
+
+  static const auto& Records(const Batch& batch) { return batch.records(); }
+  absl::Status Convert(const v1::WorkDayRecord& record, PseudonymCache& cache,
+                       Input* input) const {
+    ASSIGN_OR_RETURN(*input, CheckWorkDayRecord(record, window));
+    input->pseudonym = cache.Get(record.employee_id());
+    return absl::OkStatus();
+  }
+  absl::StatusOr<StoreOutcome> Store(StorageSession& session,
+                                     std::span<const Input> inputs) const {
+    ASSIGN_OR_RETURN(WorkDayUpsertResult result,
+                     session.Workforce().UpsertWorkDays(inputs));
+    return StoreOutcome{result.inserted + result.replaced, result.unchanged, 0,
+                        std::move(result.rejected)};
+  }
+};
+
+// A reactor that fails the call at once.
+template <typename Request>
+class RefusedStream : public grpc::ServerReadReactor<Request> {
+ public:
+  explicit RefusedStream(grpc::Status status) { this->Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+grpc::Status NoKeyStatus() {
+  return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                      "the server has no pseudonym key (--pseudonym_key_file), "
+                      "so it accepts no employee data");
+}
+
+}  // namespace
+
+class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService {
+ public:
+  WorkforceServiceImpl(QueryExecutor* queries, QueryExecutor* writer,
+                       const Pseudonymizer* pseudonymizer,
+                       const WorkforceOptions* options)
+      : queries_(queries),
+        writer_(writer),
+        pseudonymizer_(pseudonymizer),
+        options_(options) {
+    settings_.anonymity_k = options->anonymity_k;
+    settings_.retention_months = options->retention_months;
+    settings_.today = options->today;
+  }
+
+  grpc::ServerReadReactor<v1::EmployeeBatch>* ImportEmployees(
+      grpc::CallbackServerContext*, v1::ImportSummary* response) override {
+    if (pseudonymizer_ == nullptr) {
+      return new RefusedStream<v1::EmployeeBatch>(NoKeyStatus());
+    }
+    return new ImportStream<EmployeeTraits>(EmployeeTraits{pseudonymizer_},
+                                            writer_, options_, response);
+  }
+
+  grpc::ServerReadReactor<v1::WorkDayBatch>* ImportWorkDays(
+      grpc::CallbackServerContext*, v1::ImportSummary* response) override {
+    if (pseudonymizer_ == nullptr) {
+      return new RefusedStream<v1::WorkDayBatch>(NoKeyStatus());
+    }
+    return new ImportStream<WorkDayTraits>(
+        WorkDayTraits{pseudonymizer_, Window()}, writer_, options_, response);
+  }
+
+  grpc::ServerUnaryReactor* RecordWorkDays(
+      grpc::CallbackServerContext* context,
+      const v1::RecordWorkDaysRequest* request,
+      v1::ImportSummary* response) override {
+    if (pseudonymizer_ == nullptr) {
+      grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+      reactor->Finish(NoKeyStatus());
+      return reactor;
+    }
+    return RunUnary(context, writer_, [=, this](StorageSession& session) {
+      if (request->records_size() > options_->max_batch_records) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("records: ", request->records_size(),
+                         " records; the limit is ", options_->max_batch_records));
+      }
+      const WorkDayTraits traits{pseudonymizer_, Window()};
+      PseudonymCache cache(pseudonymizer_);
+      std::vector<WorkDayInput> inputs;
+      std::vector<int64_t> rows;
+      response->set_received(request->records_size());
+      for (const v1::WorkDayRecord& record : request->records()) {
+        WorkDayInput input;
+        absl::Status status = traits.Convert(record, cache, &input);
+        if (!status.ok()) {
+          Reject(record.row(), std::string(status.message()), response);
+          continue;
+        }
+        inputs.push_back(std::move(input));
+        rows.push_back(record.row());
+      }
+      ASSIGN_OR_RETURN(StoreOutcome outcome, traits.Store(session, inputs));
+      response->set_stored(outcome.stored);
+      response->set_unchanged(outcome.unchanged);
+      for (RowRejection& r : outcome.rejected) {
+        Reject(rows[r.index], std::move(r.message), response);
+      }
+      SortRejections(response);
+      return absl::OkStatus();
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetWorkstationDistribution(
+      grpc::CallbackServerContext* context,
+      const v1::WorkstationDistributionRequest* request,
+      v1::WorkstationDistributionReport* response) override {
+    return RunUnary(context, queries_, [=, this](StorageSession& session) {
+      ASSIGN_OR_RETURN(*response,
+                       BuildWorkstationDistribution(session, *request, settings_));
+      return absl::OkStatus();
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetOfficeDays(grpc::CallbackServerContext* context,
+                                          const v1::OfficeDaysRequest* request,
+                                          v1::OfficeDaysReport* response) override {
+    return RunUnary(context, queries_, [=, this](StorageSession& session) {
+      ASSIGN_OR_RETURN(*response, BuildOfficeDays(session, *request, settings_));
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  WorkDayWindow Window() const {
+    const absl::CivilDay today = options_->today();
+    return WorkDayWindow{RetainedFrom(today, options_->retention_months), today};
+  }
+
+  QueryExecutor* const queries_;
+  QueryExecutor* const writer_;
+  const Pseudonymizer* const pseudonymizer_;
+  const WorkforceOptions* const options_;
+  WorkforceSettings settings_;
+};
+
+absl::StatusOr<std::unique_ptr<WorkforceBackend>> WorkforceBackend::Start(
+    Storage* storage, const std::string& database, QueryExecutor* queries,
+    WorkforceOptions options) {
+  if (options.anonymity_k < kMinAnonymityK) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("anonymity_k: ", options.anonymity_k, " is below ",
+                     kMinAnonymityK, "; groups that small identify people"));
+  }
+  if (options.retention_months < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "workforce_retention_months: ", options.retention_months,
+        " must be at least 1"));
+  }
+  if (!options.today) options.today = HelsinkiToday;
+  std::unique_ptr<WorkforceBackend> backend(new WorkforceBackend());
+  if (!options.pseudonym_key_file.empty()) {
+    namespace fs = std::filesystem;
+    std::error_code ignored;
+    const fs::path key_dir =
+        fs::weakly_canonical(fs::absolute(options.pseudonym_key_file), ignored)
+            .parent_path();
+    const fs::path db_dir =
+        fs::weakly_canonical(fs::absolute(database), ignored).parent_path();
+    if (key_dir == db_dir) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "pseudonym_key_file: ", options.pseudonym_key_file,
+          " is in the database's directory ", db_dir.string(),
+          "; keep the key apart from the data (a copy of the data must not "
+          "carry the key that links it to people)"));
+    }
+    ASSIGN_OR_RETURN(Pseudonymizer pseudonymizer,
+                     Pseudonymizer::FromKeyFile(options.pseudonym_key_file));
+    backend->pseudonymizer_ =
+        std::make_unique<Pseudonymizer>(std::move(pseudonymizer));
+  }
+  backend->options_ = std::move(options);
+  backend->writer_ = std::make_unique<QueryExecutor>(storage);
+  RETURN_IF_ERROR(backend->writer_->Start(1));
+  backend->service_ = std::make_unique<WorkforceServiceImpl>(
+      queries, backend->writer_.get(), backend->pseudonymizer_.get(),
+      &backend->options_);
+  backend->retention_thread_ = std::thread([b = backend.get()] { b->RetentionLoop(); });
+  return backend;
+}
+
+WorkforceBackend::~WorkforceBackend() { Stop(); }
+
+grpc::Service* WorkforceBackend::service() { return service_.get(); }
+
+void WorkforceBackend::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (retention_thread_.joinable()) retention_thread_.join();
+  if (writer_) writer_->Stop();
+}
+
+absl::StatusOr<int64_t> WorkforceBackend::RunRetention() {
+  const absl::CivilDay cutoff =
+      RetainedFrom(options_.today(), options_.retention_months);
+  absl::Notification done;
+  absl::StatusOr<int64_t> deleted;
+  writer_->Post([&](StorageSession& session) {
+    deleted = session.Workforce().DeleteWorkDaysBefore(cutoff);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  if (deleted.ok()) {
+    std::cerr << "event=workforce_retention kept_from=" << FormatDate(cutoff)
+              << " deleted_days=" << *deleted << std::endl;
+  } else {
+    std::cerr << "event=workforce_retention_failed error=\""
+              << deleted.status().message() << "\"" << std::endl;
+  }
+  return deleted;
+}
+
+void WorkforceBackend::RetentionLoop() {
+  while (true) {
+    RunRetention().IgnoreError();
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.retention_interval);
+    if (stopping_) return;
+  }
+}
+
+}  // namespace monipaikka

@@ -1,0 +1,74 @@
+#pragma once
+
+// The HR part of the server: WorkforceService (imports and reports), the
+// single thread that writes HR data, and the retention task that deletes
+// old work-location days. Started and stopped as one by Server.
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "monipaikka/v1/workforce.grpc.pb.h"
+#include "server/reports/workforce_report.h"
+#include "server/service/query_executor.h"
+#include "server/storage/storage.h"
+#include "server/workforce/pseudonym.h"
+
+namespace monipaikka {
+
+struct WorkforceOptions {
+  // File holding the pseudonym key (see README "Privacy"). Empty: the server
+  // refuses HR imports (reports still work). It must not be in the
+  // database's directory.
+  std::string pseudonym_key_file;
+  // Figures over fewer than k employees are withheld; at least 3.
+  int anonymity_k = 5;
+  // Work-location days older than this many months are deleted.
+  int retention_months = 24;
+  // How often retention runs (also once at start).
+  absl::Duration retention_interval = absl::Hours(1);
+  // Records written per transaction by an import.
+  size_t rows_per_commit = 50000;
+  // Largest batch a client may send.
+  int max_batch_records = 10000;
+  // Today in Europe/Helsinki; injectable for tests. Empty: the system clock.
+  std::function<absl::CivilDay()> today;
+};
+
+class WorkforceServiceImpl;
+
+class WorkforceBackend {
+ public:
+  // Checks the options, reads the key and starts the writer thread and the
+  // retention task. `database` is the database path (the key must not be
+  // beside it); `queries` answers the reports.
+  static absl::StatusOr<std::unique_ptr<WorkforceBackend>> Start(
+      Storage* storage, const std::string& database, QueryExecutor* queries,
+      WorkforceOptions options);
+  ~WorkforceBackend();
+
+  grpc::Service* service();
+  // Stops the retention task and, once no call can come any more, the
+  // writer (after the writes queued). Call after the gRPC server shut down.
+  void Stop();
+
+  // Runs retention now and waits for it; returns the days deleted.
+  absl::StatusOr<int64_t> RunRetention();
+
+ private:
+  WorkforceBackend() = default;
+  void RetentionLoop();
+
+  WorkforceOptions options_;
+  std::unique_ptr<Pseudonymizer> pseudonymizer_;
+  std::unique_ptr<QueryExecutor> writer_;
+  std::unique_ptr<WorkforceServiceImpl> service_;
+  std::thread retention_thread_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace monipaikka
