@@ -42,6 +42,25 @@ Commands:
       Workstation utilization of a site (or space) over the local days from..to
       inclusive, inside core hours (or all hours): totals and one row per day.
       --output=csv gives the daily rows only.
+  import-employees FILE.csv
+      Load the employee registry from an HR-system export with the header
+      employee_id,organization,unit,fte,home_workstation,office_workstation,
+      multi_space,shared_use,valid_from[,valid_to][,site] ("-" for standard
+      input). Employee ids are pseudonymized by the server. Rows skipped or
+      rejected are listed on stderr as FILE:LINE: reason; exit status 1.
+  import-work-days FILE.csv
+      Load work-location days with the header
+      employee_id,date,location_kind[,site][,source] (kind A-G).
+  workstation-distribution --as_of=YYYY-MM-DD [--compare_to=YYYY-MM-DD]
+                           [--organization=CODE [--unit=CODE]]
+      Employees in offices, at home, in shared-use premises, at unassigned
+      workstations and in multi-space environments, with shares of office
+      employees and the change since --compare_to.
+  office-days --from_month=YYYY-MM [--to_month=YYYY-MM]
+              [--organization=CODE [--unit=CODE]] [--group_by=organization|unit]
+      Office days per month: distribution (0, 1-4, 5-8, 9-12, 13+), median,
+      share with at least 5, shared-use share (target 25 %), location mix A-G.
+      HR figures over fewer than k employees print as "suppressed".
   help
       Show this text.
 
@@ -86,6 +105,16 @@ constexpr CommandSpec kCommands[] = {
      "--to=YYYY-MM-DD [--all_hours]",
      0, "", FlagUse::kRequired, FlagUse::kOptional, FlagUse::kUnused,
      FlagUse::kRequired},
+    {"import-employees", "import-employees FILE.csv", 1, "FILE.csv"},
+    {"import-work-days", "import-work-days FILE.csv", 1, "FILE.csv"},
+    {"workstation-distribution",
+     "workstation-distribution --as_of=YYYY-MM-DD [--compare_to=YYYY-MM-DD] "
+     "[--organization=CODE [--unit=CODE]]",
+     0, ""},
+    {"office-days",
+     "office-days --from_month=YYYY-MM [--to_month=YYYY-MM] "
+     "[--organization=CODE [--unit=CODE]] [--group_by=organization|unit]",
+     0, ""},
 };
 
 constexpr char kGlobalSynopsis[] =
@@ -165,6 +194,11 @@ absl::Status Dispatch(const CommandSpec& spec, const Invocation& invocation,
   std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
       invocation.server, grpc::InsecureChannelCredentials());
   const std::string command = spec.name;
+  if (IsWorkforceCommand(command)) {
+    auto stub = v1::WorkforceService::NewStub(channel);
+    return RunWorkforceCommand(*stub, invocation.args, invocation.workforce,
+                               options, out, err, rows_refused);
+  }
   if (command == "import-readings") {
     auto stub = v1::IngestService::NewStub(channel);
     absl::StatusOr<ReadingsImportSummary> summary =
@@ -224,6 +258,11 @@ int RunCommandLine(const Invocation& invocation, std::ostream& out,
     return UsageError("--server needs HOST:PORT", spec, err);
   }
   if (std::string problem = CheckCommandArgs(*spec, invocation);
+      !problem.empty()) {
+    return UsageError(problem, spec, err);
+  }
+  if (std::string problem =
+          CheckWorkforceFlags(spec->name, invocation.workforce);
       !problem.empty()) {
     return UsageError(problem, spec, err);
   }

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "client/workforce_commands.h"
+
 namespace monipaikka::client {
 
 inline constexpr int kExitOk = 0;
@@ -34,6 +36,8 @@ struct Invocation {
   std::string from;
   std::string to;
   bool all_hours = false;
+  // The HR commands' flags (--organization, --as_of, --from_month, …).
+  WorkforceFlags workforce;
 };
 
 // Checks the invocation, connects to invocation.server (plaintext) and runs

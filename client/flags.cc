@@ -88,6 +88,7 @@ Invocation InvocationFromFlags(const std::vector<std::string>& positional) {
   invocation.from = absl::GetFlag(FLAGS_from);
   invocation.to = absl::GetFlag(FLAGS_to);
   invocation.all_hours = absl::GetFlag(FLAGS_all_hours);
+  invocation.workforce = WorkforceFlagsFromAbsl();
   return invocation;
 }
 
