@@ -17,7 +17,8 @@ namespace {
 // One gateway's stream. Reads batches, validates them, hands them to the
 // writer, and writes each acknowledgement in batch order once committed.
 // Stops reading while max_batches_in_flight batches await their commit.
-// Finishes only when no commit callback can still arrive.
+// Finishes only when no commit callback can still arrive and no gRPC
+// operation is being started by another thread (so none can follow Finish).
 class IngestStream
     : public grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck> {
  public:
@@ -34,6 +35,10 @@ class IngestStream
     if (!ok) {
       Act(&IngestStream::OnReadsDoneLocked);
       return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      read_outstanding_ = false;
     }
     if (incoming_.readings_size() > options_->max_batch_readings ||
         incoming_.health_size() > options_->max_batch_readings) {
@@ -75,14 +80,11 @@ class IngestStream
     }
     batch.rejected.clear();
     AckSlot* slot;
-    bool read_more;
     {
       absl::MutexLock lock(&mu_);
       slots_.push_back(AckSlot{std::move(ack), false});
       slot = &slots_.back();
       ++in_flight_;
-      read_more = in_flight_ < options_->max_batches_in_flight;
-      reading_paused_ = !read_more;
     }
     writer_->Submit(std::move(batch), [this, slot](BatchOutcome outcome) {
       Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -101,7 +103,8 @@ class IngestStream
         slot->ready = true;
       });
     });
-    if (read_more) StartRead(&incoming_);
+    // Reads on when fewer than max_batches_in_flight await their commit.
+    Act([](Actions&) {});
   }
 
   void OnWriteDone(bool ok) override {
@@ -137,11 +140,15 @@ class IngestStream
   };
 
   void OnReadsDoneLocked(Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    read_outstanding_ = false;
     reads_done_ = true;
   }
 
   // Applies `change` under the lock, then works out what the stream should
   // do next and does it outside the lock.
+  // Reads and writes are started outside the lock; `starting_` counts them
+  // so that Decide() never finishes the stream while one is under way (an
+  // operation started after Finish could touch a deleted reactor).
   template <typename Change>
   void Act(Change change) ABSL_LOCKS_EXCLUDED(mu_) {
     Actions actions;
@@ -154,15 +161,32 @@ class IngestStream
       }
       Decide(actions);
     }
-    if (actions.write != nullptr) StartWrite(actions.write);
-    if (actions.start_read) StartRead(&incoming_);
-    if (actions.finish.has_value()) Finish(*actions.finish);
+    while (true) {
+      if (actions.finish.has_value()) {
+        Finish(*actions.finish);  // last use of `this` on this thread
+        return;
+      }
+      const bool started = actions.write != nullptr || actions.start_read;
+      if (!started) return;
+      if (actions.write != nullptr) StartWrite(actions.write);
+      if (actions.start_read) StartRead(&incoming_);
+      actions = Actions();
+      absl::MutexLock lock(&mu_);
+      --starting_;
+      Decide(actions);
+    }
   }
 
+  // Works out the next operations; counts them in `starting_`.
   void Decide(Actions& actions) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    DecideOperations(actions);
+    if (actions.write != nullptr || actions.start_read) ++starting_;
+  }
+
+  void DecideOperations(Actions& actions) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     if (failure_.has_value()) {
-      if (in_flight_ == 0 && !write_in_flight_) {
+      if (in_flight_ == 0 && !write_in_flight_ && starting_ == 0) {
         finished_ = true;
         actions.finish = *failure_;
       }
@@ -178,12 +202,14 @@ class IngestStream
       written_front_ = true;
       actions.write = &slots_.front().ack;
     }
-    if (reading_paused_ && !reads_done_ &&
+    if (!read_outstanding_ && !reads_done_ &&
         in_flight_ < options_->max_batches_in_flight) {
-      reading_paused_ = false;
+      read_outstanding_ = true;
       actions.start_read = true;
     }
-    if (reads_done_ && in_flight_ == 0 && !write_in_flight_ && slots_.empty()) {
+    if (reads_done_ && in_flight_ == 0 && !write_in_flight_ &&
+        slots_.empty() && starting_ == 0 && !actions.start_read &&
+        actions.write == nullptr) {
       finished_ = true;
       actions.finish = grpc::Status::OK;
     }
@@ -199,7 +225,10 @@ class IngestStream
   // Acknowledgements in batch order; the front one is written first.
   std::deque<AckSlot> slots_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
-  bool reading_paused_ ABSL_GUARDED_BY(mu_) = false;
+  // A StartRead is outstanding (one is started by the constructor).
+  bool read_outstanding_ ABSL_GUARDED_BY(mu_) = true;
+  // StartRead/StartWrite calls decided and not yet made (see Act()).
+  int starting_ ABSL_GUARDED_BY(mu_) = 0;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
   bool written_front_ ABSL_GUARDED_BY(mu_) = false;
