@@ -8,6 +8,7 @@
 #include "client/command_options.h"
 #include "client/import_readings_command.h"
 #include "client/inventory_commands.h"
+#include "client/sensor_health_command.h"
 #include "client/output_format.h"
 #include "client/utilization_command.h"
 #include "grpcpp/create_channel.h"
@@ -38,6 +39,10 @@ Commands:
       List the workstations of a site, or of one space and the spaces in it.
   sensors [--site=CODE] [--gateway=ID]
       List the sensors, optionally only those of a site or a gateway.
+  sensor-health [--site=CODE] [--gateway=ID]
+      Sensor health: last seen, battery and signal of each bound sensor, and
+      whether it is silent (nothing heard for 60 min) or low on battery
+      (< 20 % or < 3300 mV).
   utilization --site=CODE [--space=CODE] --from=YYYY-MM-DD --to=YYYY-MM-DD [--all_hours]
       Workstation utilization of a site (or space) over the local days from..to
       inclusive, inside core hours (or all hours): totals and one row per day.
@@ -99,6 +104,8 @@ constexpr CommandSpec kCommands[] = {
     {"workstations", "workstations --site=CODE [--space=CODE]", 0, "",
      FlagUse::kRequired, FlagUse::kOptional},
     {"sensors", "sensors [--site=CODE] [--gateway=ID]", 0, "",
+     FlagUse::kOptional, FlagUse::kUnused, FlagUse::kOptional},
+    {"sensor-health", "sensor-health [--site=CODE] [--gateway=ID]", 0, "",
      FlagUse::kOptional, FlagUse::kUnused, FlagUse::kOptional},
     {"utilization",
      "utilization --site=CODE [--space=CODE] --from=YYYY-MM-DD "
@@ -206,6 +213,11 @@ absl::Status Dispatch(const CommandSpec& spec, const Invocation& invocation,
     if (!summary.ok()) return summary.status();
     *rows_refused = !summary->clean();
     return absl::OkStatus();
+  }
+  if (command == "sensor-health") {
+    auto stub = v1::SensorHealthService::NewStub(channel);
+    return ShowSensorHealth(*stub, invocation.site, invocation.gateway,
+                            options, out);
   }
   if (command == "utilization") {
     auto stub = v1::UtilizationService::NewStub(channel);

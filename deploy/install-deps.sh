@@ -9,6 +9,8 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libasio-dev libgtest-dev libgmock-dev
   libssl-dev
+  libmosquitto-dev mosquitto nlohmann-json3-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -5,6 +5,9 @@
 #   deploy/test.sh            all tests, then the unit tests again under
 #                             AddressSanitizer + UndefinedBehaviorSanitizer
 #   SANITIZE=0 deploy/test.sh skip the sanitizer pass
+#   FUZZ=0 deploy/test.sh     skip the fuzz pass (deploy/fuzz.sh: every
+#                             decoder and message parser under libFuzzer for
+#                             FUZZ_RUNS inputs each, about a minute)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/deploy/install-deps.sh"
@@ -17,4 +20,8 @@ if [ "${SANITIZE:-1}" != "0" ]; then
     -DMONIPAIKKA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   (cd "$root/build-sanitize" &&
     ctest --output-on-failure --timeout 600 -j 2 -LE integration)
+fi
+
+if [ "${FUZZ:-1}" != "0" ]; then
+  "$root/deploy/fuzz.sh"
 fi

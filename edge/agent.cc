@@ -94,6 +94,14 @@ absl::Status ValidateAgentOptions(const AgentOptions& options) {
         absl::StrCat("--status_interval_s: ", options.status_interval.count(),
                      " is negative"));
   }
+  if (options.exit_when_drained && options.inputs) {
+    return absl::InvalidArgumentError(
+        "--exit_when_drained: cannot be combined with --inputs, which "
+        "never finish");
+  }
+  if (options.inventory_refresh.count() <= 0) {
+    return absl::InvalidArgumentError("inventory_refresh must be positive");
+  }
   if (options.exit_when_drained && options.simulate) {
     return absl::InvalidArgumentError(
         "--exit_when_drained: cannot be combined with --simulate, which "
@@ -137,8 +145,10 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(AgentOptions options) {
     ::close(lock_fd);
     return bound;
   }
-  return std::unique_ptr<Agent>(
+  std::unique_ptr<Agent> agent(
       new Agent(std::move(options), lock_fd, *std::move(outbox)));
+  if (agent->pipeline_ != nullptr) RETURN_IF_ERROR(agent->pipeline_->Init());
+  return agent;
 }
 
 Agent::Agent(AgentOptions options, int outbox_lock_fd,
@@ -151,7 +161,8 @@ Agent::Agent(AgentOptions options, int outbox_lock_fd,
       status_timer_(io_),
       live_timer_(io_),
       inventory_retry_timer_(io_),
-      inventory_backoff_(options_.backoff, options_.jitter_seed) {
+      inventory_backoff_(options_.backoff, options_.jitter_seed),
+      inventory_refresh_timer_(io_) {
   UplinkOptions uplink;
   uplink.gateway = options_.gateway;
   uplink.max_batch_size = options_.batch_size;
@@ -164,7 +175,14 @@ Agent::Agent(AgentOptions options, int outbox_lock_fd,
   uplink_->set_on_error([this](absl::Status status) {
     BeginStop(std::move(status));
   });
-  production_pending_ = options_.backfill_from.has_value() || options_.simulate;
+  production_pending_ = options_.backfill_from.has_value() ||
+                        options_.simulate || options_.inputs.has_value();
+  if (options_.inputs) {
+    pipeline_ = std::make_unique<InputPipeline>(
+        outbox_.get(), options_.inputs->device_codecs,
+        [this] { return NowMs(); });
+    pipeline_->set_on_committed([this] { uplink_->OutboxGrew(); });
+  }
 }
 
 Agent::~Agent() {
@@ -172,6 +190,9 @@ Agent::~Agent() {
     fetch_->Cancel();
     fetch_->AwaitIdle();
   }
+  lines_.reset();
+  mqtt_.reset();
+  pipeline_.reset();
   // Before io_: it waits for gRPC to finish with its stream.
   uplink_.reset();
   outbox_.reset();
@@ -216,6 +237,8 @@ AgentCounters Agent::counters() const {
   AgentCounters counters;
   counters.produced = produced_;
   counters.uplink = uplink_->counters();
+  if (pipeline_ != nullptr) counters.inputs = pipeline_->counters();
+  if (mqtt_ != nullptr) counters.mqtt = mqtt_->counters();
   return counters;
 }
 
@@ -258,12 +281,21 @@ void Agent::OnInventory(absl::StatusOr<std::vector<ServedSensor>> result) {
     }
     Log(LogLevel::kInfo, "inventory_loaded",
         {{"source", "server"}, {"sensors", result->size()}});
-    if (!producing_started_) BeginProducing(*result);
+    if (!producing_started_) {
+      BeginProducing(*result);
+      StartInputs(*result);
+    } else if (pipeline_ != nullptr) {
+      pipeline_->SetServedSensors(*result);
+    }
+    ScheduleInventoryRefresh();
     return;
   }
   Log(LogLevel::kWarning, "inventory_unavailable",
       {{"error", result.status().ToString()}});
-  if (producing_started_) return;
+  if (producing_started_) {
+    ScheduleInventoryRefresh();
+    return;
+  }
   absl::StatusOr<std::vector<ServedSensor>> cached =
       outbox_->LoadServedSensors();
   if (!cached.ok()) {
@@ -274,6 +306,8 @@ void Agent::OnInventory(absl::StatusOr<std::vector<ServedSensor>> result) {
     Log(LogLevel::kInfo, "inventory_loaded",
         {{"source", "cache"}, {"sensors", cached->size()}});
     BeginProducing(*cached);
+    StartInputs(*cached);
+    ScheduleInventoryRefresh();
     return;
   }
   if (!production_pending_) return;  // nothing needs the list yet
@@ -283,6 +317,59 @@ void Agent::OnInventory(absl::StatusOr<std::vector<ServedSensor>> result) {
        {"retry_in_ms", static_cast<int64_t>(delay.count())}});
   inventory_retry_timer_.expires_after(delay);
   inventory_retry_timer_.async_wait([this](const std::error_code& error) {
+    if (!error) FetchInventory();
+  });
+}
+
+void Agent::StartInputs(const std::vector<ServedSensor>& sensors) {
+  if (pipeline_ == nullptr || stopping_) return;
+  pipeline_->SetServedSensors(sensors);
+  const InputsConfig& inputs = *options_.inputs;
+  if (inputs.mqtt) {
+    MqttOptions mqtt = *inputs.mqtt;
+    mqtt.jitter_seed = options_.jitter_seed;
+    absl::StatusOr<std::unique_ptr<MqttClient>> client = MqttClient::Create(
+        io_, std::move(mqtt),
+        [this](const MqttSubscription& subscription, absl::string_view topic,
+               absl::string_view payload) {
+          pipeline_->HandleMqttMessage(subscription.format, subscription.codec,
+                                       topic, payload);
+        },
+        [this] { return pipeline_->Commit(); });
+    if (!client.ok()) {
+      BeginStop(client.status());
+      return;
+    }
+    mqtt_ = *std::move(client);
+    mqtt_->set_on_fatal([this](absl::Status status) {
+      BeginStop(std::move(status));
+    });
+    mqtt_->Start();
+  }
+  if (!inputs.udp_listen.empty() || !inputs.tcp_listen.empty()) {
+    lines_ = std::make_unique<LineListener>(
+        io_, pipeline_.get(),
+        [this](absl::Status status) { BeginStop(std::move(status)); });
+    if (absl::Status started =
+            lines_->Start(inputs.udp_listen, inputs.tcp_listen);
+        !started.ok()) {
+      BeginStop(started);
+      return;
+    }
+  }
+  Log(LogLevel::kInfo, "inputs_started",
+      {{"mqtt", inputs.mqtt.has_value()},
+       {"udp", inputs.udp_listen.empty() ? std::string("none")
+                                          : inputs.udp_listen},
+       {"tcp", inputs.tcp_listen.empty() ? std::string("none")
+                                          : inputs.tcp_listen},
+       {"served_sensors", pipeline_->served_sensors()}});
+}
+
+void Agent::ScheduleInventoryRefresh() {
+  if (stopping_ || pipeline_ == nullptr) return;
+  inventory_refresh_timer_.expires_after(options_.inventory_refresh);
+  inventory_refresh_timer_.async_wait([this](const std::error_code& error) {
     if (!error) FetchInventory();
   });
 }
@@ -489,9 +576,31 @@ void Agent::LogCounters(absl::string_view event) {
        {"rejected", up.rejected},
        {"rejected_by_reason", FormatReasons(up.rejected_by_reason)},
        {"reconnects", up.reconnects},
+       {"health_accepted", up.health_accepted},
+       {"health_rejected", up.health_rejected},
        {"in_flight", uplink_->in_flight()},
        {"queued", queued.ok() ? *queued : -1},
        {"uptime_s", static_cast<int64_t>(uptime.count())}});
+  if (pipeline_ != nullptr) {
+    const InputCounters& in = pipeline_->counters();
+    const MqttCounters mqtt = mqtt_ != nullptr ? mqtt_->counters() : MqttCounters{};
+    Log(LogLevel::kInfo, absl::StrCat(event, "_inputs"),
+        {{"gateway", options_.gateway},
+         {"messages", in.messages},
+         {"uplinks", in.uplinks},
+         {"readings", in.readings},
+         {"health_only", in.health_only},
+         {"duplicate_frames", in.duplicate_frames},
+         {"late_frames", in.late_frames},
+         {"ignored", in.ignored},
+         {"unknown_devices", in.unknown_devices},
+         {"unknown_device_uplinks", in.unknown_device_uplinks},
+         {"problems", FormatReasons(in.problems)},
+         {"commits", in.commits},
+         {"mqtt_connected", mqtt_ != nullptr && mqtt_->connected()},
+         {"mqtt_connects", mqtt.connects},
+         {"mqtt_connection_losses", mqtt.connection_losses}});
+  }
 }
 
 void Agent::BeginStop(absl::Status status) {
@@ -503,6 +612,9 @@ void Agent::BeginStop(absl::Status status) {
   status_timer_.cancel();
   live_timer_.cancel();
   inventory_retry_timer_.cancel();
+  inventory_refresh_timer_.cancel();
+  if (mqtt_ != nullptr) mqtt_->Stop();
+  if (lines_ != nullptr) lines_->Stop();
   std::error_code ignored;
   signals_.cancel(ignored);
   if (fetch_ != nullptr) fetch_->Cancel();

@@ -37,7 +37,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "edge/backoff.h"
+#include "edge/input_pipeline.h"
+#include "edge/inputs_config.h"
 #include "edge/inventory_fetch.h"
+#include "edge/line_listener.h"
+#include "edge/mqtt_client.h"
 #include "edge/outbox.h"
 #include "edge/served_sensor.h"
 #include "edge/simulator.h"
@@ -67,6 +71,11 @@ struct AgentOptions {
   bool exit_when_drained = false;
   // Period of the status log line; zero for none.
   std::chrono::seconds status_interval{60};
+  // Real sensor inputs (MQTT, line protocol); none when absent.
+  std::optional<InputsConfig> inputs;
+  // How often the list of served sensors is fetched again, so that sensors
+  // added to the inventory are picked up.
+  std::chrono::milliseconds inventory_refresh{10 * 60 * 1000};
 
   // Tuning, not exposed as flags.
   std::chrono::milliseconds live_interval{5000};
@@ -87,9 +96,12 @@ struct AgentOptions {
 absl::Status ValidateAgentOptions(const AgentOptions& options);
 
 struct AgentCounters {
-  // Readings appended to the outbox by this run.
+  // Readings appended to the outbox by this run (simulated ones; the inputs
+  // count theirs in `inputs`).
   int64_t produced = 0;
   UplinkCounters uplink;
+  InputCounters inputs;
+  MqttCounters mqtt;
 };
 
 class Agent {
@@ -124,6 +136,9 @@ class Agent {
   void FetchInventory();
   void OnInventory(absl::StatusOr<std::vector<ServedSensor>> result);
   void BeginProducing(const std::vector<ServedSensor>& sensors);
+  // Starts the configured inputs for `sensors`.
+  void StartInputs(const std::vector<ServedSensor>& sensors);
+  void ScheduleInventoryRefresh();
   void StartBackfill();
   void BackfillStep();
   void FinishBackfill();
@@ -155,6 +170,11 @@ class Agent {
   asio::steady_timer inventory_retry_timer_;
   Backoff inventory_backoff_;
   std::shared_ptr<InventoryFetch> fetch_;
+  asio::steady_timer inventory_refresh_timer_;
+  // The real inputs, when configured.
+  std::unique_ptr<InputPipeline> pipeline_;
+  std::unique_ptr<MqttClient> mqtt_;
+  std::unique_ptr<LineListener> lines_;
 
   // The desks' time zones, for reckoning the backfill's local days.
   std::vector<absl::TimeZone> desk_zones_;

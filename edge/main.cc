@@ -44,6 +44,10 @@ ABSL_FLAG(bool, exit_when_drained, false,
           "every queued reading.");
 ABSL_FLAG(int32_t, status_interval_s, 60,
           "Seconds between status log lines; 0 for none.");
+ABSL_FLAG(std::string, inputs, "",
+          "JSON file configuring the real sensor inputs: MQTT (ChirpStack, "
+          "The Things Stack, Haltian) and the UDP/TCP line protocol. See the "
+          "README and deploy/config/edge-inputs.example.json.");
 
 namespace {
 
@@ -112,6 +116,12 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   options.exit_when_drained = absl::GetFlag(FLAGS_exit_when_drained);
   options.status_interval =
       std::chrono::seconds(absl::GetFlag(FLAGS_status_interval_s));
+  if (const std::string inputs = absl::GetFlag(FLAGS_inputs); !inputs.empty()) {
+    absl::StatusOr<monipaikka::edge::InputsConfig> config =
+        monipaikka::edge::LoadInputsConfig(inputs, options.gateway);
+    if (!config.ok()) return config.status();
+    options.inputs = *std::move(config);
+  }
   if (absl::Status s = monipaikka::edge::ValidateAgentOptions(options);
       !s.ok()) {
     return s;
@@ -123,12 +133,13 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Edge agent of a Monipaikka gateway: simulates the gateway's desk "
-      "presence sensors, queues readings durably and streams them to the "
+      "Edge agent of a Monipaikka gateway: takes readings from real sensor "
+      "inputs (MQTT, line protocol) or simulates the gateway's desk "
+      "presence sensors, queues them durably and streams them to the "
       "server.\n"
       "  monipaikka-edge --gateway=GW [--server=host:port] [--outbox=FILE]\n"
       "      [--backfill_from=YYYY-MM-DD --backfill_to=YYYY-MM-DD]\n"
-      "      [--simulate] [--exit_when_drained] [--seed=N]");
+      "      [--inputs=FILE] [--simulate] [--exit_when_drained] [--seed=N]");
   // --help lists the flags of this file (absl matches the program name by
   // default, which is not the file name here).
   absl::FlagsUsageConfig usage_config;

@@ -44,7 +44,35 @@ constexpr const char* kMigrations[] = {
       value TEXT NOT NULL
     ) WITHOUT ROWID;
     )sql",
+    // 1 -> 2: real sensor inputs: in/out flows, health-only rows, device
+    // health, and per-device frame counter / totals state.
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN entered INTEGER;   -- flows; else NULL
+    ALTER TABLE outbox ADD COLUMN exited INTEGER;
+    ALTER TABLE outbox ADD COLUMN health_only INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN battery_mv INTEGER;
+    ALTER TABLE outbox ADD COLUMN battery_percent INTEGER;
+    ALTER TABLE outbox ADD COLUMN rssi_dbm INTEGER;
+    ALTER TABLE outbox ADD COLUMN snr_db REAL;
+    CREATE TABLE device_state (
+      sensor TEXT PRIMARY KEY,
+      epoch INTEGER NOT NULL,
+      last_fcnt INTEGER NOT NULL,
+      last_fcnt_ts_ms INTEGER NOT NULL,
+      total_in INTEGER,
+      total_out INTEGER
+    ) WITHOUT ROWID;
+    )sql",
 };
+
+void BindOptional(Statement* statement, int index,
+                  const std::optional<int32_t>& value) {
+  if (value) {
+    statement->BindInt64(index, *value);
+  } else {
+    statement->BindNull(index);
+  }
+}
 
 constexpr char kGatewayKey[] = "gateway";
 constexpr char kProducedThroughKey[] = "produced_through_ms";
@@ -84,13 +112,22 @@ absl::Status Outbox::Migrate() {
 
 absl::Status Outbox::Append(absl::Span<const Reading> readings,
                             std::optional<int64_t> produced_through_ms) {
+  return Append(readings, produced_through_ms, {});
+}
+
+absl::Status Outbox::Append(
+    absl::Span<const Reading> readings,
+    std::optional<int64_t> produced_through_ms,
+    absl::Span<const std::pair<std::string, DeviceState>> states) {
   for (size_t i = 0; i < readings.size(); ++i) {
     if (readings[i].sensor.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("outbox append: reading ", i, " has no sensor"));
     }
   }
-  if (readings.empty() && !produced_through_ms) return absl::OkStatus();
+  if (readings.empty() && !produced_through_ms && states.empty()) {
+    return absl::OkStatus();
+  }
 
   Transaction transaction(db_.get());
   RETURN_IF_ERROR(transaction.Begin());
@@ -98,8 +135,9 @@ absl::Status Outbox::Append(absl::Span<const Reading> readings,
   static constexpr char kSelectSeq[] =
       "SELECT last_seq FROM sensor_sequence WHERE sensor = ?1";
   static constexpr char kInsert[] =
-      "INSERT INTO outbox (sensor, ts_ms, seq, occupied, count) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)";
+      "INSERT INTO outbox (sensor, ts_ms, seq, occupied, count, entered, "
+      "exited, health_only, battery_mv, battery_percent, rssi_dbm, snr_db) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
   static constexpr char kSaveSeq[] =
       "INSERT INTO sensor_sequence (sensor, last_seq) VALUES (?1, ?2) "
       "ON CONFLICT (sensor) DO UPDATE SET last_seq = excluded.last_seq";
@@ -108,6 +146,10 @@ absl::Status Outbox::Append(absl::Span<const Reading> readings,
   absl::flat_hash_map<std::string, uint64_t> last_seq;
   ASSIGN_OR_RETURN(Statement * insert, db_->Cached(kInsert));
   for (const Reading& reading : readings) {
+    uint64_t seq = 0;
+    if (reading.seq) {
+      seq = *reading.seq;
+    } else {
     auto it = last_seq.find(reading.sensor);
     if (it == last_seq.end()) {
       ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSelectSeq));
@@ -117,19 +159,57 @@ absl::Status Outbox::Append(absl::Span<const Reading> readings,
       select->Reset();
       it = last_seq.emplace(reading.sensor, value).first;
     }
-    const uint64_t seq = ++it->second;
+    seq = ++it->second;
+    }
     insert->Reset();
     insert->BindText(1, reading.sensor);
     insert->BindInt64(2, reading.ts_ms);
     insert->BindInt64(3, static_cast<int64_t>(seq));
-    if (reading.count) {
-      insert->BindNull(4);
+    insert->BindNull(4);
+    insert->BindNull(5);
+    insert->BindNull(6);
+    insert->BindNull(7);
+    if (reading.health_only) {
+      // no state
+    } else if (reading.count) {
       insert->BindInt64(5, *reading.count);
+    } else if (reading.flow) {
+      insert->BindInt64(6, reading.flow->entered);
+      insert->BindInt64(7, reading.flow->exited);
     } else {
       insert->BindInt64(4, reading.occupied ? 1 : 0);
-      insert->BindNull(5);
+    }
+    insert->BindInt64(8, reading.health_only ? 1 : 0);
+    BindOptional(insert, 9, reading.health.battery_mv);
+    BindOptional(insert, 10, reading.health.battery_percent);
+    BindOptional(insert, 11, reading.health.rssi_dbm);
+    if (reading.health.snr_db) {
+      insert->BindDouble(12, *reading.health.snr_db);
+    } else {
+      insert->BindNull(12);
     }
     RETURN_IF_ERROR(insert->Run());
+  }
+  static constexpr char kSaveState[] =
+      "INSERT INTO device_state (sensor, epoch, last_fcnt, last_fcnt_ts_ms, "
+      "total_in, total_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "ON CONFLICT (sensor) DO UPDATE SET epoch = excluded.epoch, "
+      "last_fcnt = excluded.last_fcnt, "
+      "last_fcnt_ts_ms = excluded.last_fcnt_ts_ms, "
+      "total_in = excluded.total_in, total_out = excluded.total_out";
+  for (const auto& [sensor, state] : states) {
+    ASSIGN_OR_RETURN(Statement * save, db_->Cached(kSaveState));
+    save->BindText(1, sensor);
+    save->BindInt64(2, state.epoch);
+    save->BindInt64(3, state.last_fcnt);
+    save->BindInt64(4, state.last_fcnt_ts_ms);
+    if (state.total_in) save->BindInt64(5, *state.total_in); else save->BindNull(5);
+    if (state.total_out) {
+      save->BindInt64(6, *state.total_out);
+    } else {
+      save->BindNull(6);
+    }
+    RETURN_IF_ERROR(save->Run());
   }
   for (const auto& [sensor, seq] : last_seq) {
     ASSIGN_OR_RETURN(Statement * save, db_->Cached(kSaveSeq));
@@ -153,7 +233,8 @@ absl::Status Outbox::Append(absl::Span<const Reading> readings,
 absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
                                                     int max_count) {
   static constexpr char kSql[] =
-      "SELECT id, sensor, ts_ms, seq, occupied, count FROM outbox "
+      "SELECT id, sensor, ts_ms, seq, occupied, count, entered, exited, "
+      "health_only, battery_mv, battery_percent, rssi_dbm, snr_db FROM outbox "
       "WHERE id > ?1 ORDER BY id LIMIT ?2";
   ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
   select->BindInt64(1, after_id);
@@ -167,11 +248,29 @@ absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
     row.reading.sensor = select->ColumnText(1);
     row.reading.ts_ms = select->ColumnInt64(2);
     row.seq = static_cast<uint64_t>(select->ColumnInt64(3));
-    if (!select->ColumnIsNull(5)) {
+    row.reading.health_only = select->ColumnInt64(8) != 0;
+    if (row.reading.health_only) {
+      // no state
+    } else if (!select->ColumnIsNull(5)) {
       row.reading.count = static_cast<int32_t>(select->ColumnInt64(5));
+    } else if (!select->ColumnIsNull(6)) {
+      row.reading.flow = PeopleFlow{
+          static_cast<uint32_t>(select->ColumnInt64(6)),
+          static_cast<uint32_t>(select->ColumnInt64(7))};
     } else {
       row.reading.occupied = select->ColumnInt64(4) != 0;
     }
+    DeviceHealth& health = row.reading.health;
+    if (!select->ColumnIsNull(9)) {
+      health.battery_mv = static_cast<int32_t>(select->ColumnInt64(9));
+    }
+    if (!select->ColumnIsNull(10)) {
+      health.battery_percent = static_cast<int32_t>(select->ColumnInt64(10));
+    }
+    if (!select->ColumnIsNull(11)) {
+      health.rssi_dbm = static_cast<int32_t>(select->ColumnInt64(11));
+    }
+    if (!select->ColumnIsNull(12)) health.snr_db = select->ColumnDouble(12);
     rows.push_back(std::move(row));
   }
   select->Reset();
@@ -291,6 +390,32 @@ absl::StatusOr<std::vector<ServedSensor>> Outbox::LoadServedSensors() {
   }
   select->Reset();
   return sensors;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, DeviceState>>>
+Outbox::LoadDeviceStates() {
+  static constexpr char kSql[] =
+      "SELECT sensor, epoch, last_fcnt, last_fcnt_ts_ms, total_in, total_out "
+      "FROM device_state";
+  ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
+  std::vector<std::pair<std::string, DeviceState>> states;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, select->Step());
+    if (!has_row) break;
+    DeviceState state;
+    state.epoch = static_cast<uint32_t>(select->ColumnInt64(1));
+    state.last_fcnt = static_cast<uint32_t>(select->ColumnInt64(2));
+    state.last_fcnt_ts_ms = select->ColumnInt64(3);
+    if (!select->ColumnIsNull(4)) {
+      state.total_in = static_cast<uint32_t>(select->ColumnInt64(4));
+    }
+    if (!select->ColumnIsNull(5)) {
+      state.total_out = static_cast<uint32_t>(select->ColumnInt64(5));
+    }
+    states.emplace_back(select->ColumnText(0), state);
+  }
+  select->Reset();
+  return states;
 }
 
 absl::StatusOr<std::optional<int64_t>> Outbox::ProducedThroughMs() {

@@ -3,9 +3,11 @@
 // The edge agent's durable queue of readings waiting for the server's
 // acknowledgement, in a local SQLite file (WAL).
 //
-// Readings are appended in one transaction each call; every reading gets the
-// next value of its sensor's persisted sequence counter, so sequence numbers
-// keep increasing across agent restarts. Rows get increasing ids (never
+// Readings are appended in one transaction each call; every reading without
+// a sequence number of its own gets the next value of its sensor's persisted
+// sequence counter, so sequence numbers keep increasing across agent
+// restarts. A row may carry device health beside (or instead of) an
+// occupancy state. Rows get increasing ids (never
 // reused, even after the queue was empty), so a batch of rows is identified
 // by its last row id, and an acknowledgement of that batch removes every row
 // up to it.
@@ -20,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -30,6 +33,22 @@
 #include "edge/served_sensor.h"
 
 namespace monipaikka::edge {
+
+// Per-device state the agent keeps beside the queue and updates in the same
+// transaction as the readings derived from it, so that a crash can neither
+// apply a frame twice nor lose one that was queued.
+struct DeviceState {
+  // LoRaWAN frame counter tracking (sequence_numbers.h): the session epoch
+  // (from 1) and the last frame counter and time seen in it.
+  uint32_t epoch = 0;
+  uint32_t last_fcnt = 0;
+  int64_t last_fcnt_ts_ms = 0;
+  // In/out counters reporting running totals: the last totals seen.
+  std::optional<uint32_t> total_in;
+  std::optional<uint32_t> total_out;
+
+  friend bool operator==(const DeviceState&, const DeviceState&) = default;
+};
 
 // A queued reading.
 struct OutboxRow {
@@ -56,6 +75,16 @@ class Outbox {
   // or a storage failure.
   absl::Status Append(absl::Span<const Reading> readings,
                       std::optional<int64_t> produced_through_ms = {});
+  // The same, also writing `states` (device external id → state) in the
+  // transaction.
+  absl::Status Append(
+      absl::Span<const Reading> readings,
+      std::optional<int64_t> produced_through_ms,
+      absl::Span<const std::pair<std::string, DeviceState>> states);
+
+  // Every stored device state, by device external id.
+  absl::StatusOr<std::vector<std::pair<std::string, DeviceState>>>
+  LoadDeviceStates();
 
   // Up to `max_count` rows with id > `after_id`, in id order.
   absl::StatusOr<std::vector<OutboxRow>> Peek(int64_t after_id,

@@ -177,12 +177,31 @@ void Uplink::Fill() {
     batch.set_gateway(options_.gateway);
     batch.mutable_readings()->Reserve(static_cast<int>(rows->size()));
     for (OutboxRow& row : *rows) {
+      const DeviceHealth& health = row.reading.health;
+      if (!health.empty()) {
+        v1::SensorHealth* report = batch.add_health();
+        report->set_sensor(row.reading.sensor);
+        report->set_ts_ms(row.reading.ts_ms);
+        if (health.battery_mv) report->set_battery_mv(*health.battery_mv);
+        if (health.battery_percent) {
+          report->set_battery_percent(*health.battery_percent);
+        }
+        if (health.rssi_dbm) report->set_rssi_dbm(*health.rssi_dbm);
+        if (health.snr_db) {
+          report->set_snr_db(static_cast<float>(*health.snr_db));
+        }
+      }
+      if (row.reading.health_only) continue;
       v1::Reading* reading = batch.add_readings();
       reading->set_sensor(std::move(row.reading.sensor));
       reading->set_ts_ms(row.reading.ts_ms);
       reading->set_seq(row.seq);
       if (row.reading.count) {
         reading->set_count(*row.reading.count);
+      } else if (row.reading.flow) {
+        v1::PeopleFlow* flow = reading->mutable_flow();
+        flow->set_entered(row.reading.flow->entered);
+        flow->set_exited(row.reading.flow->exited);
       } else {
         reading->set_occupied(row.reading.occupied);
       }
@@ -293,6 +312,17 @@ void Uplink::ApplyAck(const v1::BatchAck& ack, const InFlightBatch& batch) {
   counters_.accepted += ack.accepted();
   counters_.duplicates += ack.duplicates();
   counters_.rejected += ack.rejected_size();
+  counters_.health_accepted += ack.health_accepted();
+  counters_.health_rejected += ack.health_rejected_size();
+  for (const v1::RejectedReading& rejected : ack.health_rejected()) {
+    if (++counters_.health_rejected_by_reason[v1::RejectReason_Name(
+            rejected.reason())] == 1) {
+      Log(LogLevel::kWarning, "health_report_rejected",
+          {{"reason", v1::RejectReason_Name(rejected.reason())},
+           {"batch_id", ack.batch_id()},
+           {"message", rejected.message()}});
+    }
+  }
   for (const v1::RejectedReading& rejected : ack.rejected()) {
     const std::string reason = v1::RejectReason_Name(rejected.reason());
     int64_t& count = counters_.rejected_by_reason[reason];

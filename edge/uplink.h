@@ -68,6 +68,10 @@ struct UplinkCounters {
   int64_t rejected = 0;
   // Rejected readings by reason name, e.g. "REJECT_REASON_UNKNOWN_SENSOR".
   std::map<std::string, int64_t> rejected_by_reason;
+  // Health reports the server took or refused.
+  int64_t health_accepted = 0;
+  int64_t health_rejected = 0;
+  std::map<std::string, int64_t> health_rejected_by_reason;
   // Streams opened after the first one.
   int64_t reconnects = 0;
 };

@@ -1,0 +1,342 @@
+#include "edge/input_pipeline.h"
+
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "edge/decode/line_protocol.h"
+#include "edge/decode/network_object.h"
+#include "edge/log.h"
+#include "edge/sequence_numbers.h"
+
+namespace monipaikka::edge {
+namespace {
+
+// Distinct (reason, device) pairs logged; beyond this only counted.
+constexpr size_t kMaxLoggedProblems = 10000;
+
+bool IsPresenceKind(absl::string_view kind) {
+  return kind == "desk_presence" || kind == "room_presence";
+}
+
+absl::Span<const uint8_t> Bytes(const std::string& frame) {
+  return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(frame.data()),
+                             frame.size());
+}
+
+}  // namespace
+
+std::string MatchKey(absl::string_view id) {
+  if (id.size() == 16) {
+    bool hex = true;
+    for (char c : id) hex = hex && absl::ascii_isxdigit(static_cast<unsigned char>(c));
+    if (hex) return absl::AsciiStrToLower(id);
+  }
+  return std::string(id);
+}
+
+InputPipeline::InputPipeline(Outbox* outbox,
+                             std::map<std::string, Codec> device_codecs,
+                             std::function<int64_t()> now_ms)
+    : outbox_(outbox), now_ms_(std::move(now_ms)) {
+  for (const auto& [id, codec] : device_codecs) {
+    device_codecs_[MatchKey(id)] = codec;
+  }
+}
+
+absl::Status InputPipeline::Init() {
+  absl::StatusOr<std::vector<std::pair<std::string, DeviceState>>> states =
+      outbox_->LoadDeviceStates();
+  if (!states.ok()) return states.status();
+  for (auto& [sensor, state] : *states) states_[sensor] = state;
+  return absl::OkStatus();
+}
+
+void InputPipeline::SetServedSensors(const std::vector<ServedSensor>& sensors) {
+  sensors_.clear();
+  for (const ServedSensor& sensor : sensors) {
+    sensors_[MatchKey(sensor.external_id)] =
+        Sensor{sensor.external_id, sensor.kind};
+  }
+  unknown_seen_.clear();  // a device unknown before may be known now
+}
+
+DeviceState& InputPipeline::State(const std::string& sensor) {
+  auto pending = pending_states_.find(sensor);
+  if (pending != pending_states_.end()) return pending->second;
+  auto committed = states_.find(sensor);
+  DeviceState& state = pending_states_[sensor];
+  if (committed != states_.end()) state = committed->second;
+  return state;
+}
+
+void InputPipeline::Problem(absl::string_view reason, const absl::Status& status,
+                            absl::string_view topic, absl::string_view device) {
+  ++counters_.problems[std::string(reason)];
+  if (problems_logged_.size() >= kMaxLoggedProblems) return;
+  if (!problems_logged_.insert(absl::StrCat(reason, "|", device)).second) return;
+  Log(LogLevel::kWarning, "input_problem",
+      {{"reason", reason},
+       {"topic", topic},
+       {"device", device.empty() ? absl::string_view("unknown") : device},
+       {"error", status.message()},
+       {"note", "logged once per reason and device; see the status line"}});
+}
+
+void InputPipeline::HandleMqttMessage(MessageFormat format, Codec codec,
+                                      absl::string_view topic,
+                                      absl::string_view payload) {
+  ++counters_.messages;
+  const int64_t received_ms = now_ms_();
+  absl::StatusOr<ParsedMessage> parsed = ParseMessage(format, topic, payload);
+  if (!parsed.ok()) {
+    Problem(ProblemReason(parsed.status()), parsed.status(), topic, "");
+    return;
+  }
+  counters_.ignored += parsed->ignored;
+  for (const absl::Status& problem : parsed->problems) {
+    Problem(ProblemReason(problem), problem, topic, "");
+  }
+  for (const UplinkEvent& event : parsed->events) {
+    HandleEvent(event, codec, topic, received_ms);
+  }
+}
+
+absl::StatusOr<DecodedPayload> InputPipeline::Decode(const UplinkEvent& event,
+                                                     Codec codec) {
+  if (event.decoded) return *event.decoded;
+  auto configured = device_codecs_.find(event.device);
+  if (configured != device_codecs_.end()) codec = configured->second;
+  if (codec != Codec::kAuto && event.frame) {
+    return DecodeFrame(codec, Bytes(*event.frame));
+  }
+  if (event.object) return FromNetworkObject(*event.object);
+  if (event.frame) {
+    std::optional<Codec> repository =
+        CodecForDeviceRepository(event.brand_id, event.model_id);
+    if (repository) return DecodeFrame(*repository, Bytes(*event.frame));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no codec for the raw frame of device ", event.device,
+        ": set the subscription's or the device's codec"));
+  }
+  return DecodedPayload{};  // e.g. a MAC-only uplink (fPort 0, no data)
+}
+
+void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
+                                absl::string_view topic, int64_t received_ms) {
+  ++counters_.uplinks;
+  auto known = sensors_.find(MatchKey(event.device));
+  if (known == sensors_.end()) {
+    ++counters_.unknown_device_uplinks;
+    if (unknown_seen_.insert(event.device).second) {
+      ++counters_.unknown_devices;
+      Log(LogLevel::kWarning, "unknown_device",
+          {{"device", event.device},
+           {"topic", topic},
+           {"note", "not served by this gateway; logged once per device"}});
+    }
+    return;
+  }
+  const Sensor& sensor = known->second;
+  absl::StatusOr<DecodedPayload> decoded = Decode(event, codec);
+  if (!decoded.ok()) {
+    const absl::string_view reason =
+        decoded.status().code() == absl::StatusCode::kFailedPrecondition
+            ? absl::string_view("no_codec")
+            : ProblemReason(decoded.status());
+    Problem(reason, decoded.status(), topic, sensor.external_id);
+    // Still heard from: keep "last seen" and the signal.
+    decoded = DecodedPayload{};
+  }
+  const int64_t ts_ms = event.ts_ms.value_or(received_ms);
+
+  Reading reading;
+  reading.sensor = sensor.external_id;
+  reading.ts_ms = ts_ms;
+  const bool has_totals = decoded->total_in || decoded->total_out;
+  DeviceState* state =
+      event.f_cnt || has_totals ? &State(sensor.external_id) : nullptr;
+  bool late = false;
+  if (event.f_cnt) {
+    const FrameSequence frame = NextFrameSequence(state, *event.f_cnt, ts_ms);
+    if (frame.verdict == FrameVerdict::kDuplicate) {
+      ++counters_.duplicate_frames;
+      return;
+    }
+    late = frame.verdict == FrameVerdict::kLate;
+    if (late) ++counters_.late_frames;
+    reading.seq = frame.seq;
+  }
+
+  // Health, each value checked on its own.
+  auto check = [&](std::optional<int32_t> value, int32_t lo, int32_t hi,
+                   const char* field) -> std::optional<int32_t> {
+    if (!value) return std::nullopt;
+    if (*value < lo || *value > hi) {
+      Problem("out_of_range",
+              absl::OutOfRangeError(absl::StrCat(field, ": ", *value,
+                                                 " is outside ", lo, "..", hi)),
+              topic, sensor.external_id);
+      return std::nullopt;
+    }
+    return value;
+  };
+  reading.health.battery_mv = check(decoded->battery_mv, 1, 10000, "battery_mv");
+  reading.health.battery_percent =
+      check(decoded->battery_percent, 0, 100, "battery_percent");
+  reading.health.rssi_dbm = check(event.rssi_dbm, -200, 50, "rssi_dbm");
+  if (event.snr_db) {
+    if (std::isfinite(*event.snr_db) && *event.snr_db >= -50 &&
+        *event.snr_db <= 50) {
+      reading.health.snr_db = *event.snr_db;
+    } else {
+      Problem("out_of_range",
+              absl::OutOfRangeError(
+                  absl::StrCat("snr_db: ", *event.snr_db, " is outside -50..50")),
+              topic, sensor.external_id);
+    }
+  }
+
+  // The state, by the sensor's kind.
+  bool has_state = false;
+  const DecodedPayload& d = *decoded;
+  if (IsPresenceKind(sensor.kind)) {
+    if (d.occupied) {
+      reading.occupied = *d.occupied;
+      has_state = true;
+    } else if (d.count) {
+      reading.occupied = *d.count > 0;
+      has_state = true;
+    } else if (d.motion_count) {
+      reading.occupied = *d.motion_count > 0;
+      has_state = true;
+    }
+  } else if (sensor.kind == "people_counter" &&
+             (d.period_in || d.period_out || d.total_in || d.total_out)) {
+    std::optional<PeopleFlow> flow;
+    if (d.period_in || d.period_out) {
+      flow = PeopleFlow{d.period_in.value_or(0), d.period_out.value_or(0)};
+    }
+    if ((d.total_in || d.total_out) && !late) {
+      const uint32_t in = d.total_in.value_or(0);
+      const uint32_t out = d.total_out.value_or(0);
+      if (!flow && state->total_in && state->total_out) {
+        // A total that went down was reset by the device: counted from 0.
+        flow = PeopleFlow{in >= *state->total_in ? in - *state->total_in : in,
+                          out >= *state->total_out ? out - *state->total_out
+                                                   : out};
+      }
+      state->total_in = in;
+      state->total_out = out;
+    }
+    if (flow) {
+      if (flow->entered > 100000 || flow->exited > 100000) {
+        Problem("out_of_range",
+                absl::OutOfRangeError(absl::StrCat(
+                    "in/out: ", flow->entered, "/", flow->exited,
+                    " crossings in one report is outside 0..100000")),
+                topic, sensor.external_id);
+      } else {
+        reading.flow = flow;
+        has_state = true;
+      }
+    }
+  } else if (sensor.kind == "people_counter" || sensor.kind == "area_count") {
+    if (d.count) {
+      if (*d.count > 100000) {
+        Problem("out_of_range",
+                absl::OutOfRangeError(
+                    absl::StrCat("count: ", *d.count, " is outside 0..100000")),
+                topic, sensor.external_id);
+      } else {
+        reading.count = *d.count;
+        has_state = true;
+      }
+    } else if (d.occupied || d.motion_count) {
+      Problem("wrong_kind",
+              absl::InvalidArgumentError(absl::StrCat(
+                  "a presence payload for a ", sensor.kind, " sensor")),
+              topic, sensor.external_id);
+    }
+  }
+  if (!has_state) {
+    if (reading.health.empty()) {
+      ++counters_.ignored;  // e.g. a device-information frame
+      return;
+    }
+    reading.health_only = true;
+    ++counters_.health_only;
+  } else {
+    ++counters_.readings;
+  }
+  pending_.push_back(std::move(reading));
+}
+
+absl::Status InputPipeline::HandleLine(absl::string_view line,
+                                       absl::string_view source) {
+  absl::StatusOr<std::optional<LineReading>> parsed = ParseLine(line);
+  if (!parsed.ok()) {
+    ++counters_.messages;
+    Problem(ProblemReason(parsed.status()), parsed.status(), source, "");
+    return parsed.status();
+  }
+  if (!parsed->has_value()) return absl::OkStatus();
+  ++counters_.messages;
+  ++counters_.uplinks;
+  const LineReading& line_reading = **parsed;
+  auto known = sensors_.find(MatchKey(line_reading.sensor));
+  if (known == sensors_.end()) {
+    ++counters_.unknown_device_uplinks;
+    if (unknown_seen_.insert(line_reading.sensor).second) {
+      ++counters_.unknown_devices;
+      Log(LogLevel::kWarning, "unknown_device",
+          {{"device", line_reading.sensor},
+           {"topic", source},
+           {"note", "not served by this gateway; logged once per device"}});
+    }
+    return absl::NotFoundError(absl::StrCat(
+        "sensor: \"", line_reading.sensor, "\" is not served by this gateway"));
+  }
+  const Sensor& sensor = known->second;
+  Reading reading;
+  reading.sensor = sensor.external_id;
+  reading.ts_ms = line_reading.ts_ms.value_or(now_ms_());
+  const bool presence = IsPresenceKind(sensor.kind);
+  if (presence != line_reading.occupied.has_value()) {
+    absl::Status wrong = absl::InvalidArgumentError(absl::StrCat(
+        "state: sensor \"", sensor.external_id, "\" is a ", sensor.kind,
+        presence ? " sensor: send occupied or free"
+                 : " sensor: send count=<n>"));
+    Problem("wrong_kind", wrong, source, sensor.external_id);
+    return wrong;
+  }
+  if (presence) {
+    reading.occupied = *line_reading.occupied;
+  } else {
+    reading.count = *line_reading.count;
+  }
+  ++counters_.readings;
+  pending_.push_back(std::move(reading));
+  return absl::OkStatus();
+}
+
+absl::Status InputPipeline::Commit() {
+  if (pending_.empty() && pending_states_.empty()) return absl::OkStatus();
+  std::vector<std::pair<std::string, DeviceState>> states(
+      pending_states_.begin(), pending_states_.end());
+  if (absl::Status appended = outbox_->Append(pending_, std::nullopt, states);
+      !appended.ok()) {
+    return appended;
+  }
+  ++counters_.commits;
+  for (auto& [sensor, state] : states) states_[sensor] = state;
+  pending_states_.clear();
+  const bool wrote = !pending_.empty();
+  pending_.clear();
+  if (wrote && on_committed_) on_committed_();
+  return absl::OkStatus();
+}
+
+}  // namespace monipaikka::edge

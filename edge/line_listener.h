@@ -1,0 +1,73 @@
+#pragma once
+
+// The line protocol inputs (decode/line_protocol.h) for simple devices and
+// bridges: a UDP socket (each datagram one or more lines; no replies) and a
+// TCP listener (a stream of lines per connection). On TCP every line gets a
+// reply once what was read is committed to the outbox: "ok" or
+// "error <message naming the field>", one per line in order, so a bridge
+// knows what is safely queued. Blank and comment lines are answered "ok".
+//
+// Listen addresses are "host:port" (port 0: any free port, see the
+// accessors). Bind to loopback unless the network in between is trusted:
+// the protocol has no authentication.
+//
+// Threading: the io_context's thread.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <asio.hpp>
+
+#include "absl/status/status.h"
+#include "edge/input_pipeline.h"
+
+namespace monipaikka::edge {
+
+class LineListener {
+ public:
+  // `pipeline` must outlive the listener; `on_fatal` gets an outbox failure.
+  LineListener(asio::io_context& io, InputPipeline* pipeline,
+               std::function<void(absl::Status)> on_fatal);
+  ~LineListener();
+  LineListener(const LineListener&) = delete;
+  LineListener& operator=(const LineListener&) = delete;
+
+  // Binds the given listeners (either may be empty). INVALID_ARGUMENT names
+  // the address when it cannot be parsed, UNAVAILABLE when it cannot be
+  // bound.
+  absl::Status Start(const std::string& udp_listen,
+                     const std::string& tcp_listen);
+  void Stop();
+
+  int udp_port() const { return udp_port_; }
+  int tcp_port() const { return tcp_port_; }
+
+  // Most open TCP connections; more are closed at once.
+  static constexpr int kMaxConnections = 64;
+
+ private:
+  class Connection;
+  friend class Connection;
+
+  void ReceiveDatagram();
+  void Accept();
+  // Commits; false (and stopping) on failure.
+  bool Commit();
+
+  asio::io_context& io_;
+  InputPipeline* const pipeline_;
+  std::function<void(absl::Status)> on_fatal_;
+  asio::ip::udp::socket udp_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::ip::udp::endpoint sender_;
+  std::string datagram_;
+  std::set<std::shared_ptr<Connection>> connections_;
+  int udp_port_ = 0;
+  int tcp_port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace monipaikka::edge
