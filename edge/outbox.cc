@@ -81,7 +81,9 @@ constexpr char kProducedThroughKey[] = "produced_through_ms";
 
 absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path) {
   DatabaseOptions options;
-  options.cache_kib = 8 * 1024;  // a small gateway box
+  // A small gateway box: the queue is appended at one end and read and
+  // deleted at the other, so a small page cache holds its working set.
+  options.cache_kib = 2 * 1024;
   ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path, options));
   std::unique_ptr<Outbox> outbox(new Outbox(std::move(db)));
   RETURN_IF_ERROR(outbox->Migrate());
