@@ -43,6 +43,13 @@ void Statement::BindTextOrNull(int index, absl::string_view value) {
   }
 }
 
+void Statement::BindBlob(int index, absl::string_view bytes) {
+  // A zero-length blob would bind as NULL with a null pointer.
+  static const char kEmpty = 0;
+  sqlite3_bind_blob(stmt_, index, bytes.empty() ? &kEmpty : bytes.data(),
+                    static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+}
+
 absl::StatusOr<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -78,6 +85,13 @@ std::string Statement::ColumnText(int index) const {
   if (text == nullptr) return std::string();
   return std::string(reinterpret_cast<const char*>(text),
                      sqlite3_column_bytes(stmt_, index));
+}
+
+absl::string_view Statement::ColumnBlob(int index) const {
+  const void* bytes = sqlite3_column_blob(stmt_, index);
+  if (bytes == nullptr) return absl::string_view();
+  return absl::string_view(static_cast<const char*>(bytes),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(

@@ -37,6 +37,8 @@ class Statement {
   void BindNull(int index);
   // Binds NULL for an empty string, the text otherwise.
   void BindTextOrNull(int index, absl::string_view value);
+  // Binds bytes as a BLOB; they are copied by SQLite.
+  void BindBlob(int index, absl::string_view bytes);
 
   // Advances to the next row. Returns true when a row is available, false
   // when done; an error status on failure.
@@ -49,6 +51,9 @@ class Statement {
   int64_t ColumnInt64(int index) const;
   double ColumnDouble(int index) const;
   std::string ColumnText(int index) const;
+  // The bytes of a BLOB (or TEXT) column, without a copy: valid until the
+  // next Step(), Reset() or column call on this statement.
+  absl::string_view ColumnBlob(int index) const;
 
  private:
   Database* db_;

@@ -10,6 +10,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
@@ -20,6 +21,14 @@ ABSL_FLAG(std::string, port_file, "",
 ABSL_FLAG(int, query_threads, 2, "threads answering queries");
 ABSL_FLAG(int, desk_stale_after_min, 60,
           "minutes a desk presence reading holds without a newer one");
+ABSL_FLAG(int, room_stale_after_min, 60,
+          "minutes a room sensor reading (room_presence, people_counter, "
+          "area_count) holds without a newer one");
+ABSL_FLAG(int, desk_day_min_occupied_min, 15,
+          "least occupied minutes of a day's measured hours for a desk-day "
+          "to count as used");
+ABSL_FLAG(int, summary_delay_ms, 2000,
+          "how long the summarizer gathers commits before a pass");
 ABSL_FLAG(int, retention_days, 1098,
           "readings older than this many days are rejected");
 ABSL_FLAG(int, max_batch_readings, 10000, "largest batch a gateway may send");
@@ -55,6 +64,20 @@ int main(int argc, char** argv) {
   options.storage.synchronous_full = absl::GetFlag(FLAGS_synchronous_full);
   options.utilization.desk_stale_after_ms =
       int64_t{absl::GetFlag(FLAGS_desk_stale_after_min)} * 60 * 1000;
+  options.utilization.room_stale_after_ms =
+      int64_t{absl::GetFlag(FLAGS_room_stale_after_min)} * 60 * 1000;
+  options.utilization.desk_day_min_occupied_ms =
+      int64_t{absl::GetFlag(FLAGS_desk_day_min_occupied_min)} * 60 * 1000;
+  options.occupancy.summary_delay =
+      absl::Milliseconds(absl::GetFlag(FLAGS_summary_delay_ms));
+  if (absl::GetFlag(FLAGS_room_stale_after_min) <= 0 ||
+      absl::GetFlag(FLAGS_desk_day_min_occupied_min) < 0 ||
+      absl::GetFlag(FLAGS_summary_delay_ms) < 0) {
+    std::cerr << "error: --room_stale_after_min must be positive, "
+                 "--desk_day_min_occupied_min and --summary_delay_ms not "
+                 "negative\n";
+    return 2;
+  }
   options.ingest.limits.retention_ms =
       int64_t{absl::GetFlag(FLAGS_retention_days)} * 24 * 3600 * 1000;
   options.ingest.max_batch_readings = absl::GetFlag(FLAGS_max_batch_readings);

@@ -13,7 +13,6 @@
 #include "server/service/inventory_service.h"
 #include "server/service/query_executor.h"
 #include "server/service/sensor_health_service.h"
-#include "server/service/utilization_service.h"
 
 namespace monipaikka {
 
@@ -40,27 +39,40 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   ASSIGN_OR_RETURN(server->storage_,
                    Storage::OpenSqlite(options.database, options.storage));
 
+  ASSIGN_OR_RETURN(server->occupancy_,
+                   OccupancyBackend::Create(server->storage_.get(),
+                                            options.utilization,
+                                            options.occupancy,
+                                            options.ingest.now_ms));
+  IngestWriterOptions writer_options = options.writer;
+  writer_options.on_committed =
+      [occupancy = server->occupancy_.get()](
+          std::span<const StoredReading> readings) {
+        occupancy->OnCommitted(readings);
+      };
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> writer_session,
                    server->storage_->OpenSession());
   ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
                    writer_session->LoadSensorBindings());
   server->directory_.Set(std::make_shared<SensorDirectory>(std::move(sensors)));
   server->writer_ = std::make_unique<IngestWriter>(
-      std::move(writer_session), options.writer, &server->counters_);
+      std::move(writer_session), writer_options, &server->counters_);
   RETURN_IF_ERROR(server->writer_->Start(options.ingest.now_ms()));
 
   server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get());
   RETURN_IF_ERROR(server->executor_->Start(options.query_threads));
+  RETURN_IF_ERROR(server->occupancy_->Start(server->executor_.get()));
 
   server->ingest_service_ = std::make_unique<IngestServiceImpl>(
       &server->directory_, server->writer_.get(), &server->counters_,
       options.ingest);
   server->inventory_service_ = std::make_unique<InventoryServiceImpl>(
-      server->executor_.get(), &server->directory_);
+      server->executor_.get(), &server->directory_,
+      [occupancy = server->occupancy_.get()](StorageSession& session) {
+        return occupancy->InventoryChanged(session);
+      });
   server->sensor_health_service_ = std::make_unique<SensorHealthServiceImpl>(
       server->executor_.get(), options.ingest.now_ms);
-  server->utilization_service_ = std::make_unique<UtilizationServiceImpl>(
-      server->executor_.get(), options.utilization);
   ASSIGN_OR_RETURN(server->workforce_,
                    WorkforceBackend::Start(server->storage_.get(),
                                            options.database,
@@ -74,7 +86,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                            &server->port_);
   builder.RegisterService(server->ingest_service_.get());
   builder.RegisterService(server->inventory_service_.get());
-  builder.RegisterService(server->utilization_service_.get());
+  for (grpc::Service* service : server->occupancy_->services()) {
+    builder.RegisterService(service);
+  }
   builder.RegisterService(server->workforce_->service());
   builder.RegisterService(server->sensor_health_service_.get());
   builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
@@ -91,6 +105,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
 void Server::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  // Watches run until cancelled: end them so that the server stops at once.
+  if (occupancy_) occupancy_->StopWatches();
   if (grpc_server_) {
     grpc_server_->Shutdown(std::chrono::system_clock::now() +
                            std::chrono::seconds(5));
@@ -98,6 +114,7 @@ void Server::Shutdown() {
   if (workforce_) workforce_->Stop();
   if (executor_) executor_->Stop();
   if (writer_) writer_->Stop();
+  if (occupancy_) occupancy_->Stop();
 }
 
 Server::~Server() { Shutdown(); }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/occupancy_backend.h"
 #include "server/reports/utilization_report.h"
 #include "server/service/ingest_service.h"
 #include "server/service/query_executor.h"
@@ -30,6 +31,7 @@ struct ServerOptions {
   IngestWriterOptions writer;
   UtilizationSettings utilization;
   WorkforceOptions workforce;
+  OccupancyOptions occupancy;
 };
 
 class Server {
@@ -44,6 +46,8 @@ class Server {
   const IngestCounters& counters() const { return counters_; }
   // The HR part (imports, reports, retention).
   WorkforceBackend& workforce() { return *workforce_; }
+  // Occupancy analytics (summaries, live occupancy, reports).
+  OccupancyBackend& occupancy() { return *occupancy_; }
   // Stops accepting calls, lets running ones finish (up to a deadline),
   // commits what is queued. Idempotent.
   void Shutdown();
@@ -59,7 +63,8 @@ class Server {
   std::unique_ptr<QueryExecutor> executor_;
   std::unique_ptr<grpc::Service> ingest_service_;
   std::unique_ptr<grpc::Service> inventory_service_;
-  std::unique_ptr<grpc::Service> utilization_service_;
+  // Declared before the gRPC server: outlives the calls it serves.
+  std::unique_ptr<OccupancyBackend> occupancy_;
   std::unique_ptr<WorkforceBackend> workforce_;
   std::unique_ptr<grpc::Service> sensor_health_service_;
   std::unique_ptr<grpc::Server> grpc_server_;

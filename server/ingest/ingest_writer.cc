@@ -155,6 +155,14 @@ void IngestWriter::CommitGroup(std::vector<Pending>& group) {
     }
   }
   FlushHealth(/*force=*/false);
+  if (options_.on_committed) {
+    std::vector<StoredReading> stored;
+    stored.reserve(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (inserted[r] == InsertOutcome::kInserted) stored.push_back(rows[r]);
+    }
+    if (!stored.empty()) options_.on_committed(stored);
+  }
   for (size_t r = 0; r < rows.size(); ++r) {
     BatchOutcome& outcome = outcomes[origin[r].first];
     if (inserted[r] == InsertOutcome::kInserted) {

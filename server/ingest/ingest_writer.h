@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -66,6 +67,11 @@ struct IngestWriterOptions {
   // to storage at most this often, and at Stop(). A crash loses at most this
   // much of it; last seen is rebuilt from the readings on start.
   std::chrono::milliseconds health_flush_interval{1000};
+  // Called on the writer thread after each successful commit with the
+  // readings it newly stored (duplicates left out), before the batches are
+  // acknowledged. Must be quick and never block: live occupancy and the
+  // summarizer's wake-up hang here.
+  std::function<void(std::span<const StoredReading>)> on_committed;
 };
 
 class IngestWriter {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/time_format.h"
+#include "server/analytics/day_states.h"
 
 namespace monipaikka {
 
@@ -95,9 +96,29 @@ ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
         }
         value = reading.count();
         break;
+      case v1::Reading::kFlow:
+        if (MeaningOfKind(sensor->kind) != ReadingMeaning::kFlow) {
+          reject(index, v1::REJECT_REASON_MALFORMED,
+                 absl::StrCat("flow: sensor \"", reading.sensor(), "\" is a ",
+                              sensor->kind, " and reports ",
+                              presence ? "occupied" : "count",
+                              "; only people_counter sensors report flow"));
+          continue;
+        }
+        if (reading.flow().entered() >
+                static_cast<uint32_t>(limits.max_count) ||
+            reading.flow().exited() > static_cast<uint32_t>(limits.max_count)) {
+          reject(index, v1::REJECT_REASON_MALFORMED,
+                 absl::StrCat("flow: entered ", reading.flow().entered(),
+                              " / exited ", reading.flow().exited(),
+                              " is outside 0..", limits.max_count));
+          continue;
+        }
+        value = PackFlow(reading.flow().entered(), reading.flow().exited());
+        break;
       case v1::Reading::STATE_NOT_SET:
         reject(index, v1::REJECT_REASON_MALFORMED,
-               "state: neither occupied nor count is set");
+               "state: none of occupied, count and flow is set");
         continue;
     }
     result.readings.push_back(StoredReading{sensor->sensor_id, reading.ts_ms(),

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/time_format.h"
+#include "server/summary/summarizer.h"
 #include "tests/support/temp_dir.h"
 
 namespace monipaikka {
@@ -60,6 +61,21 @@ class UtilizationReportTest : public ::testing::Test {
     ASSERT_TRUE(session_->InsertReadings(rows, &outcomes).ok());
   }
 
+  // Summarizes what was stored (as the server's summarizer does) and builds
+  // the report from the summaries.
+  absl::StatusOr<v1::UtilizationReport> Report(
+      const v1::UtilizationRequest& request) {
+    auto rows = session_->Analytics().LoadInventoryRows();
+    if (!rows.ok()) return rows.status();
+    auto inventory = OccupancyInventory::Build(*rows, SummarySettings{});
+    if (!inventory.ok()) return inventory.status();
+    if (absl::Status s = SummarizePending(*session_, **inventory); !s.ok()) {
+      return s;
+    }
+    ReportContext context{*session_, **inventory, At("2026-04-01T00:00:00Z")};
+    return BuildUtilizationReport(context, request);
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<Storage> storage_;
   std::unique_ptr<StorageSession> session_;
@@ -91,7 +107,7 @@ TEST_F(UtilizationReportTest, FiguresMatchHandComputation) {
   request.set_from_date("2026-03-23");
   request.set_to_date("2026-03-24");
   absl::StatusOr<v1::UtilizationReport> report =
-      BuildUtilizationReport(*session_, request, UtilizationSettings{});
+      Report(request);
   ASSERT_TRUE(report.ok()) << report.status();
 
   EXPECT_EQ(report->workstations_in_scope(), 3);
@@ -124,7 +140,7 @@ TEST_F(UtilizationReportTest, ReadingJustBeforeWindowDecidesItsStart) {
   request.set_site("S1");
   request.set_from_date("2026-03-23");
   request.set_to_date("2026-03-23");
-  auto report = BuildUtilizationReport(*session_, request, UtilizationSettings{});
+  auto report = Report(request);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->occupied_ms(), kHour / 2);  // 06:00-06:30 UTC
 }
@@ -134,17 +150,17 @@ TEST_F(UtilizationReportTest, BadRequestsNameTheField) {
   request.set_site("S1");
   request.set_from_date("2026-13-01");
   request.set_to_date("2026-03-23");
-  auto report = BuildUtilizationReport(*session_, request, UtilizationSettings{});
+  auto report = Report(request);
   EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(report.status().message().rfind("from_date:", 0), 0u);
 
   request.set_from_date("2026-03-24");
-  report = BuildUtilizationReport(*session_, request, UtilizationSettings{});
+  report = Report(request);
   EXPECT_EQ(report.status().message().rfind("to_date:", 0), 0u);
 
   request.set_site("NOPE");
   request.set_from_date("2026-03-20");
-  report = BuildUtilizationReport(*session_, request, UtilizationSettings{});
+  report = Report(request);
   EXPECT_EQ(report.status().code(), absl::StatusCode::kNotFound);
 }
 

@@ -14,6 +14,7 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ImportInventory(
     ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
                      session.LoadSensorBindings());
     directory_->Set(std::make_shared<SensorDirectory>(std::move(sensors)));
+    if (after_import_) return after_import_(session);
     return absl::OkStatus();
   });
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "server/ingest/sensor_directory.h"
 #include "server/service/query_executor.h"
@@ -10,9 +12,15 @@ namespace monipaikka {
 // ingest path's sensor directory.
 class InventoryServiceImpl final : public v1::InventoryService::CallbackService {
  public:
-  InventoryServiceImpl(QueryExecutor* executor,
-                       SensorDirectoryHolder* directory)
-      : executor_(executor), directory_(directory) {}
+  // `after_import`, when set, runs on the import's session after every
+  // successful import (e.g. to reload analytics' inventory snapshot); its
+  // error is the import's reply (the import itself stays committed).
+  InventoryServiceImpl(
+      QueryExecutor* executor, SensorDirectoryHolder* directory,
+      std::function<absl::Status(StorageSession&)> after_import = nullptr)
+      : executor_(executor),
+        directory_(directory),
+        after_import_(std::move(after_import)) {}
 
   grpc::ServerUnaryReactor* ImportInventory(
       grpc::CallbackServerContext* context,
@@ -43,6 +51,7 @@ class InventoryServiceImpl final : public v1::InventoryService::CallbackService 
  private:
   QueryExecutor* const executor_;
   SensorDirectoryHolder* const directory_;
+  const std::function<absl::Status(StorageSession&)> after_import_;
 };
 
 }  // namespace monipaikka

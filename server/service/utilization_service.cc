@@ -8,10 +8,11 @@ namespace monipaikka {
 grpc::ServerUnaryReactor* UtilizationServiceImpl::GetUtilization(
     grpc::CallbackServerContext* context, const v1::UtilizationRequest* request,
     v1::UtilizationReport* response) {
-  return RunUnary(context, executor_, [=, this](StorageSession& session) {
-    ASSIGN_OR_RETURN(*response,
-                     BuildUtilizationReport(session, *request, settings_));
-    return absl::OkStatus();
+  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+    return WithReportContext(deps_, session, [&](const ReportContext& c) {
+      ASSIGN_OR_RETURN(*response, BuildUtilizationReport(c, *request));
+      return absl::OkStatus();
+    });
   });
 }
 

@@ -2,15 +2,14 @@
 
 #include "monipaikka/v1/utilization.grpc.pb.h"
 #include "server/reports/utilization_report.h"
-#include "server/service/query_executor.h"
+#include "server/service/report_deps.h"
 
 namespace monipaikka {
 
 class UtilizationServiceImpl final
     : public v1::UtilizationService::CallbackService {
  public:
-  UtilizationServiceImpl(QueryExecutor* executor, UtilizationSettings settings)
-      : executor_(executor), settings_(settings) {}
+  explicit UtilizationServiceImpl(ReportDeps deps) : deps_(std::move(deps)) {}
 
   grpc::ServerUnaryReactor* GetUtilization(
       grpc::CallbackServerContext* context,
@@ -18,8 +17,7 @@ class UtilizationServiceImpl final
       v1::UtilizationReport* response) override;
 
  private:
-  QueryExecutor* const executor_;
-  const UtilizationSettings settings_;
+  const ReportDeps deps_;
 };
 
 }  // namespace monipaikka

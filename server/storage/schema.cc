@@ -145,6 +145,74 @@ CREATE TABLE sensor_health (
 INSERT INTO sensor_health(sensor_id, last_seen_ms)
   SELECT sensor_id, MAX(ts_ms) FROM readings GROUP BY sensor_id;
 )sql",
+    // 4: occupancy summaries (server/summary/) and targets: derived data the
+    // server keeps up to date from the readings, so that reports never scan
+    // raw readings. Existing readings are marked for summarizing.
+    R"sql(
+-- UTC hours (ts_ms / 3600000) holding readings not yet summarized. The
+-- generation grows with every write that marks the hour, so that a summary
+-- pass clears only the marks it has seen.
+CREATE TABLE summary_dirty_hours (
+  hour       INTEGER PRIMARY KEY,
+  generation INTEGER NOT NULL
+);
+INSERT INTO summary_dirty_hours(hour, generation)
+  SELECT DISTINCT ts_ms / 3600000, 1 FROM readings;
+-- Known states of one sensor on one local date of its site (days since
+-- 1970-01-01), as spans encoded by server/summary/codec.h.
+CREATE TABLE sensor_days (
+  date      INTEGER NOT NULL,
+  sensor_id INTEGER NOT NULL,
+  states    BLOB NOT NULL,
+  PRIMARY KEY (date, sensor_id)
+) WITHOUT ROWID;
+-- Sets of workstations and rooms whose daily figures are kept, by key
+-- ("all", "site/HKI-VT", "space/HKI-VT-2", "org/DVV", "kind/unassigned",
+-- "site-org/HKI-VT/DVV", "site-kind/HKI-VT/unassigned").
+CREATE TABLE summary_nodes (
+  id  INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE
+);
+CREATE TABLE node_days (
+  node_id INTEGER NOT NULL,
+  date    INTEGER NOT NULL,
+  figures BLOB NOT NULL,
+  PRIMARY KEY (node_id, date)
+) WITHOUT ROWID;
+-- The summarizer's bookkeeping: which settings and inventory the stored
+-- summaries were computed with.
+CREATE TABLE summary_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+-- Each sensor's newest reading, for coverage ("silent sensors").
+CREATE TABLE sensor_last_readings (
+  sensor_id INTEGER PRIMARY KEY,
+  ts_ms     INTEGER NOT NULL,
+  value     INTEGER NOT NULL
+);
+-- Targets with validity dates (inclusive; valid_to '' = open).
+CREATE TABLE targets (
+  id         INTEGER PRIMARY KEY,
+  scope      TEXT NOT NULL,
+  scope_code TEXT NOT NULL DEFAULT '',
+  metric     TEXT NOT NULL,
+  value      REAL NOT NULL,
+  valid_from TEXT NOT NULL,
+  valid_to   TEXT NOT NULL DEFAULT '',
+  note       TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO targets(scope, scope_code, metric, value, valid_from, valid_to, note)
+VALUES
+  ('portfolio', '', 'm2_per_fte', 18, '2014-01-01', '',
+   'Existing offices, htm2/htv (state premises strategy 2014)'),
+  ('portfolio', '', 'm2_per_fte_new', 15, '2014-01-01', '2021-12-15',
+   'New premises projects, htm2/htv (state premises strategy 2014)'),
+  ('portfolio', '', 'm2_per_fte_new', 10, '2021-12-16', '',
+   'New premises projects, htm2/htv (Government resolution 16.12.2021, VM/2021/198)'),
+  ('portfolio', '', 'shared_premises_share_pct', 25, '2021-12-16', '',
+   'Staff working in agencies'' shared-use premises, % (VM/2021/198)');
+)sql",
 };
 
 }  // namespace

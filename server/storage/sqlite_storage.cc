@@ -14,6 +14,7 @@
 #include "common/time_format.h"
 #include "server/storage/inventory_rules.h"
 #include "server/storage/schema.h"
+#include "server/storage/sqlite_analytics.h"
 #include "server/storage/sqlite_sensor_health.h"
 #include "server/storage/sqlite_workforce.h"
 #include "server/storage/storage.h"
@@ -91,6 +92,7 @@ class SqliteSession : public StorageSession {
   }
   WorkforceStorage& Workforce() override { return workforce_; }
   SensorHealthStorage& SensorHealth() override { return sensor_health_; }
+  AnalyticsStorage& Analytics() override { return analytics_; }
 
  private:
   // Id of the row with `code` in `table`, or NOT_FOUND / INVALID_ARGUMENT
@@ -110,6 +112,7 @@ class SqliteSession : public StorageSession {
   std::unique_ptr<Database> db_;
   SqliteWorkforce workforce_{db_.get()};  // the HR tables (sqlite_workforce.cc)
   SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
+  SqliteAnalytics analytics_{db_.get()};  // sqlite_analytics.cc
 };
 
 absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,
@@ -599,6 +602,8 @@ absl::Status SqliteSession::InsertReadings(
   Transaction transaction(db_.get());
   RETURN_IF_ERROR(transaction.Begin());
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  // UTC hours of the stored readings: their summaries are now out of date.
+  std::vector<int64_t> hours;
   for (const StoredReading& reading : readings) {
     stmt->BindInt64(1, reading.ts_ms);
     stmt->BindInt64(2, reading.sensor_id);
@@ -606,10 +611,16 @@ absl::Status SqliteSession::InsertReadings(
     stmt->BindInt64(4, reading.value);
     ASSIGN_OR_RETURN(bool row, stmt->Step());
     (void)row;
-    outcomes->push_back(db_->Changes() > 0 ? InsertOutcome::kInserted
-                                           : InsertOutcome::kDuplicate);
+    const bool inserted = db_->Changes() > 0;
+    outcomes->push_back(inserted ? InsertOutcome::kInserted
+                                 : InsertOutcome::kDuplicate);
     stmt->Reset();
+    const int64_t hour = reading.ts_ms / (3600 * 1000);
+    if (inserted && (hours.empty() || hours.back() != hour)) {
+      hours.push_back(hour);
+    }
   }
+  RETURN_IF_ERROR(MarkDirtyHours(db_.get(), hours));
   absl::Status committed = transaction.Commit();
   if (!committed.ok()) outcomes->clear();
   return committed;

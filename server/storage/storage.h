@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "monipaikka/v1/inventory.pb.h"
+#include "server/storage/analytics_storage.h"
 #include "server/storage/sensor_health_storage.h"
 #include "server/storage/workforce_storage.h"
 
@@ -136,6 +137,12 @@ class StorageSession {
   // Last seen, battery and signal per sensor (server/storage/
   // sensor_health_storage.h), on this session's connection.
   virtual SensorHealthStorage& SensorHealth() = 0;
+
+  // ---- Occupancy analytics ----
+  // The inventory as the analytics read it, the derived occupancy data and
+  // the targets (server/storage/analytics_storage.h), on this session's
+  // connection.
+  virtual AnalyticsStorage& Analytics() = 0;
 };
 
 struct SqliteStorageOptions {

@@ -1,0 +1,167 @@
+#pragma once
+
+// Live occupancy: the current state of every workstation and room, kept in
+// memory from the newest reading of each sensor, and pushed to watchers
+// (free-desk screens) when it changes.
+//
+// A target's state follows DESIGN.md's rules applied to now: a sensor's
+// newest reading holds for its kind's stale_after, after which the state is
+// UNKNOWN. A workstation with several bound sensors is occupied when any
+// fresh one says so, free when a fresh one says free. Readings older than a
+// sensor's newest one change history (the summaries), not the live state.
+// A people counter's live count runs from local midnight like the
+// summaries; after a restart it resumes from its newest reading's count in
+// today's summarized states.
+//
+// Thread safety: every method may be called from any thread. OnCommitted
+// runs on the ingest writer thread and never blocks on a watcher: watchers
+// receive updates through Watcher::Push, called with the hub's lock held,
+// which must only queue.
+
+#include <cstdint>
+#include <array>
+#include <functional>
+#include <string>
+#include <memory>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "monipaikka/v1/live.pb.h"
+#include "server/storage/storage.h"
+#include "server/summary/occupancy_inventory.h"
+
+namespace monipaikka {
+
+class LiveOccupancyHub {
+ public:
+  // Receives the updates of one watch.
+  class Watcher {
+   public:
+    virtual ~Watcher() = default;
+    // Queues an update; called with the hub's lock held: must not block or
+    // call back into the hub.
+    virtual void Push(v1::LiveOccupancyUpdate update) = 0;
+    // The hub stops: finish the watch.
+    virtual void Close() = 0;
+  };
+
+  struct Options {
+    // How often sensors going stale are looked for.
+    absl::Duration tick = absl::Seconds(1);
+  };
+
+  LiveOccupancyHub(std::function<int64_t()> now_ms, Options options);
+  ~LiveOccupancyHub();
+  LiveOccupancyHub(const LiveOccupancyHub&) = delete;
+  LiveOccupancyHub& operator=(const LiveOccupancyHub&) = delete;
+
+  // Takes the inventory, the newest reading of each sensor and today's
+  // people-counter counts (sensor id → count); starts the ticker.
+  void Start(std::shared_ptr<const OccupancyInventory> inventory,
+             std::span<const LastReading> newest,
+             const absl::flat_hash_map<int64_t, int32_t>& counts)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Closes every watch and stops the ticker. Idempotent.
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // A new inventory snapshot: every watcher gets a new snapshot.
+  void SetInventory(std::shared_ptr<const OccupancyInventory> inventory)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Readings newly committed (any order).
+  void OnCommitted(std::span<const StoredReading> readings)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Looks for states gone stale now (the ticker calls it; tests may).
+  void Tick() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // NOT_FOUND for an unknown site or space; INVALID_ARGUMENT without a site.
+  absl::StatusOr<v1::LiveOccupancy> Snapshot(absl::string_view site,
+                                             absl::string_view space) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Registers a watcher of a site (and space) and returns its first
+  // (snapshot) update; the watcher is pushed what follows. The id unwatches.
+  absl::StatusOr<std::pair<uint64_t, v1::LiveOccupancyUpdate>> Watch(
+      absl::string_view site, absl::string_view space, Watcher* watcher)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void Unwatch(uint64_t id) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  struct SensorState {
+    int64_t last_ts_ms = 0;  // newest reading, 0 = never
+    int64_t value = 0;       // its value (presence 0/1 or count)
+    int64_t since_ms = 0;    // first reading of the current run of values
+    int32_t count = 0;       // people counters: the running count
+    int32_t count_date = 0;  // local date the count runs on
+  };
+  struct TargetState {
+    v1::OccupancyState state = v1::OCCUPANCY_STATE_UNKNOWN;
+    int64_t since_ms = 0;
+    int64_t last_ms = 0;
+    int32_t count = -1;
+    friend bool operator==(const TargetState&, const TargetState&) = default;
+  };
+  using SpaceCounts = absl::flat_hash_map<int32_t, std::array<int32_t, 3>>;
+  struct Subscription {
+    Watcher* watcher;
+    std::string site_code;
+    std::string space_code;
+    int32_t site;
+    int32_t space;  // -1: whole site
+    // Last sent counts of each space in scope.
+    SpaceCounts space_counts;
+  };
+
+  absl::Status Resolve(absl::string_view site, absl::string_view space,
+                       int32_t* site_index, int32_t* space_index) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  TargetState WorkstationState(int32_t w, int64_t now) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  TargetState RoomState(int32_t space, int64_t now) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool InScope(int32_t site, int32_t scope_space, int32_t space) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Free, occupied and unknown workstations of each space of a scope (and
+  // of the whole scope).
+  void Count(int32_t site, int32_t space, SpaceCounts* counts,
+             std::array<int32_t, 3>* totals) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void FillWorkstation(int32_t w, v1::LiveWorkstation* out) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void FillRoom(int32_t r, v1::LiveRoom* out) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void FillSpaces(const SpaceCounts& counts, const SpaceCounts* unchanged,
+                  v1::LiveOccupancy* out) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The full state of a scope; fills `counts` with each space's counts.
+  v1::LiveOccupancy Build(int32_t site, int32_t space, int64_t now,
+                          SpaceCounts* counts) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void ApplyReading(const StoredReading& reading)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Recomputes the given targets (or all), records changes and pushes them.
+  void Publish(const std::vector<int32_t>* workstations,
+               const std::vector<int32_t>* rooms, int64_t now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SendSnapshots(int64_t now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RunTicker();
+
+  const std::function<int64_t()> now_ms_;
+  const Options options_;
+  std::thread ticker_;
+
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const OccupancyInventory> inventory_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<int64_t, SensorState> sensors_ ABSL_GUARDED_BY(mu_);
+  std::vector<TargetState> workstations_ ABSL_GUARDED_BY(mu_);  // published
+  std::vector<TargetState> rooms_ ABSL_GUARDED_BY(mu_);  // by space index
+  absl::flat_hash_map<uint64_t, Subscription> watchers_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_watch_ ABSL_GUARDED_BY(mu_) = 1;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace monipaikka

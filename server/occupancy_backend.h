@@ -1,0 +1,78 @@
+#pragma once
+
+// Everything of occupancy analytics the server runs, started and stopped as
+// one: the inventory snapshot, the summarizer, live occupancy and the
+// report services (AnalyticsService, LiveOccupancyService, and the first
+// UtilizationService).
+//
+// Wiring (server.cc): Create before the ingest writer and hand the writer
+// OnCommitted; Start once the query executor runs; InventoryChanged after
+// each inventory import; StopWatches before the gRPC server shuts down and
+// Stop after the writer has stopped.
+
+#include <functional>
+#include <memory>
+#include <span>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/live/occupancy_hub.h"
+#include "server/reports/utilization_report.h"
+#include "server/service/report_deps.h"
+#include "server/storage/storage.h"
+#include "server/summary/summarizer.h"
+
+namespace grpc {
+class Service;
+}
+
+namespace monipaikka {
+
+struct OccupancyOptions {
+  // A pass of the summarizer waits this long after the first commit.
+  absl::Duration summary_delay = absl::Seconds(2);
+  // How long a report waits for pending summaries.
+  absl::Duration freshness_wait = absl::Seconds(30);
+  // How often live occupancy looks for sensors gone stale.
+  absl::Duration live_tick = absl::Seconds(1);
+};
+
+class OccupancyBackend {
+ public:
+  static absl::StatusOr<std::unique_ptr<OccupancyBackend>> Create(
+      Storage* storage, const UtilizationSettings& settings,
+      OccupancyOptions options, std::function<int64_t()> now_ms);
+  ~OccupancyBackend();
+
+  // On the ingest writer thread after each commit: live state, and wakes the
+  // summarizer. Never blocks on a client.
+  void OnCommitted(std::span<const StoredReading> readings);
+  // Starts the summarizer and live occupancy, and makes the services.
+  absl::Status Start(QueryExecutor* executor);
+  // Reloads the inventory snapshot from `session` after an import.
+  absl::Status InventoryChanged(StorageSession& session);
+  // Ends the live watches (so that the gRPC server can stop at once).
+  void StopWatches();
+  void Stop();
+
+  std::vector<grpc::Service*> services() const;
+  const ReportDeps& report_deps() const { return deps_; }
+  Summarizer& summarizer() { return *summarizer_; }
+
+ private:
+  OccupancyBackend() = default;
+
+  Storage* storage_ = nullptr;
+  SummarySettings settings_;
+  OccupancyOptions options_;
+  std::function<int64_t()> now_ms_;
+  OccupancyInventoryHolder inventory_;
+  std::unique_ptr<Summarizer> summarizer_;
+  std::unique_ptr<LiveOccupancyHub> hub_;
+  ReportDeps deps_;
+  std::unique_ptr<grpc::Service> analytics_service_;
+  std::unique_ptr<grpc::Service> live_service_;
+  std::unique_ptr<grpc::Service> utilization_service_;
+};
+
+}  // namespace monipaikka

@@ -1,0 +1,372 @@
+#include "server/reports/usage_report.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/status_macros.h"
+#include "common/time_format.h"
+#include "server/reports/report_common.h"
+
+namespace monipaikka {
+namespace {
+
+// A group defined by a set of members (floor, zone, kind …).
+struct EntityGroup {
+  std::string label;
+  Selection selection;
+};
+
+// `selection` narrowed to inside `space`.
+Selection WithSpace(const OccupancyInventory& inventory, Selection selection,
+                    int32_t space) {
+  if (selection.space < 0 || inventory.SpaceWithin(space, selection.space)) {
+    selection.space = space;
+  }
+  selection.site = inventory.spaces()[space].site;
+  return selection;
+}
+
+std::string SpaceLabel(const OccupancyInventory::Space& space) {
+  return space.name.empty() ? space.code : space.name;
+}
+
+// The group key and selection of a member standing in `space_index`.
+void AddSpaceGroup(const OccupancyInventory& inventory, const Selection& base,
+                   v1::Grouping grouping, int32_t space_index,
+                   std::map<std::string, EntityGroup>& groups) {
+  const OccupancyInventory::Space& space = inventory.spaces()[space_index];
+  int32_t group_space = -1;
+  bool outside_zones = false;
+  bool outside_rooms = false;
+  switch (grouping) {
+    case v1::GROUPING_FLOOR:
+      group_space = space.floor;
+      break;
+    case v1::GROUPING_ZONE:
+      if (space.zone >= 0) {
+        group_space = space.zone;
+      } else {
+        group_space = space.floor;
+        outside_zones = true;
+      }
+      break;
+    case v1::GROUPING_ROOM:
+      if (space.room >= 0) {
+        group_space = space.room;
+      } else if (space.zone >= 0) {
+        group_space = space.zone;
+        outside_rooms = true;
+      } else {
+        group_space = space.floor;
+        outside_rooms = true;
+        outside_zones = true;
+      }
+      break;
+    default:
+      return;
+  }
+  if (group_space < 0) return;
+  const OccupancyInventory::Space& g = inventory.spaces()[group_space];
+  const bool outside = outside_zones || outside_rooms;
+  const std::string key = outside ? absl::StrCat(g.code, "/-") : g.code;
+  if (groups.contains(key)) return;
+  EntityGroup group;
+  group.selection = WithSpace(inventory, base, group_space);
+  group.selection.outside_zones = outside_zones;
+  group.selection.outside_rooms = outside_rooms;
+  group.label =
+      outside ? absl::StrCat(SpaceLabel(g), outside_rooms && !outside_zones
+                                                ? " (outside rooms)"
+                                                : outside_rooms
+                                                      ? " (outside zones and rooms)"
+                                                      : " (outside zones)")
+              : SpaceLabel(g);
+  groups.emplace(key, std::move(group));
+}
+
+std::map<std::string, EntityGroup> EntityGroups(
+    const OccupancyInventory& inventory, const Selection& base,
+    const SelectionMembers& members, v1::Grouping grouping) {
+  std::map<std::string, EntityGroup> groups;
+  for (int32_t w : members.workstations) {
+    const OccupancyInventory::Workstation& ws = inventory.workstations()[w];
+    switch (grouping) {
+      case v1::GROUPING_FLOOR:
+      case v1::GROUPING_ZONE:
+      case v1::GROUPING_ROOM:
+        AddSpaceGroup(inventory, base, grouping, ws.space, groups);
+        break;
+      case v1::GROUPING_WORKSTATION_KIND:
+        if (!groups.contains(ws.kind)) {
+          EntityGroup group{ws.kind, base};
+          group.selection.kinds = {ws.kind};
+          group.selection.rooms = false;
+          groups.emplace(ws.kind, std::move(group));
+        }
+        break;
+      case v1::GROUPING_ORGANIZATION: {
+        const std::string code = inventory.OrganizationCode(ws);
+        if (!groups.contains(code)) {
+          EntityGroup group{
+              ws.organization < 0
+                  ? std::string("Shared use")
+                  : inventory.organizations()[ws.organization].name,
+              base};
+          group.selection.organizations = {ws.organization};
+          group.selection.rooms = false;
+          groups.emplace(code, std::move(group));
+        }
+        break;
+      }
+      case v1::GROUPING_SITE: {
+        const OccupancyInventory::Site& site = inventory.sites()[ws.site];
+        if (!groups.contains(site.code)) {
+          EntityGroup group{site.name, base};
+          group.selection.site = ws.site;
+          groups.emplace(site.code, std::move(group));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  for (int32_t r : members.rooms) {
+    switch (grouping) {
+      case v1::GROUPING_FLOOR:
+      case v1::GROUPING_ZONE:
+      case v1::GROUPING_ROOM:
+        AddSpaceGroup(inventory, base, grouping, r, groups);
+        break;
+      case v1::GROUPING_SITE: {
+        const int32_t site_index = inventory.spaces()[r].site;
+        const OccupancyInventory::Site& site = inventory.sites()[site_index];
+        if (!groups.contains(site.code)) {
+          EntityGroup group{site.name, base};
+          group.selection.site = site_index;
+          groups.emplace(site.code, std::move(group));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return groups;
+}
+
+bool IsTimeGrouping(v1::Grouping grouping) {
+  switch (grouping) {
+    case v1::GROUPING_DAY:
+    case v1::GROUPING_WEEK:
+    case v1::GROUPING_MONTH:
+    case v1::GROUPING_WEEKDAY:
+    case v1::GROUPING_HOUR:
+    case v1::GROUPING_WEEKDAY_HOUR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string IsoWeekKey(absl::CivilDay day) {
+  const absl::CivilDay thursday = day + (4 - IsoWeekday(day));
+  const int64_t year = thursday.year();
+  const int64_t week = (thursday - absl::CivilDay(year, 1, 1)) / 7 + 1;
+  return absl::StrFormat("%04d-W%02d", year, week);
+}
+
+std::string HourLabel(int hour) {
+  return absl::StrFormat("%02d:00-%02d:00", hour, (hour + 1) % 24);
+}
+
+void AddTimeGroups(const std::vector<UsageDay>& days, int32_t workstations,
+                   int32_t rooms, int32_t ws_in_scope, int32_t rooms_in_scope,
+                   v1::Grouping grouping, v1::UsageReport& report) {
+  auto add = [&](const std::string& key, const std::string& label,
+                 int weekday, int hour, const std::vector<UsageDay>& subset,
+                 bool only_measured) {
+    UsageNumbers numbers = AggregateUsage(subset, workstations, rooms, hour);
+    if (only_measured && !numbers.measured) return;
+    v1::UsageGroup* group = report.add_groups();
+    group->set_key(key);
+    group->set_label(label);
+    group->set_weekday(weekday);
+    group->set_hour(hour);
+    group->set_measured(numbers.measured);
+    group->set_workstations_in_scope(ws_in_scope);
+    group->set_rooms_in_scope(rooms_in_scope);
+    ToProto(numbers, group->mutable_figures());
+  };
+  switch (grouping) {
+    case v1::GROUPING_DAY:
+      for (const UsageDay& day : days) {
+        add(FormatDate(day.date), WeekdayName(IsoWeekday(day.date)), 0, -1,
+            {day}, false);
+      }
+      return;
+    case v1::GROUPING_WEEK:
+    case v1::GROUPING_MONTH: {
+      std::vector<std::pair<std::string, std::vector<UsageDay>>> buckets;
+      for (const UsageDay& day : days) {
+        const std::string key =
+            grouping == v1::GROUPING_WEEK
+                ? IsoWeekKey(day.date)
+                : absl::StrFormat("%04d-%02d", day.date.year(),
+                                  day.date.month());
+        if (buckets.empty() || buckets.back().first != key) {
+          buckets.emplace_back(key, std::vector<UsageDay>{});
+        }
+        buckets.back().second.push_back(day);
+      }
+      for (const auto& [key, subset] : buckets) {
+        add(key,
+            absl::StrCat(FormatDate(subset.front().date), " to ",
+                         FormatDate(subset.back().date)),
+            0, -1, subset, false);
+      }
+      return;
+    }
+    case v1::GROUPING_WEEKDAY:
+    case v1::GROUPING_WEEKDAY_HOUR:
+      for (int weekday = 1; weekday <= 7; ++weekday) {
+        std::vector<UsageDay> subset;
+        for (const UsageDay& day : days) {
+          if (IsoWeekday(day.date) == weekday) subset.push_back(day);
+        }
+        if (grouping == v1::GROUPING_WEEKDAY) {
+          add(absl::StrCat(weekday), WeekdayName(weekday), weekday, -1, subset,
+              true);
+          continue;
+        }
+        for (int hour = 0; hour < 24; ++hour) {
+          add(absl::StrFormat("%d-%02d", weekday, hour),
+              absl::StrCat(WeekdayName(weekday), " ", HourLabel(hour)),
+              weekday, hour, subset, true);
+        }
+      }
+      return;
+    case v1::GROUPING_HOUR:
+      for (int hour = 0; hour < 24; ++hour) {
+        add(absl::StrFormat("%02d", hour), HourLabel(hour), 0, hour, days,
+            true);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::UsageReport> BuildUsageReport(
+    const ReportContext& context, const v1::UsageReportRequest& request) {
+  const OccupancyInventory& inventory = context.inventory;
+  ASSIGN_OR_RETURN(DateWindow window,
+                   CheckWindow("from_date", request.from_date(), "to_date",
+                               request.to_date(), context.max_window_days));
+  ASSIGN_OR_RETURN(Selection base, ResolveScope(inventory, request.scope()));
+  if (!v1::Grouping_IsValid(request.group_by())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("group_by: ", request.group_by(), " is not a grouping"));
+  }
+  const HoursMode mode = request.all_hours() ? kAllHours : kCoreHours;
+  const SelectionMembers members =
+      MembersOf(inventory, base, window.first_date, window.last_date);
+
+  v1::UsageReport report;
+  *report.mutable_scope() = request.scope();
+  report.set_from_date(FormatDate(window.first));
+  report.set_to_date(FormatDate(window.last));
+  report.set_all_hours(request.all_hours());
+  report.set_group_by(request.group_by());
+  report.set_desk_stale_after_s(inventory.settings().desk_stale_after_ms / 1000);
+  report.set_room_stale_after_s(inventory.settings().room_stale_after_ms / 1000);
+  report.set_desk_day_min_occupied_s(
+      inventory.settings().desk_day_min_occupied_ms / 1000);
+  report.set_as_of(FormatInstantMs(context.now_ms));
+  ASSIGN_OR_RETURN(int32_t pending, PendingHours(context, window));
+  report.set_pending_reading_hours(pending);
+  {
+    std::set<std::string> zones;
+    for (int32_t w : members.workstations) {
+      zones.insert(inventory.sites()[inventory.workstations()[w].site].timezone);
+    }
+    for (int32_t r : members.rooms) {
+      zones.insert(inventory.sites()[inventory.spaces()[r].site].timezone);
+    }
+    for (const std::string& zone : zones) report.add_timezones(zone);
+  }
+
+  std::vector<Selection> selections = {base};
+  std::map<std::string, EntityGroup> entity_groups;
+  if (!IsTimeGrouping(request.group_by()) &&
+      request.group_by() != v1::GROUPING_NONE) {
+    entity_groups =
+        EntityGroups(inventory, base, members, request.group_by());
+    for (const auto& [key, group] : entity_groups) {
+      selections.push_back(group.selection);
+    }
+  }
+  ASSIGN_OR_RETURN(auto figures,
+                   LoadDayFigures(context, selections, window.first_date,
+                                  window.last_date, /*minute_peaks=*/false));
+
+  FrameCache frames(inventory);
+  const std::vector<UsageDay> days =
+      MakeUsageDays(inventory, frames, members, figures[0], window, mode);
+  const int32_t workstations = static_cast<int32_t>(members.measured.size());
+  const int32_t rooms = static_cast<int32_t>(members.rooms_measured.size());
+  const UsageNumbers total = AggregateUsage(days, workstations, rooms);
+  ToProto(total, report.mutable_total());
+
+  v1::Coverage* coverage = report.mutable_coverage();
+  coverage->set_workstations_in_scope(
+      static_cast<int32_t>(members.workstations.size()));
+  coverage->set_workstations_measured(workstations);
+  for (int32_t w : members.unmeasured) {
+    coverage->add_unmeasured_workstations(inventory.workstations()[w].code);
+  }
+  coverage->set_rooms_in_scope(static_cast<int32_t>(members.rooms.size()));
+  coverage->set_rooms_measured(rooms);
+  coverage->set_unknown_ms(total.unknown_ms);
+  coverage->set_unknown_share(total.unknown_share);
+  ASSIGN_OR_RETURN(std::vector<v1::SilentSensor> silent,
+                   SilentSensors(context, members, window));
+  for (v1::SilentSensor& sensor : silent) {
+    *coverage->add_silent_sensors() = std::move(sensor);
+  }
+
+  if (IsTimeGrouping(request.group_by())) {
+    AddTimeGroups(days, workstations, rooms,
+                  static_cast<int32_t>(members.workstations.size()),
+                  static_cast<int32_t>(members.rooms.size()),
+                  request.group_by(), report);
+    return report;
+  }
+  size_t s = 1;
+  for (const auto& [key, group] : entity_groups) {
+    const SelectionMembers group_members = MembersOf(
+        inventory, group.selection, window.first_date, window.last_date);
+    const std::vector<UsageDay> group_days = MakeUsageDays(
+        inventory, frames, group_members, figures[s++], window, mode);
+    const UsageNumbers numbers = AggregateUsage(
+        group_days, static_cast<int32_t>(group_members.measured.size()),
+        static_cast<int32_t>(group_members.rooms_measured.size()));
+    v1::UsageGroup* out = report.add_groups();
+    out->set_key(key);
+    out->set_label(group.label);
+    out->set_hour(-1);
+    out->set_measured(numbers.measured);
+    out->set_workstations_in_scope(
+        static_cast<int32_t>(group_members.workstations.size()));
+    out->set_rooms_in_scope(static_cast<int32_t>(group_members.rooms.size()));
+    ToProto(numbers, out->mutable_figures());
+  }
+  return report;
+}
+
+}  // namespace monipaikka

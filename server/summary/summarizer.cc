@@ -1,0 +1,378 @@
+#include "server/summary/summarizer.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <limits>
+#include <map>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/time_format.h"
+#include "server/summary/codec.h"
+#include "server/summary/node_days.h"
+
+namespace monipaikka {
+namespace {
+
+constexpr int64_t kHourMs = 3600 * 1000;
+constexpr char kStatesMeta[] = "states";
+constexpr char kLatticeMeta[] = "lattice";
+
+// The time zones of the sites, each with the sensors of its sites.
+struct Zone {
+  absl::TimeZone zone;
+  absl::flat_hash_set<int32_t> sensors;
+};
+
+int64_t LocalMidnightMs(int32_t date, const absl::TimeZone& zone) {
+  return LocalToMs(absl::CivilSecond(DateOf(date)), zone);
+}
+
+int32_t LocalDateOf(int64_t ts_ms, const absl::TimeZone& zone) {
+  return DateIndex(absl::CivilDay(absl::ToCivilSecond(FromMs(ts_ms), zone)));
+}
+
+}  // namespace
+
+absl::StatusOr<bool> LatticeIsCurrent(StorageSession& session,
+                                      const OccupancyInventory& inventory) {
+  ASSIGN_OR_RETURN(std::string stored,
+                   session.Analytics().GetSummaryMeta(kLatticeMeta));
+  return stored == inventory.fingerprint();
+}
+
+absl::Status SummarizePending(StorageSession& session,
+                              const OccupancyInventory& inventory,
+                              SummaryPassStats* stats) {
+  SummaryPassStats local_stats;
+  SummaryPassStats& out = stats != nullptr ? *stats : local_stats;
+  out = SummaryPassStats();
+  AnalyticsStorage& store = session.Analytics();
+  const SummarySettings& settings = inventory.settings();
+
+  // States computed with other stale times are recomputed from readings.
+  ASSIGN_OR_RETURN(std::string states, store.GetSummaryMeta(kStatesMeta));
+  if (states != settings.StatesFingerprint()) {
+    RETURN_IF_ERROR(store.SetSummaryMeta(kLatticeMeta, ""));
+    RETURN_IF_ERROR(store.DeleteSummaries(/*sensor_days_too=*/true));
+    RETURN_IF_ERROR(store.MarkEveryReadingHourDirty());
+    RETURN_IF_ERROR(
+        store.SetSummaryMeta(kStatesMeta, settings.StatesFingerprint()));
+  }
+
+  ASSIGN_OR_RETURN(std::vector<DirtyHour> hours, store.ListDirtyHours());
+  ASSIGN_OR_RETURN(std::string lattice, store.GetSummaryMeta(kLatticeMeta));
+  const bool rebuild = lattice != inventory.fingerprint();
+  if (hours.empty() && !rebuild) return absl::OkStatus();
+  out.lattice_rebuilt = rebuild;
+
+  std::map<std::string, Zone> zones;
+  std::vector<const Zone*> zone_of_sensor(inventory.sensors().size(), nullptr);
+  for (const OccupancyInventory::Site& site : inventory.sites()) {
+    zones.try_emplace(site.timezone, Zone{site.zone, {}});
+  }
+  for (size_t s = 0; s < inventory.sensors().size(); ++s) {
+    const int32_t site = inventory.sensors()[s].site;
+    if (site < 0) continue;
+    Zone& zone = zones.at(inventory.sites()[site].timezone);
+    zone.sensors.insert(static_cast<int32_t>(s));
+    zone_of_sensor[s] = &zone;
+  }
+
+  // For each local date, per zone: the earliest instant from which readings
+  // may have changed its states.
+  const int64_t lookback_ms = settings.MaxStaleAfterMs();
+  std::map<int32_t, std::map<const Zone*, int64_t>> cuts;
+  for (const DirtyHour& hour : hours) {
+    const int64_t from = hour.hour * kHourMs;
+    const int64_t to = from + kHourMs + lookback_ms;  // exclusive
+    for (const auto& [name, zone] : zones) {
+      const int32_t first = LocalDateOf(from, zone.zone);
+      const int32_t last = LocalDateOf(to - 1, zone.zone);
+      for (int32_t date = first; date <= last; ++date) {
+        const int64_t cut =
+            std::max(from, LocalMidnightMs(date, zone.zone));
+        auto [it, inserted] = cuts[date].try_emplace(&zone, cut);
+        if (!inserted) it->second = std::min(it->second, cut);
+      }
+    }
+  }
+  std::vector<int32_t> dates;
+  for (const auto& [date, unused] : cuts) dates.push_back(date);
+  if (rebuild) {
+    // Readers must not take the old node days for current meanwhile.
+    RETURN_IF_ERROR(store.SetSummaryMeta(kLatticeMeta, ""));
+    RETURN_IF_ERROR(store.DeleteSummaries(/*sensor_days_too=*/false));
+    ASSIGN_OR_RETURN(std::vector<int32_t> stored, store.ListSensorDayDates());
+    dates.insert(dates.end(), stored.begin(), stored.end());
+    std::sort(dates.begin(), dates.end());
+    dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  }
+
+  // Node ids of the lattice.
+  std::vector<int64_t> node_ids(inventory.lattice().size(), 0);
+  {
+    ASSIGN_OR_RETURN(auto nodes, store.ListNodes());
+    absl::flat_hash_map<std::string, int64_t> by_key;
+    for (auto& [id, key] : nodes) by_key[key] = id;
+    for (size_t n = 0; n < inventory.lattice().size(); ++n) {
+      auto it = by_key.find(inventory.lattice()[n].key);
+      if (it != by_key.end()) {
+        node_ids[n] = it->second;
+      } else {
+        ASSIGN_OR_RETURN(node_ids[n],
+                         store.AddNode(inventory.lattice()[n].key));
+      }
+    }
+  }
+  std::vector<NodeDefinition> definitions;
+  definitions.reserve(inventory.lattice().size());
+  for (const OccupancyInventory::LatticeNode& node : inventory.lattice()) {
+    definitions.push_back({node.workstations, node.rooms, node.minute_peaks});
+  }
+
+  FrameCache frames(inventory);
+  for (int32_t date : dates) {
+    ++out.dates;
+    SensorSpansByIndex spans;
+    absl::Status decoded = absl::OkStatus();
+    RETURN_IF_ERROR(store.ScanSensorDays(
+        date, date, std::numeric_limits<int64_t>::min(),
+        std::numeric_limits<int64_t>::max(),
+        [&](int32_t, int64_t sensor_id, absl::string_view bytes) {
+          const int32_t s = inventory.SensorIndex(sensor_id);
+          if (s < 0 || !decoded.ok()) return;
+          absl::StatusOr<std::vector<DaySpan>> states = DecodeDaySpans(bytes);
+          if (!states.ok()) {
+            decoded = states.status();
+            return;
+          }
+          spans[s] = *std::move(states);
+        }));
+    RETURN_IF_ERROR(decoded);
+
+    SummaryWrite write;
+    bool changed = false;
+    auto date_cuts = cuts.find(date);
+    if (date_cuts != cuts.end()) {
+      absl::flat_hash_map<int32_t, LastReading> last;
+      for (const auto& [zone, cut] : date_cuts->second) {
+        const int64_t day_start = LocalMidnightMs(date, zone->zone);
+        const int64_t day_end = LocalMidnightMs(date + 1, zone->zone);
+        absl::flat_hash_map<int32_t, std::vector<TimedValue>> readings;
+        RETURN_IF_ERROR(store.ScanAllReadings(
+            cut - lookback_ms, day_end, [&](const StoredReading& r) {
+              ++out.readings_scanned;
+              const int32_t s = inventory.SensorIndex(r.sensor_id);
+              if (s < 0 || zone_of_sensor[s] != zone) return;
+              readings[s].push_back({r.ts_ms, r.value});
+              LastReading& newest = last[s];
+              if (r.ts_ms >= newest.ts_ms) newest = {r.sensor_id, r.ts_ms, r.value};
+            }));
+        // Sensors with readings to use, or with states after the cut that
+        // no reading supports any more.
+        std::vector<int32_t> affected;
+        for (const auto& [s, unused] : readings) affected.push_back(s);
+        const int32_t cut_offset = static_cast<int32_t>(cut - day_start);
+        for (const auto& [s, states] : spans) {
+          if (zone_of_sensor[s] == zone && !states.empty() &&
+              states.back().end_ms > cut_offset && !readings.contains(s)) {
+            affected.push_back(s);
+          }
+        }
+        std::sort(affected.begin(), affected.end());
+        for (int32_t s : affected) {
+          const OccupancyInventory::Sensor& sensor = inventory.sensors()[s];
+          std::vector<DaySpan>& old = spans[s];
+          static const std::vector<TimedValue> kNone;
+          auto found = readings.find(s);
+          const std::vector<TimedValue>& mine =
+              found == readings.end() ? kNone : found->second;
+          const int32_t count_at_cut =
+              sensor.meaning == ReadingMeaning::kFlow && cut > day_start
+                  ? LastValueBefore(old, cut_offset)
+                  : 0;
+          std::vector<DaySpan> tail =
+              SensorDaySpans(mine, sensor.meaning, day_start, day_end, cut,
+                             sensor.stale_after_ms, count_at_cut);
+          std::vector<DaySpan> updated = SpliceDaySpans(old, cut_offset, tail);
+          if (updated == old) continue;
+          changed = true;
+          if (updated.empty()) {
+            write.deleted_sensor_days.emplace_back(date, sensor.id);
+            spans.erase(s);
+          } else {
+            write.sensor_days.push_back(
+                {date, sensor.id, EncodeDaySpans(updated)});
+            old = std::move(updated);
+          }
+        }
+      }
+      for (auto& [s, reading] : last) write.last_readings.push_back(reading);
+    }
+    // Drop sensors left without states (from spans[s] lookups above).
+    for (auto it = spans.begin(); it != spans.end();) {
+      if (it->second.empty()) {
+        spans.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+
+    if (changed || rebuild) {
+      std::vector<NodeDayFigures> figures =
+          ComputeNodeDays(inventory, date, spans, definitions, frames);
+      for (size_t n = 0; n < figures.size(); ++n) {
+        // Nothing known of the node that day: no row (readers take a
+        // missing day for one without observations).
+        if (figures[n] != NodeDayFigures{}) {
+          write.node_days.push_back(
+              {node_ids[n], date, EncodeNodeDay(figures[n])});
+        }
+      }
+    }
+    out.sensor_days_written +=
+        static_cast<int64_t>(write.sensor_days.size() +
+                             write.deleted_sensor_days.size());
+    out.node_days_written += static_cast<int64_t>(write.node_days.size());
+    RETURN_IF_ERROR(store.WriteSummaries(write));
+  }
+  RETURN_IF_ERROR(store.ClearDirtyHours(hours));
+  if (rebuild) {
+    RETURN_IF_ERROR(store.SetSummaryMeta(kLatticeMeta, inventory.fingerprint()));
+  }
+  return absl::OkStatus();
+}
+
+Summarizer::Summarizer(Storage* storage,
+                       const OccupancyInventoryHolder* inventory,
+                       Options options)
+    : storage_(storage), inventory_(inventory), options_(options) {}
+
+Summarizer::~Summarizer() { Stop(); }
+
+absl::Status Summarizer::Start() {
+  ASSIGN_OR_RETURN(session_, storage_->OpenSession());
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void Summarizer::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Summarizer::NoteCommitted() {
+  absl::MutexLock lock(&mu_);
+  ++noted_;
+  if (first_pending_ == absl::InfinitePast()) first_pending_ = absl::Now();
+}
+
+void Summarizer::NoteInventoryChanged() {
+  absl::MutexLock lock(&mu_);
+  ++inventory_noted_;
+  urgent_ = true;
+}
+
+bool Summarizer::AwaitCurrent(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  const uint64_t target = noted_;
+  const uint64_t inventory_target = inventory_noted_;
+  if (done_ >= target && inventory_done_ >= inventory_target) return true;
+  urgent_ = true;
+  struct Wait {
+    Summarizer* self;
+    uint64_t target;
+    uint64_t inventory_target;
+  } wait{this, target, inventory_target};
+  return mu_.AwaitWithTimeout(
+      absl::Condition(
+          +[](Wait* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->self->mu_) {
+            return w->self->done_ >= w->target &&
+                   w->self->inventory_done_ >= w->inventory_target;
+          },
+          &wait),
+      timeout);
+}
+
+Summarizer::Counters Summarizer::counters() const {
+  absl::MutexLock lock(&mu_);
+  return counters_;
+}
+
+void Summarizer::Run() {
+  // Ingest and queries come first.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)),
+              options_.nice);
+  while (true) {
+    uint64_t target = 0;
+    uint64_t inventory_target = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      while (true) {
+        if (stopping_) return;
+        if (Pending() &&
+            (urgent_ || absl::Now() >= first_pending_ + options_.delay)) {
+          break;
+        }
+        const absl::Duration wait =
+            Pending() ? first_pending_ + options_.delay - absl::Now()
+                      : absl::Seconds(60);
+        mu_.AwaitWithTimeout(
+            absl::Condition(
+                +[](Summarizer* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+                  return s->stopping_ || (s->Pending() && s->urgent_);
+                },
+                this),
+            std::max(wait, absl::Milliseconds(1)));
+      }
+      target = noted_;
+      inventory_target = inventory_noted_;
+      urgent_ = false;
+      first_pending_ = absl::InfinitePast();
+    }
+    const absl::Time started = absl::Now();
+    std::shared_ptr<const OccupancyInventory> inventory = inventory_->Get();
+    SummaryPassStats stats;
+    absl::Status status =
+        inventory == nullptr
+            ? absl::FailedPreconditionError("no inventory snapshot")
+            : SummarizePending(*session_, *inventory, &stats);
+    absl::MutexLock lock(&mu_);
+    ++counters_.passes;
+    counters_.last_duration = absl::Now() - started;
+    if (status.ok()) {
+      counters_.last = stats;
+      done_ = std::max(done_, target);
+      inventory_done_ = std::max(inventory_done_, inventory_target);
+      if (stats.dates > 0) {
+        std::cerr << "event=summarized dates=" << stats.dates
+                  << " readings_scanned=" << stats.readings_scanned
+                  << " sensor_days=" << stats.sensor_days_written
+                  << " node_days=" << stats.node_days_written
+                  << " lattice_rebuilt=" << stats.lattice_rebuilt
+                  << " ms=" << absl::ToInt64Milliseconds(counters_.last_duration)
+                  << std::endl;
+      }
+    } else {
+      ++counters_.failures;
+      std::cerr << "event=summary_failed error=\"" << status.message() << "\""
+                << std::endl;
+      // Try again after a while; queued commits stay pending.
+      first_pending_ = absl::Now() + options_.retry - options_.delay;
+      urgent_ = false;
+      if (noted_ == done_) ++noted_;
+    }
+  }
+}
+
+}  // namespace monipaikka
