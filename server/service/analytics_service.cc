@@ -1,6 +1,7 @@
 #include "server/service/analytics_service.h"
 
 #include "common/status_macros.h"
+#include "server/reports/efficiency_report.h"
 #include "server/reports/planning_reports.h"
 #include "server/reports/usage_report.h"
 #include "server/service/unary_call.h"
@@ -50,6 +51,56 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetConsolidation(
       ASSIGN_OR_RETURN(*response, BuildConsolidation(c, *request));
       return absl::OkStatus();
     });
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetSpaceEfficiency(
+    grpc::CallbackServerContext* context,
+    const v1::SpaceEfficiencyRequest* request,
+    v1::SpaceEfficiencyReport* response) {
+  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+    return WithReportContext(deps_, session, [&](const ReportContext& c) {
+      ASSIGN_OR_RETURN(*response, BuildSpaceEfficiency(c, *request));
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::ListTargets(
+    grpc::CallbackServerContext* context,
+    const v1::ListTargetsRequest* /*request*/,
+    v1::ListTargetsResponse* response) {
+  return RunUnary(context, deps_.executor, [=](StorageSession& session) {
+    ASSIGN_OR_RETURN(std::vector<TargetRow> targets,
+                     session.Analytics().ListTargets());
+    for (const TargetRow& row : targets) {
+      *response->add_targets() = TargetToProto(row);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::PutTarget(
+    grpc::CallbackServerContext* context, const v1::PutTargetRequest* request,
+    v1::Target* response) {
+  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+    std::shared_ptr<const OccupancyInventory> inventory = deps_.inventory->Get();
+    if (inventory == nullptr) {
+      return absl::UnavailableError("the inventory is not loaded yet");
+    }
+    ASSIGN_OR_RETURN(TargetRow row, CheckTarget(*inventory, request->target()));
+    ASSIGN_OR_RETURN(row.id, session.Analytics().PutTarget(row));
+    *response = TargetToProto(row);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::DeleteTarget(
+    grpc::CallbackServerContext* context,
+    const v1::DeleteTargetRequest* request,
+    v1::DeleteTargetResponse* /*response*/) {
+  return RunUnary(context, deps_.executor, [=](StorageSession& session) {
+    return session.Analytics().DeleteTarget(request->id());
   });
 }
 

@@ -26,6 +26,21 @@ class AnalyticsServiceImpl final : public v1::AnalyticsService::CallbackService 
       grpc::CallbackServerContext* context,
       const v1::ConsolidationRequest* request,
       v1::ConsolidationReport* response) override;
+  grpc::ServerUnaryReactor* GetSpaceEfficiency(
+      grpc::CallbackServerContext* context,
+      const v1::SpaceEfficiencyRequest* request,
+      v1::SpaceEfficiencyReport* response) override;
+  grpc::ServerUnaryReactor* ListTargets(
+      grpc::CallbackServerContext* context,
+      const v1::ListTargetsRequest* request,
+      v1::ListTargetsResponse* response) override;
+  grpc::ServerUnaryReactor* PutTarget(grpc::CallbackServerContext* context,
+                                      const v1::PutTargetRequest* request,
+                                      v1::Target* response) override;
+  grpc::ServerUnaryReactor* DeleteTarget(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteTargetRequest* request,
+      v1::DeleteTargetResponse* response) override;
 
  private:
   const ReportDeps deps_;
