@@ -14,8 +14,10 @@
 namespace monipaikka::edge {
 namespace {
 
-// Distinct (reason, device) pairs logged; beyond this only counted.
+// Distinct (reason, device) pairs and unknown devices remembered for
+// logging once; beyond these only counted (bounded memory whatever arrives).
 constexpr size_t kMaxLoggedProblems = 10000;
+constexpr size_t kMaxUnknownDevices = 100000;
 
 bool IsPresenceKind(absl::string_view kind) {
   return kind == "desk_presence" || kind == "room_presence";
@@ -60,7 +62,6 @@ void InputPipeline::SetServedSensors(const std::vector<ServedSensor>& sensors) {
     sensors_[MatchKey(sensor.external_id)] =
         Sensor{sensor.external_id, sensor.kind};
   }
-  unknown_seen_.clear();  // a device unknown before may be known now
 }
 
 DeviceState& InputPipeline::State(const std::string& sensor) {
@@ -130,7 +131,8 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
   auto known = sensors_.find(MatchKey(event.device));
   if (known == sensors_.end()) {
     ++counters_.unknown_device_uplinks;
-    if (unknown_seen_.insert(event.device).second) {
+    if (unknown_seen_.size() < kMaxUnknownDevices &&
+        unknown_seen_.insert(event.device).second) {
       ++counters_.unknown_devices;
       Log(LogLevel::kWarning, "unknown_device",
           {{"device", event.device},
@@ -289,7 +291,8 @@ absl::Status InputPipeline::HandleLine(absl::string_view line,
   auto known = sensors_.find(MatchKey(line_reading.sensor));
   if (known == sensors_.end()) {
     ++counters_.unknown_device_uplinks;
-    if (unknown_seen_.insert(line_reading.sensor).second) {
+    if (unknown_seen_.size() < kMaxUnknownDevices &&
+        unknown_seen_.insert(line_reading.sensor).second) {
       ++counters_.unknown_devices;
       Log(LogLevel::kWarning, "unknown_device",
           {{"device", line_reading.sensor},

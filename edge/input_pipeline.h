@@ -70,7 +70,8 @@ struct InputCounters {
   // Messages with nothing for Monipaikka (join events, other Thingsee
   // messages, device-information frames).
   int64_t ignored = 0;
-  // Uplinks of devices the gateway does not serve, and how many devices.
+  // Uplinks of devices the gateway does not serve, and how many devices
+  // (each logged once; counted up to 100,000 distinct devices).
   int64_t unknown_device_uplinks = 0;
   int64_t unknown_devices = 0;
   // Problems by reason: malformed, missing_field, truncated_frame,
