@@ -9,13 +9,6 @@
 namespace monipaikka {
 namespace {
 
-// The scopes a person belongs to: the state, the organization, the unit.
-std::array<HrScope, 3> ScopesOf(const std::string& organization,
-                                const std::string& unit) {
-  return {HrScope{0, "", ""}, HrScope{1, organization, ""},
-          HrScope{2, organization, unit}};
-}
-
 // The parent of an organization or unit scope.
 HrScope ParentOf(const HrScope& scope) {
   if (scope.level == 2) return HrScope{1, scope.organization, ""};
@@ -41,6 +34,37 @@ struct ScopeIndex {
   }
 };
 
+// Sums kept per unit while reading people (one hash lookup each), then
+// added up into their organizations and the state.
+template <typename Raw>
+class UnitSums {
+ public:
+  Raw& For(const std::string& organization, const std::string& unit) {
+    key_.assign(organization);
+    key_.push_back('\0');
+    key_.append(unit);
+    return units_[key_];
+  }
+  // Every scope: the state (present even when empty), organizations, units.
+  template <typename Add>
+  std::map<HrScope, Raw> RollUp(Add add) const {
+    std::map<HrScope, Raw> table;
+    Raw& state = table[HrScope{0, "", ""}];
+    for (const auto& [key, raw] : units_) {
+      const size_t split = key.find('\0');
+      HrScope unit{2, key.substr(0, split), key.substr(split + 1)};
+      add(table[HrScope{1, unit.organization, ""}], raw);
+      add(state, raw);
+      table.emplace(std::move(unit), raw);
+    }
+    return table;
+  }
+
+ private:
+  std::string key_;
+  absl::flat_hash_map<std::string, Raw> units_;
+};
+
 HrCount Shown(int64_t value, bool withheld) {
   return withheld ? HrCount{0, true} : HrCount{value, false};
 }
@@ -54,8 +78,8 @@ int64_t WholePercent(int64_t count, int64_t of) {
 
 DistributionTable ComputeDistribution(std::span<const EmployeePeriod> periods,
                                       absl::CivilDay as_of, int k) {
-  std::map<HrScope, std::array<int64_t, kDistributionCategories>> raw;
-  raw[HrScope{0, "", ""}];  // the state is always there, if empty
+  using Counts = std::array<int64_t, kDistributionCategories>;
+  UnitSums<Counts> units;
   for (const EmployeePeriod& p : periods) {
     if (p.valid_from > as_of || p.valid_to < as_of) continue;
     const bool office = p.office != OfficeWorkstation::kNone;
@@ -66,17 +90,19 @@ DistributionTable ComputeDistribution(std::span<const EmployeePeriod> periods,
         office && p.shared_use,
         p.office == OfficeWorkstation::kUnassigned,
         office && p.multi_space};
-    for (const HrScope& scope : ScopesOf(p.organization, p.unit)) {
-      auto& counts = raw[scope];
-      for (int c = 0; c < kDistributionCategories; ++c) counts[c] += in[c];
-    }
+    Counts& counts = units.For(p.organization, p.unit);
+    for (int c = 0; c < kDistributionCategories; ++c) counts[c] += in[c];
   }
+  const std::map<HrScope, Counts> raw =
+      units.RollUp([](Counts& sum, const Counts& add) {
+        for (int c = 0; c < kDistributionCategories; ++c) sum[c] += add[c];
+      });
 
   // Cells per scope: the six categories, then the derivable complements
   // not in an office, not at home, and office employees not shared-use,
   // not unassigned, not multi-space.
   constexpr size_t kCells = 11;
-  const ScopeIndex<std::array<int64_t, kDistributionCategories>> index(raw);
+  const ScopeIndex<Counts> index(raw);
   std::vector<DisclosureCell> cells(index.scopes.size() * kCells);
   std::vector<AdditiveRelation> relations;
   for (size_t s = 0; s < index.scopes.size(); ++s) {
@@ -156,41 +182,49 @@ std::vector<PersonMonth> AttributeMonth(
   const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
   // The period covering the person's last registered day of the month is
   // the overlapping one that starts last (periods of a person never overlap).
-  absl::flat_hash_map<int64_t, const EmployeePeriod*> latest;
+  // Employee ids are storage's dense row ids: index vectors by them.
+  int64_t max_id = 0;
+  for (const EmployeePeriod& p : periods) max_id = std::max(max_id, p.employee_id);
+  for (const WorkMonth& m : months) max_id = std::max(max_id, m.employee_id);
+  std::vector<const EmployeePeriod*> latest(max_id + 1, nullptr);
+  size_t registered = 0;
   for (const EmployeePeriod& p : periods) {
-    if (p.valid_from > last || p.valid_to < first) continue;
+    if (p.valid_from > last || p.valid_to < first || p.employee_id < 0) continue;
     const EmployeePeriod*& best = latest[p.employee_id];
+    if (best == nullptr) ++registered;
     if (best == nullptr || p.valid_from > best->valid_from) best = &p;
   }
-  absl::flat_hash_map<int64_t, const WorkMonth*> days;
+  std::vector<const WorkMonth*> days(max_id + 1, nullptr);
   for (const WorkMonth& m : months) {
-    if (m.year != month.year() || m.month != month.month()) continue;
+    if (m.year != month.year() || m.month != month.month() || m.employee_id < 0) {
+      continue;
+    }
     days[m.employee_id] = &m;
   }
   std::vector<PersonMonth> people;
-  people.reserve(latest.size());
-  for (const auto& [employee_id, period] : latest) {
+  people.reserve(registered);
+  for (int64_t employee_id = 0; employee_id <= max_id; ++employee_id) {
+    const EmployeePeriod* period = latest[employee_id];
+    if (period == nullptr) continue;
     PersonMonth& person = people.emplace_back();
     person.employee_id = employee_id;
     person.organization = period->organization;
     person.unit = period->unit;
     person.shared_use =
         period->shared_use && period->office != OfficeWorkstation::kNone;
-    if (auto it = days.find(employee_id); it != days.end()) {
-      person.days = it->second->days;
+    if (const WorkMonth* m = days[employee_id]; m != nullptr) {
+      person.days = m->days;
       for (int32_t d : person.days) person.has_days = person.has_days || d > 0;
     }
   }
   if (unregistered != nullptr) {
     *unregistered = 0;
-    for (const auto& [employee_id, m] : days) {
-      if (!latest.contains(employee_id)) ++*unregistered;
+    for (int64_t employee_id = 0; employee_id <= max_id; ++employee_id) {
+      if (days[employee_id] != nullptr && latest[employee_id] == nullptr) {
+        ++*unregistered;
+      }
     }
   }
-  std::sort(people.begin(), people.end(),
-            [](const PersonMonth& a, const PersonMonth& b) {
-              return a.employee_id < b.employee_id;
-            });
   return people;
 }
 
@@ -201,32 +235,44 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
     int64_t with_days = 0;
     std::array<int64_t, kOfficeDayBuckets> buckets{};
     int64_t meeting = 0;
-    std::vector<int> office_days;  // of the people with days
+    // People with days by office days (a month has at most 31).
+    std::array<int64_t, 32> office_days{};
     std::array<int64_t, kLocationKinds> kind_days{};
     std::array<int64_t, kLocationKinds> kind_people{};
   };
-  std::map<HrScope, Raw> raw;
-  raw[HrScope{0, "", ""}];
+  UnitSums<Raw> units;
   for (const PersonMonth& person : people) {
     int office_days = 0;
     for (int kind = 0; kind < kLocationKinds; ++kind) {
       if (IsOfficeKind(kind)) office_days += person.days[kind];
     }
-    for (const HrScope& scope : ScopesOf(person.organization, person.unit)) {
-      Raw& r = raw[scope];
-      ++r.registered;
-      r.shared_use += person.shared_use;
-      if (!person.has_days) continue;
-      ++r.with_days;
-      ++r.buckets[OfficeDayBucket(office_days)];
-      r.meeting += office_days >= kRecommendedOfficeDays;
-      r.office_days.push_back(office_days);
-      for (int kind = 0; kind < kLocationKinds; ++kind) {
-        r.kind_days[kind] += person.days[kind];
-        r.kind_people[kind] += person.days[kind] > 0;
-      }
+    Raw& r = units.For(person.organization, person.unit);
+    ++r.registered;
+    r.shared_use += person.shared_use;
+    if (!person.has_days) continue;
+    ++r.with_days;
+    ++r.buckets[OfficeDayBucket(office_days)];
+    r.meeting += office_days >= kRecommendedOfficeDays;
+    ++r.office_days[std::clamp(office_days, 0, 31)];
+    for (int kind = 0; kind < kLocationKinds; ++kind) {
+      r.kind_days[kind] += person.days[kind];
+      r.kind_people[kind] += person.days[kind] > 0;
     }
   }
+  std::map<HrScope, Raw> raw = units.RollUp([](Raw& sum, const Raw& add) {
+    sum.registered += add.registered;
+    sum.shared_use += add.shared_use;
+    sum.with_days += add.with_days;
+    sum.meeting += add.meeting;
+    for (int b = 0; b < kOfficeDayBuckets; ++b) sum.buckets[b] += add.buckets[b];
+    for (size_t d = 0; d < sum.office_days.size(); ++d) {
+      sum.office_days[d] += add.office_days[d];
+    }
+    for (int kind = 0; kind < kLocationKinds; ++kind) {
+      sum.kind_days[kind] += add.kind_days[kind];
+      sum.kind_people[kind] += add.kind_people[kind];
+    }
+  });
 
   // Cells per scope: 0 registered, 1 shared-use, 2 not shared-use*,
   // 3 with days, 4 without days*, 5 meeting, 6 below the recommendation,
@@ -294,10 +340,18 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
     if (r.with_days < k) {
       out.median = HrPercent{0, true};
     } else {
-      std::vector<int>& v = r.office_days;
-      std::sort(v.begin(), v.end());
-      const size_t n = v.size();
-      out.median.value = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+      // The k-th smallest (from 1) office-day count, from the histogram.
+      auto nth = [&](int64_t k) {
+        int64_t seen = 0;
+        for (size_t d = 0; d < r.office_days.size(); ++d) {
+          seen += r.office_days[d];
+          if (seen >= k) return static_cast<double>(d);
+        }
+        return 31.0;
+      };
+      const int64_t n = r.with_days;
+      out.median.value =
+          n % 2 == 1 ? nth(n / 2 + 1) : (nth(n / 2) + nth(n / 2 + 1)) / 2.0;
     }
 
     // Location mix: the shares add up to 100 %, so a withheld kind needs a

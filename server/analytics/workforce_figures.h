@@ -101,8 +101,9 @@ struct PersonMonth {
 };
 
 // Pairs the month's rollup rows with the registry: one PersonMonth per
-// employee registered on some day of `month`. Rollup rows of people not
-// registered in the month are counted in *unregistered (may be null).
+// employee registered on some day of `month`, in employee id order. Rollup
+// rows of people not registered in the month are counted in *unregistered
+// (may be null).
 std::vector<PersonMonth> AttributeMonth(
     std::span<const EmployeePeriod> periods, std::span<const WorkMonth> months,
     absl::CivilMonth month, int64_t* unregistered);

@@ -49,13 +49,6 @@ absl::StatusOr<absl::CivilDay> DayField(absl::string_view field,
   return day;
 }
 
-absl::StatusOr<DistributionTable> DistributionOn(StorageSession& session,
-                                                 absl::CivilDay day, int k) {
-  std::vector<EmployeePeriod> periods;
-  RETURN_IF_ERROR(session.Workforce().ScanEmployeePeriods(
-      day, day, [&](const EmployeePeriod& p) { periods.push_back(p); }));
-  return ComputeDistribution(periods, day, k);
-}
 
 // The figures of `scope`, or those of an empty group when nobody is there.
 ScopeDistribution Lookup(const DistributionTable& table, const HrScope& scope) {
@@ -97,13 +90,18 @@ absl::StatusOr<v1::WorkstationDistributionReport> BuildWorkstationDistribution(
   RETURN_IF_ERROR(CheckScope(session, request.organization(), request.unit()));
   const HrScope scope = RequestedScope(request.organization(), request.unit());
   const int k = settings.anonymity_k;
-  ASSIGN_OR_RETURN(DistributionTable now, DistributionOn(session, as_of, k));
-  const ScopeDistribution figures = Lookup(now, scope);
+  // One scan serves both dates: the periods overlapping the span between
+  // them (the analytics pick those covering each date).
+  std::vector<EmployeePeriod> periods;
+  const absl::CivilDay first = std::min(as_of, compare_to.value_or(as_of));
+  const absl::CivilDay last = std::max(as_of, compare_to.value_or(as_of));
+  RETURN_IF_ERROR(session.Workforce().ScanEmployeePeriods(
+      first, last, [&](const EmployeePeriod& p) { periods.push_back(p); }));
+  const ScopeDistribution figures =
+      Lookup(ComputeDistribution(periods, as_of, k), scope);
   std::optional<ScopeDistribution> before;
   if (compare_to.has_value()) {
-    ASSIGN_OR_RETURN(DistributionTable then,
-                     DistributionOn(session, *compare_to, k));
-    before = Lookup(then, scope);
+    before = Lookup(ComputeDistribution(periods, *compare_to, k), scope);
   }
 
   v1::WorkstationDistributionReport report;

@@ -13,30 +13,6 @@
 namespace monipaikka {
 namespace {
 
-// Columns of a period row, in the order of PeriodFromRow.
-constexpr char kPeriodSelect[] =
-    "SELECT p.employee_id, p.valid_from, p.valid_to, o.code, p.unit, p.fte, "
-    "p.home_workstation, p.office_workstation, p.multi_space, p.shared_use, "
-    "COALESCE(s.code, '') FROM employee_periods p "
-    "JOIN organizations o ON o.id = p.organization_id "
-    "LEFT JOIN sites s ON s.id = p.site_id ";
-
-EmployeePeriod PeriodFromRow(const Statement& row) {
-  EmployeePeriod period;
-  period.employee_id = row.ColumnInt64(0);
-  period.valid_from = DayFromKey(row.ColumnInt64(1));
-  period.valid_to = DayFromKey(row.ColumnInt64(2));
-  period.organization = row.ColumnText(3);
-  period.unit = row.ColumnText(4);
-  period.fte = row.ColumnDouble(5);
-  period.home_workstation = row.ColumnInt64(6) != 0;
-  period.office = static_cast<OfficeWorkstation>(row.ColumnInt64(7));
-  period.multi_space = row.ColumnInt64(8) != 0;
-  period.shared_use = row.ColumnInt64(9) != 0;
-  period.site = row.ColumnText(10);
-  return period;
-}
-
 struct MonthEmployee {
   int64_t month;  // YYYYMM
   int64_t employee_id;
@@ -376,17 +352,50 @@ absl::StatusOr<WorkDayUpsertResult> SqliteWorkforce::UpsertWorkDays(
 absl::Status SqliteWorkforce::ScanEmployeePeriods(
     absl::CivilDay from, absl::CivilDay to,
     absl::FunctionRef<void(const EmployeePeriod&)> visit) {
-  static const std::string kSql = absl::StrCat(
-      kPeriodSelect,
-      "WHERE p.valid_from <= ?2 AND p.valid_to >= ?1 "
-      "ORDER BY p.employee_id, p.valid_from");
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
+  // Codes by id from the two small tables, instead of a join per row.
+  absl::flat_hash_map<int64_t, std::string> organizations;
+  absl::flat_hash_map<int64_t, std::string> sites;
+  static constexpr char kOrgSql[] = "SELECT id, code FROM organizations";
+  static constexpr char kSiteSql[] = "SELECT id, code FROM sites";
+  for (auto [sql, map] : {std::pair{kOrgSql, &organizations},
+                          std::pair{kSiteSql, &sites}}) {
+    ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      map->emplace(stmt->ColumnInt64(0), stmt->ColumnText(1));
+    }
+  }
+  static constexpr char kSql[] =
+      "SELECT employee_id, valid_from, valid_to, organization_id, unit, fte, "
+      "home_workstation, office_workstation, multi_space, shared_use, "
+      "COALESCE(site_id, 0) FROM employee_periods "
+      "WHERE valid_from <= ?2 AND valid_to >= ?1 "
+      "ORDER BY employee_id, valid_from";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, DayKey(from));
   stmt->BindInt64(2, DayKey(to));
+  EmployeePeriod period;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
-    visit(PeriodFromRow(*stmt));
+    period.employee_id = stmt->ColumnInt64(0);
+    period.valid_from = DayFromKey(stmt->ColumnInt64(1));
+    period.valid_to = DayFromKey(stmt->ColumnInt64(2));
+    period.organization = organizations[stmt->ColumnInt64(3)];
+    period.unit = stmt->ColumnText(4);
+    period.fte = stmt->ColumnDouble(5);
+    period.home_workstation = stmt->ColumnInt64(6) != 0;
+    period.office = static_cast<OfficeWorkstation>(stmt->ColumnInt64(7));
+    period.multi_space = stmt->ColumnInt64(8) != 0;
+    period.shared_use = stmt->ColumnInt64(9) != 0;
+    const int64_t site_id = stmt->ColumnInt64(10);
+    if (site_id == 0) {
+      period.site.clear();
+    } else {
+      period.site = sites[site_id];
+    }
+    visit(period);
   }
   return absl::OkStatus();
 }
