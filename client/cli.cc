@@ -66,6 +66,36 @@ Commands:
       Office days per month: distribution (0, 1-4, 5-8, 9-12, 13+), median,
       share with at least 5, shared-use share (target 25 %), location mix A-G.
       HR figures over fewer than k employees print as "suppressed".
+  report [--site=CODE] [--space=CODE] [--orgs=A,B] [--kinds=K,..] --from=YYYY-MM-DD --to=YYYY-MM-DD [--all_hours] [--by=GROUPING]
+      Utilization of any scope (no --site: every site): time utilization,
+      daily peak occupancy (mean, max, P95), desk-day usage, room seat
+      utilization, sensor coverage; --by=day|week|month|weekday|hour|heatmap|
+      floor|zone|room|kind|organization|site gives one row per group.
+  heatmap [--site=CODE] [--space=CODE] [--orgs=..] [--kinds=..] --from=.. --to=.. [--all_hours]
+      Time utilization by weekday and local hour, as a table.
+  coverage --site=CODE --from=YYYY-MM-DD --to=YYYY-MM-DD [--all_hours]
+      Each sensor's known share of measured time, days without data, status
+      (ok, stale, never) and last reading; workstations without a sensor.
+  right-size [--site=CODE] --from=YYYY-MM-DD --to=YYYY-MM-DD [--buffer_pct=10]
+      Needed workstations (P95 of daily peaks plus the buffer), surplus,
+      releasable area and rent per site, or for a site and its floors.
+  consolidate --candidate=SITE (--orgs=A,B | --sites=X,Y) --from=.. --to=.. [--buffer_pct=10] [--date=YYYY-MM-DD]
+      What-if: the groups' occupancy added minute by minute in the
+      candidate's core hours: combined daily peaks against its capacity,
+      fits or not, headroom, and the m2 per FTE it would reach.
+  efficiency --date=YYYY-MM-DD [--site=CODE | --orgs=CODE]
+      Space efficiency (office m2 per FTE) against the targets in force.
+  targets
+      List the targets with their validity dates.
+  set-target --scope=portfolio|organization|site [--code=CODE] --metric=M --value=V --valid_from=YYYY-MM-DD [--valid_to=YYYY-MM-DD] [--note=TEXT] [--id=N]
+      Add a target, or replace target N.
+  delete-target --id=N
+      Delete target N.
+  live --site=CODE [--space=CODE]
+      Current state of every workstation and room, free counts per space.
+  watch --site=CODE [--space=CODE] [--updates=N]
+      Print a snapshot, then every change as it happens (--output=json: one
+      JSON object per line), until interrupted or after N updates.
   help
       Show this text.
 
@@ -112,6 +142,43 @@ constexpr CommandSpec kCommands[] = {
      "--to=YYYY-MM-DD [--all_hours]",
      0, "", FlagUse::kRequired, FlagUse::kOptional, FlagUse::kUnused,
      FlagUse::kRequired},
+    {"report",
+     "report [--site=CODE] [--space=CODE] [--orgs=A,B] [--kinds=K,..] "
+     "--from=YYYY-MM-DD --to=YYYY-MM-DD [--all_hours] [--by=GROUPING]",
+     0, "", FlagUse::kOptional, FlagUse::kOptional, FlagUse::kUnused,
+     FlagUse::kRequired},
+    {"heatmap",
+     "heatmap [--site=CODE] [--space=CODE] [--orgs=A,B] [--kinds=K,..] "
+     "--from=YYYY-MM-DD --to=YYYY-MM-DD [--all_hours]",
+     0, "", FlagUse::kOptional, FlagUse::kOptional, FlagUse::kUnused,
+     FlagUse::kRequired},
+    {"coverage",
+     "coverage --site=CODE --from=YYYY-MM-DD --to=YYYY-MM-DD [--all_hours]", 0,
+     "", FlagUse::kRequired, FlagUse::kUnused, FlagUse::kUnused,
+     FlagUse::kRequired},
+    {"right-size",
+     "right-size [--site=CODE] --from=YYYY-MM-DD --to=YYYY-MM-DD "
+     "[--buffer_pct=10]",
+     0, "", FlagUse::kOptional, FlagUse::kUnused, FlagUse::kUnused,
+     FlagUse::kRequired},
+    {"consolidate",
+     "consolidate --candidate=SITE (--orgs=A,B | --sites=X,Y) "
+     "--from=YYYY-MM-DD --to=YYYY-MM-DD [--buffer_pct=10] [--date=YYYY-MM-DD]",
+     0, "", FlagUse::kUnused, FlagUse::kUnused, FlagUse::kUnused,
+     FlagUse::kRequired},
+    {"efficiency", "efficiency --date=YYYY-MM-DD [--site=CODE | --orgs=CODE]", 0,
+     "", FlagUse::kOptional},
+    {"targets", "targets", 0, ""},
+    {"set-target",
+     "set-target --scope=portfolio|organization|site [--code=CODE] "
+     "--metric=M --value=V --valid_from=YYYY-MM-DD [--valid_to=YYYY-MM-DD] "
+     "[--note=TEXT] [--id=N]",
+     0, ""},
+    {"delete-target", "delete-target --id=N", 0, ""},
+    {"live", "live --site=CODE [--space=CODE]", 0, "", FlagUse::kRequired,
+     FlagUse::kOptional},
+    {"watch", "watch --site=CODE [--space=CODE] [--updates=N]", 0, "",
+     FlagUse::kRequired, FlagUse::kOptional},
     {"import-employees", "import-employees FILE.csv", 1, "FILE.csv"},
     {"import-work-days", "import-work-days FILE.csv", 1, "FILE.csv"},
     {"workstation-distribution",
@@ -206,6 +273,16 @@ absl::Status Dispatch(const CommandSpec& spec, const Invocation& invocation,
     return RunWorkforceCommand(*stub, invocation.args, invocation.workforce,
                                options, out, err, rows_refused);
   }
+  if (IsAnalyticsCommand(command)) {
+    AnalyticsArgs args;
+    args.site = invocation.site;
+    args.space = invocation.space;
+    args.from = invocation.from;
+    args.to = invocation.to;
+    args.all_hours = invocation.all_hours;
+    return RunAnalyticsCommand(channel, command, args, invocation.analytics,
+                               options, out);
+  }
   if (command == "import-readings") {
     auto stub = v1::IngestService::NewStub(channel);
     absl::StatusOr<ReadingsImportSummary> summary =
@@ -275,6 +352,11 @@ int RunCommandLine(const Invocation& invocation, std::ostream& out,
   }
   if (std::string problem =
           CheckWorkforceFlags(spec->name, invocation.workforce);
+      !problem.empty()) {
+    return UsageError(problem, spec, err);
+  }
+  if (std::string problem =
+          CheckAnalyticsFlags(spec->name, invocation.analytics);
       !problem.empty()) {
     return UsageError(problem, spec, err);
   }

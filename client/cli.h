@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "client/analytics_commands.h"
 #include "client/workforce_commands.h"
 
 namespace monipaikka::client {
@@ -38,6 +39,8 @@ struct Invocation {
   bool all_hours = false;
   // The HR commands' flags (--organization, --as_of, --from_month, …).
   WorkforceFlags workforce;
+  // The analytics commands' flags (--by, --orgs, --candidate, …).
+  AnalyticsFlags analytics;
 };
 
 // Checks the invocation, connects to invocation.server (plaintext) and runs

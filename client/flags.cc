@@ -89,6 +89,7 @@ Invocation InvocationFromFlags(const std::vector<std::string>& positional) {
   invocation.to = absl::GetFlag(FLAGS_to);
   invocation.all_hours = absl::GetFlag(FLAGS_all_hours);
   invocation.workforce = WorkforceFlagsFromAbsl();
+  invocation.analytics = AnalyticsFlagsFromAbsl();
   return invocation;
 }
 

@@ -274,13 +274,17 @@ void Summarizer::Stop() {
 void Summarizer::NoteCommitted() {
   absl::MutexLock lock(&mu_);
   ++noted_;
-  if (first_pending_ == absl::InfinitePast()) first_pending_ = absl::Now();
+  if (first_pending_ == absl::InfinitePast()) {
+    first_pending_ = absl::Now();
+    wake_ = true;
+  }
 }
 
 void Summarizer::NoteInventoryChanged() {
   absl::MutexLock lock(&mu_);
   ++inventory_noted_;
   urgent_ = true;
+  wake_ = true;
 }
 
 bool Summarizer::AwaitCurrent(absl::Duration timeout) {
@@ -289,6 +293,7 @@ bool Summarizer::AwaitCurrent(absl::Duration timeout) {
   const uint64_t inventory_target = inventory_noted_;
   if (done_ >= target && inventory_done_ >= inventory_target) return true;
   urgent_ = true;
+  wake_ = true;
   struct Wait {
     Summarizer* self;
     uint64_t target;
@@ -320,6 +325,7 @@ void Summarizer::Run() {
       absl::MutexLock lock(&mu_);
       while (true) {
         if (stopping_) return;
+        wake_ = false;
         if (Pending() &&
             (urgent_ || absl::Now() >= first_pending_ + options_.delay)) {
           break;
@@ -330,7 +336,7 @@ void Summarizer::Run() {
         mu_.AwaitWithTimeout(
             absl::Condition(
                 +[](Summarizer* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-                  return s->stopping_ || (s->Pending() && s->urgent_);
+                  return s->stopping_ || s->wake_;
                 },
                 this),
             std::max(wait, absl::Milliseconds(1)));

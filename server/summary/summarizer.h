@@ -117,6 +117,9 @@ class Summarizer {
   uint64_t inventory_done_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time first_pending_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool urgent_ ABSL_GUARDED_BY(mu_) = true;
+  // Set when work arrives while the thread sleeps without a deadline for
+  // it: the thread recomputes how long to wait.
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   Counters counters_ ABSL_GUARDED_BY(mu_);
 };

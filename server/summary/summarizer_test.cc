@@ -7,6 +7,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/time_format.h"
 #include "server/reports/occupancy_source.h"
 #include "server/reports/occupancy_test_util.h"
@@ -243,6 +244,30 @@ TEST(SummarizerTest, ThreadSummarizesAndReportsWaitForIt) {
   EXPECT_TRUE(f.session().Analytics().ListDirtyHours()->empty());
   EXPECT_GE(summarizer.counters().passes, 2u);
   EXPECT_EQ(summarizer.counters().failures, 0u);
+  summarizer.Stop();
+}
+
+TEST(SummarizerTest, ACommitIsSummarizedWithinTheDelayUnasked) {
+  OccupancyFixture f;
+  f.Import(TwoFloors());
+  absl::StatusOr<std::unique_ptr<Storage>> storage = Storage::OpenSqlite(f.path());
+  ASSERT_TRUE(storage.ok());
+  OccupancyInventoryHolder holder;
+  holder.Set(f.inventory_ptr());
+  Summarizer::Options options;
+  options.delay = absl::Milliseconds(50);
+  Summarizer summarizer(storage->get(), &holder, options);
+  ASSERT_TRUE(summarizer.Start().ok());
+  // Let the first pass (at start) go by; then the thread sleeps.
+  absl::SleepFor(absl::Milliseconds(200));
+  f.Insert("A-DEV", {{"2026-03-23T07:00:00Z", 1}});
+  summarizer.NoteCommitted();
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (!f.session().Analytics().ListDirtyHours()->empty() &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_TRUE(f.session().Analytics().ListDirtyHours()->empty());
   summarizer.Stop();
 }
 
