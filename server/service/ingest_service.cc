@@ -36,10 +36,9 @@ class IngestStream
       Act(&IngestStream::OnReadsDoneLocked);
       return;
     }
-    {
-      absl::MutexLock lock(&mu_);
-      read_outstanding_ = false;
-    }
+    // `incoming_` is in use until this call is done with it: the read
+    // stays outstanding until then, so that no other thread (a commit
+    // callback's Act) starts the next read into it meanwhile.
     if (incoming_.readings_size() > options_->max_batch_readings ||
         incoming_.health_size() > options_->max_batch_readings) {
       grpc::Status status(
@@ -51,6 +50,7 @@ class IngestStream
                        "(max_batch_readings) is ",
                        options_->max_batch_readings));
       Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        read_outstanding_ = false;
         failure_ = status;
         reads_done_ = true;
       });
@@ -103,8 +103,11 @@ class IngestStream
         slot->ready = true;
       });
     });
-    // Reads on when fewer than max_batches_in_flight await their commit.
-    Act([](Actions&) {});
+    // Done with `incoming_`: reads on when fewer than max_batches_in_flight
+    // await their commit.
+    Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      read_outstanding_ = false;
+    });
   }
 
   void OnWriteDone(bool ok) override {
