@@ -23,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "common/sqlite.h"
 #include "common/time_format.h"
+#include "server/analytics/day_states.h"
 #include "tests/support/cluster.h"
 #include "tests/support/mosquitto.h"
 
@@ -58,6 +59,9 @@ std::string Inventory() {
       R"({"external_id":"24E124128C000002","kind":"area_count","space":"MQ-R2","gateway":"gw-mqtt"},)"
       // Haltian Thingsee PRESENCE.
       R"({"external_id":"TSPR04TSC20205001","kind":"desk_presence","workstation":"MQ-WS-3","gateway":"gw-mqtt"},)"
+      // Milesight VS133 in/out counter at the door of MQ-R1, via ChirpStack
+      // v4 with the object decoded by ChirpStack.
+      R"({"external_id":"24E124128C000003","kind":"people_counter","space":"MQ-R1","gateway":"gw-mqtt"},)"
       // A bridge on the line protocol.
       R"({"external_id":"LINE-DESK-4","kind":"desk_presence","workstation":"MQ-WS-4","gateway":"gw-mqtt"}]})");
 }
@@ -319,6 +323,45 @@ TEST_F(MqttIngestTest, RedeliveriesAndRestartsStoreEachUplinkOnce) {
            edge_->Log().find("duplicate_frames=1") != std::string::npos;
   })) << edge_->Log();
   EXPECT_EQ(ReadAllReadings(server_->db_path()), expected);
+}
+
+// In/out counters: running totals become the crossings since the previous
+// report, period counts are sent as they are; the server stores flows.
+TEST_F(MqttIngestTest, PeopleCounterTotalsAndPeriodsBecomeFlows) {
+  StartEdge();
+  const int64_t t0 = (absl::ToUnixMillis(absl::Now()) / 1000 - 1200) * 1000;
+  auto up = [&](int fcnt, int64_t ts, const std::string& object) {
+    return std::make_pair(
+        std::string("cs4/application/7/device/24e124128c000003/event/up"),
+        absl::StrCat(R"({"time":")", Iso(ts),
+                     R"(","deviceInfo":{"devEui":"24e124128c000003"},"fCnt":)",
+                     fcnt, R"(,"fPort":85,"object":)", object,
+                     R"(,"rxInfo":[{"rssi":-70,"snr":9}]})"));
+  };
+  MqttPublisher publisher(broker_->port());
+  ASSERT_TRUE(publisher.Publish(
+      {up(1, t0, R"({"line_1_total_in":100,"line_1_total_out":90})"),
+       up(2, t0 + 300000, R"({"line_1_total_in":107,"line_1_total_out":92})"),
+       up(3, t0 + 600000,
+          R"({"line_1_period_in":5,"line_1_period_out":7})")}));
+  std::vector<StoredRow> stored;
+  ASSERT_TRUE(WaitFor([&] {
+    stored = ReadAllReadings(server_->db_path());
+    return stored.size() >= 2;
+  })) << edge_->Log();
+  ASSERT_EQ(stored.size(), 2u);  // the first totals are the baseline only
+  EXPECT_EQ(stored[0].ts_ms, t0 + 300000);
+  EXPECT_TRUE(IsFlowValue(stored[0].value));
+  EXPECT_EQ(FlowEntered(stored[0].value), 7u);
+  EXPECT_EQ(FlowExited(stored[0].value), 2u);
+  EXPECT_EQ(stored[1].ts_ms, t0 + 600000);
+  EXPECT_EQ(FlowEntered(stored[1].value), 5u);
+  EXPECT_EQ(FlowExited(stored[1].value), 7u);
+  // The baseline uplink was heard from.
+  ASSERT_TRUE(WaitFor([&] {
+    return ReadHealth(server_->db_path())["24E124128C000003"].last_seen_ms ==
+           t0 + 600000;
+  }));
 }
 
 TEST_F(MqttIngestTest, AgentKilledMidStreamLosesNothing) {
