@@ -306,8 +306,11 @@ absl::Status ShowOfficeDays(v1::WorkforceService::StubInterface& stub,
     table.AddRow(std::move(cells));
   }
   if (options.output == OutputFormat::kTable) {
-    out << "Office days per month, " << report.from_month() << " to "
-        << report.to_month() << ", "
+    out << "Office days per month, "
+        << (report.from_month() == report.to_month()
+                ? report.from_month()
+                : absl::StrCat(report.from_month(), " to ", report.to_month()))
+        << ", "
         << ScopeText(report.organization(), report.unit())
         << "\nOffice days: B, C, D, F. '>=5 %': share with at least 5 office "
            "days. 'shared %': office in shared-use premises (target 25 %).\n"

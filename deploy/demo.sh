@@ -27,9 +27,19 @@ port="${MONIPAIKKA_PORT:-7070}"
 rm -rf "$data"
 mkdir -p "$data"
 
+# The key of the employee pseudonyms lives apart from the data (the server
+# refuses it beside the database) and is kept across runs.
+key_dir="${DEMO_KEY_DIR:-$root/var/demo-key}"
+mkdir -p "$key_dir"
+chmod 700 "$key_dir"
+if [ ! -s "$key_dir/pseudonym.key" ]; then
+  (umask 077 && openssl rand -hex 32 >"$key_dir/pseudonym.key")
+fi
+
 echo "== starting the server on 127.0.0.1:$port (database $data/monipaikka.db)" >&2
 "$bin/server/monipaikka-server" --listen="127.0.0.1:$port" \
   --db="$data/monipaikka.db" --port_file="$data/server.port" \
+  --pseudonym_key_file="$key_dir/pseudonym.key" \
   2>"$data/server.log" &
 server_pid=$!
 stop_server() {
@@ -82,6 +92,46 @@ for site in $("${client[@]}" --output=csv sites | column code); do
   echo
   "${client[@]}" utilization --site="$site" --from="$from" --to="$to"
 done
+
+# HR: a generated registry of 420 people in the sample agencies and their
+# work-location days of last month, then the two HR reports.
+echo >&2
+echo "== HR: importing a generated employee registry and last month's work-location days" >&2
+month=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
+awk -v orgs="VERO MML DVV ELY-PIR KELA MIGRI POLIISI-KS" 'BEGIN {
+  n = split(orgs, org, " ")
+  print "employee_id,organization,unit,fte,home_workstation,office_workstation,multi_space,shared_use,valid_from,valid_to,site"
+  srand(7)
+  for (i = 0; i < 420; i++) {
+    o = org[i % n + 1]
+    kind = (i % 5 == 0) ? "none" : (rand() < 0.3 ? "unassigned" : "assigned")
+    printf "E%05d,%s,%s-%d,%s,%s,%s,%s,%s,2024-01-01,,%s\n", i, o, o, int(i / n) % 3,
+      (i % 10 == 0 ? "0.8" : "1"), (rand() < 0.55 ? "yes" : "no"), kind,
+      (rand() < 0.45 ? "yes" : "no"), (o == "VERO" || o == "MML" || o == "DVV" ? "yes" : "no"),
+      (o == "VERO" || o == "MML" || o == "DVV" ? "HKI-PASILA-VT" : "")
+  }
+}' >"$data/employees.csv"
+{
+  echo "employee_id,date,location_kind,source"
+  for day in $(seq -w 1 31); do
+    date -d "$month-$day" >/dev/null 2>&1 || continue
+    [ "$(date -d "$month-$day" +%u)" -le 5 ] || continue
+    awk -v d="$month-$day" -v seed="$day" 'BEGIN {
+      srand(seed)
+      for (i = 0; i < 420; i++) {
+        r = rand()
+        k = r < 0.55 ? "A" : (r < 0.85 ? "B" : (r < 0.95 ? "D" : "G"))
+        printf "E%05d,%s,%s,badge\n", i, d, k
+      }
+    }'
+  done
+} >"$data/work-days.csv"
+"${client[@]}" import-employees "$data/employees.csv"
+"${client[@]}" import-work-days "$data/work-days.csv"
+echo
+"${client[@]}" workstation-distribution --as_of="$(date +%Y-%m-%d)"
+echo
+"${client[@]}" office-days --from_month="$month" --group_by=organization
 
 if [ "$keep_running" = 1 ]; then
   echo

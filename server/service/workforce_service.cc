@@ -114,8 +114,13 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
       });
       return;
     }
-    // Checking needs no lock: only this reaction touches chunk_ and cache_.
+    // Checking needs no lock: only this reaction touches batch_ and cache_.
+    // The good records join the chunk under the lock, since a commit
+    // finishing on the writer thread may take the chunk at any time.
     std::vector<std::pair<int64_t, std::string>> rejected;
+    Chunk checked;
+    checked.inputs.reserve(records.size());
+    checked.rows.reserve(records.size());
     for (const auto& record : records) {
       Input input;
       absl::Status status = traits_.Convert(record, cache_, &input);
@@ -123,10 +128,19 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
         rejected.emplace_back(record.row(), std::string(status.message()));
         continue;
       }
-      chunk_.inputs.push_back(std::move(input));
-      chunk_.rows.push_back(record.row());
+      checked.inputs.push_back(std::move(input));
+      checked.rows.push_back(record.row());
     }
     Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      if (chunk_.inputs.empty()) {
+        chunk_ = std::move(checked);
+      } else {
+        chunk_.inputs.insert(chunk_.inputs.end(),
+                             std::make_move_iterator(checked.inputs.begin()),
+                             std::make_move_iterator(checked.inputs.end()));
+        chunk_.rows.insert(chunk_.rows.end(), checked.rows.begin(),
+                           checked.rows.end());
+      }
       summary_.set_received(summary_.received() +
                             static_cast<int64_t>(records.size()));
       for (auto& [row, message] : rejected) {

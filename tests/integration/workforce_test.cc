@@ -1,18 +1,20 @@
 // HR statistics end to end on 127.0.0.1: the real server with a pseudonym
 // key, the real client importing CSV files and asking for reports.
 
-#include <gtest/gtest.h>
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/sqlite.h"
 #include "common/time_format.h"
-#include "monipaikka/v1/workforce.pb.h"
+#include "monipaikka/v1/workforce.grpc.pb.h"
 #include "tests/support/cluster.h"
 
 namespace monipaikka::testing {
@@ -47,6 +49,7 @@ class HrServer {
     }
   }
   std::string server_flag() const { return absl::StrCat("--server=127.0.0.1:", port_); }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
   const std::string& db_path() const { return db_path_; }
   std::string Log() const { return process_->Log(); }
 
@@ -184,6 +187,30 @@ TEST_F(WorkforceIntegrationTest, BadRowsAreRejectedByRowWhileGoodRowsLoad) {
                                "registry"),
             std::string::npos);
   EXPECT_EQ(Count(server.db_path(), "work_days"), 2);
+
+  // An application records days through the API: the same checks, by row.
+  auto stub = v1::WorkforceService::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  v1::RecordWorkDaysRequest request;
+  for (const auto& [row, id, kind] :
+       std::vector<std::tuple<int, std::string, std::string>>{
+           {1, "E0004", "D"}, {2, "E0004", "X"}, {3, "E0000", "A"}}) {
+    v1::WorkDayRecord* record = request.add_records();
+    record->set_row(row);
+    record->set_employee_id(id);
+    record->set_date(FormatDate(day - 1));
+    record->set_location_kind(kind);
+    record->set_source("self-report");
+  }
+  v1::ImportSummary summary;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->RecordWorkDays(&context, request, &summary).ok());
+  EXPECT_EQ(summary.received(), 3);
+  EXPECT_EQ(summary.stored(), 2);
+  ASSERT_EQ(summary.rejections_size(), 1);
+  EXPECT_EQ(summary.rejections(0).row(), 2);
+  EXPECT_EQ(summary.rejections(0).message(), "location_kind: \"X\" is not A-G");
+  EXPECT_EQ(Count(server.db_path(), "work_days"), 4);
 
   // No raw id was stored anywhere in the database files.
   server.Stop();
