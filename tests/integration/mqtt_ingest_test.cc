@@ -374,14 +374,21 @@ TEST_F(MqttIngestTest, AgentKilledMidStreamLosesNothing) {
     messages.push_back(ElsysUp(1000 + i, t0 + int64_t{i} * 1000, i % 3 == 0 ? 2 : 0));
   }
   std::thread publishing([&] {
+    // In steps, so that the agent is killed while messages keep arriving.
     MqttPublisher publisher(broker_->port());
-    EXPECT_TRUE(publisher.Publish(messages));
+    for (int i = 0; i < kMessages; i += 100) {
+      std::vector<std::pair<std::string, std::string>> step(
+          messages.begin() + i, messages.begin() + std::min(i + 100, kMessages));
+      EXPECT_TRUE(publisher.Publish(step));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
   // Kill the agent while messages are arriving.
   ASSERT_TRUE(WaitFor([&] {
     return CountReadings(server_->db_path()) >= kMessages / 10;
   })) << edge_->Log();
   StopEdge(SIGKILL);
+  EXPECT_LT(CountReadings(server_->db_path()), kMessages);  // mid-stream
   publishing.join();
   StartEdge();
   std::vector<StoredRow> stored;
