@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "client/core_hours_text.h"
 #include "client/number_format.h"
 #include "common/time_format.h"
 
@@ -104,6 +105,23 @@ std::vector<Column> FigureColumns() {
           {"seat %", "room_seat_utilization_pct", Align::kRight}};
 }
 
+// "HKI: Mon-Fri 08:00-16:00 (Europe/Helsinki)", or one line for all sites
+// when they share a calendar.
+std::string CalendarsText(const v1::UsageReport& report) {
+  std::map<std::string, std::vector<std::string>> sites_by_calendar;
+  for (const v1::SiteCalendar& calendar : report.calendars()) {
+    sites_by_calendar[absl::StrCat(FormatCoreHours(calendar.core_hours()), " (",
+                                   calendar.timezone(), ")")]
+        .push_back(calendar.site());
+  }
+  if (sites_by_calendar.size() == 1) return sites_by_calendar.begin()->first;
+  std::vector<std::string> parts;
+  for (const auto& [text, sites] : sites_by_calendar) {
+    parts.push_back(absl::StrCat(Listed(sites, 3), ": ", text));
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
 void WriteUsageHeader(const v1::UsageReport& report, std::ostream& out) {
   const v1::Coverage& c = report.coverage();
   const v1::UsageFigures& t = report.total();
@@ -122,7 +140,7 @@ void WriteUsageHeader(const v1::UsageReport& report, std::ostream& out) {
        report.all_hours() ? std::string("all hours of every day")
                           : std::string("core hours on core days "
                                         "(Finnish public holidays excluded)")},
-      {"Time zones", absl::StrJoin(report.timezones(), ", ")},
+      {"Core hours", CalendarsText(report)},
       {"Stale after",
        absl::StrCat(report.desk_stale_after_s() / 60, " min (desks), ",
                     report.room_stale_after_s() / 60, " min (rooms)")},
@@ -443,7 +461,12 @@ void WriteConsolidation(const v1::ConsolidationReport& report,
                                 report.fits_at_max() ? "fits" : "does not fit",
                                 ", headroom ", report.headroom_at_max())},
       };
-      if (report.fte_available()) {
+      if (report.fte_available() && report.total_fte() <= 0) {
+        lines.push_back({"Space efficiency",
+                         absl::StrCat(FormatDecimal(report.candidate_office_area_m2()),
+                                      " m2; no employees of the groups in the "
+                                      "registry on that date (0 FTE)")});
+      } else if (report.fte_available()) {
         lines.push_back(
             {"Space efficiency",
              absl::StrCat(FormatDecimal(report.candidate_office_area_m2()),

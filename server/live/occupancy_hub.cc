@@ -98,11 +98,12 @@ void LiveOccupancyHub::SetInventory(
   const int64_t now = now_ms_();
   workstations_.assign(inventory_->workstations().size(), TargetState{});
   rooms_.assign(inventory_->spaces().size(), TargetState{});
+  const std::vector<int32_t> today = Today(now);
   for (size_t w = 0; w < workstations_.size(); ++w) {
-    workstations_[w] = WorkstationState(static_cast<int32_t>(w), now);
+    workstations_[w] = WorkstationState(static_cast<int32_t>(w), now, today);
   }
   for (size_t r = 0; r < rooms_.size(); ++r) {
-    rooms_[r] = RoomState(static_cast<int32_t>(r), now);
+    rooms_[r] = RoomState(static_cast<int32_t>(r), now, today);
   }
   SendSnapshots(now);
 }
@@ -172,12 +173,21 @@ void LiveOccupancyHub::Tick() {
   Publish(nullptr, nullptr, now_ms_());
 }
 
+std::vector<int32_t> LiveOccupancyHub::Today(int64_t now) const {
+  std::vector<int32_t> today;
+  today.reserve(inventory_->sites().size());
+  for (const OccupancyInventory::Site& site : inventory_->sites()) {
+    today.push_back(LocalDate(now, site.zone));
+  }
+  return today;
+}
+
 LiveOccupancyHub::TargetState LiveOccupancyHub::WorkstationState(
-    int32_t w, int64_t now) const {
+    int32_t w, int64_t now, const std::vector<int32_t>& today_by_site) const {
   const OccupancyInventory::Workstation& ws = inventory_->workstations()[w];
   TargetState target;
   if (!ws.active) return target;
-  const int32_t today = LocalDate(now, inventory_->sites()[ws.site].zone);
+  const int32_t today = today_by_site[ws.site];
   int64_t occupied_since = 0;
   int64_t free_since = 0;
   bool occupied = false;
@@ -213,13 +223,12 @@ LiveOccupancyHub::TargetState LiveOccupancyHub::WorkstationState(
   return target;
 }
 
-LiveOccupancyHub::TargetState LiveOccupancyHub::RoomState(int32_t space,
-                                                          int64_t now) const {
+LiveOccupancyHub::TargetState LiveOccupancyHub::RoomState(
+    int32_t space, int64_t now, const std::vector<int32_t>& today_by_site) const {
   const OccupancyInventory::Space& room = inventory_->spaces()[space];
   TargetState target;
   if (room.room_sensors.empty()) return target;
-  const absl::TimeZone& zone = inventory_->sites()[room.site].zone;
-  const int32_t today = LocalDate(now, zone);
+  const int32_t today = today_by_site[room.site];
   bool known = false;
   bool counting = false;
   int32_t count = 0;
@@ -391,15 +400,16 @@ void LiveOccupancyHub::Publish(const std::vector<int32_t>* workstations,
   auto same = [](const TargetState& a, const TargetState& b) {
     return a.state == b.state && a.since_ms == b.since_ms && a.count == b.count;
   };
+  const std::vector<int32_t> today = Today(now);
   auto check_ws = [&](int32_t w) {
-    TargetState state = WorkstationState(w, now);
+    TargetState state = WorkstationState(w, now, today);
     const bool changed = !same(state, workstations_[w]);
     workstations_[w] = state;
     if (changed) changed_ws.push_back(w);
   };
   auto check_room = [&](int32_t r) {
     if (inventory_->spaces()[r].room_sensors.empty()) return;
-    TargetState state = RoomState(r, now);
+    TargetState state = RoomState(r, now, today);
     const bool changed = !same(state, rooms_[r]);
     rooms_[r] = state;
     if (changed) changed_rooms.push_back(r);

@@ -119,9 +119,14 @@ class LiveOccupancyHub {
   absl::Status Resolve(absl::string_view site, absl::string_view space,
                        int32_t* site_index, int32_t* space_index) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  TargetState WorkstationState(int32_t w, int64_t now) const
+  // Each site's local date at `now` (computed once per update, not per
+  // target: time zone conversions are the costly part).
+  std::vector<int32_t> Today(int64_t now) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  TargetState WorkstationState(int32_t w, int64_t now,
+                               const std::vector<int32_t>& today) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  TargetState RoomState(int32_t space, int64_t now) const
+  TargetState RoomState(int32_t space, int64_t now,
+                        const std::vector<int32_t>& today) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   bool InScope(int32_t site, int32_t scope_space, int32_t space) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);

@@ -291,14 +291,24 @@ absl::StatusOr<v1::UsageReport> BuildUsageReport(
   ASSIGN_OR_RETURN(int32_t pending, PendingHours(context, window));
   report.set_pending_reading_hours(pending);
   {
-    std::set<std::string> zones;
+    std::set<int32_t> sites;
     for (int32_t w : members.workstations) {
-      zones.insert(inventory.sites()[inventory.workstations()[w].site].timezone);
+      sites.insert(inventory.workstations()[w].site);
     }
-    for (int32_t r : members.rooms) {
-      zones.insert(inventory.sites()[inventory.spaces()[r].site].timezone);
+    for (int32_t r : members.rooms) sites.insert(inventory.spaces()[r].site);
+    std::set<std::string> zones;
+    std::map<std::string, const OccupancyInventory::Site*> by_code;
+    for (int32_t s : sites) {
+      zones.insert(inventory.sites()[s].timezone);
+      by_code[inventory.sites()[s].code] = &inventory.sites()[s];
     }
     for (const std::string& zone : zones) report.add_timezones(zone);
+    for (const auto& [code, site] : by_code) {
+      v1::SiteCalendar* calendar = report.add_calendars();
+      calendar->set_site(code);
+      calendar->set_timezone(site->timezone);
+      *calendar->mutable_core_hours() = site->core_spec;
+    }
   }
 
   std::vector<Selection> selections = {base};

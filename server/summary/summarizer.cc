@@ -137,6 +137,32 @@ absl::Status SummarizePending(StorageSession& session,
     definitions.push_back({node.workstations, node.rooms, node.minute_peaks});
   }
 
+  // Sensor ids are small integers (rowids): a dense table beats hashing
+  // for the millions of readings a pass may scan.
+  struct DenseIndex {
+    const OccupancyInventory* inventory;
+    std::vector<int32_t> by_id;
+    int32_t Find(int64_t id) const {
+      return id >= 0 && static_cast<uint64_t>(id) < by_id.size()
+                 ? by_id[static_cast<size_t>(id)]
+                 : inventory->SensorIndex(id);
+    }
+  } sensor_index{&inventory, {}};
+  {
+    int64_t max_id = 0;
+    for (const OccupancyInventory::Sensor& sensor : inventory.sensors()) {
+      max_id = std::max(max_id, sensor.id);
+    }
+    sensor_index.by_id.assign(
+        static_cast<size_t>(std::min<int64_t>(max_id, 1 << 26)) + 1, -1);
+    for (size_t s = 0; s < inventory.sensors().size(); ++s) {
+      const int64_t id = inventory.sensors()[s].id;
+      if (id >= 0 && id < static_cast<int64_t>(sensor_index.by_id.size())) {
+        sensor_index.by_id[static_cast<size_t>(id)] = static_cast<int32_t>(s);
+      }
+    }
+  }
+
   FrameCache frames(inventory);
   for (int32_t date : dates) {
     ++out.dates;
@@ -161,28 +187,34 @@ absl::Status SummarizePending(StorageSession& session,
     bool changed = false;
     auto date_cuts = cuts.find(date);
     if (date_cuts != cuts.end()) {
-      absl::flat_hash_map<int32_t, LastReading> last;
+      // Per sensor index: its readings in the scanned range (dense, as the
+      // scan visits millions of readings), and its newest one.
+      std::vector<std::vector<TimedValue>> readings(inventory.sensors().size());
+      std::vector<LastReading> last(inventory.sensors().size());
+      std::vector<int32_t> seen;
       for (const auto& [zone, cut] : date_cuts->second) {
         const int64_t day_start = LocalMidnightMs(date, zone->zone);
         const int64_t day_end = LocalMidnightMs(date + 1, zone->zone);
-        absl::flat_hash_map<int32_t, std::vector<TimedValue>> readings;
+        for (int32_t s : seen) readings[s].clear();
+        seen.clear();
         RETURN_IF_ERROR(store.ScanAllReadings(
             cut - lookback_ms, day_end, [&](const StoredReading& r) {
               ++out.readings_scanned;
-              const int32_t s = inventory.SensorIndex(r.sensor_id);
+              const int32_t s = sensor_index.Find(r.sensor_id);
               if (s < 0 || zone_of_sensor[s] != zone) return;
-              readings[s].push_back({r.ts_ms, r.value});
+              std::vector<TimedValue>& mine = readings[s];
+              if (mine.empty()) seen.push_back(s);
+              mine.push_back({r.ts_ms, r.value});
               LastReading& newest = last[s];
               if (r.ts_ms >= newest.ts_ms) newest = {r.sensor_id, r.ts_ms, r.value};
             }));
         // Sensors with readings to use, or with states after the cut that
         // no reading supports any more.
-        std::vector<int32_t> affected;
-        for (const auto& [s, unused] : readings) affected.push_back(s);
+        std::vector<int32_t> affected = seen;
         const int32_t cut_offset = static_cast<int32_t>(cut - day_start);
         for (const auto& [s, states] : spans) {
           if (zone_of_sensor[s] == zone && !states.empty() &&
-              states.back().end_ms > cut_offset && !readings.contains(s)) {
+              states.back().end_ms > cut_offset && readings[s].empty()) {
             affected.push_back(s);
           }
         }
@@ -190,10 +222,7 @@ absl::Status SummarizePending(StorageSession& session,
         for (int32_t s : affected) {
           const OccupancyInventory::Sensor& sensor = inventory.sensors()[s];
           std::vector<DaySpan>& old = spans[s];
-          static const std::vector<TimedValue> kNone;
-          auto found = readings.find(s);
-          const std::vector<TimedValue>& mine =
-              found == readings.end() ? kNone : found->second;
+          const std::vector<TimedValue>& mine = readings[s];
           const int32_t count_at_cut =
               sensor.meaning == ReadingMeaning::kFlow && cut > day_start
                   ? LastValueBefore(old, cut_offset)
@@ -214,7 +243,9 @@ absl::Status SummarizePending(StorageSession& session,
           }
         }
       }
-      for (auto& [s, reading] : last) write.last_readings.push_back(reading);
+      for (const LastReading& reading : last) {
+        if (reading.ts_ms > 0) write.last_readings.push_back(reading);
+      }
     }
     // Drop sensors left without states (from spans[s] lookups above).
     for (auto it = spans.begin(); it != spans.end();) {
