@@ -27,8 +27,10 @@ ABSL_FLAG(int, room_stale_after_min, 60,
 ABSL_FLAG(int, desk_day_min_occupied_min, 15,
           "least occupied minutes of a day's measured hours for a desk-day "
           "to count as used");
-ABSL_FLAG(int, summary_delay_ms, 2000,
-          "how long the summarizer gathers commits before a pass");
+ABSL_FLAG(int, summary_quiet_ms, 1000,
+          "a summary pass starts after this long without commits ...");
+ABSL_FLAG(int, summary_max_delay_s, 30,
+          "... or at the latest this long after the first commit it covers");
 ABSL_FLAG(int, retention_days, 1098,
           "readings older than this many days are rejected");
 ABSL_FLAG(int, max_batch_readings, 10000, "largest batch a gateway may send");
@@ -68,13 +70,16 @@ int main(int argc, char** argv) {
       int64_t{absl::GetFlag(FLAGS_room_stale_after_min)} * 60 * 1000;
   options.utilization.desk_day_min_occupied_ms =
       int64_t{absl::GetFlag(FLAGS_desk_day_min_occupied_min)} * 60 * 1000;
-  options.occupancy.summary_delay =
-      absl::Milliseconds(absl::GetFlag(FLAGS_summary_delay_ms));
+  options.occupancy.summary_quiet =
+      absl::Milliseconds(absl::GetFlag(FLAGS_summary_quiet_ms));
+  options.occupancy.summary_max_delay =
+      absl::Seconds(absl::GetFlag(FLAGS_summary_max_delay_s));
   if (absl::GetFlag(FLAGS_room_stale_after_min) <= 0 ||
       absl::GetFlag(FLAGS_desk_day_min_occupied_min) < 0 ||
-      absl::GetFlag(FLAGS_summary_delay_ms) < 0) {
+      absl::GetFlag(FLAGS_summary_quiet_ms) < 0 ||
+      absl::GetFlag(FLAGS_summary_max_delay_s) < 0) {
     std::cerr << "error: --room_stale_after_min must be positive, "
-                 "--desk_day_min_occupied_min and --summary_delay_ms not "
+                 "--desk_day_min_occupied_min and --summary_* not "
                  "negative\n";
     return 2;
   }

@@ -36,7 +36,8 @@ absl::StatusOr<std::unique_ptr<OccupancyBackend>> OccupancyBackend::Create(
   ASSIGN_OR_RETURN(auto inventory, LoadInventory(*session, backend->settings_));
   backend->inventory_.Set(inventory);
   Summarizer::Options summarizer;
-  summarizer.delay = options.summary_delay;
+  summarizer.quiet = options.summary_quiet;
+  summarizer.max_delay = options.summary_max_delay;
   backend->summarizer_ = std::make_unique<Summarizer>(
       storage, &backend->inventory_, summarizer);
   backend->hub_ = std::make_unique<LiveOccupancyHub>(

@@ -29,8 +29,10 @@ class Service;
 namespace monipaikka {
 
 struct OccupancyOptions {
-  // A pass of the summarizer waits this long after the first commit.
-  absl::Duration summary_delay = absl::Seconds(2);
+  // A summary pass starts after this long without commits, or at the
+  // latest this long after the first commit it summarizes.
+  absl::Duration summary_quiet = absl::Seconds(1);
+  absl::Duration summary_max_delay = absl::Seconds(30);
   // How long a report waits for pending summaries.
   absl::Duration freshness_wait = absl::Seconds(30);
   // How often live occupancy looks for sensors gone stale.

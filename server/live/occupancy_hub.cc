@@ -95,6 +95,7 @@ void LiveOccupancyHub::SetInventory(
   absl::MutexLock lock(&mu_);
   if (!started_) return;
   inventory_ = std::move(inventory);
+  for (auto& [id, state] : sensors_) state.index = -2;
   const int64_t now = now_ms_();
   workstations_.assign(inventory_->workstations().size(), TargetState{});
   rooms_.assign(inventory_->spaces().size(), TargetState{});
@@ -108,10 +109,11 @@ void LiveOccupancyHub::SetInventory(
   SendSnapshots(now);
 }
 
-void LiveOccupancyHub::ApplyReading(const StoredReading& reading) {
+int32_t LiveOccupancyHub::ApplyReading(const StoredReading& reading) {
   SensorState& state = sensors_[reading.sensor_id];
-  if (reading.ts_ms <= state.last_ts_ms) return;  // history, not news
-  const int32_t s = inventory_->SensorIndex(reading.sensor_id);
+  if (state.index == -2) state.index = inventory_->SensorIndex(reading.sensor_id);
+  const int32_t s = state.index;
+  if (reading.ts_ms <= state.last_ts_ms) return s;  // history, not news
   int64_t value = reading.value;
   int64_t stale = 0;
   if (s >= 0) {
@@ -144,6 +146,7 @@ void LiveOccupancyHub::ApplyReading(const StoredReading& reading) {
   if (was_stale || value != state.value) state.since_ms = reading.ts_ms;
   state.value = value;
   state.last_ts_ms = reading.ts_ms;
+  return s;
 }
 
 void LiveOccupancyHub::OnCommitted(std::span<const StoredReading> readings) {
@@ -151,10 +154,11 @@ void LiveOccupancyHub::OnCommitted(std::span<const StoredReading> readings) {
   if (!started_ || stopping_) return;
   std::vector<int32_t> workstations;
   std::vector<int32_t> rooms;
+  int64_t previous_sensor = -1;
   for (const StoredReading& reading : readings) {
-    ApplyReading(reading);
-    const int32_t s = inventory_->SensorIndex(reading.sensor_id);
-    if (s < 0) continue;
+    const int32_t s = ApplyReading(reading);
+    if (s < 0 || reading.sensor_id == previous_sensor) continue;
+    previous_sensor = reading.sensor_id;
     const OccupancyInventory::Sensor& sensor = inventory_->sensors()[s];
     if (sensor.workstation >= 0) workstations.push_back(sensor.workstation);
     if (sensor.space >= 0) rooms.push_back(sensor.space);

@@ -97,6 +97,8 @@ class LiveOccupancyHub {
     int64_t since_ms = 0;    // first reading of the current run of values
     int32_t count = 0;       // people counters: the running count
     int32_t count_date = 0;  // local date the count runs on
+    // Its index in inventory_ (-1: unknown there); -2: not looked up yet.
+    int32_t index = -2;
   };
   struct TargetState {
     v1::OccupancyState state = v1::OCCUPANCY_STATE_UNKNOWN;
@@ -145,7 +147,8 @@ class LiveOccupancyHub {
   v1::LiveOccupancy Build(int32_t site, int32_t space, int64_t now,
                           SpaceCounts* counts) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void ApplyReading(const StoredReading& reading)
+  // Returns the sensor's index in inventory_, or -1.
+  int32_t ApplyReading(const StoredReading& reading)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Recomputes the given targets (or all), records changes and pushes them.
   void Publish(const std::vector<int32_t>* workstations,

@@ -38,6 +38,33 @@ int32_t LocalDateOf(int64_t ts_ms, const absl::TimeZone& zone) {
   return DateIndex(absl::CivilDay(absl::ToCivilSecond(FromMs(ts_ms), zone)));
 }
 
+// Writes in transactions of a few thousand rows, so that the ingest writer
+// never waits long for the database's write lock (held by a thread of lower
+// CPU priority). Safe: the pass clears its dirty hours only after all its
+// writes, so a crash between chunks recomputes the dates.
+absl::Status WriteInChunks(AnalyticsStorage& store, SummaryWrite write) {
+  constexpr size_t kRows = 2000;
+  SummaryWrite chunk;
+  auto flush = [&]() -> absl::Status {
+    absl::Status status = store.WriteSummaries(chunk);
+    chunk = SummaryWrite();
+    return status;
+  };
+  for (SensorDayRow& row : write.sensor_days) {
+    chunk.sensor_days.push_back(std::move(row));
+    if (chunk.sensor_days.size() >= kRows) RETURN_IF_ERROR(flush());
+  }
+  for (NodeDayRow& row : write.node_days) {
+    chunk.node_days.push_back(std::move(row));
+    if (chunk.sensor_days.size() + chunk.node_days.size() >= kRows) {
+      RETURN_IF_ERROR(flush());
+    }
+  }
+  chunk.deleted_sensor_days = std::move(write.deleted_sensor_days);
+  chunk.last_readings = std::move(write.last_readings);
+  return flush();
+}
+
 }  // namespace
 
 absl::StatusOr<bool> LatticeIsCurrent(StorageSession& session,
@@ -272,7 +299,7 @@ absl::Status SummarizePending(StorageSession& session,
         static_cast<int64_t>(write.sensor_days.size() +
                              write.deleted_sensor_days.size());
     out.node_days_written += static_cast<int64_t>(write.node_days.size());
-    RETURN_IF_ERROR(store.WriteSummaries(write));
+    RETURN_IF_ERROR(WriteInChunks(store, std::move(write)));
   }
   RETURN_IF_ERROR(store.ClearDirtyHours(hours));
   if (rebuild) {
@@ -305,6 +332,7 @@ void Summarizer::Stop() {
 void Summarizer::NoteCommitted() {
   absl::MutexLock lock(&mu_);
   ++noted_;
+  last_commit_ = absl::Now();
   if (first_pending_ == absl::InfinitePast()) {
     first_pending_ = absl::Now();
     wake_ = true;
@@ -357,13 +385,14 @@ void Summarizer::Run() {
       while (true) {
         if (stopping_) return;
         wake_ = false;
-        if (Pending() &&
-            (urgent_ || absl::Now() >= first_pending_ + options_.delay)) {
-          break;
-        }
+        // When the pending work is due: after a quiet spell, or at the
+        // latest max_delay after it began.
+        const absl::Time due =
+            std::min(first_pending_ + options_.max_delay,
+                     std::max(first_pending_, last_commit_) + options_.quiet);
+        if (Pending() && (urgent_ || absl::Now() >= due)) break;
         const absl::Duration wait =
-            Pending() ? first_pending_ + options_.delay - absl::Now()
-                      : absl::Seconds(60);
+            Pending() ? due - absl::Now() : absl::Seconds(60);
         mu_.AwaitWithTimeout(
             absl::Condition(
                 +[](Summarizer* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
@@ -405,7 +434,7 @@ void Summarizer::Run() {
       std::cerr << "event=summary_failed error=\"" << status.message() << "\""
                 << std::endl;
       // Try again after a while; queued commits stay pending.
-      first_pending_ = absl::Now() + options_.retry - options_.delay;
+      first_pending_ = absl::Now() + options_.retry - options_.max_delay;
       urgent_ = false;
       if (noted_ == done_) ++noted_;
     }

@@ -60,9 +60,12 @@ absl::StatusOr<bool> LatticeIsCurrent(StorageSession& session,
 class Summarizer {
  public:
   struct Options {
-    // How long after the first commit a pass waits for more, so that a
-    // stream of commits is summarized in few passes.
-    absl::Duration delay = absl::Seconds(2);
+    // A pass starts once no commit came for `quiet`, or `max_delay` after
+    // the first commit it is to summarize, whichever is first (or at once
+    // when a report asks): ingest comes first, and a stream of commits is
+    // summarized in few, large passes.
+    absl::Duration quiet = absl::Seconds(1);
+    absl::Duration max_delay = absl::Seconds(30);
     // Wait after a failed pass.
     absl::Duration retry = absl::Seconds(5);
     // CPU niceness of the thread (ingest comes first).
@@ -81,7 +84,7 @@ class Summarizer {
   // Finishes a running pass and stops. Idempotent.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Readings were committed: a pass follows within `delay`. Cheap.
+  // Readings were committed: a pass follows (see Options). Cheap.
   void NoteCommitted() ABSL_LOCKS_EXCLUDED(mu_);
   // The inventory holder has a new snapshot.
   void NoteInventoryChanged() ABSL_LOCKS_EXCLUDED(mu_);
@@ -116,6 +119,7 @@ class Summarizer {
   uint64_t inventory_noted_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t inventory_done_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time first_pending_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Time last_commit_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool urgent_ ABSL_GUARDED_BY(mu_) = true;
   // Set when work arrives while the thread sleeps without a deadline for
   // it: the thread recomputes how long to wait.

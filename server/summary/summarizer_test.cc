@@ -234,7 +234,8 @@ TEST(SummarizerTest, ThreadSummarizesAndReportsWaitForIt) {
   OccupancyInventoryHolder holder;
   holder.Set(f.inventory_ptr());
   Summarizer::Options options;
-  options.delay = absl::Hours(1);  // only AwaitCurrent makes it hurry
+  options.quiet = absl::Hours(1);  // only AwaitCurrent makes it hurry
+  options.max_delay = absl::Hours(1);
   Summarizer summarizer(storage->get(), &holder, options);
   ASSERT_TRUE(summarizer.Start().ok());
   EXPECT_TRUE(summarizer.AwaitCurrent(absl::Seconds(30)));
@@ -255,7 +256,7 @@ TEST(SummarizerTest, ACommitIsSummarizedWithinTheDelayUnasked) {
   OccupancyInventoryHolder holder;
   holder.Set(f.inventory_ptr());
   Summarizer::Options options;
-  options.delay = absl::Milliseconds(50);
+  options.quiet = absl::Milliseconds(50);
   Summarizer summarizer(storage->get(), &holder, options);
   ASSERT_TRUE(summarizer.Start().ok());
   // Let the first pass (at start) go by; then the thread sleeps.
