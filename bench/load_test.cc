@@ -53,6 +53,10 @@ ABSL_FLAG(double, readings_per_sensor_per_min, 6,
           "how often every sensor reports (> 0, at most 60000): 6 compresses "
           "a desk sensor's 15-minute heartbeat plus its state changes into "
           "one reading every 10 s");
+ABSL_FLAG(double, state_change_probability, 0.1,
+          "share of readings at which the desk's state changes (0 … 1): a "
+          "desk sensor sends a heartbeat every 15 minutes and a reading at "
+          "each of some ten changes a day");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(60),
           "how long readings are generated (1s … 24h)");
 ABSL_FLAG(absl::Duration, batch_interval, absl::Seconds(1),
@@ -112,6 +116,10 @@ std::string CheckFlags() {
   if (!(rate > 0 && rate <= 60000)) {
     return "--readings_per_sensor_per_min must be > 0 and at most 60000 "
            "(one reading per sensor and millisecond)";
+  }
+  const double change = absl::GetFlag(FLAGS_state_change_probability);
+  if (!(change >= 0 && change <= 1)) {
+    return "--state_change_probability must be 0 … 1";
   }
   if (duration < absl::Seconds(1) || duration > absl::Hours(24)) {
     return "--duration must be 1s … 24h";
@@ -237,6 +245,8 @@ int Main() {
   fleet_options.sensors_per_gateway = absl::GetFlag(FLAGS_sensors_per_gateway);
   fleet_options.readings_per_sensor_per_min =
       absl::GetFlag(FLAGS_readings_per_sensor_per_min);
+  fleet_options.state_change_probability =
+      absl::GetFlag(FLAGS_state_change_probability);
   fleet_options.batch_interval = absl::GetFlag(FLAGS_batch_interval);
   fleet_options.max_batch_readings = absl::GetFlag(FLAGS_max_batch_readings);
   fleet_options.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);

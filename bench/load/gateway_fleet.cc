@@ -16,6 +16,7 @@ GatewayFleet::GatewayFleet(const std::string& address,
     gateway.name = GatewayName(g);
     gateway.sensors = SensorIds(g, options.sensors_per_gateway);
     gateway.readings_per_sensor_per_min = options.readings_per_sensor_per_min;
+    gateway.state_change_probability = options.state_change_probability;
     gateway.start_unix_ms = start_unix_ms;
     gateway.seed = options.seed * 1000003 + static_cast<uint64_t>(g);
     gateway.max_batch_readings = options.max_batch_readings;
@@ -27,7 +28,8 @@ GatewayFleet::GatewayFleet(const std::string& address,
 
 GatewayFleet::~GatewayFleet() {
   stop_.store(true);
-  if (driver_.joinable()) driver_.join();
+  if (!driver_.joinable()) return;  // never started: no stream was opened
+  driver_.join();
   for (auto& gateway : gateways_) gateway->Cancel();
   for (auto& gateway : gateways_) {
     // A stream gRPC never finished with must outlive this object: leak it

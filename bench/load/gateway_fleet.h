@@ -23,6 +23,7 @@ struct FleetOptions {
   int gateways = 200;
   int sensors_per_gateway = 100;
   double readings_per_sensor_per_min = 6;
+  double state_change_probability = 0.1;
   absl::Duration batch_interval = absl::Seconds(1);
   int max_batch_readings = 1000;
   int max_in_flight = 8;

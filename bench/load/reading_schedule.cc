@@ -7,8 +7,10 @@ namespace monipaikka::load {
 
 ReadingSchedule::ReadingSchedule(int sensors,
                                  double readings_per_sensor_per_min,
+                                 double change_probability,
                                  int64_t start_unix_ms, uint64_t seed)
     : period_us_(60e6 / readings_per_sensor_per_min),
+      change_(change_probability),
       start_unix_ms_(start_unix_ms),
       random_(seed) {
   std::uniform_real_distribution<double> phase(0, period_us_);
@@ -18,14 +20,12 @@ ReadingSchedule::ReadingSchedule(int sensors,
 
 std::vector<ScheduledReading> ReadingSchedule::TakeDue(int64_t elapsed_us) {
   std::vector<ScheduledReading> due;
-  // A desk changes state at about one reading in four.
-  std::bernoulli_distribution change(0.25);
   for (size_t i = 0; i < sensors_.size(); ++i) {
     SensorState& sensor = sensors_[i];
     while (true) {
       const double at_us = sensor.phase_us + sensor.next_k * period_us_;
       if (at_us > static_cast<double>(elapsed_us)) break;
-      if (change(random_)) sensor.occupied = !sensor.occupied;
+      if (change_(random_)) sensor.occupied = !sensor.occupied;
       ++sensor.next_k;
       due.push_back(ScheduledReading{
           static_cast<int>(i),

@@ -5,7 +5,8 @@
 // with period = 1 min / readings_per_sensor_per_min and the phases spread at
 // random over one period, so that a gateway's readings arrive at a steady
 // rate. Each reading carries the time it is due (UTC milliseconds), the
-// sensor's sequence number k + 1 and a desk state that changes now and then.
+// sensor's sequence number k + 1 and the desk's state, which changes at a
+// reading with the given probability.
 // A sensor's timestamps strictly increase as long as its period is at least
 // one millisecond.
 
@@ -26,7 +27,8 @@ class ReadingSchedule {
  public:
   // The run starts at `start_unix_ms`.
   ReadingSchedule(int sensors, double readings_per_sensor_per_min,
-                  int64_t start_unix_ms, uint64_t seed);
+                  double change_probability, int64_t start_unix_ms,
+                  uint64_t seed);
 
   // The readings due after the previous call and at or before
   // `elapsed_us` after the start, in time order.
@@ -39,6 +41,7 @@ class ReadingSchedule {
     bool occupied = false;
   };
   const double period_us_;
+  std::bernoulli_distribution change_;
   const int64_t start_unix_ms_;
   std::vector<SensorState> sensors_;
   std::mt19937_64 random_;

@@ -12,7 +12,7 @@ namespace {
 constexpr int64_t kStartMs = 1'700'000'000'000;
 
 TEST(ReadingScheduleTest, EverySensorReportsAtItsRateWithIncreasingSeqAndTime) {
-  ReadingSchedule schedule(10, 6, kStartMs, 7);  // every 10 s
+  ReadingSchedule schedule(10, 6, 0.1, kStartMs, 7);  // every 10 s
   std::vector<ScheduledReading> all;
   for (int64_t us = 0; us <= 60'000'000; us += 333'333) {
     for (const ScheduledReading& r : schedule.TakeDue(us)) all.push_back(r);
@@ -37,8 +37,8 @@ TEST(ReadingScheduleTest, EverySensorReportsAtItsRateWithIncreasingSeqAndTime) {
 }
 
 TEST(ReadingScheduleTest, OneCallGivesWhatManyCallsGive) {
-  ReadingSchedule whole(50, 120, kStartMs, 3);
-  ReadingSchedule parts(50, 120, kStartMs, 3);
+  ReadingSchedule whole(50, 120, 0.1, kStartMs, 3);
+  ReadingSchedule parts(50, 120, 0.1, kStartMs, 3);
   const std::vector<ScheduledReading> at_once = whole.TakeDue(5'000'000);
   size_t taken = 0;
   for (int64_t us = 0; us <= 5'000'000; us += 100'000) {
@@ -52,7 +52,7 @@ TEST(ReadingScheduleTest, OneCallGivesWhatManyCallsGive) {
 }
 
 TEST(ReadingScheduleTest, TimestampsOfASensorDifferEvenAtOnePerMillisecond) {
-  ReadingSchedule schedule(3, 60000, kStartMs, 1);
+  ReadingSchedule schedule(3, 60000, 0.1, kStartMs, 1);
   std::map<int, int64_t> last_ts;
   for (const ScheduledReading& r : schedule.TakeDue(200'000)) {
     auto previous = last_ts.find(r.sensor);
@@ -60,6 +60,21 @@ TEST(ReadingScheduleTest, TimestampsOfASensorDifferEvenAtOnePerMillisecond) {
       EXPECT_GT(r.ts_ms, previous->second);
     }
     last_ts[r.sensor] = r.ts_ms;
+  }
+}
+
+TEST(ReadingScheduleTest, StatesChangeAtTheGivenShareOfReadings) {
+  for (double probability : {0.0, 0.1, 1.0}) {
+    ReadingSchedule schedule(100, 60, probability, kStartMs, 5);
+    std::map<int, bool> state;  // desks start free
+    int changes = 0;
+    const std::vector<ScheduledReading> due = schedule.TakeDue(100'000'000);
+    for (const ScheduledReading& r : due) {
+      if (r.occupied != state[r.sensor]) ++changes;
+      state[r.sensor] = r.occupied;
+    }
+    const double share = static_cast<double>(changes) / due.size();
+    EXPECT_NEAR(share, probability, 0.02) << probability;
   }
 }
 

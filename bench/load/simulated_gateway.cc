@@ -9,7 +9,8 @@ SimulatedGateway::SimulatedGateway(const std::string& address,
     : options_(std::move(options)),
       stats_(stats),
       schedule_(static_cast<int>(options_.sensors.size()),
-                options_.readings_per_sensor_per_min, options_.start_unix_ms,
+                options_.readings_per_sensor_per_min,
+                options_.state_change_probability, options_.start_unix_ms,
                 options_.seed) {
   // A subchannel pool of its own gives the gateway its own TCP connection,
   // as a gateway in its own building has.
@@ -57,8 +58,7 @@ void SimulatedGateway::Drain() {
 }
 
 bool SimulatedGateway::WaitDone(absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  return mu_.AwaitWithTimeout(absl::Condition(&done_), timeout);
+  return done_.WaitForNotificationWithTimeout(timeout);
 }
 
 int64_t SimulatedGateway::unacknowledged() const {
@@ -115,17 +115,20 @@ void SimulatedGateway::OnWriteDone(bool ok) {
 }
 
 void SimulatedGateway::OnDone(const grpc::Status& status) {
-  absl::MutexLock lock(&mu_);
-  if (!status.ok()) {
-    stats_->AddError(absl::StrCat(options_.name, ": stream ended with code ",
-                                  status.error_code(), ": ",
-                                  status.error_message()));
-  } else if (!closed_) {
-    stats_->AddError(absl::StrCat(
-        options_.name,
-        ": the server ended the stream before the gateway closed it"));
+  {
+    absl::MutexLock lock(&mu_);
+    if (!status.ok()) {
+      stats_->AddError(absl::StrCat(options_.name, ": stream ended with code ",
+                                    status.error_code(), ": ",
+                                    status.error_message()));
+    } else if (!closed_) {
+      stats_->AddError(absl::StrCat(
+          options_.name,
+          ": the server ended the stream before the gateway closed it"));
+    }
   }
-  done_ = true;
+  // The last touch of this object: a waiter may delete it right after.
+  done_.Notify();
 }
 
 void SimulatedGateway::Pump() {

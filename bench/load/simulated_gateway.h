@@ -24,6 +24,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "bench/load/load_stats.h"
 #include "bench/load/reading_schedule.h"
@@ -35,6 +36,7 @@ struct GatewayOptions {
   std::string name;
   std::vector<std::string> sensors;
   double readings_per_sensor_per_min = 6;
+  double state_change_probability = 0.1;
   int64_t start_unix_ms = 0;
   uint64_t seed = 1;
   int max_batch_readings = 1000;
@@ -110,7 +112,8 @@ class SimulatedGateway
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   bool failed_ ABSL_GUARDED_BY(mu_) = false;
   bool hold_released_ ABSL_GUARDED_BY(mu_) = false;
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  // gRPC is done with the stream (OnDone returned or is returning).
+  absl::Notification done_;
 };
 
 }  // namespace monipaikka::load
