@@ -26,8 +26,11 @@ inline constexpr RpcPolicy kImportInventory{"InventoryService/ImportInventory",
                                             kFacilityRoles};
 inline constexpr RpcPolicy kListOrganizations{
     "InventoryService/ListOrganizations", kFacilityRoles};
-inline constexpr RpcPolicy kListSites{"InventoryService/ListSites",
-                                      kFacilityRoles};
+// A device gets the sites of its own gateway's sensors (the edge agent
+// needs their time zones), without their area and rent.
+inline constexpr RpcPolicy kListSites{
+    "InventoryService/ListSites",
+    {Role::kDevice, Role::kFacility, Role::kAdmin}};
 inline constexpr RpcPolicy kGetSite{"InventoryService/GetSite", kFacilityRoles};
 inline constexpr RpcPolicy kListSpaces{"InventoryService/ListSpaces",
                                        kFacilityRoles};

@@ -1,5 +1,6 @@
 #include "server/service/inventory_service.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "server/auth/rpc_policy.h"
@@ -47,8 +48,22 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ListSites(
     grpc::CallbackServerContext* context, const v1::ListSitesRequest* /*request*/,
     v1::ListSitesResponse* response) {
   return RunUnary(context, executor_, *access_, rpc::kListSites,
-                  [=](StorageSession& session) {
+                  [=](StorageSession& session, const Caller& caller) {
     ASSIGN_OR_RETURN(std::vector<v1::Site> list, session.ListSites());
+    if (caller.role == Role::kDevice) {
+      // Only the sites of the device's own sensors, and no figures.
+      ASSIGN_OR_RETURN(std::vector<v1::Sensor> sensors,
+                       session.ListSensors("", caller.gateway));
+      absl::flat_hash_set<std::string> own;
+      for (const v1::Sensor& sensor : sensors) own.insert(sensor.site());
+      std::erase_if(list, [&](const v1::Site& site) {
+        return !own.contains(site.code());
+      });
+      for (v1::Site& site : list) {
+        site.clear_office_area_m2();
+        site.clear_annual_rent_eur();
+      }
+    }
     for (v1::Site& item : list) *response->add_sites() = std::move(item);
     return absl::OkStatus();
   });

@@ -447,7 +447,9 @@ class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService 
                {"to_month", request->to_month()},
                {"organization", request->organization()},
                {"unit", request->unit()},
-               {"group_by", v1::HrGrouping_Name(request->group_by())}})));
+               {"group_by", request->group_by() == 0
+                                ? ""
+                                : v1::HrGrouping_Name(request->group_by())}})));
       ASSIGN_OR_RETURN(*response, BuildOfficeDays(session, *request, settings_));
       return absl::OkStatus();
     });
