@@ -2,9 +2,10 @@
 // monipaikka-server process, all on 127.0.0.1, for a bounded time.
 //
 // Steps: start the server binary with a fresh database in a temporary
-// directory; import one building per gateway (--sensors_per_gateway desk
-// sensors each); open one IngestService.StreamReadings stream per gateway,
-// each on its own connection, and send every sensor's readings at
+// directory and a bootstrap admin token; import one building per gateway
+// (--sensors_per_gateway desk sensors each) and create a device token per
+// gateway; open one IngestService.StreamReadings stream per gateway, each on
+// its own connection with its own device token, and send every sensor's readings at
 // --readings_per_sensor_per_min for --duration (bench/load/); let every
 // gateway drain; stop the server and count the readings in its database.
 //
@@ -43,7 +44,9 @@
 #include "bench/load/load_inventory.h"
 #include "bench/load/load_stats.h"
 #include "bench/load/process_figures.h"
+#include "common/bearer_token.h"
 #include "common/sqlite.h"
+#include "monipaikka/v1/auth.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "tests/support/process.h"
 
@@ -139,11 +142,15 @@ std::string CheckFlags() {
 }
 
 // The server, started on a free loopback port with a fresh database in
-// `dir`; null (after saying why) when it does not come up.
-std::unique_ptr<Process> StartServer(const std::string& dir, int* port) {
+// `dir`, and its bootstrap admin token; null (after saying why) when it does
+// not come up.
+std::unique_ptr<Process> StartServer(const std::string& dir, int* port,
+                                     std::string* admin_token) {
+  const std::string token_file = dir + "/admin.token";
   std::vector<std::string> args = {"--listen=127.0.0.1:0",
                                    "--db=" + dir + "/server.db",
-                                   "--port_file=" + dir + "/server.port"};
+                                   "--port_file=" + dir + "/server.port",
+                                   "--bootstrap_admin_token_file=" + token_file};
   for (absl::string_view arg : absl::StrSplit(absl::GetFlag(FLAGS_server_args),
                                               ' ', absl::SkipEmpty())) {
     args.emplace_back(arg);
@@ -156,13 +163,20 @@ std::unique_ptr<Process> StartServer(const std::string& dir, int* port) {
                  server->Log().c_str());
     return nullptr;
   }
+  // The server writes the token before it serves.
+  absl::StatusOr<std::string> token = ReadTokenFile(token_file);
+  if (!token.ok()) {
+    std::fprintf(stderr, "load_test: %s\n", std::string(token.status().message()).c_str());
+    return nullptr;
+  }
+  *admin_token = *token;
   return server;
 }
 
 // Imports the inventory in parts of at most ~20000 sensors.
-bool ImportInventory(const std::string& address, int gateways, int sensors) {
-  auto stub = v1::InventoryService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+bool ImportInventory(const std::shared_ptr<grpc::Channel>& admin, int gateways,
+                     int sensors) {
+  auto stub = v1::InventoryService::NewStub(admin);
   const int per_part = std::max(1, 20000 / sensors);
   for (int first = 0; first < gateways; first += per_part) {
     v1::ImportInventoryRequest request;
@@ -179,6 +193,31 @@ bool ImportInventory(const std::string& address, int gateways, int sensors) {
     }
   }
   return true;
+}
+
+// A device token for each gateway, in gateway order; empty (after saying
+// why) on failure.
+std::vector<std::string> CreateDeviceTokens(
+    const std::shared_ptr<grpc::Channel>& admin, int gateways) {
+  auto stub = v1::AuthService::NewStub(admin);
+  std::vector<std::string> tokens;
+  for (int g = 0; g < gateways; ++g) {
+    v1::CreateTokenRequest request;
+    request.set_name("load test " + GatewayName(g));
+    request.set_role(v1::ROLE_DEVICE);
+    request.set_gateway(GatewayName(g));
+    v1::CreateTokenResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    const grpc::Status status = stub->CreateToken(&context, request, &response);
+    if (!status.ok()) {
+      std::fprintf(stderr, "load_test: creating the token of %s failed: %s\n",
+                   GatewayName(g).c_str(), status.error_message().c_str());
+      return {};
+    }
+    tokens.push_back(response.secret());
+  }
+  return tokens;
 }
 
 // COUNT(*) of the readings table, or -1 (after saying why).
@@ -273,9 +312,13 @@ int Main() {
               absl::FormatDuration(duration).c_str());
 
   int port = 0;
-  std::unique_ptr<Process> server = StartServer(dir, &port);
+  std::string admin_token;
+  std::unique_ptr<Process> server = StartServer(dir, &port, &admin_token);
   if (server == nullptr) return 1;
   const std::string address = absl::StrCat("127.0.0.1:", port);
+  const std::shared_ptr<grpc::Channel> admin = CreateChannelWithToken(
+      address, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
+      admin_token);
   std::printf("server: %s (pid %d) on %s, database %s\n",
               absl::GetFlag(FLAGS_server).c_str(), server->pid(), address.c_str(),
               db_path.c_str());
@@ -283,13 +326,17 @@ int Main() {
   std::printf("server RSS at start: %s\n", FormatMiB(at_start.rss_kib).c_str());
 
   const absl::Time import_started = absl::Now();
-  if (!ImportInventory(address, fleet_options.gateways,
+  if (!ImportInventory(admin, fleet_options.gateways,
                        fleet_options.sensors_per_gateway)) {
     return 1;
   }
+  const std::vector<std::string> device_tokens =
+      CreateDeviceTokens(admin, fleet_options.gateways);
+  if (device_tokens.empty()) return 1;
   const ProcessFigures after_import = ReadProcessFigures(server->pid());
-  std::printf("inventory: %lld sensors imported in %.1f s; server RSS %s\n",
-              static_cast<long long>(sensors),
+  std::printf("inventory: %lld sensors imported and %d device tokens made in "
+              "%.1f s; server RSS %s\n",
+              static_cast<long long>(sensors), fleet_options.gateways,
               absl::ToDoubleSeconds(absl::Now() - import_started),
               FormatMiB(after_import.rss_kib).c_str());
 
@@ -299,7 +346,8 @@ int Main() {
   const ProcessFigures before_load = ReadProcessFigures(server->pid());
   const absl::Time started = absl::Now();
   auto fleet = std::make_unique<GatewayFleet>(
-      address, fleet_options, absl::ToUnixMillis(started), &stats);
+      address, fleet_options, device_tokens, absl::ToUnixMillis(started),
+      &stats);
   fleet->Start(duration);
   Reporter reporter(&stats, server->pid());
   std::vector<ProcessFigures> samples = {reporter.Line(absl::ZeroDuration(), 0)};

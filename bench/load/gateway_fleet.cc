@@ -8,12 +8,14 @@
 namespace monipaikka::load {
 
 GatewayFleet::GatewayFleet(const std::string& address,
-                           const FleetOptions& options, int64_t start_unix_ms,
-                           LoadStats* stats)
+                           const FleetOptions& options,
+                           const std::vector<std::string>& device_tokens,
+                           int64_t start_unix_ms, LoadStats* stats)
     : options_(options) {
   for (int g = 0; g < options.gateways; ++g) {
     GatewayOptions gateway;
     gateway.name = GatewayName(g);
+    gateway.token = device_tokens.at(g);
     gateway.sensors = SensorIds(g, options.sensors_per_gateway);
     gateway.readings_per_sensor_per_min = options.readings_per_sensor_per_min;
     gateway.state_change_probability = options.state_change_probability;

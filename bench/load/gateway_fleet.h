@@ -32,8 +32,10 @@ struct FleetOptions {
 
 class GatewayFleet {
  public:
-  // Gateways connecting to `address`; the run starts at `start_unix_ms`.
+  // Gateways connecting to `address`, gateway g with `device_tokens[g]`;
+  // the run starts at `start_unix_ms`.
   GatewayFleet(const std::string& address, const FleetOptions& options,
+               const std::vector<std::string>& device_tokens,
                int64_t start_unix_ms, LoadStats* stats);
   // Stops the driver; cancels streams still open and waits for gRPC to be
   // done with them.

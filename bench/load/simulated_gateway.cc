@@ -1,6 +1,7 @@
 #include "bench/load/simulated_gateway.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/bearer_token.h"
 
 namespace monipaikka::load {
 
@@ -16,8 +17,8 @@ SimulatedGateway::SimulatedGateway(const std::string& address,
   // as a gateway in its own building has.
   grpc::ChannelArguments arguments;
   arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  stub_ = v1::IngestService::NewStub(grpc::CreateCustomChannel(
-      address, grpc::InsecureChannelCredentials(), arguments));
+  stub_ = v1::IngestService::NewStub(CreateChannelWithToken(
+      address, grpc::InsecureChannelCredentials(), arguments, options_.token));
 }
 
 void SimulatedGateway::Start() {

@@ -34,6 +34,9 @@ namespace monipaikka::load {
 
 struct GatewayOptions {
   std::string name;
+  // Sent with the stream as "authorization: Bearer <token>": the gateway's
+  // device token.
+  std::string token;
   std::vector<std::string> sensors;
   double readings_per_sensor_per_min = 6;
   double state_change_probability = 0.1;
