@@ -369,7 +369,8 @@ int Main() {
       next_report += absl::GetFlag(FLAGS_report_every);
     }
   }
-  const absl::Time load_ended = absl::Now();
+  const absl::Time load_ended =
+      fleet->generating_done() ? fleet->generating_ended() : absl::Now();
   const bool drained = fleet->WaitDrained(absl::GetFlag(FLAGS_drain_timeout));
   const absl::Time drain_ended = absl::Now();
   const int64_t unacknowledged = fleet->unacknowledged();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "absl/time/clock.h"
+
 #include "bench/load/load_inventory.h"
 
 namespace monipaikka::load {
@@ -74,6 +76,7 @@ void GatewayFleet::Drive(absl::Duration duration) {
   if (!stop_.load()) {
     for (auto& gateway : gateways_) gateway->Tick(duration_us);
   }
+  generating_ended_ = absl::Now();
   for (auto& gateway : gateways_) gateway->Drain();
   generating_done_.store(true);
 }

@@ -46,6 +46,8 @@ class GatewayFleet {
   void Start(absl::Duration duration);
   // The driver has generated the last reading (or was stopped).
   bool generating_done() const { return generating_done_.load(); }
+  // When the driver generated the last reading; valid once generating_done().
+  absl::Time generating_ended() const { return generating_ended_; }
   // Stops generating readings at once (e.g. the server died).
   void StopGenerating() { stop_.store(true); }
   // Waits until every stream is closed after acknowledging everything, up
@@ -62,6 +64,7 @@ class GatewayFleet {
   std::thread driver_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> generating_done_{false};
+  absl::Time generating_ended_;  // written before generating_done_
 };
 
 }  // namespace monipaikka::load
