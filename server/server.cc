@@ -9,20 +9,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/log.h"
 #include "common/status_macros.h"
+#include "server/server_metrics.h"
 #include "server/service/inventory_service.h"
 #include "server/service/query_executor.h"
 #include "server/service/sensor_health_service.h"
 
 namespace monipaikka {
-
-bool IsLoopbackListenAddress(absl::string_view listen) {
-  size_t colon = listen.rfind(':');
-  absl::string_view host =
-      colon == absl::string_view::npos ? listen : listen.substr(0, colon);
-  return host == "localhost" || absl::StartsWith(host, "127.") ||
-         host == "[::1]";
-}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   if (!IsLoopbackListenAddress(options.listen)) {
@@ -36,6 +30,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   }
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
+  server->storage_health_ = std::make_unique<StorageHealth>(
+      [raw = server.get()](bool healthy, const absl::Status& cause) {
+        raw->OnStorageHealthChanged(healthy, cause);
+      });
   ASSIGN_OR_RETURN(server->storage_,
                    Storage::OpenSqlite(options.database, options.storage));
 
@@ -49,6 +47,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       [occupancy = server->occupancy_.get()](
           std::span<const StoredReading> readings) {
         occupancy->OnCommitted(readings);
+      };
+  writer_options.on_storage_outcome =
+      [health = server->storage_health_.get()](const absl::Status& outcome) {
+        health->Record(outcome);
       };
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> writer_session,
                    server->storage_->OpenSession());
@@ -79,6 +81,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                                            server->executor_.get(),
                                            options.workforce));
 
+  AddIngestMetrics(server->counters_, server->metrics_.get());
+  AddStorageHealthMetrics(*server->storage_health_, server->metrics_.get());
+  AddQueryMetrics(server->executor_->query_seconds(), server->metrics_.get());
+  if (!options.metrics_listen.empty()) {
+    ASSIGN_OR_RETURN(server->metrics_endpoint_,
+                     MetricsEndpoint::Start(options.metrics_listen,
+                                            options.metrics_allow_non_loopback,
+                                            server->metrics_));
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -99,12 +111,42 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen));
   }
+  {
+    absl::MutexLock lock(&server->health_mu_);
+    server->health_service_ = server->grpc_server_->GetHealthCheckService();
+    if (server->health_service_ != nullptr) {
+      server->health_service_->SetServingStatus(
+          server->storage_health_->healthy());
+    }
+  }
   return server;
+}
+
+int Server::metrics_port() const {
+  return metrics_endpoint_ ? metrics_endpoint_->port() : 0;
+}
+
+void Server::OnStorageHealthChanged(bool healthy, const absl::Status& cause) {
+  if (healthy) {
+    Log(LogLevel::kInfo, "storage_healthy");
+  } else {
+    Log(LogLevel::kError, "storage_unhealthy",
+        {{"error", std::string(cause.message())}});
+  }
+  absl::MutexLock lock(&health_mu_);
+  if (health_service_ != nullptr) health_service_->SetServingStatus(healthy);
 }
 
 void Server::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  metrics_endpoint_.reset();
+  {
+    // gRPC's shutdown marks every service NOT_SERVING and ends the health
+    // service; no update may follow.
+    absl::MutexLock lock(&health_mu_);
+    health_service_ = nullptr;
+  }
   // Watches run until cancelled: end them so that the server stops at once.
   if (occupancy_) occupancy_->StopWatches();
   if (grpc_server_) {

@@ -28,6 +28,7 @@ class IngestStream
         writer_(writer),
         counters_(counters),
         options_(options) {
+    counters_->open_streams.fetch_add(1, std::memory_order_relaxed);
     StartRead(&incoming_);
   }
 
@@ -128,7 +129,10 @@ class IngestStream
     });
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    counters_->open_streams.fetch_sub(1, std::memory_order_relaxed);
+    delete this;
+  }
 
  private:
   struct AckSlot {

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -19,13 +20,18 @@ template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    QueryExecutor* executor, Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor->Post([reactor, context, body = std::move(body)](
+  const auto posted = std::chrono::steady_clock::now();
+  executor->Post([reactor, context, executor, posted, body = std::move(body)](
                      StorageSession& session) mutable {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
       return;
     }
-    reactor->Finish(ToGrpcStatus(body(session)));
+    grpc::Status status = ToGrpcStatus(body(session));
+    executor->query_seconds().Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
+            .count());
+    reactor->Finish(status);
   });
   return reactor;
 }

@@ -213,6 +213,15 @@ VALUES
   ('portfolio', '', 'shared_premises_share_pct', 25, '2021-12-16', '',
    'Staff working in agencies'' shared-use premises, % (VM/2021/198)');
 )sql",
+    // 5: one row the ingest writer rewrites now and then, to learn whether
+    // storage still takes writes (disk full, I/O errors) while no readings
+    // arrive.
+    R"sql(
+CREATE TABLE storage_probe (
+  id        INTEGER PRIMARY KEY CHECK (id = 1),
+  probed_ms INTEGER NOT NULL  -- UTC milliseconds
+);
+)sql",
 };
 
 }  // namespace

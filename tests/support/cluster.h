@@ -49,9 +49,12 @@ std::string IntegrityCheck(const std::string& db_path);
 // A server process with its own database in `dir`.
 class ServerProcess {
  public:
-  // port 0: any free port.
-  ServerProcess(const TempDir& dir, int port, const std::string& log_name);
+  // port 0: any free port. The metrics endpoint listens on a free port too.
+  ServerProcess(const TempDir& dir, int port, const std::string& log_name,
+                const std::vector<std::string>& extra_args = {});
   int port() const { return port_; }
+  // The metrics endpoint's port (HTTP on 127.0.0.1).
+  int metrics_port() const { return metrics_port_; }
   std::string address() const;
   Process& process() { return *process_; }
   const std::string& db_path() const { return db_path_; }
@@ -60,6 +63,7 @@ class ServerProcess {
   std::string db_path_;
   std::unique_ptr<Process> process_;
   int port_ = -1;
+  int metrics_port_ = -1;
 };
 
 // The readings the edge simulator produces for `sensors` (Europe/Helsinki)

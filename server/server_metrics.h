@@ -1,0 +1,21 @@
+#pragma once
+
+// The server's metrics (README "Operations" lists them), read at scrape time
+// from the counters the server keeps anyway.
+
+#include "common/atomic_histogram.h"
+#include "common/metric_set.h"
+#include "server/ingest/ingest_writer.h"
+#include "server/storage_health.h"
+
+namespace monipaikka {
+
+// Readings accepted, rejected by reason, duplicates, batches, open streams,
+// commit latency, storage errors.
+void AddIngestMetrics(const IngestCounters& counters, MetricSet* metrics);
+// monipaikka_storage_healthy.
+void AddStorageHealthMetrics(const StorageHealth& health, MetricSet* metrics);
+// Latency of the unary (query and report) calls.
+void AddQueryMetrics(const AtomicHistogram& query_seconds, MetricSet* metrics);
+
+}  // namespace monipaikka
