@@ -10,6 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "monipaikka/v1/analytics.grpc.pb.h"
+#include "monipaikka/v1/ingest.grpc.pb.h"
+#include "monipaikka/v1/inventory.grpc.pb.h"
+#include "monipaikka/v1/live.grpc.pb.h"
+#include "monipaikka/v1/sensor_health.grpc.pb.h"
+#include "monipaikka/v1/utilization.grpc.pb.h"
+#include "monipaikka/v1/workforce.grpc.pb.h"
 #include "common/status_macros.h"
 #include "server/server_metrics.h"
 #include "server/service/inventory_service.h"
@@ -17,6 +24,20 @@
 #include "server/service/sensor_health_service.h"
 
 namespace monipaikka {
+namespace {
+
+// Every service the server registers, as the health service reports them.
+const char* const kServiceNames[] = {
+    v1::AnalyticsService::service_full_name(),
+    v1::IngestService::service_full_name(),
+    v1::InventoryService::service_full_name(),
+    v1::LiveOccupancyService::service_full_name(),
+    v1::SensorHealthService::service_full_name(),
+    v1::UtilizationService::service_full_name(),
+    v1::WorkforceService::service_full_name(),
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   if (!IsLoopbackListenAddress(options.listen)) {
@@ -115,8 +136,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
     absl::MutexLock lock(&server->health_mu_);
     server->health_service_ = server->grpc_server_->GetHealthCheckService();
     if (server->health_service_ != nullptr) {
-      server->health_service_->SetServingStatus(
-          server->storage_health_->healthy());
+      // The health service knows "" alone until told each service's name.
+      const bool healthy = server->storage_health_->healthy();
+      for (const char* name : kServiceNames) {
+        server->health_service_->SetServingStatus(name, healthy);
+      }
+      server->health_service_->SetServingStatus(healthy);
     }
   }
   return server;
