@@ -20,6 +20,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/bearer_token.h"
 #include "common/log.h"
 #include "common/metric_set.h"
 #include "common/metrics_endpoint.h"
@@ -31,6 +32,9 @@ ABSL_FLAG(std::string, server, "127.0.0.1:7070",
           "Server address host:port (plaintext).");
 ABSL_FLAG(std::string, gateway, "",
           "This gateway's identifier as in the inventory (required).");
+ABSL_FLAG(std::string, token_file, "",
+          "file with the API token (a device token of --gateway); default: "
+          "the environment variable MONIPAIKKA_TOKEN");
 ABSL_FLAG(std::string, outbox, "edge-outbox.db",
           "Path of the durable outbox database (SQLite).");
 ABSL_FLAG(std::string, backfill_from, "",
@@ -123,6 +127,10 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   AgentOptions options;
   options.server = absl::GetFlag(FLAGS_server);
   options.gateway = absl::GetFlag(FLAGS_gateway);
+  absl::StatusOr<std::string> token =
+      monipaikka::LoadToken(absl::GetFlag(FLAGS_token_file));
+  if (!token.ok()) return token.status();
+  options.token = *std::move(token);
   options.outbox_path = absl::GetFlag(FLAGS_outbox);
   if (absl::Status s = ParseDay("backfill_from",
                                 absl::GetFlag(FLAGS_backfill_from),

@@ -44,6 +44,10 @@ ABSL_FLAG(std::string, pseudonym_key_file, "",
           "without it HR imports are refused");
 ABSL_FLAG(int, anonymity_k, 5,
           "HR figures over fewer than this many employees are withheld (>= 3)");
+ABSL_FLAG(std::string, bootstrap_admin_token_file, "",
+          "when this file does not exist, create an admin token named "
+          "\"bootstrap\" and write it there (mode 0600); an existing file is "
+          "left alone");
 ABSL_FLAG(int, workforce_retention_months, 24,
           "work-location days older than this many months are deleted");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
@@ -148,6 +152,8 @@ int main(int argc, char** argv) {
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_allow_non_loopback =
       absl::GetFlag(FLAGS_metrics_allow_non_loopback);
+  options.auth.bootstrap_admin_token_file =
+      absl::GetFlag(FLAGS_bootstrap_admin_token_file);
 
   absl::StatusOr<std::unique_ptr<monipaikka::Server>> server =
       monipaikka::Server::Start(options);
@@ -172,9 +178,19 @@ int main(int argc, char** argv) {
                   {{"signal", received}});
   (*server)->Shutdown();
   const monipaikka::IngestCounters& counters = (*server)->counters();
-  monipaikka::Log(monipaikka::LogLevel::kInfo, "stopped",
-                  {{"accepted", counters.accepted.load()},
-                   {"duplicates", counters.duplicates.load()},
-                   {"batches", counters.batches.load()}});
+  const monipaikka::AuthCounters& auth = (*server)->auth_counters();
+  std::vector<monipaikka::LogField> fields = {
+      {"accepted", counters.accepted.load()},
+      {"duplicates", counters.duplicates.load()},
+      {"batches", counters.batches.load()},
+      {"auth_allowed", auth.allowed.load()}};
+  for (int i = 0; i < monipaikka::kAuthRefusalCount; ++i) {
+    fields.emplace_back(
+        absl::StrCat("auth_refused_",
+                     monipaikka::AuthRefusalName(
+                         static_cast<monipaikka::AuthRefusal>(i))),
+        auth.refused[i].load());
+  }
+  monipaikka::Log(monipaikka::LogLevel::kInfo, "stopped", fields);
   return 0;
 }

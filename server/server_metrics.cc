@@ -61,6 +61,24 @@ void AddStorageHealthMetrics(const StorageHealth& health, MetricSet* metrics) {
                     &health.healthy_gauge());
 }
 
+void AddAuthMetrics(const AuthCounters& counters, MetricSet* metrics) {
+  metrics->AddCounter("monipaikka_auth_allowed_total",
+                      "Calls the access checks let through.",
+                      &counters.allowed);
+  MetricSet::Labelled refused;
+  for (int i = 0; i < kAuthRefusalCount; ++i) {
+    refused.emplace_back(
+        std::string(AuthRefusalName(static_cast<AuthRefusal>(i))),
+        &counters.refused[i]);
+  }
+  metrics->AddCounterFamily(
+      "monipaikka_auth_refusals_total",
+      "Calls refused by the access checks, by reason (UNAUTHENTICATED: "
+      "missing, malformed, unknown, expired or revoked token; "
+      "PERMISSION_DENIED: wrong role or gateway).",
+      "reason", std::move(refused));
+}
+
 void AddQueryMetrics(const AtomicHistogram& query_seconds, MetricSet* metrics) {
   metrics->AddHistogram(
       "monipaikka_query_duration_seconds",

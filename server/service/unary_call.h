@@ -1,37 +1,55 @@
 #pragma once
 
-// Runs the body of a unary RPC on the query executor and finishes the call
-// with the status it returns.
+// Authorizes a unary RPC, runs its body on the query executor and finishes
+// the call with the status the body returns.
 
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "server/auth/access_control.h"
 #include "server/service/grpc_status.h"
 #include "server/service/query_executor.h"
 
 namespace monipaikka {
 
-// `body` is called as body(StorageSession&) -> absl::Status on an executor
-// thread; the request and response it captures outlive the call.
+// Checks the caller against `policy` first (on the calling gRPC thread; it
+// does not block): a refused call finishes at once with UNAUTHENTICATED or
+// PERMISSION_DENIED. Otherwise `body` is called on an executor thread as
+// body(StorageSession&) or body(StorageSession&, const Caller&) ->
+// absl::Status; the request and response it captures outlive the call.
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   QueryExecutor* executor, Body body) {
+                                   QueryExecutor* executor,
+                                   const AccessControl& access,
+                                   const RpcPolicy& policy, Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Caller> caller = access.Authorize(*context, policy);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
   const auto posted = std::chrono::steady_clock::now();
-  executor->Post([reactor, context, executor, posted, body = std::move(body)](
-                     StorageSession& session) mutable {
+  executor->Post([reactor, context, executor, posted,
+                  caller = *std::move(caller),
+                  body = std::move(body)](StorageSession& session) mutable {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
       return;
     }
-    grpc::Status status = ToGrpcStatus(body(session));
+    absl::Status status;
+    if constexpr (std::is_invocable_v<Body&, StorageSession&, const Caller&>) {
+      status = body(session, caller);
+    } else {
+      status = body(session);
+    }
     executor->query_seconds().Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
             .count());
-    reactor->Finish(status);
+    reactor->Finish(ToGrpcStatus(status));
   });
   return reactor;
 }

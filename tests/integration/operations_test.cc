@@ -148,7 +148,15 @@ TEST(OperationsTest, MetricsCountReadingsByOutcomeAndReason) {
 
   auto stub = v1::IngestService::NewStub(grpc::CreateChannel(
       server.address(), grpc::InsecureChannelCredentials()));
+  {
+    // Without a token: refused and counted.
+    grpc::ClientContext anonymous;
+    auto refused = stub->StreamReadings(&anonymous);
+    refused->WritesDone();
+    EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
   grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + server.admin_token());
   auto stream = stub->StreamReadings(&context);
   std::vector<v1::BatchAck> acks;
   for (const v1::ReadingBatch* batch :
@@ -191,6 +199,10 @@ TEST(OperationsTest, MetricsCountReadingsByOutcomeAndReason) {
             Sample(text, "monipaikka_commit_duration_seconds_count"));
   EXPECT_EQ(Sample(text, "monipaikka_storage_healthy"), 1);
   EXPECT_EQ(Sample(text, "monipaikka_storage_errors_total{operation=\"commit\"}"),
+            0);
+  EXPECT_EQ(Sample(text, "monipaikka_auth_refusals_total{reason=\"missing_token\"}"),
+            1);
+  EXPECT_EQ(Sample(text, "monipaikka_auth_refusals_total{reason=\"wrong_role\"}"),
             0);
   // The inventory import went through the query threads.
   EXPECT_GE(Sample(text, "monipaikka_query_duration_seconds_count"), 1);
@@ -247,13 +259,14 @@ void SetFileSizeLimit(pid_t pid, const std::string& limit) {
 }
 
 // Sends `batch` on a new stream; the stream's final status.
-grpc::Status SendBatch(const std::string& address,
+grpc::Status SendBatch(const std::string& address, const std::string& token,
                        const v1::ReadingBatch& batch) {
   auto stub = v1::IngestService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(30));
+  context.AddMetadata("authorization", "Bearer " + token);
   auto stream = stub->StreamReadings(&context);
   stream->Write(batch);
   stream->WritesDone();
@@ -290,7 +303,7 @@ TEST(OperationsTest, HealthFollowsStorageThatStopsAndResumesTakingWrites) {
                                        start_ms + static_cast<int64_t>(seq) * 1000,
                                        seq);
     }
-    failed = SendBatch(server.address(), batch);
+    failed = SendBatch(server.address(), server.admin_token(), batch);
   }
   ASSERT_FALSE(failed.ok()) << "storage never filled up";
   EXPECT_TRUE(absl::StrContains(failed.error_message(), "full") ||
