@@ -179,18 +179,21 @@ int main(int argc, char** argv) {
   (*server)->Shutdown();
   const monipaikka::IngestCounters& counters = (*server)->counters();
   const monipaikka::AuthCounters& auth = (*server)->auth_counters();
-  std::vector<monipaikka::LogField> fields = {
-      {"accepted", counters.accepted.load()},
-      {"duplicates", counters.duplicates.load()},
-      {"batches", counters.batches.load()},
-      {"auth_allowed", auth.allowed.load()}};
-  for (int i = 0; i < monipaikka::kAuthRefusalCount; ++i) {
-    fields.emplace_back(
-        absl::StrCat("auth_refused_",
-                     monipaikka::AuthRefusalName(
-                         static_cast<monipaikka::AuthRefusal>(i))),
-        auth.refused[i].load());
-  }
-  monipaikka::Log(monipaikka::LogLevel::kInfo, "stopped", fields);
+  using monipaikka::AuthRefusal;
+  monipaikka::Log(
+      monipaikka::LogLevel::kInfo, "stopped",
+      {{"accepted", counters.accepted.load()},
+       {"duplicates", counters.duplicates.load()},
+       {"batches", counters.batches.load()},
+       {"auth_allowed", auth.allowed.load()},
+       {"auth_refused_missing_token", auth.Refused(AuthRefusal::kMissingToken)},
+       {"auth_refused_malformed_token",
+        auth.Refused(AuthRefusal::kMalformedToken)},
+       {"auth_refused_unknown_token", auth.Refused(AuthRefusal::kUnknownToken)},
+       {"auth_refused_expired_token", auth.Refused(AuthRefusal::kExpiredToken)},
+       {"auth_refused_revoked_token", auth.Refused(AuthRefusal::kRevokedToken)},
+       {"auth_refused_wrong_role", auth.Refused(AuthRefusal::kWrongRole)},
+       {"auth_refused_wrong_gateway",
+        auth.Refused(AuthRefusal::kWrongGateway)}});
   return 0;
 }
