@@ -1,10 +1,18 @@
 #include "common/sqlite.h"
+#include "common/sqlite_status.h"
 
+#include <string>
+
+#include "absl/strings/cord.h"
+#include "absl/types/optional.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace monipaikka {
 
 namespace {
+
+constexpr char kSqliteCodePayload[] = "monipaikka/sqlite-result-code";
 
 // The status code callers act on for an SQLite result code: a full disk or
 // I/O error is exhausted resources, a busy or locked database is worth
@@ -12,7 +20,9 @@ namespace {
 absl::Status StatusForCode(int code, absl::string_view message) {
   int primary = code & 0xff;
   if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
-    return absl::ResourceExhaustedError(message);
+    absl::Status status = absl::ResourceExhaustedError(message);
+    status.SetPayload(kSqliteCodePayload, absl::Cord(absl::StrCat(code)));
+    return status;
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return absl::UnavailableError(message);
@@ -21,6 +31,13 @@ absl::Status StatusForCode(int code, absl::string_view message) {
 }
 
 }  // namespace
+
+bool IsStorageFull(const absl::Status& status) {
+  absl::optional<absl::Cord> code = status.GetPayload(kSqliteCodePayload);
+  int value = 0;
+  return code.has_value() && absl::SimpleAtoi(std::string(*code), &value) &&
+         (value & 0xff) == SQLITE_FULL;
+}
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
