@@ -34,6 +34,12 @@ ABSL_FLAG(int, summary_max_delay_s, 30,
 ABSL_FLAG(int, retention_days, 1098,
           "readings older than this many days are rejected");
 ABSL_FLAG(int, max_batch_readings, 10000, "largest batch a gateway may send");
+ABSL_FLAG(int, max_message_bytes, 16 * 1024 * 1024,
+          "largest request message the server accepts (bytes); larger ones "
+          "end the call with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_streams_per_gateway, 4,
+          "ingest streams one gateway may have open at a time; more are "
+          "refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(bool, synchronous_full, false,
           "fsync every commit (durable across power loss, slower)");
 ABSL_FLAG(std::string, pseudonym_key_file, "",
@@ -86,6 +92,15 @@ int main(int argc, char** argv) {
   options.ingest.limits.retention_ms =
       int64_t{absl::GetFlag(FLAGS_retention_days)} * 24 * 3600 * 1000;
   options.ingest.max_batch_readings = absl::GetFlag(FLAGS_max_batch_readings);
+  options.ingest.max_streams_per_gateway =
+      absl::GetFlag(FLAGS_max_streams_per_gateway);
+  options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  if (options.ingest.max_streams_per_gateway <= 0 ||
+      options.max_receive_message_bytes < 1024) {
+    std::cerr << "error: --max_streams_per_gateway must be positive and "
+                 "--max_message_bytes at least 1024\n";
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_desk_stale_after_min) <= 0 ||
       absl::GetFlag(FLAGS_retention_days) <= 0 ||
       options.ingest.max_batch_readings <= 0) {

@@ -91,7 +91,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   }
   builder.RegisterService(server->workforce_->service());
   builder.RegisterService(server->sensor_health_service_.get());
-  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     server->writer_->Stop();

@@ -26,6 +26,9 @@ struct ServerOptions {
   // SQLite database file; created and migrated on start.
   std::string database = "monipaikka.db";
   int query_threads = 2;
+  // Largest message the server accepts, bytes; a larger one ends the call
+  // with RESOURCE_EXHAUSTED.
+  int max_receive_message_bytes = 16 * 1024 * 1024;
   SqliteStorageOptions storage;
   IngestServiceOptions ingest;
   IngestWriterOptions writer;

@@ -1,5 +1,6 @@
 #include "server/service/ingest_service.h"
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <type_traits>
@@ -23,11 +24,13 @@ class IngestStream
     : public grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck> {
  public:
   IngestStream(const SensorDirectoryHolder* directory, IngestWriter* writer,
-               IngestCounters* counters, const IngestServiceOptions* options)
+               IngestCounters* counters, const IngestServiceOptions* options,
+               GatewayStreams* gateway_streams)
       : directory_(directory),
         writer_(writer),
         counters_(counters),
-        options_(options) {
+        options_(options),
+        gateway_streams_(gateway_streams) {
     StartRead(&incoming_);
   }
 
@@ -55,6 +58,32 @@ class IngestStream
         reads_done_ = true;
       });
       return;
+    }
+    // The stream belongs to the gateway of its first batch that names one.
+    if (!incoming_.gateway().empty()) {
+      std::optional<grpc::Status> refused;
+      if (!stream_gateway_.has_value()) {
+        if (absl::Status opened = gateway_streams_->Open(incoming_.gateway());
+            opened.ok()) {
+          stream_gateway_ = incoming_.gateway();
+        } else {
+          refused = ToGrpcStatus(opened);
+        }
+      } else if (*stream_gateway_ != incoming_.gateway()) {
+        refused = grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat("gateway: batch ", incoming_.batch_id(), " is from \"",
+                         incoming_.gateway(), "\" but the stream is gateway \"",
+                         *stream_gateway_, "\"'s; one stream per gateway"));
+      }
+      if (refused.has_value()) {
+        Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          read_outstanding_ = false;
+          failure_ = *refused;
+          reads_done_ = true;
+        });
+        return;
+      }
     }
     const std::shared_ptr<const SensorDirectory> directory = directory_->Get();
     const int64_t now_ms = options_->now_ms();
@@ -128,7 +157,10 @@ class IngestStream
     });
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    if (stream_gateway_.has_value()) gateway_streams_->Close(*stream_gateway_);
+    delete this;
+  }
 
  private:
   struct AckSlot {
@@ -222,7 +254,11 @@ class IngestStream
   IngestWriter* const writer_;
   IngestCounters* const counters_;
   const IngestServiceOptions* const options_;
+  GatewayStreams* const gateway_streams_;
   v1::ReadingBatch incoming_;  // owned by the read in flight
+  // The gateway this stream counts against, once a batch named it. Touched
+  // only by OnReadDone (reads never overlap) and OnDone.
+  std::optional<std::string> stream_gateway_;
 
   absl::Mutex mu_;
   // Acknowledgements in batch order; the front one is written first.
@@ -248,11 +284,13 @@ IngestServiceImpl::IngestServiceImpl(const SensorDirectoryHolder* directory,
     : directory_(directory),
       writer_(writer),
       counters_(counters),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      gateway_streams_(std::max(1, options_.max_streams_per_gateway)) {}
 
 grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck>*
 IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* /*context*/) {
-  return new IngestStream(directory_, writer_, counters_, &options_);
+  return new IngestStream(directory_, writer_, counters_, &options_,
+                          &gateway_streams_);
 }
 
 }  // namespace monipaikka

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "monipaikka/v1/ingest.grpc.pb.h"
+#include "server/ingest/gateway_streams.h"
 #include "server/ingest/ingest_writer.h"
 #include "server/ingest/reading_validation.h"
 #include "server/ingest/sensor_directory.h"
@@ -16,6 +17,8 @@ struct IngestServiceOptions {
   // Batches of one stream waiting for their commit before the stream stops
   // reading (backpressure).
   int max_batches_in_flight = 8;
+  // Open streams one gateway (ReadingBatch.gateway) may have at a time.
+  int max_streams_per_gateway = 4;
   // The clock (UTC ms); injectable for tests.
   std::function<int64_t()> now_ms;
 };
@@ -35,6 +38,7 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
   IngestWriter* const writer_;
   IngestCounters* const counters_;
   const IngestServiceOptions options_;
+  GatewayStreams gateway_streams_;
 };
 
 }  // namespace monipaikka
