@@ -1,9 +1,14 @@
 #include "server/service/ingest_service.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <optional>
 #include <type_traits>
+
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
@@ -21,7 +26,7 @@ namespace {
 // Finishes only when no commit callback can still arrive and no gRPC
 // operation is being started by another thread (so none can follow Finish).
 class IngestStream
-    : public grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck> {
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   IngestStream(const SensorDirectoryHolder* directory, IngestWriter* writer,
                IngestCounters* counters, const IngestServiceOptions* options,
@@ -31,7 +36,7 @@ class IngestStream
         counters_(counters),
         options_(options),
         gateway_streams_(gateway_streams) {
-    StartRead(&incoming_);
+    StartRead(&incoming_wire_);
   }
 
   void OnReadDone(bool ok) override {
@@ -42,6 +47,25 @@ class IngestStream
     // `incoming_` is in use until this call is done with it: the read
     // stays outstanding until then, so that no other thread (a commit
     // callback's Act) starts the next read into it meanwhile.
+    incoming_.Clear();
+    if (grpc::Status parsed =
+            grpc::SerializationTraits<v1::ReadingBatch>::Deserialize(
+                &incoming_wire_, &incoming_);
+        !parsed.ok()) {
+      counters_->malformed_messages.fetch_add(1, std::memory_order_relaxed);
+      grpc::Status status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("message ", messages_ + 1,
+                       " of the stream is not a ReadingBatch protobuf (",
+                       parsed.error_message(), ")"));
+      Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        read_outstanding_ = false;
+        failure_ = status;
+        reads_done_ = true;
+      });
+      return;
+    }
+    ++messages_;
     if (incoming_.readings_size() > options_->max_batch_readings ||
         incoming_.health_size() > options_->max_batch_readings) {
       grpc::Status status(
@@ -111,7 +135,7 @@ class IngestStream
     AckSlot* slot;
     {
       absl::MutexLock lock(&mu_);
-      slots_.push_back(AckSlot{std::move(ack), false});
+      slots_.push_back(AckSlot{std::move(ack), false, grpc::ByteBuffer()});
       slot = &slots_.back();
       ++in_flight_;
     }
@@ -166,11 +190,13 @@ class IngestStream
   struct AckSlot {
     v1::BatchAck ack;
     bool ready = false;
+    // The ack serialized, while it is being written.
+    grpc::ByteBuffer wire;
   };
   // gRPC operations decided under the lock and started after releasing it.
   struct Actions {
     bool start_read = false;
-    const v1::BatchAck* write = nullptr;
+    const grpc::ByteBuffer* write = nullptr;
     std::optional<grpc::Status> finish;
   };
 
@@ -204,7 +230,7 @@ class IngestStream
       const bool started = actions.write != nullptr || actions.start_read;
       if (!started) return;
       if (actions.write != nullptr) StartWrite(actions.write);
-      if (actions.start_read) StartRead(&incoming_);
+      if (actions.start_read) StartRead(&incoming_wire_);
       actions = Actions();
       absl::MutexLock lock(&mu_);
       --starting_;
@@ -235,7 +261,16 @@ class IngestStream
     if (!write_in_flight_ && !slots_.empty() && slots_.front().ready) {
       write_in_flight_ = true;
       written_front_ = true;
-      actions.write = &slots_.front().ack;
+      bool own_buffer = false;
+      AckSlot& front = slots_.front();
+      if (!grpc::SerializationTraits<v1::BatchAck>::Serialize(
+               front.ack, &front.wire, &own_buffer)
+               .ok()) {
+        // An ack this server built always serializes: a broken invariant.
+        std::fprintf(stderr, "event=fatal error=\"cannot serialize BatchAck\"\n");
+        std::abort();
+      }
+      actions.write = &front.wire;
     }
     if (!read_outstanding_ && !reads_done_ &&
         in_flight_ < options_->max_batches_in_flight) {
@@ -255,7 +290,11 @@ class IngestStream
   IngestCounters* const counters_;
   const IngestServiceOptions* const options_;
   GatewayStreams* const gateway_streams_;
-  v1::ReadingBatch incoming_;  // owned by the read in flight
+  // Owned by the read in flight: its bytes, then the batch parsed.
+  grpc::ByteBuffer incoming_wire_;
+  v1::ReadingBatch incoming_;
+  // Messages read and parsed so far (OnReadDone only).
+  uint64_t messages_ = 0;
   // The gateway this stream counts against, once a batch named it. Touched
   // only by OnReadDone (reads never overlap) and OnDone.
   std::optional<std::string> stream_gateway_;
@@ -287,7 +326,7 @@ IngestServiceImpl::IngestServiceImpl(const SensorDirectoryHolder* directory,
       options_(std::move(options)),
       gateway_streams_(std::max(1, options_.max_streams_per_gateway)) {}
 
-grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* /*context*/) {
   return new IngestStream(directory_, writer_, counters_, &options_,
                           &gateway_streams_);

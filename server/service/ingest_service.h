@@ -23,14 +23,19 @@ struct IngestServiceOptions {
   std::function<int64_t()> now_ms;
 };
 
-// Adapter of IngestService.StreamReadings onto the ingest writer.
-class IngestServiceImpl final : public v1::IngestService::CallbackService {
+// Adapter of IngestService.StreamReadings onto the ingest writer. The
+// method takes raw bytes and parses them itself, so that a message that is
+// no ReadingBatch ends the stream with INVALID_ARGUMENT saying so (gRPC's own
+// parser would end the reads as if the sender had finished).
+class IngestServiceImpl final
+    : public v1::IngestService::WithRawCallbackMethod_StreamReadings<
+          v1::IngestService::Service> {
  public:
   IngestServiceImpl(const SensorDirectoryHolder* directory,
                     IngestWriter* writer, IngestCounters* counters,
                     IngestServiceOptions options);
 
-  grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck>* StreamReadings(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamReadings(
       grpc::CallbackServerContext* context) override;
 
  private:
