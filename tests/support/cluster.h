@@ -49,8 +49,11 @@ std::string IntegrityCheck(const std::string& db_path);
 // A server process with its own database in `dir`.
 class ServerProcess {
  public:
-  // port 0: any free port.
-  ServerProcess(const TempDir& dir, int port, const std::string& log_name);
+  // port 0: any free port. `extra_args` are added to the command line;
+  // `db_path` empty: "server.db" in `dir`.
+  ServerProcess(const TempDir& dir, int port, const std::string& log_name,
+                const std::vector<std::string>& extra_args = {},
+                const std::string& db_path = "");
   int port() const { return port_; }
   std::string address() const;
   Process& process() { return *process_; }
