@@ -54,6 +54,9 @@ struct AgentOptions {
   std::string server = "127.0.0.1:7070";
   // This gateway's identifier, as in the inventory's Sensor.gateway.
   std::string gateway;
+  // API token sent with every call ("authorization: Bearer"): a device
+  // token of this gateway (or an admin token). Empty: none.
+  std::string token;
   // Path of the outbox database.
   std::string outbox_path = "edge-outbox.db";
   // Disk budget of the outbox's data in bytes; 0 for none. When it is used

@@ -19,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/bearer_token.h"
 #include "common/time_format.h"
 #include "edge/agent.h"
 #include "edge/log.h"
@@ -27,6 +28,9 @@ ABSL_FLAG(std::string, server, "127.0.0.1:7070",
           "Server address host:port (plaintext).");
 ABSL_FLAG(std::string, gateway, "",
           "This gateway's identifier as in the inventory (required).");
+ABSL_FLAG(std::string, token_file, "",
+          "file with the API token (a device token of --gateway); default: "
+          "the environment variable MONIPAIKKA_TOKEN");
 ABSL_FLAG(std::string, outbox, "edge-outbox.db",
           "Path of the durable outbox database (SQLite).");
 ABSL_FLAG(int64_t, outbox_max_mb, 1024,
@@ -101,6 +105,10 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   AgentOptions options;
   options.server = absl::GetFlag(FLAGS_server);
   options.gateway = absl::GetFlag(FLAGS_gateway);
+  absl::StatusOr<std::string> token =
+      monipaikka::LoadToken(absl::GetFlag(FLAGS_token_file));
+  if (!token.ok()) return token.status();
+  options.token = *std::move(token);
   options.outbox_path = absl::GetFlag(FLAGS_outbox);
   const int64_t outbox_max_mb = absl::GetFlag(FLAGS_outbox_max_mb);
   if (outbox_max_mb < 0 || outbox_max_mb > (int64_t{1} << 40)) {

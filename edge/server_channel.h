@@ -12,11 +12,13 @@
 
 namespace monipaikka::edge {
 
-// A plaintext channel to `address` ("host:port"). gRPC's own reconnect
+// A plaintext channel to `address` ("host:port") whose calls carry `token`
+// (none if empty) as "authorization: Bearer <token>". gRPC's own reconnect
 // backoff follows `backoff`, so a restarted server is reached again as soon
 // as the uplink retries; keepalive pings every 5 minutes (the interval a
 // default gRPC server accepts) detect a silently dead connection.
 std::shared_ptr<grpc::Channel> CreateServerChannel(const std::string& address,
-                                                   const BackoffPolicy& backoff);
+                                                   const BackoffPolicy& backoff,
+                                                   const std::string& token = "");
 
 }  // namespace monipaikka::edge

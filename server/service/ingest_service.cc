@@ -15,7 +15,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/ingest/health_validation.h"
+#include "server/auth/rpc_policy.h"
 #include "server/service/grpc_status.h"
+#include "server/service/refused_call.h"
 
 namespace monipaikka {
 namespace {
@@ -28,12 +30,17 @@ namespace {
 class IngestStream
     : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
+  // `caller` is the stream's authorized caller; a device's readings must be
+  // of its own gateway.
   IngestStream(const SensorDirectoryHolder* directory, IngestWriter* writer,
-               IngestCounters* counters, const IngestServiceOptions* options,
+               IngestCounters* counters, const AccessControl* access,
+               Caller caller, const IngestServiceOptions* options,
                GatewayStreams* gateway_streams)
       : directory_(directory),
         writer_(writer),
         counters_(counters),
+        access_(access),
+        caller_(std::move(caller)),
         options_(options),
         gateway_streams_(gateway_streams) {
     StartRead(&incoming_wire_);
@@ -83,7 +90,25 @@ class IngestStream
       });
       return;
     }
-    // The stream belongs to the gateway of its first batch that names one.
+    if (caller_.role == Role::kDevice) {
+      // A device speaks for its own gateway only: an unnamed batch is taken
+      // as its gateway's, so that validation rejects other gateways' sensors.
+      absl::Status own = access_->CheckOwnGateway(
+          caller_, incoming_.gateway().empty() ? caller_.gateway
+                                               : incoming_.gateway(),
+          rpc::kStreamReadings);
+      if (!own.ok()) {
+        Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          read_outstanding_ = false;
+          if (!failure_.has_value()) failure_ = ToGrpcStatus(own);
+          reads_done_ = true;
+        });
+        return;
+      }
+      incoming_.set_gateway(caller_.gateway);
+    }
+    // The stream belongs to the gateway of its first batch that names one
+    // (a device's: its own gateway, checked above before it counts).
     if (!incoming_.gateway().empty()) {
       std::optional<grpc::Status> refused;
       if (!stream_gateway_.has_value()) {
@@ -288,6 +313,8 @@ class IngestStream
   const SensorDirectoryHolder* const directory_;
   IngestWriter* const writer_;
   IngestCounters* const counters_;
+  const AccessControl* const access_;
+  const Caller caller_;
   const IngestServiceOptions* const options_;
   GatewayStreams* const gateway_streams_;
   // Owned by the read in flight: its bytes, then the batch parsed.
@@ -319,17 +346,25 @@ class IngestStream
 IngestServiceImpl::IngestServiceImpl(const SensorDirectoryHolder* directory,
                                      IngestWriter* writer,
                                      IngestCounters* counters,
+                                     const AccessControl* access,
                                      IngestServiceOptions options)
     : directory_(directory),
       writer_(writer),
       counters_(counters),
+      access_(access),
       options_(std::move(options)),
       gateway_streams_(std::max(1, options_.max_streams_per_gateway)) {}
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
-IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* /*context*/) {
-  return new IngestStream(directory_, writer_, counters_, &options_,
-                          &gateway_streams_);
+IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* context) {
+  absl::StatusOr<Caller> caller =
+      access_->Authorize(*context, rpc::kStreamReadings);
+  if (!caller.ok()) {
+    return new RefusedBidiStream<grpc::ByteBuffer, grpc::ByteBuffer>(
+        ToGrpcStatus(caller.status()));
+  }
+  return new IngestStream(directory_, writer_, counters_, access_,
+                          *std::move(caller), &options_, &gateway_streams_);
 }
 
 }  // namespace monipaikka

@@ -74,6 +74,17 @@ std::optional<int64_t> LastLogValue(const std::string& log,
   return value;
 }
 
+// A device token of `gateway`, created through the client as admin and
+// written to a file in `dir` for the agent's --token_file; the file's path.
+std::string DeviceTokenFile(const ServerProcess& server, const TempDir& dir,
+                            const std::string& gateway) {
+  const std::string token = CreateToken(server, server.admin_token(), "device",
+                                        gateway, {"--gateway=" + gateway});
+  const std::string path = dir.File(gateway + ".token");
+  std::ofstream(path) << token << "\n";
+  return path;
+}
+
 // Rows queued in an outbox file (read-only), -1 when unreadable.
 int64_t OutboxRows(const std::string& path) {
   DatabaseOptions options;
@@ -200,6 +211,7 @@ class EdgeFaultTest : public ::testing::Test {
                               &out, std::chrono::seconds(60), &err),
               0)
         << out << err;
+    token_file_ = DeviceTokenFile(*server_, dir_, kGateway);
     line_port_ = PickFreePort();
     std::ofstream(dir_.File("inputs.json"))
         << absl::StrCat(R"({"line": {"tcp": "127.0.0.1:)", line_port_, R"("}})");
@@ -220,7 +232,8 @@ class EdgeFaultTest : public ::testing::Test {
     std::vector<std::string> args = {
         absl::StrCat("--server=127.0.0.1:", port_),
         absl::StrCat("--gateway=", kGateway), "--outbox=" + outbox_path(),
-        "--inputs=" + dir_.File("inputs.json"), "--status_interval_s=1"};
+        "--inputs=" + dir_.File("inputs.json"), "--status_interval_s=1",
+        "--token_file=" + token_file_};
     args.insert(args.end(), extra.begin(), extra.end());
     edge_ = std::make_unique<Process>(
         EdgeBinary(), args, dir_.File(absl::StrCat("edge-", ++edge_runs_, ".log")));
@@ -234,6 +247,7 @@ class EdgeFaultTest : public ::testing::Test {
   TempDir dir_;
   int port_ = 0;
   int line_port_ = 0;
+  std::string token_file_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<Process> edge_;
   int server_runs_ = 0;
@@ -369,6 +383,7 @@ TEST(ConnectionResetTest, AgentReconnectsAndResendsOnlyWhatWasNotAcknowledged) {
   Process edge(EdgeBinary(),
                {absl::StrCat("--server=127.0.0.1:", proxy.port()),
                 "--gateway=gw-reset", "--outbox=" + dir.File("outbox.db"),
+                "--token_file=" + DeviceTokenFile(server, dir, "gw-reset"),
                 "--backfill_from=" + FormatDate(first),
                 "--backfill_to=" + FormatDate(last),
                 absl::StrCat("--seed=", kSeed),
@@ -478,6 +493,7 @@ TEST(ServerDiskFullTest, IngestSaysStorageFullServerStaysUpAndRecovers) {
                             &out, std::chrono::seconds(60), &err),
             0)
       << out << err;
+  const std::string token_file = DeviceTokenFile(server, dir, "gw-full");
   const std::string ballast = dir.File("disk/ballast");
   ASSERT_GT(disk.Fill(ballast), 0);
 
@@ -487,6 +503,7 @@ TEST(ServerDiskFullTest, IngestSaysStorageFullServerStaysUpAndRecovers) {
       SimulatedRows(OneSiteSensors(kFullDesks), kSeed, first, last);
   Process edge(EdgeBinary(),
                {"--server=" + server.address(), "--gateway=gw-full",
+                "--token_file=" + token_file,
                 "--outbox=" + dir.File("outbox.db"),
                 "--backfill_from=" + FormatDate(first),
                 "--backfill_to=" + FormatDate(last),

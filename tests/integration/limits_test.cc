@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
+#include "common/bearer_token.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "tests/support/cluster.h"
 
@@ -46,6 +47,13 @@ struct Exchange {
   std::vector<v1::BatchAck> acks;
   grpc::Status status;
 };
+
+// A channel whose calls carry `token`.
+std::shared_ptr<grpc::Channel> ChannelWithToken(const std::string& address,
+                                                const std::string& token) {
+  return CreateChannelWithToken(address, grpc::InsecureChannelCredentials(),
+                                grpc::ChannelArguments(), token);
+}
 
 // Sends `batches` on one stream, reading each acknowledgement, and finishes.
 Exchange Send(v1::IngestService::Stub* stub,
@@ -80,8 +88,16 @@ class ServerWithInventory : public ::testing::Test {
                               &out, std::chrono::seconds(60), &err),
               0)
         << out << err;
+    gw_a_token_ = new std::string(CreateToken(
+        *server_, server_->admin_token(), "device", "gw-a", {"--gateway=gw-a"}));
+    gw_b_token_ = new std::string(CreateToken(
+        *server_, server_->admin_token(), "device", "gw-b", {"--gateway=gw-b"}));
   }
   static void TearDownTestSuite() {
+    delete gw_a_token_;
+    delete gw_b_token_;
+    gw_a_token_ = nullptr;
+    gw_b_token_ = nullptr;
     delete server_;
     delete dir_;
     server_ = nullptr;
@@ -90,9 +106,18 @@ class ServerWithInventory : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
-    channel_ = grpc::CreateChannel(server_->address(),
-                                   grpc::InsecureChannelCredentials());
+    ASSERT_FALSE(gw_a_token_->empty());
+    ASSERT_FALSE(gw_b_token_->empty());
+    // Gateway gw-a's device token: the stream speaks for gw-a.
+    channel_ = ChannelWithToken(server_->address(), *gw_a_token_);
     stub_ = v1::IngestService::NewStub(channel_);
+  }
+
+  // An ingest stub acting with `token`.
+  static std::unique_ptr<v1::IngestService::Stub> StubWithToken(
+      const std::string& token) {
+    return v1::IngestService::NewStub(
+        ChannelWithToken(server_->address(), token));
   }
 
   // The server still answers another RPC.
@@ -110,11 +135,15 @@ class ServerWithInventory : public ::testing::Test {
 
   static TempDir* dir_;
   static ServerProcess* server_;
+  static std::string* gw_a_token_;
+  static std::string* gw_b_token_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
 };
 TempDir* ServerWithInventory::dir_ = nullptr;
 ServerProcess* ServerWithInventory::server_ = nullptr;
+std::string* ServerWithInventory::gw_a_token_ = nullptr;
+std::string* ServerWithInventory::gw_b_token_ = nullptr;
 
 // ---------------------------------------------------------------- limits
 
@@ -169,18 +198,39 @@ TEST_F(LimitsTest, SecondStreamOfAGatewayOverTheLimitIsResourceExhausted) {
   v1::ReadingBatch empty;
   empty.set_batch_id(1);
   empty.set_gateway("gw-b");
+  const std::unique_ptr<v1::IngestService::Stub> gw_b = StubWithToken(*gw_b_token_);
   grpc::ClientContext first_context;
-  auto first = stub_->StreamReadings(&first_context);
+  auto first = gw_b->StreamReadings(&first_context);
   ASSERT_TRUE(first->Write(empty));
   v1::BatchAck ack;
   ASSERT_TRUE(first->Read(&ack));  // gw-b now has its one stream
 
-  const Exchange second = Send(stub_.get(), {empty});
+  const Exchange second = Send(gw_b.get(), {empty});
   EXPECT_EQ(second.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(second.status.error_message().find("--max_streams_per_gateway"),
             std::string::npos)
       << second.status.error_message();
   EXPECT_NE(second.status.error_message().find("is 1"), std::string::npos);
+
+  // A device's stream counts against its own gateway even when its batches
+  // leave the gateway out.
+  v1::ReadingBatch unnamed;
+  unnamed.set_batch_id(2);
+  const Exchange unnamed_second = Send(gw_b.get(), {unnamed});
+  EXPECT_EQ(unnamed_second.status.error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << unnamed_second.status.error_message();
+
+  // The access check comes first: a stream without a valid token, or of
+  // another gateway's device naming gw-b, is refused for that, not counted.
+  const Exchange bad_token =
+      Send(StubWithToken("mp_not-a-real-token").get(), {empty});
+  EXPECT_EQ(bad_token.status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << bad_token.status.error_message();
+  const Exchange other_device = Send(stub_.get(), {empty});
+  EXPECT_EQ(other_device.status.error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
+      << other_device.status.error_message();
 
   first->WritesDone();
   EXPECT_TRUE(first->Finish().ok());
@@ -188,7 +238,7 @@ TEST_F(LimitsTest, SecondStreamOfAGatewayOverTheLimitIsResourceExhausted) {
   // just after the status went out).
   bool accepted_again = false;
   for (int attempt = 0; attempt < 50 && !accepted_again; ++attempt) {
-    accepted_again = Send(stub_.get(), {empty}).status.ok();
+    accepted_again = Send(gw_b.get(), {empty}).status.ok();
     if (!accepted_again) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -203,7 +253,9 @@ TEST_F(LimitsTest, BatchOfAnotherGatewayOnAStreamIsInvalidArgument) {
   v1::ReadingBatch b = a;
   b.set_batch_id(2);
   b.set_gateway("gw-b");
-  const Exchange result = Send(stub_.get(), {a, b});
+  // An admin may upload for any gateway, but one gateway per stream.
+  const Exchange result =
+      Send(StubWithToken(server_->admin_token()).get(), {a, b});
   EXPECT_EQ(result.acks.size(), 1u);
   EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(result.status.error_message().find("one stream per gateway"),
@@ -395,11 +447,14 @@ TEST_F(BadInputTest, BadReadingsNeverSpoilTheGoodOnesBesideThem) {
 }
 
 // Raw bytes on the ingest method, past the generated stubs.
-grpc::Status SendRawBytes(const std::shared_ptr<grpc::Channel>& channel,
+// The stream carries `token` as "authorization: Bearer <token>".
+grpc::Status SendRawBytes(const std::string& address, const std::string& token,
                           const std::string& bytes) {
-  grpc::GenericStub stub(channel);
+  grpc::GenericStub stub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   grpc::CompletionQueue queue;
   grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + token);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(30));
   auto call = stub.PrepareCall(
@@ -433,7 +488,7 @@ grpc::Status SendRawBytes(const std::shared_ptr<grpc::Channel>& channel,
 TEST_F(BadInputTest, BytesThatAreNoProtobufEndTheStream) {
   // Field 1 as length-delimited, claiming far more bytes than follow.
   const grpc::Status status =
-      SendRawBytes(channel_, std::string("\x0a\xff\xff\xff\x0f\x01\x02", 7));
+      SendRawBytes(server_->address(), *gw_a_token_, std::string("\x0a\xff\xff\xff\x0f\x01\x02", 7));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find(
                 "message 1 of the stream is not a ReadingBatch protobuf"),
@@ -445,7 +500,7 @@ TEST_F(BadInputTest, BytesThatAreNoProtobufEndTheStream) {
 TEST_F(BadInputTest, InvalidUtf8InAStringFieldEndsTheStream) {
   // readings { sensor: "\xff\xfe" }: proto3 strings must be UTF-8.
   const grpc::Status status =
-      SendRawBytes(channel_, std::string("\x1a\x04\x0a\x02\xff\xfe", 6));
+      SendRawBytes(server_->address(), *gw_a_token_, std::string("\x1a\x04\x0a\x02\xff\xfe", 6));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("not a ReadingBatch protobuf"),
             std::string::npos)
