@@ -7,6 +7,7 @@
 #include "absl/types/optional.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace monipaikka {
 
@@ -26,6 +27,9 @@ absl::Status StatusForCode(int code, absl::string_view message) {
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return absl::UnavailableError(message);
+  }
+  if (primary == SQLITE_INTERRUPT) {
+    return absl::DeadlineExceededError(message);
   }
   return absl::InternalError(message);
 }
@@ -151,6 +155,29 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 Database::~Database() {
   cache_.clear();
   sqlite3_close(db_);
+}
+
+void Database::SetDeadline(absl::Time deadline) {
+  deadline_ = deadline;
+  deadline_exceeded_ = false;
+  for (auto& [sql, statement] : cache_) statement->ResetStepCount();
+  if (deadline == absl::InfiniteFuture()) {
+    sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  } else {
+    sqlite3_progress_handler(db_, kDeadlineCheckSteps, &Database::PastDeadline,
+                             this);
+  }
+}
+
+void Statement::ResetStepCount() {
+  sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, /*resetFlg=*/1);
+}
+
+int Database::PastDeadline(void* database) {
+  Database* self = static_cast<Database*>(database);
+  if (absl::Now() < self->deadline_) return 0;
+  self->deadline_exceeded_ = true;
+  return 1;
 }
 
 absl::Status Database::Execute(absl::string_view sql) {

@@ -19,6 +19,9 @@ ABSL_FLAG(std::string, db, "monipaikka.db", "SQLite database file");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port to this file once serving");
 ABSL_FLAG(int, query_threads, 2, "threads answering queries");
+ABSL_FLAG(double, max_query_seconds, 30,
+          "longest a query may run (seconds, fractions allowed); a longer one "
+          "is interrupted and its call ends with DEADLINE_EXCEEDED");
 ABSL_FLAG(int, desk_stale_after_min, 60,
           "minutes a desk presence reading holds without a newer one");
 ABSL_FLAG(int, room_stale_after_min, 60,
@@ -73,6 +76,14 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.database = absl::GetFlag(FLAGS_db);
   options.query_threads = std::max(1, absl::GetFlag(FLAGS_query_threads));
+  const double max_query_seconds = absl::GetFlag(FLAGS_max_query_seconds);
+  if (!(max_query_seconds > 0) || max_query_seconds > 365 * 24 * 3600.0) {
+    std::cerr << "error: --max_query_seconds must be positive (and at most a "
+                 "year), not "
+              << max_query_seconds << "\n";
+    return 2;
+  }
+  options.max_query_time = absl::Seconds(max_query_seconds);
   options.storage.synchronous_full = absl::GetFlag(FLAGS_synchronous_full);
   options.utilization.desk_stale_after_ms =
       int64_t{absl::GetFlag(FLAGS_desk_stale_after_min)} * 60 * 1000;
@@ -156,6 +167,11 @@ int main(int argc, char** argv) {
             << " duplicates=" << counters.duplicates.load()
             << " batches=" << counters.batches.load();
   const monipaikka::AuthCounters& auth = (*server)->auth_counters();
+  const monipaikka::QueryCounters& queries = (*server)->query_counters();
+  std::cerr << " queries_over_max_query_seconds="
+            << queries.over_max_query_time.load()
+            << " queries_past_call_deadline="
+            << queries.past_call_deadline.load();
   std::cerr << " auth_allowed=" << auth.allowed.load();
   for (int i = 0; i < monipaikka::kAuthRefusalCount; ++i) {
     std::cerr << " auth_refused_"

@@ -129,7 +129,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       std::move(writer_session), writer_options, &server->counters_);
   RETURN_IF_ERROR(server->writer_->Start(options.ingest.now_ms()));
 
-  server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get());
+  server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get(),
+                                                     options.max_query_time);
   RETURN_IF_ERROR(server->executor_->Start(options.query_threads));
   RETURN_IF_ERROR(server->occupancy_->Start(server->executor_.get(),
                                             server->access_.get()));

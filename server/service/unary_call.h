@@ -5,10 +5,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "server/auth/access_control.h"
 #include "server/service/grpc_status.h"
 #include "server/service/query_executor.h"
@@ -19,7 +21,9 @@ namespace monipaikka {
 // does not block): a refused call finishes at once with UNAUTHENTICATED or
 // PERMISSION_DENIED. Otherwise `body` is called on an executor thread as
 // body(StorageSession&) or body(StorageSession&, const Caller&) ->
-// absl::Status; the request and response it captures outlive the call.
+// absl::Status; the request and response it captures outlive the call. Its
+// queries are interrupted at the call's deadline or the executor's
+// --max_query_seconds, whichever comes first (DEADLINE_EXCEEDED).
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    QueryExecutor* executor,
@@ -31,17 +35,27 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  executor->Post([reactor, context, caller = *std::move(caller),
+  executor->Post([reactor, context, executor, rpc = policy.rpc,
+                  caller = *std::move(caller),
                   body = std::move(body)](StorageSession& session) mutable {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
       return;
     }
-    if constexpr (std::is_invocable_v<Body&, StorageSession&, const Caller&>) {
-      reactor->Finish(ToGrpcStatus(body(session, caller)));
-    } else {
-      reactor->Finish(ToGrpcStatus(body(session)));
-    }
+    const std::chrono::system_clock::time_point deadline = context->deadline();
+    const absl::Time call_deadline =
+        deadline == std::chrono::system_clock::time_point::max()
+            ? absl::InfiniteFuture()
+            : absl::FromChrono(deadline);
+    reactor->Finish(ToGrpcStatus(executor->RunWithDeadline(
+        session, call_deadline, rpc, [&]() -> absl::Status {
+          if constexpr (std::is_invocable_v<Body&, StorageSession&,
+                                            const Caller&>) {
+            return body(session, caller);
+          } else {
+            return body(session);
+          }
+        })));
   });
   return reactor;
 }

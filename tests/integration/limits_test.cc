@@ -1,11 +1,12 @@
-// Limits and bad input against the real server on 127.0.0.1, through raw
-// gRPC stubs sending crafted batches (and bytes that are no protobuf at
-// all). Each test is a row of the README's bad-input table: what the input
+// Limits (ingest and query time) and bad input against the real server on
+// 127.0.0.1, through raw gRPC stubs sending crafted batches (and bytes that
+// are no protobuf at all). Each test is a row of the README's bad-input table: what the input
 // gets (status or reject reason) and that the server keeps serving.
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <cmath>
 #include <fstream>
@@ -14,8 +15,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "monipaikka/v1/ingest.grpc.pb.h"
 #include "common/bearer_token.h"
+#include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "tests/support/cluster.h"
 
@@ -261,6 +262,79 @@ TEST_F(LimitsTest, BatchOfAnotherGatewayOnAStreamIsInvalidArgument) {
   EXPECT_NE(result.status.error_message().find("one stream per gateway"),
             std::string::npos)
       << result.status.error_message();
+}
+
+// ------------------------------------------------------------ query time
+
+// A listing of many sensors runs far more than Database::kDeadlineCheckSteps
+// SQLite instructions, so with a limit of a microsecond it is always
+// interrupted; a listing of one organization runs far fewer and never is.
+TEST(QueryLimitTest, QueryOverMaxQuerySecondsIsDeadlineExceededAndTheNextCallWorks) {
+  constexpr int kDesks = 300;
+  TempDir dir;
+  {
+    // Loaded without the tiny limit: the import itself is a long query.
+    ServerProcess loader(dir, 0, "loader");
+    ASSERT_GT(loader.port(), 0);
+    const std::string inventory = dir.File("inventory.json");
+    std::ofstream(inventory) << OneSiteInventoryJson(kDesks, "gw-q");
+    std::string out, err;
+    ASSERT_EQ(RunToCompletion(ClientBinary(),
+                              {"--server=" + loader.address(),
+                               "import-inventory", inventory},
+                              &out, std::chrono::seconds(60), &err),
+              0)
+        << out << err;
+    loader.process().Signal(SIGTERM);
+    ASSERT_EQ(loader.process().Wait(std::chrono::seconds(30)), 0);
+  }
+  // One query thread: every call below runs on the same connection.
+  ServerProcess server(dir, 0, "server",
+                       {"--max_query_seconds=0.000001", "--query_threads=1"});
+  ASSERT_GT(server.port(), 0);
+  auto inventory = v1::InventoryService::NewStub(
+      ChannelWithToken(server.address(), server.admin_token()));
+  auto list_sensors = [&] {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+    v1::ListSensorsRequest request;
+    v1::ListSensorsResponse response;
+    return inventory->ListSensors(&context, request, &response);
+  };
+  auto list_organizations = [&] {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+    v1::ListOrganizationsRequest request;
+    v1::ListOrganizationsResponse response;
+    const grpc::Status status =
+        inventory->ListOrganizations(&context, request, &response);
+    EXPECT_EQ(response.organizations_size(), 1);
+    return status;
+  };
+  for (int round = 0; round < 2; ++round) {
+    const grpc::Status long_query = list_sensors();
+    EXPECT_EQ(long_query.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+        << long_query.error_message();
+    EXPECT_NE(long_query.error_message().find(
+                  "query ran longer than --max_query_seconds=1e-06"),
+              std::string::npos)
+        << long_query.error_message();
+    // The thread and its connection answer the next call.
+    const grpc::Status short_query = list_organizations();
+    EXPECT_TRUE(short_query.ok()) << short_query.error_message();
+  }
+  EXPECT_NE(server.process().Log().find(
+                "event=query_interrupted rpc=InventoryService/ListSensors "
+                "limit=max_query_seconds=1e-06"),
+            std::string::npos)
+      << server.process().Log();
+  server.process().Signal(SIGTERM);
+  ASSERT_EQ(server.process().Wait(std::chrono::seconds(30)), 0);
+  EXPECT_NE(server.process().Log().find("queries_over_max_query_seconds=2 "),
+            std::string::npos)
+      << server.process().Log();
 }
 
 // ------------------------------------------------------------- bad input
