@@ -60,6 +60,10 @@ struct AgentOptions {
   std::string token;
   // Path of the outbox database.
   std::string outbox_path = "edge-outbox.db";
+  // Disk budget of the outbox's data in bytes; 0 for none. When it is used
+  // up new readings are dropped and counted (see outbox.h for why the newest
+  // and not the oldest).
+  int64_t outbox_max_bytes = int64_t{1024} * 1024 * 1024;
   // Local days to backfill, both inclusive, reckoned in the time zones of the
   // gateway's sensors. Both set or neither.
   std::optional<absl::CivilDay> backfill_from;
@@ -108,6 +112,8 @@ struct AgentCounters {
   // Readings appended to the outbox by this run (simulated ones; the inputs
   // count theirs in `inputs`).
   int64_t produced = 0;
+  // Simulated readings dropped because the outbox was full.
+  int64_t dropped_outbox_full = 0;
   UplinkCounters uplink;
   InputCounters inputs;
   MqttCounters mqtt;
@@ -154,7 +160,8 @@ class Agent {
   void StartLive();
   void LiveTick();
   // Appends to the outbox and wakes the uplink; false (and stopping) on a
-  // storage failure.
+  // storage failure. When the outbox is full the readings are dropped and
+  // counted, and the cursor still advances (true).
   bool AppendReadings(const std::vector<Reading>& readings,
                       int64_t produced_through_ms);
   void CheckDrained();
@@ -201,6 +208,9 @@ class Agent {
   int64_t live_cursor_ms_ = 0;
 
   int64_t produced_ = 0;
+  int64_t dropped_outbox_full_ = 0;
+  // The outbox refused the last append for want of budget.
+  bool outbox_full_ = false;
   std::chrono::steady_clock::time_point started_;
   bool ran_ = false;
   bool stopping_ = false;

@@ -37,6 +37,10 @@ ABSL_FLAG(std::string, token_file, "",
           "the environment variable MONIPAIKKA_TOKEN");
 ABSL_FLAG(std::string, outbox, "edge-outbox.db",
           "Path of the durable outbox database (SQLite).");
+ABSL_FLAG(int64_t, outbox_max_mb, 1024,
+          "Disk budget of the outbox in MiB; when its data reaches it, new "
+          "readings are dropped (and counted) until the server acknowledges "
+          "queued ones. 0: no budget.");
 ABSL_FLAG(std::string, backfill_from, "",
           "First local day to backfill, YYYY-MM-DD (with --backfill_to).");
 ABSL_FLAG(std::string, backfill_to, "",
@@ -132,6 +136,12 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   if (!token.ok()) return token.status();
   options.token = *std::move(token);
   options.outbox_path = absl::GetFlag(FLAGS_outbox);
+  const int64_t outbox_max_mb = absl::GetFlag(FLAGS_outbox_max_mb);
+  if (outbox_max_mb < 0 || outbox_max_mb > (int64_t{1} << 40)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--outbox_max_mb: ", outbox_max_mb, " is not within 0..2^40"));
+  }
+  options.outbox_max_bytes = outbox_max_mb * 1024 * 1024;
   if (absl::Status s = ParseDay("backfill_from",
                                 absl::GetFlag(FLAGS_backfill_from),
                                 &options.backfill_from);

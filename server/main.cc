@@ -21,6 +21,9 @@ ABSL_FLAG(std::string, db, "monipaikka.db", "SQLite database file");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port to this file once serving");
 ABSL_FLAG(int, query_threads, 2, "threads answering queries");
+ABSL_FLAG(double, max_query_seconds, 30,
+          "longest a query may run (seconds, fractions allowed); a longer one "
+          "is interrupted and its call ends with DEADLINE_EXCEEDED");
 ABSL_FLAG(int, desk_stale_after_min, 60,
           "minutes a desk presence reading holds without a newer one");
 ABSL_FLAG(int, room_stale_after_min, 60,
@@ -36,6 +39,12 @@ ABSL_FLAG(int, summary_max_delay_s, 30,
 ABSL_FLAG(int, retention_days, 1098,
           "readings older than this many days are rejected");
 ABSL_FLAG(int, max_batch_readings, 10000, "largest batch a gateway may send");
+ABSL_FLAG(int, max_message_bytes, 16 * 1024 * 1024,
+          "largest request message the server accepts (bytes); larger ones "
+          "end the call with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_streams_per_gateway, 4,
+          "ingest streams one gateway may have open at a time; more are "
+          "refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(bool, synchronous_full, false,
           "fsync every commit (durable across power loss, slower)");
 ABSL_FLAG(std::string, pseudonym_key_file, "",
@@ -99,6 +108,14 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.database = absl::GetFlag(FLAGS_db);
   options.query_threads = std::max(1, absl::GetFlag(FLAGS_query_threads));
+  const double max_query_seconds = absl::GetFlag(FLAGS_max_query_seconds);
+  if (!(max_query_seconds > 0) || max_query_seconds > 365 * 24 * 3600.0) {
+    std::cerr << "error: --max_query_seconds must be positive (and at most a "
+                 "year), not "
+              << max_query_seconds << "\n";
+    return 2;
+  }
+  options.max_query_time = absl::Seconds(max_query_seconds);
   options.storage.synchronous_full = absl::GetFlag(FLAGS_synchronous_full);
   options.utilization.desk_stale_after_ms =
       int64_t{absl::GetFlag(FLAGS_desk_stale_after_min)} * 60 * 1000;
@@ -124,6 +141,15 @@ int main(int argc, char** argv) {
   options.ingest.limits.retention_ms =
       int64_t{absl::GetFlag(FLAGS_retention_days)} * 24 * 3600 * 1000;
   options.ingest.max_batch_readings = absl::GetFlag(FLAGS_max_batch_readings);
+  options.ingest.max_streams_per_gateway =
+      absl::GetFlag(FLAGS_max_streams_per_gateway);
+  options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  if (options.ingest.max_streams_per_gateway <= 0 ||
+      options.max_receive_message_bytes < 1024) {
+    std::cerr << "error: --max_streams_per_gateway must be positive and "
+                 "--max_message_bytes at least 1024\n";
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_desk_stale_after_min) <= 0 ||
       absl::GetFlag(FLAGS_retention_days) <= 0 ||
       options.ingest.max_batch_readings <= 0) {
@@ -180,11 +206,14 @@ int main(int argc, char** argv) {
   const monipaikka::IngestCounters& counters = (*server)->counters();
   const monipaikka::AuthCounters& auth = (*server)->auth_counters();
   using monipaikka::AuthRefusal;
+  const monipaikka::QueryCounters& queries = (*server)->query_counters();
   monipaikka::Log(
       monipaikka::LogLevel::kInfo, "stopped",
       {{"accepted", counters.accepted.load()},
        {"duplicates", counters.duplicates.load()},
        {"batches", counters.batches.load()},
+       {"queries_over_max_query_seconds", queries.over_max_query_time.load()},
+       {"queries_past_call_deadline", queries.past_call_deadline.load()},
        {"auth_allowed", auth.allowed.load()},
        {"auth_refused_missing_token", auth.Refused(AuthRefusal::kMissingToken)},
        {"auth_refused_malformed_token",

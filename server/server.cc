@@ -151,7 +151,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       std::move(writer_session), writer_options, &server->counters_);
   RETURN_IF_ERROR(server->writer_->Start(options.ingest.now_ms()));
 
-  server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get());
+  server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get(),
+                                                     options.max_query_time);
   RETURN_IF_ERROR(server->executor_->Start(options.query_threads));
   RETURN_IF_ERROR(server->occupancy_->Start(server->executor_.get(),
                                             server->access_.get()));
@@ -177,7 +178,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
 
   AddIngestMetrics(server->counters_, server->metrics_.get());
   AddStorageHealthMetrics(*server->storage_health_, server->metrics_.get());
-  AddQueryMetrics(server->executor_->query_seconds(), server->metrics_.get());
+  AddQueryMetrics(server->executor_->query_seconds(),
+                  server->executor_->counters(), server->metrics_.get());
   AddAuthMetrics(server->auth_counters_, server->metrics_.get());
   if (!options.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(server->metrics_endpoint_,
@@ -199,7 +201,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   builder.RegisterService(server->workforce_->service());
   builder.RegisterService(server->sensor_health_service_.get());
   builder.RegisterService(server->auth_service_.get());
-  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     server->writer_->Stop();

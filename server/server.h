@@ -45,6 +45,12 @@ struct ServerOptions {
   // SQLite database file; created and migrated on start.
   std::string database = "monipaikka.db";
   int query_threads = 2;
+  // Longest a query (a unary call's work on a query thread) may run before
+  // it is interrupted with DEADLINE_EXCEEDED.
+  absl::Duration max_query_time = absl::Seconds(30);
+  // Largest message the server accepts, bytes; a larger one ends the call
+  // with RESOURCE_EXHAUSTED.
+  int max_receive_message_bytes = 16 * 1024 * 1024;
   SqliteStorageOptions storage;
   IngestServiceOptions ingest;
   IngestWriterOptions writer;
@@ -76,6 +82,8 @@ class Server {
   const IngestCounters& counters() const { return counters_; }
   // Calls allowed and refused (by reason) by the access checks.
   const AuthCounters& auth_counters() const { return auth_counters_; }
+  // Queries interrupted at their deadline.
+  const QueryCounters& query_counters() const { return executor_->counters(); }
   // Creates a token directly (for tools that run the server in-process,
   // e.g. benchmarks); returns the secret.
   absl::StatusOr<std::string> CreateToken(const NewToken& token);

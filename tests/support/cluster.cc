@@ -88,8 +88,9 @@ std::string IntegrityCheck(const std::string& db_path) {
 
 ServerProcess::ServerProcess(const TempDir& dir, int port,
                              const std::string& log_name,
-                             const std::vector<std::string>& extra_args)
-    : db_path_(dir.File("server.db")) {
+                             const std::vector<std::string>& extra_args,
+                             const std::string& db_path)
+    : db_path_(db_path.empty() ? dir.File("server.db") : db_path) {
   const std::string port_file = dir.File(log_name + ".port");
   const std::string token_file = dir.File("admin.token");
   const std::string metrics_port_file = dir.File(log_name + ".metrics_port");
