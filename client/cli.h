@@ -13,6 +13,7 @@
 
 #include "client/analytics_commands.h"
 #include "client/workforce_commands.h"
+#include "common/channel_security.h"
 
 namespace monipaikka::client {
 
@@ -41,10 +42,13 @@ struct Invocation {
   WorkforceFlags workforce;
   // The analytics commands' flags (--by, --orgs, --candidate, …).
   AnalyticsFlags analytics;
+  // --tls, --tls_ca_file, --tls_server_name: how to reach the server (see
+  // common/channel_security.h).
+  ChannelSecurityFlags tls;
 };
 
-// Checks the invocation, connects to invocation.server (plaintext) and runs
-// the command. Results go to `out`; errors, usage texts and import problems
+// Checks the invocation, connects to invocation.server (TLS, or plaintext to
+// a loopback address without TLS flags) and runs the command. Results go to `out`; errors, usage texts and import problems
 // go to `err`. Returns the exit status.
 int RunCommandLine(const Invocation& invocation, std::ostream& out,
                    std::ostream& err);

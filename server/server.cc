@@ -9,33 +9,61 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/loopback_address.h"
 #include "common/status_macros.h"
 #include "server/service/inventory_service.h"
 #include "server/service/query_executor.h"
 #include "server/service/sensor_health_service.h"
+#include "server/tls/reloadable_server_credentials.h"
 
 namespace monipaikka {
 
 bool IsLoopbackListenAddress(absl::string_view listen) {
-  size_t colon = listen.rfind(':');
-  absl::string_view host =
-      colon == absl::string_view::npos ? listen : listen.substr(0, colon);
-  return host == "localhost" || absl::StartsWith(host, "127.") ||
-         host == "[::1]";
+  return IsLoopbackAddress(listen);
+}
+
+absl::Status CheckListenerSecurity(const ServerOptions& options) {
+  if (options.tls.enabled()) {
+    if (options.plaintext) {
+      return absl::InvalidArgumentError(
+          "--plaintext and --tls_cert_file/--tls_key_file exclude each other");
+    }
+    return absl::OkStatus();
+  }
+  if (!options.tls.client_ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca_file needs --tls_cert_file and --tls_key_file");
+  }
+  if (!options.plaintext) {
+    return absl::InvalidArgumentError(
+        "no TLS certificate: give --tls_cert_file and --tls_key_file, or "
+        "--plaintext to serve unencrypted gRPC on a loopback address");
+  }
+  if (!IsLoopbackListenAddress(options.listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen=", options.listen,
+        " is not a loopback address; --plaintext is allowed on loopback "
+        "(127.0.0.1, localhost, [::1]) only: give --tls_cert_file and "
+        "--tls_key_file"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
-  if (!IsLoopbackListenAddress(options.listen)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "listen: ", options.listen,
-        " is not a loopback address; plaintext gRPC is served on loopback "
-        "(127.0.0.1, localhost, [::1]) only"));
+  RETURN_IF_ERROR(CheckListenerSecurity(options));
+  std::shared_ptr<ReloadableServerCredentials> tls_credentials;
+  if (options.tls.enabled()) {
+    ASSIGN_OR_RETURN(ServerTlsMaterial material,
+                     LoadServerTlsMaterial(options.tls));
+    tls_credentials =
+        std::make_shared<ReloadableServerCredentials>(std::move(material));
   }
   if (!options.ingest.now_ms) {
     options.ingest.now_ms = [] { return absl::ToUnixMillis(absl::Now()); };
   }
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
+  server->tls_credentials_ = tls_credentials;
   ASSIGN_OR_RETURN(server->storage_,
                    Storage::OpenSqlite(options.database, options.storage));
 
@@ -82,8 +110,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  if (tls_credentials != nullptr) {
+    builder.AddListeningPort(options.listen, tls_credentials, &server->port_);
+  } else {
+    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                             &server->port_);
+  }
   builder.RegisterService(server->ingest_service_.get());
   builder.RegisterService(server->inventory_service_.get());
   for (grpc::Service* service : server->occupancy_->services()) {
@@ -100,6 +132,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
         absl::StrCat("cannot listen on ", options.listen));
   }
   return server;
+}
+
+absl::StatusOr<ServerTlsMaterial> Server::ReloadTls() {
+  if (tls_credentials_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "the server serves plaintext; there is no TLS certificate to reload");
+  }
+  ASSIGN_OR_RETURN(ServerTlsMaterial material,
+                   LoadServerTlsMaterial(options_.tls));
+  tls_credentials_->Replace(material);
+  return material;
 }
 
 void Server::Shutdown() {

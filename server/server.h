@@ -13,9 +13,14 @@
 #include "server/service/query_executor.h"
 #include "server/service/workforce_service.h"
 #include "server/storage/storage.h"
+#include "server/tls/server_tls_material.h"
 
 namespace grpc {
 class Server;
+}
+
+namespace monipaikka {
+class ReloadableServerCredentials;
 }
 
 namespace monipaikka {
@@ -23,6 +28,11 @@ namespace monipaikka {
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port (see Server::port()).
   std::string listen = "127.0.0.1:7070";
+  // TLS certificate and key (and client CA for mTLS). Without them the
+  // server serves plaintext, only when `plaintext` is set and `listen` is a
+  // loopback address.
+  ServerTlsFiles tls;
+  bool plaintext = false;
   // SQLite database file; created and migrated on start.
   std::string database = "monipaikka.db";
   int query_threads = 2;
@@ -36,10 +46,16 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Opens storage and starts serving. Plaintext listeners are refused on any
-  // address but loopback.
+  // Opens storage and starts serving. Refuses to start without TLS files
+  // unless `plaintext` is set, and refuses plaintext on any address but
+  // loopback.
   static absl::StatusOr<std::unique_ptr<Server>> Start(ServerOptions options);
   ~Server();
+
+  // Reads the TLS files again and, when they pass the checks of
+  // LoadServerTlsMaterial, serves new connections with them; on an error
+  // the material in use stays. FAILED_PRECONDITION for a plaintext server.
+  absl::StatusOr<ServerTlsMaterial> ReloadTls();
 
   // The port actually bound.
   int port() const { return port_; }
@@ -67,6 +83,8 @@ class Server {
   std::unique_ptr<OccupancyBackend> occupancy_;
   std::unique_ptr<WorkforceBackend> workforce_;
   std::unique_ptr<grpc::Service> sensor_health_service_;
+  // TLS credentials (null for plaintext); outlive the gRPC server.
+  std::shared_ptr<ReloadableServerCredentials> tls_credentials_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
   bool shut_down_ = false;
@@ -74,5 +92,8 @@ class Server {
 
 // Whether `listen` ("host:port") names a loopback address.
 bool IsLoopbackListenAddress(absl::string_view listen);
+
+// The checks of the listener's security options alone (see Start()).
+absl::Status CheckListenerSecurity(const ServerOptions& options);
 
 }  // namespace monipaikka

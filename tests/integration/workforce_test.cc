@@ -32,7 +32,7 @@ class HrServer {
       : db_path_(data.File("server.db")) {
     const std::string port_file = data.File(name + ".port");
     std::remove(port_file.c_str());
-    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--db=" + db_path_,
+    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--plaintext", "--db=" + db_path_,
                                      "--port_file=" + port_file,
                                      "--pseudonym_key_file=" + key_file};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -327,7 +327,7 @@ TEST_F(WorkforceIntegrationTest, ServerRefusesUnsafeSettings) {
   std::string err;
   // k below 3.
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--db=" + data_.File("a.db"),
+                            {"--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("a.db"),
                              "--anonymity_k=2"},
                             &out, std::chrono::seconds(30), &err),
             2);
@@ -336,7 +336,7 @@ TEST_F(WorkforceIntegrationTest, ServerRefusesUnsafeSettings) {
   const std::string beside = data_.File("pseudonym.key");
   WriteFile(beside, std::string(64, 'c'));
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--db=" + data_.File("a.db"),
+                            {"--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("a.db"),
                              "--pseudonym_key_file=" + beside},
                             &out, std::chrono::seconds(30), &err),
             1);

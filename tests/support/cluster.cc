@@ -84,15 +84,17 @@ std::string IntegrityCheck(const std::string& db_path) {
 }
 
 ServerProcess::ServerProcess(const TempDir& dir, int port,
-                             const std::string& log_name)
+                             const std::string& log_name,
+                             const std::vector<std::string>& security_args)
     : db_path_(dir.File("server.db")) {
   const std::string port_file = dir.File(log_name + ".port");
   std::remove(port_file.c_str());
-  process_ = std::make_unique<Process>(
-      ServerBinary(),
-      std::vector<std::string>{absl::StrCat("--listen=127.0.0.1:", port),
-                               "--db=" + db_path_, "--port_file=" + port_file},
-      dir.File(log_name + ".log"));
+  std::vector<std::string> args = {absl::StrCat("--listen=127.0.0.1:", port),
+                                   "--db=" + db_path_,
+                                   "--port_file=" + port_file};
+  args.insert(args.end(), security_args.begin(), security_args.end());
+  process_ = std::make_unique<Process>(ServerBinary(), args,
+                                       dir.File(log_name + ".log"));
   port_ = WaitForPortFile(port_file, std::chrono::seconds(30));
   EXPECT_GT(port_, 0) << "server did not start: " << process_->Log();
 }

@@ -49,8 +49,11 @@ std::string IntegrityCheck(const std::string& db_path);
 // A server process with its own database in `dir`.
 class ServerProcess {
  public:
-  // port 0: any free port.
-  ServerProcess(const TempDir& dir, int port, const std::string& log_name);
+  // port 0: any free port. `security_args`: how the listener is secured,
+  // e.g. {"--tls_cert_file=…", "--tls_key_file=…"}.
+  ServerProcess(const TempDir& dir, int port, const std::string& log_name,
+                const std::vector<std::string>& security_args = {
+                    "--plaintext"});
   int port() const { return port_; }
   std::string address() const;
   Process& process() { return *process_; }
