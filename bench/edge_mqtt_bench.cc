@@ -39,6 +39,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/bearer_token.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/escaping.h"
@@ -251,7 +252,25 @@ int Main() {
   auto server = Server::Start(options);
   if (!server.ok()) Fail(std::string(server.status().message()));
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  // The benchmark acts as admin, with a token made in-process.
+  NewToken admin;
+  admin.name = "benchmark";
+  admin.role = Role::kAdmin;
+  absl::StatusOr<std::string> admin_token = (*server)->CreateToken(admin);
+  if (!admin_token.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(admin_token.status().message()).c_str());
+    std::exit(1);
+  }
+  auto channel = CreateChannelWithToken(address, grpc::InsecureChannelCredentials(),
+                                        grpc::ChannelArguments(), *admin_token);
+  // The agent speaks with a device token of its gateway, as in production.
+  NewToken device;
+  device.name = "benchmark edge";
+  device.role = Role::kDevice;
+  device.gateway = kGateway;
+  absl::StatusOr<std::string> device_token = (*server)->CreateToken(device);
+  if (!device_token.ok()) Fail(std::string(device_token.status().message()));
+  std::ofstream(dir + "/edge.token") << *device_token << "\n";
   {
     auto stub = v1::InventoryService::NewStub(channel);
     grpc::ClientContext context;
@@ -280,7 +299,8 @@ int Main() {
   const std::vector<std::string> edge_args = {
       absl::GetFlag(FLAGS_edge), "--server=" + address,
       absl::StrCat("--gateway=", kGateway), "--outbox=" + dir + "/outbox.db",
-      "--inputs=" + dir + "/inputs.json", "--status_interval_s=0"};
+      "--inputs=" + dir + "/inputs.json", "--status_interval_s=0",
+      "--token_file=" + dir + "/edge.token"};
 
   // 2. The persistent session.
   pid_t edge = Spawn(edge_args, dir + "/edge-1.log", agent_cpu, agent_cpu);

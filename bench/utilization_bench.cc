@@ -31,6 +31,7 @@
 #include <random>
 #include <thread>
 
+#include "common/bearer_token.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
@@ -398,9 +399,18 @@ Loaded Load(const Layout& layout) {
     std::exit(1);
   }
   loaded.server = std::move(*server);
-  loaded.channel =
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", loaded.server->port()),
-                          grpc::InsecureChannelCredentials());
+  // The benchmark acts as admin, with a token made in-process.
+  NewToken admin;
+  admin.name = "benchmark";
+  admin.role = Role::kAdmin;
+  absl::StatusOr<std::string> admin_token = loaded.server->CreateToken(admin);
+  if (!admin_token.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(admin_token.status().message()).c_str());
+    std::exit(1);
+  }
+  loaded.channel = CreateChannelWithToken(
+      absl::StrCat("127.0.0.1:", loaded.server->port()),
+      grpc::InsecureChannelCredentials(), grpc::ChannelArguments(), *admin_token);
   const int rooms = (layout.desks / kDesksPerFloor) * kRoomsPerFloor;
   if (reuse) {
     std::printf("%s: reusing %s\n", layout.name.c_str(), loaded.db.c_str());

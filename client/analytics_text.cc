@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -25,7 +26,8 @@ using Lines = std::vector<std::pair<std::string, std::string>>;
 // line.
 void WriteLines(const Lines& lines, std::ostream& out) {
   size_t width = 0;
-  for (const auto& [label, value] : lines) width = std::max(width, label.size());
+  for (const auto& [label, value] : lines)
+    width = std::max(width, label.size());
   for (const auto& [label, value] : lines) {
     if (label.empty()) {
       out << '\n';
@@ -34,6 +36,26 @@ void WriteLines(const Lines& lines, std::ostream& out) {
     std::string text = label + ":";
     text.resize(width + 3, ' ');
     out << text << value << '\n';
+  }
+}
+
+// A report in the three formats: kJson the whole message, kCsv the rows of
+// `table()`, kTable what `write_header()` prints followed by `table()`
+// aligned.
+void WriteInFormat(const google::protobuf::Message& report, OutputFormat format,
+                   std::ostream& out, const std::function<Table()>& table,
+                   const std::function<void()>& write_header) {
+  switch (format) {
+    case OutputFormat::kJson:
+      WriteMessageJson(report, out);
+      return;
+    case OutputFormat::kCsv:
+      WriteCsvTable(table(), out);
+      return;
+    case OutputFormat::kTable:
+      write_header();
+      WriteAlignedTable(table(), out);
+      return;
   }
 }
 
@@ -54,7 +76,8 @@ std::string ScopeText(const v1::ReportScope& scope) {
   std::vector<std::string> parts;
   parts.push_back(scope.site().empty() ? "all sites"
                                        : absl::StrCat("site ", scope.site()));
-  if (!scope.space().empty()) parts.push_back(absl::StrCat("space ", scope.space()));
+  if (!scope.space().empty())
+    parts.push_back(absl::StrCat("space ", scope.space()));
   if (!scope.organizations().empty()) {
     parts.push_back(absl::StrCat("organizations ",
                                  absl::StrJoin(scope.organizations(), ",")));
@@ -144,55 +167,56 @@ void WriteUsageHeader(const v1::UsageReport& report, std::ostream& out) {
       {"Stale after",
        absl::StrCat(report.desk_stale_after_s() / 60, " min (desks), ",
                     report.room_stale_after_s() / 60, " min (rooms)")},
-      {"As of", absl::StrCat(report.as_of(),
-                             report.pending_reading_hours() > 0
-                                 ? absl::StrCat(" (", report.pending_reading_hours(),
-                                                " hours of readings not yet "
-                                                "summarized)")
-                                 : "")},
+      {"As of",
+       absl::StrCat(report.as_of(),
+                    report.pending_reading_hours() > 0
+                        ? absl::StrCat(" (", report.pending_reading_hours(),
+                                       " hours of readings not yet "
+                                       "summarized)")
+                        : "")},
       {"", ""},
-      {"Workstations",
-       absl::StrCat(c.workstations_in_scope(), " in scope, ",
-                    c.workstations_measured(), " measured")},
-      {"Unmeasured", unmeasured.empty()
-                         ? std::string("none")
-                         : absl::StrCat(unmeasured.size(),
-                                        " without a sensor, not guessed (",
-                                        Listed(unmeasured, 10), ")")},
-      {"Unknown time", absl::StrCat(FormatHours(c.unknown_ms()), " h (",
-                                    Pct(c.unknown_share()),
-                                    " % of measured time)")},
-      {"Silent sensors", silent.empty()
-                             ? std::string("none")
-                             : absl::StrCat(silent.size(), " (",
-                                            Listed(silent, 5), ")")},
+      {"Workstations", absl::StrCat(c.workstations_in_scope(), " in scope, ",
+                                    c.workstations_measured(), " measured")},
+      {"Unmeasured",
+       unmeasured.empty()
+           ? std::string("none")
+           : absl::StrCat(unmeasured.size(), " without a sensor, not guessed (",
+                          Listed(unmeasured, 10), ")")},
+      {"Unknown time",
+       absl::StrCat(FormatHours(c.unknown_ms()), " h (", Pct(c.unknown_share()),
+                    " % of measured time)")},
+      {"Silent sensors", silent.empty() ? std::string("none")
+                                        : absl::StrCat(silent.size(), " (",
+                                                       Listed(silent, 5), ")")},
       {"", ""},
       {"Time utilization",
        absl::StrCat(Pct(t.time_utilization()), " % (occupied ",
                     FormatHours(t.occupied_ms()), " h of ",
                     FormatHours(t.observed_ms()), " h observed)")},
-      {"Daily peak", absl::StrCat("mean ", FormatOneDecimal(t.peak_occupancy_mean()),
-                                  ", max ", t.peak_occupancy_max(), ", P95 ",
-                                  t.peak_occupancy_p95(), " over ",
-                                  t.days_counted(), " days")},
+      {"Daily peak",
+       absl::StrCat("mean ", FormatOneDecimal(t.peak_occupancy_mean()),
+                    ", max ", t.peak_occupancy_max(), ", P95 ",
+                    t.peak_occupancy_p95(), " over ", t.days_counted(),
+                    " days")},
       {"Peak utilization",
        absl::StrCat("mean ", Pct(t.peak_utilization_mean()), " %, max ",
                     Pct(t.peak_utilization_max()), " %, P95 ",
                     Pct(t.peak_utilization_p95()), " %")},
       {"Desk-day usage",
        absl::StrCat(Pct(t.desk_day_usage()), " % (", t.desk_days_used(), " of ",
-                    t.desk_days_observed(), " observed desk-days used at least ",
+                    t.desk_days_observed(),
+                    " observed desk-days used at least ",
                     report.desk_day_min_occupied_s() / 60, " min)")},
   };
   if (c.rooms_in_scope() > 0) {
-    lines.push_back({"Rooms",
-                     absl::StrCat(c.rooms_in_scope(), " in scope, ",
-                                  c.rooms_measured(), " measured: time utilization ",
-                                  Pct(t.room_time_utilization()),
-                                  " %, mean count while occupied ",
-                                  FormatOneDecimal(t.room_mean_count_while_occupied()),
-                                  ", seat utilization ",
-                                  Pct(t.room_seat_utilization()), " %")});
+    lines.push_back(
+        {"Rooms",
+         absl::StrCat(
+             c.rooms_in_scope(), " in scope, ", c.rooms_measured(),
+             " measured: time utilization ", Pct(t.room_time_utilization()),
+             " %, mean count while occupied ",
+             FormatOneDecimal(t.room_mean_count_while_occupied()),
+             ", seat utilization ", Pct(t.room_seat_utilization()), " %")});
   }
   WriteLines(lines, out);
 }
@@ -233,19 +257,12 @@ Table UsageGroupsTable(const v1::UsageReport& report) {
 
 void WriteUsageReport(const v1::UsageReport& report, OutputFormat format,
                       std::ostream& out) {
-  switch (format) {
-    case OutputFormat::kJson:
-      WriteMessageJson(report, out);
-      return;
-    case OutputFormat::kCsv:
-      WriteCsvTable(UsageGroupsTable(report), out);
-      return;
-    case OutputFormat::kTable:
-      WriteUsageHeader(report, out);
-      out << "\nBy " << GroupingName(report.group_by()) << ":\n";
-      WriteAlignedTable(UsageGroupsTable(report), out);
-      return;
-  }
+  WriteInFormat(
+      report, format, out, [&] { return UsageGroupsTable(report); },
+      [&] {
+        WriteUsageHeader(report, out);
+        out << "\nBy " << GroupingName(report.group_by()) << ":\n";
+      });
 }
 
 Table HeatmapTable(const v1::UsageReport& report) {
@@ -280,19 +297,12 @@ Table HeatmapTable(const v1::UsageReport& report) {
 
 void WriteHeatmap(const v1::UsageReport& report, OutputFormat format,
                   std::ostream& out) {
-  switch (format) {
-    case OutputFormat::kJson:
-      WriteMessageJson(report, out);
-      return;
-    case OutputFormat::kCsv:
-      WriteCsvTable(HeatmapTable(report), out);
-      return;
-    case OutputFormat::kTable:
-      WriteUsageHeader(report, out);
-      out << "\nTime utilization % by weekday and local hour:\n";
-      WriteAlignedTable(HeatmapTable(report), out);
-      return;
-  }
+  WriteInFormat(
+      report, format, out, [&] { return HeatmapTable(report); },
+      [&] {
+        WriteUsageHeader(report, out);
+        out << "\nTime utilization % by weekday and local hour:\n";
+      });
 }
 
 Table SensorCoverageTable(const v1::SensorCoverageReport& report) {
@@ -316,30 +326,24 @@ Table SensorCoverageTable(const v1::SensorCoverageReport& report) {
 
 void WriteSensorCoverage(const v1::SensorCoverageReport& report,
                          OutputFormat format, std::ostream& out) {
-  switch (format) {
-    case OutputFormat::kJson:
-      WriteMessageJson(report, out);
-      return;
-    case OutputFormat::kCsv:
-      WriteCsvTable(SensorCoverageTable(report), out);
-      return;
-    case OutputFormat::kTable: {
-      std::vector<std::string> unmeasured(report.unmeasured_workstations().begin(),
-                                          report.unmeasured_workstations().end());
-      WriteLines({{"Site", report.site()},
-                  {"Window", absl::StrCat(report.from_date(), " to ",
-                                          report.to_date())},
-                  {"As of", report.as_of()},
-                  {"Without sensor",
-                   unmeasured.empty() ? std::string("none")
-                                      : absl::StrCat(unmeasured.size(), " (",
-                                                     Listed(unmeasured, 10), ")")}},
-                 out);
-      out << '\n';
-      WriteAlignedTable(SensorCoverageTable(report), out);
-      return;
-    }
-  }
+  WriteInFormat(
+      report, format, out, [&] { return SensorCoverageTable(report); },
+      [&] {
+        std::vector<std::string> unmeasured(
+            report.unmeasured_workstations().begin(),
+            report.unmeasured_workstations().end());
+        WriteLines(
+            {{"Site", report.site()},
+             {"Window",
+              absl::StrCat(report.from_date(), " to ", report.to_date())},
+             {"As of", report.as_of()},
+             {"Without sensor",
+              unmeasured.empty() ? std::string("none")
+                                 : absl::StrCat(unmeasured.size(), " (",
+                                                Listed(unmeasured, 10), ")")}},
+            out);
+        out << '\n';
+      });
 }
 
 Table RightSizingTable(const v1::RightSizingReport& report) {
@@ -381,38 +385,32 @@ Table RightSizingTable(const v1::RightSizingReport& report) {
 
 void WriteRightSizing(const v1::RightSizingReport& report, OutputFormat format,
                       std::ostream& out) {
-  switch (format) {
-    case OutputFormat::kJson:
-      WriteMessageJson(report, out);
-      return;
-    case OutputFormat::kCsv:
-      WriteCsvTable(RightSizingTable(report), out);
-      return;
-    case OutputFormat::kTable:
-      WriteLines({{"Window", absl::StrCat(report.from_date(), " to ",
-                                          report.to_date(), ", core hours")},
-                  {"Needed", absl::StrCat("ceil(P95 of daily peaks x (100 + ",
-                                          report.buffer_pct(), ") / 100)")},
-                  {"As of", report.as_of()}},
-                 out);
-      out << '\n';
-      WriteAlignedTable(RightSizingTable(report), out);
-      return;
-  }
+  WriteInFormat(
+      report, format, out, [&] { return RightSizingTable(report); },
+      [&] {
+        WriteLines({{"Window", absl::StrCat(report.from_date(), " to ",
+                                            report.to_date(), ", core hours")},
+                    {"Needed", absl::StrCat("ceil(P95 of daily peaks x (100 + ",
+                                            report.buffer_pct(), ") / 100)")},
+                    {"As of", report.as_of()}},
+                   out);
+        out << '\n';
+      });
 }
 
 Table ConsolidationDaysTable(const v1::ConsolidationReport& report) {
-  std::vector<Column> columns = {{"date", "date"},
-                                 {"combined peak", "combined_peak", Align::kRight},
-                                 {"at", "peak_time"}};
+  std::vector<Column> columns = {
+      {"date", "date"},
+      {"combined peak", "combined_peak", Align::kRight},
+      {"at", "peak_time"}};
   for (const v1::ConsolidationGroup& group : report.groups()) {
-    columns.push_back({group.code(), absl::StrCat("peak_", group.code()),
-                       Align::kRight});
+    columns.push_back(
+        {group.code(), absl::StrCat("peak_", group.code()), Align::kRight});
   }
   Table table(columns);
   for (const v1::ConsolidationDay& day : report.days()) {
-    std::vector<std::string> row = {day.date(), absl::StrCat(day.combined_peak()),
-                                     day.peak_time()};
+    std::vector<std::string> row = {
+        day.date(), absl::StrCat(day.combined_peak()), day.peak_time()};
     for (int32_t peak : day.group_peaks()) row.push_back(absl::StrCat(peak));
     table.AddRow(std::move(row));
   }
@@ -421,73 +419,66 @@ Table ConsolidationDaysTable(const v1::ConsolidationReport& report) {
 
 void WriteConsolidation(const v1::ConsolidationReport& report,
                         OutputFormat format, std::ostream& out) {
-  switch (format) {
-    case OutputFormat::kJson:
-      WriteMessageJson(report, out);
-      return;
-    case OutputFormat::kCsv:
-      WriteCsvTable(ConsolidationDaysTable(report), out);
-      return;
-    case OutputFormat::kTable: {
-      std::vector<std::string> groups;
-      for (const v1::ConsolidationGroup& g : report.groups()) {
-        groups.push_back(absl::StrCat(g.kind(), " ", g.code(), " (",
-                                      g.workstations_measured(), " ws, P95 ",
-                                      g.peak_occupancy_p95(), ", max ",
-                                      g.peak_occupancy_max(),
-                                      report.fte_available()
-                                          ? absl::StrCat(", ", FormatDecimal(g.fte()),
-                                                         " FTE")
-                                          : "",
-                                      ")"));
-      }
-      Lines lines = {
-          {"Candidate", absl::StrCat(report.candidate_site(), ", capacity ",
-                                     report.capacity(), " workstations")},
-          {"Groups", absl::StrJoin(groups, "; ")},
-          {"Window", absl::StrCat(report.from_date(), " to ", report.to_date(),
-                                  ", ", report.days_counted(),
-                                  " core days counted")},
-          {"Combined peak", absl::StrCat("P95 ", report.combined_peak_p95(),
-                                         ", max ", report.combined_peak_max(),
-                                         ", mean ",
-                                         FormatOneDecimal(report.combined_peak_mean()),
-                                         " (separately the P95s add up to ",
-                                         report.sum_of_group_p95(), ")")},
-          {"Needed", absl::StrCat(report.needed_workstations(), " (P95 + ",
-                                  report.buffer_pct(), " %)")},
-          {"Fits", absl::StrCat(report.fits() ? "yes" : "no", ", headroom ",
-                                report.headroom(), "; at the busiest day ",
-                                report.fits_at_max() ? "fits" : "does not fit",
-                                ", headroom ", report.headroom_at_max())},
-      };
-      if (report.fte_available() && report.total_fte() <= 0) {
-        lines.push_back({"Space efficiency",
-                         absl::StrCat(FormatDecimal(report.candidate_office_area_m2()),
-                                      " m2; no employees of the groups in the "
-                                      "registry on that date (0 FTE)")});
-      } else if (report.fte_available()) {
-        lines.push_back(
-            {"Space efficiency",
-             absl::StrCat(FormatDecimal(report.candidate_office_area_m2()),
-                          " m2 / ", FormatDecimal(report.total_fte()), " FTE = ",
-                          FormatDecimal(report.m2_per_fte()), " m2/FTE",
-                          report.target_m2_per_fte() > 0
-                              ? absl::StrCat(" (target ",
-                                             FormatDecimal(report.target_m2_per_fte()),
-                                             ": ",
-                                             report.meets_target() ? "met" : "not met",
-                                             ")")
-                              : "")});
-      } else {
-        lines.push_back({"Space efficiency", "no FTE figures available"});
-      }
-      WriteLines(lines, out);
-      out << '\n';
-      WriteAlignedTable(ConsolidationDaysTable(report), out);
-      return;
-    }
-  }
+  WriteInFormat(
+      report, format, out, [&] { return ConsolidationDaysTable(report); },
+      [&] {
+        std::vector<std::string> groups;
+        for (const v1::ConsolidationGroup& g : report.groups()) {
+          groups.push_back(absl::StrCat(
+              g.kind(), " ", g.code(), " (", g.workstations_measured(),
+              " ws, P95 ", g.peak_occupancy_p95(), ", max ",
+              g.peak_occupancy_max(),
+              report.fte_available()
+                  ? absl::StrCat(", ", FormatDecimal(g.fte()), " FTE")
+                  : "",
+              ")"));
+        }
+        Lines lines = {
+            {"Candidate", absl::StrCat(report.candidate_site(), ", capacity ",
+                                       report.capacity(), " workstations")},
+            {"Groups", absl::StrJoin(groups, "; ")},
+            {"Window",
+             absl::StrCat(report.from_date(), " to ", report.to_date(), ", ",
+                          report.days_counted(), " core days counted")},
+            {"Combined peak",
+             absl::StrCat("P95 ", report.combined_peak_p95(), ", max ",
+                          report.combined_peak_max(), ", mean ",
+                          FormatOneDecimal(report.combined_peak_mean()),
+                          " (separately the P95s add up to ",
+                          report.sum_of_group_p95(), ")")},
+            {"Needed", absl::StrCat(report.needed_workstations(), " (P95 + ",
+                                    report.buffer_pct(), " %)")},
+            {"Fits",
+             absl::StrCat(report.fits() ? "yes" : "no", ", headroom ",
+                          report.headroom(), "; at the busiest day ",
+                          report.fits_at_max() ? "fits" : "does not fit",
+                          ", headroom ", report.headroom_at_max())},
+        };
+        if (report.fte_available() && report.total_fte() <= 0) {
+          lines.push_back(
+              {"Space efficiency",
+               absl::StrCat(FormatDecimal(report.candidate_office_area_m2()),
+                            " m2; no employees of the groups in the "
+                            "registry on that date (0 FTE)")});
+        } else if (report.fte_available()) {
+          lines.push_back(
+              {"Space efficiency",
+               absl::StrCat(
+                   FormatDecimal(report.candidate_office_area_m2()), " m2 / ",
+                   FormatDecimal(report.total_fte()),
+                   " FTE = ", FormatDecimal(report.m2_per_fte()), " m2/FTE",
+                   report.target_m2_per_fte() > 0
+                       ? absl::StrCat(
+                             " (target ",
+                             FormatDecimal(report.target_m2_per_fte()), ": ",
+                             report.meets_target() ? "met" : "not met", ")")
+                       : "")});
+        } else {
+          lines.push_back({"Space efficiency", "no FTE figures available"});
+        }
+        WriteLines(lines, out);
+        out << '\n';
+      });
 }
 
 Table SpaceEfficiencyTable(const v1::SpaceEfficiencyReport& report) {
@@ -520,20 +511,13 @@ Table SpaceEfficiencyTable(const v1::SpaceEfficiencyReport& report) {
 
 void WriteSpaceEfficiency(const v1::SpaceEfficiencyReport& report,
                           OutputFormat format, std::ostream& out) {
-  switch (format) {
-    case OutputFormat::kJson:
-      WriteMessageJson(report, out);
-      return;
-    case OutputFormat::kCsv:
-      WriteCsvTable(SpaceEfficiencyTable(report), out);
-      return;
-    case OutputFormat::kTable:
-      out << "Space efficiency on " << report.as_of()
-          << " (rentable office m2 per FTE; an organization's area is its "
-             "share of its sites by office workstations):\n";
-      WriteAlignedTable(SpaceEfficiencyTable(report), out);
-      return;
-  }
+  WriteInFormat(
+      report, format, out, [&] { return SpaceEfficiencyTable(report); },
+      [&] {
+        out << "Space efficiency on " << report.as_of()
+            << " (rentable office m2 per FTE; an organization's area is its "
+               "share of its sites by office workstations):\n";
+      });
 }
 
 Table TargetsTable(const v1::ListTargetsResponse& targets) {
@@ -562,9 +546,9 @@ Table LiveSpacesTable(const v1::LiveOccupancy& live) {
                {"occupied", "occupied", Align::kRight},
                {"unknown", "unknown", Align::kRight}});
   for (const v1::LiveSpace& s : live.spaces()) {
-    table.AddRow({s.space(), s.level(), s.name(), absl::StrCat(s.workstations()),
-                  absl::StrCat(s.free()), absl::StrCat(s.occupied()),
-                  absl::StrCat(s.unknown())});
+    table.AddRow({s.space(), s.level(), s.name(),
+                  absl::StrCat(s.workstations()), absl::StrCat(s.free()),
+                  absl::StrCat(s.occupied()), absl::StrCat(s.unknown())});
   }
   return table;
 }
@@ -587,42 +571,36 @@ Table LiveWorkstationsTable(const v1::LiveOccupancy& live) {
 
 void WriteLiveOccupancy(const v1::LiveOccupancy& live, OutputFormat format,
                         std::ostream& out) {
-  switch (format) {
-    case OutputFormat::kJson:
-      WriteMessageJson(live, out);
-      return;
-    case OutputFormat::kCsv:
-      WriteCsvTable(LiveWorkstationsTable(live), out);
-      return;
-    case OutputFormat::kTable: {
-      std::vector<std::string> rooms;
-      for (const v1::LiveRoom& r : live.rooms()) {
-        rooms.push_back(absl::StrCat(
-            r.space(), " ", StateName(r.state()),
-            r.count() >= 0 ? absl::StrCat(" (", r.count(), "/", r.capacity(), ")")
-                           : ""));
-      }
-      WriteLines({{"Site", live.site()},
-                  {"Space", live.space().empty() ? "whole site" : live.space()},
-                  {"As of", FormatInstantMs(live.as_of_ms())},
-                  {"Workstations",
-                   absl::StrCat(live.workstations_total(), ": ", live.free(),
-                                " free, ", live.occupied(), " occupied, ",
-                                live.unknown(), " unknown")},
-                  {"Rooms", rooms.empty() ? std::string("none")
-                                          : absl::StrJoin(rooms, ", ")}},
-                 out);
-      out << '\n';
-      WriteAlignedTable(LiveSpacesTable(live), out);
-      out << '\n';
-      WriteAlignedTable(LiveWorkstationsTable(live), out);
-      return;
-    }
-  }
+  WriteInFormat(
+      live, format, out, [&] { return LiveWorkstationsTable(live); },
+      [&] {
+        std::vector<std::string> rooms;
+        for (const v1::LiveRoom& r : live.rooms()) {
+          rooms.push_back(absl::StrCat(
+              r.space(), " ", StateName(r.state()),
+              r.count() >= 0
+                  ? absl::StrCat(" (", r.count(), "/", r.capacity(), ")")
+                  : ""));
+        }
+        WriteLines(
+            {{"Site", live.site()},
+             {"Space", live.space().empty() ? "whole site" : live.space()},
+             {"As of", FormatInstantMs(live.as_of_ms())},
+             {"Workstations",
+              absl::StrCat(live.workstations_total(), ": ", live.free(),
+                           " free, ", live.occupied(), " occupied, ",
+                           live.unknown(), " unknown")},
+             {"Rooms", rooms.empty() ? std::string("none")
+                                     : absl::StrJoin(rooms, ", ")}},
+            out);
+        out << '\n';
+        WriteAlignedTable(LiveSpacesTable(live), out);
+        out << '\n';
+      });
 }
 
-void WriteLiveUpdate(const v1::LiveOccupancyUpdate& update,
-                     OutputFormat format, bool header, std::ostream& out) {
+void WriteLiveUpdate(const v1::LiveOccupancyUpdate& update, OutputFormat format,
+                     bool header, std::ostream& out) {
   const v1::LiveOccupancy& live = update.occupancy();
   switch (format) {
     case OutputFormat::kJson: {

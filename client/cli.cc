@@ -3,9 +3,12 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/command_options.h"
+#include "common/bearer_token.h"
+#include "common/status_macros.h"
 #include "client/import_readings_command.h"
 #include "client/inventory_commands.h"
 #include "client/sensor_health_command.h"
@@ -17,7 +20,7 @@
 namespace monipaikka::client {
 
 const char kUsage[] =
-    R"(usage: monipaikka [--server=HOST:PORT] [--output=table|csv|json] [--deadline_s=N] <command> [args]
+    R"(usage: monipaikka [--server=HOST:PORT] [--token_file=FILE] [--output=table|csv|json] [--deadline_s=N] <command> [args]
 
 Commands:
   import-inventory FILE.json
@@ -96,11 +99,29 @@ Commands:
   watch --site=CODE [--space=CODE] [--updates=N]
       Print a snapshot, then every change as it happens (--output=json: one
       JSON object per line), until interrupted or after N updates.
+  tokens create --role=device|facility|hr|admin --name=NAME [--gateway=ID]
+                [--expires=RFC3339 | --ttl=DURATION]
+      Create an API token (admin only) and print it alone on one line; it is
+      shown only this once (the server keeps its hash). Device tokens need
+      --gateway, the gateway they speak for. --ttl like 90d, 720h or 30m.
+  tokens list [--include_inactive]
+      List the tokens (never their secrets): id, name, role, gateway,
+      created, expiry and status; --include_inactive adds revoked and
+      expired ones (admin only).
+  tokens revoke ID
+      Revoke token ID at once (admin only).
+  audit [--from=DAY|INSTANT] [--to=DAY|INSTANT] [--limit=N]
+      The audit log, newest first (admin only): inventory imports, target
+      changes, token changes, HR imports and HR report requests, with who
+      (token id, name, role), what and when. DAY is a UTC date, --to
+      inclusive; at most N events (default 1000).
   help
       Show this text.
 
 Flags (before or after the command):
   --server=HOST:PORT   server to talk to (default 127.0.0.1:7070)
+  --token_file=FILE    file with the API token; without it the token comes
+                       from the environment variable MONIPAIKKA_TOKEN
   --output=FORMAT      table (default, for people), csv or json
   --deadline_s=N       seconds a request may take (default 60); for
                        import-readings, seconds to wait for each acknowledgement
@@ -195,10 +216,20 @@ constexpr CommandSpec kCommands[] = {
      "office-days --from_month=YYYY-MM [--to_month=YYYY-MM] "
      "[--organization=CODE [--unit=CODE]] [--group_by=organization|unit]",
      0, ""},
+    {"tokens create",
+     "tokens create --role=device|facility|hr|admin --name=NAME "
+     "[--gateway=ID] [--expires=RFC3339 | --ttl=DURATION]",
+     0, "", FlagUse::kUnused, FlagUse::kUnused, FlagUse::kOptional},
+    {"tokens list", "tokens list [--include_inactive]", 0, ""},
+    {"tokens revoke", "tokens revoke ID", 1, "ID"},
+    {"audit", "audit [--from=DAY|INSTANT] [--to=DAY|INSTANT] [--limit=N]", 0,
+     "", FlagUse::kUnused, FlagUse::kUnused, FlagUse::kUnused,
+     FlagUse::kOptional},
 };
 
 constexpr char kGlobalSynopsis[] =
-    "[--server=HOST:PORT] [--output=table|csv|json] [--deadline_s=N]";
+    "[--server=HOST:PORT] [--token_file=FILE] [--output=table|csv|json] "
+    "[--deadline_s=N]";
 
 const CommandSpec* FindCommand(const std::string& name) {
   for (const CommandSpec& spec : kCommands) {
@@ -272,9 +303,20 @@ absl::Status Dispatch(const CommandSpec& spec, const Invocation& invocation,
                       const ChannelSecurity& security,
                       const CommandOptions& options, std::ostream& out,
                       std::ostream& err, bool* rows_refused) {
-  std::shared_ptr<grpc::Channel> channel =
-      CreateSecuredChannel(invocation.server, security);
+  ASSIGN_OR_RETURN(const std::string token, LoadToken(invocation.token_file));
+  std::shared_ptr<grpc::Channel> channel = CreateSecuredChannel(
+      invocation.server, security, grpc::ChannelArguments(), token);
   const std::string command = spec.name;
+  if (IsAccessCommand(command)) {
+    auto stub = v1::AuthService::NewStub(channel);
+    AccessArgs args;
+    args.gateway = invocation.gateway;
+    args.from = invocation.from;
+    args.to = invocation.to;
+    if (invocation.args.size() > 1) args.id = invocation.args[1];
+    return RunAccessCommand(*stub, command, args, invocation.access, options,
+                            out, err);
+  }
   if (IsWorkforceCommand(command)) {
     auto stub = v1::WorkforceService::NewStub(channel);
     return RunWorkforceCommand(*stub, invocation.args, invocation.workforce,
@@ -325,8 +367,14 @@ absl::Status Dispatch(const CommandSpec& spec, const Invocation& invocation,
 
 }  // namespace
 
-int RunCommandLine(const Invocation& invocation, std::ostream& out,
+int RunCommandLine(const Invocation& given, std::ostream& out,
                    std::ostream& err) {
+  // "tokens create" and the like are one command of two words.
+  Invocation invocation = given;
+  if (invocation.args.size() >= 2 && invocation.args[0] == "tokens") {
+    invocation.args[0] = "tokens " + invocation.args[1];
+    invocation.args.erase(invocation.args.begin() + 1);
+  }
   if (invocation.args.empty()) {
     err << kUsage;
     return kExitUsage;
@@ -336,6 +384,10 @@ int RunCommandLine(const Invocation& invocation, std::ostream& out,
     return kExitOk;
   }
   const CommandSpec* spec = FindCommand(invocation.args[0]);
+  if (spec == nullptr && absl::StartsWith(invocation.args[0], "tokens")) {
+    return UsageError("tokens needs a subcommand: create, list or revoke",
+                      nullptr, err);
+  }
   if (spec == nullptr) {
     return UsageError(
         absl::StrCat("unknown command \"", invocation.args[0], "\""), nullptr,
@@ -367,6 +419,10 @@ int RunCommandLine(const Invocation& invocation, std::ostream& out,
       !problem.empty()) {
     return UsageError(problem, spec, err);
   }
+  if (std::string problem = CheckAccessFlags(spec->name, invocation.access);
+      !problem.empty()) {
+    return UsageError(problem, spec, err);
+  }
   if (spec->dates == FlagUse::kRequired) {
     absl::Status dates = CheckUtilizationDates(ToUtilizationArgs(invocation));
     if (!dates.ok()) return UsageError(std::string(dates.message()), spec, err);
@@ -394,6 +450,14 @@ int RunCommandLine(const Invocation& invocation, std::ostream& out,
           << DescribeChannelSecurity(*security) << ")";
     }
     err << "\n";
+    if (status.code() == absl::StatusCode::kUnauthenticated) {
+      err << "The server did not accept the credentials: give a valid token "
+             "with --token_file=FILE or the environment variable "
+          << kTokenEnvironmentVariable << ".\n";
+    } else if (status.code() == absl::StatusCode::kPermissionDenied) {
+      err << "The token is valid but its role may not do this; ask an admin "
+             "for a token of the role named above.\n";
+    }
     return kExitFailure;
   }
   return rows_refused ? kExitFailure : kExitOk;

@@ -4,13 +4,15 @@
 // the usage text, and the exit status.
 //
 // Exit status: 0 success; 1 an error (a gRPC error is printed as
-// "error: <STATUS_CODE>: <message>"), or readings skipped or rejected by
-// import-readings; 2 a usage error (printed with a short usage text).
+// "error: <STATUS_CODE>: <message>", with a hint for UNAUTHENTICATED and
+// PERMISSION_DENIED), or readings skipped or rejected by import-readings;
+// 2 a usage error (printed with a short usage text).
 
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "client/access_commands.h"
 #include "client/analytics_commands.h"
 #include "client/workforce_commands.h"
 #include "common/channel_security.h"
@@ -30,6 +32,8 @@ struct Invocation {
   // Positional arguments: the command, then its arguments.
   std::vector<std::string> args;
   std::string server = "127.0.0.1:7070";
+  // File with the API token (--token_file); when empty, MONIPAIKKA_TOKEN.
+  std::string token_file;
   std::string output = "table";
   int deadline_s = 60;
   std::string site;
@@ -42,13 +46,17 @@ struct Invocation {
   WorkforceFlags workforce;
   // The analytics commands' flags (--by, --orgs, --candidate, …).
   AnalyticsFlags analytics;
+  // The token and audit commands' flags (--role, --name, --ttl, …).
+  AccessFlags access;
   // --tls, --tls_ca_file, --tls_server_name: how to reach the server (see
   // common/channel_security.h).
   ChannelSecurityFlags tls;
 };
 
 // Checks the invocation, connects to invocation.server (TLS, or plaintext to
-// a loopback address without TLS flags) and runs the command. Results go to `out`; errors, usage texts and import problems
+// a loopback address without TLS flags) with the token (--token_file, else
+// MONIPAIKKA_TOKEN) and runs the command. Results go to `out`; errors, usage
+// texts and import problems
 // go to `err`. Returns the exit status.
 int RunCommandLine(const Invocation& invocation, std::ostream& out,
                    std::ostream& err);

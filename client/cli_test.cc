@@ -116,8 +116,8 @@ TEST_F(CliTest, MissingRequiredFlagIsNamed) {
                                      "--site=CODE\n"));
   EXPECT_THAT(err_.str(),
               HasSubstr("usage: monipaikka [--server=HOST:PORT] "
-                        "[--output=table|csv|json] [--deadline_s=N] "
-                        "utilization --site=CODE"));
+                        "[--token_file=FILE] [--output=table|csv|json] "
+                        "[--deadline_s=N] utilization --site=CODE"));
 }
 
 TEST_F(CliTest, MissingDateIsNamed) {

@@ -9,6 +9,9 @@
 
 ABSL_FLAG(std::string, server, monipaikka::client::Invocation().server,
           "server address, HOST:PORT");
+ABSL_FLAG(std::string, token_file, "",
+          "file with the API token; default: the environment variable "
+          "MONIPAIKKA_TOKEN");
 ABSL_FLAG(std::string, output, monipaikka::client::Invocation().output,
           "output format: table, csv or json");
 ABSL_FLAG(int, deadline_s, monipaikka::client::Invocation().deadline_s,
@@ -89,6 +92,7 @@ Invocation InvocationFromFlags(const std::vector<std::string>& positional) {
   Invocation invocation;
   invocation.args = positional;
   invocation.server = absl::GetFlag(FLAGS_server);
+  invocation.token_file = absl::GetFlag(FLAGS_token_file);
   invocation.output = absl::GetFlag(FLAGS_output);
   invocation.deadline_s = absl::GetFlag(FLAGS_deadline_s);
   invocation.site = absl::GetFlag(FLAGS_site);
@@ -102,6 +106,7 @@ Invocation InvocationFromFlags(const std::vector<std::string>& positional) {
   invocation.tls.tls = absl::GetFlag(FLAGS_tls);
   invocation.tls.ca_file = absl::GetFlag(FLAGS_tls_ca_file);
   invocation.tls.server_name = absl::GetFlag(FLAGS_tls_server_name);
+  invocation.access = AccessFlagsFromAbsl();
   return invocation;
 }
 

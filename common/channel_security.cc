@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/bearer_token.h"
 #include "common/loopback_address.h"
 
 namespace monipaikka {
@@ -69,10 +70,10 @@ absl::StatusOr<ChannelSecurity> ResolveChannelSecurity(
 
 std::shared_ptr<grpc::Channel> CreateSecuredChannel(
     const std::string& server, const ChannelSecurity& security,
-    grpc::ChannelArguments args) {
+    grpc::ChannelArguments args, const std::string& token) {
   if (!security.tls) {
-    return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
-                                     args);
+    return CreateChannelWithToken(server, grpc::InsecureChannelCredentials(),
+                                  args, token);
   }
   grpc::SslCredentialsOptions options;
   options.pem_root_certs = security.ca_pem;
@@ -81,7 +82,8 @@ std::shared_ptr<grpc::Channel> CreateSecuredChannel(
   if (!security.server_name.empty()) {
     args.SetSslTargetNameOverride(security.server_name);
   }
-  return grpc::CreateCustomChannel(server, grpc::SslCredentials(options), args);
+  return CreateChannelWithToken(server, grpc::SslCredentials(options), args,
+                                token);
 }
 
 std::string DescribeChannelSecurity(const ChannelSecurity& security) {

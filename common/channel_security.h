@@ -45,11 +45,12 @@ struct ChannelSecurity {
 absl::StatusOr<ChannelSecurity> ResolveChannelSecurity(
     absl::string_view server, const ChannelSecurityFlags& flags);
 
-// A channel to `server` secured as `security` says; `args` carries the
-// caller's other channel arguments.
+// A channel to `server` secured as `security` says, whose calls carry
+// `token` (none if empty) as "authorization: Bearer <token>"; `args` carries
+// the caller's other channel arguments.
 std::shared_ptr<grpc::Channel> CreateSecuredChannel(
     const std::string& server, const ChannelSecurity& security,
-    grpc::ChannelArguments args = {});
+    grpc::ChannelArguments args = {}, const std::string& token = "");
 
 // A short description for error messages, e.g. "plaintext" or
 // "TLS (CA from --tls_ca_file, server name server.example.fi)".

@@ -59,6 +59,15 @@ absl::StatusOr<bool> Statement::Step() {
   return status;
 }
 
+absl::Status Statement::ForEachRow(absl::FunctionRef<void()> visit) {
+  while (true) {
+    absl::StatusOr<bool> row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    visit();
+  }
+}
+
 absl::Status Statement::Run() {
   absl::StatusOr<bool> row = Step();
   if (!row.ok()) return row.status();

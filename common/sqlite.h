@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
@@ -43,6 +44,9 @@ class Statement {
   // Advances to the next row. Returns true when a row is available, false
   // when done; an error status on failure.
   absl::StatusOr<bool> Step();
+  // Steps through every row, calling `visit` at each (the columns are read
+  // from this statement inside it); stops at the first error.
+  absl::Status ForEachRow(absl::FunctionRef<void()> visit);
   // Runs a statement that returns no rows.
   absl::Status Run();
   void Reset();

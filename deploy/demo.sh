@@ -2,7 +2,11 @@
 # The run command: installs what is needed, builds, starts the server on an
 # embedded SQLite file, loads the sample inventory, backfills four weeks of
 # simulated readings for every sample desk sensor through one edge agent per
-# gateway, and prints a utilization report for each sample site.
+# gateway, and prints a utilization report for each sample site. Every
+# caller has a token of its role: the bootstrap admin token creates a
+# facility token (inventory, reports), one device token per gateway (edge
+# agents) and an HR token (HR imports and reports); the tokens and the audit
+# log are listed at the end.
 #
 #   deploy/demo.sh                 run, report, stop everything
 #   deploy/demo.sh --keep-running  leave the server running afterwards
@@ -42,6 +46,7 @@ echo "== starting the server on 127.0.0.1:$port (database $data/monipaikka.db)" 
 "$bin/server/monipaikka-server" --listen="127.0.0.1:$port" --plaintext \
   --db="$data/monipaikka.db" --port_file="$data/server.port" \
   --pseudonym_key_file="$key_dir/pseudonym.key" \
+  --bootstrap_admin_token_file="$data/admin.token" \
   2>"$data/server.log" &
 server_pid=$!
 stop_server() {
@@ -62,7 +67,17 @@ for _ in $(seq 1 300); do
 done
 [ -s "$data/server.port" ] || { echo "demo: the server did not start in 30 s" >&2; exit 1; }
 
-client=("$bin/client/monipaikka" "--server=127.0.0.1:$port")
+admin=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/admin.token")
+# Creates a token (tokens create prints it alone) into a 0600 file.
+make_token() {
+  local file="$1"; shift
+  (umask 077 && "${admin[@]}" tokens create "$@" >"$file")
+}
+echo "== creating tokens with the bootstrap admin token" >&2
+make_token "$data/facility.token" --role=facility --name="demo facility team"
+make_token "$data/hr.token" --role=hr --name="demo HR" --ttl=1d
+client=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/facility.token")
+hr=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/hr.token")
 echo "== importing the sample inventory" >&2
 "${client[@]}" import-inventory "$root/deploy/sample/inventory.json"
 
@@ -77,7 +92,10 @@ from=$(TZ=Europe/Helsinki date -d "28 days ago" +%F)
 echo "== backfilling $from .. $to through the edge agents" >&2
 edge_pids=()
 for gateway in $("${client[@]}" --output=csv sensors | column gateway | sort -u); do
+  make_token "$data/edge-$gateway.token" --role=device --name="edge $gateway" \
+    --gateway="$gateway"
   "$bin/edge/monipaikka-edge" --server="127.0.0.1:$port" --gateway="$gateway" \
+    --token_file="$data/edge-$gateway.token" \
     --outbox="$data/outbox-$gateway.db" --backfill_from="$from" \
     --backfill_to="$to" --exit_when_drained 2>"$data/edge-$gateway.log" &
   edge_pids+=($!)
@@ -128,16 +146,29 @@ awk -v orgs="VERO MML DVV ELY-PIR KELA MIGRI POLIISI-KS" 'BEGIN {
     }'
   done
 } >"$data/work-days.csv"
-"${client[@]}" import-employees "$data/employees.csv"
-"${client[@]}" import-work-days "$data/work-days.csv"
+"${hr[@]}" import-employees "$data/employees.csv"
+"${hr[@]}" import-work-days "$data/work-days.csv"
 echo
-"${client[@]}" workstation-distribution --as_of="$(date +%Y-%m-%d)"
+"${hr[@]}" workstation-distribution --as_of="$(date +%Y-%m-%d)"
 echo
-"${client[@]}" office-days --from_month="$month" --group_by=organization
+"${hr[@]}" office-days --from_month="$month" --group_by=organization
+
+echo
+echo "== access control: the facility token may not read HR figures" >&2
+if "${client[@]}" office-days --from_month="$month" 2>"$data/refused.txt"; then
+  echo "demo: a facility token read HR figures" >&2
+  exit 1
+fi
+head -n 1 "$data/refused.txt"
+echo
+echo "== tokens and the audit log" >&2
+"${admin[@]}" tokens list
+echo
+"${admin[@]}" audit --limit=20
 
 if [ "$keep_running" = 1 ]; then
   echo
   echo "The server keeps running (pid $server_pid) on 127.0.0.1:$port. Try:"
-  echo "  $bin/client/monipaikka --server=127.0.0.1:$port sites"
+  echo "  $bin/client/monipaikka --server=127.0.0.1:$port --token_file=$data/facility.token sites"
   echo "Stop it with: kill $server_pid"
 fi

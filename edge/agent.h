@@ -58,6 +58,9 @@ struct AgentOptions {
   ChannelSecurity security;
   // This gateway's identifier, as in the inventory's Sensor.gateway.
   std::string gateway;
+  // API token sent with every call ("authorization: Bearer"): a device
+  // token of this gateway (or an admin token). Empty: none.
+  std::string token;
   // Path of the outbox database.
   std::string outbox_path = "edge-outbox.db";
   // Local days to backfill, both inclusive, reckoned in the time zones of the

@@ -19,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/bearer_token.h"
 #include "common/time_format.h"
 #include "edge/agent.h"
 #include "edge/log.h"
@@ -42,6 +43,9 @@ ABSL_FLAG(std::string, tls_key_file, "",
           "PEM private key of --tls_cert_file.");
 ABSL_FLAG(std::string, gateway, "",
           "This gateway's identifier as in the inventory (required).");
+ABSL_FLAG(std::string, token_file, "",
+          "file with the API token (a device token of --gateway); default: "
+          "the environment variable MONIPAIKKA_TOKEN");
 ABSL_FLAG(std::string, outbox, "edge-outbox.db",
           "Path of the durable outbox database (SQLite).");
 ABSL_FLAG(std::string, backfill_from, "",
@@ -112,6 +116,10 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   AgentOptions options;
   options.server = absl::GetFlag(FLAGS_server);
   options.gateway = absl::GetFlag(FLAGS_gateway);
+  absl::StatusOr<std::string> token =
+      monipaikka::LoadToken(absl::GetFlag(FLAGS_token_file));
+  if (!token.ok()) return token.status();
+  options.token = *std::move(token);
   options.outbox_path = absl::GetFlag(FLAGS_outbox);
   monipaikka::ChannelSecurityFlags tls;
   tls.tls = absl::GetFlag(FLAGS_tls);

@@ -53,6 +53,10 @@ ABSL_FLAG(std::string, pseudonym_key_file, "",
           "without it HR imports are refused");
 ABSL_FLAG(int, anonymity_k, 5,
           "HR figures over fewer than this many employees are withheld (>= 3)");
+ABSL_FLAG(std::string, bootstrap_admin_token_file, "",
+          "when this file does not exist, create an admin token named "
+          "\"bootstrap\" and write it there (mode 0600); an existing file is "
+          "left alone");
 ABSL_FLAG(int, workforce_retention_months, 24,
           "work-location days older than this many months are deleted");
 
@@ -144,6 +148,9 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  options.auth.bootstrap_admin_token_file =
+      absl::GetFlag(FLAGS_bootstrap_admin_token_file);
+
   absl::StatusOr<std::unique_ptr<monipaikka::Server>> server =
       monipaikka::Server::Start(options);
   if (!server.ok()) {
@@ -175,6 +182,15 @@ int main(int argc, char** argv) {
   const monipaikka::IngestCounters& counters = (*server)->counters();
   std::cerr << "event=stopped accepted=" << counters.accepted.load()
             << " duplicates=" << counters.duplicates.load()
-            << " batches=" << counters.batches.load() << std::endl;
+            << " batches=" << counters.batches.load();
+  const monipaikka::AuthCounters& auth = (*server)->auth_counters();
+  std::cerr << " auth_allowed=" << auth.allowed.load();
+  for (int i = 0; i < monipaikka::kAuthRefusalCount; ++i) {
+    std::cerr << " auth_refused_"
+              << monipaikka::AuthRefusalName(
+                     static_cast<monipaikka::AuthRefusal>(i))
+              << "=" << auth.refused[i].load();
+  }
+  std::cerr << std::endl;
   return 0;
 }

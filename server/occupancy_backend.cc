@@ -57,7 +57,8 @@ void OccupancyBackend::OnCommitted(std::span<const StoredReading> readings) {
   summarizer_->NoteCommitted();
 }
 
-absl::Status OccupancyBackend::Start(QueryExecutor* executor) {
+absl::Status OccupancyBackend::Start(QueryExecutor* executor,
+                                     const AccessControl* access) {
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> session,
                    storage_->OpenSession());
   std::shared_ptr<const OccupancyInventory> inventory = inventory_.Get();
@@ -85,8 +86,10 @@ absl::Status OccupancyBackend::Start(QueryExecutor* executor) {
   hub_->Start(inventory, newest, counts);
   RETURN_IF_ERROR(summarizer_->Start());
   deps_.executor = executor;
+  deps_.access = access;
   analytics_service_ = std::make_unique<AnalyticsServiceImpl>(deps_);
-  live_service_ = std::make_unique<LiveOccupancyServiceImpl>(executor, hub_.get());
+  live_service_ = std::make_unique<LiveOccupancyServiceImpl>(executor, access,
+                                                             hub_.get());
   utilization_service_ = std::make_unique<UtilizationServiceImpl>(deps_);
   return absl::OkStatus();
 }

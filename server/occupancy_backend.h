@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/auth/access_control.h"
 #include "server/live/occupancy_hub.h"
 #include "server/reports/utilization_report.h"
 #include "server/service/report_deps.h"
@@ -49,8 +50,9 @@ class OccupancyBackend {
   // On the ingest writer thread after each commit: live state, and wakes the
   // summarizer. Never blocks on a client.
   void OnCommitted(std::span<const StoredReading> readings);
-  // Starts the summarizer and live occupancy, and makes the services.
-  absl::Status Start(QueryExecutor* executor);
+  // Starts the summarizer and live occupancy, and makes the services, which
+  // authorize their callers with `access` (not owned; outlives this).
+  absl::Status Start(QueryExecutor* executor, const AccessControl* access);
   // Reloads the inventory snapshot from `session` after an import.
   absl::Status InventoryChanged(StorageSession& session);
   // Ends the live watches (so that the gRPC server can stop at once).

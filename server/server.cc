@@ -4,13 +4,23 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/loopback_address.h"
 #include "common/status_macros.h"
+#include "server/service/auth_service.h"
 #include "server/service/inventory_service.h"
 #include "server/service/query_executor.h"
 #include "server/service/sensor_health_service.h"
@@ -49,6 +59,52 @@ absl::Status CheckListenerSecurity(const ServerOptions& options) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
+                                         TokenStore& tokens,
+                                         const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) return false;
+  if (error) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "bootstrap_admin_token_file: ", path, ": ", error.message()));
+  }
+  NewToken token;
+  token.name = "bootstrap";
+  token.role = Role::kAdmin;
+  ASSIGN_OR_RETURN(CreatedToken created, tokens.Create(session.Access(), token));
+  const std::string tmp = path + ".tmp";
+  std::remove(tmp.c_str());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                        S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("bootstrap_admin_token_file: cannot create ", tmp, ": ",
+                     std::strerror(errno)));
+  }
+  const std::string text = created.secret + "\n";
+  const bool written =
+      ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || !synced || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return absl::FailedPreconditionError(absl::StrCat(
+        "bootstrap_admin_token_file: cannot write ", path, ": ",
+        std::strerror(errno)));
+  }
+  std::cerr << "event=bootstrap_token_created token_id=" << created.record.id
+            << " file=" << path << std::endl;
+  return true;
+}
+
+absl::StatusOr<std::string> Server::CreateToken(const NewToken& token) {
+  ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> session,
+                   storage_->OpenSession());
+  ASSIGN_OR_RETURN(CreatedToken created,
+                   tokens_->Create(session->Access(), token));
+  return created.secret;
+}
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   RETURN_IF_ERROR(CheckListenerSecurity(options));
   std::shared_ptr<ReloadableServerCredentials> tls_credentials;
@@ -66,6 +122,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   server->tls_credentials_ = tls_credentials;
   ASSIGN_OR_RETURN(server->storage_,
                    Storage::OpenSqlite(options.database, options.storage));
+  server->tokens_ = std::make_unique<TokenStore>(options.ingest.now_ms);
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> session,
+                     server->storage_->OpenSession());
+    RETURN_IF_ERROR(server->tokens_->Load(session->Access()));
+    if (!options.auth.bootstrap_admin_token_file.empty()) {
+      RETURN_IF_ERROR(BootstrapAdminToken(*session, *server->tokens_,
+                                          options.auth.bootstrap_admin_token_file)
+                          .status());
+    }
+  }
+  server->access_ = std::make_unique<AccessControl>(
+      server->tokens_.get(), &server->auth_counters_,
+      /*certificates_identify_devices=*/!options.tls.client_ca_file.empty());
 
   ASSIGN_OR_RETURN(server->occupancy_,
                    OccupancyBackend::Create(server->storage_.get(),
@@ -89,22 +159,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
 
   server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get());
   RETURN_IF_ERROR(server->executor_->Start(options.query_threads));
-  RETURN_IF_ERROR(server->occupancy_->Start(server->executor_.get()));
+  RETURN_IF_ERROR(server->occupancy_->Start(server->executor_.get(),
+                                            server->access_.get()));
 
   server->ingest_service_ = std::make_unique<IngestServiceImpl>(
       &server->directory_, server->writer_.get(), &server->counters_,
-      options.ingest);
+      server->access_.get(), options.ingest);
   server->inventory_service_ = std::make_unique<InventoryServiceImpl>(
-      server->executor_.get(), &server->directory_,
+      server->executor_.get(), server->access_.get(), &server->directory_,
       [occupancy = server->occupancy_.get()](StorageSession& session) {
         return occupancy->InventoryChanged(session);
       });
   server->sensor_health_service_ = std::make_unique<SensorHealthServiceImpl>(
-      server->executor_.get(), options.ingest.now_ms);
+      server->executor_.get(), server->access_.get(), options.ingest.now_ms);
+  server->auth_service_ = std::make_unique<AuthServiceImpl>(
+      server->executor_.get(), server->access_.get(), server->tokens_.get());
   ASSIGN_OR_RETURN(server->workforce_,
                    WorkforceBackend::Start(server->storage_.get(),
                                            options.database,
                                            server->executor_.get(),
+                                           server->access_.get(),
                                            options.workforce));
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -123,6 +197,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   }
   builder.RegisterService(server->workforce_->service());
   builder.RegisterService(server->sensor_health_service_.get());
+  builder.RegisterService(server->auth_service_.get());
   builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {

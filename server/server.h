@@ -7,6 +7,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/auth/access_control.h"
+#include "server/auth/token_store.h"
 #include "server/occupancy_backend.h"
 #include "server/reports/utilization_report.h"
 #include "server/service/ingest_service.h"
@@ -25,12 +27,21 @@ class ReloadableServerCredentials;
 
 namespace monipaikka {
 
+struct AuthOptions {
+  // When set and no file exists at this path, Start() creates an admin token
+  // named "bootstrap" and writes it there (mode 0600, written then renamed).
+  // An existing file is left alone.
+  std::string bootstrap_admin_token_file;
+};
+
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port (see Server::port()).
   std::string listen = "127.0.0.1:7070";
   // TLS certificate and key (and client CA for mTLS). Without them the
   // server serves plaintext, only when `plaintext` is set and `listen` is a
-  // loopback address.
+  // loopback address. With a client CA, a caller without a token but with a
+  // verified client certificate is the device of the gateway named by the
+  // certificate's common name.
   ServerTlsFiles tls;
   bool plaintext = false;
   // SQLite database file; created and migrated on start.
@@ -42,6 +53,7 @@ struct ServerOptions {
   UtilizationSettings utilization;
   WorkforceOptions workforce;
   OccupancyOptions occupancy;
+  AuthOptions auth;
 };
 
 class Server {
@@ -60,6 +72,11 @@ class Server {
   // The port actually bound.
   int port() const { return port_; }
   const IngestCounters& counters() const { return counters_; }
+  // Calls allowed and refused (by reason) by the access checks.
+  const AuthCounters& auth_counters() const { return auth_counters_; }
+  // Creates a token directly (for tools that run the server in-process,
+  // e.g. benchmarks); returns the secret.
+  absl::StatusOr<std::string> CreateToken(const NewToken& token);
   // The HR part (imports, reports, retention).
   WorkforceBackend& workforce() { return *workforce_; }
   // Occupancy analytics (summaries, live occupancy, reports).
@@ -74,6 +91,9 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<Storage> storage_;
   IngestCounters counters_;
+  AuthCounters auth_counters_;
+  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<AccessControl> access_;
   SensorDirectoryHolder directory_;
   std::unique_ptr<IngestWriter> writer_;
   std::unique_ptr<QueryExecutor> executor_;
@@ -83,12 +103,19 @@ class Server {
   std::unique_ptr<OccupancyBackend> occupancy_;
   std::unique_ptr<WorkforceBackend> workforce_;
   std::unique_ptr<grpc::Service> sensor_health_service_;
+  std::unique_ptr<grpc::Service> auth_service_;
   // TLS credentials (null for plaintext); outlive the gRPC server.
   std::shared_ptr<ReloadableServerCredentials> tls_credentials_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
   bool shut_down_ = false;
 };
+
+// Writes a new admin token named "bootstrap" to `path` (mode 0600, written
+// then renamed) unless a file exists there; returns whether it wrote one.
+absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
+                                         TokenStore& tokens,
+                                         const std::string& path);
 
 // Whether `listen` ("host:port") names a loopback address.
 bool IsLoopbackListenAddress(absl::string_view listen);

@@ -1,9 +1,11 @@
 #include "server/service/analytics_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "server/reports/efficiency_report.h"
 #include "server/reports/planning_reports.h"
 #include "server/reports/usage_report.h"
+#include "server/auth/rpc_policy.h"
 #include "server/service/unary_call.h"
 
 namespace monipaikka {
@@ -11,7 +13,8 @@ namespace monipaikka {
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetUsageReport(
     grpc::CallbackServerContext* context, const v1::UsageReportRequest* request,
     v1::UsageReport* response) {
-  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+  return RunUnary(context, deps_.executor, *deps_.access, rpc::kGetUsageReport,
+                  [=, this](StorageSession& session) {
     return WithReportContext(deps_, session, [&](const ReportContext& c) {
       ASSIGN_OR_RETURN(*response, BuildUsageReport(c, *request));
       return absl::OkStatus();
@@ -23,7 +26,8 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetSensorCoverage(
     grpc::CallbackServerContext* context,
     const v1::SensorCoverageRequest* request,
     v1::SensorCoverageReport* response) {
-  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+  return RunUnary(context, deps_.executor, *deps_.access, rpc::kGetSensorCoverage,
+                  [=, this](StorageSession& session) {
     return WithReportContext(deps_, session, [&](const ReportContext& c) {
       ASSIGN_OR_RETURN(*response, BuildSensorCoverage(c, *request));
       return absl::OkStatus();
@@ -34,7 +38,8 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetSensorCoverage(
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetRightSizing(
     grpc::CallbackServerContext* context, const v1::RightSizingRequest* request,
     v1::RightSizingReport* response) {
-  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+  return RunUnary(context, deps_.executor, *deps_.access, rpc::kGetRightSizing,
+                  [=, this](StorageSession& session) {
     return WithReportContext(deps_, session, [&](const ReportContext& c) {
       ASSIGN_OR_RETURN(*response, BuildRightSizing(c, *request));
       return absl::OkStatus();
@@ -46,7 +51,8 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetConsolidation(
     grpc::CallbackServerContext* context,
     const v1::ConsolidationRequest* request,
     v1::ConsolidationReport* response) {
-  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+  return RunUnary(context, deps_.executor, *deps_.access, rpc::kGetConsolidation,
+                  [=, this](StorageSession& session) {
     return WithReportContext(deps_, session, [&](const ReportContext& c) {
       ASSIGN_OR_RETURN(*response, BuildConsolidation(c, *request));
       return absl::OkStatus();
@@ -58,7 +64,8 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetSpaceEfficiency(
     grpc::CallbackServerContext* context,
     const v1::SpaceEfficiencyRequest* request,
     v1::SpaceEfficiencyReport* response) {
-  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+  return RunUnary(context, deps_.executor, *deps_.access, rpc::kGetSpaceEfficiency,
+                  [=, this](StorageSession& session) {
     return WithReportContext(deps_, session, [&](const ReportContext& c) {
       ASSIGN_OR_RETURN(*response, BuildSpaceEfficiency(c, *request));
       return absl::OkStatus();
@@ -70,7 +77,8 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::ListTargets(
     grpc::CallbackServerContext* context,
     const v1::ListTargetsRequest* /*request*/,
     v1::ListTargetsResponse* response) {
-  return RunUnary(context, deps_.executor, [=](StorageSession& session) {
+  return RunUnary(context, deps_.executor, *deps_.access, rpc::kListTargets,
+                  [=](StorageSession& session) {
     ASSIGN_OR_RETURN(std::vector<TargetRow> targets,
                      session.Analytics().ListTargets());
     for (const TargetRow& row : targets) {
@@ -83,7 +91,8 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::ListTargets(
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::PutTarget(
     grpc::CallbackServerContext* context, const v1::PutTargetRequest* request,
     v1::Target* response) {
-  return RunUnary(context, deps_.executor, [=, this](StorageSession& session) {
+  return RunUnary(context, deps_.executor, *deps_.access, rpc::kPutTarget,
+                  [=, this](StorageSession& session, const Caller& caller) {
     std::shared_ptr<const OccupancyInventory> inventory = deps_.inventory->Get();
     if (inventory == nullptr) {
       return absl::UnavailableError("the inventory is not loaded yet");
@@ -91,7 +100,11 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::PutTarget(
     ASSIGN_OR_RETURN(TargetRow row, CheckTarget(*inventory, request->target()));
     ASSIGN_OR_RETURN(row.id, session.Analytics().PutTarget(row));
     *response = TargetToProto(row);
-    return absl::OkStatus();
+    return deps_.access->Audit(
+        session, caller, rpc::kPutTarget,
+        absl::StrCat("target ", row.id, ": ", row.scope,
+                     row.scope_code.empty() ? "" : " ", row.scope_code, " ",
+                     row.metric, " = ", row.value));
   });
 }
 
@@ -99,8 +112,11 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::DeleteTarget(
     grpc::CallbackServerContext* context,
     const v1::DeleteTargetRequest* request,
     v1::DeleteTargetResponse* /*response*/) {
-  return RunUnary(context, deps_.executor, [=](StorageSession& session) {
-    return session.Analytics().DeleteTarget(request->id());
+  return RunUnary(context, deps_.executor, *deps_.access, rpc::kDeleteTarget,
+                  [=, this](StorageSession& session, const Caller& caller) {
+    RETURN_IF_ERROR(session.Analytics().DeleteTarget(request->id()));
+    return deps_.access->Audit(session, caller, rpc::kDeleteTarget,
+                               absl::StrCat("target ", request->id()));
   });
 }
 

@@ -9,7 +9,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/ingest/health_validation.h"
+#include "server/auth/rpc_policy.h"
 #include "server/service/grpc_status.h"
+#include "server/service/refused_call.h"
 
 namespace monipaikka {
 namespace {
@@ -22,11 +24,16 @@ namespace {
 class IngestStream
     : public grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck> {
  public:
+  // `caller` is the stream's authorized caller; a device's readings must be
+  // of its own gateway.
   IngestStream(const SensorDirectoryHolder* directory, IngestWriter* writer,
-               IngestCounters* counters, const IngestServiceOptions* options)
+               IngestCounters* counters, const AccessControl* access,
+               Caller caller, const IngestServiceOptions* options)
       : directory_(directory),
         writer_(writer),
         counters_(counters),
+        access_(access),
+        caller_(std::move(caller)),
         options_(options) {
     StartRead(&incoming_);
   }
@@ -55,6 +62,23 @@ class IngestStream
         reads_done_ = true;
       });
       return;
+    }
+    if (caller_.role == Role::kDevice) {
+      // A device speaks for its own gateway only: an unnamed batch is taken
+      // as its gateway's, so that validation rejects other gateways' sensors.
+      absl::Status own = access_->CheckOwnGateway(
+          caller_, incoming_.gateway().empty() ? caller_.gateway
+                                               : incoming_.gateway(),
+          rpc::kStreamReadings);
+      if (!own.ok()) {
+        Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          read_outstanding_ = false;
+          if (!failure_.has_value()) failure_ = ToGrpcStatus(own);
+          reads_done_ = true;
+        });
+        return;
+      }
+      incoming_.set_gateway(caller_.gateway);
     }
     const std::shared_ptr<const SensorDirectory> directory = directory_->Get();
     const int64_t now_ms = options_->now_ms();
@@ -221,6 +245,8 @@ class IngestStream
   const SensorDirectoryHolder* const directory_;
   IngestWriter* const writer_;
   IngestCounters* const counters_;
+  const AccessControl* const access_;
+  const Caller caller_;
   const IngestServiceOptions* const options_;
   v1::ReadingBatch incoming_;  // owned by the read in flight
 
@@ -244,15 +270,24 @@ class IngestStream
 IngestServiceImpl::IngestServiceImpl(const SensorDirectoryHolder* directory,
                                      IngestWriter* writer,
                                      IngestCounters* counters,
+                                     const AccessControl* access,
                                      IngestServiceOptions options)
     : directory_(directory),
       writer_(writer),
       counters_(counters),
+      access_(access),
       options_(std::move(options)) {}
 
 grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck>*
-IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* /*context*/) {
-  return new IngestStream(directory_, writer_, counters_, &options_);
+IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* context) {
+  absl::StatusOr<Caller> caller =
+      access_->Authorize(*context, rpc::kStreamReadings);
+  if (!caller.ok()) {
+    return new RefusedBidiStream<v1::ReadingBatch, v1::BatchAck>(
+        ToGrpcStatus(caller.status()));
+  }
+  return new IngestStream(directory_, writer_, counters_, access_,
+                          *std::move(caller), &options_);
 }
 
 }  // namespace monipaikka

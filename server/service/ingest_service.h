@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "monipaikka/v1/ingest.grpc.pb.h"
+#include "server/auth/access_control.h"
 #include "server/ingest/ingest_writer.h"
 #include "server/ingest/reading_validation.h"
 #include "server/ingest/sensor_directory.h"
@@ -21,11 +22,18 @@ struct IngestServiceOptions {
 };
 
 // Adapter of IngestService.StreamReadings onto the ingest writer.
+//
+// A stream is authorized once, when it starts. A device's stream speaks for
+// the device's gateway: batches naming another gateway end the stream with
+// PERMISSION_DENIED, and readings of sensors bound to another gateway are
+// rejected one by one (REJECT_REASON_WRONG_GATEWAY). An admin's stream may
+// carry any gateway's readings.
 class IngestServiceImpl final : public v1::IngestService::CallbackService {
  public:
+  // `access` is not owned and must outlive the service.
   IngestServiceImpl(const SensorDirectoryHolder* directory,
                     IngestWriter* writer, IngestCounters* counters,
-                    IngestServiceOptions options);
+                    const AccessControl* access, IngestServiceOptions options);
 
   grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck>* StreamReadings(
       grpc::CallbackServerContext* context) override;
@@ -34,6 +42,7 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
   const SensorDirectoryHolder* const directory_;
   IngestWriter* const writer_;
   IngestCounters* const counters_;
+  const AccessControl* const access_;
   const IngestServiceOptions options_;
 };
 

@@ -1,6 +1,9 @@
 #include "server/service/inventory_service.h"
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "server/auth/rpc_policy.h"
 #include "server/service/unary_call.h"
 
 namespace monipaikka {
@@ -9,11 +12,18 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ImportInventory(
     grpc::CallbackServerContext* context,
     const v1::ImportInventoryRequest* request,
     v1::ImportInventoryResponse* response) {
-  return RunUnary(context, executor_, [=, this](StorageSession& session) {
+  return RunUnary(context, executor_, *access_, rpc::kImportInventory,
+                  [=, this](StorageSession& session, const Caller& caller) {
     ASSIGN_OR_RETURN(*response, session.ImportInventory(request->inventory()));
     ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
                      session.LoadSensorBindings());
     directory_->Set(std::make_shared<SensorDirectory>(std::move(sensors)));
+    RETURN_IF_ERROR(access_->Audit(
+        session, caller, rpc::kImportInventory,
+        absl::StrCat("organizations ", response->organizations(), ", sites ",
+                     response->sites(), ", spaces ", response->spaces(),
+                     ", workstations ", response->workstations(),
+                     ", sensors ", response->sensors())));
     if (after_import_) return after_import_(session);
     return absl::OkStatus();
   });
@@ -23,7 +33,8 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ListOrganizations(
     grpc::CallbackServerContext* context,
     const v1::ListOrganizationsRequest* /*request*/,
     v1::ListOrganizationsResponse* response) {
-  return RunUnary(context, executor_, [=](StorageSession& session) {
+  return RunUnary(context, executor_, *access_, rpc::kListOrganizations,
+                  [=](StorageSession& session) {
     ASSIGN_OR_RETURN(std::vector<v1::Organization> list,
                      session.ListOrganizations());
     for (v1::Organization& item : list) {
@@ -36,8 +47,23 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ListOrganizations(
 grpc::ServerUnaryReactor* InventoryServiceImpl::ListSites(
     grpc::CallbackServerContext* context, const v1::ListSitesRequest* /*request*/,
     v1::ListSitesResponse* response) {
-  return RunUnary(context, executor_, [=](StorageSession& session) {
+  return RunUnary(context, executor_, *access_, rpc::kListSites,
+                  [=](StorageSession& session, const Caller& caller) {
     ASSIGN_OR_RETURN(std::vector<v1::Site> list, session.ListSites());
+    if (caller.role == Role::kDevice) {
+      // Only the sites of the device's own sensors, and no figures.
+      ASSIGN_OR_RETURN(std::vector<v1::Sensor> sensors,
+                       session.ListSensors("", caller.gateway));
+      absl::flat_hash_set<std::string> own;
+      for (const v1::Sensor& sensor : sensors) own.insert(sensor.site());
+      std::erase_if(list, [&](const v1::Site& site) {
+        return !own.contains(site.code());
+      });
+      for (v1::Site& site : list) {
+        site.clear_office_area_m2();
+        site.clear_annual_rent_eur();
+      }
+    }
     for (v1::Site& item : list) *response->add_sites() = std::move(item);
     return absl::OkStatus();
   });
@@ -46,7 +72,8 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ListSites(
 grpc::ServerUnaryReactor* InventoryServiceImpl::GetSite(
     grpc::CallbackServerContext* context, const v1::GetSiteRequest* request,
     v1::Site* response) {
-  return RunUnary(context, executor_, [=](StorageSession& session) {
+  return RunUnary(context, executor_, *access_, rpc::kGetSite,
+                  [=](StorageSession& session) {
     ASSIGN_OR_RETURN(*response, session.GetSite(request->code()));
     return absl::OkStatus();
   });
@@ -55,7 +82,8 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::GetSite(
 grpc::ServerUnaryReactor* InventoryServiceImpl::ListSpaces(
     grpc::CallbackServerContext* context, const v1::ListSpacesRequest* request,
     v1::ListSpacesResponse* response) {
-  return RunUnary(context, executor_, [=](StorageSession& session) {
+  return RunUnary(context, executor_, *access_, rpc::kListSpaces,
+                  [=](StorageSession& session) {
     if (request->site().empty()) {
       return absl::InvalidArgumentError("site: is required");
     }
@@ -70,7 +98,8 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ListWorkstations(
     grpc::CallbackServerContext* context,
     const v1::ListWorkstationsRequest* request,
     v1::ListWorkstationsResponse* response) {
-  return RunUnary(context, executor_, [=](StorageSession& session) {
+  return RunUnary(context, executor_, *access_, rpc::kListWorkstations,
+                  [=](StorageSession& session) {
     if (request->site().empty()) {
       return absl::InvalidArgumentError("site: is required");
     }
@@ -86,7 +115,11 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ListWorkstations(
 grpc::ServerUnaryReactor* InventoryServiceImpl::ListSensors(
     grpc::CallbackServerContext* context, const v1::ListSensorsRequest* request,
     v1::ListSensorsResponse* response) {
-  return RunUnary(context, executor_, [=](StorageSession& session) {
+  return RunUnary(context, executor_, *access_, rpc::kListSensors,
+                  [=, this](StorageSession& session, const Caller& caller) {
+    // A device lists only its own gateway's sensors.
+    RETURN_IF_ERROR(
+        access_->CheckOwnGateway(caller, request->gateway(), rpc::kListSensors));
     ASSIGN_OR_RETURN(std::vector<v1::Sensor> list,
                      session.ListSensors(request->site(), request->gateway()));
     for (v1::Sensor& item : list) *response->add_sensors() = std::move(item);

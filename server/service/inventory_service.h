@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "monipaikka/v1/inventory.grpc.pb.h"
+#include "server/auth/access_control.h"
 #include "server/ingest/sensor_directory.h"
 #include "server/service/query_executor.h"
 
@@ -16,9 +17,11 @@ class InventoryServiceImpl final : public v1::InventoryService::CallbackService 
   // successful import (e.g. to reload analytics' inventory snapshot); its
   // error is the import's reply (the import itself stays committed).
   InventoryServiceImpl(
-      QueryExecutor* executor, SensorDirectoryHolder* directory,
+      QueryExecutor* executor, const AccessControl* access,
+      SensorDirectoryHolder* directory,
       std::function<absl::Status(StorageSession&)> after_import = nullptr)
       : executor_(executor),
+        access_(access),
         directory_(directory),
         after_import_(std::move(after_import)) {}
 
@@ -50,6 +53,7 @@ class InventoryServiceImpl final : public v1::InventoryService::CallbackService 
 
  private:
   QueryExecutor* const executor_;
+  const AccessControl* const access_;
   SensorDirectoryHolder* const directory_;
   const std::function<absl::Status(StorageSession&)> after_import_;
 };

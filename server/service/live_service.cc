@@ -5,6 +5,8 @@
 #include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
 #include "server/service/grpc_status.h"
+#include "server/auth/rpc_policy.h"
+#include "server/service/refused_call.h"
 #include "server/service/unary_call.h"
 
 namespace monipaikka {
@@ -145,7 +147,8 @@ class WatchReactor final
 grpc::ServerUnaryReactor* LiveOccupancyServiceImpl::GetLiveOccupancy(
     grpc::CallbackServerContext* context,
     const v1::LiveOccupancyRequest* request, v1::LiveOccupancy* response) {
-  return RunUnary(context, executor_, [=, this](StorageSession&) {
+  return RunUnary(context, executor_, *access_, rpc::kGetLiveOccupancy,
+                  [=, this](StorageSession&) {
     ASSIGN_OR_RETURN(*response, hub_->Snapshot(request->site(), request->space()));
     return absl::OkStatus();
   });
@@ -153,8 +156,14 @@ grpc::ServerUnaryReactor* LiveOccupancyServiceImpl::GetLiveOccupancy(
 
 grpc::ServerWriteReactor<v1::LiveOccupancyUpdate>*
 LiveOccupancyServiceImpl::WatchLiveOccupancy(
-    grpc::CallbackServerContext* /*context*/,
+    grpc::CallbackServerContext* context,
     const v1::LiveOccupancyRequest* request) {
+  absl::StatusOr<Caller> caller =
+      access_->Authorize(*context, rpc::kWatchLiveOccupancy);
+  if (!caller.ok()) {
+    return new RefusedWriteStream<v1::LiveOccupancyUpdate>(
+        ToGrpcStatus(caller.status()));
+  }
   return new WatchReactor(hub_, *request);
 }
 

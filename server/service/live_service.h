@@ -1,6 +1,7 @@
 #pragma once
 
 #include "monipaikka/v1/live.grpc.pb.h"
+#include "server/auth/access_control.h"
 #include "server/live/occupancy_hub.h"
 #include "server/service/query_executor.h"
 
@@ -11,8 +12,9 @@ namespace monipaikka {
 class LiveOccupancyServiceImpl final
     : public v1::LiveOccupancyService::CallbackService {
  public:
-  LiveOccupancyServiceImpl(QueryExecutor* executor, LiveOccupancyHub* hub)
-      : executor_(executor), hub_(hub) {}
+  LiveOccupancyServiceImpl(QueryExecutor* executor, const AccessControl* access,
+                           LiveOccupancyHub* hub)
+      : executor_(executor), access_(access), hub_(hub) {}
 
   grpc::ServerUnaryReactor* GetLiveOccupancy(
       grpc::CallbackServerContext* context,
@@ -24,6 +26,7 @@ class LiveOccupancyServiceImpl final
 
  private:
   QueryExecutor* const executor_;
+  const AccessControl* const access_;
   LiveOccupancyHub* const hub_;
 };
 

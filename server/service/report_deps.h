@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/auth/access_control.h"
 #include "server/reports/occupancy_source.h"
 #include "server/service/query_executor.h"
 #include "server/summary/occupancy_inventory.h"
@@ -17,6 +18,8 @@ namespace monipaikka {
 
 struct ReportDeps {
   QueryExecutor* executor = nullptr;
+  // Who may call the reports (server/auth/rpc_policy.h).
+  const AccessControl* access = nullptr;
   const OccupancyInventoryHolder* inventory = nullptr;
   // When set, a report first waits (up to freshness_wait) until every
   // reading acknowledged before the request is summarized; the report says

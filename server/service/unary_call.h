@@ -1,31 +1,47 @@
 #pragma once
 
-// Runs the body of a unary RPC on the query executor and finishes the call
-// with the status it returns.
+// Authorizes a unary RPC, runs its body on the query executor and finishes
+// the call with the status the body returns.
 
 #include <grpcpp/grpcpp.h>
 
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "server/auth/access_control.h"
 #include "server/service/grpc_status.h"
 #include "server/service/query_executor.h"
 
 namespace monipaikka {
 
-// `body` is called as body(StorageSession&) -> absl::Status on an executor
-// thread; the request and response it captures outlive the call.
+// Checks the caller against `policy` first (on the calling gRPC thread; it
+// does not block): a refused call finishes at once with UNAUTHENTICATED or
+// PERMISSION_DENIED. Otherwise `body` is called on an executor thread as
+// body(StorageSession&) or body(StorageSession&, const Caller&) ->
+// absl::Status; the request and response it captures outlive the call.
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   QueryExecutor* executor, Body body) {
+                                   QueryExecutor* executor,
+                                   const AccessControl& access,
+                                   const RpcPolicy& policy, Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor->Post([reactor, context, body = std::move(body)](
-                     StorageSession& session) mutable {
+  absl::StatusOr<Caller> caller = access.Authorize(*context, policy);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  executor->Post([reactor, context, caller = *std::move(caller),
+                  body = std::move(body)](StorageSession& session) mutable {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
       return;
     }
-    reactor->Finish(ToGrpcStatus(body(session)));
+    if constexpr (std::is_invocable_v<Body&, StorageSession&, const Caller&>) {
+      reactor->Finish(ToGrpcStatus(body(session, caller)));
+    } else {
+      reactor->Finish(ToGrpcStatus(body(session)));
+    }
   });
   return reactor;
 }

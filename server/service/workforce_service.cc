@@ -12,7 +12,9 @@
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/analytics/workforce_anonymity.h"
+#include "server/auth/rpc_policy.h"
 #include "server/service/grpc_status.h"
+#include "server/service/refused_call.h"
 #include "server/service/unary_call.h"
 #include "server/workforce/workforce_records.h"
 
@@ -82,12 +84,16 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
   using Batch = typename Traits::Batch;
   using Input = typename Traits::Input;
 
+  // `on_success` is called with the summary when the import succeeded,
+  // just before the call finishes.
   ImportStream(Traits traits, QueryExecutor* writer,
-               const WorkforceOptions* options, v1::ImportSummary* summary)
+               const WorkforceOptions* options, v1::ImportSummary* summary,
+               std::function<void(const v1::ImportSummary&)> on_success)
       : traits_(std::move(traits)),
         writer_(writer),
         options_(options),
-        response_(summary) {
+        response_(summary),
+        on_success_(std::move(on_success)) {
     this->StartRead(&batch_);
   }
 
@@ -190,6 +196,7 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
         } else {
           SortRejections(&summary_);
           *response_ = summary_;
+          on_success_(summary_);
           finish = grpc::Status::OK;
         }
       }
@@ -229,6 +236,7 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
   QueryExecutor* const writer_;
   const WorkforceOptions* const options_;
   v1::ImportSummary* const response_;
+  const std::function<void(const v1::ImportSummary&)> on_success_;
   Batch batch_;  // target of the read in flight
   PseudonymCache cache_{traits_.pseudonymizer};
 
@@ -286,13 +294,26 @@ struct WorkDayTraits {
   }
 };
 
-// A reactor that fails the call at once.
-template <typename Request>
-class RefusedStream : public grpc::ServerReadReactor<Request> {
- public:
-  explicit RefusedStream(grpc::Status status) { this->Finish(status); }
-  void OnDone() override { delete this; }
-};
+// What an import did, for the audit log: counts only, no personal data.
+std::string ImportAuditSummary(const v1::ImportSummary& summary) {
+  return absl::StrCat("received ", summary.received(), ", stored ",
+                      summary.stored(), ", unchanged ", summary.unchanged(),
+                      ", rejected ", summary.rejected());
+}
+
+// "name=value" for each non-empty value, for the audit log. The values are
+// request parameters (dates, organization codes), cut to 100 characters.
+std::string ParameterSummary(
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>>
+        parameters) {
+  std::string text;
+  for (const auto& [name, value] : parameters) {
+    if (value.empty()) continue;
+    absl::StrAppend(&text, text.empty() ? "" : " ", name, "=",
+                    value.substr(0, 100));
+  }
+  return text;
+}
 
 grpc::Status NoKeyStatus() {
   return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
@@ -305,10 +326,12 @@ grpc::Status NoKeyStatus() {
 class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService {
  public:
   WorkforceServiceImpl(QueryExecutor* queries, QueryExecutor* writer,
+                       const AccessControl* access,
                        const Pseudonymizer* pseudonymizer,
                        const WorkforceOptions* options)
       : queries_(queries),
         writer_(writer),
+        access_(access),
         pseudonymizer_(pseudonymizer),
         options_(options) {
     settings_.anonymity_k = options->anonymity_k;
@@ -317,33 +340,48 @@ class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService 
   }
 
   grpc::ServerReadReactor<v1::EmployeeBatch>* ImportEmployees(
-      grpc::CallbackServerContext*, v1::ImportSummary* response) override {
-    if (pseudonymizer_ == nullptr) {
-      return new RefusedStream<v1::EmployeeBatch>(NoKeyStatus());
+      grpc::CallbackServerContext* context,
+      v1::ImportSummary* response) override {
+    absl::StatusOr<Caller> caller =
+        access_->Authorize(*context, rpc::kImportEmployees);
+    if (!caller.ok()) {
+      return new RefusedReadStream<v1::EmployeeBatch>(
+          ToGrpcStatus(caller.status()));
     }
-    return new ImportStream<EmployeeTraits>(EmployeeTraits{pseudonymizer_},
-                                            writer_, options_, response);
+    if (pseudonymizer_ == nullptr) {
+      return new RefusedReadStream<v1::EmployeeBatch>(NoKeyStatus());
+    }
+    return new ImportStream<EmployeeTraits>(
+        EmployeeTraits{pseudonymizer_}, writer_, options_, response,
+        AuditImport(*std::move(caller), rpc::kImportEmployees));
   }
 
   grpc::ServerReadReactor<v1::WorkDayBatch>* ImportWorkDays(
-      grpc::CallbackServerContext*, v1::ImportSummary* response) override {
+      grpc::CallbackServerContext* context,
+      v1::ImportSummary* response) override {
+    absl::StatusOr<Caller> caller =
+        access_->Authorize(*context, rpc::kImportWorkDays);
+    if (!caller.ok()) {
+      return new RefusedReadStream<v1::WorkDayBatch>(
+          ToGrpcStatus(caller.status()));
+    }
     if (pseudonymizer_ == nullptr) {
-      return new RefusedStream<v1::WorkDayBatch>(NoKeyStatus());
+      return new RefusedReadStream<v1::WorkDayBatch>(NoKeyStatus());
     }
     return new ImportStream<WorkDayTraits>(
-        WorkDayTraits{pseudonymizer_, Window()}, writer_, options_, response);
+        WorkDayTraits{pseudonymizer_, Window()}, writer_, options_, response,
+        AuditImport(*std::move(caller), rpc::kImportWorkDays));
   }
 
   grpc::ServerUnaryReactor* RecordWorkDays(
       grpc::CallbackServerContext* context,
       const v1::RecordWorkDaysRequest* request,
       v1::ImportSummary* response) override {
-    if (pseudonymizer_ == nullptr) {
-      grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-      reactor->Finish(NoKeyStatus());
-      return reactor;
-    }
-    return RunUnary(context, writer_, [=, this](StorageSession& session) {
+    return RunUnary(context, writer_, *access_, rpc::kRecordWorkDays,
+                    [=, this](StorageSession& session, const Caller& caller) {
+      if (pseudonymizer_ == nullptr) {
+        return absl::FailedPreconditionError(NoKeyStatus().error_message());
+      }
       if (request->records_size() > options_->max_batch_records) {
         return absl::InvalidArgumentError(
             absl::StrCat("records: ", request->records_size(),
@@ -371,7 +409,8 @@ class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService 
         Reject(rows[r.index], std::move(r.message), response);
       }
       SortRejections(response);
-      return absl::OkStatus();
+      return access_->Audit(session, caller, rpc::kRecordWorkDays,
+                            ImportAuditSummary(*response));
     });
   }
 
@@ -379,7 +418,17 @@ class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService 
       grpc::CallbackServerContext* context,
       const v1::WorkstationDistributionRequest* request,
       v1::WorkstationDistributionReport* response) override {
-    return RunUnary(context, queries_, [=, this](StorageSession& session) {
+    return RunUnary(context, queries_, *access_,
+                    rpc::kGetWorkstationDistribution,
+                    [=, this](StorageSession& session, const Caller& caller) {
+      // Recorded before the figures are computed: a request is audited even
+      // when it fails.
+      RETURN_IF_ERROR(access_->Audit(
+          session, caller, rpc::kGetWorkstationDistribution,
+          ParameterSummary({{"as_of", request->as_of()},
+                            {"compare_to", request->compare_to()},
+                            {"organization", request->organization()},
+                            {"unit", request->unit()}})));
       ASSIGN_OR_RETURN(*response,
                        BuildWorkstationDistribution(session, *request, settings_));
       return absl::OkStatus();
@@ -389,13 +438,37 @@ class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService 
   grpc::ServerUnaryReactor* GetOfficeDays(grpc::CallbackServerContext* context,
                                           const v1::OfficeDaysRequest* request,
                                           v1::OfficeDaysReport* response) override {
-    return RunUnary(context, queries_, [=, this](StorageSession& session) {
+    return RunUnary(context, queries_, *access_, rpc::kGetOfficeDays,
+                    [=, this](StorageSession& session, const Caller& caller) {
+      RETURN_IF_ERROR(access_->Audit(
+          session, caller, rpc::kGetOfficeDays,
+          ParameterSummary(
+              {{"from_month", request->from_month()},
+               {"to_month", request->to_month()},
+               {"organization", request->organization()},
+               {"unit", request->unit()},
+               {"group_by", request->group_by() == 0
+                                ? ""
+                                : v1::HrGrouping_Name(request->group_by())}})));
       ASSIGN_OR_RETURN(*response, BuildOfficeDays(session, *request, settings_));
       return absl::OkStatus();
     });
   }
 
  private:
+  // The import's audit entry, written on the HR writer thread once the
+  // import succeeded.
+  std::function<void(const v1::ImportSummary&)> AuditImport(
+      Caller caller, const RpcPolicy& policy) const {
+    return [this, caller = std::move(caller),
+            &policy](const v1::ImportSummary& summary) {
+      writer_->Post([this, caller, &policy,
+                     text = ImportAuditSummary(summary)](StorageSession& session) {
+        access_->Audit(session, caller, policy, text).IgnoreError();
+      });
+    };
+  }
+
   WorkDayWindow Window() const {
     const absl::CivilDay today = options_->today();
     return WorkDayWindow{RetainedFrom(today, options_->retention_months), today};
@@ -403,6 +476,7 @@ class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService 
 
   QueryExecutor* const queries_;
   QueryExecutor* const writer_;
+  const AccessControl* const access_;
   const Pseudonymizer* const pseudonymizer_;
   const WorkforceOptions* const options_;
   WorkforceSettings settings_;
@@ -410,7 +484,7 @@ class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService 
 
 absl::StatusOr<std::unique_ptr<WorkforceBackend>> WorkforceBackend::Start(
     Storage* storage, const std::string& database, QueryExecutor* queries,
-    WorkforceOptions options) {
+    const AccessControl* access, WorkforceOptions options) {
   if (options.anonymity_k < kMinAnonymityK) {
     return absl::InvalidArgumentError(
         absl::StrCat("anonymity_k: ", options.anonymity_k, " is below ",
@@ -447,7 +521,7 @@ absl::StatusOr<std::unique_ptr<WorkforceBackend>> WorkforceBackend::Start(
   backend->writer_ = std::make_unique<QueryExecutor>(storage);
   RETURN_IF_ERROR(backend->writer_->Start(1));
   backend->service_ = std::make_unique<WorkforceServiceImpl>(
-      queries, backend->writer_.get(), backend->pseudonymizer_.get(),
+      queries, backend->writer_.get(), access, backend->pseudonymizer_.get(),
       &backend->options_);
   backend->retention_thread_ = std::thread([b = backend.get()] { b->RetentionLoop(); });
   return backend;

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
+#include "server/auth/access_control.h"
 #include "server/reports/workforce_report.h"
 #include "server/service/query_executor.h"
 #include "server/storage/storage.h"
@@ -47,10 +48,11 @@ class WorkforceBackend {
  public:
   // Checks the options, reads the key and starts the writer thread and the
   // retention task. `database` is the database path (the key must not be
-  // beside it); `queries` answers the reports.
+  // beside it); `queries` answers the reports; `access` authorizes the calls
+  // and writes the audit log (not owned; outlives the backend).
   static absl::StatusOr<std::unique_ptr<WorkforceBackend>> Start(
       Storage* storage, const std::string& database, QueryExecutor* queries,
-      WorkforceOptions options);
+      const AccessControl* access, WorkforceOptions options);
   ~WorkforceBackend();
 
   grpc::Service* service();

@@ -213,6 +213,34 @@ VALUES
   ('portfolio', '', 'shared_premises_share_pct', 25, '2021-12-16', '',
    'Staff working in agencies'' shared-use premises, % (VM/2021/198)');
 )sql",
+    // 5: API tokens (only their SHA-256) and the audit log.
+    R"sql(
+-- secret_sha256: SHA-256 of the token, 64 lowercase hex digits; the token
+-- itself is never stored. role: device, facility, hr or admin; gateway only
+-- for device tokens. Times are UTC ms; expires_ms/revoked_ms NULL = never.
+CREATE TABLE api_tokens (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  gateway       TEXT NOT NULL DEFAULT '',
+  secret_sha256 TEXT NOT NULL UNIQUE,
+  created_ms    INTEGER NOT NULL,
+  expires_ms    INTEGER,
+  revoked_ms    INTEGER
+);
+-- Who (token id, name and role at the time) did what (RPC and a summary
+-- without secrets or personal data) when (UTC ms).
+CREATE TABLE audit_events (
+  id         INTEGER PRIMARY KEY,
+  ts_ms      INTEGER NOT NULL,
+  token_id   INTEGER NOT NULL,
+  token_name TEXT NOT NULL,
+  role       TEXT NOT NULL,
+  rpc        TEXT NOT NULL,
+  summary    TEXT NOT NULL
+);
+CREATE INDEX audit_events_by_time ON audit_events(ts_ms);
+)sql",
 };
 
 }  // namespace

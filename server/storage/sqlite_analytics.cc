@@ -17,8 +17,7 @@ absl::Status MarkDirtyHours(Database* db, std::span<const int64_t> hours) {
       "ON CONFLICT(hour) DO UPDATE SET generation = generation + 1";
   std::vector<int64_t> distinct(hours.begin(), hours.end());
   std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()),
-                 distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   ASSIGN_OR_RETURN(Statement * stmt, db->Cached(kSql));
   for (int64_t hour : distinct) {
     stmt->BindInt64(1, hour);
@@ -33,12 +32,10 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
     static constexpr char kSql[] =
         "SELECT id, code, name FROM organizations ORDER BY id";
     ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
+    RETURN_IF_ERROR(stmt->ForEachRow([&] {
       rows.organizations.push_back(
           {stmt->ColumnInt64(0), stmt->ColumnText(1), stmt->ColumnText(2)});
-    }
+    }));
   }
   {
     static constexpr char kSql[] =
@@ -46,9 +43,7 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
         "annual_rent_eur, core_weekdays, core_start, core_end FROM sites "
         "ORDER BY id";
     ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
+    RETURN_IF_ERROR(stmt->ForEachRow([&] {
       InventorySiteRow& site = rows.sites.emplace_back();
       site.id = stmt->ColumnInt64(0);
       site.code = stmt->ColumnText(1);
@@ -60,16 +55,14 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       site.core_weekdays = stmt->ColumnText(7);
       site.core_start = stmt->ColumnText(8);
       site.core_end = stmt->ColumnText(9);
-    }
+    }));
   }
   {
     static constexpr char kSql[] =
         "SELECT id, site_id, COALESCE(parent_id, 0), code, level, kind, name, "
         "area_m2, capacity FROM spaces ORDER BY id";
     ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
+    RETURN_IF_ERROR(stmt->ForEachRow([&] {
       InventorySpaceRow& space = rows.spaces.emplace_back();
       space.id = stmt->ColumnInt64(0);
       space.site_id = stmt->ColumnInt64(1);
@@ -80,16 +73,14 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       space.name = stmt->ColumnText(6);
       space.area_m2 = stmt->ColumnDouble(7);
       space.capacity = static_cast<int32_t>(stmt->ColumnInt64(8));
-    }
+    }));
   }
   {
     static constexpr char kSql[] =
         "SELECT id, space_id, COALESCE(organization_id, 0), code, kind, "
         "status FROM workstations ORDER BY id";
     ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
+    RETURN_IF_ERROR(stmt->ForEachRow([&] {
       InventoryWorkstationRow& ws = rows.workstations.emplace_back();
       ws.id = stmt->ColumnInt64(0);
       ws.space_id = stmt->ColumnInt64(1);
@@ -97,16 +88,14 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       ws.code = stmt->ColumnText(3);
       ws.kind = stmt->ColumnText(4);
       ws.active = stmt->ColumnText(5) == "active";
-    }
+    }));
   }
   {
     static constexpr char kSql[] =
         "SELECT id, external_id, kind, gateway, COALESCE(workstation_id, 0), "
         "COALESCE(space_id, 0), installed, removed FROM sensors ORDER BY id";
     ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
+    RETURN_IF_ERROR(stmt->ForEachRow([&] {
       InventorySensorRow& sensor = rows.sensors.emplace_back();
       sensor.id = stmt->ColumnInt64(0);
       sensor.external_id = stmt->ColumnText(1);
@@ -116,7 +105,7 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       sensor.space_id = stmt->ColumnInt64(5);
       sensor.installed = stmt->ColumnText(6);
       sensor.removed = stmt->ColumnText(7);
-    }
+    }));
   }
   return rows;
 }
@@ -131,15 +120,13 @@ absl::Status SqliteAnalytics::ScanAllReadings(
   stmt->BindInt64(1, from_ms);
   stmt->BindInt64(2, to_ms);
   StoredReading reading;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     reading.ts_ms = stmt->ColumnInt64(0);
     reading.sensor_id = stmt->ColumnInt64(1);
     reading.seq = static_cast<uint64_t>(stmt->ColumnInt64(2));
     reading.value = stmt->ColumnInt64(3);
     visit(reading);
-  }
+  }));
   return absl::OkStatus();
 }
 
@@ -148,11 +135,9 @@ absl::StatusOr<std::vector<DirtyHour>> SqliteAnalytics::ListDirtyHours() {
       "SELECT hour, generation FROM summary_dirty_hours ORDER BY hour";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<DirtyHour> hours;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     hours.push_back({stmt->ColumnInt64(0), stmt->ColumnInt64(1)});
-  }
+  }));
   return hours;
 }
 
@@ -206,11 +191,8 @@ absl::Status SqliteAnalytics::ScanSensorDays(
     stmt->BindInt64(1, date);
     stmt->BindInt64(2, min_sensor);
     stmt->BindInt64(3, max_sensor);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
-      visit(date, stmt->ColumnInt64(0), stmt->ColumnBlob(1));
-    }
+    RETURN_IF_ERROR(stmt->ForEachRow(
+        [&] { visit(date, stmt->ColumnInt64(0), stmt->ColumnBlob(1)); }));
     stmt->Reset();
   }
   return absl::OkStatus();
@@ -221,31 +203,27 @@ absl::StatusOr<std::vector<int32_t>> SqliteAnalytics::ListSensorDayDates() {
       "SELECT DISTINCT date FROM sensor_days ORDER BY date";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<int32_t> dates;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    dates.push_back(static_cast<int32_t>(stmt->ColumnInt64(0)));
-  }
+  RETURN_IF_ERROR(stmt->ForEachRow(
+      [&] { dates.push_back(static_cast<int32_t>(stmt->ColumnInt64(0))); }));
   return dates;
 }
 
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>>
 SqliteAnalytics::ListNodes() {
-  static constexpr char kSql[] = "SELECT id, key FROM summary_nodes ORDER BY id";
+  static constexpr char kSql[] =
+      "SELECT id, key FROM summary_nodes ORDER BY id";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<std::pair<int64_t, std::string>> nodes;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    nodes.emplace_back(stmt->ColumnInt64(0), stmt->ColumnText(1));
-  }
+  RETURN_IF_ERROR(stmt->ForEachRow(
+      [&] { nodes.emplace_back(stmt->ColumnInt64(0), stmt->ColumnText(1)); }));
   return nodes;
 }
 
 absl::StatusOr<int64_t> SqliteAnalytics::AddNode(absl::string_view key) {
   static constexpr char kInsert[] =
       "INSERT INTO summary_nodes(key) VALUES(?) ON CONFLICT(key) DO NOTHING";
-  static constexpr char kSelect[] = "SELECT id FROM summary_nodes WHERE key = ?";
+  static constexpr char kSelect[] =
+      "SELECT id FROM summary_nodes WHERE key = ?";
   ASSIGN_OR_RETURN(Statement * insert, db_->Cached(kInsert));
   insert->BindText(1, key);
   RETURN_IF_ERROR(insert->Run());
@@ -268,11 +246,9 @@ absl::Status SqliteAnalytics::ScanNodeDays(
   stmt->BindInt64(1, node_id);
   stmt->BindInt64(2, first_date);
   stmt->BindInt64(3, last_date);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     visit(static_cast<int32_t>(stmt->ColumnInt64(0)), stmt->ColumnBlob(1));
-  }
+  }));
   return absl::OkStatus();
 }
 
@@ -325,7 +301,8 @@ absl::Status SqliteAnalytics::WriteSummaries(const SummaryWrite& write) {
 absl::Status SqliteAnalytics::DeleteSummaries(bool sensor_days_too) {
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.Begin());
-  RETURN_IF_ERROR(db_->Execute("DELETE FROM node_days; DELETE FROM summary_nodes;"));
+  RETURN_IF_ERROR(
+      db_->Execute("DELETE FROM node_days; DELETE FROM summary_nodes;"));
   if (sensor_days_too) RETURN_IF_ERROR(db_->Execute("DELETE FROM sensor_days"));
   return transaction.Commit();
 }
@@ -357,11 +334,9 @@ absl::Status SqliteAnalytics::ScanLastReadings(
   static constexpr char kSql[] =
       "SELECT sensor_id, ts_ms, value FROM sensor_last_readings";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     visit({stmt->ColumnInt64(0), stmt->ColumnInt64(1), stmt->ColumnInt64(2)});
-  }
+  }));
   return absl::OkStatus();
 }
 
@@ -371,9 +346,7 @@ absl::StatusOr<std::vector<TargetRow>> SqliteAnalytics::ListTargets() {
       "FROM targets ORDER BY scope, scope_code, metric, valid_from, id";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<TargetRow> targets;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     TargetRow& target = targets.emplace_back();
     target.id = stmt->ColumnInt64(0);
     target.scope = stmt->ColumnText(1);
@@ -383,7 +356,7 @@ absl::StatusOr<std::vector<TargetRow>> SqliteAnalytics::ListTargets() {
     target.valid_from = stmt->ColumnText(5);
     target.valid_to = stmt->ColumnText(6);
     target.note = stmt->ColumnText(7);
-  }
+  }));
   return targets;
 }
 

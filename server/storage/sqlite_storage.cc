@@ -14,6 +14,7 @@
 #include "common/time_format.h"
 #include "server/storage/inventory_rules.h"
 #include "server/storage/schema.h"
+#include "server/storage/sqlite_access.h"
 #include "server/storage/sqlite_analytics.h"
 #include "server/storage/sqlite_sensor_health.h"
 #include "server/storage/sqlite_workforce.h"
@@ -93,6 +94,7 @@ class SqliteSession : public StorageSession {
   WorkforceStorage& Workforce() override { return workforce_; }
   SensorHealthStorage& SensorHealth() override { return sensor_health_; }
   AnalyticsStorage& Analytics() override { return analytics_; }
+  AccessStorage& Access() override { return access_; }
 
  private:
   // Id of the row with `code` in `table`, or NOT_FOUND / INVALID_ARGUMENT
@@ -113,6 +115,7 @@ class SqliteSession : public StorageSession {
   SqliteWorkforce workforce_{db_.get()};  // the HR tables (sqlite_workforce.cc)
   SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
   SqliteAnalytics analytics_{db_.get()};  // sqlite_analytics.cc
+  SqliteAccess access_{db_.get()};  // tokens and audit log (sqlite_access.cc)
 };
 
 absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,

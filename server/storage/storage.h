@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "monipaikka/v1/inventory.pb.h"
+#include "server/storage/access_storage.h"
 #include "server/storage/analytics_storage.h"
 #include "server/storage/sensor_health_storage.h"
 #include "server/storage/workforce_storage.h"
@@ -143,6 +144,11 @@ class StorageSession {
   // the targets (server/storage/analytics_storage.h), on this session's
   // connection.
   virtual AnalyticsStorage& Analytics() = 0;
+
+  // ---- Access control ----
+  // API tokens (their hashes) and the audit log (server/storage/
+  // access_storage.h), on this session's connection.
+  virtual AccessStorage& Access() = 0;
 };
 
 struct SqliteStorageOptions {

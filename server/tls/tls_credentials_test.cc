@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "common/channel_security.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
-#include "server/service/client_certificate.h"
+#include "server/auth/access_control.h"
 #include "server/tls/reloadable_server_credentials.h"
 #include "server/tls/server_tls_material.h"
 #include "tests/support/test_certificates.h"
@@ -22,13 +22,13 @@ using testing::CertificateFiles;
 using testing::TempDir;
 using testing::TestCa;
 
-// Answers ListSites with one site whose code is the caller's verified
-// client certificate common name, or "none".
+// Answers ListSites with one site whose code is the gateway of the caller's
+// verified client certificate (its common name), or "none".
 class WhoAmI final : public v1::InventoryService::CallbackService {
   grpc::ServerUnaryReactor* ListSites(grpc::CallbackServerContext* context,
                                       const v1::ListSitesRequest*,
                                       v1::ListSitesResponse* response) override {
-    std::optional<std::string> name = VerifiedClientCommonName(*context);
+    std::optional<std::string> name = CertificateGateway(*context);
     response->add_sites()->set_code(name.value_or("none"));
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);

@@ -7,11 +7,14 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/bearer_token.h"
 #include "common/time_format.h"
 #include "tests/support/cluster.h"
 #include "tests/support/test_certificates.h"
@@ -232,35 +235,73 @@ TEST_F(TlsTest, SighupReloadsTheCertificateAndKeepsItOnBadFiles) {
   EXPECT_TRUE(server.process().running());
 }
 
-TEST_F(TlsTest, EdgeWithAClientCertificateOfTheClientCaIsServed) {
+// Runs the processes started in its lifetime without an API token, so that
+// only a client certificate can identify them.
+class WithoutToken {
+ public:
+  WithoutToken() {
+    const char* token = std::getenv(kTokenEnvironmentVariable);
+    if (token != nullptr) saved_ = token;
+    unsetenv(kTokenEnvironmentVariable);
+  }
+  ~WithoutToken() {
+    if (!saved_.empty()) setenv(kTokenEnvironmentVariable, saved_.c_str(), 1);
+  }
+
+ private:
+  std::string saved_;
+};
+
+TEST_F(TlsTest, EdgeIdentifiedByItsClientCertificateWritesOnlyItsGateway) {
   TestCa client_ca(dir_, "client-ca");
-  const CertificateFiles gateway_cert = client_ca.Issue("gw-mtls", "gw-mtls");
-  const CertificateFiles foreign_cert = other_ca_.Issue("foreign", "gw-mtls");
+  const CertificateFiles gw_a = client_ca.Issue("gw-a", "gw-a");
+  const CertificateFiles gw_b = client_ca.Issue("gw-b", "gw-b");
+  const CertificateFiles foreign = other_ca_.Issue("foreign", "gw-a");
   std::vector<std::string> server_args = ServerTlsArgs(server_files_);
   server_args.push_back("--tls_client_ca_file=" + client_ca.cert_file());
   ServerProcess server(dir_, 0, "server", server_args);
   ASSERT_GT(server.port(), 0);
-  // Clients without a certificate still connect.
-  ImportInventory(server, "gw-mtls");
+  // Clients without a certificate (here the admin, by token) still connect.
+  ImportInventory(server, "gw-a");
+  const std::string other_site = dir_.File("other-site.json");
+  std::ofstream(other_site) << absl::StrReplaceAll(
+      OneSiteInventoryJson(kDesks, "gw-b"), {{"IT-", "IB-"}});
+  std::string out;
+  std::string err;
+  ASSERT_EQ(RunToCompletion(ClientBinary(),
+                            {"--server=" + server.address(),
+                             "--tls_ca_file=" + ca_.cert_file(),
+                             "import-inventory", other_site},
+                            &out, std::chrono::seconds(60), &err),
+            0)
+      << out << err;
 
-  // A certificate from a CA the server does not trust: no connection.
-  std::vector<std::string> foreign_args =
-      EdgeArgs(server, "gw-mtls", "foreign-outbox.db");
-  foreign_args.push_back("--tls_cert_file=" + foreign_cert.cert);
-  foreign_args.push_back("--tls_key_file=" + foreign_cert.key);
+  WithoutToken no_token;
+  auto edge_with = [&](const CertificateFiles& cert, const std::string& name) {
+    std::vector<std::string> args = EdgeArgs(server, "gw-a", name + ".db");
+    args.push_back("--tls_cert_file=" + cert.cert);
+    args.push_back("--tls_key_file=" + cert.key);
+    return args;
+  };
   {
-    Process foreign(EdgeBinary(), foreign_args, dir_.File("foreign.log"));
-    std::this_thread::sleep_for(std::chrono::seconds(3));
-    EXPECT_TRUE(foreign.running()) << foreign.Log();
+    // A certificate of a CA the server does not trust: no handshake. One of
+    // gateway gw-b: refused gw-a's sensors and readings.
+    Process untrusted(EdgeBinary(), edge_with(foreign, "foreign"),
+                      dir_.File("foreign.log"));
+    Process other_gateway(EdgeBinary(), edge_with(gw_b, "gw-b"),
+                          dir_.File("gw-b.log"));
+    EXPECT_TRUE(WaitForLog(server.process(), "reason=wrong_gateway"))
+        << server.process().Log();
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    EXPECT_EQ(CountReadings(server.db_path()), 0);
+    EXPECT_TRUE(absl::StrContains(untrusted.Log(), "UNAVAILABLE"))
+        << untrusted.Log();
   }
   EXPECT_EQ(CountReadings(server.db_path()), 0);
 
-  std::vector<std::string> args = EdgeArgs(server, "gw-mtls", "outbox.db");
-  args.push_back("--tls_cert_file=" + gateway_cert.cert);
-  args.push_back("--tls_key_file=" + gateway_cert.key);
+  // gw-a's own certificate, no token: the backfill is stored, once.
+  std::vector<std::string> args = edge_with(gw_a, "gw-a");
   args.push_back("--exit_when_drained");
-  std::string out;
-  std::string err;
   ASSERT_EQ(RunToCompletion(EdgeBinary(), args, &out, std::chrono::seconds(120),
                             &err),
             0)

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/bearer_token.h"
 #include "common/sqlite.h"
 #include "common/time_format.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
@@ -31,15 +32,24 @@ class HrServer {
            std::vector<std::string> extra = {}, const std::string& name = "hr")
       : db_path_(data.File("server.db")) {
     const std::string port_file = data.File(name + ".port");
+    const std::string token_file = data.File(name + ".admin.token");
     std::remove(port_file.c_str());
     std::vector<std::string> args = {"--listen=127.0.0.1:0", "--plaintext", "--db=" + db_path_,
                                      "--port_file=" + port_file,
-                                     "--pseudonym_key_file=" + key_file};
+                                     "--pseudonym_key_file=" + key_file,
+                                     "--bootstrap_admin_token_file=" + token_file};
     args.insert(args.end(), extra.begin(), extra.end());
     process_ = std::make_unique<Process>(ServerBinary(), args,
                                          data.File(name + ".log"));
     port_ = WaitForPortFile(port_file, std::chrono::seconds(30));
     EXPECT_GT(port_, 0) << process_->Log();
+    // The clients this test starts act as admin.
+    absl::StatusOr<std::string> token = ReadTokenFile(token_file);
+    EXPECT_TRUE(token.ok()) << token.status();
+    if (token.ok()) {
+      admin_token_ = *token;
+      setenv(kTokenEnvironmentVariable, admin_token_.c_str(), 1);
+    }
   }
   ~HrServer() { Stop(); }
   void Stop() {
@@ -52,8 +62,10 @@ class HrServer {
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
   const std::string& db_path() const { return db_path_; }
   std::string Log() const { return process_->Log(); }
+  const std::string& admin_token() const { return admin_token_; }
 
  private:
+  std::string admin_token_;
   std::string db_path_;
   std::unique_ptr<Process> process_;
   int port_ = -1;
@@ -189,8 +201,9 @@ TEST_F(WorkforceIntegrationTest, BadRowsAreRejectedByRowWhileGoodRowsLoad) {
   EXPECT_EQ(Count(server.db_path(), "work_days"), 2);
 
   // An application records days through the API: the same checks, by row.
-  auto stub = v1::WorkforceService::NewStub(
-      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  auto stub = v1::WorkforceService::NewStub(CreateChannelWithToken(
+      server.address(), grpc::InsecureChannelCredentials(),
+      grpc::ChannelArguments(), server.admin_token()));
   v1::RecordWorkDaysRequest request;
   for (const auto& [row, id, kind] :
        std::vector<std::tuple<int, std::string, std::string>>{

@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/bearer_token.h"
 #include "common/sqlite.h"
 #include "common/time_format.h"
 #include "edge/simulator.h"
@@ -85,18 +89,53 @@ std::string IntegrityCheck(const std::string& db_path) {
 
 ServerProcess::ServerProcess(const TempDir& dir, int port,
                              const std::string& log_name,
-                             const std::vector<std::string>& security_args)
+                             const std::vector<std::string>& extra_args)
     : db_path_(dir.File("server.db")) {
   const std::string port_file = dir.File(log_name + ".port");
+  const std::string token_file = dir.File("admin.token");
   std::remove(port_file.c_str());
-  std::vector<std::string> args = {absl::StrCat("--listen=127.0.0.1:", port),
-                                   "--db=" + db_path_,
-                                   "--port_file=" + port_file};
-  args.insert(args.end(), security_args.begin(), security_args.end());
-  process_ = std::make_unique<Process>(ServerBinary(), args,
-                                       dir.File(log_name + ".log"));
+  std::vector<std::string> args = {
+      absl::StrCat("--listen=127.0.0.1:", port), "--db=" + db_path_,
+      "--port_file=" + port_file, "--bootstrap_admin_token_file=" + token_file};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  if (std::none_of(extra_args.begin(), extra_args.end(),
+                   [](const std::string& arg) {
+                     return absl::StartsWith(arg, "--tls_cert_file=");
+                   })) {
+    args.push_back("--plaintext");
+  }
+  process_ =
+      std::make_unique<Process>(ServerBinary(), args, dir.File(log_name + ".log"));
   port_ = WaitForPortFile(port_file, std::chrono::seconds(30));
   EXPECT_GT(port_, 0) << "server did not start: " << process_->Log();
+  // The server writes the token before it serves (and so before the port).
+  absl::StatusOr<std::string> token = ReadTokenFile(token_file);
+  EXPECT_TRUE(token.ok() || port_ <= 0) << token.status();
+  if (token.ok()) {
+    admin_token_ = *token;
+    setenv(kTokenEnvironmentVariable, admin_token_.c_str(), /*overwrite=*/1);
+  }
+}
+
+std::string CreateToken(const ServerProcess& server,
+                        const std::string& admin_token, const std::string& role,
+                        const std::string& name,
+                        const std::vector<std::string>& extra_flags) {
+  std::vector<std::string> args = {"--server=" + server.address(),
+                                   "tokens", "create", "--role=" + role,
+                                   "--name=" + name};
+  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  const char* previous = std::getenv(kTokenEnvironmentVariable);
+  const std::string saved = previous != nullptr ? previous : "";
+  setenv(kTokenEnvironmentVariable, admin_token.c_str(), 1);
+  std::string out;
+  std::string err;
+  const int code = RunToCompletion(ClientBinary(), args, &out,
+                                   std::chrono::seconds(30), &err);
+  setenv(kTokenEnvironmentVariable, saved.c_str(), 1);
+  EXPECT_EQ(code, 0) << err;
+  if (code != 0) return "";
+  return std::string(absl::StripAsciiWhitespace(out));
 }
 
 std::string ServerProcess::address() const {

@@ -46,16 +46,20 @@ int64_t CountReadings(const std::string& db_path);
 // PRAGMA integrity_check's answer ("ok" when sound).
 std::string IntegrityCheck(const std::string& db_path);
 
-// A server process with its own database in `dir`.
+// A server process with its own database in `dir`. It bootstraps an admin
+// token into `dir`/admin.token (kept across restarts in the same `dir`) and
+// exports it as MONIPAIKKA_TOKEN, so that the client and edge processes a
+// test starts afterwards act as admin unless given another token.
 class ServerProcess {
  public:
-  // port 0: any free port. `security_args`: how the listener is secured,
-  // e.g. {"--tls_cert_file=…", "--tls_key_file=…"}.
+  // port 0: any free port. `extra_args` are added to the command line; the
+  // listener is plaintext unless they hold --tls_cert_file.
   ServerProcess(const TempDir& dir, int port, const std::string& log_name,
-                const std::vector<std::string>& security_args = {
-                    "--plaintext"});
+                const std::vector<std::string>& extra_args = {});
   int port() const { return port_; }
   std::string address() const;
+  // The bootstrap admin token.
+  const std::string& admin_token() const { return admin_token_; }
   Process& process() { return *process_; }
   const std::string& db_path() const { return db_path_; }
 
@@ -63,7 +67,16 @@ class ServerProcess {
   std::string db_path_;
   std::unique_ptr<Process> process_;
   int port_ = -1;
+  std::string admin_token_;
 };
+
+// Creates a token through the real client as `admin_token`; returns the
+// token ("" and a test failure on error). `extra_flags` e.g.
+// {"--gateway=GW-1", "--ttl=1h"}.
+std::string CreateToken(const ServerProcess& server,
+                        const std::string& admin_token, const std::string& role,
+                        const std::string& name,
+                        const std::vector<std::string>& extra_flags = {});
 
 // The readings the edge simulator produces for `sensors` (Europe/Helsinki)
 // over local days first … last with `seed`, as the agent's backfill does.
