@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/bearer_token.h"
-#include "common/loopback_address.h"
+#include "common/listen_address.h"
 
 namespace monipaikka {
 
@@ -41,7 +41,7 @@ absl::StatusOr<ChannelSecurity> ResolveChannelSecurity(
   ChannelSecurity security;
   security.tls = flags.tls || !flags.ca_file.empty() ||
                  !flags.server_name.empty() || !flags.cert_file.empty() ||
-                 !flags.key_file.empty() || !IsLoopbackAddress(server);
+                 !flags.key_file.empty() || !IsLoopbackListenAddress(server);
   if (!security.tls) return security;
   if (flags.cert_file.empty() != flags.key_file.empty()) {
     return absl::InvalidArgumentError(

@@ -20,7 +20,7 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
-#include "edge/log.h"
+#include "common/log.h"
 #include "edge/server_channel.h"
 
 namespace monipaikka::edge {
@@ -160,6 +160,7 @@ Agent::Agent(AgentOptions options, int outbox_lock_fd,
                                    options_.security, options_.token)),
       signals_(io_),
       status_timer_(io_),
+      metrics_timer_(io_),
       live_timer_(io_),
       inventory_retry_timer_(io_),
       inventory_backoff_(options_.backoff, options_.jitter_seed),
@@ -260,6 +261,7 @@ void Agent::Start() {
        {"exit_when_drained", options_.exit_when_drained}});
   uplink_->Start();
   ScheduleStatus();
+  ScheduleMetrics();
   FetchInventory();
   CheckDrained();
 }
@@ -561,6 +563,30 @@ void Agent::ScheduleStatus() {
   });
 }
 
+void Agent::ScheduleMetrics() {
+  if (options_.metrics == nullptr) return;
+  PublishMetrics();
+  if (stopping_) return;
+  metrics_timer_.expires_after(options_.metrics_interval);
+  metrics_timer_.async_wait([this](const std::error_code& error) {
+    if (error) return;
+    ScheduleMetrics();
+  });
+}
+
+void Agent::PublishMetrics() {
+  if (options_.metrics == nullptr) return;
+  const AgentCounters counters = this->counters();
+  AgentMetricsSnapshot snapshot;
+  snapshot.simulated = counters.produced;
+  snapshot.uplink = counters.uplink;
+  snapshot.inputs = counters.inputs;
+  snapshot.mqtt = counters.mqtt;
+  snapshot.outbox_rows = outbox_->queued_rows();
+  snapshot.outbox_bytes = outbox_->DiskBytes();
+  options_.metrics->Publish(std::move(snapshot));
+}
+
 void Agent::LogCounters(absl::string_view event) {
   const UplinkCounters& up = uplink_->counters();
   absl::StatusOr<int64_t> queued = outbox_->Count();
@@ -611,6 +637,8 @@ void Agent::BeginStop(absl::Status status) {
   Log(final_status_.ok() ? LogLevel::kInfo : LogLevel::kError, "agent_stopping",
       {{"status", final_status_.ToString()}});
   status_timer_.cancel();
+  metrics_timer_.cancel();
+  PublishMetrics();
   live_timer_.cancel();
   inventory_retry_timer_.cancel();
   inventory_refresh_timer_.cancel();

@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/channel_security.h"
+#include "edge/agent_metrics.h"
 #include "edge/backoff.h"
 #include "edge/input_pipeline.h"
 #include "edge/inputs_config.h"
@@ -96,6 +97,11 @@ struct AgentOptions {
   bool handle_signals = true;
   // The current time, UTC milliseconds; the system clock when empty.
   std::function<int64_t()> now_ms;
+  // Where the agent publishes its counters and outbox depth every
+  // `metrics_interval` (and at start and stop); none when null. Not owned;
+  // outlives the agent.
+  AgentMetrics* metrics = nullptr;
+  std::chrono::milliseconds metrics_interval{1000};
 };
 
 // Checks the options; messages name the command-line flag, e.g.
@@ -157,6 +163,8 @@ class Agent {
                       int64_t produced_through_ms);
   void CheckDrained();
   void ScheduleStatus();
+  void ScheduleMetrics();
+  void PublishMetrics();
   void LogCounters(absl::string_view event);
   void BeginStop(absl::Status status);
 
@@ -173,6 +181,7 @@ class Agent {
   std::unique_ptr<Uplink> uplink_;
   asio::signal_set signals_;
   asio::steady_timer status_timer_;
+  asio::steady_timer metrics_timer_;
   asio::steady_timer live_timer_;
   asio::steady_timer inventory_retry_timer_;
   Backoff inventory_backoff_;

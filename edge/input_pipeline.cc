@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "edge/decode/line_protocol.h"
 #include "edge/decode/network_object.h"
-#include "edge/log.h"
+#include "common/log.h"
 #include "edge/sequence_numbers.h"
 
 namespace monipaikka::edge {

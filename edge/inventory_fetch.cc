@@ -4,7 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "edge/log.h"
+#include "common/log.h"
 
 namespace monipaikka::edge {
 namespace {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "edge/decode/line_protocol.h"
-#include "edge/log.h"
+#include "common/log.h"
 
 namespace monipaikka::edge {
 namespace {

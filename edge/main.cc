@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,9 +21,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/bearer_token.h"
+#include "common/log.h"
+#include "common/metric_set.h"
+#include "common/metrics_endpoint.h"
 #include "common/time_format.h"
 #include "edge/agent.h"
-#include "edge/log.h"
+#include "edge/agent_metrics.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7070",
           "Server address host:port. TLS unless it is a loopback address and "
@@ -67,12 +71,34 @@ ABSL_FLAG(std::string, inputs, "",
           "JSON file configuring the real sensor inputs: MQTT (ChirpStack, "
           "The Things Stack, Haltian) and the UDP/TCP line protocol. See the "
           "README and deploy/config/edge-inputs.example.json.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port of the metrics endpoint (HTTP, Prometheus text format, "
+          "at /metrics), e.g. 127.0.0.1:9465; port 0 picks a free one; empty (the "
+          "default): no endpoint.");
+ABSL_FLAG(bool, metrics_allow_non_loopback, false,
+          "Allow --metrics_listen on an address other than loopback (the "
+          "endpoint has no authentication: firewall it).");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "Write the metrics endpoint's bound port to this file once "
+          "serving.");
 
 namespace {
 
 using monipaikka::edge::AgentOptions;
 
 constexpr int kExitRuntimeFailure = 1;
+
+// Writes `port` to `path` (when not empty), then renames, so that a reader
+// never sees a half-written file.
+void WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  if (FILE* out = std::fopen(tmp.c_str(), "w")) {
+    std::fprintf(out, "%d\n", port);
+    std::fclose(out);
+    std::rename(tmp.c_str(), path.c_str());
+  }
+}
 constexpr int kExitUsage = 2;
 
 // absl::ParseCommandLine exits with status 1 when it cannot parse a flag
@@ -198,17 +224,38 @@ int main(int argc, char** argv) {
                  std::string(options.status().message()).c_str());
     return kExitUsage;
   }
+  // Declared before the agent and the endpoint: outlives both.
+  auto metrics = std::make_shared<monipaikka::MetricSet>();
+  monipaikka::edge::AgentMetrics agent_metrics(metrics.get());
+  std::unique_ptr<monipaikka::MetricsEndpoint> metrics_endpoint;
+  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
+      !listen.empty()) {
+    options->metrics = &agent_metrics;
+    absl::StatusOr<std::unique_ptr<monipaikka::MetricsEndpoint>> started =
+        monipaikka::MetricsEndpoint::Start(
+            listen, absl::GetFlag(FLAGS_metrics_allow_non_loopback), metrics);
+    if (!started.ok()) {
+      monipaikka::Log(monipaikka::LogLevel::kError, "agent_failed",
+                      {{"error", started.status().ToString()}});
+      return kExitRuntimeFailure;
+    }
+    metrics_endpoint = *std::move(started);
+    WritePortFile(absl::GetFlag(FLAGS_metrics_port_file),
+                  metrics_endpoint->port());
+    monipaikka::Log(monipaikka::LogLevel::kInfo, "metrics_serving",
+                    {{"listen", listen}, {"port", metrics_endpoint->port()}});
+  }
   absl::StatusOr<std::unique_ptr<monipaikka::edge::Agent>> agent =
       monipaikka::edge::Agent::Create(*std::move(options));
   if (!agent.ok()) {
-    monipaikka::edge::Log(monipaikka::edge::LogLevel::kError, "agent_failed",
-                          {{"error", agent.status().ToString()}});
+    monipaikka::Log(monipaikka::LogLevel::kError, "agent_failed",
+                    {{"error", agent.status().ToString()}});
     return kExitRuntimeFailure;
   }
   absl::Status run = (*agent)->Run();
   if (!run.ok()) {
-    monipaikka::edge::Log(monipaikka::edge::LogLevel::kError, "agent_failed",
-                          {{"error", run.ToString()}});
+    monipaikka::Log(monipaikka::LogLevel::kError, "agent_failed",
+                    {{"error", run.ToString()}});
     return kExitRuntimeFailure;
   }
   return 0;

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "edge/log.h"
+#include "common/log.h"
 
 namespace monipaikka::edge {
 namespace {

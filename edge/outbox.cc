@@ -1,5 +1,9 @@
 #include "edge/outbox.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <system_error>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -87,6 +91,7 @@ absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path) {
   ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path, options));
   std::unique_ptr<Outbox> outbox(new Outbox(std::move(db)));
   RETURN_IF_ERROR(outbox->Migrate());
+  ASSIGN_OR_RETURN(outbox->queued_rows_, outbox->Count());
   return outbox;
 }
 
@@ -229,7 +234,9 @@ absl::Status Outbox::Append(
     advance->BindText(2, absl::StrCat(*produced_through_ms));
     RETURN_IF_ERROR(advance->Run());
   }
-  return transaction.Commit();
+  RETURN_IF_ERROR(transaction.Commit());
+  queued_rows_ += static_cast<int64_t>(readings.size());
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
@@ -283,7 +290,19 @@ absl::Status Outbox::RemoveThrough(int64_t id) {
   static constexpr char kSql[] = "DELETE FROM outbox WHERE id <= ?1";
   ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kSql));
   remove->BindInt64(1, id);
-  return remove->Run();
+  RETURN_IF_ERROR(remove->Run());
+  queued_rows_ = std::max<int64_t>(0, queued_rows_ - db_->Changes());
+  return absl::OkStatus();
+}
+
+int64_t Outbox::DiskBytes() const {
+  int64_t bytes = 0;
+  for (const std::string& file : {db_->path(), db_->path() + "-wal"}) {
+    std::error_code error;
+    const uintmax_t size = std::filesystem::file_size(file, error);
+    if (!error) bytes += static_cast<int64_t>(size);
+  }
+  return bytes;
 }
 
 absl::StatusOr<int64_t> Outbox::Count() {

@@ -97,6 +97,11 @@ class Outbox {
   absl::StatusOr<int64_t> Count();
   // Whether no row is queued (cheap).
   absl::StatusOr<bool> IsEmpty();
+  // Number of queued rows, kept up to date by Append and RemoveThrough
+  // (cheap; equals Count()).
+  int64_t queued_rows() const { return queued_rows_; }
+  // Bytes the outbox database and its write-ahead log take on disk.
+  int64_t DiskBytes() const;
 
   // The last sequence number given to `sensor`, 0 if none.
   absl::StatusOr<uint64_t> LastSequence(const std::string& sensor);
@@ -125,6 +130,7 @@ class Outbox {
   absl::Status SetState(const char* key, const std::string& value);
 
   std::unique_ptr<Database> db_;
+  int64_t queued_rows_ = 0;
 };
 
 }  // namespace monipaikka::edge

@@ -47,6 +47,7 @@ TEST_F(OutboxTest, AppendPeekRemove) {
                               Presence("B", 4000, true)})
                   .ok());
   EXPECT_EQ(*outbox->Count(), 5);
+  EXPECT_EQ(outbox->queued_rows(), 5);
 
   absl::StatusOr<std::vector<OutboxRow>> rows = outbox->Peek(0, 10);
   ASSERT_TRUE(rows.ok());
@@ -75,6 +76,7 @@ TEST_F(OutboxTest, AppendPeekRemove) {
   // An acknowledgement through row 3 removes rows 1–3.
   ASSERT_TRUE(outbox->RemoveThrough((*rows)[2].id).ok());
   EXPECT_EQ(*outbox->Count(), 2);
+  EXPECT_EQ(outbox->queued_rows(), 2);
   EXPECT_FALSE(*outbox->IsEmpty());
   absl::StatusOr<std::vector<OutboxRow>> rest = outbox->Peek(0, 10);
   ASSERT_EQ(rest->size(), 2u);
@@ -149,6 +151,7 @@ TEST_F(OutboxTest, AppendIsAllOrNothing) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.message().find("reading 1"), std::string::npos) << bad;
   EXPECT_EQ(*outbox->Count(), 1);
+  EXPECT_EQ(outbox->queued_rows(), 1);
   EXPECT_EQ(*outbox->LastSequence("A"), 1u);
 }
 

@@ -2,15 +2,17 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/log.h"
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
@@ -59,20 +61,45 @@ ABSL_FLAG(std::string, bootstrap_admin_token_file, "",
           "left alone");
 ABSL_FLAG(int, workforce_retention_months, 24,
           "work-location days older than this many months are deleted");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+          "host:port of the metrics endpoint (HTTP, Prometheus text format, "
+          "at /metrics); port 0 picks a free one; empty: no endpoint");
+ABSL_FLAG(bool, metrics_allow_non_loopback, false,
+          "allow --metrics_listen on an address other than loopback (the "
+          "endpoint has no authentication: firewall it)");
+ABSL_FLAG(int, storage_probe_interval_ms, 5000,
+          "when storage was not written for this long, write a probe row to "
+          "check that it still takes writes (0: never)");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "write the metrics endpoint's bound port to this file once serving");
 
 namespace {
+
+// Writes `port` to `path` (when not empty), then renames, so that a reader
+// never sees a half-written file.
+void WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << port << "\n";
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
 
 // On SIGHUP: the TLS files again, or a logged refusal that keeps the old.
 void ReloadTls(monipaikka::Server& server) {
   absl::StatusOr<monipaikka::ServerTlsMaterial> reloaded = server.ReloadTls();
   if (!reloaded.ok()) {
-    std::cerr << "event=tls_reload_failed error=\"" << reloaded.status().message()
-              << "\" kept=previous_certificate" << std::endl;
+    monipaikka::Log(monipaikka::LogLevel::kError, "tls_reload_failed",
+                    {{"error", std::string(reloaded.status().message())},
+                     {"kept", "previous_certificate"}});
     return;
   }
-  std::cerr << "event=tls_reloaded subject=\"" << reloaded->subject
-            << "\" serial=" << reloaded->serial_hex << " not_after=\""
-            << reloaded->not_after << "\"" << std::endl;
+  monipaikka::Log(monipaikka::LogLevel::kInfo, "tls_reloaded",
+                  {{"subject", reloaded->subject},
+                   {"serial", reloaded->serial_hex},
+                   {"not_after", reloaded->not_after}});
 }
 
 }  // namespace
@@ -93,6 +120,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A file size limit (RLIMIT_FSIZE) must fail the write (counted, reported,
+  // health NOT_SERVING), not kill the server.
+  signal(SIGXFSZ, SIG_IGN);
 
   monipaikka::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
@@ -122,9 +152,11 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_desk_day_min_occupied_min) < 0 ||
       absl::GetFlag(FLAGS_summary_quiet_ms) < 0 ||
       absl::GetFlag(FLAGS_summary_max_delay_s) < 0) {
-    std::cerr << "error: --room_stale_after_min must be positive, "
-                 "--desk_day_min_occupied_min and --summary_* not "
-                 "negative\n";
+    monipaikka::Log(monipaikka::LogLevel::kError, "bad_flags",
+                    {{"error",
+                      "--room_stale_after_min must be positive, "
+                      "--desk_day_min_occupied_min and --summary_* not "
+                      "negative"}});
     return 2;
   }
   options.ingest.limits.retention_ms =
@@ -133,8 +165,10 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_desk_stale_after_min) <= 0 ||
       absl::GetFlag(FLAGS_retention_days) <= 0 ||
       options.ingest.max_batch_readings <= 0) {
-    std::cerr << "error: --desk_stale_after_min, --retention_days and "
-                 "--max_batch_readings must be positive\n";
+    monipaikka::Log(monipaikka::LogLevel::kError, "bad_flags",
+                    {{"error",
+                      "--desk_stale_after_min, --retention_days and "
+                      "--max_batch_readings must be positive"}});
     return 2;
   }
 
@@ -143,54 +177,64 @@ int main(int argc, char** argv) {
   options.workforce.retention_months =
       absl::GetFlag(FLAGS_workforce_retention_months);
   if (options.workforce.anonymity_k < 3) {
-    std::cerr << "error: --anonymity_k=" << options.workforce.anonymity_k
-              << " is below 3; groups that small identify people\n";
+    monipaikka::Log(
+        monipaikka::LogLevel::kError, "bad_flags",
+        {{"error", absl::StrCat("--anonymity_k=", options.workforce.anonymity_k,
+                                " is below 3; groups that small identify "
+                                "people")}});
     return 2;
   }
 
+  options.writer.probe_interval = std::chrono::milliseconds(
+      std::max(0, absl::GetFlag(FLAGS_storage_probe_interval_ms)));
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.metrics_allow_non_loopback =
+      absl::GetFlag(FLAGS_metrics_allow_non_loopback);
   options.auth.bootstrap_admin_token_file =
       absl::GetFlag(FLAGS_bootstrap_admin_token_file);
 
   absl::StatusOr<std::unique_ptr<monipaikka::Server>> server =
       monipaikka::Server::Start(options);
   if (!server.ok()) {
-    std::cerr << "event=start_failed error=\"" << server.status().message()
-              << "\"\n";
+    monipaikka::Log(monipaikka::LogLevel::kError, "start_failed",
+                    {{"error", std::string(server.status().message())}});
     return 1;
   }
-  const std::string port_file = absl::GetFlag(FLAGS_port_file);
-  if (!port_file.empty()) {
-    // Write then rename, so a reader never sees a half-written file.
-    const std::string tmp = port_file + ".tmp";
-    {
-      std::ofstream out(tmp);
-      out << (*server)->port() << "\n";
-    }
-    std::rename(tmp.c_str(), port_file.c_str());
-  }
-  std::cerr << "event=serving listen=" << options.listen
-            << " port=" << (*server)->port() << " db=" << options.database
-            << " security=" << (options.plaintext ? "plaintext" : "tls")
-            << std::endl;
+  WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port());
+  WritePortFile(absl::GetFlag(FLAGS_metrics_port_file),
+                (*server)->metrics_port());
+  monipaikka::Log(monipaikka::LogLevel::kInfo, "serving",
+                  {{"listen", options.listen},
+                   {"port", (*server)->port()},
+                   {"db", options.database},
+                   {"security", options.plaintext ? "plaintext" : "tls"},
+                   {"metrics_listen", options.metrics_listen},
+                   {"metrics_port", (*server)->metrics_port()}});
 
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
     ReloadTls(**server);
   }
-  std::cerr << "event=stopping signal=" << received << std::endl;
+  monipaikka::Log(monipaikka::LogLevel::kInfo, "stopping",
+                  {{"signal", received}});
   (*server)->Shutdown();
   const monipaikka::IngestCounters& counters = (*server)->counters();
-  std::cerr << "event=stopped accepted=" << counters.accepted.load()
-            << " duplicates=" << counters.duplicates.load()
-            << " batches=" << counters.batches.load();
   const monipaikka::AuthCounters& auth = (*server)->auth_counters();
-  std::cerr << " auth_allowed=" << auth.allowed.load();
-  for (int i = 0; i < monipaikka::kAuthRefusalCount; ++i) {
-    std::cerr << " auth_refused_"
-              << monipaikka::AuthRefusalName(
-                     static_cast<monipaikka::AuthRefusal>(i))
-              << "=" << auth.refused[i].load();
-  }
-  std::cerr << std::endl;
+  using monipaikka::AuthRefusal;
+  monipaikka::Log(
+      monipaikka::LogLevel::kInfo, "stopped",
+      {{"accepted", counters.accepted.load()},
+       {"duplicates", counters.duplicates.load()},
+       {"batches", counters.batches.load()},
+       {"auth_allowed", auth.allowed.load()},
+       {"auth_refused_missing_token", auth.Refused(AuthRefusal::kMissingToken)},
+       {"auth_refused_malformed_token",
+        auth.Refused(AuthRefusal::kMalformedToken)},
+       {"auth_refused_unknown_token", auth.Refused(AuthRefusal::kUnknownToken)},
+       {"auth_refused_expired_token", auth.Refused(AuthRefusal::kExpiredToken)},
+       {"auth_refused_revoked_token", auth.Refused(AuthRefusal::kRevokedToken)},
+       {"auth_refused_wrong_role", auth.Refused(AuthRefusal::kWrongRole)},
+       {"auth_refused_wrong_gateway",
+        auth.Refused(AuthRefusal::kWrongGateway)}});
   return 0;
 }

@@ -13,13 +13,20 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/loopback_address.h"
+#include "common/log.h"
+#include "monipaikka/v1/analytics.grpc.pb.h"
+#include "monipaikka/v1/ingest.grpc.pb.h"
+#include "monipaikka/v1/inventory.grpc.pb.h"
+#include "monipaikka/v1/live.grpc.pb.h"
+#include "monipaikka/v1/sensor_health.grpc.pb.h"
+#include "monipaikka/v1/utilization.grpc.pb.h"
+#include "monipaikka/v1/workforce.grpc.pb.h"
 #include "common/status_macros.h"
+#include "server/server_metrics.h"
 #include "server/service/auth_service.h"
 #include "server/service/inventory_service.h"
 #include "server/service/query_executor.h"
@@ -27,10 +34,20 @@
 #include "server/tls/reloadable_server_credentials.h"
 
 namespace monipaikka {
+namespace {
 
-bool IsLoopbackListenAddress(absl::string_view listen) {
-  return IsLoopbackAddress(listen);
-}
+// Every service the server registers, as the health service reports them.
+const char* const kServiceNames[] = {
+    v1::AnalyticsService::service_full_name(),
+    v1::IngestService::service_full_name(),
+    v1::InventoryService::service_full_name(),
+    v1::LiveOccupancyService::service_full_name(),
+    v1::SensorHealthService::service_full_name(),
+    v1::UtilizationService::service_full_name(),
+    v1::WorkforceService::service_full_name(),
+};
+
+}  // namespace
 
 absl::Status CheckListenerSecurity(const ServerOptions& options) {
   if (options.tls.enabled()) {
@@ -92,8 +109,8 @@ absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
         "bootstrap_admin_token_file: cannot write ", path, ": ",
         std::strerror(errno)));
   }
-  std::cerr << "event=bootstrap_token_created token_id=" << created.record.id
-            << " file=" << path << std::endl;
+  Log(LogLevel::kInfo, "bootstrap_token_created",
+      {{"token_id", created.record.id}, {"file", path}});
   return true;
 }
 
@@ -120,6 +137,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
   server->tls_credentials_ = tls_credentials;
+  server->storage_health_ = std::make_unique<StorageHealth>(
+      [raw = server.get()](bool healthy, const absl::Status& cause) {
+        raw->OnStorageHealthChanged(healthy, cause);
+      });
   ASSIGN_OR_RETURN(server->storage_,
                    Storage::OpenSqlite(options.database, options.storage));
   server->tokens_ = std::make_unique<TokenStore>(options.ingest.now_ms);
@@ -147,6 +168,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       [occupancy = server->occupancy_.get()](
           std::span<const StoredReading> readings) {
         occupancy->OnCommitted(readings);
+      };
+  writer_options.on_storage_outcome =
+      [health = server->storage_health_.get()](const absl::Status& outcome) {
+        health->Record(outcome);
       };
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> writer_session,
                    server->storage_->OpenSession());
@@ -181,6 +206,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                                            server->access_.get(),
                                            options.workforce));
 
+  AddIngestMetrics(server->counters_, server->metrics_.get());
+  AddStorageHealthMetrics(*server->storage_health_, server->metrics_.get());
+  AddQueryMetrics(server->executor_->query_seconds(), server->metrics_.get());
+  AddAuthMetrics(server->auth_counters_, server->metrics_.get());
+  if (!options.metrics_listen.empty()) {
+    ASSIGN_OR_RETURN(server->metrics_endpoint_,
+                     MetricsEndpoint::Start(options.metrics_listen,
+                                            options.metrics_allow_non_loopback,
+                                            server->metrics_));
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -206,6 +242,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen));
   }
+  {
+    absl::MutexLock lock(&server->health_mu_);
+    server->health_service_ = server->grpc_server_->GetHealthCheckService();
+    if (server->health_service_ != nullptr) {
+      // The health service knows "" alone until told each service's name.
+      const bool healthy = server->storage_health_->healthy();
+      for (const char* name : kServiceNames) {
+        server->health_service_->SetServingStatus(name, healthy);
+      }
+      server->health_service_->SetServingStatus(healthy);
+    }
+  }
   return server;
 }
 
@@ -220,9 +268,31 @@ absl::StatusOr<ServerTlsMaterial> Server::ReloadTls() {
   return material;
 }
 
+int Server::metrics_port() const {
+  return metrics_endpoint_ ? metrics_endpoint_->port() : 0;
+}
+
+void Server::OnStorageHealthChanged(bool healthy, const absl::Status& cause) {
+  if (healthy) {
+    Log(LogLevel::kInfo, "storage_healthy");
+  } else {
+    Log(LogLevel::kError, "storage_unhealthy",
+        {{"error", std::string(cause.message())}});
+  }
+  absl::MutexLock lock(&health_mu_);
+  if (health_service_ != nullptr) health_service_->SetServingStatus(healthy);
+}
+
 void Server::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  metrics_endpoint_.reset();
+  {
+    // gRPC's shutdown marks every service NOT_SERVING and ends the health
+    // service; no update may follow.
+    absl::MutexLock lock(&health_mu_);
+    health_service_ = nullptr;
+  }
   // Watches run until cancelled: end them so that the server stops at once.
   if (occupancy_) occupancy_->StopWatches();
   if (grpc_server_) {

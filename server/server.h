@@ -7,6 +7,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/listen_address.h"
+#include "common/metric_set.h"
+#include "common/metrics_endpoint.h"
 #include "server/auth/access_control.h"
 #include "server/auth/token_store.h"
 #include "server/occupancy_backend.h"
@@ -15,9 +19,11 @@
 #include "server/service/query_executor.h"
 #include "server/service/workforce_service.h"
 #include "server/storage/storage.h"
+#include "server/storage_health.h"
 #include "server/tls/server_tls_material.h"
 
 namespace grpc {
+class HealthCheckServiceInterface;
 class Server;
 }
 
@@ -53,6 +59,10 @@ struct ServerOptions {
   UtilizationSettings utilization;
   WorkforceOptions workforce;
   OccupancyOptions occupancy;
+  // host:port of the metrics endpoint (HTTP, Prometheus text format, at
+  // /metrics); empty: none. Loopback only unless metrics_allow_non_loopback.
+  std::string metrics_listen;
+  bool metrics_allow_non_loopback = false;
   AuthOptions auth;
 };
 
@@ -71,6 +81,12 @@ class Server {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The metrics endpoint's port; 0 without one.
+  int metrics_port() const;
+  // The metrics served; more families may be added at any time.
+  MetricSet& metrics() { return *metrics_; }
+  // Whether storage takes writes (also the gRPC health status).
+  bool storage_healthy() const { return storage_health_->healthy(); }
   const IngestCounters& counters() const { return counters_; }
   // Calls allowed and refused (by reason) by the access checks.
   const AuthCounters& auth_counters() const { return auth_counters_; }
@@ -87,8 +103,14 @@ class Server {
 
  private:
   Server() = default;
+  // Logs a change of storage health and sets the gRPC health status of
+  // every service ("" included) to match.
+  void OnStorageHealthChanged(bool healthy, const absl::Status& cause)
+      ABSL_LOCKS_EXCLUDED(health_mu_);
 
   ServerOptions options_;
+  std::shared_ptr<MetricSet> metrics_ = std::make_shared<MetricSet>();
+  std::unique_ptr<StorageHealth> storage_health_;
   std::unique_ptr<Storage> storage_;
   IngestCounters counters_;
   AuthCounters auth_counters_;
@@ -109,6 +131,12 @@ class Server {
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
   bool shut_down_ = false;
+  // Set once the gRPC server runs; cleared at shutdown.
+  absl::Mutex health_mu_;
+  grpc::HealthCheckServiceInterface* health_service_ ABSL_GUARDED_BY(
+      health_mu_) = nullptr;
+  // Last: destroyed first, so that no scrape reads a destroyed counter.
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
 };
 
 // Writes a new admin token named "bootstrap" to `path` (mode 0600, written
@@ -116,9 +144,6 @@ class Server {
 absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
                                          TokenStore& tokens,
                                          const std::string& path);
-
-// Whether `listen` ("host:port") names a loopback address.
-bool IsLoopbackListenAddress(absl::string_view listen);
 
 // The checks of the listener's security options alone (see Start()).
 absl::Status CheckListenerSecurity(const ServerOptions& options);

@@ -3,11 +3,11 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/auth_context.h>
 
-#include <iostream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 
 namespace monipaikka {
 namespace {
@@ -19,14 +19,6 @@ absl::string_view ToView(grpc::string_ref ref) {
 }
 
 // Log values are quoted; keep them on one line and free of quotes.
-std::string LogValue(absl::string_view text) {
-  std::string value(text.substr(0, 300));
-  for (char& c : value) {
-    if (c == '"' || static_cast<unsigned char>(c) < 0x20) c = '\'';
-  }
-  return value;
-}
-
 AuthRefusal FromTokenRefusal(TokenRefusal refusal) {
   switch (refusal) {
     case TokenRefusal::kMalformed:
@@ -79,10 +71,12 @@ absl::Status AccessControl::Refuse(AuthRefusal refusal,
                                    absl::Status status) const {
   counters_->refused[static_cast<int>(refusal)].fetch_add(
       1, std::memory_order_relaxed);
-  std::cerr << "event=auth_refused rpc=" << policy.rpc
-            << " reason=" << AuthRefusalName(refusal) << " peer=" << peer
-            << " code=" << absl::StatusCodeToString(status.code())
-            << " detail=\"" << LogValue(status.message()) << "\"" << std::endl;
+  Log(LogLevel::kWarning, "auth_refused",
+      {{"rpc", policy.rpc},
+       {"reason", AuthRefusalName(refusal)},
+       {"peer", peer},
+       {"code", absl::StatusCodeToString(status.code())},
+       {"detail", status.message()}});
   return status;
 }
 
@@ -126,8 +120,8 @@ absl::StatusOr<Caller> AccessControl::Authorize(
     std::optional<Role> role = ParseRole(token->role);
     if (!role.has_value()) {
       // Only CreateToken writes tokens, with a known role.
-      std::cerr << "event=auth_bad_token_role token_id=" << token->id
-                << " role=\"" << LogValue(token->role) << "\"" << std::endl;
+      Log(LogLevel::kError, "auth_bad_token_role",
+          {{"token_id", token->id}, {"role", token->role}});
       return Refuse(AuthRefusal::kUnknownToken, policy, context.peer(),
                     absl::UnauthenticatedError(absl::StrCat(
                         "token ", token->id, " has no known role")));
@@ -178,8 +172,8 @@ absl::Status AccessControl::Audit(StorageSession& session, const Caller& caller,
   record.summary = std::move(summary);
   absl::StatusOr<int64_t> id = session.Access().AppendAudit(record);
   if (!id.ok()) {
-    std::cerr << "event=audit_failed rpc=" << policy.rpc << " error=\""
-              << LogValue(id.status().message()) << "\"" << std::endl;
+    Log(LogLevel::kError, "audit_failed",
+        {{"rpc", policy.rpc}, {"error", id.status().message()}});
     return id.status();
   }
   return absl::OkStatus();

@@ -1,8 +1,10 @@
 #include "server/ingest/ingest_writer.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
@@ -32,6 +34,7 @@ absl::Status IngestWriter::Start(int64_t now_ms) {
         MergeHealth(seen);
       }));
   health_flushed_at_ = std::chrono::steady_clock::now();
+  last_write_at_ = health_flushed_at_;
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
@@ -56,11 +59,22 @@ size_t IngestWriter::QueuedReadings() const {
   return queued_readings_;
 }
 
+std::chrono::steady_clock::time_point IngestWriter::NextIdleWork() const {
+  auto next = std::chrono::steady_clock::time_point::max();
+  if (options_.probe_interval.count() > 0) {
+    next = last_write_at_ + options_.probe_interval;
+  }
+  if (!health_dirty_.empty()) {
+    next = std::min(next, health_flushed_at_ + options_.health_flush_interval);
+  }
+  return next;
+}
+
 void IngestWriter::Run() {
   std::vector<Pending> group;
   while (true) {
     bool drained = false;
-    bool flush_due = false;
+    bool idle = false;
     {
       absl::MutexLock lock(&mu_);
       const absl::Condition work(
@@ -68,14 +82,16 @@ void IngestWriter::Run() {
             return w->stopping_ || !w->queue_.empty();
           },
           this);
-      // With health changes pending, wake up in time to write them.
-      if (health_dirty_.empty()) {
+      // Wake up in time to write pending health changes or a probe.
+      const auto next = NextIdleWork();
+      if (next == std::chrono::steady_clock::time_point::max()) {
         mu_.Await(work);
       } else {
-        flush_due = !mu_.AwaitWithTimeout(
-            work, absl::FromChrono(options_.health_flush_interval));
+        const auto wait = std::max(std::chrono::steady_clock::duration::zero(),
+                                   next - std::chrono::steady_clock::now());
+        idle = !mu_.AwaitWithTimeout(work, absl::FromChrono(wait));
       }
-      if (!flush_due) {
+      if (!idle) {
         drained = queue_.empty();  // stopping and nothing left
         size_t readings = 0;
         while (!queue_.empty() &&
@@ -89,14 +105,37 @@ void IngestWriter::Run() {
         queued_readings_ -= readings;
       }
     }
-    if (flush_due || drained) {
+    if (drained) {
       FlushHealth(/*force=*/true);
-      if (drained) return;
+      return;
+    }
+    if (idle) {
+      FlushHealth(/*force=*/false);
+      ProbeIfIdle();
       continue;
     }
     CommitGroup(group);
     group.clear();
   }
+}
+
+void IngestWriter::ProbeIfIdle() {
+  if (options_.probe_interval.count() <= 0 ||
+      std::chrono::steady_clock::now() - last_write_at_ <
+          options_.probe_interval) {
+    return;
+  }
+  absl::Status status =
+      session_->ProbeWrite(absl::ToUnixMillis(absl::Now()));
+  if (!status.ok()) {
+    counters_->probe_failures.fetch_add(1, std::memory_order_relaxed);
+  }
+  NoteStorageOutcome(status);
+}
+
+void IngestWriter::NoteStorageOutcome(const absl::Status& status) {
+  last_write_at_ = std::chrono::steady_clock::now();
+  if (options_.on_storage_outcome) options_.on_storage_outcome(status);
 }
 
 void IngestWriter::CommitGroup(std::vector<Pending>& group) {
@@ -134,6 +173,8 @@ void IngestWriter::CommitGroup(std::vector<Pending>& group) {
           .count());
   counters_->commits.fetch_add(1, std::memory_order_relaxed);
   counters_->commit_micros_total.fetch_add(micros, std::memory_order_relaxed);
+  counters_->commit_seconds.Observe(static_cast<double>(micros) / 1e6);
+  if (!rows.empty()) NoteStorageOutcome(status);
   if (!status.ok()) {
     counters_->commit_failures.fetch_add(1, std::memory_order_relaxed);
     for (size_t g = 0; g < group.size(); ++g) {
@@ -204,9 +245,9 @@ void IngestWriter::FlushHealth(bool force) {
   for (int64_t sensor_id : health_dirty_) records.push_back(health_[sensor_id]);
   health_flushed_at_ = now;
   counters_->health_flushes.fetch_add(1, std::memory_order_relaxed);
-  if (absl::Status written =
-          session_->SensorHealth().UpsertSensorHealth(records);
-      !written.ok()) {
+  absl::Status written = session_->SensorHealth().UpsertSensorHealth(records);
+  NoteStorageOutcome(written);
+  if (!written.ok()) {
     // Kept dirty: the next flush tries again.
     counters_->health_flush_failures.fetch_add(1, std::memory_order_relaxed);
     return;

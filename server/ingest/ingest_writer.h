@@ -24,6 +24,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "common/atomic_histogram.h"
 #include "monipaikka/v1/ingest.pb.h"
 #include "server/ingest/reading_validation.h"
 #include "server/ingest/sequence_window.h"
@@ -50,12 +51,18 @@ struct IngestCounters {
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> commit_failures{0};
   std::atomic<uint64_t> commit_micros_total{0};
+  // Seconds each group commit took (successful or not).
+  AtomicHistogram commit_seconds{AtomicHistogram::LatencySecondsBounds()};
+  // Ingest streams open now.
+  std::atomic<int64_t> open_streams{0};
   // Rejections by v1::RejectReason value.
   std::array<std::atomic<uint64_t>, 8> rejected{};
   // Sensor health reports taken, and writes of the health table.
   std::atomic<uint64_t> health_accepted{0};
   std::atomic<uint64_t> health_flushes{0};
   std::atomic<uint64_t> health_flush_failures{0};
+  // Storage probes (see IngestWriterOptions::probe_interval) that failed.
+  std::atomic<uint64_t> probe_failures{0};
 };
 
 struct IngestWriterOptions {
@@ -72,6 +79,13 @@ struct IngestWriterOptions {
   // acknowledged. Must be quick and never block: live occupancy and the
   // summarizer's wake-up hang here.
   std::function<void(std::span<const StoredReading>)> on_committed;
+  // When storage was not written for this long, the writer writes a probe
+  // row (StorageSession::ProbeWrite), so that a failing disk is noticed, and
+  // its recovery too, while no readings arrive. Zero: no probes.
+  std::chrono::milliseconds probe_interval{5000};
+  // Called on the writer thread with the outcome of every write to storage
+  // (commits, sensor health flushes, probes). Must not block.
+  std::function<void(const absl::Status&)> on_storage_outcome;
 };
 
 class IngestWriter {
@@ -105,6 +119,12 @@ class IngestWriter {
   // Writer thread: writes the changed health records when the flush
   // interval has passed (or always, with `force`).
   void FlushHealth(bool force);
+  // Writer thread: when the next flush or probe is due.
+  std::chrono::steady_clock::time_point NextIdleWork() const;
+  // Writer thread: writes a probe row when storage was idle long enough.
+  void ProbeIfIdle();
+  // Writer thread: notes a write's outcome and passes it on.
+  void NoteStorageOutcome(const absl::Status& status);
 
   std::unique_ptr<StorageSession> session_;  // used by the writer thread only
   const IngestWriterOptions options_;
@@ -115,6 +135,8 @@ class IngestWriter {
   absl::flat_hash_map<int64_t, SensorHealthRecord> health_;
   absl::flat_hash_set<int64_t> health_dirty_;
   std::chrono::steady_clock::time_point health_flushed_at_;
+  // Writer thread only: the last write to storage (of any kind).
+  std::chrono::steady_clock::time_point last_write_at_;
   std::thread thread_;
 
   mutable absl::Mutex mu_;

@@ -35,6 +35,7 @@ class IngestStream
         access_(access),
         caller_(std::move(caller)),
         options_(options) {
+    counters_->open_streams.fetch_add(1, std::memory_order_relaxed);
     StartRead(&incoming_);
   }
 
@@ -152,7 +153,10 @@ class IngestStream
     });
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    counters_->open_streams.fetch_sub(1, std::memory_order_relaxed);
+    delete this;
+  }
 
  private:
   struct AckSlot {

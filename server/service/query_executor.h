@@ -15,6 +15,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "common/atomic_histogram.h"
 #include "server/storage/storage.h"
 
 namespace monipaikka {
@@ -36,6 +37,10 @@ class QueryExecutor {
   // Finishes queued work and joins the threads.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Seconds from Post() until the unary calls run through RunUnary()
+  // finished (queueing included), for operators.
+  AtomicHistogram& query_seconds() { return query_seconds_; }
+
  private:
   void Run(StorageSession* session);
 
@@ -45,6 +50,7 @@ class QueryExecutor {
   absl::Mutex mu_;
   std::deque<Work> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  AtomicHistogram query_seconds_{AtomicHistogram::LatencySecondsBounds()};
 };
 
 }  // namespace monipaikka

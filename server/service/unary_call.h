@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <type_traits>
 #include <utility>
 
@@ -31,17 +32,24 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  executor->Post([reactor, context, caller = *std::move(caller),
+  const auto posted = std::chrono::steady_clock::now();
+  executor->Post([reactor, context, executor, posted,
+                  caller = *std::move(caller),
                   body = std::move(body)](StorageSession& session) mutable {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
       return;
     }
+    absl::Status status;
     if constexpr (std::is_invocable_v<Body&, StorageSession&, const Caller&>) {
-      reactor->Finish(ToGrpcStatus(body(session, caller)));
+      status = body(session, caller);
     } else {
-      reactor->Finish(ToGrpcStatus(body(session)));
+      status = body(session);
     }
+    executor->query_seconds().Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
+            .count());
+    reactor->Finish(ToGrpcStatus(status));
   });
   return reactor;
 }

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 #include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/analytics/workforce_anonymity.h"
@@ -551,11 +551,11 @@ absl::StatusOr<int64_t> WorkforceBackend::RunRetention() {
   });
   done.WaitForNotification();
   if (deleted.ok()) {
-    std::cerr << "event=workforce_retention kept_from=" << FormatDate(cutoff)
-              << " deleted_days=" << *deleted << std::endl;
+    Log(LogLevel::kInfo, "workforce_retention",
+        {{"kept_from", FormatDate(cutoff)}, {"deleted_days", *deleted}});
   } else {
-    std::cerr << "event=workforce_retention_failed error=\""
-              << deleted.status().message() << "\"" << std::endl;
+    Log(LogLevel::kError, "workforce_retention_failed",
+        {{"error", std::string(deleted.status().message())}});
   }
   return deleted;
 }

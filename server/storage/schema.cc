@@ -241,6 +241,15 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_by_time ON audit_events(ts_ms);
 )sql",
+    // 6: one row the ingest writer rewrites now and then, to learn whether
+    // storage still takes writes (disk full, I/O errors) while no readings
+    // arrive.
+    R"sql(
+CREATE TABLE storage_probe (
+  id        INTEGER PRIMARY KEY CHECK (id = 1),
+  probed_ms INTEGER NOT NULL  -- UTC milliseconds
+);
+)sql",
 };
 
 }  // namespace

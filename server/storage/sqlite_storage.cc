@@ -86,6 +86,7 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<int64_t> CountReadings() override;
   absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) override;
   absl::Status CheckHealth() override;
+  absl::Status ProbeWrite(int64_t now_ms) override;
   absl::StatusOr<double> TotalFte(
       absl::CivilDay as_of, const std::vector<std::string>& organizations,
       const std::vector<std::string>& sites) override {
@@ -699,6 +700,17 @@ absl::Status SqliteSession::CheckHealth() {
   stmt->Reset();
   if (!row) return absl::InternalError("health query returned nothing");
   return absl::OkStatus();
+}
+
+absl::Status SqliteSession::ProbeWrite(int64_t now_ms) {
+  static constexpr char kSql[] =
+      "INSERT INTO storage_probe(id, probed_ms) VALUES (1, ?) "
+      "ON CONFLICT(id) DO UPDATE SET probed_ms = excluded.probed_ms";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, now_ms);
+  absl::Status status = stmt->Run();
+  stmt->Reset();
+  return status;
 }
 
 class SqliteStorage : public Storage {

@@ -122,6 +122,9 @@ class StorageSession {
   virtual absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) = 0;
   // OK when the store answers a trivial query.
   virtual absl::Status CheckHealth() = 0;
+  // Commits a one-row write (the time of the probe, UTC ms): OK when storage
+  // takes writes; the storage error (e.g. disk full) otherwise.
+  virtual absl::Status ProbeWrite(int64_t now_ms) = 0;
 
   // ---- Workforce (HR) ----
   // Σ FTE (htv) of employees valid on `as_of` whose organization code is in

@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <iostream>
 #include <limits>
 #include <map>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/summary/codec.h"
@@ -421,18 +421,18 @@ void Summarizer::Run() {
       done_ = std::max(done_, target);
       inventory_done_ = std::max(inventory_done_, inventory_target);
       if (stats.dates > 0) {
-        std::cerr << "event=summarized dates=" << stats.dates
-                  << " readings_scanned=" << stats.readings_scanned
-                  << " sensor_days=" << stats.sensor_days_written
-                  << " node_days=" << stats.node_days_written
-                  << " lattice_rebuilt=" << stats.lattice_rebuilt
-                  << " ms=" << absl::ToInt64Milliseconds(counters_.last_duration)
-                  << std::endl;
+        Log(LogLevel::kInfo, "summarized",
+            {{"dates", stats.dates},
+             {"readings_scanned", stats.readings_scanned},
+             {"sensor_days", stats.sensor_days_written},
+             {"node_days", stats.node_days_written},
+             {"lattice_rebuilt", stats.lattice_rebuilt},
+             {"ms", absl::ToInt64Milliseconds(counters_.last_duration)}});
       }
     } else {
       ++counters_.failures;
-      std::cerr << "event=summary_failed error=\"" << status.message() << "\""
-                << std::endl;
+      Log(LogLevel::kError, "summary_failed",
+          {{"error", std::string(status.message())}});
       // Try again after a while; queued commits stay pending.
       first_pending_ = absl::Now() + options_.retry - options_.max_delay;
       urgent_ = false;

@@ -155,20 +155,22 @@ TEST_F(TlsTest, ServerRefusesPlaintextUnlessAskedAndOnLoopback) {
   std::string out;
   std::string err;
   const std::string db = "--db=" + dir_.File("refused.db");
-  EXPECT_EQ(RunToCompletion(ServerBinary(), {"--listen=127.0.0.1:0", db}, &out,
+  const std::string no_metrics = "--metrics_listen=";
+  EXPECT_EQ(RunToCompletion(ServerBinary(), {"--listen=127.0.0.1:0", db, no_metrics}, &out,
                             std::chrono::seconds(30), &err),
             2);
   EXPECT_TRUE(absl::StrContains(err, "no TLS certificate")) << err;
 
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=0.0.0.0:0", "--plaintext", db}, &out,
+                            {"--listen=0.0.0.0:0", "--plaintext", db, no_metrics}, &out,
                             std::chrono::seconds(30), &err),
             2);
   EXPECT_TRUE(absl::StrContains(err, "is not a loopback address")) << err;
 
   EXPECT_EQ(RunToCompletion(ServerBinary(),
                             {"--listen=127.0.0.1:0", "--plaintext",
-                             "--tls_client_ca_file=" + ca_.cert_file(), db},
+                             "--tls_client_ca_file=" + ca_.cert_file(), db,
+                             no_metrics},
                             &out, std::chrono::seconds(30), &err),
             2);
   EXPECT_TRUE(absl::StrContains(err, "--tls_client_ca_file needs")) << err;
@@ -176,7 +178,7 @@ TEST_F(TlsTest, ServerRefusesPlaintextUnlessAskedAndOnLoopback) {
   // A key that is not the certificate's.
   const CertificateFiles other = ca_.IssueServer("other", "other");
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", db,
+                            {"--listen=127.0.0.1:0", db, no_metrics,
                              "--tls_cert_file=" + server_files_.cert,
                              "--tls_key_file=" + other.key},
                             &out, std::chrono::seconds(30), &err),

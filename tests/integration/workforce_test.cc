@@ -37,7 +37,8 @@ class HrServer {
     std::vector<std::string> args = {"--listen=127.0.0.1:0", "--plaintext", "--db=" + db_path_,
                                      "--port_file=" + port_file,
                                      "--pseudonym_key_file=" + key_file,
-                                     "--bootstrap_admin_token_file=" + token_file};
+                                     "--bootstrap_admin_token_file=" + token_file,
+                                     "--metrics_listen="};
     args.insert(args.end(), extra.begin(), extra.end());
     process_ = std::make_unique<Process>(ServerBinary(), args,
                                          data.File(name + ".log"));
@@ -341,7 +342,7 @@ TEST_F(WorkforceIntegrationTest, ServerRefusesUnsafeSettings) {
   // k below 3.
   EXPECT_EQ(RunToCompletion(ServerBinary(),
                             {"--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("a.db"),
-                             "--anonymity_k=2"},
+                             "--metrics_listen=", "--anonymity_k=2"},
                             &out, std::chrono::seconds(30), &err),
             2);
   EXPECT_NE(err.find("--anonymity_k=2 is below 3"), std::string::npos) << err;
@@ -350,6 +351,7 @@ TEST_F(WorkforceIntegrationTest, ServerRefusesUnsafeSettings) {
   WriteFile(beside, std::string(64, 'c'));
   EXPECT_EQ(RunToCompletion(ServerBinary(),
                             {"--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("a.db"),
+                             "--metrics_listen=",
                              "--pseudonym_key_file=" + beside},
                             &out, std::chrono::seconds(30), &err),
             1);

@@ -53,10 +53,13 @@ std::string IntegrityCheck(const std::string& db_path);
 class ServerProcess {
  public:
   // port 0: any free port. `extra_args` are added to the command line; the
-  // listener is plaintext unless they hold --tls_cert_file.
+  // listener is plaintext unless they hold --tls_cert_file. The metrics
+  // endpoint listens on a free port too.
   ServerProcess(const TempDir& dir, int port, const std::string& log_name,
                 const std::vector<std::string>& extra_args = {});
   int port() const { return port_; }
+  // The metrics endpoint's port (HTTP on 127.0.0.1).
+  int metrics_port() const { return metrics_port_; }
   std::string address() const;
   // The bootstrap admin token.
   const std::string& admin_token() const { return admin_token_; }
@@ -67,6 +70,7 @@ class ServerProcess {
   std::string db_path_;
   std::unique_ptr<Process> process_;
   int port_ = -1;
+  int metrics_port_ = -1;
   std::string admin_token_;
 };
 

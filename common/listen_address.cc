@@ -1,4 +1,4 @@
-#include "common/loopback_address.h"
+#include "common/listen_address.h"
 
 #include <arpa/inet.h>
 
@@ -24,8 +24,8 @@ absl::string_view HostOf(absl::string_view address) {
 
 }  // namespace
 
-bool IsLoopbackAddress(absl::string_view address) {
-  const absl::string_view host = HostOf(address);
+bool IsLoopbackListenAddress(absl::string_view listen) {
+  const absl::string_view host = HostOf(listen);
   if (absl::EqualsIgnoreCase(host, "localhost") || host == "[::1]") {
     return true;
   }

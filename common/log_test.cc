@@ -1,8 +1,8 @@
-#include "edge/log.h"
+#include "common/log.h"
 
 #include "gtest/gtest.h"
 
-namespace monipaikka::edge {
+namespace monipaikka {
 namespace {
 
 TEST(LogTest, OneLineOfKeyValuePairs) {
@@ -18,4 +18,4 @@ TEST(LogTest, OneLineOfKeyValuePairs) {
 }
 
 }  // namespace
-}  // namespace monipaikka::edge
+}  // namespace monipaikka

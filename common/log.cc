@@ -1,11 +1,11 @@
-#include "edge/log.h"
+#include "common/log.h"
 
 #include <cstdio>
 
 #include "absl/time/clock.h"
 #include "common/time_format.h"
 
-namespace monipaikka::edge {
+namespace monipaikka {
 namespace {
 
 absl::string_view LevelName(LogLevel level) {
@@ -91,4 +91,4 @@ void Log(LogLevel level, absl::string_view event,
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-}  // namespace monipaikka::edge
+}  // namespace monipaikka

@@ -1,6 +1,7 @@
 #pragma once
 
-// Structured log lines for the edge agent: one line per event on stderr,
+// Structured log lines of the server and the edge agent: one line per event
+// on stderr (logfmt),
 //   ts=2026-03-23T07:15:00.250Z level=info event=stream_closed code=14 ...
 // so that an operator can grep them and a collector can parse them.
 //
@@ -15,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
-namespace monipaikka::edge {
+namespace monipaikka {
 
 enum class LogLevel { kInfo, kWarning, kError };
 
@@ -56,4 +57,4 @@ std::string FormatLogLine(int64_t ts_ms, LogLevel level,
 void Log(LogLevel level, absl::string_view event,
          std::initializer_list<LogField> fields = {});
 
-}  // namespace monipaikka::edge
+}  // namespace monipaikka

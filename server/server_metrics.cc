@@ -1,0 +1,89 @@
+#include "server/server_metrics.h"
+
+#include <string>
+
+#include "monipaikka/v1/ingest.pb.h"
+
+namespace monipaikka {
+
+void AddIngestMetrics(const IngestCounters& counters, MetricSet* metrics) {
+  metrics->AddCounter("monipaikka_readings_accepted_total",
+                      "Readings newly stored.", &counters.accepted);
+  MetricSet::Labelled rejected;
+  for (int reason = 1; reason < static_cast<int>(counters.rejected.size());
+       ++reason) {
+    if (!v1::RejectReason_IsValid(reason)) continue;
+    rejected.emplace_back(
+        LabelValueFromEnumName(
+            v1::RejectReason_Name(static_cast<v1::RejectReason>(reason)),
+            "REJECT_REASON_"),
+        &counters.rejected[reason]);
+  }
+  metrics->AddCounterFamily(
+      "monipaikka_readings_rejected_total",
+      "Readings refused, by reason (the RejectReason of the acknowledgement).",
+      "reason", std::move(rejected));
+  metrics->AddCounter(
+      "monipaikka_readings_duplicate_total",
+      "Readings already stored (same sensor and time or sequence number), "
+      "ignored.",
+      &counters.duplicates);
+  metrics->AddCounter("monipaikka_batches_committed_total",
+                      "Reading batches committed and acknowledged.",
+                      &counters.batches);
+  metrics->AddCounter("monipaikka_commits_total",
+                      "Group commits of the ingest writer (each holds one or "
+                      "more batches), failed ones included.",
+                      &counters.commits);
+  metrics->AddHistogram("monipaikka_commit_duration_seconds",
+                        "Time of each group commit of the ingest writer.",
+                        &counters.commit_seconds);
+  metrics->AddGauge("monipaikka_ingest_streams",
+                    "Ingest streams (gateways' StreamReadings calls) open now.",
+                    &counters.open_streams);
+  metrics->AddCounter("monipaikka_sensor_health_reports_accepted_total",
+                      "Sensor health reports taken.",
+                      &counters.health_accepted);
+  metrics->AddCounterFamily(
+      "monipaikka_storage_errors_total",
+      "Writes to storage that failed, by operation: commit (of readings), "
+      "sensor_health (flush of the sensor health table), probe.",
+      "operation",
+      {{"commit", &counters.commit_failures},
+       {"sensor_health", &counters.health_flush_failures},
+       {"probe", &counters.probe_failures}});
+}
+
+void AddStorageHealthMetrics(const StorageHealth& health, MetricSet* metrics) {
+  metrics->AddGauge("monipaikka_storage_healthy",
+                    "1 when storage takes writes, 0 since a write failed "
+                    "(until one succeeds again).",
+                    &health.healthy_gauge());
+}
+
+void AddAuthMetrics(const AuthCounters& counters, MetricSet* metrics) {
+  metrics->AddCounter("monipaikka_auth_allowed_total",
+                      "Calls the access checks let through.",
+                      &counters.allowed);
+  MetricSet::Labelled refused;
+  for (int i = 0; i < kAuthRefusalCount; ++i) {
+    refused.emplace_back(
+        std::string(AuthRefusalName(static_cast<AuthRefusal>(i))),
+        &counters.refused[i]);
+  }
+  metrics->AddCounterFamily(
+      "monipaikka_auth_refusals_total",
+      "Calls refused by the access checks, by reason (UNAUTHENTICATED: "
+      "missing, malformed, unknown, expired or revoked token; "
+      "PERMISSION_DENIED: wrong role or gateway).",
+      "reason", std::move(refused));
+}
+
+void AddQueryMetrics(const AtomicHistogram& query_seconds, MetricSet* metrics) {
+  metrics->AddHistogram(
+      "monipaikka_query_duration_seconds",
+      "Time of each query and report call, from arrival to answer.",
+      &query_seconds);
+}
+
+}  // namespace monipaikka

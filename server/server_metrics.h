@@ -1,0 +1,24 @@
+#pragma once
+
+// The server's metrics (README "Operations" lists them), read at scrape time
+// from the counters the server keeps anyway.
+
+#include "common/atomic_histogram.h"
+#include "common/metric_set.h"
+#include "server/auth/access_control.h"
+#include "server/ingest/ingest_writer.h"
+#include "server/storage_health.h"
+
+namespace monipaikka {
+
+// Readings accepted, rejected by reason, duplicates, batches, open streams,
+// commit latency, storage errors.
+void AddIngestMetrics(const IngestCounters& counters, MetricSet* metrics);
+// monipaikka_storage_healthy.
+void AddStorageHealthMetrics(const StorageHealth& health, MetricSet* metrics);
+// Calls allowed and refused (by reason) by the access checks.
+void AddAuthMetrics(const AuthCounters& counters, MetricSet* metrics);
+// Latency of the unary (query and report) calls.
+void AddQueryMetrics(const AtomicHistogram& query_seconds, MetricSet* metrics);
+
+}  // namespace monipaikka
