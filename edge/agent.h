@@ -36,6 +36,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/channel_security.h"
 #include "edge/agent_metrics.h"
 #include "edge/backoff.h"
 #include "edge/input_pipeline.h"
@@ -51,8 +52,11 @@
 namespace monipaikka::edge {
 
 struct AgentOptions {
-  // Server address, "host:port" (plaintext for now).
+  // Server address, "host:port".
   std::string server = "127.0.0.1:7070";
+  // TLS (server verification, client certificate for mTLS) or plaintext to
+  // loopback; see ResolveChannelSecurity().
+  ChannelSecurity security;
   // This gateway's identifier, as in the inventory's Sensor.gateway.
   std::string gateway;
   // API token sent with every call ("authorization: Bearer"): a device

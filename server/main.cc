@@ -16,7 +16,18 @@
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
-          "host:port to serve on (loopback only); port 0 picks a free one");
+          "host:port to serve on; port 0 picks a free one");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain of the server (TLS); read again on SIGHUP");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key of --tls_cert_file; read again on SIGHUP");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates for client certificates (mTLS): clients are "
+          "asked for a certificate, and one presented must be signed by "
+          "these; read again on SIGHUP");
+ABSL_FLAG(bool, plaintext, false,
+          "serve unencrypted gRPC (only on a loopback --listen address, and "
+          "only without --tls_cert_file)");
 ABSL_FLAG(std::string, db, "monipaikka.db", "SQLite database file");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port to this file once serving");
@@ -85,20 +96,38 @@ void WritePortFile(const std::string& path, int port) {
   std::rename(tmp.c_str(), path.c_str());
 }
 
+// On SIGHUP: the TLS files again, or a logged refusal that keeps the old.
+void ReloadTls(monipaikka::Server& server) {
+  absl::StatusOr<monipaikka::ServerTlsMaterial> reloaded = server.ReloadTls();
+  if (!reloaded.ok()) {
+    monipaikka::Log(monipaikka::LogLevel::kError, "tls_reload_failed",
+                    {{"error", std::string(reloaded.status().message())},
+                     {"kept", "previous_certificate"}});
+    return;
+  }
+  monipaikka::Log(monipaikka::LogLevel::kInfo, "tls_reloaded",
+                  {{"subject", reloaded->subject},
+                   {"serial", reloaded->serial_hex},
+                   {"not_after", reloaded->not_after}});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Monipaikka server: ingest of occupancy readings, inventory and "
       "utilization reports over gRPC.\nUsage: monipaikka-server --db=FILE "
-      "[--listen=127.0.0.1:7070]");
+      "[--listen=HOST:PORT] (--tls_cert_file=PEM --tls_key_file=PEM "
+      "[--tls_client_ca_file=PEM] | --plaintext)");
   absl::ParseCommandLine(argc, argv);
 
-  // Handle SIGINT/SIGTERM in this thread only: block them everywhere first.
+  // Handle SIGINT/SIGTERM (stop) and SIGHUP (reload the TLS files) in this
+  // thread only: block them everywhere first.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // A file size limit (RLIMIT_FSIZE) must fail the write (counted, reported,
   // health NOT_SERVING), not kill the server.
@@ -106,6 +135,15 @@ int main(int argc, char** argv) {
 
   monipaikka::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.plaintext = absl::GetFlag(FLAGS_plaintext);
+  if (absl::Status security = monipaikka::CheckListenerSecurity(options);
+      !security.ok()) {
+    std::cerr << "error: " << security.message() << "\n";
+    return 2;
+  }
   options.database = absl::GetFlag(FLAGS_db);
   options.query_threads = std::max(1, absl::GetFlag(FLAGS_query_threads));
   const double max_query_seconds = absl::GetFlag(FLAGS_max_query_seconds);
@@ -195,11 +233,14 @@ int main(int argc, char** argv) {
                   {{"listen", options.listen},
                    {"port", (*server)->port()},
                    {"db", options.database},
+                   {"security", options.plaintext ? "plaintext" : "tls"},
                    {"metrics_listen", options.metrics_listen},
                    {"metrics_port", (*server)->metrics_port()}});
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    ReloadTls(**server);
+  }
   monipaikka::Log(monipaikka::LogLevel::kInfo, "stopping",
                   {{"signal", received}});
   (*server)->Shutdown();

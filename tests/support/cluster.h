@@ -52,9 +52,9 @@ std::string IntegrityCheck(const std::string& db_path);
 // test starts afterwards act as admin unless given another token.
 class ServerProcess {
  public:
-  // port 0: any free port. `extra_args` are added to the command line;
-  // `db_path` empty: "server.db" in `dir`. The metrics endpoint listens on a
-  // free port too.
+  // port 0: any free port. `extra_args` are added to the command line; the
+  // listener is plaintext unless they hold --tls_cert_file. `db_path` empty:
+  // "server.db" in `dir`. The metrics endpoint listens on a free port too.
   ServerProcess(const TempDir& dir, int port, const std::string& log_name,
                 const std::vector<std::string>& extra_args = {},
                 const std::string& db_path = "");
