@@ -179,6 +179,7 @@ int Main() {
 
   ServerOptions options;
   options.listen = "127.0.0.1:0";
+  options.plaintext = true;
   options.database = dir + "/server.db";
   auto server = Server::Start(options);
   if (!server.ok()) {

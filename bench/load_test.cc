@@ -2,7 +2,7 @@
 // monipaikka-server process, all on 127.0.0.1, for a bounded time.
 //
 // Steps: start the server binary with a fresh database in a temporary
-// directory and a bootstrap admin token; import one building per gateway
+// directory and a bootstrap admin token (plaintext gRPC, on loopback); import one building per gateway
 // (--sensors_per_gateway desk sensors each) and create a device token per
 // gateway; open one IngestService.StreamReadings stream per gateway, each on
 // its own connection with its own device token, and send every sensor's readings at
@@ -148,6 +148,8 @@ std::unique_ptr<Process> StartServer(const std::string& dir, int* port,
                                      std::string* admin_token) {
   const std::string token_file = dir + "/admin.token";
   std::vector<std::string> args = {"--listen=127.0.0.1:0",
+                                   "--plaintext",
+                                   "--metrics_listen=127.0.0.1:0",
                                    "--db=" + dir + "/server.db",
                                    "--port_file=" + dir + "/server.port",
                                    "--bootstrap_admin_token_file=" + token_file};

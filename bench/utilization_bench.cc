@@ -390,6 +390,7 @@ Loaded Load(const Layout& layout) {
   }
   ServerOptions options;
   options.listen = "127.0.0.1:0";
+  options.plaintext = true;
   options.database = loaded.db;
   options.query_threads = 2;
   auto server = Server::Start(options);

@@ -154,6 +154,7 @@ int Main() {
 
   ServerOptions options;
   options.listen = "127.0.0.1:0";
+  options.plaintext = true;
   options.database = dir + "/db/server.db";
   options.workforce.pseudonym_key_file = dir + "/key/pseudonym.key";
   auto server = Server::Start(options);

@@ -125,6 +125,12 @@ Flags (before or after the command):
   --output=FORMAT      table (default, for people), csv or json
   --deadline_s=N       seconds a request may take (default 60); for
                        import-readings, seconds to wait for each acknowledgement
+  --tls                speak TLS to the server; the default when --server is
+                       not a loopback address (plaintext only to loopback)
+  --tls_ca_file=PEM    CA certificates to verify the server with (implies
+                       --tls; default: the system's roots)
+  --tls_server_name=N  name the server certificate must carry (implies --tls;
+                       default: the host of --server)
 
 Exit status: 0 success, 1 error or rows skipped/rejected, 2 usage error.
 )";
@@ -294,12 +300,12 @@ UtilizationArgs ToUtilizationArgs(const Invocation& invocation) {
 // Runs a checked command. Sets *rows_refused when import-readings skipped or
 // rejected rows.
 absl::Status Dispatch(const CommandSpec& spec, const Invocation& invocation,
+                      const ChannelSecurity& security,
                       const CommandOptions& options, std::ostream& out,
                       std::ostream& err, bool* rows_refused) {
   ASSIGN_OR_RETURN(const std::string token, LoadToken(invocation.token_file));
-  std::shared_ptr<grpc::Channel> channel =
-      CreateChannelWithToken(invocation.server, grpc::InsecureChannelCredentials(),
-                             grpc::ChannelArguments(), token);
+  std::shared_ptr<grpc::Channel> channel = CreateSecuredChannel(
+      invocation.server, security, grpc::ChannelArguments(), token);
   const std::string command = spec.name;
   if (IsAccessCommand(command)) {
     auto stub = v1::AuthService::NewStub(channel);
@@ -422,18 +428,26 @@ int RunCommandLine(const Invocation& given, std::ostream& out,
     if (!dates.ok()) return UsageError(std::string(dates.message()), spec, err);
   }
 
+  absl::StatusOr<ChannelSecurity> security =
+      ResolveChannelSecurity(invocation.server, invocation.tls);
+  if (!security.ok()) {
+    err << "error: " << security.status().message() << "\n";
+    return kExitUsage;
+  }
+
   CommandOptions options;
   options.output = *format;
   options.deadline = absl::Seconds(invocation.deadline_s);
   bool rows_refused = false;
-  const absl::Status status =
-      Dispatch(*spec, invocation, options, out, err, &rows_refused);
+  const absl::Status status = Dispatch(*spec, invocation, *security, options,
+                                       out, err, &rows_refused);
   out.flush();
   if (!status.ok()) {
     err << "error: " << absl::StatusCodeToString(status.code()) << ": "
         << status.message();
     if (status.code() == absl::StatusCode::kUnavailable) {
-      err << " (server " << invocation.server << ")";
+      err << " (server " << invocation.server << ", "
+          << DescribeChannelSecurity(*security) << ")";
     }
     err << "\n";
     if (status.code() == absl::StatusCode::kUnauthenticated) {

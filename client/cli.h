@@ -15,6 +15,7 @@
 #include "client/access_commands.h"
 #include "client/analytics_commands.h"
 #include "client/workforce_commands.h"
+#include "common/channel_security.h"
 
 namespace monipaikka::client {
 
@@ -47,10 +48,15 @@ struct Invocation {
   AnalyticsFlags analytics;
   // The token and audit commands' flags (--role, --name, --ttl, …).
   AccessFlags access;
+  // --tls, --tls_ca_file, --tls_server_name: how to reach the server (see
+  // common/channel_security.h).
+  ChannelSecurityFlags tls;
 };
 
-// Checks the invocation, connects to invocation.server (plaintext) with the
-// token (--token_file, else MONIPAIKKA_TOKEN) and runs the command. Results go to `out`; errors, usage texts and import problems
+// Checks the invocation, connects to invocation.server (TLS, or plaintext to
+// a loopback address without TLS flags) with the token (--token_file, else
+// MONIPAIKKA_TOKEN) and runs the command. Results go to `out`; errors, usage
+// texts and import problems
 // go to `err`. Returns the exit status.
 int RunCommandLine(const Invocation& invocation, std::ostream& out,
                    std::ostream& err);

@@ -190,7 +190,7 @@ TEST_F(CliTest, UnreachableServerIsUnavailableNamingTheServer) {
       Run({"sites"}, Flags([](Invocation* f) { f->server = "127.0.0.1:1"; })),
       kExitFailure);
   EXPECT_THAT(err_.str(), StartsWith("error: UNAVAILABLE: "));
-  EXPECT_THAT(err_.str(), HasSubstr("(server 127.0.0.1:1)\n"));
+  EXPECT_THAT(err_.str(), HasSubstr("(server 127.0.0.1:1, plaintext)\n"));
 }
 
 TEST_F(CliTest, ListsSites) {

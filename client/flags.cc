@@ -23,6 +23,15 @@ ABSL_FLAG(std::string, gateway, "", "gateway identifier");
 ABSL_FLAG(std::string, from, "", "first day, YYYY-MM-DD, inclusive");
 ABSL_FLAG(std::string, to, "", "last day, YYYY-MM-DD, inclusive");
 ABSL_FLAG(bool, all_hours, false, "measure all hours instead of core hours");
+ABSL_FLAG(bool, tls, false,
+          "speak TLS to the server (the default for a non-loopback --server, "
+          "and when --tls_ca_file or --tls_server_name is given)");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificates to verify the server with (default: the "
+          "system's roots)");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "name the server's certificate must carry (default: the host of "
+          "--server)");
 
 namespace monipaikka::client {
 
@@ -94,6 +103,9 @@ Invocation InvocationFromFlags(const std::vector<std::string>& positional) {
   invocation.all_hours = absl::GetFlag(FLAGS_all_hours);
   invocation.workforce = WorkforceFlagsFromAbsl();
   invocation.analytics = AnalyticsFlagsFromAbsl();
+  invocation.tls.tls = absl::GetFlag(FLAGS_tls);
+  invocation.tls.ca_file = absl::GetFlag(FLAGS_tls_ca_file);
+  invocation.tls.server_name = absl::GetFlag(FLAGS_tls_server_name);
   invocation.access = AccessFlagsFromAbsl();
   return invocation;
 }

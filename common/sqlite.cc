@@ -1,10 +1,19 @@
 #include "common/sqlite.h"
+#include "common/sqlite_status.h"
 
+#include <string>
+
+#include "absl/strings/cord.h"
+#include "absl/types/optional.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace monipaikka {
 
 namespace {
+
+constexpr char kSqliteCodePayload[] = "monipaikka/sqlite-result-code";
 
 // The status code callers act on for an SQLite result code: a full disk or
 // I/O error is exhausted resources, a busy or locked database is worth
@@ -12,15 +21,27 @@ namespace {
 absl::Status StatusForCode(int code, absl::string_view message) {
   int primary = code & 0xff;
   if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
-    return absl::ResourceExhaustedError(message);
+    absl::Status status = absl::ResourceExhaustedError(message);
+    status.SetPayload(kSqliteCodePayload, absl::Cord(absl::StrCat(code)));
+    return status;
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return absl::UnavailableError(message);
+  }
+  if (primary == SQLITE_INTERRUPT) {
+    return absl::DeadlineExceededError(message);
   }
   return absl::InternalError(message);
 }
 
 }  // namespace
+
+bool IsStorageFull(const absl::Status& status) {
+  absl::optional<absl::Cord> code = status.GetPayload(kSqliteCodePayload);
+  int value = 0;
+  return code.has_value() && absl::SimpleAtoi(std::string(*code), &value) &&
+         (value & 0xff) == SQLITE_FULL;
+}
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
@@ -134,6 +155,29 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 Database::~Database() {
   cache_.clear();
   sqlite3_close(db_);
+}
+
+void Database::SetDeadline(absl::Time deadline) {
+  deadline_ = deadline;
+  deadline_exceeded_ = false;
+  for (auto& [sql, statement] : cache_) statement->ResetStepCount();
+  if (deadline == absl::InfiniteFuture()) {
+    sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  } else {
+    sqlite3_progress_handler(db_, kDeadlineCheckSteps, &Database::PastDeadline,
+                             this);
+  }
+}
+
+void Statement::ResetStepCount() {
+  sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, /*resetFlg=*/1);
+}
+
+int Database::PastDeadline(void* database) {
+  Database* self = static_cast<Database*>(database);
+  if (absl::Now() < self->deadline_) return 0;
+  self->deadline_exceeded_ = true;
+  return 1;
 }
 
 absl::Status Database::Execute(absl::string_view sql) {

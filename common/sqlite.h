@@ -17,6 +17,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace monipaikka {
 
@@ -50,6 +51,9 @@ class Statement {
   // Runs a statement that returns no rows.
   absl::Status Run();
   void Reset();
+  // Restarts the count of virtual-machine instructions run, which SQLite
+  // keeps across runs and by which it paces the progress handler.
+  void ResetStepCount();
 
   bool ColumnIsNull(int index) const;
   int64_t ColumnInt64(int index) const;
@@ -103,10 +107,27 @@ class Database {
   // A status carrying SQLite's last error message for this connection.
   absl::Status Error(int code, absl::string_view context) const;
 
+  // From now on, a statement of this connection still running at `deadline`
+  // is interrupted: its step fails with SQLITE_INTERRUPT (a write in an
+  // explicit transaction rolls the transaction back). The clock is read
+  // every kDeadlineCheckSteps virtual-machine instructions a statement runs
+  // (counted from this call), so statements shorter than that are never
+  // interrupted. absl::InfiniteFuture() lifts the deadline. Clears
+  // deadline_exceeded().
+  void SetDeadline(absl::Time deadline);
+  // Whether a statement was interrupted by the deadline since it was set.
+  bool deadline_exceeded() const { return deadline_exceeded_; }
+  static constexpr int kDeadlineCheckSteps = 1000;
+
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // sqlite3_progress_handler's callback: nonzero interrupts.
+  static int PastDeadline(void* database);
+
   sqlite3* db_;
   std::string path_;
+  absl::Time deadline_ = absl::InfiniteFuture();
+  bool deadline_exceeded_ = false;
   absl::flat_hash_map<const char*, std::unique_ptr<Statement>> cache_;
 };
 

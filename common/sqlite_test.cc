@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 
 namespace monipaikka {
@@ -123,6 +124,40 @@ TEST_F(SqliteTest, CachedStatementIsPreparedOnceAndReusable) {
   absl::StatusOr<bool> done = (*select)->Step();
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_FALSE(*done);
+}
+
+TEST_F(SqliteTest, DeadlineInterruptsOnlyLongStatementsAndTheConnectionGoesOn) {
+  ASSERT_TRUE(InsertSite(db_.get(), 1, "Pasila").ok());
+  static constexpr char kShort[] = "SELECT name FROM site WHERE id = 1";
+  static constexpr char kLong[] =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+      "WHERE x < 100000) SELECT COUNT(*) FROM c";
+  // A deadline already passed: a short statement still runs, however often
+  // its cached copy ran before (the step count restarts with each deadline).
+  for (int i = 0; i < 500; ++i) {
+    db_->SetDeadline(absl::InfinitePast());
+    absl::StatusOr<Statement*> short_query = db_->Cached(kShort);
+    ASSERT_TRUE(short_query.ok()) << short_query.status();
+    absl::StatusOr<bool> row = (*short_query)->Step();
+    ASSERT_TRUE(row.ok() && *row) << i << ": " << row.status();
+    EXPECT_FALSE(db_->deadline_exceeded());
+  }
+  // A long one is interrupted.
+  db_->SetDeadline(absl::InfinitePast());
+  absl::StatusOr<Statement*> long_query = db_->Cached(kLong);
+  ASSERT_TRUE(long_query.ok()) << long_query.status();
+  absl::StatusOr<bool> interrupted = (*long_query)->Step();
+  EXPECT_EQ(interrupted.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << interrupted.status();
+  EXPECT_TRUE(db_->deadline_exceeded());
+  // Without a deadline the same connection runs it to the end.
+  db_->SetDeadline(absl::InfiniteFuture());
+  EXPECT_FALSE(db_->deadline_exceeded());
+  long_query = db_->Cached(kLong);
+  ASSERT_TRUE(long_query.ok()) << long_query.status();
+  absl::StatusOr<bool> row = (*long_query)->Step();
+  ASSERT_TRUE(row.ok() && *row) << row.status();
+  EXPECT_EQ((*long_query)->ColumnInt64(0), 100000);
 }
 
 TEST_F(SqliteTest, TransactionRollsBackUnlessCommitted) {

@@ -41,7 +41,9 @@ if [ ! -s "$key_dir/pseudonym.key" ]; then
 fi
 
 echo "== starting the server on 127.0.0.1:$port (database $data/monipaikka.db)" >&2
-"$bin/server/monipaikka-server" --listen="127.0.0.1:$port" \
+# Plaintext on loopback only; the README's "TLS" section shows the server
+# with a certificate.
+"$bin/server/monipaikka-server" --listen="127.0.0.1:$port" --plaintext \
   --db="$data/monipaikka.db" --port_file="$data/server.port" \
   --pseudonym_key_file="$key_dir/pseudonym.key" \
   --bootstrap_admin_token_file="$data/admin.token" \

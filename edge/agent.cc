@@ -89,6 +89,9 @@ absl::Status ValidateAgentOptions(const AgentOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--max_in_flight: ", options.max_in_flight, " is not within 1..1000"));
   }
+  if (options.outbox_max_bytes < 0) {
+    return absl::InvalidArgumentError("--outbox_max_mb: must not be negative");
+  }
   if (options.status_interval.count() < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("--status_interval_s: ", options.status_interval.count(),
@@ -139,6 +142,7 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(AgentOptions options) {
   }
   absl::StatusOr<std::unique_ptr<Outbox>> outbox =
       Outbox::Open(options.outbox_path);
+  if (outbox.ok()) (*outbox)->set_max_bytes(options.outbox_max_bytes);
   absl::Status bound =
       outbox.ok() ? (*outbox)->BindGateway(options.gateway) : outbox.status();
   if (!bound.ok()) {
@@ -157,7 +161,7 @@ Agent::Agent(AgentOptions options, int outbox_lock_fd,
       outbox_lock_fd_(outbox_lock_fd),
       outbox_(std::move(outbox)),
       channel_(CreateServerChannel(options_.server, options_.backoff,
-                                   options_.token)),
+                                   options_.security, options_.token)),
       signals_(io_),
       status_timer_(io_),
       metrics_timer_(io_),
@@ -238,6 +242,7 @@ void Agent::Stop() {
 AgentCounters Agent::counters() const {
   AgentCounters counters;
   counters.produced = produced_;
+  counters.dropped_outbox_full = dropped_outbox_full_;
   counters.uplink = uplink_->counters();
   if (pipeline_ != nullptr) counters.inputs = pipeline_->counters();
   if (mqtt_ != nullptr) counters.mqtt = mqtt_->counters();
@@ -527,8 +532,24 @@ void Agent::LiveTick() {
 
 bool Agent::AppendReadings(const std::vector<Reading>& readings,
                            int64_t produced_through_ms) {
-  if (absl::Status appended = outbox_->Append(readings, produced_through_ms);
-      !appended.ok()) {
+  absl::Status appended = outbox_->Append(readings, produced_through_ms);
+  if (absl::IsResourceExhausted(appended)) {
+    dropped_outbox_full_ += static_cast<int64_t>(readings.size());
+    if (!outbox_full_) {
+      outbox_full_ = true;
+      Log(LogLevel::kWarning, "outbox_full",
+          {{"error", appended.message()},
+           {"dropped_total", dropped_outbox_full_}});
+    }
+    // The window is over: a restart does not produce it again.
+    appended = outbox_->Append({}, produced_through_ms);
+    if (appended.ok()) return true;
+  } else if (appended.ok() && outbox_full_ && !readings.empty()) {
+    outbox_full_ = false;
+    Log(LogLevel::kInfo, "outbox_space_again",
+        {{"dropped_total", dropped_outbox_full_}});
+  }
+  if (!appended.ok()) {
     Log(LogLevel::kError, "outbox_write_failed",
         {{"outbox", outbox_->path()}, {"error", appended.ToString()}});
     BeginStop(std::move(appended));
@@ -584,6 +605,7 @@ void Agent::PublishMetrics() {
   snapshot.mqtt = counters.mqtt;
   snapshot.outbox_rows = outbox_->queued_rows();
   snapshot.outbox_bytes = outbox_->DiskBytes();
+  snapshot.dropped_outbox_full = counters.dropped_outbox_full;
   options_.metrics->Publish(std::move(snapshot));
 }
 
@@ -595,6 +617,7 @@ void Agent::LogCounters(absl::string_view event) {
   Log(LogLevel::kInfo, event,
       {{"gateway", options_.gateway},
        {"produced", produced_},
+       {"dropped_outbox_full", dropped_outbox_full_},
        {"sent", up.readings_sent},
        {"batches_sent", up.batches_sent},
        {"acked_batches", up.batches_acked},
@@ -624,6 +647,7 @@ void Agent::LogCounters(absl::string_view event) {
          {"unknown_device_uplinks", in.unknown_device_uplinks},
          {"problems", FormatReasons(in.problems)},
          {"commits", in.commits},
+         {"dropped_outbox_full", in.dropped_outbox_full},
          {"mqtt_connected", mqtt_ != nullptr && mqtt_->connected()},
          {"mqtt_connects", mqtt.connects},
          {"mqtt_connection_losses", mqtt.connection_losses}});

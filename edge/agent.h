@@ -36,6 +36,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/channel_security.h"
 #include "edge/agent_metrics.h"
 #include "edge/backoff.h"
 #include "edge/input_pipeline.h"
@@ -51,8 +52,11 @@
 namespace monipaikka::edge {
 
 struct AgentOptions {
-  // Server address, "host:port" (plaintext for now).
+  // Server address, "host:port".
   std::string server = "127.0.0.1:7070";
+  // TLS (server verification, client certificate for mTLS) or plaintext to
+  // loopback; see ResolveChannelSecurity().
+  ChannelSecurity security;
   // This gateway's identifier, as in the inventory's Sensor.gateway.
   std::string gateway;
   // API token sent with every call ("authorization: Bearer"): a device
@@ -60,6 +64,10 @@ struct AgentOptions {
   std::string token;
   // Path of the outbox database.
   std::string outbox_path = "edge-outbox.db";
+  // Disk budget of the outbox's data in bytes; 0 for none. When it is used
+  // up new readings are dropped and counted (see outbox.h for why the newest
+  // and not the oldest).
+  int64_t outbox_max_bytes = int64_t{1024} * 1024 * 1024;
   // Local days to backfill, both inclusive, reckoned in the time zones of the
   // gateway's sensors. Both set or neither.
   std::optional<absl::CivilDay> backfill_from;
@@ -108,6 +116,8 @@ struct AgentCounters {
   // Readings appended to the outbox by this run (simulated ones; the inputs
   // count theirs in `inputs`).
   int64_t produced = 0;
+  // Simulated readings dropped because the outbox was full.
+  int64_t dropped_outbox_full = 0;
   UplinkCounters uplink;
   InputCounters inputs;
   MqttCounters mqtt;
@@ -154,7 +164,8 @@ class Agent {
   void StartLive();
   void LiveTick();
   // Appends to the outbox and wakes the uplink; false (and stopping) on a
-  // storage failure.
+  // storage failure. When the outbox is full the readings are dropped and
+  // counted, and the cursor still advances (true).
   bool AppendReadings(const std::vector<Reading>& readings,
                       int64_t produced_through_ms);
   void CheckDrained();
@@ -201,6 +212,9 @@ class Agent {
   int64_t live_cursor_ms_ = 0;
 
   int64_t produced_ = 0;
+  int64_t dropped_outbox_full_ = 0;
+  // The outbox refused the last append for want of budget.
+  bool outbox_full_ = false;
   std::chrono::steady_clock::time_point started_;
   bool ran_ = false;
   bool stopping_ = false;

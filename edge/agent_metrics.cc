@@ -48,6 +48,10 @@ AgentMetrics::AgentMetrics(MetricSet* metrics) {
        {"inputs", read([](S s) {
           return s.inputs.readings + s.inputs.health_only;
         })}});
+  metrics->AddCounter("monipaikka_edge_readings_dropped_outbox_full_total",
+                      "Readings refused because the outbox had used up its "
+                      "budget (--outbox_max_mb); the queued ones are kept.",
+                      read([](S s) { return s.dropped_outbox_full; }));
   metrics->AddCounter("monipaikka_edge_readings_sent_total",
                       "Readings written to the server stream (resent ones "
                       "counted again).",

@@ -28,6 +28,8 @@ struct AgentMetricsSnapshot {
   // Rows queued in the outbox, and the bytes its files take on disk.
   int64_t outbox_rows = 0;
   int64_t outbox_bytes = 0;
+  // Readings refused because the outbox had used up --outbox_max_mb.
+  int64_t dropped_outbox_full = 0;
 };
 
 class AgentMetrics {

@@ -302,6 +302,12 @@ absl::Status InputPipeline::HandleLine(absl::string_view line,
     return absl::NotFoundError(absl::StrCat(
         "sensor: \"", line_reading.sensor, "\" is not served by this gateway"));
   }
+  // Refused up front, so the sender is not told "ok" for a reading the
+  // commit would drop.
+  if (absl::Status budget = outbox_->CheckBudget(); !budget.ok()) {
+    if (absl::IsResourceExhausted(budget)) ++counters_.dropped_outbox_full;
+    return budget;
+  }
   const Sensor& sensor = known->second;
   Reading reading;
   reading.sensor = sensor.external_id;
@@ -329,10 +335,23 @@ absl::Status InputPipeline::Commit() {
   if (pending_.empty() && pending_states_.empty()) return absl::OkStatus();
   std::vector<std::pair<std::string, DeviceState>> states(
       pending_states_.begin(), pending_states_.end());
-  if (absl::Status appended = outbox_->Append(pending_, std::nullopt, states);
-      !appended.ok()) {
-    return appended;
+  absl::Status appended = outbox_->Append(pending_, std::nullopt, states);
+  if (absl::IsResourceExhausted(appended)) {
+    counters_.dropped_outbox_full += static_cast<int64_t>(pending_.size());
+    if (!outbox_full_) {
+      outbox_full_ = true;
+      Log(LogLevel::kWarning, "outbox_full",
+          {{"error", appended.message()},
+           {"dropped_total", counters_.dropped_outbox_full}});
+    }
+    pending_.clear();
+    appended = outbox_->Append({}, std::nullopt, states);
+  } else if (appended.ok() && outbox_full_ && !pending_.empty()) {
+    outbox_full_ = false;
+    Log(LogLevel::kInfo, "outbox_space_again",
+        {{"dropped_total", counters_.dropped_outbox_full}});
   }
+  if (!appended.ok()) return appended;
   ++counters_.commits;
   for (auto& [sensor, state] : states) states_[sensor] = state;
   pending_states_.clear();

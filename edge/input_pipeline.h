@@ -79,6 +79,9 @@ struct InputCounters {
   std::map<std::string, int64_t> problems;
   // Commits to the outbox.
   int64_t commits = 0;
+  // Rows (readings and health-only) dropped because the outbox was full,
+  // and lines refused for it.
+  int64_t dropped_outbox_full = 0;
 };
 
 class InputPipeline {
@@ -102,12 +105,16 @@ class InputPipeline {
                          absl::string_view topic, absl::string_view payload);
   // One line of the line protocol (decode/line_protocol.h) from `source`
   // (e.g. "udp:127.0.0.1:5000"). OK when queued or blank; otherwise the
-  // problem (also counted and logged), for a reply to the sender.
+  // problem (also counted and logged), for a reply to the sender; while the
+  // outbox is full that is RESOURCE_EXHAUSTED "outbox full: …".
   absl::Status HandleLine(absl::string_view line, absl::string_view source);
 
-  // Appends what is queued to the outbox in one transaction. On failure
-  // nothing was written; the queue is kept and the caller must not
-  // acknowledge (the agent stops).
+  // Appends what is queued to the outbox in one transaction. When the
+  // outbox is full (its disk budget used up) the queued rows are dropped and
+  // counted, the device state is still written, and the result is OK: the
+  // inputs acknowledge and move on rather than stall their senders. On any
+  // other failure nothing was written; the queue is kept and the caller must
+  // not acknowledge (the agent stops).
   absl::Status Commit();
   size_t pending() const { return pending_.size(); }
 
@@ -146,6 +153,8 @@ class InputPipeline {
   absl::flat_hash_set<std::string> unknown_seen_;
   absl::flat_hash_set<std::string> problems_logged_;
   InputCounters counters_;
+  // The last commit found the outbox full (logged once per episode).
+  bool outbox_full_ = false;
   std::function<void()> on_committed_;
 };
 

@@ -29,7 +29,22 @@
 #include "edge/agent_metrics.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7070",
-          "Server address host:port (plaintext).");
+          "Server address host:port. TLS unless it is a loopback address and "
+          "no --tls* flag is given.");
+ABSL_FLAG(bool, tls, false,
+          "Speak TLS to the server (implied by a non-loopback --server and "
+          "by every other --tls_* flag).");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificates to verify the server with (default: the "
+          "system's roots).");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "Name the server's certificate must carry (default: the host of "
+          "--server).");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM client certificate of this gateway (mTLS; its common name is "
+          "the gateway), with --tls_key_file.");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key of --tls_cert_file.");
 ABSL_FLAG(std::string, gateway, "",
           "This gateway's identifier as in the inventory (required).");
 ABSL_FLAG(std::string, token_file, "",
@@ -37,6 +52,10 @@ ABSL_FLAG(std::string, token_file, "",
           "the environment variable MONIPAIKKA_TOKEN");
 ABSL_FLAG(std::string, outbox, "edge-outbox.db",
           "Path of the durable outbox database (SQLite).");
+ABSL_FLAG(int64_t, outbox_max_mb, 1024,
+          "Disk budget of the outbox in MiB; when its data reaches it, new "
+          "readings are dropped (and counted) until the server acknowledges "
+          "queued ones. 0: no budget.");
 ABSL_FLAG(std::string, backfill_from, "",
           "First local day to backfill, YYYY-MM-DD (with --backfill_to).");
 ABSL_FLAG(std::string, backfill_to, "",
@@ -132,6 +151,22 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   if (!token.ok()) return token.status();
   options.token = *std::move(token);
   options.outbox_path = absl::GetFlag(FLAGS_outbox);
+  const int64_t outbox_max_mb = absl::GetFlag(FLAGS_outbox_max_mb);
+  if (outbox_max_mb < 0 || outbox_max_mb > (int64_t{1} << 40)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--outbox_max_mb: ", outbox_max_mb, " is not within 0..2^40"));
+  }
+  options.outbox_max_bytes = outbox_max_mb * 1024 * 1024;
+  monipaikka::ChannelSecurityFlags tls;
+  tls.tls = absl::GetFlag(FLAGS_tls);
+  tls.ca_file = absl::GetFlag(FLAGS_tls_ca_file);
+  tls.server_name = absl::GetFlag(FLAGS_tls_server_name);
+  tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  absl::StatusOr<monipaikka::ChannelSecurity> security =
+      monipaikka::ResolveChannelSecurity(options.server, tls);
+  if (!security.ok()) return security.status();
+  options.security = *std::move(security);
   if (absl::Status s = ParseDay("backfill_from",
                                 absl::GetFlag(FLAGS_backfill_from),
                                 &options.backfill_from);
@@ -172,6 +207,8 @@ int main(int argc, char** argv) {
       "presence sensors, queues them durably and streams them to the "
       "server.\n"
       "  monipaikka-edge --gateway=GW [--server=host:port] [--outbox=FILE]\n"
+      "      [--tls_ca_file=PEM] [--tls_server_name=NAME]\n"
+      "      [--tls_cert_file=PEM --tls_key_file=PEM]\n"
       "      [--backfill_from=YYYY-MM-DD --backfill_to=YYYY-MM-DD]\n"
       "      [--inputs=FILE] [--simulate] [--exit_when_drained] [--seed=N]");
   // --help lists the flags of this file (absl matches the program name by

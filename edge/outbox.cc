@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 
 namespace monipaikka::edge {
@@ -135,6 +136,7 @@ absl::Status Outbox::Append(
   if (readings.empty() && !produced_through_ms && states.empty()) {
     return absl::OkStatus();
   }
+  if (!readings.empty()) RETURN_IF_ERROR(CheckBudget());
 
   Transaction transaction(db_.get());
   RETURN_IF_ERROR(transaction.Begin());
@@ -237,6 +239,32 @@ absl::Status Outbox::Append(
   RETURN_IF_ERROR(transaction.Commit());
   queued_rows_ += static_cast<int64_t>(readings.size());
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> Outbox::UsedBytes() {
+  int64_t values[3] = {0, 0, 0};
+  static constexpr const char* kPragmas[] = {
+      "PRAGMA page_count", "PRAGMA freelist_count", "PRAGMA page_size"};
+  for (int i = 0; i < 3; ++i) {
+    ASSIGN_OR_RETURN(Statement * pragma, db_->Cached(kPragmas[i]));
+    ASSIGN_OR_RETURN(bool has_row, pragma->Step());
+    values[i] = has_row ? pragma->ColumnInt64(0) : 0;
+    pragma->Reset();
+  }
+  return (values[0] - values[1]) * values[2];
+}
+
+absl::Status Outbox::CheckBudget() {
+  if (max_bytes_ <= 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(int64_t used, UsedBytes());
+  if (used < max_bytes_) return absl::OkStatus();
+  constexpr double kMiB = 1024.0 * 1024.0;
+  return absl::ResourceExhaustedError(absl::StrFormat(
+      "outbox full: %s holds %.1f MiB, the budget (--outbox_max_mb) is "
+      "%.1f MiB; new readings are dropped until the server acknowledges "
+      "queued ones",
+      db_->path(), static_cast<double>(used) / kMiB,
+      static_cast<double>(max_bytes_) / kMiB));
 }
 
 absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,

@@ -16,6 +16,14 @@
 // while the server is unreachable, and a little agent state (the gateway the
 // file belongs to, how far the live simulation has produced).
 //
+// Disk budget: with a budget set (set_max_bytes), Append refuses readings
+// with RESOURCE_EXHAUSTED while the pages holding the outbox's data take the
+// budget or more. Rows already queued are never dropped to make room: each
+// was acknowledged to its sender (an MQTT broker, a line-protocol client) or
+// is part of a contiguous simulated history, and the agent promised to
+// deliver it. The newest readings are refused instead, and the callers count
+// them. Space frees up as the server acknowledges rows.
+//
 // Thread safety: an Outbox belongs to one thread (the agent's io_context).
 
 #include <cstdint>
@@ -67,12 +75,24 @@ class Outbox {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
+  // Most bytes the outbox's data may take before Append refuses readings;
+  // 0 (the default) for no budget.
+  void set_max_bytes(int64_t max_bytes) { max_bytes_ = max_bytes; }
+  int64_t max_bytes() const { return max_bytes_; }
+  // Bytes of the pages holding data (the file size less its free pages; the
+  // write-ahead log beside it adds up to a few MB until a checkpoint).
+  absl::StatusOr<int64_t> UsedBytes();
+  // OK while under the budget; RESOURCE_EXHAUSTED "outbox full: …" naming
+  // the budget when at or over it.
+  absl::Status CheckBudget();
+
   // Appends `readings` in their order, in one transaction: all or none.
   // Within a sensor, sequence numbers follow the given order. When
   // `produced_through_ms` is set, the simulation cursor (see
   // ProducedThroughMs) is advanced to it in the same transaction, unless it
   // already is later. Errors: a reading without a sensor (naming its index),
-  // or a storage failure.
+  // RESOURCE_EXHAUSTED when `readings` is not empty and the budget is used
+  // up (see CheckBudget; nothing is written then), or a storage failure.
   absl::Status Append(absl::Span<const Reading> readings,
                       std::optional<int64_t> produced_through_ms = {});
   // The same, also writing `states` (device external id → state) in the
@@ -131,6 +151,7 @@ class Outbox {
 
   std::unique_ptr<Database> db_;
   int64_t queued_rows_ = 0;
+  int64_t max_bytes_ = 0;
 };
 
 }  // namespace monipaikka::edge

@@ -205,5 +205,44 @@ TEST_F(OutboxTest, UnwritablePathIsAnError) {
   EXPECT_NE(outbox.status().message().find("missing"), std::string::npos);
 }
 
+// With a budget, appends are refused once the data reaches it; what is
+// queued stays untouched, and acknowledged rows free the space again.
+TEST_F(OutboxTest, BudgetRefusesTheNewestAndKeepsTheQueued) {
+  std::unique_ptr<Outbox> outbox = Open();
+  constexpr int64_t kBudget = 256 * 1024;
+  outbox->set_max_bytes(kBudget);
+  int64_t appended = 0;
+  absl::Status status;
+  for (int chunk = 0; chunk < 1000; ++chunk) {
+    std::vector<Reading> readings;
+    for (int i = 0; i < 100; ++i) {
+      readings.push_back(Presence("DESK-" + std::to_string(i % 7),
+                                  1000 + appended + i, i % 2 == 0));
+    }
+    status = outbox->Append(readings);
+    if (!status.ok()) break;
+    appended += 100;
+  }
+  ASSERT_TRUE(absl::IsResourceExhausted(status)) << status;
+  EXPECT_NE(status.message().find("outbox full"), std::string::npos) << status;
+  EXPECT_NE(status.message().find("--outbox_max_mb"), std::string::npos);
+  EXPECT_GT(appended, 1000);
+  EXPECT_GE(*outbox->UsedBytes(), kBudget);
+  EXPECT_LT(*outbox->UsedBytes(), kBudget + 64 * 1024);  // one append over
+  EXPECT_EQ(*outbox->Count(), appended);
+  // The cursor and device state still advance without readings.
+  EXPECT_TRUE(outbox->Append({}, 5000).ok());
+  EXPECT_EQ(**outbox->ProducedThroughMs(), 5000);
+
+  // The server acknowledges the older half: room again.
+  absl::StatusOr<std::vector<OutboxRow>> rows =
+      outbox->Peek(0, static_cast<int>(appended / 2));
+  ASSERT_TRUE(rows.ok());
+  ASSERT_TRUE(outbox->RemoveThrough(rows->back().id).ok());
+  EXPECT_LT(*outbox->UsedBytes(), kBudget);
+  EXPECT_TRUE(outbox->Append({Presence("DESK-1", 10'000'000, true)}).ok());
+  EXPECT_EQ(*outbox->Count(), appended - appended / 2 + 1);
+}
+
 }  // namespace
 }  // namespace monipaikka::edge

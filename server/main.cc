@@ -16,11 +16,25 @@
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
-          "host:port to serve on (loopback only); port 0 picks a free one");
+          "host:port to serve on; port 0 picks a free one");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain of the server (TLS); read again on SIGHUP");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key of --tls_cert_file; read again on SIGHUP");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates for client certificates (mTLS): clients are "
+          "asked for a certificate, and one presented must be signed by "
+          "these; read again on SIGHUP");
+ABSL_FLAG(bool, plaintext, false,
+          "serve unencrypted gRPC (only on a loopback --listen address, and "
+          "only without --tls_cert_file)");
 ABSL_FLAG(std::string, db, "monipaikka.db", "SQLite database file");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port to this file once serving");
 ABSL_FLAG(int, query_threads, 2, "threads answering queries");
+ABSL_FLAG(double, max_query_seconds, 30,
+          "longest a query may run (seconds, fractions allowed); a longer one "
+          "is interrupted and its call ends with DEADLINE_EXCEEDED");
 ABSL_FLAG(int, desk_stale_after_min, 60,
           "minutes a desk presence reading holds without a newer one");
 ABSL_FLAG(int, room_stale_after_min, 60,
@@ -36,6 +50,12 @@ ABSL_FLAG(int, summary_max_delay_s, 30,
 ABSL_FLAG(int, retention_days, 1098,
           "readings older than this many days are rejected");
 ABSL_FLAG(int, max_batch_readings, 10000, "largest batch a gateway may send");
+ABSL_FLAG(int, max_message_bytes, 16 * 1024 * 1024,
+          "largest request message the server accepts (bytes); larger ones "
+          "end the call with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_streams_per_gateway, 4,
+          "ingest streams one gateway may have open at a time; more are "
+          "refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(bool, synchronous_full, false,
           "fsync every commit (durable across power loss, slower)");
 ABSL_FLAG(std::string, pseudonym_key_file, "",
@@ -76,20 +96,38 @@ void WritePortFile(const std::string& path, int port) {
   std::rename(tmp.c_str(), path.c_str());
 }
 
+// On SIGHUP: the TLS files again, or a logged refusal that keeps the old.
+void ReloadTls(monipaikka::Server& server) {
+  absl::StatusOr<monipaikka::ServerTlsMaterial> reloaded = server.ReloadTls();
+  if (!reloaded.ok()) {
+    monipaikka::Log(monipaikka::LogLevel::kError, "tls_reload_failed",
+                    {{"error", std::string(reloaded.status().message())},
+                     {"kept", "previous_certificate"}});
+    return;
+  }
+  monipaikka::Log(monipaikka::LogLevel::kInfo, "tls_reloaded",
+                  {{"subject", reloaded->subject},
+                   {"serial", reloaded->serial_hex},
+                   {"not_after", reloaded->not_after}});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Monipaikka server: ingest of occupancy readings, inventory and "
       "utilization reports over gRPC.\nUsage: monipaikka-server --db=FILE "
-      "[--listen=127.0.0.1:7070]");
+      "[--listen=HOST:PORT] (--tls_cert_file=PEM --tls_key_file=PEM "
+      "[--tls_client_ca_file=PEM] | --plaintext)");
   absl::ParseCommandLine(argc, argv);
 
-  // Handle SIGINT/SIGTERM in this thread only: block them everywhere first.
+  // Handle SIGINT/SIGTERM (stop) and SIGHUP (reload the TLS files) in this
+  // thread only: block them everywhere first.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // A file size limit (RLIMIT_FSIZE) must fail the write (counted, reported,
   // health NOT_SERVING), not kill the server.
@@ -97,8 +135,25 @@ int main(int argc, char** argv) {
 
   monipaikka::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.plaintext = absl::GetFlag(FLAGS_plaintext);
+  if (absl::Status security = monipaikka::CheckListenerSecurity(options);
+      !security.ok()) {
+    std::cerr << "error: " << security.message() << "\n";
+    return 2;
+  }
   options.database = absl::GetFlag(FLAGS_db);
   options.query_threads = std::max(1, absl::GetFlag(FLAGS_query_threads));
+  const double max_query_seconds = absl::GetFlag(FLAGS_max_query_seconds);
+  if (!(max_query_seconds > 0) || max_query_seconds > 365 * 24 * 3600.0) {
+    std::cerr << "error: --max_query_seconds must be positive (and at most a "
+                 "year), not "
+              << max_query_seconds << "\n";
+    return 2;
+  }
+  options.max_query_time = absl::Seconds(max_query_seconds);
   options.storage.synchronous_full = absl::GetFlag(FLAGS_synchronous_full);
   options.utilization.desk_stale_after_ms =
       int64_t{absl::GetFlag(FLAGS_desk_stale_after_min)} * 60 * 1000;
@@ -124,6 +179,15 @@ int main(int argc, char** argv) {
   options.ingest.limits.retention_ms =
       int64_t{absl::GetFlag(FLAGS_retention_days)} * 24 * 3600 * 1000;
   options.ingest.max_batch_readings = absl::GetFlag(FLAGS_max_batch_readings);
+  options.ingest.max_streams_per_gateway =
+      absl::GetFlag(FLAGS_max_streams_per_gateway);
+  options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  if (options.ingest.max_streams_per_gateway <= 0 ||
+      options.max_receive_message_bytes < 1024) {
+    std::cerr << "error: --max_streams_per_gateway must be positive and "
+                 "--max_message_bytes at least 1024\n";
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_desk_stale_after_min) <= 0 ||
       absl::GetFlag(FLAGS_retention_days) <= 0 ||
       options.ingest.max_batch_readings <= 0) {
@@ -169,22 +233,28 @@ int main(int argc, char** argv) {
                   {{"listen", options.listen},
                    {"port", (*server)->port()},
                    {"db", options.database},
+                   {"security", options.plaintext ? "plaintext" : "tls"},
                    {"metrics_listen", options.metrics_listen},
                    {"metrics_port", (*server)->metrics_port()}});
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    ReloadTls(**server);
+  }
   monipaikka::Log(monipaikka::LogLevel::kInfo, "stopping",
                   {{"signal", received}});
   (*server)->Shutdown();
   const monipaikka::IngestCounters& counters = (*server)->counters();
   const monipaikka::AuthCounters& auth = (*server)->auth_counters();
   using monipaikka::AuthRefusal;
+  const monipaikka::QueryCounters& queries = (*server)->query_counters();
   monipaikka::Log(
       monipaikka::LogLevel::kInfo, "stopped",
       {{"accepted", counters.accepted.load()},
        {"duplicates", counters.duplicates.load()},
        {"batches", counters.batches.load()},
+       {"queries_over_max_query_seconds", queries.over_max_query_time.load()},
+       {"queries_past_call_deadline", queries.past_call_deadline.load()},
        {"auth_allowed", auth.allowed.load()},
        {"auth_refused_missing_token", auth.Refused(AuthRefusal::kMissingToken)},
        {"auth_refused_malformed_token",

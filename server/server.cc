@@ -31,6 +31,7 @@
 #include "server/service/inventory_service.h"
 #include "server/service/query_executor.h"
 #include "server/service/sensor_health_service.h"
+#include "server/tls/reloadable_server_credentials.h"
 
 namespace monipaikka {
 namespace {
@@ -47,6 +48,33 @@ const char* const kServiceNames[] = {
 };
 
 }  // namespace
+
+absl::Status CheckListenerSecurity(const ServerOptions& options) {
+  if (options.tls.enabled()) {
+    if (options.plaintext) {
+      return absl::InvalidArgumentError(
+          "--plaintext and --tls_cert_file/--tls_key_file exclude each other");
+    }
+    return absl::OkStatus();
+  }
+  if (!options.tls.client_ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca_file needs --tls_cert_file and --tls_key_file");
+  }
+  if (!options.plaintext) {
+    return absl::InvalidArgumentError(
+        "no TLS certificate: give --tls_cert_file and --tls_key_file, or "
+        "--plaintext to serve unencrypted gRPC on a loopback address");
+  }
+  if (!IsLoopbackListenAddress(options.listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen=", options.listen,
+        " is not a loopback address; --plaintext is allowed on loopback "
+        "(127.0.0.1, localhost, [::1]) only: give --tls_cert_file and "
+        "--tls_key_file"));
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
                                          TokenStore& tokens,
@@ -95,17 +123,20 @@ absl::StatusOr<std::string> Server::CreateToken(const NewToken& token) {
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
-  if (!IsLoopbackListenAddress(options.listen)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "listen: ", options.listen,
-        " is not a loopback address; plaintext gRPC is served on loopback "
-        "(127.0.0.1, localhost, [::1]) only"));
+  RETURN_IF_ERROR(CheckListenerSecurity(options));
+  std::shared_ptr<ReloadableServerCredentials> tls_credentials;
+  if (options.tls.enabled()) {
+    ASSIGN_OR_RETURN(ServerTlsMaterial material,
+                     LoadServerTlsMaterial(options.tls));
+    tls_credentials =
+        std::make_shared<ReloadableServerCredentials>(std::move(material));
   }
   if (!options.ingest.now_ms) {
     options.ingest.now_ms = [] { return absl::ToUnixMillis(absl::Now()); };
   }
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
+  server->tls_credentials_ = tls_credentials;
   server->storage_health_ = std::make_unique<StorageHealth>(
       [raw = server.get()](bool healthy, const absl::Status& cause) {
         raw->OnStorageHealthChanged(healthy, cause);
@@ -125,7 +156,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   }
   server->access_ = std::make_unique<AccessControl>(
       server->tokens_.get(), &server->auth_counters_,
-      options.auth.certificates_identify_devices);
+      /*certificates_identify_devices=*/!options.tls.client_ca_file.empty());
 
   ASSIGN_OR_RETURN(server->occupancy_,
                    OccupancyBackend::Create(server->storage_.get(),
@@ -151,7 +182,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       std::move(writer_session), writer_options, &server->counters_);
   RETURN_IF_ERROR(server->writer_->Start(options.ingest.now_ms()));
 
-  server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get());
+  server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get(),
+                                                     options.max_query_time);
   RETURN_IF_ERROR(server->executor_->Start(options.query_threads));
   RETURN_IF_ERROR(server->occupancy_->Start(server->executor_.get(),
                                             server->access_.get()));
@@ -177,7 +209,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
 
   AddIngestMetrics(server->counters_, server->metrics_.get());
   AddStorageHealthMetrics(*server->storage_health_, server->metrics_.get());
-  AddQueryMetrics(server->executor_->query_seconds(), server->metrics_.get());
+  AddQueryMetrics(server->executor_->query_seconds(),
+                  server->executor_->counters(), server->metrics_.get());
   AddAuthMetrics(server->auth_counters_, server->metrics_.get());
   if (!options.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(server->metrics_endpoint_,
@@ -189,8 +222,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  if (tls_credentials != nullptr) {
+    builder.AddListeningPort(options.listen, tls_credentials, &server->port_);
+  } else {
+    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                             &server->port_);
+  }
   builder.RegisterService(server->ingest_service_.get());
   builder.RegisterService(server->inventory_service_.get());
   for (grpc::Service* service : server->occupancy_->services()) {
@@ -199,7 +236,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   builder.RegisterService(server->workforce_->service());
   builder.RegisterService(server->sensor_health_service_.get());
   builder.RegisterService(server->auth_service_.get());
-  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     server->writer_->Stop();
@@ -220,6 +257,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
     }
   }
   return server;
+}
+
+absl::StatusOr<ServerTlsMaterial> Server::ReloadTls() {
+  if (tls_credentials_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "the server serves plaintext; there is no TLS certificate to reload");
+  }
+  ASSIGN_OR_RETURN(ServerTlsMaterial material,
+                   LoadServerTlsMaterial(options_.tls));
+  tls_credentials_->Replace(material);
+  return material;
 }
 
 int Server::metrics_port() const {

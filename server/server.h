@@ -20,10 +20,15 @@
 #include "server/service/workforce_service.h"
 #include "server/storage/storage.h"
 #include "server/storage_health.h"
+#include "server/tls/server_tls_material.h"
 
 namespace grpc {
 class HealthCheckServiceInterface;
 class Server;
+}
+
+namespace monipaikka {
+class ReloadableServerCredentials;
 }
 
 namespace monipaikka {
@@ -33,18 +38,27 @@ struct AuthOptions {
   // named "bootstrap" and writes it there (mode 0600, written then renamed).
   // An existing file is left alone.
   std::string bootstrap_admin_token_file;
-  // A caller without a token but with a client certificate verified by the
-  // listener (mTLS) is the device of the gateway named by the certificate's
-  // common name. Set only when the listener verifies client certificates.
-  bool certificates_identify_devices = false;
 };
 
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port (see Server::port()).
   std::string listen = "127.0.0.1:7070";
+  // TLS certificate and key (and client CA for mTLS). Without them the
+  // server serves plaintext, only when `plaintext` is set and `listen` is a
+  // loopback address. With a client CA, a caller without a token but with a
+  // verified client certificate is the device of the gateway named by the
+  // certificate's common name.
+  ServerTlsFiles tls;
+  bool plaintext = false;
   // SQLite database file; created and migrated on start.
   std::string database = "monipaikka.db";
   int query_threads = 2;
+  // Longest a query (a unary call's work on a query thread) may run before
+  // it is interrupted with DEADLINE_EXCEEDED.
+  absl::Duration max_query_time = absl::Seconds(30);
+  // Largest message the server accepts, bytes; a larger one ends the call
+  // with RESOURCE_EXHAUSTED.
+  int max_receive_message_bytes = 16 * 1024 * 1024;
   SqliteStorageOptions storage;
   IngestServiceOptions ingest;
   IngestWriterOptions writer;
@@ -60,10 +74,16 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Opens storage and starts serving. Plaintext listeners are refused on any
-  // address but loopback.
+  // Opens storage and starts serving. Refuses to start without TLS files
+  // unless `plaintext` is set, and refuses plaintext on any address but
+  // loopback.
   static absl::StatusOr<std::unique_ptr<Server>> Start(ServerOptions options);
   ~Server();
+
+  // Reads the TLS files again and, when they pass the checks of
+  // LoadServerTlsMaterial, serves new connections with them; on an error
+  // the material in use stays. FAILED_PRECONDITION for a plaintext server.
+  absl::StatusOr<ServerTlsMaterial> ReloadTls();
 
   // The port actually bound.
   int port() const { return port_; }
@@ -76,6 +96,8 @@ class Server {
   const IngestCounters& counters() const { return counters_; }
   // Calls allowed and refused (by reason) by the access checks.
   const AuthCounters& auth_counters() const { return auth_counters_; }
+  // Queries interrupted at their deadline.
+  const QueryCounters& query_counters() const { return executor_->counters(); }
   // Creates a token directly (for tools that run the server in-process,
   // e.g. benchmarks); returns the secret.
   absl::StatusOr<std::string> CreateToken(const NewToken& token);
@@ -112,6 +134,8 @@ class Server {
   std::unique_ptr<WorkforceBackend> workforce_;
   std::unique_ptr<grpc::Service> sensor_health_service_;
   std::unique_ptr<grpc::Service> auth_service_;
+  // TLS credentials (null for plaintext); outlive the gRPC server.
+  std::shared_ptr<ReloadableServerCredentials> tls_credentials_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
   bool shut_down_ = false;
@@ -128,5 +152,8 @@ class Server {
 absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
                                          TokenStore& tokens,
                                          const std::string& path);
+
+// The checks of the listener's security options alone (see Start()).
+absl::Status CheckListenerSecurity(const ServerOptions& options);
 
 }  // namespace monipaikka

@@ -28,6 +28,11 @@ void AddIngestMetrics(const IngestCounters& counters, MetricSet* metrics) {
       "Readings already stored (same sensor and time or sequence number), "
       "ignored.",
       &counters.duplicates);
+  metrics->AddCounter(
+      "monipaikka_ingest_malformed_messages_total",
+      "Stream messages that were no ReadingBatch protobuf (the stream ended "
+      "with INVALID_ARGUMENT).",
+      &counters.malformed_messages);
   metrics->AddCounter("monipaikka_batches_committed_total",
                       "Reading batches committed and acknowledged.",
                       &counters.batches);
@@ -79,11 +84,19 @@ void AddAuthMetrics(const AuthCounters& counters, MetricSet* metrics) {
       "reason", std::move(refused));
 }
 
-void AddQueryMetrics(const AtomicHistogram& query_seconds, MetricSet* metrics) {
+void AddQueryMetrics(const AtomicHistogram& query_seconds,
+                     const QueryCounters& counters, MetricSet* metrics) {
   metrics->AddHistogram(
       "monipaikka_query_duration_seconds",
       "Time of each query and report call, from arrival to answer.",
       &query_seconds);
+  metrics->AddCounterFamily(
+      "monipaikka_queries_interrupted_total",
+      "Queries interrupted (DEADLINE_EXCEEDED), by limit: max_query_seconds "
+      "(--max_query_seconds) or call_deadline (the client's deadline).",
+      "limit",
+      {{"max_query_seconds", &counters.over_max_query_time},
+       {"call_deadline", &counters.past_call_deadline}});
 }
 
 }  // namespace monipaikka

@@ -7,6 +7,7 @@
 #include "common/metric_set.h"
 #include "server/auth/access_control.h"
 #include "server/ingest/ingest_writer.h"
+#include "server/service/query_executor.h"
 #include "server/storage_health.h"
 
 namespace monipaikka {
@@ -18,7 +19,9 @@ void AddIngestMetrics(const IngestCounters& counters, MetricSet* metrics);
 void AddStorageHealthMetrics(const StorageHealth& health, MetricSet* metrics);
 // Calls allowed and refused (by reason) by the access checks.
 void AddAuthMetrics(const AuthCounters& counters, MetricSet* metrics);
-// Latency of the unary (query and report) calls.
-void AddQueryMetrics(const AtomicHistogram& query_seconds, MetricSet* metrics);
+// Latency of the unary (query and report) calls, and the queries interrupted
+// by --max_query_seconds or by their call's deadline.
+void AddQueryMetrics(const AtomicHistogram& query_seconds,
+                     const QueryCounters& counters, MetricSet* metrics);
 
 }  // namespace monipaikka

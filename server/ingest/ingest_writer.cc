@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/sqlite_status.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/ingest/health_validation.h"
@@ -177,6 +178,17 @@ void IngestWriter::CommitGroup(std::vector<Pending>& group) {
   if (!rows.empty()) NoteStorageOutcome(status);
   if (!status.ok()) {
     counters_->commit_failures.fetch_add(1, std::memory_order_relaxed);
+    // Nothing of the group was stored and nothing is acknowledged: the
+    // senders keep the batches and send them again.
+    if (IsStorageFull(status)) {
+      status = absl::ResourceExhaustedError(absl::StrCat(
+          "storage full: the batch was not stored, send it again once space "
+          "is freed (", status.message(), ")"));
+    } else {
+      status = absl::Status(status.code(),
+                            absl::StrCat("storage error: the batch was not "
+                                         "stored (", status.message(), ")"));
+    }
     for (size_t g = 0; g < group.size(); ++g) {
       BatchOutcome failed;
       failed.status = status;

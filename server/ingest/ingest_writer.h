@@ -46,6 +46,8 @@ struct BatchOutcome {
 // Totals since start, for operators.
 struct IngestCounters {
   std::atomic<uint64_t> batches{0};
+  // Messages on the ingest stream that were no ReadingBatch protobuf.
+  std::atomic<uint64_t> malformed_messages{0};
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> duplicates{0};
   std::atomic<uint64_t> commits{0};

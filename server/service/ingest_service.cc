@@ -1,8 +1,14 @@
 #include "server/service/ingest_service.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <optional>
 #include <type_traits>
+
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
@@ -22,21 +28,23 @@ namespace {
 // Finishes only when no commit callback can still arrive and no gRPC
 // operation is being started by another thread (so none can follow Finish).
 class IngestStream
-    : public grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck> {
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   // `caller` is the stream's authorized caller; a device's readings must be
   // of its own gateway.
   IngestStream(const SensorDirectoryHolder* directory, IngestWriter* writer,
                IngestCounters* counters, const AccessControl* access,
-               Caller caller, const IngestServiceOptions* options)
+               Caller caller, const IngestServiceOptions* options,
+               GatewayStreams* gateway_streams)
       : directory_(directory),
         writer_(writer),
         counters_(counters),
         access_(access),
         caller_(std::move(caller)),
-        options_(options) {
+        options_(options),
+        gateway_streams_(gateway_streams) {
     counters_->open_streams.fetch_add(1, std::memory_order_relaxed);
-    StartRead(&incoming_);
+    StartRead(&incoming_wire_);
   }
 
   void OnReadDone(bool ok) override {
@@ -47,6 +55,25 @@ class IngestStream
     // `incoming_` is in use until this call is done with it: the read
     // stays outstanding until then, so that no other thread (a commit
     // callback's Act) starts the next read into it meanwhile.
+    incoming_.Clear();
+    if (grpc::Status parsed =
+            grpc::SerializationTraits<v1::ReadingBatch>::Deserialize(
+                &incoming_wire_, &incoming_);
+        !parsed.ok()) {
+      counters_->malformed_messages.fetch_add(1, std::memory_order_relaxed);
+      grpc::Status status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("message ", messages_ + 1,
+                       " of the stream is not a ReadingBatch protobuf (",
+                       parsed.error_message(), ")"));
+      Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        read_outstanding_ = false;
+        failure_ = status;
+        reads_done_ = true;
+      });
+      return;
+    }
+    ++messages_;
     if (incoming_.readings_size() > options_->max_batch_readings ||
         incoming_.health_size() > options_->max_batch_readings) {
       grpc::Status status(
@@ -81,6 +108,33 @@ class IngestStream
       }
       incoming_.set_gateway(caller_.gateway);
     }
+    // The stream belongs to the gateway of its first batch that names one
+    // (a device's: its own gateway, checked above before it counts).
+    if (!incoming_.gateway().empty()) {
+      std::optional<grpc::Status> refused;
+      if (!stream_gateway_.has_value()) {
+        if (absl::Status opened = gateway_streams_->Open(incoming_.gateway());
+            opened.ok()) {
+          stream_gateway_ = incoming_.gateway();
+        } else {
+          refused = ToGrpcStatus(opened);
+        }
+      } else if (*stream_gateway_ != incoming_.gateway()) {
+        refused = grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat("gateway: batch ", incoming_.batch_id(), " is from \"",
+                         incoming_.gateway(), "\" but the stream is gateway \"",
+                         *stream_gateway_, "\"'s; one stream per gateway"));
+      }
+      if (refused.has_value()) {
+        Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          read_outstanding_ = false;
+          failure_ = *refused;
+          reads_done_ = true;
+        });
+        return;
+      }
+    }
     const std::shared_ptr<const SensorDirectory> directory = directory_->Get();
     const int64_t now_ms = options_->now_ms();
     ValidatedBatch batch =
@@ -107,7 +161,7 @@ class IngestStream
     AckSlot* slot;
     {
       absl::MutexLock lock(&mu_);
-      slots_.push_back(AckSlot{std::move(ack), false});
+      slots_.push_back(AckSlot{std::move(ack), false, grpc::ByteBuffer()});
       slot = &slots_.back();
       ++in_flight_;
     }
@@ -155,6 +209,7 @@ class IngestStream
 
   void OnDone() override {
     counters_->open_streams.fetch_sub(1, std::memory_order_relaxed);
+    if (stream_gateway_.has_value()) gateway_streams_->Close(*stream_gateway_);
     delete this;
   }
 
@@ -162,11 +217,13 @@ class IngestStream
   struct AckSlot {
     v1::BatchAck ack;
     bool ready = false;
+    // The ack serialized, while it is being written.
+    grpc::ByteBuffer wire;
   };
   // gRPC operations decided under the lock and started after releasing it.
   struct Actions {
     bool start_read = false;
-    const v1::BatchAck* write = nullptr;
+    const grpc::ByteBuffer* write = nullptr;
     std::optional<grpc::Status> finish;
   };
 
@@ -200,7 +257,7 @@ class IngestStream
       const bool started = actions.write != nullptr || actions.start_read;
       if (!started) return;
       if (actions.write != nullptr) StartWrite(actions.write);
-      if (actions.start_read) StartRead(&incoming_);
+      if (actions.start_read) StartRead(&incoming_wire_);
       actions = Actions();
       absl::MutexLock lock(&mu_);
       --starting_;
@@ -231,7 +288,16 @@ class IngestStream
     if (!write_in_flight_ && !slots_.empty() && slots_.front().ready) {
       write_in_flight_ = true;
       written_front_ = true;
-      actions.write = &slots_.front().ack;
+      bool own_buffer = false;
+      AckSlot& front = slots_.front();
+      if (!grpc::SerializationTraits<v1::BatchAck>::Serialize(
+               front.ack, &front.wire, &own_buffer)
+               .ok()) {
+        // An ack this server built always serializes: a broken invariant.
+        std::fprintf(stderr, "event=fatal error=\"cannot serialize BatchAck\"\n");
+        std::abort();
+      }
+      actions.write = &front.wire;
     }
     if (!read_outstanding_ && !reads_done_ &&
         in_flight_ < options_->max_batches_in_flight) {
@@ -252,7 +318,15 @@ class IngestStream
   const AccessControl* const access_;
   const Caller caller_;
   const IngestServiceOptions* const options_;
-  v1::ReadingBatch incoming_;  // owned by the read in flight
+  GatewayStreams* const gateway_streams_;
+  // Owned by the read in flight: its bytes, then the batch parsed.
+  grpc::ByteBuffer incoming_wire_;
+  v1::ReadingBatch incoming_;
+  // Messages read and parsed so far (OnReadDone only).
+  uint64_t messages_ = 0;
+  // The gateway this stream counts against, once a batch named it. Touched
+  // only by OnReadDone (reads never overlap) and OnDone.
+  std::optional<std::string> stream_gateway_;
 
   absl::Mutex mu_;
   // Acknowledgements in batch order; the front one is written first.
@@ -280,18 +354,19 @@ IngestServiceImpl::IngestServiceImpl(const SensorDirectoryHolder* directory,
       writer_(writer),
       counters_(counters),
       access_(access),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      gateway_streams_(std::max(1, options_.max_streams_per_gateway)) {}
 
-grpc::ServerBidiReactor<v1::ReadingBatch, v1::BatchAck>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* context) {
   absl::StatusOr<Caller> caller =
       access_->Authorize(*context, rpc::kStreamReadings);
   if (!caller.ok()) {
-    return new RefusedBidiStream<v1::ReadingBatch, v1::BatchAck>(
+    return new RefusedBidiStream<grpc::ByteBuffer, grpc::ByteBuffer>(
         ToGrpcStatus(caller.status()));
   }
   return new IngestStream(directory_, writer_, counters_, access_,
-                          *std::move(caller), &options_);
+                          *std::move(caller), &options_, &gateway_streams_);
 }
 
 }  // namespace monipaikka

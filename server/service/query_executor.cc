@@ -1,5 +1,9 @@
 #include "server/service/query_executor.h"
 
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 
 namespace monipaikka {
@@ -32,6 +36,35 @@ void QueryExecutor::Stop() {
     if (thread.joinable()) thread.join();
   }
   threads_.clear();
+}
+
+absl::Status QueryExecutor::RunWithDeadline(
+    StorageSession& session, absl::Time call_deadline, absl::string_view rpc,
+    absl::FunctionRef<absl::Status()> query) {
+  const absl::Time limit_deadline = absl::Now() + max_query_time_;
+  const bool limit_first = limit_deadline <= call_deadline;
+  session.SetDeadline(limit_first ? limit_deadline : call_deadline);
+  absl::Status status = query();
+  const bool interrupted = session.DeadlineExceeded();
+  session.SetDeadline(absl::InfiniteFuture());
+  if (!interrupted) return status;
+  const std::string limit =
+      absl::StrCat(absl::ToDoubleSeconds(max_query_time_));
+  if (limit_first) {
+    counters_.over_max_query_time.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    counters_.past_call_deadline.fetch_add(1, std::memory_order_relaxed);
+  }
+  Log(LogLevel::kWarning, "query_interrupted",
+      {{"rpc", rpc},
+       {"limit", limit_first ? absl::StrCat("max_query_seconds=", limit)
+                             : std::string("call_deadline")}});
+  return absl::DeadlineExceededError(
+      limit_first
+          ? absl::StrCat("query ran longer than --max_query_seconds=", limit,
+                         " and was interrupted")
+          : "the call's deadline passed while its query ran; the query was "
+            "interrupted");
 }
 
 void QueryExecutor::Run(StorageSession* session) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "server/auth/access_control.h"
 #include "server/service/grpc_status.h"
 #include "server/service/query_executor.h"
@@ -20,7 +21,9 @@ namespace monipaikka {
 // does not block): a refused call finishes at once with UNAUTHENTICATED or
 // PERMISSION_DENIED. Otherwise `body` is called on an executor thread as
 // body(StorageSession&) or body(StorageSession&, const Caller&) ->
-// absl::Status; the request and response it captures outlive the call.
+// absl::Status; the request and response it captures outlive the call. Its
+// queries are interrupted at the call's deadline or the executor's
+// --max_query_seconds, whichever comes first (DEADLINE_EXCEEDED).
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    QueryExecutor* executor,
@@ -33,19 +36,27 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
     return reactor;
   }
   const auto posted = std::chrono::steady_clock::now();
-  executor->Post([reactor, context, executor, posted,
+  executor->Post([reactor, context, executor, posted, rpc = policy.rpc,
                   caller = *std::move(caller),
                   body = std::move(body)](StorageSession& session) mutable {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
       return;
     }
-    absl::Status status;
-    if constexpr (std::is_invocable_v<Body&, StorageSession&, const Caller&>) {
-      status = body(session, caller);
-    } else {
-      status = body(session);
-    }
+    const std::chrono::system_clock::time_point deadline = context->deadline();
+    const absl::Time call_deadline =
+        deadline == std::chrono::system_clock::time_point::max()
+            ? absl::InfiniteFuture()
+            : absl::FromChrono(deadline);
+    const absl::Status status = executor->RunWithDeadline(
+        session, call_deadline, rpc, [&]() -> absl::Status {
+          if constexpr (std::is_invocable_v<Body&, StorageSession&,
+                                            const Caller&>) {
+            return body(session, caller);
+          } else {
+            return body(session);
+          }
+        });
     executor->query_seconds().Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
             .count());

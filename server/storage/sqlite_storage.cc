@@ -96,6 +96,8 @@ class SqliteSession : public StorageSession {
   SensorHealthStorage& SensorHealth() override { return sensor_health_; }
   AnalyticsStorage& Analytics() override { return analytics_; }
   AccessStorage& Access() override { return access_; }
+  void SetDeadline(absl::Time deadline) override { db_->SetDeadline(deadline); }
+  bool DeadlineExceeded() const override { return db_->deadline_exceeded(); }
 
  private:
   // Id of the row with `code` in `table`, or NOT_FOUND / INVALID_ARGUMENT

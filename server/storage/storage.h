@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "monipaikka/v1/inventory.pb.h"
 #include "server/storage/access_storage.h"
 #include "server/storage/analytics_storage.h"
@@ -152,6 +153,14 @@ class StorageSession {
   // API tokens (their hashes) and the audit log (server/storage/
   // access_storage.h), on this session's connection.
   virtual AccessStorage& Access() = 0;
+
+  // ---- Query time ----
+  // A statement of this session still running at `deadline` is interrupted
+  // and fails (DEADLINE_EXCEEDED); absl::InfiniteFuture() lifts it. Clears
+  // DeadlineExceeded().
+  virtual void SetDeadline(absl::Time deadline) = 0;
+  // Whether a statement was interrupted by the deadline since it was set.
+  virtual bool DeadlineExceeded() const = 0;
 };
 
 struct SqliteStorageOptions {

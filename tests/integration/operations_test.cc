@@ -227,7 +227,7 @@ TEST(OperationsTest, NonLoopbackMetricsAddressIsRefused) {
   std::string out;
   std::string err;
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--db=" + dir.File("a.db"),
+                            {"--listen=127.0.0.1:0", "--plaintext", "--db=" + dir.File("a.db"),
                              "--metrics_listen=0.0.0.0:0"},
                             &out, std::chrono::seconds(30), &err),
             1);

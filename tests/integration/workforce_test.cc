@@ -34,7 +34,7 @@ class HrServer {
     const std::string port_file = data.File(name + ".port");
     const std::string token_file = data.File(name + ".admin.token");
     std::remove(port_file.c_str());
-    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--db=" + db_path_,
+    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--plaintext", "--db=" + db_path_,
                                      "--port_file=" + port_file,
                                      "--pseudonym_key_file=" + key_file,
                                      "--bootstrap_admin_token_file=" + token_file,
@@ -341,7 +341,7 @@ TEST_F(WorkforceIntegrationTest, ServerRefusesUnsafeSettings) {
   std::string err;
   // k below 3.
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--db=" + data_.File("a.db"),
+                            {"--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("a.db"),
                              "--metrics_listen=", "--anonymity_k=2"},
                             &out, std::chrono::seconds(30), &err),
             2);
@@ -350,7 +350,7 @@ TEST_F(WorkforceIntegrationTest, ServerRefusesUnsafeSettings) {
   const std::string beside = data_.File("pseudonym.key");
   WriteFile(beside, std::string(64, 'c'));
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--db=" + data_.File("a.db"),
+                            {"--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("a.db"),
                              "--metrics_listen=",
                              "--pseudonym_key_file=" + beside},
                             &out, std::chrono::seconds(30), &err),

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/bearer_token.h"
@@ -88,8 +89,9 @@ std::string IntegrityCheck(const std::string& db_path) {
 
 ServerProcess::ServerProcess(const TempDir& dir, int port,
                              const std::string& log_name,
-                             const std::vector<std::string>& extra_args)
-    : db_path_(dir.File("server.db")) {
+                             const std::vector<std::string>& extra_args,
+                             const std::string& db_path)
+    : db_path_(db_path.empty() ? dir.File("server.db") : db_path) {
   const std::string port_file = dir.File(log_name + ".port");
   const std::string token_file = dir.File("admin.token");
   const std::string metrics_port_file = dir.File(log_name + ".metrics_port");
@@ -100,6 +102,12 @@ ServerProcess::ServerProcess(const TempDir& dir, int port,
       "--port_file=" + port_file, "--bootstrap_admin_token_file=" + token_file,
       "--metrics_listen=127.0.0.1:0", "--metrics_port_file=" + metrics_port_file};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  if (std::none_of(extra_args.begin(), extra_args.end(),
+                   [](const std::string& arg) {
+                     return absl::StartsWith(arg, "--tls_cert_file=");
+                   })) {
+    args.push_back("--plaintext");
+  }
   process_ =
       std::make_unique<Process>(ServerBinary(), args, dir.File(log_name + ".log"));
   port_ = WaitForPortFile(port_file, std::chrono::seconds(30));

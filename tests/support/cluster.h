@@ -52,10 +52,12 @@ std::string IntegrityCheck(const std::string& db_path);
 // test starts afterwards act as admin unless given another token.
 class ServerProcess {
  public:
-  // port 0: any free port. `extra_args` are added to the command line. The
-  // metrics endpoint listens on a free port too.
+  // port 0: any free port. `extra_args` are added to the command line; the
+  // listener is plaintext unless they hold --tls_cert_file. `db_path` empty:
+  // "server.db" in `dir`. The metrics endpoint listens on a free port too.
   ServerProcess(const TempDir& dir, int port, const std::string& log_name,
-                const std::vector<std::string>& extra_args = {});
+                const std::vector<std::string>& extra_args = {},
+                const std::string& db_path = "");
   int port() const { return port_; }
   // The metrics endpoint's port (HTTP on 127.0.0.1).
   int metrics_port() const { return metrics_port_; }
