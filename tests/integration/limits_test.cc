@@ -327,7 +327,7 @@ TEST(QueryLimitTest, QueryOverMaxQuerySecondsIsDeadlineExceededAndTheNextCallWor
   }
   EXPECT_NE(server.process().Log().find(
                 "event=query_interrupted rpc=InventoryService/ListSensors "
-                "limit=max_query_seconds=1e-06"),
+                "limit=\"max_query_seconds=1e-06\""),
             std::string::npos)
       << server.process().Log();
   server.process().Signal(SIGTERM);
