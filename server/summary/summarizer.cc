@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <span>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -65,6 +66,176 @@ absl::Status WriteInChunks(AnalyticsStorage& store, SummaryWrite write) {
   return flush();
 }
 
+// Sensor ids are small integers (rowids): a dense table beats hashing for
+// the millions of readings a pass may scan.
+class SensorIndexTable {
+ public:
+  explicit SensorIndexTable(const OccupancyInventory& inventory)
+      : inventory_(inventory) {
+    int64_t max_id = 0;
+    for (const OccupancyInventory::Sensor& sensor : inventory.sensors()) {
+      max_id = std::max(max_id, sensor.id);
+    }
+    by_id_.assign(static_cast<size_t>(std::min<int64_t>(max_id, 1 << 26)) + 1,
+                  -1);
+    for (size_t s = 0; s < inventory.sensors().size(); ++s) {
+      const int64_t id = inventory.sensors()[s].id;
+      if (id >= 0 && id < static_cast<int64_t>(by_id_.size())) {
+        by_id_[static_cast<size_t>(id)] = static_cast<int32_t>(s);
+      }
+    }
+  }
+  // The sensor's index in the inventory, or -1.
+  int32_t Find(int64_t id) const {
+    return id >= 0 && static_cast<uint64_t>(id) < by_id_.size()
+               ? by_id_[static_cast<size_t>(id)]
+               : inventory_.SensorIndex(id);
+  }
+
+ private:
+  const OccupancyInventory& inventory_;
+  std::vector<int32_t> by_id_;
+};
+
+constexpr int64_t kNoReading = std::numeric_limits<int64_t>::min();
+
+// A pass's working space, by sensor index, reused across dates and zones.
+struct PassWork {
+  explicit PassWork(size_t sensors)
+      : readings(sensors), before(sensors, {kNoReading, 0}), last(sensors) {}
+  // The readings of the current slice.
+  std::vector<std::vector<TimedValue>> readings;
+  std::vector<int32_t> in_slice;  // sensors with readings in the slice
+  // The last reading before the current slice (ts_ms kNoReading: none).
+  std::vector<TimedValue> before;
+  std::vector<int32_t> with_before;
+  // The newest reading scanned for the date (ts_ms 0: none).
+  std::vector<LastReading> last;
+  std::vector<TimedValue> input;  // one sensor's readings, for a slice
+};
+
+void NoteNewest(LastReading& newest, const StoredReading& r) {
+  if (r.ts_ms >= newest.ts_ms) newest = {r.sensor_id, r.ts_ms, r.value};
+}
+
+// Recomputes the states of the sensors of `zone` on `date` from `cut` on.
+//
+// The readings of the lookback before the cut give each sensor's last
+// reading; the readings from the cut to the day's end follow in time slices
+// of about slicing.readings_per_slice readings, and each slice's states are
+// spliced in from the slice's start. A reading only affects the states after
+// it, and of the readings before an instant only the last one does (see
+// SensorDaySpans), so the slices give exactly the states of one pass over
+// all readings, while the readings held at once stay few whatever the
+// reading rate or the backlog.
+//
+// Updates `spans` (the date's states by sensor index); appends the sensors
+// whose states changed to `touched`.
+absl::Status RecomputeZoneDay(AnalyticsStorage& store,
+                              const OccupancyInventory& inventory,
+                              const SensorIndexTable& sensor_index,
+                              const Zone& zone,
+                              std::span<const Zone* const> zone_of_sensor,
+                              int32_t date, int64_t cut, int64_t lookback_ms,
+                              const SummarySlicing& slicing, PassWork& work,
+                              SensorSpansByIndex& spans,
+                              std::vector<int32_t>& touched,
+                              SummaryPassStats& out) {
+  const int64_t day_start = LocalMidnightMs(date, zone.zone);
+  const int64_t day_end = LocalMidnightMs(date + 1, zone.zone);
+
+  for (int32_t s : work.with_before) work.before[s].ts_ms = kNoReading;
+  work.with_before.clear();
+  RETURN_IF_ERROR(store.ScanAllReadings(
+      cut - lookback_ms, cut, [&](const StoredReading& r) {
+        ++out.readings_scanned;
+        const int32_t s = sensor_index.Find(r.sensor_id);
+        if (s < 0 || zone_of_sensor[s] != &zone) return;
+        if (work.before[s].ts_ms == kNoReading) work.with_before.push_back(s);
+        work.before[s] = {r.ts_ms, r.value};
+        NoteNewest(work.last[s], r);
+      }));
+
+  // Recomputed in the first slice even without a reading in it: sensors
+  // with a reading before the cut, and sensors with states after the cut
+  // (which no reading may support any more).
+  std::vector<int32_t> affected = work.with_before;
+  const int32_t cut_offset = static_cast<int32_t>(cut - day_start);
+  for (const auto& [s, states] : spans) {
+    if (zone_of_sensor[s] == &zone && !states.empty() &&
+        states.back().end_ms > cut_offset) {
+      affected.push_back(s);
+    }
+  }
+
+  const int64_t target = std::max<int64_t>(1, slicing.readings_per_slice);
+  const int64_t max_slice_ms =
+      std::max<int64_t>(1000, absl::ToInt64Milliseconds(slicing.max_slice));
+  int64_t slice_ms = std::clamp<int64_t>(
+      absl::ToInt64Milliseconds(slicing.first_slice), 1000, max_slice_ms);
+  for (int64_t from = cut; from < day_end;) {
+    const int64_t to = from + std::min(slice_ms, day_end - from);
+    for (int32_t s : work.in_slice) work.readings[s].clear();
+    work.in_slice.clear();
+    int64_t held = 0;
+    RETURN_IF_ERROR(
+        store.ScanAllReadings(from, to, [&](const StoredReading& r) {
+          ++out.readings_scanned;
+          const int32_t s = sensor_index.Find(r.sensor_id);
+          if (s < 0 || zone_of_sensor[s] != &zone) return;
+          std::vector<TimedValue>& mine = work.readings[s];
+          if (mine.empty()) work.in_slice.push_back(s);
+          mine.push_back({r.ts_ms, r.value});
+          ++held;
+          NoteNewest(work.last[s], r);
+        }));
+    ++out.slices;
+    out.max_slice_readings = std::max(out.max_slice_readings, held);
+
+    affected.insert(affected.end(), work.in_slice.begin(),
+                    work.in_slice.end());
+    std::sort(affected.begin(), affected.end());
+    affected.erase(std::unique(affected.begin(), affected.end()),
+                   affected.end());
+    const int32_t from_offset = static_cast<int32_t>(from - day_start);
+    for (int32_t s : affected) {
+      const OccupancyInventory::Sensor& sensor = inventory.sensors()[s];
+      std::vector<DaySpan>& old = spans[s];
+      work.input.clear();
+      if (work.before[s].ts_ms != kNoReading) {
+        work.input.push_back(work.before[s]);
+      }
+      work.input.insert(work.input.end(), work.readings[s].begin(),
+                        work.readings[s].end());
+      const int32_t count_at_from =
+          sensor.meaning == ReadingMeaning::kFlow && from > day_start
+              ? LastValueBefore(old, from_offset)
+              : 0;
+      std::vector<DaySpan> tail =
+          SensorDaySpans(work.input, sensor.meaning, day_start, day_end, from,
+                         sensor.stale_after_ms, count_at_from);
+      std::vector<DaySpan> updated = SpliceDaySpans(old, from_offset, tail);
+      if (updated == old) continue;
+      old = std::move(updated);
+      touched.push_back(s);
+    }
+    affected.clear();
+    for (int32_t s : work.in_slice) {
+      if (work.before[s].ts_ms == kNoReading) work.with_before.push_back(s);
+      work.before[s] = work.readings[s].back();
+    }
+
+    // The next slice: about `target` readings at the rate just seen, at
+    // most twice as long as this one.
+    const int64_t longest = std::min(2 * slice_ms, max_slice_ms);
+    slice_ms = held == 0 ? longest
+                         : std::clamp<int64_t>(slice_ms * target / held, 1000,
+                                               longest);
+    from = to;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<bool> LatticeIsCurrent(StorageSession& session,
@@ -76,7 +247,8 @@ absl::StatusOr<bool> LatticeIsCurrent(StorageSession& session,
 
 absl::Status SummarizePending(StorageSession& session,
                               const OccupancyInventory& inventory,
-                              SummaryPassStats* stats) {
+                              SummaryPassStats* stats,
+                              const SummarySlicing& slicing) {
   SummaryPassStats local_stats;
   SummaryPassStats& out = stats != nullptr ? *stats : local_stats;
   out = SummaryPassStats();
@@ -164,32 +336,8 @@ absl::Status SummarizePending(StorageSession& session,
     definitions.push_back({node.workstations, node.rooms, node.minute_peaks});
   }
 
-  // Sensor ids are small integers (rowids): a dense table beats hashing
-  // for the millions of readings a pass may scan.
-  struct DenseIndex {
-    const OccupancyInventory* inventory;
-    std::vector<int32_t> by_id;
-    int32_t Find(int64_t id) const {
-      return id >= 0 && static_cast<uint64_t>(id) < by_id.size()
-                 ? by_id[static_cast<size_t>(id)]
-                 : inventory->SensorIndex(id);
-    }
-  } sensor_index{&inventory, {}};
-  {
-    int64_t max_id = 0;
-    for (const OccupancyInventory::Sensor& sensor : inventory.sensors()) {
-      max_id = std::max(max_id, sensor.id);
-    }
-    sensor_index.by_id.assign(
-        static_cast<size_t>(std::min<int64_t>(max_id, 1 << 26)) + 1, -1);
-    for (size_t s = 0; s < inventory.sensors().size(); ++s) {
-      const int64_t id = inventory.sensors()[s].id;
-      if (id >= 0 && id < static_cast<int64_t>(sensor_index.by_id.size())) {
-        sensor_index.by_id[static_cast<size_t>(id)] = static_cast<int32_t>(s);
-      }
-    }
-  }
-
+  const SensorIndexTable sensor_index(inventory);
+  PassWork work(inventory.sensors().size());
   FrameCache frames(inventory);
   for (int32_t date : dates) {
     ++out.dates;
@@ -214,64 +362,28 @@ absl::Status SummarizePending(StorageSession& session,
     bool changed = false;
     auto date_cuts = cuts.find(date);
     if (date_cuts != cuts.end()) {
-      // Per sensor index: its readings in the scanned range (dense, as the
-      // scan visits millions of readings), and its newest one.
-      std::vector<std::vector<TimedValue>> readings(inventory.sensors().size());
-      std::vector<LastReading> last(inventory.sensors().size());
-      std::vector<int32_t> seen;
+      std::vector<int32_t> touched;
       for (const auto& [zone, cut] : date_cuts->second) {
-        const int64_t day_start = LocalMidnightMs(date, zone->zone);
-        const int64_t day_end = LocalMidnightMs(date + 1, zone->zone);
-        for (int32_t s : seen) readings[s].clear();
-        seen.clear();
-        RETURN_IF_ERROR(store.ScanAllReadings(
-            cut - lookback_ms, day_end, [&](const StoredReading& r) {
-              ++out.readings_scanned;
-              const int32_t s = sensor_index.Find(r.sensor_id);
-              if (s < 0 || zone_of_sensor[s] != zone) return;
-              std::vector<TimedValue>& mine = readings[s];
-              if (mine.empty()) seen.push_back(s);
-              mine.push_back({r.ts_ms, r.value});
-              LastReading& newest = last[s];
-              if (r.ts_ms >= newest.ts_ms) newest = {r.sensor_id, r.ts_ms, r.value};
-            }));
-        // Sensors with readings to use, or with states after the cut that
-        // no reading supports any more.
-        std::vector<int32_t> affected = seen;
-        const int32_t cut_offset = static_cast<int32_t>(cut - day_start);
-        for (const auto& [s, states] : spans) {
-          if (zone_of_sensor[s] == zone && !states.empty() &&
-              states.back().end_ms > cut_offset && readings[s].empty()) {
-            affected.push_back(s);
-          }
-        }
-        std::sort(affected.begin(), affected.end());
-        for (int32_t s : affected) {
-          const OccupancyInventory::Sensor& sensor = inventory.sensors()[s];
-          std::vector<DaySpan>& old = spans[s];
-          const std::vector<TimedValue>& mine = readings[s];
-          const int32_t count_at_cut =
-              sensor.meaning == ReadingMeaning::kFlow && cut > day_start
-                  ? LastValueBefore(old, cut_offset)
-                  : 0;
-          std::vector<DaySpan> tail =
-              SensorDaySpans(mine, sensor.meaning, day_start, day_end, cut,
-                             sensor.stale_after_ms, count_at_cut);
-          std::vector<DaySpan> updated = SpliceDaySpans(old, cut_offset, tail);
-          if (updated == old) continue;
-          changed = true;
-          if (updated.empty()) {
-            write.deleted_sensor_days.emplace_back(date, sensor.id);
-            spans.erase(s);
-          } else {
-            write.sensor_days.push_back(
-                {date, sensor.id, EncodeDaySpans(updated)});
-            old = std::move(updated);
-          }
+        RETURN_IF_ERROR(RecomputeZoneDay(store, inventory, sensor_index, *zone,
+                                         zone_of_sensor, date, cut, lookback_ms,
+                                         slicing, work, spans, touched, out));
+      }
+      std::sort(touched.begin(), touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()),
+                    touched.end());
+      for (int32_t s : touched) {
+        changed = true;
+        const int64_t id = inventory.sensors()[s].id;
+        auto it = spans.find(s);
+        if (it == spans.end() || it->second.empty()) {
+          write.deleted_sensor_days.emplace_back(date, id);
+        } else {
+          write.sensor_days.push_back({date, id, EncodeDaySpans(it->second)});
         }
       }
-      for (const LastReading& reading : last) {
+      for (LastReading& reading : work.last) {
         if (reading.ts_ms > 0) write.last_readings.push_back(reading);
+        reading = LastReading();
       }
     }
     // Drop sensors left without states (from spans[s] lookups above).

@@ -44,13 +44,30 @@ struct SummaryPassStats {
   int64_t sensor_days_written = 0;
   int64_t node_days_written = 0;
   bool lattice_rebuilt = false;
+  // Time slices the readings were taken in, and the most readings held at
+  // once (see SummarySlicing).
+  int64_t slices = 0;
+  int64_t max_slice_readings = 0;
+};
+
+// How many readings a pass holds in memory at once. A pass recomputes a
+// day's states from a cut on; it takes the readings after the cut in time
+// slices, each sized from the rate of the slice before it to hold about
+// `readings_per_slice` readings (16 bytes each), so that its memory stays
+// small and fixed whatever the reading rate or the backlog. The slices give
+// exactly the states of one pass over all readings.
+struct SummarySlicing {
+  int64_t readings_per_slice = 256 * 1024;
+  absl::Duration first_slice = absl::Minutes(5);
+  absl::Duration max_slice = absl::Hours(1);
 };
 
 // One pass over everything not yet summarized, in the calling thread (the
 // Summarizer's thread, or tests and tools). `inventory` must be current.
 absl::Status SummarizePending(StorageSession& session,
                               const OccupancyInventory& inventory,
-                              SummaryPassStats* stats = nullptr);
+                              SummaryPassStats* stats = nullptr,
+                              const SummarySlicing& slicing = {});
 
 // Whether the node days are those of `inventory` (false while a rebuild is
 // pending or running).

@@ -118,6 +118,63 @@ TEST(SummarizerTest, IncrementalPassesEqualOneFromScratch) {
   }
 }
 
+TEST(SummarizerTest, SlicedPassesEqualOnePassOverAllReadings) {
+  const auto readings = RandomReadings(17);
+  SummarySlicing one_slice;
+  one_slice.readings_per_slice = int64_t{1} << 40;
+  one_slice.first_slice = absl::Hours(30);
+  one_slice.max_slice = absl::Hours(30);
+  OccupancyFixture whole;
+  whole.Import(TwoFloors());
+  for (const auto& [sensor, list] : readings) whole.Insert(sensor, list);
+  SummaryPassStats whole_stats;
+  ASSERT_TRUE(SummarizePending(whole.session(), whole.inventory(),
+                               &whole_stats, one_slice)
+                  .ok());
+
+  // Slices of about two readings, after each of many shuffled batches: the
+  // running count, the lookback and the states after a cut all cross slice
+  // boundaries.
+  SummarySlicing tiny;
+  tiny.readings_per_slice = 2;
+  tiny.first_slice = absl::Minutes(1);
+  tiny.max_slice = absl::Hours(2);
+  OccupancyFixture sliced;
+  sliced.Import(TwoFloors());
+  std::vector<std::pair<std::string, std::pair<std::string, int64_t>>> all;
+  for (const auto& [sensor, list] : readings) {
+    for (const auto& reading : list) all.emplace_back(sensor, reading);
+  }
+  std::mt19937 random(8);
+  std::shuffle(all.begin(), all.end(), random);
+  SummaryPassStats pass;
+  int64_t most_held = 0;
+  int64_t slices = 0;
+  for (size_t i = 0; i < all.size(); i += 53) {
+    for (size_t j = i; j < std::min(all.size(), i + 53); ++j) {
+      sliced.Insert(all[j].first, {all[j].second});
+    }
+    ASSERT_TRUE(
+        SummarizePending(sliced.session(), sliced.inventory(), &pass, tiny)
+            .ok());
+    most_held = std::max(most_held, pass.max_slice_readings);
+    slices += pass.slices;
+  }
+
+  EXPECT_GT(whole_stats.max_slice_readings, 100);
+  EXPECT_LE(most_held, 12);
+  EXPECT_GT(slices, 1000);
+  const auto expected = Dump(whole);
+  const auto got = Dump(sliced);
+  EXPECT_GT(expected.size(), 40u);
+  EXPECT_EQ(got.size(), expected.size());
+  for (const auto& [key, bytes] : expected) {
+    auto it = got.find(key);
+    ASSERT_NE(it, got.end()) << key;
+    EXPECT_EQ(it->second, bytes) << key;
+  }
+}
+
 TEST(SummarizerTest, LatticeAndComputedFiguresAgree) {
   OccupancyFixture f;
   f.Import(TwoFloors());
