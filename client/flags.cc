@@ -6,12 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/connection_flags.h"
 
 ABSL_FLAG(std::string, server, monipaikka::client::Invocation().server,
           "server address, HOST:PORT");
-ABSL_FLAG(std::string, token_file, "",
-          "file with the API token; default: the environment variable "
-          "MONIPAIKKA_TOKEN");
 ABSL_FLAG(std::string, output, monipaikka::client::Invocation().output,
           "output format: table, csv or json");
 ABSL_FLAG(int, deadline_s, monipaikka::client::Invocation().deadline_s,
@@ -23,15 +21,6 @@ ABSL_FLAG(std::string, gateway, "", "gateway identifier");
 ABSL_FLAG(std::string, from, "", "first day, YYYY-MM-DD, inclusive");
 ABSL_FLAG(std::string, to, "", "last day, YYYY-MM-DD, inclusive");
 ABSL_FLAG(bool, all_hours, false, "measure all hours instead of core hours");
-ABSL_FLAG(bool, tls, false,
-          "speak TLS to the server (the default for a non-loopback --server, "
-          "and when --tls_ca_file or --tls_server_name is given)");
-ABSL_FLAG(std::string, tls_ca_file, "",
-          "PEM CA certificates to verify the server with (default: the "
-          "system's roots)");
-ABSL_FLAG(std::string, tls_server_name, "",
-          "name the server's certificate must carry (default: the host of "
-          "--server)");
 
 namespace monipaikka::client {
 
@@ -92,7 +81,8 @@ Invocation InvocationFromFlags(const std::vector<std::string>& positional) {
   Invocation invocation;
   invocation.args = positional;
   invocation.server = absl::GetFlag(FLAGS_server);
-  invocation.token_file = absl::GetFlag(FLAGS_token_file);
+  const ConnectionFlags connection = ConnectionFlagsFromCommandLine();
+  invocation.token_file = connection.token_file;
   invocation.output = absl::GetFlag(FLAGS_output);
   invocation.deadline_s = absl::GetFlag(FLAGS_deadline_s);
   invocation.site = absl::GetFlag(FLAGS_site);
@@ -103,9 +93,7 @@ Invocation InvocationFromFlags(const std::vector<std::string>& positional) {
   invocation.all_hours = absl::GetFlag(FLAGS_all_hours);
   invocation.workforce = WorkforceFlagsFromAbsl();
   invocation.analytics = AnalyticsFlagsFromAbsl();
-  invocation.tls.tls = absl::GetFlag(FLAGS_tls);
-  invocation.tls.ca_file = absl::GetFlag(FLAGS_tls_ca_file);
-  invocation.tls.server_name = absl::GetFlag(FLAGS_tls_server_name);
+  invocation.tls = connection.security;
   invocation.access = AccessFlagsFromAbsl();
   return invocation;
 }

@@ -22,6 +22,7 @@
 #include "absl/strings/strip.h"
 #include "common/bearer_token.h"
 #include "common/log.h"
+#include "common/connection_flags.h"
 #include "common/metric_set.h"
 #include "common/metrics_endpoint.h"
 #include "common/time_format.h"
@@ -31,15 +32,6 @@
 ABSL_FLAG(std::string, server, "127.0.0.1:7070",
           "Server address host:port. TLS unless it is a loopback address and "
           "no --tls* flag is given.");
-ABSL_FLAG(bool, tls, false,
-          "Speak TLS to the server (implied by a non-loopback --server and "
-          "by every other --tls_* flag).");
-ABSL_FLAG(std::string, tls_ca_file, "",
-          "PEM CA certificates to verify the server with (default: the "
-          "system's roots).");
-ABSL_FLAG(std::string, tls_server_name, "",
-          "Name the server's certificate must carry (default: the host of "
-          "--server).");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM client certificate of this gateway (mTLS; its common name is "
           "the gateway), with --tls_key_file.");
@@ -47,9 +39,6 @@ ABSL_FLAG(std::string, tls_key_file, "",
           "PEM private key of --tls_cert_file.");
 ABSL_FLAG(std::string, gateway, "",
           "This gateway's identifier as in the inventory (required).");
-ABSL_FLAG(std::string, token_file, "",
-          "file with the API token (a device token of --gateway); default: "
-          "the environment variable MONIPAIKKA_TOKEN");
 ABSL_FLAG(std::string, outbox, "edge-outbox.db",
           "Path of the durable outbox database (SQLite).");
 ABSL_FLAG(int64_t, outbox_max_mb, 1024,
@@ -146,8 +135,10 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   AgentOptions options;
   options.server = absl::GetFlag(FLAGS_server);
   options.gateway = absl::GetFlag(FLAGS_gateway);
+  const monipaikka::ConnectionFlags connection =
+      monipaikka::ConnectionFlagsFromCommandLine();
   absl::StatusOr<std::string> token =
-      monipaikka::LoadToken(absl::GetFlag(FLAGS_token_file));
+      monipaikka::LoadToken(connection.token_file);
   if (!token.ok()) return token.status();
   options.token = *std::move(token);
   options.outbox_path = absl::GetFlag(FLAGS_outbox);
@@ -157,10 +148,7 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
         "--outbox_max_mb: ", outbox_max_mb, " is not within 0..2^40"));
   }
   options.outbox_max_bytes = outbox_max_mb * 1024 * 1024;
-  monipaikka::ChannelSecurityFlags tls;
-  tls.tls = absl::GetFlag(FLAGS_tls);
-  tls.ca_file = absl::GetFlag(FLAGS_tls_ca_file);
-  tls.server_name = absl::GetFlag(FLAGS_tls_server_name);
+  monipaikka::ChannelSecurityFlags tls = connection.security;
   tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
   absl::StatusOr<monipaikka::ChannelSecurity> security =
