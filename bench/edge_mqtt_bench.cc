@@ -48,6 +48,7 @@
 #include "absl/time/clock.h"
 #include "common/time_format.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
+#include "bench/in_process_server.h"
 #include "server/server.h"
 
 ABSL_FLAG(int, messages, 200000, "MQTT messages to process");
@@ -246,29 +247,16 @@ int Main() {
   PinTo(0, others_last);  // this process: server and publisher
 
   ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.plaintext = true;
   options.database = dir + "/server.db";
-  auto server = Server::Start(options);
-  if (!server.ok()) Fail(std::string(server.status().message()));
-  const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
-  // The benchmark acts as admin, with a token made in-process.
-  NewToken admin;
-  admin.name = "benchmark";
-  admin.role = Role::kAdmin;
-  absl::StatusOr<std::string> admin_token = (*server)->CreateToken(admin);
-  if (!admin_token.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(admin_token.status().message()).c_str());
-    std::exit(1);
-  }
-  auto channel = CreateChannelWithToken(address, grpc::InsecureChannelCredentials(),
-                                        grpc::ChannelArguments(), *admin_token);
+  InProcessServer bench = StartInProcessServer(options);
+  const std::string& address = bench.address;
+  const std::shared_ptr<grpc::Channel>& channel = bench.channel;
   // The agent speaks with a device token of its gateway, as in production.
   NewToken device;
   device.name = "benchmark edge";
   device.role = Role::kDevice;
   device.gateway = kGateway;
-  absl::StatusOr<std::string> device_token = (*server)->CreateToken(device);
+  absl::StatusOr<std::string> device_token = bench.server->CreateToken(device);
   if (!device_token.ok()) Fail(std::string(device_token.status().message()));
   std::ofstream(dir + "/edge.token") << *device_token << "\n";
   {
@@ -334,14 +322,14 @@ int Main() {
       std::chrono::duration<double>(Clock::now() - publish_started).count();
 
   // 4. The measured run.
-  const uint64_t accepted_before = (*server)->counters().accepted.load();
+  const uint64_t accepted_before = bench.server->counters().accepted.load();
   const auto started = Clock::now();
   edge = Spawn(edge_args, dir + "/edge-2.log", agent_cpu, agent_cpu);
   ProcessFigures figures;
   const bool done = WaitFor(
       [&] {
         figures = Measure(edge);  // the last sample before it is stopped
-        return (*server)->counters().accepted.load() - accepted_before >=
+        return bench.server->counters().accepted.load() - accepted_before >=
                static_cast<uint64_t>(messages);
       },
       std::chrono::seconds(600));
@@ -350,8 +338,8 @@ int Main() {
   figures = Measure(edge);
   Stop(edge);
   Stop(broker);
-  const uint64_t accepted = (*server)->counters().accepted.load() - accepted_before;
-  (*server)->Shutdown();
+  const uint64_t accepted = bench.server->counters().accepted.load() - accepted_before;
+  bench.server->Shutdown();
   if (!done) {
     Fail(absl::StrCat("only ", accepted, " of ", messages,
                       " readings arrived: ", Slurp(dir + "/edge-2.log")));

@@ -23,6 +23,7 @@
 #include "common/sqlite.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
+#include "bench/in_process_server.h"
 #include "server/server.h"
 
 ABSL_FLAG(int, sensors, 2000, "desk sensors");
@@ -178,26 +179,9 @@ int Main() {
               rows.size(), sensors, days, batch_size, streams);
 
   ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.plaintext = true;
   options.database = dir + "/server.db";
-  auto server = Server::Start(options);
-  if (!server.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
-    return 1;
-  }
-  // The benchmark acts as admin, with a token made in-process.
-  NewToken admin;
-  admin.name = "benchmark";
-  admin.role = Role::kAdmin;
-  absl::StatusOr<std::string> admin_token = (*server)->CreateToken(admin);
-  if (!admin_token.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(admin_token.status().message()).c_str());
-    std::exit(1);
-  }
-  auto channel = CreateChannelWithToken(
-      absl::StrCat("127.0.0.1:", (*server)->port()),
-      grpc::InsecureChannelCredentials(), grpc::ChannelArguments(), *admin_token);
+  InProcessServer bench = StartInProcessServer(options);
+  const std::shared_ptr<grpc::Channel>& channel = bench.channel;
   {
     v1::ImportInventoryRequest request;
     v1::Inventory* inventory = request.mutable_inventory();
@@ -272,7 +256,7 @@ int Main() {
               std::filesystem::file_size(options.database) / 1048576.0,
               static_cast<double>(std::filesystem::file_size(options.database)) /
                   rows.size());
-  (*server)->Shutdown();
+  bench.server->Shutdown();
   std::filesystem::remove_all(dir);
   if (first.accepted != rows.size() || replay.duplicates != rows.size()) {
     std::fprintf(stderr, "error: not every reading was stored exactly once\n");

@@ -42,6 +42,7 @@
 #include "monipaikka/v1/analytics.grpc.pb.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
+#include "bench/in_process_server.h"
 #include "server/server.h"
 
 ABSL_FLAG(bool, full, false,
@@ -389,28 +390,11 @@ Loaded Load(const Layout& layout) {
     }
   }
   ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.plaintext = true;
   options.database = loaded.db;
   options.query_threads = 2;
-  auto server = Server::Start(options);
-  if (!server.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
-    std::exit(1);
-  }
-  loaded.server = std::move(*server);
-  // The benchmark acts as admin, with a token made in-process.
-  NewToken admin;
-  admin.name = "benchmark";
-  admin.role = Role::kAdmin;
-  absl::StatusOr<std::string> admin_token = loaded.server->CreateToken(admin);
-  if (!admin_token.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(admin_token.status().message()).c_str());
-    std::exit(1);
-  }
-  loaded.channel = CreateChannelWithToken(
-      absl::StrCat("127.0.0.1:", loaded.server->port()),
-      grpc::InsecureChannelCredentials(), grpc::ChannelArguments(), *admin_token);
+  InProcessServer started = StartInProcessServer(options);
+  loaded.server = std::move(started.server);
+  loaded.channel = std::move(started.channel);
   const int rooms = (layout.desks / kDesksPerFloor) * kRoomsPerFloor;
   if (reuse) {
     std::printf("%s: reusing %s\n", layout.name.c_str(), loaded.db.c_str());

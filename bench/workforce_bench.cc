@@ -39,6 +39,7 @@
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
 #include "server/reports/workforce_report.h"
+#include "bench/in_process_server.h"
 #include "server/server.h"
 
 ABSL_FLAG(int, employees, 71200, "employees in the registry");
@@ -153,27 +154,10 @@ int Main() {
   const std::vector<absl::CivilDay> days = WorkingDays(first, last);
 
   ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.plaintext = true;
   options.database = dir + "/db/server.db";
   options.workforce.pseudonym_key_file = dir + "/key/pseudonym.key";
-  auto server = Server::Start(options);
-  if (!server.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
-    return 1;
-  }
-  // The benchmark acts as admin, with a token made in-process.
-  NewToken admin;
-  admin.name = "benchmark";
-  admin.role = Role::kAdmin;
-  absl::StatusOr<std::string> admin_token = (*server)->CreateToken(admin);
-  if (!admin_token.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(admin_token.status().message()).c_str());
-    std::exit(1);
-  }
-  auto channel = CreateChannelWithToken(
-      absl::StrCat("127.0.0.1:", (*server)->port()),
-      grpc::InsecureChannelCredentials(), grpc::ChannelArguments(), *admin_token);
+  InProcessServer bench = StartInProcessServer(options);
+  const std::shared_ptr<grpc::Channel>& channel = bench.channel;
   {
     v1::ImportInventoryRequest request;
     for (int a = 0; a < 12; ++a) {
@@ -326,7 +310,7 @@ int Main() {
               std::filesystem::file_size(options.database) / 1048576.0,
               static_cast<double>(std::filesystem::file_size(options.database)) /
                   std::max<int64_t>(1, imported->rows));
-  (*server)->Shutdown();
+  bench.server->Shutdown();
   std::filesystem::remove_all(dir);
   return 0;
 }

@@ -1,0 +1,26 @@
+#pragma once
+
+// The benchmarks' server: the real Server in the benchmark's own process,
+// listening on 127.0.0.1 (plaintext, a free port), with a channel to it
+// that carries an admin token made in-process.
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "server/server.h"
+
+namespace monipaikka {
+
+struct InProcessServer {
+  std::unique_ptr<Server> server;
+  std::string address;  // 127.0.0.1:PORT
+  std::shared_ptr<grpc::Channel> channel;  // as admin
+};
+
+// Starts the server with `options` (listen and plaintext are set here).
+// On failure prints the error and exits with status 1.
+InProcessServer StartInProcessServer(ServerOptions options);
+
+}  // namespace monipaikka
