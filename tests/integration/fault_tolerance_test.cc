@@ -37,23 +37,13 @@
 #include "common/time_format.h"
 #include "tests/support/cluster.h"
 #include "tests/support/tcp_proxy.h"
+#include "tests/support/wait_for.h"
 
 namespace monipaikka::testing {
 namespace {
 
 constexpr char kGateway[] = "gw-fault";
 constexpr int kDesks = 10;
-
-template <typename Predicate>
-bool WaitFor(Predicate predicate,
-             std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return predicate();
-}
 
 // The value of `key` in the last log line of `event`, if any.
 std::optional<int64_t> LastLogValue(const std::string& log,

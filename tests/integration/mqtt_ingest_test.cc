@@ -26,6 +26,7 @@
 #include "server/analytics/day_states.h"
 #include "tests/support/cluster.h"
 #include "tests/support/mosquitto.h"
+#include "tests/support/wait_for.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -92,18 +93,6 @@ std::pair<std::string, std::string> ElsysUp(int fcnt, int64_t ts, int occupancy)
                        fcnt, R"(,"fPort":5,"data":")",
                        B64Hex(absl::StrFormat("11%02x070e10", occupancy)),
                        R"(","rxInfo":[{"gatewayId":"0016c001f153a14c","rssi":-87,"snr":7.5}]})")};
-}
-
-// Waits until `predicate` holds (polling), up to `timeout`.
-template <typename Predicate>
-bool WaitFor(Predicate predicate,
-             std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return predicate();
 }
 
 struct Health {
