@@ -146,6 +146,15 @@ absl::StatusOr<Caller> AccessControl::Authorize(
   return caller;
 }
 
+absl::Status AccessControl::RecheckToken(const Caller& caller,
+                                         const RpcPolicy& policy) const {
+  if (caller.token_id == 0) return absl::OkStatus();
+  TokenRefusal refusal = TokenRefusal::kUnknown;
+  absl::Status active = tokens_->CheckStillActive(caller.token_id, &refusal);
+  if (active.ok()) return active;
+  return Refuse(FromTokenRefusal(refusal), policy, "-", std::move(active));
+}
+
 absl::Status AccessControl::CheckOwnGateway(const Caller& caller,
                                             absl::string_view gateway,
                                             const RpcPolicy& policy) const {

@@ -106,6 +106,12 @@ class AccessControl {
   absl::StatusOr<Caller> Authorize(const grpc::ServerContextBase& context,
                                    const RpcPolicy& policy) const;
 
+  // For a caller authorized earlier by a token (a stream, with each
+  // message): OK while the token is neither revoked nor expired, otherwise
+  // UNAUTHENTICATED (counted and logged). Callers without a token: OK.
+  absl::Status RecheckToken(const Caller& caller,
+                            const RpcPolicy& policy) const;
+
   // For device callers: OK if `gateway` is the caller's own, otherwise
   // PERMISSION_DENIED (counted and logged). Other roles: always OK.
   absl::Status CheckOwnGateway(const Caller& caller, absl::string_view gateway,

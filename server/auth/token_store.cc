@@ -54,7 +54,11 @@ absl::Status TokenStore::ReloadLocked(AccessStorage& storage) {
   auto snapshot = std::make_shared<Snapshot>();
   for (TokenRecord& token : tokens) {
     std::string hash = token.secret_sha256;
-    snapshot->emplace(std::move(hash), std::move(token));
+    snapshot->by_hash.emplace(std::move(hash), std::move(token));
+  }
+  // flat_hash_map moves its values on rehash: index it once it is full.
+  for (const auto& [hash, token] : snapshot->by_hash) {
+    snapshot->by_id.emplace(token.id, &token);
   }
   absl::MutexLock lock(&snapshot_mu_);
   snapshot_ = std::move(snapshot);
@@ -99,18 +103,37 @@ absl::StatusOr<TokenRecord> TokenStore::Authenticate(
     return absl::UnauthenticatedError(
         "the token is malformed (expected \"mpk_\" and 64 hex digits)");
   }
-  std::shared_ptr<const Snapshot> snapshot;
-  {
-    absl::MutexLock lock(&snapshot_mu_);
-    snapshot = snapshot_;
-  }
+  std::shared_ptr<const Snapshot> snapshot = CurrentSnapshot();
   // Looked up by hash: timing reveals nothing about stored secrets.
-  auto it = snapshot->find(TokenSecretSha256(secret));
-  if (it == snapshot->end()) {
+  auto it = snapshot->by_hash.find(TokenSecretSha256(secret));
+  if (it == snapshot->by_hash.end()) {
     *refusal = TokenRefusal::kUnknown;
     return absl::UnauthenticatedError("the token is not known to this server");
   }
-  const TokenRecord& token = it->second;
+  RETURN_IF_ERROR(CheckActive(it->second, refusal));
+  return it->second;
+}
+
+absl::Status TokenStore::CheckStillActive(int64_t id,
+                                          TokenRefusal* refusal) const {
+  std::shared_ptr<const Snapshot> snapshot = CurrentSnapshot();
+  auto it = snapshot->by_id.find(id);
+  if (it == snapshot->by_id.end()) {
+    *refusal = TokenRefusal::kUnknown;
+    return absl::UnauthenticatedError(
+        absl::StrCat("token ", id, " is no longer known to this server"));
+  }
+  return CheckActive(*it->second, refusal);
+}
+
+std::shared_ptr<const TokenStore::Snapshot> TokenStore::CurrentSnapshot()
+    const {
+  absl::MutexLock lock(&snapshot_mu_);
+  return snapshot_;
+}
+
+absl::Status TokenStore::CheckActive(const TokenRecord& token,
+                                     TokenRefusal* refusal) const {
   if (token.revoked_ms != 0) {
     *refusal = TokenRefusal::kRevoked;
     return absl::UnauthenticatedError(
@@ -123,7 +146,7 @@ absl::StatusOr<TokenRecord> TokenStore::Authenticate(
         absl::StrCat("token ", token.id, " (\"", token.name, "\") expired at ",
                      FormatInstantMs(token.expires_ms)));
   }
-  return token;
+  return absl::OkStatus();
 }
 
 }  // namespace monipaikka

@@ -68,12 +68,27 @@ class TokenStore {
                                            TokenRefusal* refusal) const
       ABSL_LOCKS_EXCLUDED(snapshot_mu_);
 
+  // OK if token `id`, presented earlier, is still neither revoked nor
+  // expired (a long-lived stream checks again with each message);
+  // otherwise UNAUTHENTICATED saying why, and `*refusal` set.
+  absl::Status CheckStillActive(int64_t id, TokenRefusal* refusal) const
+      ABSL_LOCKS_EXCLUDED(snapshot_mu_);
+
   // Whether `token` is neither revoked nor expired now.
   bool IsActive(const TokenRecord& token) const;
   int64_t NowMs() const { return now_ms_(); }
 
  private:
-  using Snapshot = absl::flat_hash_map<std::string, TokenRecord>;  // by hash
+  struct Snapshot {
+    absl::flat_hash_map<std::string, TokenRecord> by_hash;
+    absl::flat_hash_map<int64_t, const TokenRecord*> by_id;  // into by_hash
+  };
+
+  std::shared_ptr<const Snapshot> CurrentSnapshot() const
+      ABSL_LOCKS_EXCLUDED(snapshot_mu_);
+  // OK if `token` is neither revoked nor expired now.
+  absl::Status CheckActive(const TokenRecord& token,
+                           TokenRefusal* refusal) const;
 
   absl::Status ReloadLocked(AccessStorage& storage)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

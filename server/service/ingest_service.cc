@@ -74,6 +74,16 @@ class IngestStream
       return;
     }
     ++messages_;
+    // A token revoked or expired since the stream opened ends it.
+    if (absl::Status still = access_->RecheckToken(caller_, rpc::kStreamReadings);
+        !still.ok()) {
+      Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        read_outstanding_ = false;
+        if (!failure_.has_value()) failure_ = ToGrpcStatus(still);
+        reads_done_ = true;
+      });
+      return;
+    }
     if (incoming_.readings_size() > options_->max_batch_readings ||
         incoming_.health_size() > options_->max_batch_readings) {
       grpc::Status status(

@@ -24,6 +24,8 @@
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "tests/support/cluster.h"
+#include "tests/support/http_get.h"
+#include "tests/support/metrics_text.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -268,6 +270,34 @@ TEST_F(AccessTest, EveryMethodChecksCredentialsAndRole) {
             std::string::npos);
 }
 
+TEST_F(AccessTest, RequestsThatAreNoProtobufGetInvalidArgument) {
+  // An unfinished varint: no message of any type parses from it.
+  const std::string garbage("\xff\xff\xff\xff", 4);
+  int methods = 0;
+  for (const google::protobuf::MethodDescriptor* method : AllMethods()) {
+    if (method->client_streaming()) continue;  // see BadInputTest
+    ++methods;
+    const CallOutcome outcome =
+        Call(channel_, Path(method), garbage, Bearer(server_->admin_token()));
+    EXPECT_EQ(outcome.code, Code::INVALID_ARGUMENT) << Path(method);
+    EXPECT_EQ(outcome.message,
+              absl::StrCat(method->service()->name(), "/", method->name(),
+                           ": the request is not a ",
+                           method->input_type()->full_name(), " protobuf"));
+  }
+  EXPECT_GE(methods, 25);
+  absl::StatusOr<HttpResponse> metrics =
+      HttpGet(server_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(SampleValue(metrics->body, "monipaikka_malformed_requests_total"),
+            methods);
+  // The server still answers well-formed requests.
+  EXPECT_EQ(Call(channel_, "/monipaikka.v1.InventoryService/ListSites", "",
+                 Bearer(server_->admin_token()))
+                .code,
+            Code::OK);
+}
+
 TEST_F(AccessTest, DeviceTokenSpeaksOnlyForItsGateway) {
   const std::string inventory = dir_.File("inventory.json");
   std::ofstream(inventory) << TwoGatewayInventoryJson();
@@ -374,6 +404,48 @@ TEST_F(AccessTest, DeviceTokenSpeaksOnlyForItsGateway) {
   ASSERT_FALSE(expected.empty());
   EXPECT_EQ(CountReadings(server_->db_path()),
             1 + static_cast<int64_t>(expected.size()));
+}
+
+TEST_F(AccessTest, RevokingADeviceTokenEndsItsOpenStream) {
+  const std::string inventory = dir_.File("inventory.json");
+  std::ofstream(inventory) << TwoGatewayInventoryJson();
+  ASSERT_EQ(Client(Token("facility", "facility"), {"import-inventory", inventory})
+                .exit_code,
+            0);
+  const std::string device = Token("device", "edge A", {"--gateway=GW-A"});
+  auto ingest = v1::IngestService::NewStub(CreateChannelWithToken(
+      server_->address(), grpc::InsecureChannelCredentials(),
+      grpc::ChannelArguments(), device));
+  const int64_t now_ms = ToMs(absl::Now());
+  auto batch = [&](uint64_t id) {
+    v1::ReadingBatch batch;
+    batch.set_batch_id(id);
+    v1::Reading* reading = batch.add_readings();
+    reading->set_sensor("AC-DEV-A");
+    reading->set_ts_ms(now_ms - 60'000 + static_cast<int64_t>(id) * 1000);
+    reading->set_occupied(true);
+    return batch;
+  };
+
+  grpc::ClientContext context;
+  auto stream = ingest->StreamReadings(&context);
+  ASSERT_TRUE(stream->Write(batch(1)));
+  v1::BatchAck ack;
+  ASSERT_TRUE(stream->Read(&ack));
+  EXPECT_EQ(ack.accepted(), 1u);
+
+  // Token 3 is the device's (1: bootstrap admin, 2: facility).
+  const ClientRun revoke =
+      Client(server_->admin_token(), {"tokens", "revoke", "3"});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  stream->Write(batch(2));
+  EXPECT_FALSE(stream->Read(&ack));
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), Code::UNAUTHENTICATED);
+  EXPECT_NE(status.error_message().find("token 3 (\"edge A\") was revoked at"),
+            std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(CountReadings(server_->db_path()), 1);
 }
 
 TEST_F(AccessTest, TokensCommandsRoundTrip) {
