@@ -29,6 +29,7 @@
 #include "server/server_metrics.h"
 #include "server/service/auth_service.h"
 #include "server/service/inventory_service.h"
+#include "server/service/malformed_request_interceptor.h"
 #include "server/service/query_executor.h"
 #include "server/service/sensor_health_service.h"
 #include "server/tls/reloadable_server_credentials.h"
@@ -212,6 +213,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   AddQueryMetrics(server->executor_->query_seconds(),
                   server->executor_->counters(), server->metrics_.get());
   AddAuthMetrics(server->auth_counters_, server->metrics_.get());
+  server->metrics_->AddCounter(
+      "monipaikka_malformed_requests_total",
+      "Requests of unary or server-streaming calls that were no protobuf of "
+      "the method's request (answered INVALID_ARGUMENT).",
+      &server->malformed_requests_);
   if (!options.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(server->metrics_endpoint_,
                      MetricsEndpoint::Start(options.metrics_listen,
@@ -237,6 +243,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   builder.RegisterService(server->sensor_health_service_.get());
   builder.RegisterService(server->auth_service_.get());
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  std::vector<std::unique_ptr<
+      grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>(
+      &server->malformed_requests_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     server->writer_->Stop();

@@ -3,6 +3,8 @@
 // The Monipaikka server: storage, the ingest writer, the query threads and
 // the gRPC services, started and stopped as one.
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -96,6 +98,8 @@ class Server {
   const IngestCounters& counters() const { return counters_; }
   // Calls allowed and refused (by reason) by the access checks.
   const AuthCounters& auth_counters() const { return auth_counters_; }
+  // Unary and server-streaming requests that were no protobuf.
+  uint64_t malformed_requests() const { return malformed_requests_.load(); }
   // Queries interrupted at their deadline.
   const QueryCounters& query_counters() const { return executor_->counters(); }
   // Creates a token directly (for tools that run the server in-process,
@@ -122,6 +126,8 @@ class Server {
   std::unique_ptr<Storage> storage_;
   IngestCounters counters_;
   AuthCounters auth_counters_;
+  // Requests that did not parse (see MalformedRequestInterceptorFactory).
+  std::atomic<uint64_t> malformed_requests_{0};
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<AccessControl> access_;
   SensorDirectoryHolder directory_;
