@@ -48,6 +48,8 @@
 #include "common/sqlite.h"
 #include "monipaikka/v1/auth.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
+#include "tests/support/http_get.h"
+#include "tests/support/metrics_text.h"
 #include "tests/support/process.h"
 
 ABSL_FLAG(int, gateways, 200, "simulated gateways (1 … 10000), one stream each");
@@ -145,6 +147,7 @@ std::string CheckFlags() {
 // `dir`, and its bootstrap admin token; null (after saying why) when it does
 // not come up.
 std::unique_ptr<Process> StartServer(const std::string& dir, int* port,
+                                     int* metrics_port,
                                      std::string* admin_token) {
   const std::string token_file = dir + "/admin.token";
   std::vector<std::string> args = {"--listen=127.0.0.1:0",
@@ -152,6 +155,7 @@ std::unique_ptr<Process> StartServer(const std::string& dir, int* port,
                                    "--metrics_listen=127.0.0.1:0",
                                    "--db=" + dir + "/server.db",
                                    "--port_file=" + dir + "/server.port",
+                                   "--metrics_port_file=" + dir + "/metrics.port",
                                    "--bootstrap_admin_token_file=" + token_file};
   for (absl::string_view arg : absl::StrSplit(absl::GetFlag(FLAGS_server_args),
                                               ' ', absl::SkipEmpty())) {
@@ -165,6 +169,8 @@ std::unique_ptr<Process> StartServer(const std::string& dir, int* port,
                  server->Log().c_str());
     return nullptr;
   }
+  *metrics_port =
+      testing::WaitForPortFile(dir + "/metrics.port", std::chrono::seconds(10));
   // The server writes the token before it serves.
   absl::StatusOr<std::string> token = ReadTokenFile(token_file);
   if (!token.ok()) {
@@ -239,22 +245,47 @@ int64_t CountStoredReadings(const std::string& db_path) {
   return (*stmt)->ColumnInt64(0);
 }
 
+// Where the server's memory is, from its metrics endpoint (MiB; -1 when
+// the scrape fails).
+struct ServerMemory {
+  double sqlite_mib = -1;
+  double heap_in_use_mib = -1;
+};
+
+ServerMemory ScrapeServerMemory(int metrics_port) {
+  ServerMemory memory;
+  absl::StatusOr<testing::HttpResponse> response =
+      testing::HttpGet(metrics_port, "/metrics");
+  if (!response.ok()) return memory;
+  auto mib = [&](absl::string_view series) {
+    std::optional<double> value = testing::SampleValue(response->body, series);
+    return value.has_value() ? *value / (1024.0 * 1024.0) : -1;
+  };
+  memory.sqlite_mib = mib("monipaikka_sqlite_memory_bytes");
+  memory.heap_in_use_mib = mib("monipaikka_heap_in_use_bytes");
+  return memory;
+}
+
 // One line of the running report.
 class Reporter {
  public:
-  Reporter(const LoadStats* stats, pid_t server) : stats_(stats), server_(server) {
-    std::printf("%8s %10s %12s %9s %9s %8s %10s\n", "time", "server RSS",
-                "accepted/s", "p50 ms", "p99 ms", "errors", "backlog");
+  Reporter(const LoadStats* stats, pid_t server, int metrics_port)
+      : stats_(stats), server_(server), metrics_port_(metrics_port) {
+    std::printf("%8s %10s %11s %12s %12s %9s %9s %8s %10s\n", "time",
+                "server RSS", "heap in use", "of it SQLite", "accepted/s",
+                "p50 ms", "p99 ms", "errors", "backlog");
   }
 
   // A line covering the time since the previous one; returns the figures.
   ProcessFigures Line(absl::Duration since_start, int64_t backlog) {
     const ProcessFigures figures = ReadProcessFigures(server_);
+    const ServerMemory memory = ScrapeServerMemory(metrics_port_);
     const std::vector<double> latencies = stats_->LatenciesSince(&cursor_);
     const int64_t accepted = stats_->accepted();
     const double seconds = absl::ToDoubleSeconds(since_start - last_time_);
-    std::printf("%7.0fs %10s %12.0f %9.1f %9.1f %8lld %10lld\n",
+    std::printf("%7.0fs %10s %7.1f MiB %8.1f MiB %12.0f %9.1f %9.1f %8lld %10lld\n",
                 absl::ToDoubleSeconds(since_start), FormatMiB(figures.rss_kib).c_str(),
+                memory.heap_in_use_mib, memory.sqlite_mib,
                 seconds > 0 ? static_cast<double>(accepted - last_accepted_) / seconds : 0.0,
                 Percentile(latencies, 50), Percentile(latencies, 99),
                 static_cast<long long>(Errors()), static_cast<long long>(backlog));
@@ -271,6 +302,7 @@ class Reporter {
  private:
   const LoadStats* const stats_;
   const pid_t server_;
+  const int metrics_port_;
   size_t cursor_ = 0;
   absl::Duration last_time_;
   int64_t last_accepted_ = 0;
@@ -314,8 +346,10 @@ int Main() {
               absl::FormatDuration(duration).c_str());
 
   int port = 0;
+  int metrics_port = 0;
   std::string admin_token;
-  std::unique_ptr<Process> server = StartServer(dir, &port, &admin_token);
+  std::unique_ptr<Process> server =
+      StartServer(dir, &port, &metrics_port, &admin_token);
   if (server == nullptr) return 1;
   const std::string address = absl::StrCat("127.0.0.1:", port);
   const std::shared_ptr<grpc::Channel> admin = CreateChannelWithToken(
@@ -351,7 +385,7 @@ int Main() {
       address, fleet_options, device_tokens, absl::ToUnixMillis(started),
       &stats);
   fleet->Start(duration);
-  Reporter reporter(&stats, server->pid());
+  Reporter reporter(&stats, server->pid(), metrics_port);
   std::vector<ProcessFigures> samples = {reporter.Line(absl::ZeroDuration(), 0)};
   absl::Duration next_report = absl::GetFlag(FLAGS_report_every);
   bool server_died = false;

@@ -56,6 +56,9 @@ ABSL_FLAG(int, max_message_bytes, 16 * 1024 * 1024,
 ABSL_FLAG(int, max_streams_per_gateway, 4,
           "ingest streams one gateway may have open at a time; more are "
           "refused with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, sqlite_cache_mb, 64,
+          "SQLite page cache of each database connection, MiB (1 … 65536); "
+          "the server holds some ten connections");
 ABSL_FLAG(bool, synchronous_full, false,
           "fsync every commit (durable across power loss, slower)");
 ABSL_FLAG(std::string, pseudonym_key_file, "",
@@ -154,6 +157,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.max_query_time = absl::Seconds(max_query_seconds);
+  const int sqlite_cache_mb = absl::GetFlag(FLAGS_sqlite_cache_mb);
+  if (sqlite_cache_mb < 1 || sqlite_cache_mb > 65536) {
+    std::cerr << "error: --sqlite_cache_mb must be 1 … 65536, not "
+              << sqlite_cache_mb << "\n";
+    return 2;
+  }
+  options.storage.cache_kib = sqlite_cache_mb * 1024;
   options.storage.synchronous_full = absl::GetFlag(FLAGS_synchronous_full);
   options.utilization.desk_stale_after_ms =
       int64_t{absl::GetFlag(FLAGS_desk_stale_after_min)} * 60 * 1000;

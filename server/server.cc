@@ -213,6 +213,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   AddQueryMetrics(server->executor_->query_seconds(),
                   server->executor_->counters(), server->metrics_.get());
   AddAuthMetrics(server->auth_counters_, server->metrics_.get());
+  AddMemoryMetrics(server->metrics_.get());
   server->metrics_->AddCounter(
       "monipaikka_malformed_requests_total",
       "Requests of unary or server-streaming calls that were no protobuf of "

@@ -1,5 +1,8 @@
 #include "server/server_metrics.h"
 
+#include <malloc.h>
+#include <sqlite3.h>
+
 #include <string>
 
 #include "monipaikka/v1/ingest.pb.h"
@@ -97,6 +100,28 @@ void AddQueryMetrics(const AtomicHistogram& query_seconds,
       "limit",
       {{"max_query_seconds", &counters.over_max_query_time},
        {"call_deadline", &counters.past_call_deadline}});
+}
+
+void AddMemoryMetrics(MetricSet* metrics) {
+  metrics->AddGauge(
+      "monipaikka_sqlite_memory_bytes",
+      "Memory SQLite holds now (mostly the page caches of the connections).",
+      std::function<double()>(
+          [] { return static_cast<double>(sqlite3_memory_used()); }));
+  metrics->AddGauge(
+      "monipaikka_heap_in_use_bytes",
+      "Heap memory in use now (malloc's arenas and mmapped blocks), SQLite's "
+      "included.",
+      std::function<double()>([] {
+        const struct mallinfo2 info = mallinfo2();
+        return static_cast<double>(info.uordblks + info.hblkhd);
+      }));
+  metrics->AddGauge(
+      "monipaikka_heap_free_bytes",
+      "Heap memory freed but kept by malloc for reuse.",
+      std::function<double()>([] {
+        return static_cast<double>(mallinfo2().fordblks);
+      }));
 }
 
 }  // namespace monipaikka

@@ -24,4 +24,9 @@ void AddAuthMetrics(const AuthCounters& counters, MetricSet* metrics);
 void AddQueryMetrics(const AtomicHistogram& query_seconds,
                      const QueryCounters& counters, MetricSet* metrics);
 
+// Where the process's memory goes: SQLite's (page caches of every
+// connection, bounded by --sqlite_cache_mb each) and the heap's (in use, and
+// freed but kept by malloc for reuse).
+void AddMemoryMetrics(MetricSet* metrics);
+
 }  // namespace monipaikka

@@ -21,6 +21,11 @@
 //   something), every date is recomputed from the sensor days. A change of
 //   a stale_after recomputes the sensor days from the readings.
 //
+// Memory: a pass holds a few slices of readings at a time (SummarySlicing)
+// and the states of one date; after a pass the thread returns the heap's
+// free pages to the system (malloc_trim), so that the server's resident
+// memory follows what is in use rather than the largest pass so far.
+//
 // Thread safety: Summarizer's methods may be called from any thread; the
 // pass runs on its own thread, at a lower CPU priority than ingest, with
 // its own storage session.
