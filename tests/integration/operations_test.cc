@@ -218,6 +218,13 @@ TEST(OperationsTest, MetricsCountReadingsByOutcomeAndReason) {
             0);
   // The inventory import went through the query threads.
   EXPECT_GE(Sample(text, "monipaikka_query_duration_seconds_count"), 1);
+  // Where the memory is: SQLite's part of the heap in use, and what malloc
+  // keeps free.
+  const double heap = Sample(text, "monipaikka_heap_in_use_bytes");
+  const double sqlite = Sample(text, "monipaikka_sqlite_memory_bytes");
+  EXPECT_GT(sqlite, 0);
+  EXPECT_GT(heap, sqlite);
+  EXPECT_GE(Sample(text, "monipaikka_heap_free_bytes"), 0);
 
   EXPECT_EQ(Health(server.address(), ""), HealthCheckResponse::SERVING);
   EXPECT_EQ(Health(server.address(), "monipaikka.v1.IngestService"),
