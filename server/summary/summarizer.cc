@@ -147,11 +147,13 @@ absl::Status RecomputeZoneDay(AnalyticsStorage& store,
 
   for (int32_t s : work.with_before) work.before[s].ts_ms = kNoReading;
   work.with_before.clear();
+  int64_t in_lookback = 0;
   RETURN_IF_ERROR(store.ScanAllReadings(
       cut - lookback_ms, cut, [&](const StoredReading& r) {
         ++out.readings_scanned;
         const int32_t s = sensor_index.Find(r.sensor_id);
         if (s < 0 || zone_of_sensor[s] != &zone) return;
+        ++in_lookback;
         if (work.before[s].ts_ms == kNoReading) work.with_before.push_back(s);
         work.before[s] = {r.ts_ms, r.value};
         NoteNewest(work.last[s], r);
@@ -172,8 +174,22 @@ absl::Status RecomputeZoneDay(AnalyticsStorage& store,
   const int64_t target = std::max<int64_t>(1, slicing.readings_per_slice);
   const int64_t max_slice_ms =
       std::max<int64_t>(1000, absl::ToInt64Milliseconds(slicing.max_slice));
-  int64_t slice_ms = std::clamp<int64_t>(
-      absl::ToInt64Milliseconds(slicing.first_slice), 1000, max_slice_ms);
+  // The first slice: sized from the rate of the lookback when it had
+  // readings.
+  // The length in which `target` readings come at `count` readings per
+  // `length_ms`, within [1 s, longest].
+  auto length_for_target = [target](int64_t length_ms, int64_t count,
+                                    int64_t longest) {
+    const double ms = static_cast<double>(length_ms) *
+                      static_cast<double>(target) / static_cast<double>(count);
+    return static_cast<int64_t>(
+        std::clamp(ms, 1000.0, static_cast<double>(longest)));
+  };
+  int64_t slice_ms =
+      in_lookback > 0
+          ? length_for_target(lookback_ms, in_lookback, max_slice_ms)
+          : std::clamp<int64_t>(absl::ToInt64Milliseconds(slicing.first_slice),
+                                1000, max_slice_ms);
   for (int64_t from = cut; from < day_end;) {
     const int64_t to = from + std::min(slice_ms, day_end - from);
     for (int32_t s : work.in_slice) work.readings[s].clear();
@@ -229,9 +245,7 @@ absl::Status RecomputeZoneDay(AnalyticsStorage& store,
     // The next slice: about `target` readings at the rate just seen, at
     // most twice as long as this one.
     const int64_t longest = std::min(2 * slice_ms, max_slice_ms);
-    slice_ms = held == 0 ? longest
-                         : std::clamp<int64_t>(slice_ms * target / held, 1000,
-                                               longest);
+    slice_ms = held == 0 ? longest : length_for_target(slice_ms, held, longest);
     from = to;
   }
   return absl::OkStatus();

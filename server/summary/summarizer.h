@@ -57,13 +57,16 @@ struct SummaryPassStats {
 
 // How many readings a pass holds in memory at once. A pass recomputes a
 // day's states from a cut on; it takes the readings after the cut in time
-// slices, each sized from the rate of the slice before it to hold about
-// `readings_per_slice` readings (16 bytes each), so that its memory stays
-// small and fixed whatever the reading rate or the backlog. The slices give
-// exactly the states of one pass over all readings.
+// slices, each sized from the rate of the readings before it (those of the
+// slice before, or for the first slice those of the lookback before the
+// cut) to hold about `readings_per_slice` readings (16 bytes each), so that
+// its memory stays small and fixed whatever the reading rate or the
+// backlog. The slices give exactly the states of one pass over all
+// readings.
 struct SummarySlicing {
   int64_t readings_per_slice = 256 * 1024;
-  absl::Duration first_slice = absl::Minutes(5);
+  // The first slice when the lookback had no readings.
+  absl::Duration first_slice = absl::Minutes(1);
   absl::Duration max_slice = absl::Hours(1);
 };
 
