@@ -18,6 +18,7 @@
 // Thread safety: as StorageSession (one thread at a time).
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -149,6 +150,10 @@ class AnalyticsStorage {
   virtual absl::Status ScanAllReadings(
       int64_t from_ms, int64_t to_ms,
       absl::FunctionRef<void(const StoredReading&)> visit) = 0;
+  // The time of the first stored reading with from_ms <= ts_ms < to_ms, if
+  // any.
+  virtual absl::StatusOr<std::optional<int64_t>> FirstReadingTime(
+      int64_t from_ms, int64_t to_ms) = 0;
   virtual absl::StatusOr<std::vector<DirtyHour>> ListDirtyHours() = 0;
   // Number of dirty hours overlapping [from_ms, to_ms).
   virtual absl::StatusOr<int32_t> CountDirtyHours(int64_t from_ms,

@@ -130,6 +130,19 @@ absl::Status SqliteAnalytics::ScanAllReadings(
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<int64_t>> SqliteAnalytics::FirstReadingTime(
+    int64_t from_ms, int64_t to_ms) {
+  static constexpr char kSql[] =
+      "SELECT ts_ms FROM readings WHERE ts_ms >= ? AND ts_ms < ? "
+      "ORDER BY ts_ms LIMIT 1";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, from_ms);
+  stmt->BindInt64(2, to_ms);
+  std::optional<int64_t> first;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] { first = stmt->ColumnInt64(0); }));
+  return first;
+}
+
 absl::StatusOr<std::vector<DirtyHour>> SqliteAnalytics::ListDirtyHours() {
   static constexpr char kSql[] =
       "SELECT hour, generation FROM summary_dirty_hours ORDER BY hour";

@@ -20,6 +20,8 @@ class SqliteAnalytics final : public AnalyticsStorage {
   absl::Status ScanAllReadings(
       int64_t from_ms, int64_t to_ms,
       absl::FunctionRef<void(const StoredReading&)> visit) override;
+  absl::StatusOr<std::optional<int64_t>> FirstReadingTime(
+      int64_t from_ms, int64_t to_ms) override;
   absl::StatusOr<std::vector<DirtyHour>> ListDirtyHours() override;
   absl::StatusOr<int32_t> CountDirtyHours(int64_t from_ms,
                                           int64_t to_ms) override;

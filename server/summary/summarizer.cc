@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <span>
 
 #include "absl/container/flat_hash_map.h"
@@ -191,6 +192,14 @@ absl::Status RecomputeZoneDay(AnalyticsStorage& store,
           : std::clamp<int64_t>(absl::ToInt64Milliseconds(slicing.first_slice),
                                 1000, max_slice_ms);
   for (int64_t from = cut; from < day_end;) {
+    if (from > cut) {
+      // Time without readings is skipped: the states there follow from the
+      // slices before.
+      ASSIGN_OR_RETURN(std::optional<int64_t> next,
+                       store.FirstReadingTime(from, day_end));
+      if (!next.has_value()) break;
+      from = *next;
+    }
     const int64_t to = from + std::min(slice_ms, day_end - from);
     for (int32_t s : work.in_slice) work.readings[s].clear();
     work.in_slice.clear();
@@ -243,9 +252,11 @@ absl::Status RecomputeZoneDay(AnalyticsStorage& store,
     }
 
     // The next slice: about `target` readings at the rate just seen, at
-    // most twice as long as this one.
-    const int64_t longest = std::min(2 * slice_ms, max_slice_ms);
-    slice_ms = held == 0 ? longest : length_for_target(slice_ms, held, longest);
+    // most twice as long as this one (after an empty slice, as long).
+    if (held > 0) {
+      slice_ms = length_for_target(slice_ms, held,
+                                   std::min(2 * slice_ms, max_slice_ms));
+    }
     from = to;
   }
   return absl::OkStatus();

@@ -175,6 +175,45 @@ TEST(SummarizerTest, SlicedPassesEqualOnePassOverAllReadings) {
   }
 }
 
+TEST(SummarizerTest, SlicesFollowTheRateAfterTimeWithoutReadings) {
+  // An hour that starts quiet, then ten minutes of a reading a second from
+  // each of four sensors.
+  std::map<std::string, std::vector<std::pair<std::string, int64_t>>> readings;
+  const int64_t start = At("2026-03-24T08:30:00Z");
+  for (const std::string sensor : {"A-DEV", "B-DEV", "C-DEV", "CNT"}) {
+    for (int64_t t = start; t < start + 10 * kMinute; t += 1000) {
+      readings[sensor].emplace_back(FormatInstantMs(t), (t / 7000) % 2);
+    }
+  }
+  SummarySlicing one_slice;
+  one_slice.readings_per_slice = int64_t{1} << 40;
+  one_slice.max_slice = absl::Hours(30);
+  OccupancyFixture whole;
+  whole.Import(TwoFloors());
+  for (const auto& [sensor, list] : readings) whole.Insert(sensor, list);
+  ASSERT_TRUE(
+      SummarizePending(whole.session(), whole.inventory(), nullptr, one_slice)
+          .ok());
+
+  SummarySlicing slicing;
+  slicing.readings_per_slice = 100;
+  slicing.first_slice = absl::Minutes(1);
+  slicing.max_slice = absl::Hours(1);
+  OccupancyFixture sliced;
+  sliced.Import(TwoFloors());
+  for (const auto& [sensor, list] : readings) sliced.Insert(sensor, list);
+  SummaryPassStats stats;
+  ASSERT_TRUE(
+      SummarizePending(sliced.session(), sliced.inventory(), &stats, slicing)
+          .ok());
+  EXPECT_EQ(stats.readings_scanned, 2400);
+  // The first slice after the quiet time takes a minute (240 readings);
+  // the next ones are sized to the rate.
+  EXPECT_LE(stats.max_slice_readings, 240);
+  EXPECT_GE(stats.slices, 20);
+  EXPECT_EQ(Dump(sliced), Dump(whole));
+}
+
 TEST(SummarizerTest, LatticeAndComputedFiguresAgree) {
   OccupancyFixture f;
   f.Import(TwoFloors());
