@@ -66,7 +66,7 @@ struct SummaryPassStats {
 struct SummarySlicing {
   int64_t readings_per_slice = 256 * 1024;
   // The first slice when the lookback had no readings.
-  absl::Duration first_slice = absl::Minutes(1);
+  absl::Duration first_slice = absl::Seconds(10);
   absl::Duration max_slice = absl::Hours(1);
 };
 
