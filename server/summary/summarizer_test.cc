@@ -82,6 +82,44 @@ std::map<std::string, std::string> Dump(OccupancyFixture& f) {
   return dump;
 }
 
+using SensorReadings =
+    std::map<std::string, std::vector<std::pair<std::string, int64_t>>>;
+
+// Inserts `readings` into `f` in shuffled batches of `batch` readings,
+// calling `after_batch(i)` after batch i: late and out-of-order readings
+// all the way.
+template <typename AfterBatch>
+void InsertShuffled(OccupancyFixture& f, const SensorReadings& readings,
+                    uint32_t seed, size_t batch, AfterBatch after_batch) {
+  std::vector<std::pair<std::string, std::pair<std::string, int64_t>>> all;
+  for (const auto& [sensor, list] : readings) {
+    for (const auto& reading : list) all.emplace_back(sensor, reading);
+  }
+  std::mt19937 random(seed);
+  std::shuffle(all.begin(), all.end(), random);
+  for (size_t i = 0; i < all.size(); i += batch) {
+    for (size_t j = i; j < std::min(all.size(), i + batch); ++j) {
+      f.Insert(all[j].first, {all[j].second});
+    }
+    after_batch(i / batch);
+  }
+}
+
+// The two databases hold the same sensor days and node days, at least
+// `at_least` of them.
+void ExpectSameSummaries(OccupancyFixture& expected_db,
+                         OccupancyFixture& got_db, size_t at_least) {
+  const auto expected = Dump(expected_db);
+  const auto got = Dump(got_db);
+  EXPECT_GE(expected.size(), at_least);
+  EXPECT_EQ(got.size(), expected.size());
+  for (const auto& [key, bytes] : expected) {
+    auto it = got.find(key);
+    ASSERT_NE(it, got.end()) << key;
+    EXPECT_EQ(it->second, bytes) << key;
+  }
+}
+
 TEST(SummarizerTest, IncrementalPassesEqualOneFromScratch) {
   const auto readings = RandomReadings(11);
   OccupancyFixture whole;
@@ -89,33 +127,14 @@ TEST(SummarizerTest, IncrementalPassesEqualOneFromScratch) {
   for (const auto& [sensor, list] : readings) whole.Insert(sensor, list);
   whole.Summarize();
 
-  // The same readings in shuffled batches, summarized after each batch:
-  // late and out-of-order readings all the way.
+  // The same readings in shuffled batches, summarized after every third.
   OccupancyFixture incremental;
   incremental.Import(TwoFloors());
-  std::vector<std::pair<std::string, std::pair<std::string, int64_t>>> all;
-  for (const auto& [sensor, list] : readings) {
-    for (const auto& reading : list) all.emplace_back(sensor, reading);
-  }
-  std::mt19937 random(5);
-  std::shuffle(all.begin(), all.end(), random);
-  for (size_t i = 0; i < all.size(); i += 37) {
-    for (size_t j = i; j < std::min(all.size(), i + 37); ++j) {
-      incremental.Insert(all[j].first, {all[j].second});
-    }
-    if ((i / 37) % 3 == 0) incremental.Summarize();
-  }
+  InsertShuffled(incremental, readings, 5, 37, [&](size_t batch) {
+    if (batch % 3 == 0) incremental.Summarize();
+  });
   incremental.Summarize();
-
-  const auto expected = Dump(whole);
-  const auto got = Dump(incremental);
-  EXPECT_GT(expected.size(), 40u);
-  EXPECT_EQ(got.size(), expected.size());
-  for (const auto& [key, bytes] : expected) {
-    auto it = got.find(key);
-    ASSERT_NE(it, got.end()) << key;
-    EXPECT_EQ(it->second, bytes) << key;
-  }
+  ExpectSameSummaries(whole, incremental, 40);
 }
 
 TEST(SummarizerTest, SlicedPassesEqualOnePassOverAllReadings) {
@@ -141,44 +160,27 @@ TEST(SummarizerTest, SlicedPassesEqualOnePassOverAllReadings) {
   tiny.max_slice = absl::Hours(2);
   OccupancyFixture sliced;
   sliced.Import(TwoFloors());
-  std::vector<std::pair<std::string, std::pair<std::string, int64_t>>> all;
-  for (const auto& [sensor, list] : readings) {
-    for (const auto& reading : list) all.emplace_back(sensor, reading);
-  }
-  std::mt19937 random(8);
-  std::shuffle(all.begin(), all.end(), random);
   SummaryPassStats pass;
   int64_t most_held = 0;
   int64_t slices = 0;
-  for (size_t i = 0; i < all.size(); i += 53) {
-    for (size_t j = i; j < std::min(all.size(), i + 53); ++j) {
-      sliced.Insert(all[j].first, {all[j].second});
-    }
+  InsertShuffled(sliced, readings, 8, 53, [&](size_t) {
     ASSERT_TRUE(
         SummarizePending(sliced.session(), sliced.inventory(), &pass, tiny)
             .ok());
     most_held = std::max(most_held, pass.max_slice_readings);
     slices += pass.slices;
-  }
+  });
 
   EXPECT_GT(whole_stats.max_slice_readings, 100);
   EXPECT_LE(most_held, 12);
   EXPECT_GT(slices, 1000);
-  const auto expected = Dump(whole);
-  const auto got = Dump(sliced);
-  EXPECT_GT(expected.size(), 40u);
-  EXPECT_EQ(got.size(), expected.size());
-  for (const auto& [key, bytes] : expected) {
-    auto it = got.find(key);
-    ASSERT_NE(it, got.end()) << key;
-    EXPECT_EQ(it->second, bytes) << key;
-  }
+  ExpectSameSummaries(whole, sliced, 40);
 }
 
 TEST(SummarizerTest, SlicesFollowTheRateAfterTimeWithoutReadings) {
   // An hour that starts quiet, then ten minutes of a reading a second from
   // each of four sensors.
-  std::map<std::string, std::vector<std::pair<std::string, int64_t>>> readings;
+  SensorReadings readings;
   const int64_t start = At("2026-03-24T08:30:00Z");
   for (const std::string sensor : {"A-DEV", "B-DEV", "C-DEV", "CNT"}) {
     for (int64_t t = start; t < start + 10 * kMinute; t += 1000) {
@@ -211,7 +213,7 @@ TEST(SummarizerTest, SlicesFollowTheRateAfterTimeWithoutReadings) {
   // the next ones are sized to the rate.
   EXPECT_LE(stats.max_slice_readings, 240);
   EXPECT_GE(stats.slices, 20);
-  EXPECT_EQ(Dump(sliced), Dump(whole));
+  ExpectSameSummaries(whole, sliced, 10);
 }
 
 TEST(SummarizerTest, LatticeAndComputedFiguresAgree) {
