@@ -17,7 +17,8 @@ BUILD_DIR="$root/build" "$root/deploy/build.sh"
 
 if [ "${SANITIZE:-1}" != "0" ]; then
   BUILD_DIR="$root/build-sanitize" "$root/deploy/build.sh" \
-    -DMONIPAIKKA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DMONIPAIKKA_BUILD_BENCH=OFF
+    -DMONIPAIKKA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DMONIPAIKKA_BUILD_BENCH=OFF \
+    -DMONIPAIKKA_BUILD_INTEGRATION_TESTS=OFF
   (cd "$root/build-sanitize" &&
     ctest --output-on-failure --timeout 600 -j 2 -LE integration)
 fi
