@@ -2,7 +2,9 @@
 // monipaikka-server process, all on 127.0.0.1, for a bounded time.
 //
 // Steps: start the server binary with a fresh database in a temporary
-// directory and a bootstrap admin token (plaintext gRPC, on loopback); import one building per gateway
+// directory and a bootstrap admin token (plaintext gRPC on loopback, or
+// with --tls a certificate for 127.0.0.1 from a CA made for the run, which
+// every gateway verifies); import one building per gateway
 // (--sensors_per_gateway desk sensors each) and create a device token per
 // gateway; open one IngestService.StreamReadings stream per gateway, each on
 // its own connection with its own device token, and send every sensor's readings at
@@ -20,7 +22,7 @@
 //
 // Usage: load_test [--gateways=200] [--sensors_per_gateway=100]
 //                  [--readings_per_sensor_per_min=6] [--duration=60s]
-//                  [--report_every=30s] [--server=PATH] [--dir=/tmp]
+//                  [--report_every=30s] [--server=PATH] [--dir=/tmp] [--tls]
 
 #include <signal.h>
 #include <stdlib.h>
@@ -28,6 +30,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +55,7 @@
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "tests/support/http_get.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/openssl_certificates.h"
 #include "tests/support/process.h"
 
 ABSL_FLAG(int, gateways, 200, "simulated gateways (1 … 10000), one stream each");
@@ -82,6 +88,9 @@ ABSL_FLAG(std::string, dir, "/tmp",
 ABSL_FLAG(bool, keep_dir, false,
           "keep the run's directory (it is always kept when the run fails)");
 ABSL_FLAG(uint64_t, seed, 1, "seed of the sensors' phases and states");
+ABSL_FLAG(bool, tls, false,
+          "serve TLS (a certificate for 127.0.0.1 from a CA made for the run "
+          "with the openssl command) and have every gateway verify it");
 
 namespace monipaikka::load {
 namespace {
@@ -146,17 +155,23 @@ std::string CheckFlags() {
 // The server, started on a free loopback port with a fresh database in
 // `dir`, and its bootstrap admin token; null (after saying why) when it does
 // not come up.
-std::unique_ptr<Process> StartServer(const std::string& dir, int* port,
-                                     int* metrics_port,
+std::unique_ptr<Process> StartServer(const std::string& dir,
+                                     const testing::CertificateFiles* tls,
+                                     int* port, int* metrics_port,
                                      std::string* admin_token) {
   const std::string token_file = dir + "/admin.token";
   std::vector<std::string> args = {"--listen=127.0.0.1:0",
-                                   "--plaintext",
                                    "--metrics_listen=127.0.0.1:0",
                                    "--db=" + dir + "/server.db",
                                    "--port_file=" + dir + "/server.port",
                                    "--metrics_port_file=" + dir + "/metrics.port",
                                    "--bootstrap_admin_token_file=" + token_file};
+  if (tls != nullptr) {
+    args.push_back("--tls_cert_file=" + tls->cert);
+    args.push_back("--tls_key_file=" + tls->key);
+  } else {
+    args.push_back("--plaintext");
+  }
   for (absl::string_view arg : absl::StrSplit(absl::GetFlag(FLAGS_server_args),
                                               ' ', absl::SkipEmpty())) {
     args.emplace_back(arg);
@@ -338,23 +353,51 @@ int Main() {
   const std::string db_path = dir + "/server.db";
   std::printf("load test: %d gateways × %d desk sensors = %lld sensors, %g "
               "readings per sensor per minute (%.0f readings/s offered), "
-              "batches every %s, for %s\n",
+              "batches every %s, for %s, %s\n",
               fleet_options.gateways, fleet_options.sensors_per_gateway,
               static_cast<long long>(sensors),
               fleet_options.readings_per_sensor_per_min, offered_per_s,
               absl::FormatDuration(fleet_options.batch_interval).c_str(),
-              absl::FormatDuration(duration).c_str());
+              absl::FormatDuration(duration).c_str(),
+              absl::GetFlag(FLAGS_tls) ? "TLS" : "plaintext");
+
+  // With --tls: a CA and a server certificate for 127.0.0.1, made for the
+  // run.
+  std::optional<testing::CertificateFiles> server_certificate;
+  std::string ca_pem;
+  if (absl::GetFlag(FLAGS_tls)) {
+    absl::StatusOr<testing::CertificateFiles> ca =
+        testing::MakeCertificateAuthority(dir, "load-ca");
+    absl::StatusOr<testing::CertificateFiles> issued =
+        ca.ok() ? testing::IssueCertificate(*ca, dir, "server", "load-server",
+                                            "IP:127.0.0.1")
+                : ca.status();
+    if (!issued.ok()) {
+      std::fprintf(stderr, "load_test: %s\n",
+                   std::string(issued.status().message()).c_str());
+      return 1;
+    }
+    server_certificate = *issued;
+    std::ifstream in(ca->cert);
+    ca_pem.assign(std::istreambuf_iterator<char>(in),
+                  std::istreambuf_iterator<char>());
+    fleet_options.tls_ca_pem = ca_pem;
+  }
 
   int port = 0;
   int metrics_port = 0;
   std::string admin_token;
   std::unique_ptr<Process> server =
-      StartServer(dir, &port, &metrics_port, &admin_token);
+      StartServer(dir,
+                  server_certificate.has_value() ? &*server_certificate : nullptr,
+                  &port, &metrics_port, &admin_token);
   if (server == nullptr) return 1;
   const std::string address = absl::StrCat("127.0.0.1:", port);
   const std::shared_ptr<grpc::Channel> admin = CreateChannelWithToken(
-      address, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
-      admin_token);
+      address,
+      ca_pem.empty() ? grpc::InsecureChannelCredentials()
+                     : grpc::SslCredentials({.pem_root_certs = ca_pem}),
+      grpc::ChannelArguments(), admin_token);
   std::printf("server: %s (pid %d) on %s, database %s\n",
               absl::GetFlag(FLAGS_server).c_str(), server->pid(), address.c_str(),
               db_path.c_str());

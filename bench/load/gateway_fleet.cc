@@ -25,6 +25,7 @@ GatewayFleet::GatewayFleet(const std::string& address,
     gateway.seed = options.seed * 1000003 + static_cast<uint64_t>(g);
     gateway.max_batch_readings = options.max_batch_readings;
     gateway.max_in_flight = options.max_in_flight;
+    gateway.tls_ca_pem = options.tls_ca_pem;
     gateways_.push_back(
         std::make_unique<SimulatedGateway>(address, std::move(gateway), stats));
   }

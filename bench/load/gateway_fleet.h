@@ -28,6 +28,8 @@ struct FleetOptions {
   int max_batch_readings = 1000;
   int max_in_flight = 8;
   uint64_t seed = 1;
+  // PEM CA certificates to verify the server with (TLS); empty: plaintext.
+  std::string tls_ca_pem;
 };
 
 class GatewayFleet {

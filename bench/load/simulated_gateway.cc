@@ -17,8 +17,12 @@ SimulatedGateway::SimulatedGateway(const std::string& address,
   // as a gateway in its own building has.
   grpc::ChannelArguments arguments;
   arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  stub_ = v1::IngestService::NewStub(CreateChannelWithToken(
-      address, grpc::InsecureChannelCredentials(), arguments, options_.token));
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      options_.tls_ca_pem.empty()
+          ? grpc::InsecureChannelCredentials()
+          : grpc::SslCredentials({.pem_root_certs = options_.tls_ca_pem});
+  stub_ = v1::IngestService::NewStub(
+      CreateChannelWithToken(address, credentials, arguments, options_.token));
 }
 
 void SimulatedGateway::Start() {

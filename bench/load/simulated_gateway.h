@@ -44,6 +44,8 @@ struct GatewayOptions {
   uint64_t seed = 1;
   int max_batch_readings = 1000;
   int max_in_flight = 8;
+  // PEM CA certificates to verify the server with (TLS); empty: plaintext.
+  std::string tls_ca_pem;
 };
 
 class SimulatedGateway

@@ -5,21 +5,16 @@
 
 #include <string>
 
+#include "tests/support/openssl_certificates.h"
 #include "tests/support/temp_dir.h"
 
 namespace monipaikka::testing {
-
-// A certificate and its private key, PEM files.
-struct CertificateFiles {
-  std::string cert;
-  std::string key;
-};
 
 // A certificate authority whose files live in a TempDir.
 class TestCa {
  public:
   // A self-signed CA with common name `name`; files `name`.crt/.key in
-  // `dir`. Fails the test when openssl fails.
+  // `dir`. Fails the test when openssl fails (see openssl_certificates.h).
   TestCa(const TempDir& dir, const std::string& name);
 
   // The CA certificate (PEM), what clients or the server trust.
