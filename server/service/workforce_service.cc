@@ -78,8 +78,13 @@ class PseudonymCache {
 // `Traits` supplies: Batch, Input, Records(batch), Convert(record, cache,
 // *input) -> absl::Status, Store(session, span<Input>) ->
 // absl::StatusOr<StoreOutcome>.
+//
+// The stream's messages arrive as bytes and are parsed here: a message that
+// is no protobuf of the batch type ends the import with INVALID_ARGUMENT
+// (gRPC's own parsing would end the reads as if the client had finished,
+// and the import would answer OK with the records before it).
 template <typename Traits>
-class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
+class ImportStream : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   using Batch = typename Traits::Batch;
   using Input = typename Traits::Input;
@@ -87,14 +92,14 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
   // `on_success` is called with the summary when the import succeeded,
   // just before the call finishes.
   ImportStream(Traits traits, QueryExecutor* writer,
-               const WorkforceOptions* options, v1::ImportSummary* summary,
+               const WorkforceOptions* options, grpc::ByteBuffer* summary,
                std::function<void(const v1::ImportSummary&)> on_success)
       : traits_(std::move(traits)),
         writer_(writer),
         options_(options),
         response_(summary),
         on_success_(std::move(on_success)) {
-    this->StartRead(&batch_);
+    this->StartRead(&batch_bytes_);
   }
 
   void OnReadDone(bool ok) override {
@@ -105,6 +110,24 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
             read_pending_ = false;
           },
           /*flush=*/true);
+      return;
+    }
+    ++messages_;
+    batch_.Clear();
+    if (grpc::Status parsed =
+            grpc::SerializationTraits<Batch>::Deserialize(&batch_bytes_,
+                                                          &batch_);
+        !parsed.ok()) {
+      const grpc::Status status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("message ", messages_, " of the stream is not a ",
+                       Batch::descriptor()->name(), " protobuf (",
+                       parsed.error_message(), ")"));
+      Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        if (!failure_) failure_ = status;
+        reads_done_ = true;
+        read_pending_ = false;
+      });
       return;
     }
     const auto& records = Traits::Records(batch_);
@@ -195,9 +218,10 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
           finish = *failure_;
         } else {
           SortRejections(&summary_);
-          *response_ = summary_;
-          on_success_(summary_);
-          finish = grpc::Status::OK;
+          bool own_buffer = false;
+          finish = grpc::SerializationTraits<v1::ImportSummary>::Serialize(
+              summary_, response_, &own_buffer);
+          if (finish->ok()) on_success_(summary_);
         }
       }
       if (!finished_ && !reads_done_ && !failure_ && !read_pending_ &&
@@ -207,7 +231,7 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
       }
     }
     if (to_store) Store(std::move(*to_store));
-    if (start_read) this->StartRead(&batch_);
+    if (start_read) this->StartRead(&batch_bytes_);
     if (finish) this->Finish(*finish);
   }
 
@@ -235,9 +259,11 @@ class ImportStream : public grpc::ServerReadReactor<typename Traits::Batch> {
   Traits traits_;
   QueryExecutor* const writer_;
   const WorkforceOptions* const options_;
-  v1::ImportSummary* const response_;
+  grpc::ByteBuffer* const response_;
   const std::function<void(const v1::ImportSummary&)> on_success_;
-  Batch batch_;  // target of the read in flight
+  grpc::ByteBuffer batch_bytes_;  // target of the read in flight
+  Batch batch_;                   // the message just read, parsed
+  int64_t messages_ = 0;          // read so far
   PseudonymCache cache_{traits_.pseudonymizer};
 
   absl::Mutex mu_;
@@ -323,7 +349,11 @@ grpc::Status NoKeyStatus() {
 
 }  // namespace
 
-class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService {
+// The imports take their messages as bytes (see ImportStream).
+class WorkforceServiceImpl final
+    : public v1::WorkforceService::WithRawCallbackMethod_ImportEmployees<
+          v1::WorkforceService::WithRawCallbackMethod_ImportWorkDays<
+              v1::WorkforceService::CallbackService>> {
  public:
   WorkforceServiceImpl(QueryExecutor* queries, QueryExecutor* writer,
                        const AccessControl* access,
@@ -339,34 +369,34 @@ class WorkforceServiceImpl final : public v1::WorkforceService::CallbackService 
     settings_.today = options->today;
   }
 
-  grpc::ServerReadReactor<v1::EmployeeBatch>* ImportEmployees(
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportEmployees(
       grpc::CallbackServerContext* context,
-      v1::ImportSummary* response) override {
+      grpc::ByteBuffer* response) override {
     absl::StatusOr<Caller> caller =
         access_->Authorize(*context, rpc::kImportEmployees);
     if (!caller.ok()) {
-      return new RefusedReadStream<v1::EmployeeBatch>(
+      return new RefusedReadStream<grpc::ByteBuffer>(
           ToGrpcStatus(caller.status()));
     }
     if (pseudonymizer_ == nullptr) {
-      return new RefusedReadStream<v1::EmployeeBatch>(NoKeyStatus());
+      return new RefusedReadStream<grpc::ByteBuffer>(NoKeyStatus());
     }
     return new ImportStream<EmployeeTraits>(
         EmployeeTraits{pseudonymizer_}, writer_, options_, response,
         AuditImport(*std::move(caller), rpc::kImportEmployees));
   }
 
-  grpc::ServerReadReactor<v1::WorkDayBatch>* ImportWorkDays(
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportWorkDays(
       grpc::CallbackServerContext* context,
-      v1::ImportSummary* response) override {
+      grpc::ByteBuffer* response) override {
     absl::StatusOr<Caller> caller =
         access_->Authorize(*context, rpc::kImportWorkDays);
     if (!caller.ok()) {
-      return new RefusedReadStream<v1::WorkDayBatch>(
+      return new RefusedReadStream<grpc::ByteBuffer>(
           ToGrpcStatus(caller.status()));
     }
     if (pseudonymizer_ == nullptr) {
-      return new RefusedReadStream<v1::WorkDayBatch>(NoKeyStatus());
+      return new RefusedReadStream<grpc::ByteBuffer>(NoKeyStatus());
     }
     return new ImportStream<WorkDayTraits>(
         WorkDayTraits{pseudonymizer_, Window()}, writer_, options_, response,

@@ -4,7 +4,6 @@
 // tokens commands and the audit log work end to end.
 
 #include <google/protobuf/descriptor.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -24,6 +23,7 @@
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "tests/support/cluster.h"
+#include "tests/support/generic_call.h"
 #include "tests/support/http_get.h"
 #include "tests/support/metrics_text.h"
 
@@ -59,51 +59,11 @@ const std::map<std::string, std::set<std::string>>& ExpectedMethodRoles() {
   return *kRoles;
 }
 
-struct CallOutcome {
-  Code code = Code::OK;
-  std::string message;
-};
-
-// Calls `method` ("/pkg.Service/Method") with one serialized request and
-// the given authorization metadata (none if empty), as a generic stream:
-// works for unary and streaming methods alike. A call that sends any
-// response was admitted; it is cancelled then (watches never end).
+// One request of `request` bytes (see CallWithBytes).
 CallOutcome Call(const std::shared_ptr<grpc::Channel>& channel,
                  const std::string& method, const std::string& request,
                  const std::string& authorization) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(20));
-  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
-  grpc::CompletionQueue queue;
-  auto wait = [&queue] {
-    void* tag = nullptr;
-    bool ok = false;
-    EXPECT_TRUE(queue.Next(&tag, &ok));
-    return ok;
-  };
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(&context, method, &queue);
-  call->StartCall(nullptr);
-  wait();
-  grpc::Slice slice(request);
-  grpc::ByteBuffer buffer(&slice, 1);
-  call->Write(buffer, nullptr);
-  wait();
-  call->WritesDone(nullptr);
-  wait();
-  grpc::ByteBuffer response;
-  call->Read(&response, nullptr);
-  const bool answered = wait();
-  if (answered) context.TryCancel();
-  grpc::Status status;
-  call->Finish(&status, nullptr);
-  wait();
-  CallOutcome outcome;
-  outcome.code = answered ? Code::OK : status.error_code();
-  outcome.message = status.error_message();
-  return outcome;
+  return CallWithBytes(channel, method, {request}, authorization);
 }
 
 std::string Bearer(const std::string& token) { return "Bearer " + token; }

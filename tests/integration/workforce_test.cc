@@ -17,6 +17,7 @@
 #include "common/time_format.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
 #include "tests/support/cluster.h"
+#include "tests/support/generic_call.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -234,6 +235,33 @@ TEST_F(WorkforceIntegrationTest, BadRowsAreRejectedByRowWhileGoodRowsLoad) {
       EXPECT_EQ(bytes.find(id), std::string::npos) << id << " in db" << suffix;
     }
   }
+}
+
+TEST_F(WorkforceIntegrationTest, AnImportMessageThatIsNoProtobufEndsTheImport) {
+  HrServer server(data_, key_file_);
+  ASSERT_EQ(Client(server, {"import-inventory", data_.File("inventory.json")})
+                .exit_code,
+            0);
+  v1::EmployeeBatch batch;
+  v1::EmployeeRecord* record = batch.add_records();
+  record->set_row(2);
+  record->set_employee_id("E0001");
+  record->set_organization("VERO");
+  record->set_fte(1);
+  record->set_office_workstation("assigned");
+  record->set_valid_from("2024-01-01");
+  // A valid batch, then bytes that are no protobuf (an unfinished varint):
+  // the import must not answer OK as if the sender had finished.
+  const CallOutcome outcome = CallWithBytes(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()),
+      "/monipaikka.v1.WorkforceService/ImportEmployees",
+      {batch.SerializeAsString(), std::string("\xff\xff\xff\xff", 4)},
+      "Bearer " + server.admin_token());
+  EXPECT_EQ(outcome.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(outcome.message.find(
+                "message 2 of the stream is not a EmployeeBatch protobuf"),
+            std::string::npos)
+      << outcome.message;
 }
 
 TEST_F(WorkforceIntegrationTest, SmallGroupsAndTheirComplementsAreSuppressed) {
