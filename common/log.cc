@@ -23,8 +23,9 @@ absl::string_view LevelName(LogLevel level) {
 bool NeedsQuotes(absl::string_view value) {
   if (value.empty()) return true;
   for (char c : value) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\\' ||
-        static_cast<unsigned char>(c) < 0x20) {
+    const unsigned char byte = static_cast<unsigned char>(c);
+    if (c == ' ' || c == '"' || c == '=' || c == '\\' || byte < 0x20 ||
+        byte >= 0x7f) {
       return true;
     }
   }
@@ -55,7 +56,11 @@ void AppendValue(std::string* out, absl::string_view value) {
         out->append("\\t");
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
+        // Control bytes, DEL and every byte >= 0x80: a value from outside
+        // (a topic, a device id, a quoted payload) can neither break the
+        // line nor put bytes a terminal or collector would interpret.
+        if (static_cast<unsigned char>(c) < 0x20 ||
+            static_cast<unsigned char>(c) >= 0x7f) {
           absl::StrAppend(out, "\\x", absl::Hex(static_cast<unsigned char>(c),
                                                 absl::kZeroPad2));
         } else {

@@ -47,8 +47,10 @@ class LogField {
 };
 
 // Formats one line (without the trailing newline). Values that are empty or
-// contain spaces, quotes, '=' or control characters are double-quoted with
-// backslash escapes.
+// contain spaces, quotes, '=', '\\', control bytes, DEL or bytes >= 0x80 are
+// double-quoted with backslash escapes; control bytes, DEL and bytes >= 0x80
+// are written as \xNN (so a line is printable ASCII whatever a value holds;
+// UTF-8 text shows as its escaped bytes).
 std::string FormatLogLine(int64_t ts_ms, LogLevel level,
                           absl::string_view event,
                           std::initializer_list<LogField> fields);

@@ -17,5 +17,24 @@ TEST(LogTest, OneLineOfKeyValuePairs) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
+// Values from outside (an MQTT topic, a device id, a quoted payload) may hold
+// any byte: the line stays one line of printable ASCII.
+TEST(LogTest, ControlBytesDelAndBytesAbove0x7fAreEscaped) {
+  const std::string value = "a\x01" "b\x7f\xc3\xa4\xff\r\x1b[31m";
+  std::string line = FormatLogLine(1742713200250, LogLevel::kWarning,
+                                   "input_problem", {{"topic", value}});
+  EXPECT_EQ(line,
+            "ts=2025-03-23T07:00:00.250Z level=warning event=input_problem "
+            "topic=\"a\\x01b\\x7f\\xc3\\xa4\\xff\\r\\x1b[31m\"");
+  for (char c : line) {
+    const unsigned char byte = static_cast<unsigned char>(c);
+    EXPECT_TRUE(byte >= 0x20 && byte < 0x7f) << static_cast<int>(byte);
+  }
+  // A value of only bytes >= 0x80 is quoted too.
+  EXPECT_EQ(FormatLogLine(0, LogLevel::kInfo, "e", {{"k", "\xe2\x82\xac"}}),
+            "ts=1970-01-01T00:00:00.000Z level=info event=e "
+            "k=\"\\xe2\\x82\\xac\"");
+}
+
 }  // namespace
 }  // namespace monipaikka
