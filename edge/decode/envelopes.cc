@@ -15,17 +15,27 @@
 namespace monipaikka::edge {
 namespace {
 
-absl::StatusOr<std::string> Base64Field(const Json& object, const char* key,
-                                        absl::string_view path) {
-  ASSIGN_OR_RETURN(std::optional<std::string> text,
-                   StringField(object, key, path));
-  std::string bytes;
-  if (text && !absl::Base64Unescape(*text, &bytes)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, key, ": \"", text->substr(0, 24),
-                     "\" is not base64"));
+// The raw frame in `object[key]` (base64) into `event->frame`. A frame that
+// is not a base64 string costs only the frame: it becomes a problem of the
+// event, and the rest of the uplink (frame counter, signal, a decoded
+// object) is used.
+void ReadFrame(const Json& object, const char* key, absl::string_view path,
+               UplinkEvent* event) {
+  absl::StatusOr<std::optional<std::string>> text =
+      StringField(object, key, path);
+  if (!text.ok()) {
+    event->problems.push_back(text.status());
+    return;
   }
-  return bytes;
+  if (!*text || (*text)->empty()) return;
+  std::string bytes;
+  if (!absl::Base64Unescape(**text, &bytes)) {
+    event->problems.push_back(absl::InvalidArgumentError(absl::StrCat(
+        path, key, ": ", QuoteText(**text),
+        " is not base64; the rest of the uplink is used")));
+    return;
+  }
+  if (!bytes.empty()) event->frame = std::move(bytes);
 }
 
 absl::StatusOr<std::optional<int64_t>> TimeField(const Json& object,
@@ -37,7 +47,8 @@ absl::StatusOr<std::optional<int64_t>> TimeField(const Json& object,
   absl::StatusOr<int64_t> ms = ParseInstantMs(*text);
   if (!ms.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path, key, ": ", ms.status().message()));
+        absl::StrCat(path, key, ": ", QuoteText(*text),
+                     " is not an RFC 3339 instant like 2026-03-23T07:15:00Z"));
   }
   return std::optional<int64_t>(*ms);
 }
@@ -106,8 +117,9 @@ absl::string_view TopicSegmentAfter(absl::string_view topic,
   return {};
 }
 
-absl::StatusOr<Json> ParseObjectJson(absl::string_view payload) {
-  absl::StatusOr<Json> document = ParseJson(payload);
+absl::StatusOr<Json> ParseObjectJson(absl::string_view payload,
+                                     int max_depth) {
+  absl::StatusOr<Json> document = ParseJson(payload, max_depth);
   if (!document.ok()) return document.status();
   if (!document->is_object()) {
     return absl::InvalidArgumentError("message: is not a JSON object");
@@ -116,14 +128,15 @@ absl::StatusOr<Json> ParseObjectJson(absl::string_view payload) {
 }
 
 absl::StatusOr<ParsedMessage> ParseChirpStackV4(absl::string_view topic,
-                                                absl::string_view payload) {
+                                                absl::string_view payload,
+                                                int max_depth) {
   ParsedMessage result;
   const bool status_event = absl::EndsWith(topic, "/event/status");
   if (!absl::EndsWith(topic, "/event/up") && !status_event) {
     result.ignored = 1;  // join, ack, txack, log, location, integration
     return result;
   }
-  ASSIGN_OR_RETURN(Json message, ParseObjectJson(payload));
+  ASSIGN_OR_RETURN(Json message, ParseObjectJson(payload, max_depth));
   UplinkEvent event;
   std::optional<std::string> dev_eui;
   if (const Json* info = Member(message, "deviceInfo")) {
@@ -160,8 +173,7 @@ absl::StatusOr<ParsedMessage> ParseChirpStackV4(absl::string_view topic,
   }
   ASSIGN_OR_RETURN(event.f_cnt, FrameCounter(message, "fCnt", ""));
   ASSIGN_OR_RETURN(event.f_port, Port(message, "fPort", ""));
-  ASSIGN_OR_RETURN(std::string data, Base64Field(message, "data", ""));
-  if (!data.empty()) event.frame = std::move(data);
+  ReadFrame(message, "data", "", &event);
   if (const Json* object = Member(message, "object")) event.object = *object;
   RETURN_IF_ERROR(ReadSignal(message, "rxInfo", "rssi", "snr", &event));
   if (!event.ts_ms) {
@@ -182,13 +194,14 @@ absl::StatusOr<ParsedMessage> ParseChirpStackV4(absl::string_view topic,
 
 absl::StatusOr<ParsedMessage> ParseChirpStackV3(bool json_v3,
                                                 absl::string_view topic,
-                                                absl::string_view payload) {
+                                                absl::string_view payload,
+                                                int max_depth) {
   ParsedMessage result;
   if (!absl::EndsWith(topic, "/event/up") && !absl::EndsWith(topic, "/rx")) {
     result.ignored = 1;
     return result;
   }
-  ASSIGN_OR_RETURN(Json message, ParseObjectJson(payload));
+  ASSIGN_OR_RETURN(Json message, ParseObjectJson(payload, max_depth));
   UplinkEvent event;
   ASSIGN_OR_RETURN(std::optional<std::string> dev_eui,
                    StringField(message, "devEUI", ""));
@@ -201,25 +214,25 @@ absl::StatusOr<ParsedMessage> ParseChirpStackV3(bool json_v3,
     std::string bytes;
     if (!absl::Base64Unescape(*dev_eui, &bytes) || bytes.size() != 8) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "devEUI: \"", dev_eui->substr(0, 24),
-          "\" is not 8 bytes in base64 (json marshaler)"));
+          "devEUI: ", QuoteText(*dev_eui),
+          " is not 8 bytes in base64 (json marshaler)"));
     }
     event.device = absl::BytesToHexString(bytes);
   }
   ASSIGN_OR_RETURN(event.f_cnt, FrameCounter(message, "fCnt", ""));
   ASSIGN_OR_RETURN(event.f_port, Port(message, "fPort", ""));
-  ASSIGN_OR_RETURN(std::string data, Base64Field(message, "data", ""));
-  if (!data.empty()) event.frame = std::move(data);
+  ReadFrame(message, "data", "", &event);
   if (json_v3) {
     if (const Json* object = Member(message, "object")) event.object = *object;
   } else {
     ASSIGN_OR_RETURN(std::optional<std::string> object_json,
                      StringField(message, "objectJSON", ""));
     if (object_json && !object_json->empty()) {
-      absl::StatusOr<Json> object = ParseJson(*object_json);
+      absl::StatusOr<Json> object = ParseJson(*object_json, max_depth);
       if (!object.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("objectJSON: ", object.status().message()));
+        return absl::Status(object.status().code(),
+                            absl::StrCat("objectJSON: ",
+                                         object.status().message()));
       }
       event.object = *std::move(object);
     }
@@ -237,13 +250,14 @@ absl::StatusOr<ParsedMessage> ParseChirpStackV3(bool json_v3,
 }
 
 absl::StatusOr<ParsedMessage> ParseTtsV3(absl::string_view topic,
-                                         absl::string_view payload) {
+                                         absl::string_view payload,
+                                         int max_depth) {
   ParsedMessage result;
   if (!absl::EndsWith(topic, "/up")) {
     result.ignored = 1;  // join, down/*, service/data, location/solved
     return result;
   }
-  ASSIGN_OR_RETURN(Json message, ParseObjectJson(payload));
+  ASSIGN_OR_RETURN(Json message, ParseObjectJson(payload, max_depth));
   UplinkEvent event;
   const Json* ids = Member(message, "end_device_ids");
   std::optional<std::string> dev_eui;
@@ -263,9 +277,7 @@ absl::StatusOr<ParsedMessage> ParseTtsV3(absl::string_view topic,
   }
   ASSIGN_OR_RETURN(event.f_cnt, FrameCounter(*uplink, "f_cnt", "uplink_message."));
   ASSIGN_OR_RETURN(event.f_port, Port(*uplink, "f_port", "uplink_message."));
-  ASSIGN_OR_RETURN(std::string data,
-                   Base64Field(*uplink, "frm_payload", "uplink_message."));
-  if (!data.empty()) event.frame = std::move(data);
+  ReadFrame(*uplink, "frm_payload", "uplink_message.", &event);
   if (const Json* object = Member(*uplink, "decoded_payload")) {
     event.object = *object;
   }
@@ -297,6 +309,9 @@ absl::StatusOr<std::optional<UplinkEvent>> ParseThingsee(const Json& message,
   const std::string prefix = absl::StrCat(path, ".");
   ASSIGN_OR_RETURN(std::optional<int64_t> id,
                    IntField(message, "tsmId", prefix));
+  if (!id) {
+    return absl::NotFoundError(absl::StrCat(prefix, "tsmId: is missing"));
+  }
   if (id != 2100 && id != 13100) return std::optional<UplinkEvent>();
   UplinkEvent event;
   ASSIGN_OR_RETURN(std::optional<std::string> tuid,
@@ -338,14 +353,94 @@ absl::StatusOr<std::optional<UplinkEvent>> ParseThingsee(const Json& message,
   return std::optional<UplinkEvent>(std::move(event));
 }
 
-absl::StatusOr<ParsedMessage> ParseHaltian(absl::string_view payload) {
-  ASSIGN_OR_RETURN(Json document, ParseJson(payload));
+// The Haltian IoT measurement types Monipaikka uses and their value field.
+constexpr std::pair<absl::string_view, const char*> kHaltianMeasurements[] = {
+    {"occupancyStatus", "isOccupied"},
+    {"movementDetections", "movementDetections"},
+    {"batteryPercentage", "batteryPercentage"},
+};
+
+// One Haltian IoT Stream API measurement (no tsmId): the topic
+// ".../measurements/{type}/{device-uuid}" names the type and the device, the
+// payload holds measured_at and the value. nullopt for other measurement
+// types.
+absl::StatusOr<std::optional<UplinkEvent>> ParseHaltianMeasurement(
+    const Json& message, absl::string_view topic) {
+  std::vector<absl::string_view> parts = absl::StrSplit(topic, '/');
+  absl::string_view type;
+  absl::string_view device;
+  for (size_t i = 0; i + 2 < parts.size(); ++i) {
+    if (parts[i] == "measurements") {
+      type = parts[i + 1];
+      device = parts[i + 2];
+      break;
+    }
+  }
+  if (device.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "message: has no tsmId (Thingsee message), and the topic ",
+        QuoteText(topic),
+        " is not .../measurements/{type}/{device} (Haltian IoT measurement)"));
+  }
+  UplinkEvent event;
+  event.device = std::string(device);
+  ASSIGN_OR_RETURN(event.ts_ms, TimeField(message, "measured_at", ""));
+  DecodedPayload decoded;
+  bool known_type = false;
+  for (const auto& [name, field] : kHaltianMeasurements) {
+    known_type = known_type || type == name;
+  }
+  if (const Json* occupied = Member(message, "isOccupied")) {
+    if (!occupied->is_boolean()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "isOccupied: ", JsonExcerpt(*occupied), " is not true or false"));
+    }
+    decoded.occupied = occupied->get<bool>();
+  }
+  ASSIGN_OR_RETURN(std::optional<int64_t> moves,
+                   IntField(message, "movementDetections", ""));
+  if (moves) {
+    if (*moves < 0 || *moves > std::numeric_limits<int32_t>::max()) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "movementDetections: ", *moves, " is out of range"));
+    }
+    decoded.motion_count = static_cast<int32_t>(*moves);
+  }
+  ASSIGN_OR_RETURN(std::optional<double> battery,
+                   NumberField(message, "batteryPercentage", ""));
+  if (battery) {
+    if (!std::isfinite(*battery) || *battery < 0 || *battery > 100) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "batteryPercentage: ", *battery, " is not 0..100 %"));
+    }
+    decoded.battery_percent = static_cast<int32_t>(std::lround(*battery));
+  }
+  if (!decoded.HasState() && !decoded.HasHealth()) {
+    if (!known_type) return std::optional<UplinkEvent>();  // e.g. CO2
+    for (const auto& [name, field] : kHaltianMeasurements) {
+      if (type == name) {
+        return absl::NotFoundError(absl::StrCat(
+            "message: a Haltian IoT ", name, " measurement without ", field));
+      }
+    }
+  }
+  event.decoded = decoded;
+  return std::optional<UplinkEvent>(std::move(event));
+}
+
+absl::StatusOr<ParsedMessage> ParseHaltian(absl::string_view topic,
+                                           absl::string_view payload,
+                                           int max_depth) {
+  ASSIGN_OR_RETURN(Json document, ParseJson(payload, max_depth));
   ParsedMessage result;
   if (document.is_object()) {
-    ASSIGN_OR_RETURN(std::optional<UplinkEvent> event,
-                     ParseThingsee(document, "message"));
-    if (event) {
-      result.events.push_back(*std::move(event));
+    absl::StatusOr<std::optional<UplinkEvent>> event =
+        Member(document, "tsmId") != nullptr
+            ? ParseThingsee(document, "message")
+            : ParseHaltianMeasurement(document, topic);
+    if (!event.ok()) return event.status();
+    if (*event) {
+      result.events.push_back(**std::move(event));
     } else {
       ++result.ignored;
     }
@@ -353,7 +448,8 @@ absl::StatusOr<ParsedMessage> ParseHaltian(absl::string_view payload) {
   }
   if (!document.is_array()) {
     return absl::InvalidArgumentError(
-        "message: is neither a Thingsee message nor an array of them");
+        "message: is neither a Thingsee message, an array of them, nor a "
+        "Haltian IoT measurement");
   }
   for (size_t i = 0; i < document.size(); ++i) {
     absl::StatusOr<std::optional<UplinkEvent>> event =
@@ -401,14 +497,14 @@ absl::string_view MessageFormatName(MessageFormat format) {
 
 absl::StatusOr<std::string> NormalizeDevEui(absl::string_view text) {
   if (text.size() != 16) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "DevEUI \"", text.substr(0, 24), "\" is not 16 hex digits"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("DevEUI ", QuoteText(text), " is not 16 hex digits"));
   }
   std::string out(text);
   for (char& c : out) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
       return absl::InvalidArgumentError(
-          absl::StrCat("DevEUI \"", text, "\" is not 16 hex digits"));
+          absl::StrCat("DevEUI ", QuoteText(text), " is not 16 hex digits"));
     }
     c = absl::ascii_tolower(static_cast<unsigned char>(c));
   }
@@ -417,18 +513,19 @@ absl::StatusOr<std::string> NormalizeDevEui(absl::string_view text) {
 
 absl::StatusOr<ParsedMessage> ParseMessage(MessageFormat format,
                                            absl::string_view topic,
-                                           absl::string_view payload) {
+                                           absl::string_view payload,
+                                           int max_json_depth) {
   switch (format) {
     case MessageFormat::kChirpStackV4:
-      return ParseChirpStackV4(topic, payload);
+      return ParseChirpStackV4(topic, payload, max_json_depth);
     case MessageFormat::kChirpStackV3Json:
-      return ParseChirpStackV3(false, topic, payload);
+      return ParseChirpStackV3(false, topic, payload, max_json_depth);
     case MessageFormat::kChirpStackV3JsonV3:
-      return ParseChirpStackV3(true, topic, payload);
+      return ParseChirpStackV3(true, topic, payload, max_json_depth);
     case MessageFormat::kTtsV3:
-      return ParseTtsV3(topic, payload);
+      return ParseTtsV3(topic, payload, max_json_depth);
     case MessageFormat::kHaltian:
-      return ParseHaltian(payload);
+      return ParseHaltian(topic, payload, max_json_depth);
   }
   return absl::InvalidArgumentError("unknown message format");
 }

@@ -25,11 +25,29 @@
 //  - haltian: Haltian Thingsee messages, one object or an array of them, with
 //    tsmId, tsmTs (UTC seconds), tsmTuid (device id); tsmId 2100 (occupancy
 //    state: state 0 vacant, 1 occupied) and 13100 (movement count:
-//    moveCount) are used, other message ids are ignored. Source: Haltian's
+//    moveCount) are used, other message ids are ignored; an element of an
+//    array without tsmId is a problem (missing_field). Source: Haltian's
 //    Thingsee message specification and the Thingsee PRESENCE uplink message
 //    reference (developer.haltian.io).
+//    Also the newer Haltian IoT Stream API measurements, one object without
+//    tsmId on the topic
+//    haltian-iot/events/{integration}/{api-key}/measurements/{type}/{device}:
+//    the device is the topic's last segment, measured_at (RFC 3339) the
+//    time, and the types occupancyStatus {"isOccupied": bool},
+//    movementDetections {"movementDetections": n} and batteryPercentage
+//    {"batteryPercentage": 0..100} are used; other types are ignored. Source:
+//    the Thingsee PRESENCE "Operation Guide" and "Data Output" pages and the
+//    Stream API topic reference (developer.haltian.io/haltian-iot). An
+//    object with neither tsmId nor such a topic is a problem (missing_field).
 // Fields that are zero or empty may be absent (the encoders omit them): they
 // read as zero or empty.
+//
+// One bad field costs as little as it can: a raw frame that is not base64
+// becomes a problem of its event (UplinkEvent::problems) and the rest of the
+// uplink is used; one bad element of a Haltian array is a problem of the
+// message. What leaves no device or no usable message is an error status.
+// JSON is parsed with a nesting limit (json_fields.h): deeper documents are
+// RESOURCE_EXHAUSTED before any DOM is built.
 
 #include <cstdint>
 #include <optional>
@@ -78,6 +96,9 @@ struct UplinkEvent {
   // The Things Stack device repository ids, when given.
   std::string brand_id;
   std::string model_id;
+  // Problems with parts of this uplink (e.g. a frame that is not base64);
+  // what else it carries is in the fields above.
+  std::vector<absl::Status> problems;
 };
 
 struct ParsedMessage {
@@ -90,11 +111,12 @@ struct ParsedMessage {
   int ignored = 0;
 };
 
-// Parses one MQTT message. An error status means nothing could be used
-// (e.g. not JSON, no device id).
-absl::StatusOr<ParsedMessage> ParseMessage(MessageFormat format,
-                                           absl::string_view topic,
-                                           absl::string_view payload);
+// Parses one MQTT message, its JSON (and a ChirpStack v3 objectJSON) nested
+// at most `max_json_depth` levels. An error status means nothing could be
+// used (e.g. not JSON, too deep, no device id).
+absl::StatusOr<ParsedMessage> ParseMessage(
+    MessageFormat format, absl::string_view topic, absl::string_view payload,
+    int max_json_depth = kDefaultMaxJsonDepth);
 
 // 16 hex digits in lower case, from hex in any case (INVALID_ARGUMENT
 // otherwise).

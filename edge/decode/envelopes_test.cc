@@ -1,6 +1,11 @@
 #include "edge/decode/envelopes.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "common/time_format.h"
 #include "gtest/gtest.h"
 
@@ -109,10 +114,6 @@ TEST(ChirpStackV4Test, OtherEventsAreIgnoredAndBadInputNamed) {
   EXPECT_EQ(count.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(count.status().message().find("fCnt"), absl::string_view::npos);
 
-  absl::StatusOr<ParsedMessage> data = ParseMessage(
-      MessageFormat::kChirpStackV4, "application/1/device/a/event/up",
-      R"({"deviceInfo": {"devEui": "a81758fffe0312ab"}, "data": "!!"})");
-  EXPECT_EQ(data.status().code(), absl::StatusCode::kInvalidArgument);
 
   absl::StatusOr<ParsedMessage> eui = ParseMessage(
       MessageFormat::kChirpStackV4, "application/1/device/a/event/up",
@@ -293,6 +294,198 @@ TEST(HaltianTest, MissingDeviceIsNamed) {
       MessageFormat::kHaltian, "t", R"({"tsmId": 2100, "state": 1})");
   EXPECT_EQ(parsed.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(parsed.status().message().find("tsmTuid"), absl::string_view::npos);
+}
+
+// The README promises that the rest of the message is used: a raw frame that
+// is not base64 costs the frame, not the frame counter, time and signal.
+TEST(ChirpStackV4Test, InvalidBase64DataKeepsTheRestOfTheUplink) {
+  absl::StatusOr<ParsedMessage> parsed = ParseMessage(
+      MessageFormat::kChirpStackV4, "application/1/device/a/event/up",
+      R"({"deviceInfo": {"devEui": "a81758fffe0312ab"}, "fCnt": 7,
+          "time": "2026-03-23T07:00:00Z", "data": "!!\u00ff",
+          "object": {"occupancy": 2},
+          "rxInfo": [{"rssi": -80, "snr": 4.5}]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->events.size(), 1u);
+  const UplinkEvent& e = parsed->events[0];
+  EXPECT_EQ(e.device, "a81758fffe0312ab");
+  EXPECT_EQ(e.f_cnt, 7u);
+  EXPECT_EQ(e.ts_ms, Ms("2026-03-23T07:00:00Z"));
+  EXPECT_EQ(e.rssi_dbm, -80);
+  EXPECT_FALSE(e.frame.has_value());
+  EXPECT_TRUE(e.object.has_value());
+  ASSERT_EQ(e.problems.size(), 1u);
+  EXPECT_EQ(e.problems[0].code(), absl::StatusCode::kInvalidArgument);
+  // Named, quoted and escaped.
+  EXPECT_EQ(e.problems[0].message(),
+            "data: \"!!\\xc3\\xbf\" is not base64; the rest of the uplink is "
+            "used");
+
+  // The same for The Things Stack's frm_payload of the wrong type.
+  absl::StatusOr<ParsedMessage> tts = ParseMessage(
+      MessageFormat::kTtsV3, "v3/a/devices/b/up",
+      R"({"end_device_ids": {"dev_eui": "24E124538B223344"},
+          "uplink_message": {"f_cnt": 3, "frm_payload": 12,
+                             "rx_metadata": [{"rssi": -90}]}})");
+  ASSERT_TRUE(tts.ok()) << tts.status();
+  ASSERT_EQ(tts->events.size(), 1u);
+  EXPECT_EQ(tts->events[0].rssi_dbm, -90);
+  ASSERT_EQ(tts->events[0].problems.size(), 1u);
+  EXPECT_NE(tts->events[0].problems[0].message().find(
+                "uplink_message.frm_payload: 12 is not a string"),
+            absl::string_view::npos);
+}
+
+std::string Nested(size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+// About 200 kB of nested arrays where a value is expected used to take the
+// agent down (nlohmann's dump() recursing once per level in the error
+// message); deep documents are now refused by the SAX pass, before any DOM.
+TEST(UntrustedJsonTest, DeepNestingIsRefusedBeforeAnyDocumentIsBuilt) {
+  const std::string deep = Nested(100000);
+  const std::vector<std::pair<MessageFormat, std::string>> messages = {
+      {MessageFormat::kChirpStackV4,
+       R"({"deviceInfo": {"devEui": "a81758fffe0312ab"}, "object": )" + deep +
+           "}"},
+      {MessageFormat::kChirpStackV4,
+       R"({"deviceInfo": {"devEui": "a81758fffe0312ab"}, "fCnt": )" + deep +
+           "}"},
+      {MessageFormat::kHaltian, R"({"tsmId": )" + deep + "}"},
+      {MessageFormat::kHaltian, deep},
+      {MessageFormat::kTtsV3, deep},
+      {MessageFormat::kChirpStackV3Json,
+       R"({"devEUI": "qBdY//4DEqs=", "objectJSON": ")" + Nested(40) +
+           R"("})"},
+  };
+  for (const auto& [format, payload] : messages) {
+    const std::string topic = format == MessageFormat::kTtsV3
+                                  ? "v3/a/devices/b/up"
+                                  : "application/1/device/a/event/up";
+    absl::StatusOr<ParsedMessage> parsed = ParseMessage(format, topic, payload);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kResourceExhausted)
+        << parsed.status();
+    EXPECT_NE(parsed.status().message().find("nested deeper than 32 levels"),
+              absl::string_view::npos)
+        << parsed.status();
+    EXPECT_LT(parsed.status().message().size(), 300u);
+    EXPECT_EQ(ProblemReason(parsed.status()), "too_deep");
+  }
+  // The limit is the caller's: 32 levels pass by default, 33 do not.
+  const std::string at_limit =
+      R"({"deviceInfo": {"devEui": "a81758fffe0312ab"}, "object": )" +
+      Nested(31) + "}";
+  EXPECT_TRUE(ParseMessage(MessageFormat::kChirpStackV4,
+                           "application/1/device/a/event/up", at_limit)
+                  .ok());
+  EXPECT_EQ(ParseMessage(MessageFormat::kChirpStackV4,
+                         "application/1/device/a/event/up", at_limit, 8)
+                .status()
+                .code(),
+            absl::StatusCode::kResourceExhausted);
+  const std::string over = R"({"object": )" + Nested(32) + "}";
+  EXPECT_EQ(ParseJson(over).status().code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
+// Error messages quote a bounded, escaped excerpt of an untrusted value,
+// never the value serialized.
+TEST(UntrustedJsonTest, ErrorsQuoteABoundedEscapedExcerpt) {
+  const std::string big(60000, 'x');
+  absl::StatusOr<ParsedMessage> count = ParseMessage(
+      MessageFormat::kChirpStackV4, "application/1/device/a/event/up",
+      R"({"deviceInfo": {"devEui": "a81758fffe0312ab"}, "fCnt": [")" + big +
+          R"("]})");
+  EXPECT_EQ(count.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(count.status().message(),
+            absl::StrCat("fCnt: [\"", std::string(63, 'x'),
+                         "\"... is not an integer"));
+  std::string many = "1";
+  for (int i = 0; i < 10000; ++i) many += ",1";
+  absl::StatusOr<ParsedMessage> wide = ParseMessage(
+      MessageFormat::kChirpStackV4, "application/1/device/a/event/up",
+      R"({"deviceInfo": {"devEui": "a81758fffe0312ab"}, "fCnt": [)" + many +
+          "]}");
+  EXPECT_LT(wide.status().message().size(), 200u) << wide.status();
+  EXPECT_EQ(JsonExcerpt(Json::parse(R"({"a\u0001\u00e4": [1, true, null]})")),
+            R"({"a\x01\xc3\xa4":[1,true,null]})");
+  absl::StatusOr<Json> not_json = ParseJson("{\"time\": \x01\xff" + big);
+  EXPECT_EQ(not_json.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_LT(not_json.status().message().size(), 300u);
+  EXPECT_NE(not_json.status().message().find(" of 60011, starting "),
+            absl::string_view::npos)
+      << not_json.status();
+  EXPECT_NE(not_json.status().message().find(R"(\x01\xff)"),
+            absl::string_view::npos)
+      << not_json.status();
+  EXPECT_EQ(QuoteText(big), absl::StrCat("\"", std::string(64, 'x'),
+                                         "\"... (60000 bytes)"));
+}
+
+// The Haltian IoT Stream API measurements (no tsmId): the Thingsee PRESENCE
+// "Operation Guide" examples, on topics of the Stream API topic reference.
+TEST(HaltianTest, HaltianIotMeasurements) {
+  const std::string base = "haltian-iot/events/int-1/key-1/measurements/";
+  const std::string device = "0b3f6a52-7a58-4c2f-9d55-6e8a7c3d2f10";
+  absl::StatusOr<ParsedMessage> occupancy = ParseMessage(
+      MessageFormat::kHaltian, base + "occupancyStatus/" + device,
+      R"({"measured_at": "2026-01-28T08:52:11Z", "isOccupied": true})");
+  ASSERT_TRUE(occupancy.ok()) << occupancy.status();
+  ASSERT_EQ(occupancy->events.size(), 1u);
+  EXPECT_EQ(occupancy->events[0].device, device);
+  EXPECT_EQ(occupancy->events[0].ts_ms, Ms("2026-01-28T08:52:11Z"));
+  EXPECT_EQ(occupancy->events[0].decoded->occupied, true);
+
+  absl::StatusOr<ParsedMessage> battery = ParseMessage(
+      MessageFormat::kHaltian, base + "batteryPercentage/" + device,
+      R"({"measured_at": "2026-01-28T08:52:11Z", "batteryPercentage": 85})");
+  ASSERT_TRUE(battery.ok()) << battery.status();
+  ASSERT_EQ(battery->events.size(), 1u);
+  EXPECT_EQ(battery->events[0].decoded->battery_percent, 85);
+  EXPECT_FALSE(battery->events[0].decoded->HasState());
+
+  absl::StatusOr<ParsedMessage> moves = ParseMessage(
+      MessageFormat::kHaltian, base + "movementDetections/" + device,
+      R"({"measured_at": "2026-01-28T08:52:11Z", "movementDetections": 7})");
+  ASSERT_TRUE(moves.ok()) << moves.status();
+  EXPECT_EQ(moves->events[0].decoded->motion_count, 7);
+
+  // Other measurement types carry nothing for Monipaikka.
+  absl::StatusOr<ParsedMessage> co2 = ParseMessage(
+      MessageFormat::kHaltian, base + "CO2/" + device,
+      R"({"measured_at": "2026-01-28T08:52:11Z", "CO2": 612})");
+  ASSERT_TRUE(co2.ok()) << co2.status();
+  EXPECT_TRUE(co2->events.empty());
+  EXPECT_EQ(co2->ignored, 1);
+
+  // Counted, never silently dropped: a known type without its value, an
+  // object with neither tsmId nor a measurement topic, an array element
+  // without tsmId.
+  EXPECT_EQ(ParseMessage(MessageFormat::kHaltian,
+                         base + "occupancyStatus/" + device,
+                         R"({"measured_at": "2026-01-28T08:52:11Z"})")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  absl::StatusOr<ParsedMessage> neither = ParseMessage(
+      MessageFormat::kHaltian, "haltian/cloudext", R"({"state": 1})");
+  EXPECT_EQ(neither.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(neither.status().message().find("no tsmId"),
+            absl::string_view::npos);
+  absl::StatusOr<ParsedMessage> array = ParseMessage(
+      MessageFormat::kHaltian, "haltian/cloudext",
+      R"([{"tsmTuid": "TSPR04TSC20205001", "state": 1}])");
+  ASSERT_TRUE(array.ok()) << array.status();
+  ASSERT_EQ(array->problems.size(), 1u);
+  EXPECT_EQ(array->problems[0].code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(array->problems[0].message(), "message[0].tsmId: is missing");
+  EXPECT_EQ(
+      ParseMessage(MessageFormat::kHaltian, base + "occupancyStatus/" + device,
+                   R"({"isOccupied": "yes"})")
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(FormatTest, Names) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <tuple>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,12 @@
 
 namespace monipaikka::edge {
 namespace {
+
+// A member name for an error message: the numbered keys (line_N_...,
+// region_N_count) come from the input, so they are cut and escaped.
+std::string KeyName(absl::string_view key) {
+  return absl::CHexEscape(key.substr(0, kQuotedBytes));
+}
 
 // A non-negative count field: an integer, or {"value": integer}.
 absl::StatusOr<std::optional<int64_t>> CountField(const Json& object,
@@ -24,12 +31,12 @@ absl::StatusOr<std::optional<int64_t>> CountField(const Json& object,
   std::optional<int64_t> number = AsInt(*value);
   if (!number) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "object.", key, ": ", value->dump().substr(0, 40),
+        "object.", KeyName(key), ": ", JsonExcerpt(*value),
         " is not an integer"));
   }
   if (*number < 0 || *number > std::numeric_limits<int32_t>::max()) {
     return absl::OutOfRangeError(
-        absl::StrCat("object.", key, ": ", *number, " is out of range"));
+        absl::StrCat("object.", KeyName(key), ": ", *number, " is out of range"));
   }
   return number;
 }
@@ -39,7 +46,7 @@ absl::StatusOr<std::optional<int64_t>> CountField(const Json& object,
 absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
   if (!object.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "object: ", object.dump().substr(0, 40), " is not a JSON object"));
+        "object: ", JsonExcerpt(object), " is not a JSON object"));
   }
   DecodedPayload out;
   // Presence.
@@ -48,14 +55,14 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
       const std::string text = occupancy->get<std::string>();
       if (text != "occupied" && text != "vacant") {
         return absl::OutOfRangeError(absl::StrCat(
-            "object.occupancy: \"", text, "\" is not occupied or vacant"));
+            "object.occupancy: ", QuoteText(text), " is not occupied or vacant"));
       }
       out.occupied = text == "occupied";
     } else {
       std::optional<int64_t> value = AsInt(*occupancy);
       if (!value) {
         return absl::InvalidArgumentError(
-            absl::StrCat("object.occupancy: ", occupancy->dump().substr(0, 40),
+            absl::StrCat("object.occupancy: ", JsonExcerpt(*occupancy),
                          " is neither a number nor a string"));
       }
       if (*value < 0 || *value > 2) {
@@ -68,7 +75,7 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
   if (const Json* occupied = Member(object, "occupied")) {
     if (!occupied->is_boolean()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "object.occupied: ", occupied->dump().substr(0, 40),
+          "object.occupied: ", JsonExcerpt(*occupied),
           " is not true or false"));
     }
     out.occupied = occupied->get<bool>();
@@ -76,12 +83,12 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
   if (const Json* pir = Member(object, "pir")) {
     if (!pir->is_string()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "object.pir: ", pir->dump().substr(0, 40), " is not a string"));
+          "object.pir: ", JsonExcerpt(*pir), " is not a string"));
     }
     const std::string text = pir->get<std::string>();
     if (text != "trigger" && text != "normal" && text != "idle") {
       return absl::OutOfRangeError(absl::StrCat(
-          "object.pir: \"", text, "\" is not trigger, normal or idle"));
+          "object.pir: ", QuoteText(text), " is not trigger, normal or idle"));
     }
     out.occupied = text == "trigger";
   }
@@ -147,7 +154,7 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
     std::optional<int64_t> mv = value ? AsInt(*value) : std::nullopt;
     if (!mv || *mv < 0 || *mv > std::numeric_limits<int32_t>::max()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "object.vdd: ", vdd->dump().substr(0, 40),
+          "object.vdd: ", JsonExcerpt(*vdd),
           " is not a voltage in mV"));
     }
     out.battery_mv = static_cast<int32_t>(*mv);
@@ -157,7 +164,7 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
     if (!percent || *percent < 0 ||
         *percent > std::numeric_limits<int32_t>::max()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("object.battery: ", battery->dump().substr(0, 40),
+          absl::StrCat("object.battery: ", JsonExcerpt(*battery),
                        " is not a percentage"));
     }
     out.battery_percent = static_cast<int32_t>(*percent);

@@ -14,6 +14,8 @@ absl::string_view ProblemReason(const absl::Status& status) {
       return "unknown_payload";
     case absl::StatusCode::kOutOfRange:
       return "out_of_range";
+    case absl::StatusCode::kResourceExhausted:
+      return "too_deep";
     default:
       return "error";
   }

@@ -13,6 +13,7 @@
 //   DATA_LOSS         a truncated frame
 //   UNIMPLEMENTED     an unknown payload (channel, type or message id)
 //   OUT_OF_RANGE      a value outside what the vendor's format allows
+//   RESOURCE_EXHAUSTED  JSON nested deeper than the limit (json_fields.h)
 
 #include <cstdint>
 #include <optional>
@@ -53,7 +54,8 @@ struct DecodedPayload {
 };
 
 // The counter reason of a problem status: "malformed", "missing_field",
-// "truncated_frame", "unknown_payload", "out_of_range", or "error".
+// "truncated_frame", "unknown_payload", "out_of_range", "too_deep", or
+// "error".
 absl::string_view ProblemReason(const absl::Status& status);
 
 }  // namespace monipaikka::edge
