@@ -152,6 +152,10 @@ absl::StatusOr<DecodedPayload> DecodeMilesight(
           } else if (id == 0x0D) {
             out.total_in = U16(v);
             out.total_out = U16(v + 2);
+          } else if (type == 0xD5) {  // regions 1…8 (0x07), 9…16 (0x08)
+            int32_t sum = 0;
+            for (int r = 0; r < 8; ++r) sum += v[r];
+            region_sum = region_sum.value_or(0) + sum;
           }
           break;
         case MilesightModel::kWs202:

@@ -35,7 +35,9 @@
 //
 // Mapping: VS133/VS135 line totals and periods are summed over the lines
 // present; region counts are summed into `count`. VS121 `people_count_all`
-// is `count`; its in/out are the period crossings. WS202 PIR trigger means
+// is `count`; without it, its region counts (0x07/0x08 0xD5, both channels)
+// are summed into `count` as VS133's are; its in/out are the period
+// crossings. WS202 PIR trigger means
 // occupied. VS340 occupancy as is.
 //
 // Errors: DATA_LOSS for a channel cut short, UNIMPLEMENTED for a channel

@@ -67,7 +67,8 @@ TEST(MilesightVs121Test, VendorDeviceInfoRegionsAndPassingExamples) {
       MilesightModel::kVs121,
       Hex("07D50001000000000003 08D50100000000000000"));
   ASSERT_TRUE(regions.ok()) << regions.status();
-  EXPECT_FALSE(regions->count.has_value());  // only people_count_all counts
+  // Regions 1…16 summed into the count, as VS133's regions are.
+  EXPECT_EQ(regions->count, 1 + 3 + 1);
   absl::StatusOr<DecodedPayload> passing =
       DecodeMilesight(MilesightModel::kVs121, Hex("05CC02000100"));
   ASSERT_TRUE(passing.ok()) << passing.status();
@@ -78,6 +79,29 @@ TEST(MilesightVs121Test, VendorDeviceInfoRegionsAndPassingExamples) {
       Hex("09DA0001000200000000 0ADA0000000000000000 0BDA0000000000000012 "
           "0CDA0000000000000000"));
   ASSERT_TRUE(flows.ok()) << flows.status();
+}
+
+// The region counts count only without people_count_all, which is the
+// device's own total; one channel alone is enough.
+TEST(MilesightVs121Test, RegionCountsAreTheCountWithoutAPeopleCount) {
+  absl::StatusOr<DecodedPayload> first_eight = DecodeMilesight(
+      MilesightModel::kVs121, Hex("07D5 0102030405060708 017564"));
+  ASSERT_TRUE(first_eight.ok()) << first_eight.status();
+  EXPECT_EQ(first_eight->count, 36);
+  EXPECT_EQ(first_eight->battery_percent, 100);
+  absl::StatusOr<DecodedPayload> last_eight = DecodeMilesight(
+      MilesightModel::kVs121, Hex("08D5 FF00000000000001"));
+  ASSERT_TRUE(last_eight.ok()) << last_eight.status();
+  EXPECT_EQ(last_eight->count, 256);
+  absl::StatusOr<DecodedPayload> with_total = DecodeMilesight(
+      MilesightModel::kVs121,
+      Hex("04C9020800A1 07D50101010101010101"));
+  ASSERT_TRUE(with_total.ok()) << with_total.status();
+  EXPECT_EQ(with_total->count, 2);
+  absl::StatusOr<DecodedPayload> empty_regions = DecodeMilesight(
+      MilesightModel::kVs121, Hex("07D50000000000000000"));
+  ASSERT_TRUE(empty_regions.ok()) << empty_regions.status();
+  EXPECT_EQ(empty_regions->count, 0);  // an empty room is a count too
 }
 
 TEST(MilesightVs121Test, NegativeInOutIsOutOfRange) {
