@@ -92,6 +92,18 @@ absl::Status ValidateAgentOptions(const AgentOptions& options) {
   if (options.outbox_max_bytes < 0) {
     return absl::InvalidArgumentError("--outbox_max_mb: must not be negative");
   }
+  if (options.input_limits.max_payload_bytes < kMinMqttPayloadLimit ||
+      options.input_limits.max_payload_bytes > kMaxMqttPayloadLimit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--mqtt_max_payload_bytes: ", options.input_limits.max_payload_bytes,
+        " is not within ", kMinMqttPayloadLimit, "..", kMaxMqttPayloadLimit));
+  }
+  if (options.input_limits.max_json_depth < 2 ||
+      options.input_limits.max_json_depth > kMaxJsonDepthLimit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--mqtt_max_json_depth: ", options.input_limits.max_json_depth,
+        " is not within 2..", kMaxJsonDepthLimit));
+  }
   if (options.status_interval.count() < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("--status_interval_s: ", options.status_interval.count(),
@@ -186,7 +198,7 @@ Agent::Agent(AgentOptions options, int outbox_lock_fd,
   if (options_.inputs) {
     pipeline_ = std::make_unique<InputPipeline>(
         outbox_.get(), options_.inputs->device_codecs,
-        [this] { return NowMs(); });
+        [this] { return NowMs(); }, options_.input_limits);
     pipeline_->set_on_committed([this] { uplink_->OutboxGrew(); });
   }
 }
@@ -646,6 +658,7 @@ void Agent::LogCounters(absl::string_view event) {
          {"unknown_devices", in.unknown_devices},
          {"unknown_device_uplinks", in.unknown_device_uplinks},
          {"problems", FormatReasons(in.problems)},
+         {"problem_lines_suppressed", in.problem_lines_suppressed},
          {"commits", in.commits},
          {"dropped_outbox_full", in.dropped_outbox_full},
          {"mqtt_connected", mqtt_ != nullptr && mqtt_->connected()},

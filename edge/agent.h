@@ -85,6 +85,9 @@ struct AgentOptions {
   std::chrono::seconds status_interval{60};
   // Real sensor inputs (MQTT, line protocol); none when absent.
   std::optional<InputsConfig> inputs;
+  // What one MQTT message may cost (--mqtt_max_payload_bytes,
+  // --mqtt_max_json_depth); see input_pipeline.h.
+  InputLimits input_limits;
   // How often the list of served sensors is fetched again, so that sensors
   // added to the inventory are picked up.
   std::chrono::milliseconds inventory_refresh{10 * 60 * 1000};

@@ -84,9 +84,13 @@ AgentMetrics::AgentMetrics(MetricSet* metrics) {
         "monipaikka_edge_input_decode_errors_total",
         "Input messages or uplinks that could not be used, by reason "
         "(malformed, missing_field, truncated_frame, unknown_payload, "
-        "out_of_range, no_codec, wrong_kind).",
+        "out_of_range, no_codec, wrong_kind, too_large, too_deep).",
         "reason", Read().inputs.problems, "");
   });
+  metrics->AddCounter(
+      "monipaikka_edge_input_problem_lines_suppressed_total",
+      "Input problems not logged by the rate limit of input_problem lines.",
+      read([](S s) { return s.inputs.problem_lines_suppressed; }));
   metrics->AddCounter("monipaikka_edge_input_unknown_device_uplinks_total",
                       "Uplinks of devices this gateway does not serve.",
                       read([](S s) { return s.inputs.unknown_device_uplinks; }));

@@ -1,11 +1,14 @@
 #include "edge/input_pipeline.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "edge/decode/line_protocol.h"
 #include "edge/decode/network_object.h"
 #include "common/log.h"
@@ -14,9 +17,9 @@
 namespace monipaikka::edge {
 namespace {
 
-// Distinct (reason, device) pairs and unknown devices remembered for
-// logging once; beyond these only counted (bounded memory whatever arrives).
-constexpr size_t kMaxLoggedProblems = 10000;
+// Distinct (reason, source) pairs remembered for rate limiting, and unknown
+// devices remembered for logging once; bounded memory whatever arrives.
+constexpr size_t kMaxProblemSources = 10000;
 constexpr size_t kMaxUnknownDevices = 100000;
 
 bool IsPresenceKind(absl::string_view kind) {
@@ -30,6 +33,17 @@ absl::Span<const uint8_t> Bytes(const std::string& frame) {
 
 }  // namespace
 
+absl::string_view DeviceFromTopic(absl::string_view topic) {
+  std::vector<absl::string_view> parts = absl::StrSplit(topic, '/');
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (parts[i] == "device" || parts[i] == "devices") return parts[i + 1];
+    if (parts[i] == "measurements" && i + 2 < parts.size()) {
+      return parts[i + 2];
+    }
+  }
+  return {};
+}
+
 std::string MatchKey(absl::string_view id) {
   if (id.size() == 16) {
     bool hex = true;
@@ -41,8 +55,12 @@ std::string MatchKey(absl::string_view id) {
 
 InputPipeline::InputPipeline(Outbox* outbox,
                              std::map<std::string, Codec> device_codecs,
-                             std::function<int64_t()> now_ms)
-    : outbox_(outbox), now_ms_(std::move(now_ms)) {
+                             std::function<int64_t()> now_ms,
+                             InputLimits limits)
+    : outbox_(outbox),
+      now_ms_(std::move(now_ms)),
+      problem_log_tokens_(kProblemLogBurst),
+      limits_(limits) {
   for (const auto& [id, codec] : device_codecs) {
     device_codecs_[MatchKey(id)] = codec;
   }
@@ -74,16 +92,60 @@ DeviceState& InputPipeline::State(const std::string& sensor) {
 }
 
 void InputPipeline::Problem(absl::string_view reason, const absl::Status& status,
-                            absl::string_view topic, absl::string_view device) {
+                            absl::string_view topic, absl::string_view source) {
   ++counters_.problems[std::string(reason)];
-  if (problems_logged_.size() >= kMaxLoggedProblems) return;
-  if (!problems_logged_.insert(absl::StrCat(reason, "|", device)).second) return;
+  // Whole-message problems: the device the topic names, else the topic
+  // itself (a line protocol source), cut: it comes from outside.
+  if (source.empty()) source = DeviceFromTopic(topic);
+  if (source.empty()) source = topic;
+  source = source.substr(0, 128);
+  const int64_t now = now_ms_();
+  // Refill the bucket of all lines.
+  if (now > problem_log_refilled_ms_) {
+    problem_log_tokens_ =
+        std::min(kProblemLogBurst,
+                 problem_log_tokens_ + (now - problem_log_refilled_ms_) *
+                                           kProblemLogPerSecond / 1000.0);
+    problem_log_refilled_ms_ = now;
+  }
+  std::string key = absl::StrCat(reason, "|", source);
+  auto it = problem_log_.find(key);
+  if (it == problem_log_.end()) {
+    if (problem_log_.size() >= kMaxProblemSources) {
+      // Forget the sources whose interval is over (they would be logged
+      // at once anyway); if none, all new sources share one entry per
+      // reason.
+      absl::erase_if(problem_log_, [&](const auto& entry) {
+        return now - entry.second.logged_ms >= kProblemLogIntervalMs &&
+               entry.second.suppressed == 0;
+      });
+      if (problem_log_.size() >= kMaxProblemSources) {
+        key = absl::StrCat(reason, "|*");
+      }
+    }
+    it = problem_log_.try_emplace(key, ProblemLogState{now - kProblemLogIntervalMs, 0})
+             .first;
+  }
+  ProblemLogState& state = it->second;
+  if (now - state.logged_ms < kProblemLogIntervalMs ||
+      problem_log_tokens_ < 1) {
+    ++state.suppressed;
+    ++counters_.problem_lines_suppressed;
+    return;
+  }
+  problem_log_tokens_ -= 1;
+  ++counters_.problem_lines;
   Log(LogLevel::kWarning, "input_problem",
       {{"reason", reason},
-       {"topic", topic},
-       {"device", device.empty() ? absl::string_view("unknown") : device},
+       {"topic", topic.substr(0, 256)},
+       {"device", source},
        {"error", status.message()},
-       {"note", "logged once per reason and device; see the status line"}});
+       {"suppressed", state.suppressed},
+       {"note",
+        "at most one line a minute per reason and device; suppressed: not "
+        "logged since the previous line; see the status line"}});
+  state.logged_ms = now;
+  state.suppressed = 0;
 }
 
 void InputPipeline::HandleMqttMessage(MessageFormat format, Codec codec,
@@ -91,7 +153,19 @@ void InputPipeline::HandleMqttMessage(MessageFormat format, Codec codec,
                                       absl::string_view payload) {
   ++counters_.messages;
   const int64_t received_ms = now_ms_();
-  absl::StatusOr<ParsedMessage> parsed = ParseMessage(format, topic, payload);
+  if (payload.size() > limits_.max_payload_bytes) {
+    // Not parsed at all; consumed (acknowledged with its burst).
+    Problem("too_large",
+            absl::ResourceExhaustedError(absl::StrCat(
+                "payload: ", payload.size(), " bytes is over the limit of ",
+                limits_.max_payload_bytes,
+                " (--mqtt_max_payload_bytes); starting ",
+                QuoteText(payload.substr(0, 24)))),
+            topic, "");
+    return;
+  }
+  absl::StatusOr<ParsedMessage> parsed =
+      ParseMessage(format, topic, payload, limits_.max_json_depth);
   if (!parsed.ok()) {
     Problem(ProblemReason(parsed.status()), parsed.status(), topic, "");
     return;
@@ -142,6 +216,9 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
     return;
   }
   const Sensor& sensor = known->second;
+  for (const absl::Status& problem : event.problems) {
+    Problem(ProblemReason(problem), problem, topic, sensor.external_id);
+  }
   absl::StatusOr<DecodedPayload> decoded = Decode(event, codec);
   if (!decoded.ok()) {
     const absl::string_view reason =

@@ -25,8 +25,24 @@
 // Nothing here throws away a good reading because of a bad neighbour: each
 // problem (malformed JSON, a missing field, an unknown payload, a truncated
 // frame, an out-of-range value, an unknown device, no codec, a duplicate
-// frame) is counted by reason and logged once per reason and device with the
-// topic, and the rest of the message is used.
+// frame, a payload over the size limit, JSON nested too deep) is counted by
+// reason and logged with the topic and an identification (the sensor, else
+// the device named by the topic, else the topic or line source), and the
+// rest of the message is used. A message that cannot be used at all is
+// still consumed: the MQTT input acknowledges it with its burst, so the
+// broker never redelivers it and the messages behind it go on.
+//
+// Untrusted size. A payload longer than InputLimits::max_payload_bytes is
+// rejected (too_large) before it is parsed; JSON nested deeper than
+// InputLimits::max_json_depth is rejected (too_deep) by a SAX pass before
+// any DOM is built (decode/json_fields.h).
+//
+// Problem logging is rate limited per (reason, identification): the first
+// occurrence is logged at once, further ones at most once a minute, each
+// line saying how many were not logged since the previous one
+// ("suppressed"); all lines together at most kProblemLogBurst at once and
+// kProblemLogPerSecond on average, so one noisy source neither floods the
+// log nor hides the others.
 //
 // Durability: Handle*() only queue in memory; Commit() appends everything
 // queued to the outbox in one transaction together with the device state
@@ -55,6 +71,23 @@
 
 namespace monipaikka::edge {
 
+// Problem logging (see above): one line per (reason, identification) per
+// interval; the bucket of all lines.
+inline constexpr int64_t kProblemLogIntervalMs = 60 * 1000;
+inline constexpr double kProblemLogBurst = 100;
+inline constexpr double kProblemLogPerSecond = 10;
+
+// Limits on what one MQTT message may cost (flags --mqtt_max_payload_bytes
+// and --mqtt_max_json_depth; the agent accepts a payload limit within
+// kMinMqttPayloadLimit..kMaxMqttPayloadLimit and a depth within
+// 2..kMaxJsonDepthLimit).
+inline constexpr size_t kMinMqttPayloadLimit = 1024;
+inline constexpr size_t kMaxMqttPayloadLimit = size_t{256} << 20;
+struct InputLimits {
+  size_t max_payload_bytes = 64 * 1024;
+  int max_json_depth = kDefaultMaxJsonDepth;
+};
+
 struct InputCounters {
   // MQTT messages and protocol lines received.
   int64_t messages = 0;
@@ -75,8 +108,12 @@ struct InputCounters {
   int64_t unknown_device_uplinks = 0;
   int64_t unknown_devices = 0;
   // Problems by reason: malformed, missing_field, truncated_frame,
-  // unknown_payload, out_of_range, no_codec, wrong_kind.
+  // unknown_payload, out_of_range, no_codec, wrong_kind, too_large,
+  // too_deep.
   std::map<std::string, int64_t> problems;
+  // Problem log lines written, and problems not logged by the rate limit.
+  int64_t problem_lines = 0;
+  int64_t problem_lines_suppressed = 0;
   // Commits to the outbox.
   int64_t commits = 0;
   // Rows (readings and health-only) dropped because the outbox was full,
@@ -90,7 +127,7 @@ class InputPipeline {
   // (DevEUI in any case, or another external id) to the codec of its raw
   // frames, overriding the subscription's. `now_ms` is the clock (UTC ms).
   InputPipeline(Outbox* outbox, std::map<std::string, Codec> device_codecs,
-                std::function<int64_t()> now_ms);
+                std::function<int64_t()> now_ms, InputLimits limits = {});
 
   // Loads the device state (frame counters, totals) from the outbox.
   absl::Status Init();
@@ -135,9 +172,10 @@ class InputPipeline {
                    absl::string_view topic, int64_t received_ms);
   // The payload of `event` decoded, or a problem.
   absl::StatusOr<DecodedPayload> Decode(const UplinkEvent& event, Codec codec);
-  // Counts `status` under its reason and logs it once per reason and device.
+  // Counts `status` under its reason and logs it, rate limited per reason
+  // and `source` (a sensor or device id; empty: the topic).
   void Problem(absl::string_view reason, const absl::Status& status,
-               absl::string_view topic, absl::string_view device);
+               absl::string_view topic, absl::string_view source);
   // The device state, pending changes included.
   DeviceState& State(const std::string& sensor);
 
@@ -151,12 +189,26 @@ class InputPipeline {
   absl::flat_hash_map<std::string, DeviceState> pending_states_;
   std::vector<Reading> pending_;
   absl::flat_hash_set<std::string> unknown_seen_;
-  absl::flat_hash_set<std::string> problems_logged_;
+  // Per (reason, source): when a line was last written, and how many
+  // problems were not logged since.
+  struct ProblemLogState {
+    int64_t logged_ms = 0;
+    int64_t suppressed = 0;
+  };
+  absl::flat_hash_map<std::string, ProblemLogState> problem_log_;
+  // The token bucket of all problem lines.
+  double problem_log_tokens_;
+  int64_t problem_log_refilled_ms_ = 0;
+  const InputLimits limits_;
   InputCounters counters_;
   // The last commit found the outbox full (logged once per episode).
   bool outbox_full_ = false;
   std::function<void()> on_committed_;
 };
+
+// The device a topic names, if any: the segment after "device" (ChirpStack),
+// "devices" (The Things Stack) or "measurements/{type}" (Haltian IoT).
+absl::string_view DeviceFromTopic(absl::string_view topic);
 
 // The key an id is matched by: a 16-hex-digit id (a DevEUI) in lower case,
 // anything else as it is.

@@ -233,5 +233,102 @@ TEST_F(InputPipelineTest, LineProtocol) {
   EXPECT_EQ(rows[2].reading.count, 5);
 }
 
+// A payload over the limit is not parsed and a too-deep one is refused by
+// the SAX pass: each is counted and logged, and the message behind it is
+// used.
+TEST_F(InputPipelineTest, OversizeAndTooDeepMessagesCostOnlyThemselves) {
+  pipeline_ = std::make_unique<InputPipeline>(
+      outbox_.get(), std::map<std::string, Codec>{}, [] { return kNow; },
+      InputLimits{4096, 16});
+  ASSERT_TRUE(pipeline_->Init().ok());
+  pipeline_->SetServedSensors(Sensors());
+  Up(std::string(5000, '['));
+  Up(CsV4("a81758fffe0312ab", 1, "2026-03-23T07:00:00Z",
+          R"("object": )" + std::string(20, '[') + std::string(20, ']')));
+  Up(CsV4("a81758fffe0312ab", 2, "2026-03-23T07:01:00Z",
+          R"("object": {"occupancy": 2})"));
+  std::vector<OutboxRow> rows = Commit();
+  const InputCounters& c = pipeline_->counters();
+  EXPECT_EQ(c.messages, 3);
+  EXPECT_EQ(c.problems.at("too_large"), 1);
+  EXPECT_EQ(c.problems.at("too_deep"), 1);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].reading.occupied);
+  EXPECT_EQ(rows[0].seq, kEpoch + 2);
+}
+
+// An invalid base64 frame still counts as heard from: last seen and signal.
+TEST_F(InputPipelineTest, InvalidBase64FrameKeepsLastSeenAndSignal) {
+  Up(CsV4("a81758fffe0312ab", 9, "2026-03-23T07:00:00Z", R"("data": "!!")"),
+     Codec::kElsys);
+  std::vector<OutboxRow> rows = Commit();
+  EXPECT_EQ(pipeline_->counters().problems.at("malformed"), 1);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].reading.health_only);
+  EXPECT_EQ(rows[0].reading.ts_ms, At("2026-03-23T07:00:00Z"));
+  EXPECT_EQ(rows[0].reading.health.rssi_dbm, -101);
+  EXPECT_EQ(rows[0].seq, kEpoch + 9);
+}
+
+// Whole-message problems are logged with the device the topic names (else
+// the topic); a second malformed message of the same reason is logged when
+// it comes from elsewhere, and from the same source once a minute with the
+// number not logged in between.
+TEST_F(InputPipelineTest, ProblemLinesNameTheSourceAndAreRateLimitedFairly) {
+  int64_t now = kNow;
+  pipeline_ = std::make_unique<InputPipeline>(
+      outbox_.get(), std::map<std::string, Codec>{}, [&now] { return now; });
+  ASSERT_TRUE(pipeline_->Init().ok());
+  pipeline_->SetServedSensors(Sensors());
+  auto send = [&](const std::string& topic) {
+    pipeline_->HandleMqttMessage(MessageFormat::kChirpStackV4, Codec::kAuto,
+                                 topic, "{nope");
+  };
+  ::testing::internal::CaptureStderr();
+  send("application/1/device/a81758fffe0312ab/event/up");
+  send("application/1/device/24e124128c012345/event/up");
+  send("application/1/device/a81758fffe0312ab/event/up");  // within a minute
+  send("application/1/device/a81758fffe0312ab/event/up");
+  EXPECT_FALSE(pipeline_->HandleLine("DESK-17 maybe", "udp:127.0.0.1:5000").ok());
+  now += kProblemLogIntervalMs;
+  send("application/1/device/a81758fffe0312ab/event/up");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  const InputCounters& c = pipeline_->counters();
+  EXPECT_EQ(c.problems.at("malformed"), 6);
+  EXPECT_EQ(c.problem_lines, 4);
+  EXPECT_EQ(c.problem_lines_suppressed, 2);
+  EXPECT_NE(log.find("reason=malformed topic=application/1/device/"
+                     "a81758fffe0312ab/event/up device=a81758fffe0312ab"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("device=24e124128c012345"), std::string::npos) << log;
+  EXPECT_NE(log.find("device=udp:127.0.0.1:5000"), std::string::npos) << log;
+  EXPECT_NE(log.find("suppressed=2"), std::string::npos) << log;
+  EXPECT_EQ(log.find("device=unknown"), std::string::npos) << log;
+
+  // Many sources at once: the bucket of all lines bounds them (it holds
+  // kProblemLogBurst - 1 lines now, one spent a moment ago).
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 1000; ++i) {
+    send(absl::StrCat("application/1/device/", 1000 + i, "/event/up"));
+  }
+  ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(c.problem_lines, 4 + static_cast<int64_t>(kProblemLogBurst) - 1);
+  EXPECT_EQ(c.problems.at("malformed"), 1006);
+}
+
+// A Haltian IoT measurement reaches the sensor named by its topic.
+TEST_F(InputPipelineTest, HaltianIotMeasurementBecomesAReading) {
+  pipeline_->HandleMqttMessage(
+      MessageFormat::kHaltian, Codec::kAuto,
+      "haltian-iot/events/i/k/measurements/occupancyStatus/TSPR04TSC20205001",
+      R"({"measured_at": "2026-03-23T07:30:00Z", "isOccupied": true})");
+  std::vector<OutboxRow> rows = Commit();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].reading.sensor, "TSPR04TSC20205001");
+  EXPECT_TRUE(rows[0].reading.occupied);
+  EXPECT_EQ(rows[0].reading.ts_ms, At("2026-03-23T07:30:00Z"));
+}
+
 }  // namespace
 }  // namespace monipaikka::edge

@@ -64,6 +64,13 @@ ABSL_FLAG(std::string, inputs, "",
           "JSON file configuring the real sensor inputs: MQTT (ChirpStack, "
           "The Things Stack, Haltian) and the UDP/TCP line protocol. See the "
           "README and deploy/config/edge-inputs.example.json.");
+ABSL_FLAG(int64_t, mqtt_max_payload_bytes, 64 * 1024,
+          "MQTT messages with a longer payload are not parsed: counted "
+          "(reason too_large), logged and acknowledged. 1024..268435456.");
+ABSL_FLAG(int32_t, mqtt_max_json_depth, 32,
+          "MQTT messages whose JSON nests arrays and objects deeper are "
+          "rejected before any document is built: counted (reason "
+          "too_deep), logged and acknowledged. 2..256.");
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port of the metrics endpoint (HTTP, Prometheus text format, "
           "at /metrics), e.g. 127.0.0.1:9465; port 0 picks a free one; empty (the "
@@ -173,6 +180,14 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   options.exit_when_drained = absl::GetFlag(FLAGS_exit_when_drained);
   options.status_interval =
       std::chrono::seconds(absl::GetFlag(FLAGS_status_interval_s));
+  const int64_t max_payload = absl::GetFlag(FLAGS_mqtt_max_payload_bytes);
+  if (max_payload < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--mqtt_max_payload_bytes: ", max_payload, " is negative"));
+  }
+  options.input_limits.max_payload_bytes = static_cast<size_t>(max_payload);
+  options.input_limits.max_json_depth =
+      absl::GetFlag(FLAGS_mqtt_max_json_depth);
   if (const std::string inputs = absl::GetFlag(FLAGS_inputs); !inputs.empty()) {
     absl::StatusOr<monipaikka::edge::InputsConfig> config =
         monipaikka::edge::LoadInputsConfig(inputs, options.gateway);
