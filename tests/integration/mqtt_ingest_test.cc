@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <thread>
 
@@ -429,6 +431,84 @@ TEST_F(MqttIngestTest, LineProtocolOverTcpIsAcknowledgedAfterCommit) {
     return ReadAllReadings(server_->db_path()).size() >= 2;
   })) << edge_->Log();
   EXPECT_EQ(ReadAllReadings(server_->db_path()), expected);
+}
+
+// The agent's peak resident memory in MiB (VmHWM), 0 if unknown.
+int64_t PeakRssMib(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      return std::strtoll(line.c_str() + 6, nullptr, 10) / 1024;
+    }
+  }
+  return 0;
+}
+
+// Messages that used to take the agent down, and with it the building's
+// data: every restart met the same unacknowledged message again. Now each
+// is refused, counted, logged and acknowledged, and the good uplink behind
+// them is stored.
+TEST_F(MqttIngestTest, PoisonedMessagesAreAcknowledgedAndTheNextOneIsStored) {
+  StartEdge();
+  const int64_t t0 = (absl::ToUnixMillis(absl::Now()) / 1000 - 300) * 1000;
+  const std::string up = "cs4/application/7/device/a81758fffe0312ab/event/up";
+  auto nested = [](size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+  };
+  const std::string device = R"({"deviceInfo":{"devEui":"a81758fffe0312ab"},)";
+  std::vector<std::pair<std::string, std::string>> messages = {
+      // ~200 kB: 100 000 nested arrays as the object, over the 64 KiB cap.
+      {up, absl::StrCat(device, R"("fCnt":1,"object":)", nested(100000), "}")},
+      // Under the cap, but nested deeper than 32 levels: fCnt, object, and
+      // a Haltian tsmId.
+      {up, absl::StrCat(device, R"("fCnt":)", nested(15000), "}")},
+      {up, absl::StrCat(device, R"("fCnt":2,"object":)", nested(40), "}")},
+      {"haltian/cloudext/TSPR04TSC20205001",
+       absl::StrCat(R"({"tsmId":)", nested(20000), "}")},
+      // 50 MB of '[' (the broker's default message_size_limit allows it).
+      {up, std::string(50 << 20, '[')},
+      ElsysUp(3, t0, 2),
+  };
+  MqttPublisher publisher(broker_->port());
+  ASSERT_TRUE(publisher.Publish(messages));
+  const std::vector<StoredRow> expected = {{"A81758FFFE0312AB", t0, 1}};
+  ASSERT_TRUE(WaitFor([&] {
+    return !ReadAllReadings(server_->db_path()).empty();
+  })) << edge_->Log();
+  EXPECT_EQ(ReadAllReadings(server_->db_path()), expected);
+  ASSERT_TRUE(edge_->running()) << edge_->Log();
+  // Not a DOM of the 50 MB: the payload itself, once, in libmosquitto.
+  const int64_t peak_mib = PeakRssMib(edge_->pid());
+  EXPECT_LT(peak_mib, 300) << "peak RSS " << peak_mib << " MiB";
+  std::cerr << "agent peak RSS after a 50 MB message: " << peak_mib
+            << " MiB\n";
+  ASSERT_TRUE(WaitFor([&] {
+    return edge_->Log().find("problems=too_deep:3,too_large:2") !=
+           std::string::npos;
+  })) << edge_->Log();
+  const std::string log = edge_->Log();
+  EXPECT_NE(log.find("reason=too_large topic=" + up +
+                     " device=a81758fffe0312ab error=\"payload: 2"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("is over the limit of 65536 (--mqtt_max_payload_bytes)"),
+            std::string::npos);
+  EXPECT_NE(log.find("reason=too_deep topic=haltian/cloudext/TSPR04TSC20205001 "
+                     "device=haltian/cloudext/TSPR04TSC20205001"),
+            std::string::npos)
+      << log;
+
+  // Acknowledged: a restarted agent is not given them again.
+  StopEdge(SIGTERM);
+  StartEdge();
+  ASSERT_TRUE(WaitFor([&] {
+    return edge_->Log().find("event=status_inputs") != std::string::npos;
+  })) << edge_->Log();
+  EXPECT_NE(edge_->Log().find("event=status_inputs gateway=gw-mqtt messages=0 "),
+            std::string::npos)
+      << edge_->Log();
+  EXPECT_EQ(edge_->Log().find("input_problem"), std::string::npos);
 }
 
 // TLS to the broker (a CA the test makes) and password authentication.
