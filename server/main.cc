@@ -25,6 +25,9 @@ ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA certificates for client certificates (mTLS): clients are "
           "asked for a certificate, and one presented must be signed by "
           "these; read again on SIGHUP");
+ABSL_FLAG(std::string, tls_crl_file, "",
+          "PEM certificate revocation lists of --tls_client_ca_file: client "
+          "certificates they list identify no device; read again on SIGHUP");
 ABSL_FLAG(bool, plaintext, false,
           "serve unencrypted gRPC (only on a loopback --listen address, and "
           "only without --tls_cert_file)");
@@ -53,6 +56,18 @@ ABSL_FLAG(int, max_batch_readings, 10000, "largest batch a gateway may send");
 ABSL_FLAG(int, max_message_bytes, 16 * 1024 * 1024,
           "largest request message the server accepts (bytes); larger ones "
           "end the call with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_request_bytes, 64 * 1024,
+          "largest request of the methods other than the imports and the "
+          "ingest stream (bytes); a larger one is refused with "
+          "RESOURCE_EXHAUSTED after the access check");
+ABSL_FLAG(int, grpc_memory_mb, 256,
+          "memory gRPC may use for connections and calls (MiB, a resource "
+          "quota): under pressure it slows and then drops callers");
+ABSL_FLAG(int, max_concurrent_streams, 64,
+          "calls one connection may have open at once");
+ABSL_FLAG(int, max_watches_per_token, 8,
+          "live occupancy watches one token may hold open at once; one "
+          "more is refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, max_streams_per_gateway, 4,
           "ingest streams one gateway may have open at a time; more are "
           "refused with RESOURCE_EXHAUSTED");
@@ -111,7 +126,10 @@ void ReloadTls(monipaikka::Server& server) {
   monipaikka::Log(monipaikka::LogLevel::kInfo, "tls_reloaded",
                   {{"subject", reloaded->subject},
                    {"serial", reloaded->serial_hex},
-                   {"not_after", reloaded->not_after}});
+                   {"not_after", reloaded->not_after},
+                   {"crls", reloaded->crl_count},
+                   {"revoked_certificates",
+                    reloaded->revoked ? reloaded->revoked->size() : 0}});
 }
 
 }  // namespace
@@ -141,6 +159,7 @@ int main(int argc, char** argv) {
   options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   options.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
   options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.tls.crl_file = absl::GetFlag(FLAGS_tls_crl_file);
   options.plaintext = absl::GetFlag(FLAGS_plaintext);
   if (absl::Status security = monipaikka::CheckListenerSecurity(options);
       !security.ok()) {
@@ -196,6 +215,20 @@ int main(int argc, char** argv) {
       options.max_receive_message_bytes < 1024) {
     std::cerr << "error: --max_streams_per_gateway must be positive and "
                  "--max_message_bytes at least 1024\n";
+    return 2;
+  }
+  options.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  options.grpc_memory_bytes =
+      int64_t{absl::GetFlag(FLAGS_grpc_memory_mb)} * 1024 * 1024;
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.occupancy.max_watches_per_token =
+      absl::GetFlag(FLAGS_max_watches_per_token);
+  if (options.max_request_bytes < 1024 || absl::GetFlag(FLAGS_grpc_memory_mb) < 16 ||
+      options.max_concurrent_streams <= 0 ||
+      options.occupancy.max_watches_per_token <= 0) {
+    std::cerr << "error: --max_request_bytes must be at least 1024, "
+                 "--grpc_memory_mb at least 16, --max_concurrent_streams and "
+                 "--max_watches_per_token positive\n";
     return 2;
   }
   if (absl::GetFlag(FLAGS_desk_stale_after_min) <= 0 ||
@@ -274,6 +307,9 @@ int main(int argc, char** argv) {
        {"auth_refused_revoked_token", auth.Refused(AuthRefusal::kRevokedToken)},
        {"auth_refused_wrong_role", auth.Refused(AuthRefusal::kWrongRole)},
        {"auth_refused_wrong_gateway",
-        auth.Refused(AuthRefusal::kWrongGateway)}});
+        auth.Refused(AuthRefusal::kWrongGateway)},
+       {"auth_refused_revoked_certificate",
+        auth.Refused(AuthRefusal::kRevokedCertificate)},
+       {"oversized_requests", (*server)->oversized_requests()}});
   return 0;
 }

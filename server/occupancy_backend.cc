@@ -88,8 +88,8 @@ absl::Status OccupancyBackend::Start(QueryExecutor* executor,
   deps_.executor = executor;
   deps_.access = access;
   analytics_service_ = std::make_unique<AnalyticsServiceImpl>(deps_);
-  live_service_ = std::make_unique<LiveOccupancyServiceImpl>(executor, access,
-                                                             hub_.get());
+  live_service_ = std::make_unique<LiveOccupancyServiceImpl>(
+      executor, access, hub_.get(), options_.max_watches_per_token);
   utilization_service_ = std::make_unique<UtilizationServiceImpl>(deps_);
   return absl::OkStatus();
 }

@@ -36,8 +36,11 @@ struct OccupancyOptions {
   absl::Duration summary_max_delay = absl::Seconds(30);
   // How long a report waits for pending summaries.
   absl::Duration freshness_wait = absl::Seconds(30);
-  // How often live occupancy looks for sensors gone stale.
+  // How often live occupancy looks for sensors gone stale, and how soon a
+  // watch whose token was revoked ends.
   absl::Duration live_tick = absl::Seconds(1);
+  // Live watches one token may hold open at a time.
+  int max_watches_per_token = 8;
 };
 
 class OccupancyBackend {

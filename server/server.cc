@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -61,6 +62,11 @@ absl::Status CheckListenerSecurity(const ServerOptions& options) {
   if (!options.tls.client_ca_file.empty()) {
     return absl::InvalidArgumentError(
         "--tls_client_ca_file needs --tls_cert_file and --tls_key_file");
+  }
+  if (!options.tls.crl_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_crl_file needs --tls_cert_file, --tls_key_file and "
+        "--tls_client_ca_file");
   }
   if (!options.plaintext) {
     return absl::InvalidArgumentError(
@@ -155,9 +161,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                           .status());
     }
   }
+  server->request_size_limit_ = std::make_unique<RequestSizeLimit>(
+      options.max_request_bytes, RequestSizeLimit::ImportMethods());
   server->access_ = std::make_unique<AccessControl>(
       server->tokens_.get(), &server->auth_counters_,
-      /*certificates_identify_devices=*/!options.tls.client_ca_file.empty());
+      /*certificates_identify_devices=*/!options.tls.client_ca_file.empty(),
+      server->request_size_limit_.get(), tls_credentials.get());
 
   ASSIGN_OR_RETURN(server->occupancy_,
                    OccupancyBackend::Create(server->storage_.get(),
@@ -219,6 +228,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       "Requests of unary or server-streaming calls that were no protobuf of "
       "the method's request (answered INVALID_ARGUMENT).",
       &server->malformed_requests_);
+  server->metrics_->AddCounter(
+      "monipaikka_oversized_requests_total",
+      "Requests of methods other than the imports that were over "
+      "--max_request_bytes (answered RESOURCE_EXHAUSTED).",
+      server->request_size_limit_->refused_counter());
   if (!options.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(server->metrics_endpoint_,
                      MetricsEndpoint::Start(options.metrics_listen,
@@ -244,11 +258,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   builder.RegisterService(server->sensor_health_service_.get());
   builder.RegisterService(server->auth_service_.get());
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  // Bounds what callers, authorized or not, can make gRPC hold: memory for
+  // connections and calls, and calls per connection.
+  grpc::ResourceQuota quota("monipaikka-server");
+  quota.Resize(static_cast<size_t>(options.grpc_memory_bytes));
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_concurrent_streams);
   std::vector<std::unique_ptr<
       grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>(
-      &server->malformed_requests_));
+      &server->malformed_requests_, server->request_size_limit_.get()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {

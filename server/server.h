@@ -59,8 +59,17 @@ struct ServerOptions {
   // it is interrupted with DEADLINE_EXCEEDED.
   absl::Duration max_query_time = absl::Seconds(30);
   // Largest message the server accepts, bytes; a larger one ends the call
-  // with RESOURCE_EXHAUSTED.
+  // with RESOURCE_EXHAUSTED. Only the imports and the ingest stream may
+  // send messages this large; see max_request_bytes.
   int max_receive_message_bytes = 16 * 1024 * 1024;
+  // Largest request of every other method, bytes (RequestSizeLimit).
+  int max_request_bytes = 64 * 1024;
+  // Memory gRPC may use for its connections and calls (a ResourceQuota),
+  // bytes: under pressure it shrinks flow-control windows and then drops
+  // calls and connections instead of growing.
+  int64_t grpc_memory_bytes = int64_t{256} * 1024 * 1024;
+  // Calls one connection may have open at once (HTTP/2 streams).
+  int max_concurrent_streams = 64;
   SqliteStorageOptions storage;
   IngestServiceOptions ingest;
   IngestWriterOptions writer;
@@ -100,6 +109,10 @@ class Server {
   const AuthCounters& auth_counters() const { return auth_counters_; }
   // Unary and server-streaming requests that were no protobuf.
   uint64_t malformed_requests() const { return malformed_requests_.load(); }
+  // Requests refused for being over their method's bound.
+  uint64_t oversized_requests() const {
+    return request_size_limit_ ? request_size_limit_->refused() : 0;
+  }
   // Queries interrupted at their deadline.
   const QueryCounters& query_counters() const { return executor_->counters(); }
   // Creates a token directly (for tools that run the server in-process,
@@ -128,6 +141,7 @@ class Server {
   AuthCounters auth_counters_;
   // Requests that did not parse (see MalformedRequestInterceptorFactory).
   std::atomic<uint64_t> malformed_requests_{0};
+  std::unique_ptr<RequestSizeLimit> request_size_limit_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<AccessControl> access_;
   SensorDirectoryHolder directory_;

@@ -51,6 +51,8 @@ absl::string_view AuthRefusalName(AuthRefusal refusal) {
       return "wrong_role";
     case AuthRefusal::kWrongGateway:
       return "wrong_gateway";
+    case AuthRefusal::kRevokedCertificate:
+      return "revoked_certificate";
   }
   return "unknown";
 }
@@ -71,6 +73,14 @@ absl::Status AccessControl::Refuse(AuthRefusal refusal,
                                    absl::Status status) const {
   counters_->refused[static_cast<int>(refusal)].fetch_add(
       1, std::memory_order_relaxed);
+  uint64_t suppressed = 0;
+  if (!log_limit_.Allow(AuthRefusalName(refusal), &suppressed)) return status;
+  if (suppressed > 0) {
+    Log(LogLevel::kWarning, "auth_refusals_suppressed",
+        {{"reason", AuthRefusalName(refusal)},
+         {"suppressed", suppressed},
+         {"detail", "similar refusals not logged (they are counted)"}});
+  }
   Log(LogLevel::kWarning, "auth_refused",
       {{"rpc", policy.rpc},
        {"reason", AuthRefusalName(refusal)},
@@ -99,6 +109,16 @@ absl::StatusOr<Caller> AccessControl::Authorize(
     caller.name = absl::StrCat("certificate CN=", *gateway);
     caller.role = Role::kDevice;
     caller.gateway = std::move(*gateway);
+    if (revocation_ != nullptr) {
+      std::vector<grpc::string_ref> pem =
+          context.auth_context()->FindPropertyValues("x509_pem_cert");
+      if (pem.size() == 1) caller.certificate_pem = std::string(ToView(pem[0]));
+      if (absl::Status revoked = CheckCertificate(caller, policy,
+                                                  context.peer());
+          !revoked.ok()) {
+        return revoked;
+      }
+    }
   } else {
     absl::string_view value = ToView(first->second);
     if (std::next(first) != last ||
@@ -146,13 +166,46 @@ absl::StatusOr<Caller> AccessControl::Authorize(
   return caller;
 }
 
+absl::Status AccessControl::CheckCertificate(const Caller& caller,
+                                             const RpcPolicy& policy,
+                                             absl::string_view peer) const {
+  if (revocation_ == nullptr || caller.token_id != 0 ||
+      !revocation_->IsRevoked(caller.certificate_pem)) {
+    return absl::OkStatus();
+  }
+  return Refuse(AuthRefusal::kRevokedCertificate, policy, peer,
+                absl::UnauthenticatedError(absl::StrCat(
+                    policy.rpc, ": the client certificate of ", caller.name,
+                    " is revoked (--tls_crl_file)")));
+}
+
 absl::Status AccessControl::RecheckToken(const Caller& caller,
                                          const RpcPolicy& policy) const {
-  if (caller.token_id == 0) return absl::OkStatus();
+  if (caller.token_id == 0) return CheckCertificate(caller, policy, "-");
   TokenRefusal refusal = TokenRefusal::kUnknown;
   absl::Status active = tokens_->CheckStillActive(caller.token_id, &refusal);
   if (active.ok()) return active;
   return Refuse(FromTokenRefusal(refusal), policy, "-", std::move(active));
+}
+
+absl::Status AccessControl::CheckRequestSize(
+    const grpc::ServerContextBase& context, const RpcPolicy& policy) const {
+  if (request_size_limit_ == nullptr) return absl::OkStatus();
+  absl::Status status = request_size_limit_->Check(context, policy.rpc);
+  if (status.ok()) return status;
+  uint64_t suppressed = 0;
+  if (log_limit_.Allow("request_too_large", &suppressed)) {
+    if (suppressed > 0) {
+      Log(LogLevel::kWarning, "request_refusals_suppressed",
+          {{"reason", "request_too_large"}, {"suppressed", suppressed}});
+    }
+    Log(LogLevel::kWarning, "request_refused",
+        {{"rpc", policy.rpc},
+         {"reason", "request_too_large"},
+         {"peer", context.peer()},
+         {"detail", status.message()}});
+  }
+  return status;
 }
 
 absl::Status AccessControl::CheckOwnGateway(const Caller& caller,

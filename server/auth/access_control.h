@@ -19,6 +19,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/auth/log_rate_limit.h"
+#include "server/auth/request_size_limit.h"
 #include "server/auth/role.h"
 #include "server/auth/token_store.h"
 #include "server/storage/storage.h"
@@ -38,6 +40,19 @@ struct Caller {
   Role role = Role::kDevice;
   // The gateway a device speaks for; empty for other roles.
   std::string gateway;
+  // For a caller known by its client certificate: the certificate (PEM),
+  // checked again against the revocation list with each message of a
+  // stream.
+  std::string certificate_pem;
+};
+
+// The client certificates revoked now (mTLS, --tls_crl_file); see
+// ReloadableServerCredentials.
+class CertificateRevocation {
+ public:
+  virtual ~CertificateRevocation() = default;
+  // Whether the PEM certificate is revoked (one that does not parse is).
+  virtual bool IsRevoked(absl::string_view certificate_pem) const = 0;
 };
 
 // Which roles an RPC admits. `rpc` is "Service/Method" as in the proto
@@ -57,11 +72,13 @@ enum class AuthRefusal : uint8_t {
   kRevokedToken,    //                                      UNAUTHENTICATED
   kWrongRole,       // valid, but the RPC needs another role  PERMISSION_DENIED
   kWrongGateway,    // a device asking about another gateway PERMISSION_DENIED
+  kRevokedCertificate,  // a client certificate in the CRL  UNAUTHENTICATED
 };
-inline constexpr int kAuthRefusalCount = 7;
+inline constexpr int kAuthRefusalCount = 8;
 
 // "missing_token", "malformed_token", "unknown_token", "expired_token",
-// "revoked_token", "wrong_role", "wrong_gateway" (metric label values).
+// "revoked_token", "wrong_role", "wrong_gateway", "revoked_certificate"
+// (metric label values).
 absl::string_view AuthRefusalName(AuthRefusal refusal);
 
 // Counters of the access checks (monotonic), for the metrics exporter.
@@ -93,11 +110,19 @@ class AccessControl {
   // `certificates_identify_devices`: a caller without a token but with a
   // verified client certificate is the device of the certificate's gateway
   // (set it only when the listener verifies client certificates).
+  // `request_size_limit` (not owned; may be null: no bound but the
+  // server's) is what CheckRequestSize applies. `revocation` (not owned; may
+  // be null: none) says which client certificates no longer identify a
+  // device.
   AccessControl(const TokenStore* tokens, AuthCounters* counters,
-                bool certificates_identify_devices = false)
+                bool certificates_identify_devices = false,
+                const RequestSizeLimit* request_size_limit = nullptr,
+                const CertificateRevocation* revocation = nullptr)
       : tokens_(tokens),
         counters_(counters),
-        certificates_identify_devices_(certificates_identify_devices) {}
+        certificates_identify_devices_(certificates_identify_devices),
+        request_size_limit_(request_size_limit),
+        revocation_(revocation) {}
 
   // The caller, if its credentials are valid and its role is among
   // `policy.roles`; otherwise UNAUTHENTICATED (missing, malformed, unknown,
@@ -106,11 +131,16 @@ class AccessControl {
   absl::StatusOr<Caller> Authorize(const grpc::ServerContextBase& context,
                                    const RpcPolicy& policy) const;
 
-  // For a caller authorized earlier by a token (a stream, with each
-  // message): OK while the token is neither revoked nor expired, otherwise
-  // UNAUTHENTICATED (counted and logged). Callers without a token: OK.
+  // For a caller authorized earlier (a stream, with each message): OK while
+  // its token is neither revoked nor expired, or its client certificate is
+  // not revoked; otherwise UNAUTHENTICATED (counted and logged).
   absl::Status RecheckToken(const Caller& caller,
                             const RpcPolicy& policy) const;
+
+  // For an authorized call: RESOURCE_EXHAUSTED when its request was over
+  // the method's bound (see RequestSizeLimit; counted and logged), else OK.
+  absl::Status CheckRequestSize(const grpc::ServerContextBase& context,
+                                const RpcPolicy& policy) const;
 
   // For device callers: OK if `gateway` is the caller's own, otherwise
   // PERMISSION_DENIED (counted and logged). Other roles: always OK.
@@ -127,10 +157,22 @@ class AccessControl {
  private:
   absl::Status Refuse(AuthRefusal refusal, const RpcPolicy& policy,
                       absl::string_view peer, absl::Status status) const;
+  // UNAUTHENTICATED (counted, logged) for a certificate caller whose
+  // certificate is revoked; OK otherwise.
+  absl::Status CheckCertificate(const Caller& caller, const RpcPolicy& policy,
+                                absl::string_view peer) const;
 
   const TokenStore* const tokens_;
   AuthCounters* const counters_;
   const bool certificates_identify_devices_;
+  const RequestSizeLimit* const request_size_limit_;
+  const CertificateRevocation* const revocation_;
+  // Refusal log lines: at most this many per second and reason; the rest
+  // are counted and summed up in an "auth_refusals_suppressed" line.
+  mutable LogRateLimit log_limit_{kRefusalLogLinesPerSecond};
+
+ public:
+  static constexpr int kRefusalLogLinesPerSecond = 10;
 };
 
 }  // namespace monipaikka

@@ -63,8 +63,10 @@ void LiveOccupancyHub::Start(
     rooms_.assign(inventory_->spaces().size(), TargetState{});
     Publish(nullptr, nullptr, now);
     started_ = true;
+    absl::MutexLock pending_lock(&pending_mu_);
+    pending_.clear();
   }
-  ticker_ = std::thread([this] { RunTicker(); });
+  fan_out_ = std::thread([this] { RunFanOut(); });
 }
 
 void LiveOccupancyHub::Stop() {
@@ -75,18 +77,31 @@ void LiveOccupancyHub::Stop() {
     for (auto& [id, subscription] : watchers_) subscription.watcher->Close();
     watchers_.clear();
   }
-  if (ticker_.joinable()) ticker_.join();
+  {
+    absl::MutexLock lock(&pending_mu_);
+    fan_out_stopping_ = true;
+    pending_.clear();
+  }
+  if (fan_out_.joinable()) fan_out_.join();
 }
 
-void LiveOccupancyHub::RunTicker() {
+void LiveOccupancyHub::RunFanOut() {
+  absl::Time next_tick = absl::Now() + options_.tick;
+  auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(pending_mu_) {
+    return fan_out_stopping_ || !pending_.empty();
+  };
   while (true) {
     {
-      absl::MutexLock lock(&mu_);
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.tick)) {
-        return;
-      }
+      absl::MutexLock lock(&pending_mu_);
+      pending_mu_.AwaitWithDeadline(absl::Condition(&work), next_tick);
+      if (fan_out_stopping_) return;
     }
-    Tick();
+    if (absl::Now() >= next_tick) {
+      Tick();
+      next_tick = absl::Now() + options_.tick;
+    } else {
+      Flush();
+    }
   }
 }
 
@@ -150,8 +165,24 @@ int32_t LiveOccupancyHub::ApplyReading(const StoredReading& reading) {
 }
 
 void LiveOccupancyHub::OnCommitted(std::span<const StoredReading> readings) {
+  if (readings.empty()) return;
+  absl::MutexLock lock(&pending_mu_);
+  if (fan_out_stopping_) return;
+  pending_.insert(pending_.end(), readings.begin(), readings.end());
+}
+
+void LiveOccupancyHub::Flush() {
   absl::MutexLock lock(&mu_);
-  if (!started_ || stopping_) return;
+  ApplyPendingLocked();
+}
+
+void LiveOccupancyHub::ApplyPendingLocked() {
+  std::vector<StoredReading> readings;
+  {
+    absl::MutexLock lock(&pending_mu_);
+    readings.swap(pending_);
+  }
+  if (readings.empty() || !started_ || stopping_) return;
   std::vector<int32_t> workstations;
   std::vector<int32_t> rooms;
   int64_t previous_sensor = -1;
@@ -174,7 +205,9 @@ void LiveOccupancyHub::OnCommitted(std::span<const StoredReading> readings) {
 void LiveOccupancyHub::Tick() {
   absl::MutexLock lock(&mu_);
   if (!started_ || stopping_) return;
+  ApplyPendingLocked();
   Publish(nullptr, nullptr, now_ms_());
+  for (auto& [id, subscription] : watchers_) subscription.watcher->OnTick();
 }
 
 std::vector<int32_t> LiveOccupancyHub::Today(int64_t now) const {
@@ -486,8 +519,9 @@ void LiveOccupancyHub::SendSnapshots(int64_t now) {
 }
 
 absl::StatusOr<v1::LiveOccupancy> LiveOccupancyHub::Snapshot(
-    absl::string_view site, absl::string_view space) const {
+    absl::string_view site, absl::string_view space) {
   absl::MutexLock lock(&mu_);
+  ApplyPendingLocked();
   int32_t site_index = -1;
   int32_t space_index = -1;
   if (absl::Status s = Resolve(site, space, &site_index, &space_index);
@@ -503,6 +537,9 @@ LiveOccupancyHub::Watch(absl::string_view site, absl::string_view space,
                         Watcher* watcher) {
   absl::MutexLock lock(&mu_);
   if (stopping_) return absl::UnavailableError("the server is stopping");
+  // The first snapshot holds every reading committed so far; the updates
+  // that follow start from it.
+  ApplyPendingLocked();
   int32_t site_index = -1;
   int32_t space_index = -1;
   if (absl::Status s = Resolve(site, space, &site_index, &space_index);

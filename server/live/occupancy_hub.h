@@ -14,7 +14,9 @@
 // today's summarized states.
 //
 // Thread safety: every method may be called from any thread. OnCommitted
-// runs on the ingest writer thread and never blocks on a watcher: watchers
+// runs on the ingest writer thread and only queues the readings: the hub's
+// own fan-out thread applies them and computes each watcher's update, so
+// neither many watchers nor a slow snapshot ever delay ingest. Watchers
 // receive updates through Watcher::Push, called with the hub's lock held,
 // which must only queue.
 
@@ -49,10 +51,14 @@ class LiveOccupancyHub {
     virtual void Push(v1::LiveOccupancyUpdate update) = 0;
     // The hub stops: finish the watch.
     virtual void Close() = 0;
+    // Called about every Options::tick, with the hub's lock held: must not
+    // block or call back into the hub. A watcher checks here what may end
+    // it while no update comes (e.g. its caller's token being revoked).
+    virtual void OnTick() {}
   };
 
   struct Options {
-    // How often sensors going stale are looked for.
+    // How often sensors going stale are looked for (and watchers ticked).
     absl::Duration tick = absl::Seconds(1);
   };
 
@@ -62,26 +68,36 @@ class LiveOccupancyHub {
   LiveOccupancyHub& operator=(const LiveOccupancyHub&) = delete;
 
   // Takes the inventory, the newest reading of each sensor and today's
-  // people-counter counts (sensor id → count); starts the ticker.
+  // people-counter counts (sensor id → count); starts the fan-out thread.
+  // Readings queued by OnCommitted before Start are dropped (`newest` holds
+  // them).
   void Start(std::shared_ptr<const OccupancyInventory> inventory,
              std::span<const LastReading> newest,
              const absl::flat_hash_map<int64_t, int32_t>& counts)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Closes every watch and stops the ticker. Idempotent.
+  // Closes every watch and stops the fan-out thread. Idempotent.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
   // A new inventory snapshot: every watcher gets a new snapshot.
   void SetInventory(std::shared_ptr<const OccupancyInventory> inventory)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Readings newly committed (any order).
+  // Readings newly committed (any order): copies them into a queue and
+  // returns; never waits for the hub's lock nor for a watcher. The fan-out
+  // thread applies them soon after (Snapshot and Flush at once).
   void OnCommitted(std::span<const StoredReading> readings)
-      ABSL_LOCKS_EXCLUDED(mu_);
-  // Looks for states gone stale now (the ticker calls it; tests may).
+      ABSL_LOCKS_EXCLUDED(pending_mu_);
+  // Applies the queued readings now, on the calling thread, pushing the
+  // changes to the watchers (the fan-out thread does this otherwise).
+  void Flush() ABSL_LOCKS_EXCLUDED(mu_);
+  // Applies the queued readings, looks for states gone stale now and ticks
+  // every watcher (the fan-out thread calls it each Options::tick; tests
+  // may).
   void Tick() ABSL_LOCKS_EXCLUDED(mu_);
 
-  // NOT_FOUND for an unknown site or space; INVALID_ARGUMENT without a site.
+  // The state with every reading committed so far. NOT_FOUND for an unknown
+  // site or space; INVALID_ARGUMENT without a site.
   absl::StatusOr<v1::LiveOccupancy> Snapshot(absl::string_view site,
-                                             absl::string_view space) const
+                                             absl::string_view space)
       ABSL_LOCKS_EXCLUDED(mu_);
   // Registers a watcher of a site (and space) and returns its first
   // (snapshot) update; the watcher is pushed what follows. The id unwatches.
@@ -155,11 +171,20 @@ class LiveOccupancyHub {
                const std::vector<int32_t>* rooms, int64_t now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SendSnapshots(int64_t now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void RunTicker();
+  // Applies what OnCommitted queued and pushes the changes.
+  void ApplyPendingLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The fan-out thread: applies queued readings as they come, ticks.
+  void RunFanOut();
 
   const std::function<int64_t()> now_ms_;
   const Options options_;
-  std::thread ticker_;
+  std::thread fan_out_;
+
+  // Readings committed and not yet applied. Taken after mu_ when both are
+  // held; OnCommitted takes this one alone.
+  absl::Mutex pending_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  std::vector<StoredReading> pending_ ABSL_GUARDED_BY(pending_mu_);
+  bool fan_out_stopping_ ABSL_GUARDED_BY(pending_mu_) = false;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const OccupancyInventory> inventory_ ABSL_GUARDED_BY(mu_);

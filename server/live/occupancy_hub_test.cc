@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "server/reports/occupancy_test_util.h"
 
 namespace monipaikka::testing {
@@ -22,6 +24,14 @@ class RecordingWatcher : public LiveOccupancyHub::Watcher {
     absl::MutexLock lock(&mu_);
     closed_ = true;
   }
+  void OnTick() override {
+    absl::MutexLock lock(&mu_);
+    ++ticks_;
+  }
+  int ticks() {
+    absl::MutexLock lock(&mu_);
+    return ticks_;
+  }
   std::vector<v1::LiveOccupancyUpdate> updates() {
     absl::MutexLock lock(&mu_);
     return updates_;
@@ -35,6 +45,27 @@ class RecordingWatcher : public LiveOccupancyHub::Watcher {
   absl::Mutex mu_;
   std::vector<v1::LiveOccupancyUpdate> updates_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  int ticks_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// A client that does not keep up: each Push waits until released.
+class BlockingWatcher : public LiveOccupancyHub::Watcher {
+ public:
+  void Push(v1::LiveOccupancyUpdate) override {
+    if (!pushed_.HasBeenNotified()) pushed_.Notify();
+    released_.WaitForNotification();
+  }
+  void Close() override {}
+  bool WaitUntilPushed() {
+    return pushed_.WaitForNotificationWithTimeout(absl::Seconds(10));
+  }
+  void Release() {
+    if (!released_.HasBeenNotified()) released_.Notify();
+  }
+
+ private:
+  absl::Notification pushed_;
+  absl::Notification released_;
 };
 
 class LiveOccupancyHubTest : public ::testing::Test {
@@ -58,7 +89,11 @@ class LiveOccupancyHubTest : public ::testing::Test {
   }
   void TearDown() override { hub_->Stop(); }
 
-  void Commit(std::vector<StoredReading> rows) { hub_->OnCommitted(rows); }
+  // As the ingest writer does, then waits for the fan-out.
+  void Commit(std::vector<StoredReading> rows) {
+    hub_->OnCommitted(rows);
+    hub_->Flush();
+  }
 
   StoredReading Reading(const std::string& sensor, const std::string& at,
                         int64_t value) {
@@ -156,9 +191,11 @@ TEST_F(LiveOccupancyHubTest, WatchersGetASnapshotThenChanges) {
   Commit({Reading("A1-DEV", "2026-03-23T07:59:30Z", 1)});
   EXPECT_EQ(zone_a.updates().size(), 1u);
 
-  // Going stale is a change too.
+  // Going stale is a change too; every tick reaches every watcher.
   now_ = At("2026-03-23T09:00:00Z");
   hub_->Tick();
+  EXPECT_EQ(zone_a.ticks(), 1);
+  EXPECT_EQ(zone_b.ticks(), 1);
   ASSERT_EQ(zone_a.updates().size(), 2u);
   EXPECT_EQ(zone_a.updates()[1].occupancy().workstations(0).state(),
             v1::OCCUPANCY_STATE_UNKNOWN);
@@ -174,6 +211,42 @@ TEST_F(LiveOccupancyHubTest, WatchersGetASnapshotThenChanges) {
   hub_->Stop();
   EXPECT_TRUE(zone_a.closed());
   EXPECT_FALSE(zone_b.closed());
+}
+
+TEST_F(LiveOccupancyHubTest, CommitsReturnWithoutWaitingForWatchers) {
+  hub_->Start(f_.inventory_ptr(), {}, {});
+  BlockingWatcher slow;
+  RecordingWatcher screen;
+  ASSERT_TRUE(hub_->Watch("S", "", &slow).ok());
+  ASSERT_TRUE(hub_->Watch("S", "", &screen).ok());
+  // The ingest writer's calls return while the slow watcher holds its
+  // first update (and with it the fan-out thread).
+  absl::Notification returned;
+  std::thread writer([&] {
+    hub_->OnCommitted(
+        std::vector<StoredReading>{Reading("A1-DEV", "2026-03-23T07:59:00Z", 1)});
+    hub_->OnCommitted(
+        std::vector<StoredReading>{Reading("A2-DEV", "2026-03-23T07:59:10Z", 1)});
+    hub_->OnCommitted(
+        std::vector<StoredReading>{Reading("B1-DEV", "2026-03-23T07:59:20Z", 0)});
+    returned.Notify();
+  });
+  const bool returned_in_time =
+      returned.WaitForNotificationWithTimeout(absl::Seconds(5));
+  EXPECT_TRUE(returned_in_time) << "OnCommitted waited for a watcher";
+  EXPECT_TRUE(slow.WaitUntilPushed()) << "the fan-out thread pushed nothing";
+  slow.Release();
+  writer.join();
+  // Once the slow watcher is done, every reading reaches the others.
+  hub_->Flush();
+  int occupied = 0;
+  for (const v1::LiveOccupancyUpdate& update : screen.updates()) {
+    occupied = update.occupancy().occupied();
+  }
+  EXPECT_EQ(occupied, 2);
+  EXPECT_EQ(hub_->Snapshot("S", "")->occupied(), 2);
+  EXPECT_EQ(hub_->Snapshot("S", "")->free(), 1);
+  hub_->Stop();  // before the watchers go
 }
 
 TEST_F(LiveOccupancyHubTest, PeopleCountResetsAtLocalMidnight) {

@@ -9,23 +9,41 @@
 namespace monipaikka {
 
 grpc::ServerUnaryReactor* InventoryServiceImpl::ImportInventory(
-    grpc::CallbackServerContext* context,
-    const v1::ImportInventoryRequest* request,
-    v1::ImportInventoryResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
+    grpc::ByteBuffer* response_bytes) {
   return RunUnary(context, executor_, *access_, rpc::kImportInventory,
                   [=, this](StorageSession& session, const Caller& caller) {
-    ASSIGN_OR_RETURN(*response, session.ImportInventory(request->inventory()));
+    // Parsed only now, after the access check. A request that is no
+    // ImportInventoryRequest gets what gRPC answers for typed methods
+    // (UNIMPLEMENTED without a message), which the malformed-request
+    // interceptor turns into INVALID_ARGUMENT, counted.
+    grpc::ByteBuffer bytes(*request_bytes);
+    v1::ImportInventoryRequest request;
+    if (!grpc::SerializationTraits<v1::ImportInventoryRequest>::Deserialize(
+             &bytes, &request)
+             .ok()) {
+      return absl::UnimplementedError("");
+    }
+    v1::ImportInventoryResponse response;
+    ASSIGN_OR_RETURN(response, session.ImportInventory(request.inventory()));
     ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
                      session.LoadSensorBindings());
     directory_->Set(std::make_shared<SensorDirectory>(std::move(sensors)));
     RETURN_IF_ERROR(access_->Audit(
         session, caller, rpc::kImportInventory,
-        absl::StrCat("organizations ", response->organizations(), ", sites ",
-                     response->sites(), ", spaces ", response->spaces(),
-                     ", workstations ", response->workstations(),
-                     ", sensors ", response->sensors())));
-    if (after_import_) return after_import_(session);
-    return absl::OkStatus();
+        absl::StrCat("organizations ", response.organizations(), ", sites ",
+                     response.sites(), ", spaces ", response.spaces(),
+                     ", workstations ", response.workstations(),
+                     ", sensors ", response.sensors())));
+    absl::Status after = after_import_ ? after_import_(session)
+                                       : absl::OkStatus();
+    bool own_buffer = false;
+    if (!grpc::SerializationTraits<v1::ImportInventoryResponse>::Serialize(
+             response, response_bytes, &own_buffer)
+             .ok()) {
+      return absl::InternalError("ImportInventory: cannot encode the response");
+    }
+    return after;
   });
 }
 

@@ -11,7 +11,14 @@ namespace monipaikka {
 
 // Adapter of InventoryService onto storage. After an import it replaces the
 // ingest path's sensor directory.
-class InventoryServiceImpl final : public v1::InventoryService::CallbackService {
+//
+// ImportInventory takes its request as bytes and parses it only once the
+// caller is authorized: an inventory may be large (up to
+// --max_message_bytes), and a caller without a token of a role that may
+// import must not get it parsed.
+class InventoryServiceImpl final
+    : public v1::InventoryService::WithRawCallbackMethod_ImportInventory<
+          v1::InventoryService::CallbackService> {
  public:
   // `after_import`, when set, runs on the import's session after every
   // successful import (e.g. to reload analytics' inventory snapshot); its
@@ -26,9 +33,8 @@ class InventoryServiceImpl final : public v1::InventoryService::CallbackService 
         after_import_(std::move(after_import)) {}
 
   grpc::ServerUnaryReactor* ImportInventory(
-      grpc::CallbackServerContext* context,
-      const v1::ImportInventoryRequest* request,
-      v1::ImportInventoryResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListOrganizations(
       grpc::CallbackServerContext* context,
       const v1::ListOrganizationsRequest* request,

@@ -1,7 +1,9 @@
 #include "server/service/live_service.h"
 
 #include <deque>
+#include <functional>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
 #include "server/service/grpc_status.h"
@@ -17,12 +19,22 @@ namespace {
 constexpr size_t kMaxQueued = 256;
 
 // One WatchLiveOccupancy call: the hub pushes updates, written one at a time.
+// The caller's token is checked again with every update and every hub tick:
+// a token revoked or expired meanwhile ends the watch with UNAUTHENTICATED.
 class WatchReactor final
     : public grpc::ServerWriteReactor<v1::LiveOccupancyUpdate>,
       public LiveOccupancyHub::Watcher {
  public:
-  WatchReactor(LiveOccupancyHub* hub, const v1::LiveOccupancyRequest& request)
-      : hub_(hub), site_(request.site()), space_(request.space()) {
+  // `on_done` runs once the call is over (it releases the caller's slot).
+  WatchReactor(LiveOccupancyHub* hub, const AccessControl* access,
+               Caller caller, const v1::LiveOccupancyRequest& request,
+               std::function<void()> on_done)
+      : hub_(hub),
+        access_(access),
+        caller_(std::move(caller)),
+        site_(request.site()),
+        space_(request.space()),
+        on_done_(std::move(on_done)) {
     absl::StatusOr<std::pair<uint64_t, v1::LiveOccupancyUpdate>> watch =
         hub_->Watch(site_, space_, this);
     absl::MutexLock lock(&mu_);
@@ -42,6 +54,8 @@ class WatchReactor final
   void Push(v1::LiveOccupancyUpdate update) override {
     absl::MutexLock lock(&mu_);
     if (finished_ || closing_) return;
+    // (Before the constructor is done the call was just authorized.)
+    if (ready_ && !TokenStillValidLocked()) return;
     if (queue_.size() >= kMaxQueued) {
       queue_.clear();
       resync_ = true;
@@ -53,11 +67,13 @@ class WatchReactor final
 
   void Close() override {
     absl::MutexLock lock(&mu_);
-    closing_ = true;
-    if (!writing_ && !finished_) {
-      finished_ = true;
-      Finish(grpc::Status::OK);
-    }
+    EndLocked(grpc::Status::OK);
+  }
+
+  void OnTick() override {
+    absl::MutexLock lock(&mu_);
+    if (finished_ || closing_ || !ready_) return;
+    TokenStillValidLocked();
   }
 
   void OnWriteDone(bool ok) override {
@@ -76,7 +92,7 @@ class WatchReactor final
       if (closing_) {
         if (!finished_) {
           finished_ = true;
-          Finish(grpc::Status::OK);
+          Finish(end_status_);
         }
         return;
       }
@@ -114,10 +130,34 @@ class WatchReactor final
 
   void OnDone() override {
     if (registered_) hub_->Unwatch(id_);
+    if (on_done_) on_done_();
     delete this;
   }
 
  private:
+  // Ends the watch with `status` once the write in flight (if any) is done;
+  // what is queued is not sent.
+  void EndLocked(grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (closing_ || finished_) return;
+    closing_ = true;
+    end_status_ = std::move(status);
+    queue_.clear();
+    if (!writing_) {
+      finished_ = true;
+      Finish(end_status_);
+    }
+  }
+
+  // Whether the caller's token is still neither revoked nor expired; if not,
+  // ends the watch with the refusal (counted and logged once).
+  bool TokenStillValidLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    absl::Status still =
+        access_->RecheckToken(caller_, rpc::kWatchLiveOccupancy);
+    if (still.ok()) return true;
+    EndLocked(ToGrpcStatus(still));
+    return false;
+  }
+
   void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (writing_ || finished_ || queue_.empty()) return;
     current_ = std::move(queue_.front());
@@ -127,8 +167,11 @@ class WatchReactor final
   }
 
   LiveOccupancyHub* const hub_;
+  const AccessControl* const access_;
+  const Caller caller_;
   const std::string site_;
   const std::string space_;
+  const std::function<void()> on_done_;
   uint64_t id_ = 0;
   bool registered_ = false;  // set in the constructor, read in OnDone
 
@@ -138,7 +181,9 @@ class WatchReactor final
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool resync_ ABSL_GUARDED_BY(mu_) = false;
+  // Set with the status the watch ends with (OK when the hub stops).
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status end_status_ ABSL_GUARDED_BY(mu_);
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 
@@ -164,7 +209,42 @@ LiveOccupancyServiceImpl::WatchLiveOccupancy(
     return new RefusedWriteStream<v1::LiveOccupancyUpdate>(
         ToGrpcStatus(caller.status()));
   }
-  return new WatchReactor(hub_, *request);
+  if (absl::Status size =
+          access_->CheckRequestSize(*context, rpc::kWatchLiveOccupancy);
+      !size.ok()) {
+    return new RefusedWriteStream<v1::LiveOccupancyUpdate>(ToGrpcStatus(size));
+  }
+  // Certificate callers have no token id; their name is their identity.
+  const std::string key = caller->token_id != 0
+                              ? absl::StrCat("token:", caller->token_id)
+                              : absl::StrCat("name:", caller->name);
+  {
+    absl::MutexLock lock(&watches_mu_);
+    int& open = watches_by_token_[key];
+    if (open >= max_watches_per_token_) {
+      const int limit = open;
+      if (open == 0) watches_by_token_.erase(key);
+      return new RefusedWriteStream<v1::LiveOccupancyUpdate>(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat(rpc::kWatchLiveOccupancy.rpc, ": ",
+                       caller->token_id != 0
+                           ? absl::StrCat("token ", caller->token_id)
+                           : caller->name,
+                       " has ", limit,
+                       " watches open, the most one token may have "
+                       "(--max_watches_per_token); end one first")));
+    }
+    ++open;
+  }
+  return new WatchReactor(hub_, access_, *std::move(caller), *request,
+                          [this, key] {
+                            absl::MutexLock lock(&watches_mu_);
+                            auto it = watches_by_token_.find(key);
+                            if (it != watches_by_token_.end() &&
+                                --it->second <= 0) {
+                              watches_by_token_.erase(it);
+                            }
+                          });
 }
 
 }  // namespace monipaikka

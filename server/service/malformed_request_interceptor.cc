@@ -3,6 +3,7 @@
 #include <string>
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -29,10 +30,37 @@ const google::protobuf::MethodDescriptor* UnaryRequestMethod(
 class MalformedRequestInterceptor : public grpc::experimental::Interceptor {
  public:
   MalformedRequestInterceptor(const google::protobuf::MethodDescriptor* method,
-                              std::atomic<uint64_t>* counter)
-      : method_(method), counter_(counter) {}
+                              std::atomic<uint64_t>* counter,
+                              RequestSizeLimit* sizes, size_t size_limit,
+                              const grpc::ServerContextBase* context,
+                              LogRateLimit* log_limit)
+      : method_(method),
+        counter_(counter),
+        sizes_(sizes),
+        size_limit_(size_limit),
+        context_(context),
+        log_limit_(log_limit) {}
+  ~MalformedRequestInterceptor() override {
+    if (noted_) sizes_->Forget(context_);
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (size_limit_ > 0 && methods->QueryInterceptionHookPoint(
+                               InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      // The request the handler will get (null when it did not parse). The
+      // methods of the public API take generated protobuf messages, whose
+      // Message base sits at the start of the object.
+      const auto* request =
+          static_cast<const google::protobuf::Message*>(
+              methods->GetRecvMessage());
+      if (request != nullptr) {
+        const size_t bytes = request->ByteSizeLong();
+        if (bytes > size_limit_) {
+          sizes_->NoteOversized(context_, bytes);
+          noted_ = true;
+        }
+      }
+    }
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
@@ -43,7 +71,14 @@ class MalformedRequestInterceptor : public grpc::experimental::Interceptor {
         const std::string rpc = absl::StrCat(method_->service()->name(), "/",
                                              method_->name());
         counter_->fetch_add(1, std::memory_order_relaxed);
-        Log(LogLevel::kWarning, "malformed_request", {{"rpc", rpc}});
+        uint64_t suppressed = 0;
+        if (log_limit_->Allow("malformed_request", &suppressed)) {
+          if (suppressed > 0) {
+            Log(LogLevel::kWarning, "malformed_requests_suppressed",
+                {{"suppressed", suppressed}});
+          }
+          Log(LogLevel::kWarning, "malformed_request", {{"rpc", rpc}});
+        }
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
             absl::StrCat(rpc, ": the request is not a ",
@@ -56,6 +91,12 @@ class MalformedRequestInterceptor : public grpc::experimental::Interceptor {
  private:
   const google::protobuf::MethodDescriptor* const method_;
   std::atomic<uint64_t>* const counter_;
+  RequestSizeLimit* const sizes_;
+  // 0: no bound but the server's.
+  const size_t size_limit_;
+  const grpc::ServerContextBase* const context_;
+  LogRateLimit* const log_limit_;
+  bool noted_ = false;
 };
 
 }  // namespace
@@ -67,8 +108,11 @@ MalformedRequestInterceptorFactory::CreateServerInterceptor(
       UnaryRequestMethod(info->method());
   // No interceptor for the ingest stream (nor unknown methods): nothing to
   // do there.
-  return method == nullptr ? nullptr
-                           : new MalformedRequestInterceptor(method, counter_);
+  if (method == nullptr) return nullptr;
+  const size_t size_limit =
+      sizes_ != nullptr ? sizes_->LimitOf(info->method()) : 0;
+  return new MalformedRequestInterceptor(method, counter_, sizes_, size_limit,
+                                         info->server_context(), &log_limit_);
 }
 
 }  // namespace monipaikka

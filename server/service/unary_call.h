@@ -19,7 +19,8 @@ namespace monipaikka {
 
 // Checks the caller against `policy` first (on the calling gRPC thread; it
 // does not block): a refused call finishes at once with UNAUTHENTICATED or
-// PERMISSION_DENIED. Otherwise `body` is called on an executor thread as
+// PERMISSION_DENIED; then the request's size (RequestSizeLimit): one over
+// the method's bound finishes with RESOURCE_EXHAUSTED. Otherwise `body` is called on an executor thread as
 // body(StorageSession&) or body(StorageSession&, const Caller&) ->
 // absl::Status; the request and response it captures outlive the call. Its
 // queries are interrupted at the call's deadline or the executor's
@@ -33,6 +34,11 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
   absl::StatusOr<Caller> caller = access.Authorize(*context, policy);
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  if (absl::Status size = access.CheckRequestSize(*context, policy);
+      !size.ok()) {
+    reactor->Finish(ToGrpcStatus(size));
     return reactor;
   }
   const auto posted = std::chrono::steady_clock::now();

@@ -30,6 +30,16 @@ void ReloadableServerCredentials::Replace(ServerTlsMaterial material) {
   changed_ = true;
 }
 
+bool ReloadableServerCredentials::IsRevoked(
+    absl::string_view certificate_pem) const {
+  std::shared_ptr<const absl::flat_hash_set<std::string>> revoked;
+  {
+    absl::MutexLock lock(&mutex_);
+    revoked = material_.revoked;
+  }
+  return revoked != nullptr && IsRevokedCertificate(*revoked, certificate_pem);
+}
+
 void ReloadableServerCredentials::SetAuthMetadataProcessor(
     const std::shared_ptr<grpc::AuthMetadataProcessor>&) {
   std::cerr << "event=fatal error=\"ReloadableServerCredentials has no "

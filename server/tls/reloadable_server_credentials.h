@@ -16,11 +16,15 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "server/auth/access_control.h"
 #include "server/tls/server_tls_material.h"
 
 namespace monipaikka {
 
-class ReloadableServerCredentials final : public grpc::ServerCredentials {
+// Also the revocation list of client certificates in force (the material's
+// CRL), replaced with the rest on Replace().
+class ReloadableServerCredentials final : public grpc::ServerCredentials,
+                                          public CertificateRevocation {
  public:
   // With a client CA in `material`, client certificates are requested and,
   // when presented, verified against it (not required). The presence of a
@@ -28,8 +32,11 @@ class ReloadableServerCredentials final : public grpc::ServerCredentials {
   explicit ReloadableServerCredentials(ServerTlsMaterial material);
   ~ReloadableServerCredentials() override;
 
-  // Puts `material` into service for new connections.
+  // Puts `material` into service for new connections; its CRL at once for
+  // every call (IsRevoked).
   void Replace(ServerTlsMaterial material);
+
+  bool IsRevoked(absl::string_view certificate_pem) const override;
 
   // Not supported: callers authenticate in the services.
   void SetAuthMetadataProcessor(
@@ -41,7 +48,7 @@ class ReloadableServerCredentials final : public grpc::ServerCredentials {
   static grpc_ssl_certificate_config_reload_status Fetch(
       void* self, grpc_ssl_server_certificate_config** config);
 
-  absl::Mutex mutex_;
+  mutable absl::Mutex mutex_;
   ServerTlsMaterial material_ ABSL_GUARDED_BY(mutex_);
   // Material newer than what gRPC holds.
   bool changed_ ABSL_GUARDED_BY(mutex_) = true;

@@ -27,6 +27,9 @@ struct X509Free {
 struct KeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 };
+struct CrlFree {
+  void operator()(X509_CRL* crl) const { X509_CRL_free(crl); }
+};
 using CertPtr = std::unique_ptr<X509, X509Free>;
 
 absl::StatusOr<std::string> ReadFile(absl::string_view what,
@@ -83,6 +86,68 @@ std::string SerialHex(X509* cert) {
   OPENSSL_free(hex);
   BN_free(serial);
   return text;
+}
+
+// Issuer (DER) and serial number (hex), the identity a CRL revokes.
+std::string RevocationKey(const X509_NAME* issuer,
+                          const ASN1_INTEGER* serial) {
+  unsigned char* der = nullptr;
+  const int length = i2d_X509_NAME(issuer, &der);
+  std::string key;
+  if (length > 0) key.assign(reinterpret_cast<const char*>(der), length);
+  OPENSSL_free(der);
+  BIGNUM* number = ASN1_INTEGER_to_BN(serial, nullptr);
+  char* hex = number != nullptr ? BN_bn2hex(number) : nullptr;
+  absl::StrAppend(&key, "/", hex != nullptr ? hex : "");
+  OPENSSL_free(hex);
+  BN_free(number);
+  return key;
+}
+
+// The revoked certificates of every CRL in `pem`, each checked against
+// the client CAs `cas`.
+absl::StatusOr<std::shared_ptr<const absl::flat_hash_set<std::string>>>
+ParseRevocationLists(const std::string& path, const std::string& pem,
+                     const std::vector<CertPtr>& cas, int* crl_count) {
+  std::unique_ptr<BIO, BioFree> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  auto revoked = std::make_shared<absl::flat_hash_set<std::string>>();
+  *crl_count = 0;
+  while (X509_CRL* raw = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr,
+                                               nullptr)) {
+    std::unique_ptr<X509_CRL, CrlFree> crl(raw);
+    ++*crl_count;
+    const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
+    bool verified = false;
+    for (const CertPtr& ca : cas) {
+      if (X509_NAME_cmp(issuer, X509_get_subject_name(ca.get())) != 0) continue;
+      EVP_PKEY* key = X509_get0_pubkey(ca.get());
+      if (key != nullptr && X509_CRL_verify(crl.get(), key) == 1) {
+        verified = true;
+        break;
+      }
+    }
+    ERR_clear_error();
+    if (!verified) {
+      char name[512];
+      X509_NAME_oneline(issuer, name, sizeof(name));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--tls_crl_file ", path, ": CRL ", *crl_count, " (issuer ", name,
+          ") is not signed by a CA of --tls_client_ca_file"));
+    }
+    STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(crl.get());
+    for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
+      revoked->insert(RevocationKey(
+          issuer,
+          X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(entries, i))));
+    }
+  }
+  ERR_clear_error();
+  if (*crl_count == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls_crl_file ", path, ": holds no PEM CRL"));
+  }
+  return revoked;
 }
 
 std::string TimeText(const ASN1_TIME* time) {
@@ -156,8 +221,34 @@ absl::StatusOr<ServerTlsMaterial> LoadServerTlsMaterial(
         "--tls_client_ca_file", files.client_ca_file, *ca_pem);
     if (!cas.ok()) return cas.status();
     material.client_ca_pem = *std::move(ca_pem);
+    if (!files.crl_file.empty()) {
+      absl::StatusOr<std::string> crl_pem =
+          ReadFile("--tls_crl_file", files.crl_file);
+      if (!crl_pem.ok()) return crl_pem.status();
+      auto revoked = ParseRevocationLists(files.crl_file, *crl_pem, *cas,
+                                          &material.crl_count);
+      if (!revoked.ok()) return revoked.status();
+      material.revoked = *std::move(revoked);
+    }
+  } else if (!files.crl_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_crl_file needs --tls_client_ca_file (it revokes client "
+        "certificates)");
   }
   return material;
+}
+
+bool IsRevokedCertificate(const absl::flat_hash_set<std::string>& revoked,
+                          absl::string_view certificate_pem) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(
+      certificate_pem.data(), static_cast<int>(certificate_pem.size())));
+  CertPtr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (cert == nullptr) {
+    ERR_clear_error();
+    return true;
+  }
+  return revoked.contains(RevocationKey(X509_get_issuer_name(cert.get()),
+                                        X509_get0_serialNumber(cert.get())));
 }
 
 }  // namespace monipaikka

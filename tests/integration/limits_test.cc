@@ -8,9 +8,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -19,6 +22,9 @@
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "tests/support/cluster.h"
+#include "tests/support/generic_call.h"
+#include "tests/support/http_get.h"
+#include "tests/support/metrics_text.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -335,6 +341,253 @@ TEST(QueryLimitTest, QueryOverMaxQuerySecondsIsDeadlineExceededAndTheNextCallWor
   EXPECT_NE(server.process().Log().find("queries_over_max_query_seconds=2 "),
             std::string::npos)
       << server.process().Log();
+}
+
+// ------------------------------------------------- callers without a token
+
+// A field of /proc/<pid>/status in KiB (VmRSS, VmHWM); -1 if absent.
+int64_t ProcStatusKib(pid_t pid, const std::string& field) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field + ":", 0) == 0) {
+      std::istringstream value(line.substr(field.size() + 1));
+      int64_t kib = -1;
+      value >> kib;
+      return kib;
+    }
+  }
+  return -1;
+}
+
+// A request of `bytes` bytes that parses as any message: one unknown
+// length-delimited field (number 15000) of 'x's.
+std::string UnknownFieldRequest(size_t bytes) {
+  auto varint = [](uint64_t value) {
+    std::string out;
+    while (value >= 0x80) {
+      out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+      value >>= 7;
+    }
+    out.push_back(static_cast<char>(value));
+    return out;
+  };
+  const std::string tag = varint((uint64_t{15000} << 3) | 2);
+  const size_t payload = bytes - tag.size() - 4;  // 4: the length's varint
+  std::string request = tag + varint(payload);
+  request.resize(request.size() + payload, 'x');
+  return request;
+}
+
+class TokenlessFloodTest : public ::testing::Test {
+ protected:
+  virtual std::vector<std::string> ServerFlags() { return {}; }
+
+  void SetUp() override {
+    server_ = std::make_unique<ServerProcess>(dir_, 0, "server", ServerFlags());
+    ASSERT_GT(server_->port(), 0);
+    const std::string inventory = dir_.File("inventory.json");
+    std::ofstream(inventory) << Inventory();
+    std::string out, err;
+    ASSERT_EQ(RunToCompletion(ClientBinary(),
+                              {"--server=" + server_->address(),
+                               "import-inventory", inventory},
+                              &out, std::chrono::seconds(60), &err),
+              0)
+        << out << err;
+  }
+
+  // A channel of its own connection.
+  std::shared_ptr<grpc::Channel> OwnChannel() {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return grpc::CreateCustomChannel(
+        server_->address(), grpc::InsecureChannelCredentials(), args);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(TokenlessFloodTest, SmallMethodsRefuseLargeRequestsAfterTheTokenCheck) {
+  const std::string request = UnknownFieldRequest(100 * 1024);
+  const std::string method = "/monipaikka.v1.InventoryService/ListSites";
+  // Without a token: refused for that first.
+  CallOutcome outcome = CallWithBytes(OwnChannel(), method, {request}, "");
+  EXPECT_EQ(outcome.code, grpc::StatusCode::UNAUTHENTICATED) << outcome.message;
+  // With one: refused for the size, naming the bound.
+  outcome = CallWithBytes(OwnChannel(), method, {request},
+                          "Bearer " + server_->admin_token());
+  EXPECT_EQ(outcome.code, grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << outcome.message;
+  EXPECT_NE(outcome.message.find("over --max_request_bytes=65536"),
+            std::string::npos)
+      << outcome.message;
+  // A request under the bound is answered.
+  outcome = CallWithBytes(OwnChannel(), method, {UnknownFieldRequest(1000)},
+                          "Bearer " + server_->admin_token());
+  EXPECT_EQ(outcome.code, grpc::StatusCode::OK) << outcome.message;
+  absl::StatusOr<HttpResponse> metrics =
+      HttpGet(server_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(SampleValue(metrics->body, "monipaikka_oversized_requests_total"),
+            1.0);
+}
+
+constexpr int kFloodQuotaMib = 128;
+
+class TokenlessFloodWithQuotaTest : public TokenlessFloodTest {
+ protected:
+  std::vector<std::string> ServerFlags() override {
+    return {absl::StrCat("--grpc_memory_mb=", kFloodQuotaMib)};
+  }
+};
+
+// Many callers without a token send large requests at once, to an import
+// (whose bound is the server's) and to a report. The server's memory stays
+// bounded by gRPC's quota, its log holds a bounded number of refusal lines
+// while every refusal is counted, and an authorized caller is served
+// throughout.
+TEST_F(TokenlessFloodWithQuotaTest,
+       LargeRequestsLeaveMemoryBoundedAndServiceWorking) {
+  constexpr int kFlooders = 16;
+  constexpr int kCallsEach = 3;
+  constexpr size_t kRequestBytes = 12 * 1024 * 1024;  // under 16 MiB
+  const pid_t pid = server_->process().pid();
+  const int64_t rss_before_kib = ProcStatusKib(pid, "VmRSS");
+  ASSERT_GT(rss_before_kib, 0);
+  const std::string request = UnknownFieldRequest(kRequestBytes);
+
+  std::atomic<bool> flooding{true};
+  std::atomic<int> unauthenticated{0};
+  std::vector<std::thread> flooders;
+  const absl::Time start = absl::Now();
+  for (int f = 0; f < kFlooders; ++f) {
+    flooders.emplace_back([&, f] {
+      const std::string method =
+          f % 2 == 0 ? "/monipaikka.v1.InventoryService/ImportInventory"
+                     : "/monipaikka.v1.AnalyticsService/GetUsageReport";
+      for (int i = 0; i < kCallsEach; ++i) {
+        const CallOutcome outcome =
+            CallWithBytes(OwnChannel(), method, {request}, "");
+        if (outcome.code == grpc::StatusCode::UNAUTHENTICATED) ++unauthenticated;
+      }
+    });
+  }
+  // The authorized caller, meanwhile.
+  int served = 0;
+  int failed = 0;
+  absl::Duration slowest;
+  std::string last_error;
+  std::thread authorized([&] {
+    auto inventory = v1::InventoryService::NewStub(
+        ChannelWithToken(server_->address(), server_->admin_token()));
+    while (flooding.load()) {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() +
+                           std::chrono::seconds(10));
+      v1::ListSitesResponse response;
+      const absl::Time asked = absl::Now();
+      const grpc::Status status =
+          inventory->ListSites(&context, v1::ListSitesRequest(), &response);
+      slowest = std::max(slowest, absl::Now() - asked);
+      if (status.ok() && response.sites_size() == 1) {
+        ++served;
+      } else {
+        ++failed;
+        last_error = absl::StrCat(status.error_code(), " ",
+                                  status.error_message());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  for (std::thread& flooder : flooders) flooder.join();
+  const absl::Duration flood_time = absl::Now() - start;
+  flooding = false;
+  authorized.join();
+
+  const int64_t peak_kib = ProcStatusKib(pid, "VmHWM");
+  const int64_t growth_mib = (peak_kib - rss_before_kib) / 1024;
+  std::cout << "flood: " << kFlooders * kCallsEach << " calls of "
+            << kRequestBytes << " bytes in " << flood_time
+            << "; server RSS before " << rss_before_kib / 1024
+            << " MiB, peak " << peak_kib / 1024 << " MiB (+" << growth_mib
+            << " MiB); authorized calls served " << served << ", failed "
+            << failed << ", slowest " << slowest << "\n";
+  // 16 × 12 MiB would be 192 MiB in flight at once, and more parsed
+  // (without the quota the server grew by some 190 MiB). gRPC's quota is
+  // not a hard bound: it throttles reads and drops calls under pressure.
+  EXPECT_LT(growth_mib, 2 * kFloodQuotaMib);
+  EXPECT_GT(served, 0);
+  EXPECT_EQ(failed, 0) << last_error;
+  EXPECT_LT(slowest, absl::Seconds(8));
+
+  // Every refusal is counted; the log holds at most 10 refusal lines a
+  // second and says how many it left out.
+  absl::StatusOr<HttpResponse> metrics =
+      HttpGet(server_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  // (Calls the quota dropped may have been refused and counted before.)
+  const std::optional<double> counted = SampleValue(
+      metrics->body, "monipaikka_auth_refusals_total{reason=\"missing_token\"}");
+  ASSERT_TRUE(counted.has_value());
+  EXPECT_GE(*counted, unauthenticated.load());
+  EXPECT_LE(*counted, kFlooders * kCallsEach);
+  EXPECT_GT(unauthenticated.load(), kFlooders);
+  const std::string log = server_->process().Log();
+  int lines = 0;
+  for (size_t at = log.find("event=auth_refused "); at != std::string::npos;
+       at = log.find("event=auth_refused ", at + 1)) {
+    ++lines;
+  }
+  const int64_t seconds = absl::ToInt64Seconds(flood_time) + 2;
+  EXPECT_LE(lines, 10 * seconds) << "refusal log lines in " << flood_time;
+}
+
+// Number of occurrences of `text` in `log`.
+int Count(const std::string& log, const std::string& text) {
+  int n = 0;
+  for (size_t at = log.find(text); at != std::string::npos;
+       at = log.find(text, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(TokenlessFloodTest, RefusalLogLinesAreRateLimitedAndEveryRefusalCounted) {
+  constexpr int kCalls = 200;
+  const std::shared_ptr<grpc::Channel> channel = OwnChannel();
+  auto inventory = v1::InventoryService::NewStub(channel);
+  auto refused_call = [&] {
+    grpc::ClientContext context;
+    v1::ListSitesResponse response;
+    return inventory->ListSites(&context, v1::ListSitesRequest(), &response)
+        .error_code();
+  };
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < kCalls; ++i) {
+    ASSERT_EQ(refused_call(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  const absl::Duration burst = absl::Now() - start;
+  // The first line of a later second says how many were left out.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(refused_call(), grpc::StatusCode::UNAUTHENTICATED);
+
+  const std::string log = server_->process().Log();
+  const int lines = Count(log, "event=auth_refused ");
+  EXPECT_LE(lines, 10 * (absl::ToInt64Seconds(burst) + 2) + 1)
+      << kCalls << " refusals in " << burst;
+  EXPECT_GE(lines, 2);
+  EXPECT_GE(Count(log, "event=auth_refusals_suppressed reason=missing_token "
+                       "suppressed="),
+            1)
+      << log;
+  absl::StatusOr<HttpResponse> metrics =
+      HttpGet(server_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(SampleValue(metrics->body,
+                        "monipaikka_auth_refusals_total{reason=\"missing_token\"}"),
+            kCalls + 1.0);
 }
 
 // ------------------------------------------------------------- bad input

@@ -3,6 +3,7 @@
 // certificates (mTLS) for edge agents, and the refusal of plaintext beyond
 // loopback. Certificates are made with the openssl command for each test.
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -16,6 +17,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/bearer_token.h"
 #include "common/time_format.h"
+#include "monipaikka/v1/inventory.grpc.pb.h"
 #include "tests/support/cluster.h"
 #include "tests/support/test_certificates.h"
 
@@ -309,6 +311,87 @@ TEST_F(TlsTest, EdgeIdentifiedByItsClientCertificateWritesOnlyItsGateway) {
             0)
       << out << err;
   EXPECT_TRUE(ReadAllReadings(server.db_path()) == ExpectedRows());
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A channel over its own connection presenting `cert` (no token).
+std::shared_ptr<grpc::Channel> CertificateChannel(
+    const ServerProcess& server, const std::string& ca_file,
+    const CertificateFiles& cert) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadWholeFile(ca_file);
+  ssl.pem_private_key = ReadWholeFile(cert.key);
+  ssl.pem_cert_chain = ReadWholeFile(cert.cert);
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(server.address(), grpc::SslCredentials(ssl),
+                                   args);
+}
+
+// ListSites (a device may list its gateway's sites) on `channel`.
+grpc::Status ListSitesOn(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = v1::InventoryService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  v1::ListSitesResponse response;
+  return stub->ListSites(&context, v1::ListSitesRequest(), &response);
+}
+
+TEST_F(TlsTest, RevokedDeviceCertificatesAreRefusedAndTheListReloadsOnSighup) {
+  TestCa client_ca(dir_, "client-ca");
+  const CertificateFiles gw_a = client_ca.Issue("gw-a", "gw-a");
+  const CertificateFiles gw_a_lost = client_ca.Issue("gw-a-lost", "gw-a");
+  const std::string crl = dir_.File("clients.crl");
+  ReplaceFile(client_ca.RevocationList("first", {gw_a_lost}), crl);
+  std::vector<std::string> server_args = ServerTlsArgs(server_files_);
+  server_args.push_back("--tls_client_ca_file=" + client_ca.cert_file());
+  server_args.push_back("--tls_crl_file=" + crl);
+  ServerProcess server(dir_, 0, "server", server_args);
+  ASSERT_GT(server.port(), 0);
+  ImportInventory(server, "gw-a");
+
+  // The lost device's certificate is refused; the other one works, on a
+  // connection that stays open.
+  const std::shared_ptr<grpc::Channel> open =
+      CertificateChannel(server, ca_.cert_file(), gw_a);
+  EXPECT_TRUE(ListSitesOn(open).ok());
+  grpc::Status lost =
+      ListSitesOn(CertificateChannel(server, ca_.cert_file(), gw_a_lost));
+  EXPECT_EQ(lost.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << lost.error_message();
+  EXPECT_TRUE(absl::StrContains(lost.error_message(), "revoked"))
+      << lost.error_message();
+  EXPECT_TRUE(WaitForLog(server.process(), "reason=revoked_certificate"));
+
+  // A new list revoking both, on SIGHUP: refused on new connections and on
+  // the one already open.
+  ReplaceFile(client_ca.RevocationList("second", {gw_a_lost, gw_a}), crl);
+  server.process().Signal(SIGHUP);
+  ASSERT_TRUE(WaitForLog(server.process(), "revoked_certificates=2"))
+      << server.process().Log();
+  EXPECT_EQ(ListSitesOn(open).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      ListSitesOn(CertificateChannel(server, ca_.cert_file(), gw_a)).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
+
+  // A list of another CA is refused on reload; the one in force stays.
+  ReplaceFile(other_ca_.RevocationList("foreign", {}), crl);
+  server.process().Signal(SIGHUP);
+  ASSERT_TRUE(WaitForLog(server.process(), "not signed by a CA of "
+                                           "--tls_client_ca_file"))
+      << server.process().Log();
+  EXPECT_EQ(ListSitesOn(open).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // An empty list lets the certificates in again.
+  ReplaceFile(client_ca.RevocationList("third", {}), crl);
+  server.process().Signal(SIGHUP);
+  ASSERT_TRUE(WaitForLog(server.process(), "revoked_certificates=0"));
+  EXPECT_TRUE(ListSitesOn(open).ok());
 }
 
 }  // namespace

@@ -90,4 +90,36 @@ absl::StatusOr<CertificateFiles> IssueCertificate(
   return files;
 }
 
+absl::StatusOr<std::string> MakeRevocationList(
+    const CertificateFiles& ca, const std::string& dir, const std::string& name,
+    const std::vector<CertificateFiles>& revoked) {
+  // `openssl ca` keeps what it revoked in a database (index.txt): a fresh
+  // one per list.
+  const std::string base = dir + "/" + name;
+  const std::string config = base + ".crl.cnf";
+  std::ofstream(base + ".index", std::ios::trunc).flush();
+  std::ofstream(base + ".crlnumber", std::ios::trunc) << "01\n";
+  std::ofstream(config, std::ios::trunc)
+      << "[ca]\ndefault_ca = ca_default\n[ca_default]\n"
+      << "database = " << base << ".index\n"
+      << "crlnumber = " << base << ".crlnumber\n"
+      << "default_md = sha256\ndefault_crl_days = 2\n";
+  for (const CertificateFiles& cert : revoked) {
+    if (absl::Status status =
+            RunOpenSsl({"ca", "-config", config, "-keyfile", ca.key, "-cert",
+                        ca.cert, "-revoke", cert.cert});
+        !status.ok()) {
+      return status;
+    }
+  }
+  const std::string crl = base + ".crl";
+  if (absl::Status status =
+          RunOpenSsl({"ca", "-config", config, "-keyfile", ca.key, "-cert",
+                      ca.cert, "-gencrl", "-out", crl});
+      !status.ok()) {
+    return status;
+  }
+  return crl;
+}
+
 }  // namespace monipaikka::testing

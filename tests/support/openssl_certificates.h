@@ -5,6 +5,7 @@
 // returned.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -29,5 +30,12 @@ absl::StatusOr<CertificateFiles> IssueCertificate(
     const CertificateFiles& ca, const std::string& dir,
     const std::string& file_name, const std::string& common_name,
     const std::string& subject_alt_names);
+
+// A certificate revocation list of `ca` (PEM, valid for two days) listing
+// the certificates `revoked` (none: an empty list): file `dir`/`name`.crl.
+// Returns its path.
+absl::StatusOr<std::string> MakeRevocationList(
+    const CertificateFiles& ca, const std::string& dir, const std::string& name,
+    const std::vector<CertificateFiles>& revoked);
 
 }  // namespace monipaikka::testing

@@ -23,6 +23,14 @@ CertificateFiles TestCa::Issue(const std::string& file_name,
   return files.ok() ? *std::move(files) : CertificateFiles{};
 }
 
+std::string TestCa::RevocationList(
+    const std::string& name, const std::vector<CertificateFiles>& revoked) const {
+  absl::StatusOr<std::string> crl =
+      MakeRevocationList(files_, dir_.path(), name, revoked);
+  EXPECT_TRUE(crl.ok()) << crl.status();
+  return crl.ok() ? *std::move(crl) : std::string();
+}
+
 void ReplaceFile(const std::string& from, const std::string& to) {
   const std::string beside = to + ".new";
   {

@@ -27,6 +27,11 @@ class TestCa {
                          const std::string& common_name,
                          const std::string& subject_alt_names = "") const;
 
+  // This CA's certificate revocation list revoking `revoked`, file
+  // `name`.crl; returns its path. Fails the test when openssl fails.
+  std::string RevocationList(const std::string& name,
+                             const std::vector<CertificateFiles>& revoked) const;
+
   // A server certificate for 127.0.0.1 and localhost.
   CertificateFiles IssueServer(const std::string& file_name,
                                const std::string& common_name) const {
