@@ -141,7 +141,7 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(AgentOptions options) {
         absl::StrCat("cannot lock ", lock_path, ": ", std::strerror(error)));
   }
   absl::StatusOr<std::unique_ptr<Outbox>> outbox =
-      Outbox::Open(options.outbox_path);
+      Outbox::Open(options.outbox_path, options.outbox_synchronous);
   if (outbox.ok()) (*outbox)->set_max_bytes(options.outbox_max_bytes);
   absl::Status bound =
       outbox.ok() ? (*outbox)->BindGateway(options.gateway) : outbox.status();
@@ -252,10 +252,17 @@ AgentCounters Agent::counters() const {
 void Agent::Start() {
   if (stopping_) return;  // Stop() came first
   absl::StatusOr<int64_t> queued = outbox_->Count();
+  // What an acknowledgement to the inputs promises, as the outbox's
+  // connection reports it.
+  absl::StatusOr<int> synchronous = outbox_->SynchronousPragma();
   Log(LogLevel::kInfo, "agent_start",
       {{"gateway", options_.gateway},
        {"server", options_.server},
        {"outbox", outbox_->path()},
+       {"sqlite_synchronous", !synchronous.ok() ? std::string("unknown")
+                              : *synchronous == 2 ? std::string("full")
+                              : *synchronous == 1 ? std::string("normal")
+                                                  : absl::StrCat(*synchronous)},
        {"queued", queued.ok() ? *queued : -1},
        {"backfill_from", options_.backfill_from
                              ? FormatDate(*options_.backfill_from)

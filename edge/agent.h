@@ -68,6 +68,9 @@ struct AgentOptions {
   // up new readings are dropped and counted (see outbox.h for why the newest
   // and not the oldest).
   int64_t outbox_max_bytes = int64_t{1024} * 1024 * 1024;
+  // What an outbox commit survives before the inputs acknowledge what it
+  // holds: kFull a power loss too, kNormal a crash of the agent only.
+  SqliteSynchronous outbox_synchronous = SqliteSynchronous::kFull;
   // Local days to backfill, both inclusive, reckoned in the time zones of the
   // gateway's sensors. Both set or neither.
   std::optional<absl::CivilDay> backfill_from;

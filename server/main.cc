@@ -59,8 +59,11 @@ ABSL_FLAG(int, max_streams_per_gateway, 4,
 ABSL_FLAG(int, sqlite_cache_mb, 64,
           "SQLite page cache of each database connection, MiB (1 … 65536); "
           "the server holds some ten connections");
-ABSL_FLAG(bool, synchronous_full, false,
-          "fsync every commit (durable across power loss, slower)");
+ABSL_FLAG(std::string, sqlite_synchronous, "full",
+          "how commits reach the disk before they are acknowledged: \"full\" "
+          "(an acknowledged reading survives power loss and OS crashes) or "
+          "\"normal\" (faster; survives a crash of the server process, but "
+          "the last commits before a power loss or OS crash may be lost)");
 ABSL_FLAG(std::string, pseudonym_key_file, "",
           "file with the key of the employee pseudonyms (HMAC-SHA256), at "
           "least 32 bytes or 64 hex digits, NOT in the database's directory; "
@@ -164,7 +167,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.storage.cache_kib = sqlite_cache_mb * 1024;
-  options.storage.synchronous_full = absl::GetFlag(FLAGS_synchronous_full);
+  absl::StatusOr<monipaikka::SqliteSynchronous> synchronous =
+      monipaikka::ParseSqliteSynchronous(absl::GetFlag(FLAGS_sqlite_synchronous));
+  if (!synchronous.ok()) {
+    std::cerr << "error: " << synchronous.status().message() << "\n";
+    return 2;
+  }
+  options.storage.synchronous = *synchronous;
   options.utilization.desk_stale_after_ms =
       int64_t{absl::GetFlag(FLAGS_desk_stale_after_min)} * 60 * 1000;
   options.utilization.room_stale_after_ms =

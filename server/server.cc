@@ -176,6 +176,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       };
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> writer_session,
                    server->storage_->OpenSession());
+  // What an ingest ack promises, as the writer's connection reports it.
+  ASSIGN_OR_RETURN(const int synchronous, writer_session->SynchronousPragma());
+  Log(LogLevel::kInfo, "storage_opened",
+      {{"db", options.database},
+       {"sqlite_synchronous",
+        synchronous == 2   ? std::string("full")
+        : synchronous == 1 ? std::string("normal")
+                           : absl::StrCat(synchronous)}});
   ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
                    writer_session->LoadSensorBindings());
   server->directory_.Set(std::make_shared<SensorDirectory>(std::move(sensors)));
