@@ -88,6 +88,11 @@ struct AgentOptions {
   std::chrono::seconds status_interval{60};
   // Real sensor inputs (MQTT, line protocol); none when absent.
   std::optional<InputsConfig> inputs;
+  // The line protocol listeners: whether they may bind an address other
+  // than loopback (the protocol has no authentication), and how long a TCP
+  // connection may pass without a byte read or written before it is closed.
+  bool line_allow_non_loopback = false;
+  std::chrono::milliseconds line_idle_timeout{60 * 1000};
   // How often the list of served sensors is fetched again, so that sensors
   // added to the inventory are picked up.
   std::chrono::milliseconds inventory_refresh{10 * 60 * 1000};
