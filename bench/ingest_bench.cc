@@ -6,6 +6,7 @@
 //
 // Usage: ingest_bench [--sensors=2000] [--days=10] [--batch=1000]
 //                     [--streams=4] [--dir=/tmp]
+//                     [--sqlite_synchronous=full|normal]
 
 #include <grpcpp/grpcpp.h>
 
@@ -31,6 +32,9 @@ ABSL_FLAG(int, days, 10, "days of readings (15-minute heartbeats + changes)");
 ABSL_FLAG(int, batch, 1000, "readings per batch");
 ABSL_FLAG(int, streams, 4, "concurrent gateway streams");
 ABSL_FLAG(std::string, dir, "/tmp", "where the benchmark databases go");
+ABSL_FLAG(std::string, sqlite_synchronous, "full",
+          "durability of the server's and the raw table's commits: full or "
+          "normal (as the server's flag)");
 
 namespace monipaikka {
 namespace {
@@ -76,9 +80,10 @@ std::vector<Row> MakeReadings(int sensors, int days, int64_t end_ms) {
 
 std::string SensorName(int s) { return absl::StrCat("BENCH-", s); }
 
-double RawInsertRate(const std::vector<Row>& rows, const std::string& path) {
+double RawInsertRate(const std::vector<Row>& rows, const std::string& path,
+                     SqliteSynchronous synchronous) {
   std::filesystem::remove(path);
-  auto db = Database::Open(path);
+  auto db = Database::Open(path, {.synchronous = synchronous});
   if (!db.ok()) {
     std::fprintf(stderr, "%s\n", std::string(db.status().message()).c_str());
     std::exit(1);
@@ -170,16 +175,27 @@ int Main() {
   const int batch_size = absl::GetFlag(FLAGS_batch);
   const int streams = std::max(1, absl::GetFlag(FLAGS_streams));
   const std::string dir = absl::GetFlag(FLAGS_dir) + "/monipaikka-ingest-bench";
+  absl::StatusOr<SqliteSynchronous> synchronous =
+      ParseSqliteSynchronous(absl::GetFlag(FLAGS_sqlite_synchronous));
+  if (!synchronous.ok()) {
+    std::fprintf(stderr, "%s\n",
+                 std::string(synchronous.status().message()).c_str());
+    return 2;
+  }
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
 
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());
   std::vector<Row> rows = MakeReadings(sensors, days, now_ms - 3600 * 1000);
-  std::printf("readings: %zu (%d sensors, %d days, batch %d, %d streams)\n",
-              rows.size(), sensors, days, batch_size, streams);
+  std::printf(
+      "readings: %zu (%d sensors, %d days, batch %d, %d streams, "
+      "synchronous=%s)\n",
+      rows.size(), sensors, days, batch_size, streams,
+      std::string(SqliteSynchronousName(*synchronous)).c_str());
 
   ServerOptions options;
   options.database = dir + "/server.db";
+  options.storage.synchronous = *synchronous;
   InProcessServer bench = StartInProcessServer(options);
   const std::shared_ptr<grpc::Channel>& channel = bench.channel;
   {
@@ -242,7 +258,7 @@ int Main() {
   const double end_to_end = EndToEndRate(per_stream, rows.size(), stub.get(), &first);
   StreamTotals replay;
   const double replay_rate = EndToEndRate(per_stream, rows.size(), stub.get(), &replay);
-  const double raw = RawInsertRate(rows, dir + "/raw.db");
+  const double raw = RawInsertRate(rows, dir + "/raw.db", *synchronous);
 
   std::printf("end-to-end ingest: %10.0f readings/s (accepted %llu, duplicates %llu, rejected %llu)\n",
               end_to_end, static_cast<unsigned long long>(first.accepted),

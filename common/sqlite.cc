@@ -1,5 +1,10 @@
 #include "common/sqlite.h"
 #include "common/sqlite_status.h"
+#include "common/status_macros.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -126,6 +131,14 @@ absl::string_view Statement::ColumnBlob(int index) const {
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     const std::string& path, const DatabaseOptions& options) {
+  if (!options.read_only && !path.empty() && path != ":memory:") {
+    // SQLite would create the file 0644 (less the umask); the databases hold
+    // token hashes, the audit log and pseudonymous HR records.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC,
+                          S_IRUSR | S_IWUSR);
+    if (fd >= 0) ::close(fd);
+    // On failure sqlite3_open_v2 below reports why, naming the file.
+  }
   sqlite3* raw = nullptr;
   int flags = options.read_only ? SQLITE_OPEN_READONLY
                                 : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -147,9 +160,32 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   std::string pragmas = absl::StrCat(
       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-",
       options.cache_kib, "; PRAGMA synchronous=",
-      options.synchronous_full ? "FULL" : "NORMAL", ";");
+      options.synchronous == SqliteSynchronous::kFull ? "FULL" : "NORMAL",
+      ";");
   if (absl::Status s = db->Execute(pragmas); !s.ok()) return s;
   return db;
+}
+
+absl::StatusOr<SqliteSynchronous> ParseSqliteSynchronous(
+    absl::string_view text) {
+  if (text == "full") return SqliteSynchronous::kFull;
+  if (text == "normal") return SqliteSynchronous::kNormal;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--sqlite_synchronous: \"", text,
+      "\" is neither \"full\" (survives power loss) nor \"normal\" "
+      "(survives process crashes only)"));
+}
+
+absl::string_view SqliteSynchronousName(SqliteSynchronous synchronous) {
+  return synchronous == SqliteSynchronous::kFull ? "full" : "normal";
+}
+
+absl::StatusOr<int> Database::SynchronousPragma() {
+  ASSIGN_OR_RETURN(std::unique_ptr<Statement> pragma,
+                   Prepare("PRAGMA synchronous"));
+  ASSIGN_OR_RETURN(bool row, pragma->Step());
+  if (!row) return absl::InternalError("PRAGMA synchronous returned no row");
+  return static_cast<int>(pragma->ColumnInt64(0));
 }
 
 Database::~Database() {

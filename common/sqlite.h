@@ -68,20 +68,39 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
+// How a connection's commits reach the disk (PRAGMA synchronous; the
+// databases are in WAL mode).
+enum class SqliteSynchronous {
+  // Every commit syncs the write-ahead log before it returns: a commit that
+  // returned survives a process crash, an OS crash and a power loss.
+  kFull,
+  // The log is synced only at checkpoints: a commit that returned survives a
+  // process crash, but an OS crash or power loss may roll back the commits
+  // made since the last checkpoint (the database stays consistent).
+  kNormal,
+};
+
+// "full" or "normal" (the value of --sqlite_synchronous); INVALID_ARGUMENT
+// naming the flag otherwise.
+absl::StatusOr<SqliteSynchronous> ParseSqliteSynchronous(absl::string_view text);
+// "full" or "normal".
+absl::string_view SqliteSynchronousName(SqliteSynchronous synchronous);
+
 struct DatabaseOptions {
   // Open read-only (a reader connection).
   bool read_only = false;
   // Page cache size in KiB.
   int cache_kib = 64 * 1024;
-  // PRAGMA synchronous: NORMAL is durable across process crashes in WAL mode;
-  // FULL also across power loss.
-  bool synchronous_full = false;
+  // Durability of this connection's commits.
+  SqliteSynchronous synchronous = SqliteSynchronous::kFull;
 };
 
 class Database {
  public:
   // Opens (creating if needed, unless read-only) the database file at `path`
-  // in WAL mode with foreign keys on.
+  // in WAL mode with foreign keys on. A file it creates gets mode 0600 (less
+  // the umask); SQLite gives the -wal and -shm files beside it the database
+  // file's mode. An existing file keeps its mode.
   static absl::StatusOr<std::unique_ptr<Database>> Open(
       const std::string& path, const DatabaseOptions& options = {});
   ~Database();
@@ -97,6 +116,10 @@ class Database {
   absl::StatusOr<Statement*> Cached(const char* sql);
   // Prepares a statement owned by the caller.
   absl::StatusOr<std::unique_ptr<Statement>> Prepare(absl::string_view sql);
+
+  // PRAGMA synchronous as the connection reports it: 0 OFF, 1 NORMAL,
+  // 2 FULL, 3 EXTRA.
+  absl::StatusOr<int> SynchronousPragma();
 
   int64_t LastInsertRowId() const;
   // Rows changed by the most recent INSERT, UPDATE or DELETE.

@@ -1,6 +1,7 @@
 #include "common/sqlite.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <memory>
@@ -263,6 +264,47 @@ TEST_F(SqliteTest, OpenNamesThePathItCannotOpen) {
       Database::Open(dir_ + "/absent.db", {.read_only = true});
   EXPECT_FALSE(read_only.ok());
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/absent.db"));
+}
+
+TEST_F(SqliteTest, CommitsAreSyncedInFullByDefaultAndNormalOnRequest) {
+  absl::StatusOr<int> by_default = db_->SynchronousPragma();
+  ASSERT_TRUE(by_default.ok()) << by_default.status();
+  EXPECT_EQ(*by_default, 2);  // FULL
+
+  absl::StatusOr<std::unique_ptr<Database>> normal = Database::Open(
+      path_, {.synchronous = SqliteSynchronous::kNormal});
+  ASSERT_TRUE(normal.ok()) << normal.status();
+  absl::StatusOr<int> level = (*normal)->SynchronousPragma();
+  ASSERT_TRUE(level.ok()) << level.status();
+  EXPECT_EQ(*level, 1);  // NORMAL
+}
+
+TEST_F(SqliteTest, SynchronousFlagValuesAreFullOrNormal) {
+  EXPECT_EQ(*ParseSqliteSynchronous("full"), SqliteSynchronous::kFull);
+  EXPECT_EQ(*ParseSqliteSynchronous("normal"), SqliteSynchronous::kNormal);
+  for (absl::string_view bad : {"", "FULL", "off", "extra", "1"}) {
+    absl::StatusOr<SqliteSynchronous> parsed = ParseSqliteSynchronous(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(Contains(parsed.status().message(), "--sqlite_synchronous"))
+        << parsed.status();
+  }
+  EXPECT_EQ(SqliteSynchronousName(SqliteSynchronous::kNormal), "normal");
+}
+
+TEST_F(SqliteTest, NewDatabaseAndItsLogAreReadableByTheOwnerOnly) {
+  // The usual umask of a shell, which leaves files readable by everyone.
+  const mode_t previous = ::umask(022);
+  const std::string path = dir_ + "/private.db";
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
+  ::umask(previous);
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Execute("CREATE TABLE t (x INTEGER)").ok());
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat info;
+    ASSERT_EQ(::stat(file.c_str(), &info), 0) << file;
+    EXPECT_EQ(info.st_mode & 0777, 0600) << file;
+  }
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/listen_address.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "common/log.h"
@@ -122,6 +123,27 @@ absl::Status ValidateAgentOptions(const AgentOptions& options) {
         "--exit_when_drained: cannot be combined with --simulate, which "
         "never finishes");
   }
+  if (options.inputs && !options.line_allow_non_loopback) {
+    // The line protocol has no authentication: off loopback only by choice.
+    auto check = [](absl::string_view key,
+                    const std::string& listen) -> absl::Status {
+      if (listen.empty() || IsLoopbackListenAddress(listen)) {
+        return absl::OkStatus();
+      }
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--line_allow_non_loopback: not given, and the inputs' ", key,
+          " is \"", listen,
+          "\", not a loopback address (the line protocol has no "
+          "authentication)"));
+    };
+    RETURN_IF_ERROR(check("line.udp", options.inputs->udp_listen));
+    RETURN_IF_ERROR(check("line.tcp", options.inputs->tcp_listen));
+  }
+  if (options.line_idle_timeout.count() <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--line_idle_timeout_s: must be positive, not ",
+        options.line_idle_timeout.count() / 1000.0));
+  }
   if (options.live_interval.count() <= 0 ||
       options.inventory_timeout.count() <= 0 ||
       options.ack_timeout.count() <= 0 ||
@@ -136,7 +158,7 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(AgentOptions options) {
   RETURN_IF_ERROR(ValidateAgentOptions(options));
   const std::string lock_path = options.outbox_path + ".lock";
   const int lock_fd =
-      ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd < 0) {
     return absl::UnavailableError(absl::StrCat(
         "cannot open ", lock_path, ": ", std::strerror(errno)));
@@ -153,7 +175,7 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(AgentOptions options) {
         absl::StrCat("cannot lock ", lock_path, ": ", std::strerror(error)));
   }
   absl::StatusOr<std::unique_ptr<Outbox>> outbox =
-      Outbox::Open(options.outbox_path);
+      Outbox::Open(options.outbox_path, options.outbox_synchronous);
   if (outbox.ok()) (*outbox)->set_max_bytes(options.outbox_max_bytes);
   absl::Status bound =
       outbox.ok() ? (*outbox)->BindGateway(options.gateway) : outbox.status();
@@ -264,10 +286,17 @@ AgentCounters Agent::counters() const {
 void Agent::Start() {
   if (stopping_) return;  // Stop() came first
   absl::StatusOr<int64_t> queued = outbox_->Count();
+  // What an acknowledgement to the inputs promises, as the outbox's
+  // connection reports it.
+  absl::StatusOr<int> synchronous = outbox_->SynchronousPragma();
   Log(LogLevel::kInfo, "agent_start",
       {{"gateway", options_.gateway},
        {"server", options_.server},
        {"outbox", outbox_->path()},
+       {"sqlite_synchronous", !synchronous.ok() ? std::string("unknown")
+                              : *synchronous == 2 ? std::string("full")
+                              : *synchronous == 1 ? std::string("normal")
+                                                  : absl::StrCat(*synchronous)},
        {"queued", queued.ok() ? *queued : -1},
        {"backfill_from", options_.backfill_from
                              ? FormatDate(*options_.backfill_from)
@@ -367,9 +396,13 @@ void Agent::StartInputs(const std::vector<ServedSensor>& sensors) {
     mqtt_->Start();
   }
   if (!inputs.udp_listen.empty() || !inputs.tcp_listen.empty()) {
+    LineListenerOptions line_options;
+    line_options.allow_non_loopback = options_.line_allow_non_loopback;
+    line_options.idle_timeout = options_.line_idle_timeout;
     lines_ = std::make_unique<LineListener>(
         io_, pipeline_.get(),
-        [this](absl::Status status) { BeginStop(std::move(status)); });
+        [this](absl::Status status) { BeginStop(std::move(status)); },
+        line_options);
     if (absl::Status started =
             lines_->Start(inputs.udp_listen, inputs.tcp_listen);
         !started.ok()) {

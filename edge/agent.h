@@ -68,6 +68,9 @@ struct AgentOptions {
   // up new readings are dropped and counted (see outbox.h for why the newest
   // and not the oldest).
   int64_t outbox_max_bytes = int64_t{1024} * 1024 * 1024;
+  // What an outbox commit survives before the inputs acknowledge what it
+  // holds: kFull a power loss too, kNormal a crash of the agent only.
+  SqliteSynchronous outbox_synchronous = SqliteSynchronous::kFull;
   // Local days to backfill, both inclusive, reckoned in the time zones of the
   // gateway's sensors. Both set or neither.
   std::optional<absl::CivilDay> backfill_from;
@@ -88,6 +91,11 @@ struct AgentOptions {
   // What one MQTT message may cost (--mqtt_max_payload_bytes,
   // --mqtt_max_json_depth); see input_pipeline.h.
   InputLimits input_limits;
+  // The line protocol listeners: whether they may bind an address other
+  // than loopback (the protocol has no authentication), and how long a TCP
+  // connection may pass without a byte read or written before it is closed.
+  bool line_allow_non_loopback = false;
+  std::chrono::milliseconds line_idle_timeout{60 * 1000};
   // How often the list of served sensors is fetched again, so that sensors
   // added to the inventory are picked up.
   std::chrono::milliseconds inventory_refresh{10 * 60 * 1000};

@@ -331,6 +331,35 @@ TEST(AgentOptionsTest, ErrorsNameTheFlag) {
   bad.exit_when_drained = true;
   EXPECT_NE(ValidateAgentOptions(bad).message().find("--exit_when_drained"),
             std::string::npos);
+  bad = options;
+  bad.line_idle_timeout = std::chrono::milliseconds(0);
+  EXPECT_NE(ValidateAgentOptions(bad).message().find("--line_idle_timeout_s"),
+            std::string::npos);
+}
+
+TEST(AgentOptionsTest, LineInputsOffLoopbackNeedTheFlag) {
+  AgentOptions options;
+  options.gateway = "gw";
+  options.inputs.emplace();
+  options.inputs->tcp_listen = "127.0.0.1:7702";
+  options.inputs->udp_listen = "[::1]:7701";
+  EXPECT_TRUE(ValidateAgentOptions(options).ok());
+  for (const char* address : {"0.0.0.0:7702", "10.1.2.3:7702", "[::]:7702"}) {
+    AgentOptions open = options;
+    open.inputs->tcp_listen = address;
+    const absl::Status refused = ValidateAgentOptions(open);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << address;
+    EXPECT_NE(refused.message().find("--line_allow_non_loopback"),
+              std::string::npos)
+        << refused;
+    EXPECT_NE(refused.message().find(address), std::string::npos) << refused;
+    open.line_allow_non_loopback = true;
+    EXPECT_TRUE(ValidateAgentOptions(open).ok()) << address;
+  }
+  AgentOptions udp = options;
+  udp.inputs->udp_listen = "192.168.0.5:7701";
+  EXPECT_NE(ValidateAgentOptions(udp).message().find("line.udp"),
+            std::string::npos);
 }
 
 #ifdef MONIPAIKKA_EDGE_BINARY
@@ -357,7 +386,9 @@ TEST(EdgeMainTest, BadFlagsExitWithStatusTwoNamingTheFlag) {
            {"--gateway=gw --backfill_from=2025-03-01", "--backfill_to"},
            {"--gateway=gw --no_such_flag", "no_such_flag"},
            {"--gateway=gw --simulate --exit_when_drained",
-            "--exit_when_drained"}}) {
+            "--exit_when_drained"},
+           {"--gateway=gw --sqlite_synchronous=off", "--sqlite_synchronous"},
+           {"--gateway=gw --line_idle_timeout_s=0", "--line_idle_timeout_s"}}) {
     auto [status, output] = RunEdge(arguments);
     EXPECT_EQ(status, 2) << arguments << "\n" << output;
     EXPECT_NE(output.find(flag), std::string::npos) << arguments << "\n" << output;

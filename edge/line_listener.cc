@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "edge/decode/line_protocol.h"
+#include "common/listen_address.h"
 #include "common/log.h"
 
 namespace monipaikka::edge {
@@ -15,7 +16,14 @@ namespace {
 constexpr size_t kMaxDatagram = 65536;
 
 absl::StatusOr<std::pair<asio::ip::address, uint16_t>> ParseListen(
-    absl::string_view listen, absl::string_view what) {
+    absl::string_view listen, absl::string_view what, bool allow_non_loopback) {
+  if (!allow_non_loopback && !IsLoopbackListenAddress(listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": \"", listen,
+        "\" is not a loopback address, and the line protocol has no "
+        "authentication; allow it explicitly (--line_allow_non_loopback) "
+        "only on a trusted network"));
+  }
   const size_t colon = listen.rfind(':');
   int port = -1;
   if (colon == absl::string_view::npos ||
@@ -45,13 +53,14 @@ class LineListener::Connection
     : public std::enable_shared_from_this<LineListener::Connection> {
  public:
   Connection(LineListener* owner, asio::ip::tcp::socket socket)
-      : owner_(owner), socket_(std::move(socket)) {
+      : owner_(owner), socket_(std::move(socket)), idle_timer_(owner->io_) {
     std::error_code error;
     const asio::ip::tcp::endpoint peer = socket_.remote_endpoint(error);
     source_ = error ? "tcp" : absl::StrCat("tcp:", peer.address().to_string(),
                                            ":", peer.port());
   }
   void Read() {
+    WatchIdle();
     socket_.async_read_some(
         asio::buffer(chunk_),
         [self = shared_from_this()](const std::error_code& error, size_t n) {
@@ -60,10 +69,30 @@ class LineListener::Connection
   }
   void Close() {
     std::error_code ignored;
+    idle_timer_.cancel();
     socket_.close(ignored);
   }
 
  private:
+  // (Re)starts the idle clock for the read or write about to start; when
+  // it runs out first, the socket is closed, which ends that operation with
+  // an error and so the connection.
+  void WatchIdle() {
+    idle_timer_.expires_after(owner_->options_.idle_timeout);
+    idle_timer_.async_wait(
+        [self = shared_from_this()](const std::error_code& error) {
+          if (error) return;  // cancelled or restarted: there was progress
+          if (self->owner_->stopped_) return;
+          Log(LogLevel::kInfo, "line_connection_idle",
+              {{"source", self->source_},
+               {"idle_timeout_s",
+                std::chrono::duration<double>(self->owner_->options_.idle_timeout)
+                    .count()}});
+          std::error_code ignored;
+          self->socket_.close(ignored);
+        });
+  }
+
   void OnRead(const std::error_code& error, size_t n) {
     if (owner_->stopped_) return;
     if (error) {
@@ -92,6 +121,7 @@ class LineListener::Connection
       return;
     }
     replies_.clear();
+    WatchIdle();  // a peer that does not read its replies is idle too
     for (const absl::Status& result : results) {
       absl::StrAppend(&replies_,
                       result.ok() ? "ok" : absl::StrCat("error ", result.message()),
@@ -118,13 +148,16 @@ class LineListener::Connection
   std::array<char, 4096> chunk_;
   std::string buffer_;
   std::string replies_;
+  asio::steady_timer idle_timer_;
 };
 
 LineListener::LineListener(asio::io_context& io, InputPipeline* pipeline,
-                           std::function<void(absl::Status)> on_fatal)
+                           std::function<void(absl::Status)> on_fatal,
+                           LineListenerOptions options)
     : io_(io),
       pipeline_(pipeline),
       on_fatal_(std::move(on_fatal)),
+      options_(options),
       udp_(io),
       acceptor_(io) {}
 
@@ -135,7 +168,7 @@ absl::Status LineListener::Start(const std::string& udp_listen,
   std::error_code error;
   if (!udp_listen.empty()) {
     absl::StatusOr<std::pair<asio::ip::address, uint16_t>> address =
-        ParseListen(udp_listen, "line.udp");
+        ParseListen(udp_listen, "line.udp", options_.allow_non_loopback);
     if (!address.ok()) return address.status();
     const asio::ip::udp::endpoint endpoint(address->first, address->second);
     udp_.open(endpoint.protocol(), error);
@@ -150,7 +183,7 @@ absl::Status LineListener::Start(const std::string& udp_listen,
   }
   if (!tcp_listen.empty()) {
     absl::StatusOr<std::pair<asio::ip::address, uint16_t>> address =
-        ParseListen(tcp_listen, "line.tcp");
+        ParseListen(tcp_listen, "line.tcp", options_.allow_non_loopback);
     if (!address.ok()) return address.status();
     const asio::ip::tcp::endpoint endpoint(address->first, address->second);
     acceptor_.open(endpoint.protocol(), error);

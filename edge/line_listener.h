@@ -8,11 +8,15 @@
 // knows what is safely queued. Blank and comment lines are answered "ok".
 //
 // Listen addresses are "host:port" (port 0: any free port, see the
-// accessors). Bind to loopback unless the network in between is trusted:
-// the protocol has no authentication.
+// accessors). The protocol has no authentication, so only loopback
+// addresses are bound unless LineListenerOptions::allow_non_loopback says
+// the network in between is trusted. A TCP connection on which no byte was
+// read or written for LineListenerOptions::idle_timeout is closed, so that
+// idle peers cannot hold the kMaxConnections places.
 //
 // Threading: the io_context's thread.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,18 +30,27 @@
 
 namespace monipaikka::edge {
 
+struct LineListenerOptions {
+  // Bind addresses other than loopback too.
+  bool allow_non_loopback = false;
+  // A TCP connection without a byte read or written for this long is closed
+  // (logged: event=line_connection_idle).
+  std::chrono::milliseconds idle_timeout{60 * 1000};
+};
+
 class LineListener {
  public:
   // `pipeline` must outlive the listener; `on_fatal` gets an outbox failure.
   LineListener(asio::io_context& io, InputPipeline* pipeline,
-               std::function<void(absl::Status)> on_fatal);
+               std::function<void(absl::Status)> on_fatal,
+               LineListenerOptions options = {});
   ~LineListener();
   LineListener(const LineListener&) = delete;
   LineListener& operator=(const LineListener&) = delete;
 
   // Binds the given listeners (either may be empty). INVALID_ARGUMENT names
-  // the address when it cannot be parsed, UNAVAILABLE when it cannot be
-  // bound.
+  // the address when it cannot be parsed, or is not loopback without
+  // allow_non_loopback; UNAVAILABLE when it cannot be bound.
   absl::Status Start(const std::string& udp_listen,
                      const std::string& tcp_listen);
   void Stop();
@@ -60,6 +73,7 @@ class LineListener {
   asio::io_context& io_;
   InputPipeline* const pipeline_;
   std::function<void(absl::Status)> on_fatal_;
+  const LineListenerOptions options_;
   asio::ip::udp::socket udp_;
   asio::ip::tcp::acceptor acceptor_;
   asio::ip::udp::endpoint sender_;

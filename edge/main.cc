@@ -3,6 +3,9 @@
 // Exit codes: 0 stopped cleanly, 1 runtime failure (e.g. outbox unusable),
 // 2 bad command line.
 
+#include <sys/stat.h>
+
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +28,7 @@
 #include "common/connection_flags.h"
 #include "common/metric_set.h"
 #include "common/metrics_endpoint.h"
+#include "common/sqlite.h"
 #include "common/time_format.h"
 #include "edge/agent.h"
 #include "edge/agent_metrics.h"
@@ -81,6 +85,19 @@ ABSL_FLAG(bool, metrics_allow_non_loopback, false,
 ABSL_FLAG(std::string, metrics_port_file, "",
           "Write the metrics endpoint's bound port to this file once "
           "serving.");
+ABSL_FLAG(std::string, sqlite_synchronous, "full",
+          "How outbox commits reach the disk before the inputs acknowledge "
+          "them (MQTT PUBACK, line protocol \"ok\"): \"full\" (survives power "
+          "loss and OS crashes) or \"normal\" (faster; survives a crash of "
+          "the agent, but the last commits before a power loss or OS crash "
+          "may be lost).");
+ABSL_FLAG(bool, line_allow_non_loopback, false,
+          "Allow the line protocol inputs (--inputs \"line\") on an address "
+          "other than loopback (the protocol has no authentication: only on "
+          "a trusted network).");
+ABSL_FLAG(int32_t, line_idle_timeout_s, 60,
+          "Close a line protocol TCP connection after this many seconds "
+          "without a byte read or written, 1..86400.");
 
 namespace {
 
@@ -155,6 +172,18 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
         "--outbox_max_mb: ", outbox_max_mb, " is not within 0..2^40"));
   }
   options.outbox_max_bytes = outbox_max_mb * 1024 * 1024;
+  absl::StatusOr<monipaikka::SqliteSynchronous> synchronous =
+      monipaikka::ParseSqliteSynchronous(absl::GetFlag(FLAGS_sqlite_synchronous));
+  if (!synchronous.ok()) return synchronous.status();
+  options.outbox_synchronous = *synchronous;
+  options.line_allow_non_loopback = absl::GetFlag(FLAGS_line_allow_non_loopback);
+  const int32_t line_idle_timeout_s = absl::GetFlag(FLAGS_line_idle_timeout_s);
+  if (line_idle_timeout_s < 1 || line_idle_timeout_s > 86400) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--line_idle_timeout_s: ", line_idle_timeout_s,
+        " is not within 1..86400"));
+  }
+  options.line_idle_timeout = std::chrono::seconds(line_idle_timeout_s);
   monipaikka::ChannelSecurityFlags tls = connection.security;
   tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
@@ -226,6 +255,10 @@ int main(int argc, char** argv) {
   parsing_flags = !AsksForUsage(argc, argv);
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   parsing_flags = false;
+  // Every file the agent creates (the outbox and its -wal and -shm, the
+  // lock) is its own alone: the outbox holds what the building's sensors
+  // saw.
+  umask(S_IRWXG | S_IRWXO);
   if (positional.size() > 1) {
     std::fprintf(stderr, "monipaikka-edge: unexpected argument \"%s\"\n",
                  positional[1]);

@@ -84,8 +84,10 @@ constexpr char kProducedThroughKey[] = "produced_through_ms";
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(
+    const std::string& path, SqliteSynchronous synchronous) {
   DatabaseOptions options;
+  options.synchronous = synchronous;
   // A small gateway box: the queue is appended at one end and read and
   // deleted at the other, so a small page cache holds its working set.
   options.cache_kib = 2 * 1024;

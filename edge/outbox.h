@@ -69,8 +69,14 @@ struct OutboxRow {
 
 class Outbox {
  public:
-  // Opens or creates the outbox at `path` and migrates its schema.
-  static absl::StatusOr<std::unique_ptr<Outbox>> Open(const std::string& path);
+  // Opens or creates the outbox at `path` (a new file gets mode 0600) and
+  // migrates its schema. `synchronous` says what an append that returned
+  // survives (common/sqlite.h): with kFull also a power loss or an OS crash,
+  // so the acknowledgements the inputs send after it (MQTT PUBACK, the line
+  // protocol's "ok") hold.
+  static absl::StatusOr<std::unique_ptr<Outbox>> Open(
+      const std::string& path,
+      SqliteSynchronous synchronous = SqliteSynchronous::kFull);
 
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
@@ -141,6 +147,9 @@ class Outbox {
   absl::StatusOr<std::optional<int64_t>> ProducedThroughMs();
 
   const std::string& path() const { return db_->path(); }
+  // PRAGMA synchronous of the outbox's connection as it reports it (2 FULL,
+  // 1 NORMAL).
+  absl::StatusOr<int> SynchronousPragma() { return db_->SynchronousPragma(); }
 
  private:
   explicit Outbox(std::unique_ptr<Database> db) : db_(std::move(db)) {}

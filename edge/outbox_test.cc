@@ -205,6 +205,23 @@ TEST_F(OutboxTest, UnwritablePathIsAnError) {
   EXPECT_NE(outbox.status().message().find("missing"), std::string::npos);
 }
 
+// An append acknowledged to a sensor input must survive a power loss unless
+// the faster mode was asked for.
+TEST_F(OutboxTest, CommitsAreSyncedInFullUnlessNormalIsAsked) {
+  {
+    std::unique_ptr<Outbox> outbox = Open();
+    absl::StatusOr<int> level = outbox->SynchronousPragma();
+    ASSERT_TRUE(level.ok()) << level.status();
+    EXPECT_EQ(*level, 2);  // FULL
+  }
+  absl::StatusOr<std::unique_ptr<Outbox>> normal =
+      Outbox::Open(path_, SqliteSynchronous::kNormal);
+  ASSERT_TRUE(normal.ok()) << normal.status();
+  absl::StatusOr<int> level = (*normal)->SynchronousPragma();
+  ASSERT_TRUE(level.ok()) << level.status();
+  EXPECT_EQ(*level, 1);  // NORMAL
+}
+
 // With a budget, appends are refused once the data reaches it; what is
 // queued stays untouched, and acknowledged rows free the space again.
 TEST_F(OutboxTest, BudgetRefusesTheNewestAndKeepsTheQueued) {

@@ -1,6 +1,7 @@
 // monipaikka-server: the gRPC backend. See README.md for the flags.
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -74,8 +75,11 @@ ABSL_FLAG(int, max_streams_per_gateway, 4,
 ABSL_FLAG(int, sqlite_cache_mb, 64,
           "SQLite page cache of each database connection, MiB (1 … 65536); "
           "the server holds some ten connections");
-ABSL_FLAG(bool, synchronous_full, false,
-          "fsync every commit (durable across power loss, slower)");
+ABSL_FLAG(std::string, sqlite_synchronous, "full",
+          "how commits reach the disk before they are acknowledged: \"full\" "
+          "(an acknowledged reading survives power loss and OS crashes) or "
+          "\"normal\" (faster; survives a crash of the server process, but "
+          "the last commits before a power loss or OS crash may be lost)");
 ABSL_FLAG(std::string, pseudonym_key_file, "",
           "file with the key of the employee pseudonyms (HMAC-SHA256), at "
           "least 32 bytes or 64 hex digits, NOT in the database's directory; "
@@ -83,9 +87,13 @@ ABSL_FLAG(std::string, pseudonym_key_file, "",
 ABSL_FLAG(int, anonymity_k, 5,
           "HR figures over fewer than this many employees are withheld (>= 3)");
 ABSL_FLAG(std::string, bootstrap_admin_token_file, "",
-          "when this file does not exist, create an admin token named "
-          "\"bootstrap\" and write it there (mode 0600); an existing file is "
-          "left alone");
+          "on a first start (the database holds no admin token), create an "
+          "admin token named \"bootstrap\" and write it there (mode 0600); "
+          "later starts create none, even when the file was deleted");
+ABSL_FLAG(std::string, recover_admin_token_file, "",
+          "when every admin token is lost: create an admin token named "
+          "\"recovery\" and write it there (mode 0600) unless the file "
+          "exists; audited. Pass it once, by hand");
 ABSL_FLAG(int, workforce_retention_months, 24,
           "work-location days older than this many months are deleted");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
@@ -141,6 +149,10 @@ int main(int argc, char** argv) {
       "[--listen=HOST:PORT] (--tls_cert_file=PEM --tls_key_file=PEM "
       "[--tls_client_ca_file=PEM] | --plaintext)");
   absl::ParseCommandLine(argc, argv);
+  // Every file the server creates (the database and its -wal and -shm, the
+  // token files) is its own alone: they hold token hashes, the audit log and
+  // pseudonymous HR records.
+  umask(S_IRWXG | S_IRWXO);
 
   // Handle SIGINT/SIGTERM (stop) and SIGHUP (reload the TLS files) in this
   // thread only: block them everywhere first.
@@ -183,7 +195,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.storage.cache_kib = sqlite_cache_mb * 1024;
-  options.storage.synchronous_full = absl::GetFlag(FLAGS_synchronous_full);
+  absl::StatusOr<monipaikka::SqliteSynchronous> synchronous =
+      monipaikka::ParseSqliteSynchronous(absl::GetFlag(FLAGS_sqlite_synchronous));
+  if (!synchronous.ok()) {
+    std::cerr << "error: " << synchronous.status().message() << "\n";
+    return 2;
+  }
+  options.storage.synchronous = *synchronous;
   options.utilization.desk_stale_after_ms =
       int64_t{absl::GetFlag(FLAGS_desk_stale_after_min)} * 60 * 1000;
   options.utilization.room_stale_after_ms =
@@ -261,6 +279,8 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_metrics_allow_non_loopback);
   options.auth.bootstrap_admin_token_file =
       absl::GetFlag(FLAGS_bootstrap_admin_token_file);
+  options.auth.recover_admin_token_file =
+      absl::GetFlag(FLAGS_recover_admin_token_file);
 
   absl::StatusOr<std::unique_ptr<monipaikka::Server>> server =
       monipaikka::Server::Start(options);

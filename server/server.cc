@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -83,29 +84,22 @@ absl::Status CheckListenerSecurity(const ServerOptions& options) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
-                                         TokenStore& tokens,
-                                         const std::string& path) {
-  std::error_code error;
-  if (std::filesystem::exists(path, error)) return false;
-  if (error) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "bootstrap_admin_token_file: ", path, ": ", error.message()));
-  }
-  NewToken token;
-  token.name = "bootstrap";
-  token.role = Role::kAdmin;
-  ASSIGN_OR_RETURN(CreatedToken created, tokens.Create(session.Access(), token));
+namespace {
+
+// Writes `secret` and a newline to `path` with mode 0600: to a new file
+// beside it, synced, then renamed over `path`. `flag` names the flag in
+// errors.
+absl::Status WriteTokenFile(const std::string& path, const std::string& secret,
+                            absl::string_view flag) {
   const std::string tmp = path + ".tmp";
   std::remove(tmp.c_str());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                         S_IRUSR | S_IWUSR);
   if (fd < 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("bootstrap_admin_token_file: cannot create ", tmp, ": ",
-                     std::strerror(errno)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        flag, ": cannot create ", tmp, ": ", std::strerror(errno)));
   }
-  const std::string text = created.secret + "\n";
+  const std::string text = secret + "\n";
   const bool written =
       ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   const bool synced = ::fsync(fd) == 0;
@@ -113,11 +107,103 @@ absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
   if (!written || !synced || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
     return absl::FailedPreconditionError(absl::StrCat(
-        "bootstrap_admin_token_file: cannot write ", path, ": ",
-        std::strerror(errno)));
+        flag, ": cannot write ", path, ": ", std::strerror(errno)));
   }
+  return absl::OkStatus();
+}
+
+// Whether a file exists at `path`; FAILED_PRECONDITION naming `flag` when
+// that cannot be told.
+absl::StatusOr<bool> FileExists(const std::string& path,
+                                absl::string_view flag) {
+  std::error_code error;
+  const bool exists = std::filesystem::exists(path, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(flag, ": ", path, ": ", error.message()));
+  }
+  return exists;
+}
+
+// How many admin tokens the database holds, active or not.
+absl::StatusOr<int> CountAdminTokens(StorageSession& session) {
+  ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens,
+                   session.Access().ListTokens());
+  return static_cast<int>(
+      std::count_if(tokens.begin(), tokens.end(), [](const TokenRecord& t) {
+        return t.role == RoleName(Role::kAdmin);
+      }));
+}
+
+constexpr char kNewAdminTokenAdvice[] =
+    "to get a new admin token, run `monipaikka tokens create --role=admin "
+    "--name=NAME` with an admin token you hold; if none is left, start the "
+    "server once with --recover_admin_token_file=PATH";
+
+}  // namespace
+
+absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
+                                         TokenStore& tokens,
+                                         const std::string& path) {
+  constexpr absl::string_view kFlag = "bootstrap_admin_token_file";
+  ASSIGN_OR_RETURN(const int admin_tokens, CountAdminTokens(session));
+  ASSIGN_OR_RETURN(const bool file_exists, FileExists(path, kFlag));
+  if (admin_tokens > 0) {
+    // Not a first start: the file (or its deletion) grants nothing.
+    if (!file_exists) {
+      Log(LogLevel::kWarning, "bootstrap_token_not_created",
+          {{"file", path},
+           {"admin_tokens", admin_tokens},
+           {"reason",
+            absl::StrCat("the database already holds admin tokens; ",
+                         kNewAdminTokenAdvice)}});
+    }
+    return false;
+  }
+  NewToken token;
+  token.name = "bootstrap";
+  token.role = Role::kAdmin;
+  ASSIGN_OR_RETURN(CreatedToken created, tokens.Create(session.Access(), token));
+  RETURN_IF_ERROR(WriteTokenFile(path, created.secret, kFlag));
   Log(LogLevel::kInfo, "bootstrap_token_created",
-      {{"token_id", created.record.id}, {"file", path}});
+      {{"token_id", created.record.id},
+       {"file", path},
+       {"replaced_file", file_exists}});
+  return true;
+}
+
+absl::StatusOr<bool> RecoverAdminToken(StorageSession& session,
+                                       TokenStore& tokens,
+                                       const std::string& path) {
+  constexpr absl::string_view kFlag = "recover_admin_token_file";
+  ASSIGN_OR_RETURN(const bool file_exists, FileExists(path, kFlag));
+  if (file_exists) {
+    Log(LogLevel::kWarning, "recovery_token_not_created",
+        {{"file", path},
+         {"reason",
+          "the file exists (a recovery token was written before); remove "
+          "--recover_admin_token_file from the command line"}});
+    return false;
+  }
+  NewToken token;
+  token.name = "recovery";
+  token.role = Role::kAdmin;
+  ASSIGN_OR_RETURN(CreatedToken created, tokens.Create(session.Access(), token));
+  AuditRecord audit;
+  audit.ts_ms = tokens.NowMs();
+  audit.token_id = created.record.id;
+  audit.token_name = created.record.name;
+  audit.role = created.record.role;
+  audit.rpc = "server start --recover_admin_token_file";
+  audit.summary = absl::StrCat("created token ", created.record.id,
+                               " \"recovery\" (admin) for recovery");
+  RETURN_IF_ERROR(session.Access().AppendAudit(audit).status());
+  RETURN_IF_ERROR(WriteTokenFile(path, created.secret, kFlag));
+  Log(LogLevel::kWarning, "recovery_token_created",
+      {{"token_id", created.record.id},
+       {"file", path},
+       {"next", "revoke the admin tokens you lost, then stop passing "
+                "--recover_admin_token_file"}});
   return true;
 }
 
@@ -160,6 +246,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                                           options.auth.bootstrap_admin_token_file)
                           .status());
     }
+    if (!options.auth.recover_admin_token_file.empty()) {
+      RETURN_IF_ERROR(RecoverAdminToken(*session, *server->tokens_,
+                                        options.auth.recover_admin_token_file)
+                          .status());
+    }
   }
   server->request_size_limit_ = std::make_unique<RequestSizeLimit>(
       options.max_request_bytes, RequestSizeLimit::ImportMethods());
@@ -185,6 +276,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       };
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> writer_session,
                    server->storage_->OpenSession());
+  // What an ingest ack promises, as the writer's connection reports it.
+  ASSIGN_OR_RETURN(const int synchronous, writer_session->SynchronousPragma());
+  Log(LogLevel::kInfo, "storage_opened",
+      {{"db", options.database},
+       {"sqlite_synchronous",
+        synchronous == 2   ? std::string("full")
+        : synchronous == 1 ? std::string("normal")
+                           : absl::StrCat(synchronous)}});
   ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
                    writer_session->LoadSensorBindings());
   server->directory_.Set(std::make_shared<SensorDirectory>(std::move(sensors)));

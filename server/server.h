@@ -36,10 +36,14 @@ class ReloadableServerCredentials;
 namespace monipaikka {
 
 struct AuthOptions {
-  // When set and no file exists at this path, Start() creates an admin token
-  // named "bootstrap" and writes it there (mode 0600, written then renamed).
-  // An existing file is left alone.
+  // When set and the database holds no admin token (a first start), Start()
+  // creates an admin token named "bootstrap" and writes it there (see
+  // BootstrapAdminToken()).
   std::string bootstrap_admin_token_file;
+  // When set and no file exists there, Start() creates an admin token named
+  // "recovery" even though admin tokens exist, and writes it there (see
+  // RecoverAdminToken()).
+  std::string recover_admin_token_file;
 };
 
 struct ServerOptions {
@@ -167,11 +171,25 @@ class Server {
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
 };
 
-// Writes a new admin token named "bootstrap" to `path` (mode 0600, written
-// then renamed) unless a file exists there; returns whether it wrote one.
+// The first admin token. When the database holds no admin token (active,
+// revoked or expired: a first start), creates one named "bootstrap" and
+// writes it to `path` (mode 0600, written then renamed; a file left there
+// from an earlier database is replaced). When it holds one, creates nothing,
+// whether the file exists or not: deleting the file and restarting never
+// mints an admin token; a missing file is logged as a warning saying how to
+// get a new one. Returns whether it wrote a token.
 absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
                                          TokenStore& tokens,
                                          const std::string& path);
+
+// Recovery when every admin token is lost: unless a file exists at `path`,
+// creates an admin token named "recovery", records it in the audit log and
+// writes it to `path` (mode 0600, written then renamed), logged as a
+// warning. An existing file (a recovery done before) is left alone and
+// nothing is created. Returns whether it wrote a token.
+absl::StatusOr<bool> RecoverAdminToken(StorageSession& session,
+                                       TokenStore& tokens,
+                                       const std::string& path);
 
 // The checks of the listener's security options alone (see Start()).
 absl::Status CheckListenerSecurity(const ServerOptions& options);

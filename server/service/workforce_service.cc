@@ -528,20 +528,8 @@ absl::StatusOr<std::unique_ptr<WorkforceBackend>> WorkforceBackend::Start(
   if (!options.today) options.today = HelsinkiToday;
   std::unique_ptr<WorkforceBackend> backend(new WorkforceBackend());
   if (!options.pseudonym_key_file.empty()) {
-    namespace fs = std::filesystem;
-    std::error_code ignored;
-    const fs::path key_dir =
-        fs::weakly_canonical(fs::absolute(options.pseudonym_key_file), ignored)
-            .parent_path();
-    const fs::path db_dir =
-        fs::weakly_canonical(fs::absolute(database), ignored).parent_path();
-    if (key_dir == db_dir) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "pseudonym_key_file: ", options.pseudonym_key_file,
-          " is in the database's directory ", db_dir.string(),
-          "; keep the key apart from the data (a copy of the data must not "
-          "carry the key that links it to people)"));
-    }
+    RETURN_IF_ERROR(
+        CheckKeyApartFromDatabase(options.pseudonym_key_file, database));
     ASSIGN_OR_RETURN(Pseudonymizer pseudonymizer,
                      Pseudonymizer::FromKeyFile(options.pseudonym_key_file));
     backend->pseudonymizer_ =

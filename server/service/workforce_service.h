@@ -22,8 +22,8 @@ namespace monipaikka {
 
 struct WorkforceOptions {
   // File holding the pseudonym key (see README "Privacy"). Empty: the server
-  // refuses HR imports (reports still work). It must not be in the
-  // database's directory.
+  // refuses HR imports (reports still work). It must not be under the
+  // database's directory (see CheckKeyApartFromDatabase()).
   std::string pseudonym_key_file;
   // Figures over fewer than k employees are withheld; at least 3.
   int anonymity_k = 5;

@@ -87,6 +87,9 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) override;
   absl::Status CheckHealth() override;
   absl::Status ProbeWrite(int64_t now_ms) override;
+  absl::StatusOr<int> SynchronousPragma() override {
+    return db_->SynchronousPragma();
+  }
   absl::StatusOr<double> TotalFte(
       absl::CivilDay as_of, const std::vector<std::string>& organizations,
       const std::vector<std::string>& sites) override {
@@ -723,7 +726,7 @@ class SqliteStorage : public Storage {
   absl::StatusOr<std::unique_ptr<StorageSession>> OpenSession() override {
     DatabaseOptions db_options;
     db_options.cache_kib = options_.cache_kib;
-    db_options.synchronous_full = options_.synchronous_full;
+    db_options.synchronous = options_.synchronous;
     ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                      Database::Open(path_, db_options));
     return std::make_unique<SqliteSession>(std::move(db));

@@ -225,6 +225,24 @@ TEST_F(SqliteStorageTest, ReadingsSurviveReopen) {
   EXPECT_EQ(*(*session)->CountReadings(), 1);
 }
 
+TEST_F(SqliteStorageTest, SessionsCommitInFullUnlessNormalIsAsked) {
+  absl::StatusOr<int> by_default = session_->SynchronousPragma();
+  ASSERT_TRUE(by_default.ok()) << by_default.status();
+  EXPECT_EQ(*by_default, 2);  // FULL: an ack survives power loss
+
+  SqliteStorageOptions normal;
+  normal.synchronous = SqliteSynchronous::kNormal;
+  auto storage = Storage::OpenSqlite(dir_.File("m.db"), normal);
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  for (int i = 0; i < 2; ++i) {  // every session, not only the first
+    auto session = (*storage)->OpenSession();
+    ASSERT_TRUE(session.ok()) << session.status();
+    absl::StatusOr<int> level = (*session)->SynchronousPragma();
+    ASSERT_TRUE(level.ok()) << level.status();
+    EXPECT_EQ(*level, 1);  // NORMAL
+  }
+}
+
 TEST_F(SqliteStorageTest, RefusesDatabaseFromNewerVersion) {
   session_.reset();
   storage_.reset();

@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/sqlite.h"
 #include "monipaikka/v1/inventory.pb.h"
 #include "server/storage/access_storage.h"
 #include "server/storage/analytics_storage.h"
@@ -126,6 +127,9 @@ class StorageSession {
   // Commits a one-row write (the time of the probe, UTC ms): OK when storage
   // takes writes; the storage error (e.g. disk full) otherwise.
   virtual absl::Status ProbeWrite(int64_t now_ms) = 0;
+  // PRAGMA synchronous of this session's connection as it reports it
+  // (2 FULL, 1 NORMAL; see SqliteStorageOptions::synchronous).
+  virtual absl::StatusOr<int> SynchronousPragma() = 0;
 
   // ---- Workforce (HR) ----
   // Σ FTE (htv) of employees valid on `as_of` whose organization code is in
@@ -166,8 +170,9 @@ class StorageSession {
 struct SqliteStorageOptions {
   // Page cache per connection, KiB.
   int cache_kib = 64 * 1024;
-  // Durable across power loss as well as process crashes (slower).
-  bool synchronous_full = false;
+  // Durability of every session's commits: FULL (the default) survives
+  // power loss and OS crashes, NORMAL process crashes only (common/sqlite.h).
+  SqliteSynchronous synchronous = SqliteSynchronous::kFull;
 };
 
 class Storage {

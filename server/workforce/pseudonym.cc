@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -54,6 +56,36 @@ std::string Pseudonymizer::Pseudonymize(absl::string_view raw_id) const {
        digest, &length);
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+absl::Status CheckKeyApartFromDatabase(const std::string& key_file,
+                                       const std::string& database) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  // weakly_canonical resolves every symbolic link of the part of the path
+  // that exists (the key file and the database's directory do).
+  const fs::path key = fs::weakly_canonical(fs::absolute(key_file), error);
+  if (error) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pseudonym_key_file: ", key_file, ": ", error.message()));
+  }
+  const fs::path db_dir =
+      fs::weakly_canonical(fs::absolute(database), error).parent_path();
+  if (error) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("db: ", database, ": ", error.message()));
+  }
+  // Under db_dir when db_dir's components are a prefix of the key's.
+  const auto [dir_end, key_it] =
+      std::mismatch(db_dir.begin(), db_dir.end(), key.begin(), key.end());
+  if (dir_end == db_dir.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pseudonym_key_file: ", key_file, " (", key.string(),
+        ") is under the database's directory ", db_dir.string(),
+        "; keep the key apart from the data (a copy of the data must not "
+        "carry the key that links it to people)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace monipaikka

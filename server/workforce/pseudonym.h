@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -37,5 +38,14 @@ class Pseudonymizer {
   explicit Pseudonymizer(std::string key) : key_(std::move(key)) {}
   std::string key_;
 };
+
+// OK when the key file `key_file` lies outside the directory of the
+// database file `database` and every directory below it, after both paths
+// are made absolute and their symbolic links resolved (so neither a
+// subdirectory nor a link into the directory passes). INVALID_ARGUMENT
+// naming both otherwise: a copy of the data directory must not carry the
+// key that links its pseudonyms to people.
+absl::Status CheckKeyApartFromDatabase(const std::string& key_file,
+                                       const std::string& database);
 
 }  // namespace monipaikka

@@ -33,7 +33,9 @@ class HrServer {
            std::vector<std::string> extra = {}, const std::string& name = "hr")
       : db_path_(data.File("server.db")) {
     const std::string port_file = data.File(name + ".port");
-    const std::string token_file = data.File(name + ".admin.token");
+    // One token file per database: a restart on the same database finds its
+    // admin token there (a second one is minted only for a new database).
+    const std::string token_file = db_path_ + ".admin.token";
     std::remove(port_file.c_str());
     std::vector<std::string> args = {"--listen=127.0.0.1:0", "--plaintext", "--db=" + db_path_,
                                      "--port_file=" + port_file,
