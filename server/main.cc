@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "server/privacy/publication_calendar.h"
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
@@ -67,6 +68,10 @@ ABSL_FLAG(std::string, pseudonym_key_file, "",
           "without it HR imports are refused");
 ABSL_FLAG(int, anonymity_k, 5,
           "HR figures over fewer than this many employees are withheld (>= 3)");
+ABSL_FLAG(std::string, hr_publication, "month_end",
+          "publication calendar of figures from the HR registry: month_end, "
+          "quarter_end or year_end; a date between is answered with the "
+          "latest publication date before it");
 ABSL_FLAG(std::string, bootstrap_admin_token_file, "",
           "when this file does not exist, create an admin token named "
           "\"bootstrap\" and write it there (mode 0600); an existing file is "
@@ -220,6 +225,16 @@ int main(int argc, char** argv) {
                                 "people")}});
     return 2;
   }
+
+  absl::StatusOr<monipaikka::PublicationCalendar> calendar =
+      monipaikka::ParsePublicationCalendar(absl::GetFlag(FLAGS_hr_publication));
+  if (!calendar.ok()) {
+    monipaikka::Log(monipaikka::LogLevel::kError, "bad_flags",
+                    {{"error", absl::StrCat("--hr_publication: ",
+                                            calendar.status().message())}});
+    return 2;
+  }
+  options.occupancy.registry.calendar = *calendar;
 
   options.writer.probe_interval = std::chrono::milliseconds(
       std::max(0, absl::GetFlag(FLAGS_storage_probe_interval_ms)));

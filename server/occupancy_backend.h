@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "server/auth/access_control.h"
 #include "server/live/occupancy_hub.h"
+#include "server/privacy/registry_disclosure.h"
 #include "server/reports/utilization_report.h"
 #include "server/service/report_deps.h"
 #include "server/storage/storage.h"
@@ -38,6 +39,12 @@ struct OccupancyOptions {
   absl::Duration freshness_wait = absl::Seconds(30);
   // How often live occupancy looks for sensors gone stale.
   absl::Duration live_tick = absl::Seconds(1);
+  // How the reports publish figures derived from the HR registry (FTE):
+  // the anonymity threshold (the HR reports' --anonymity_k, set by the
+  // server) and the publication calendar (--hr_publication).
+  RegistryPublication registry;
+  // Today in Europe/Helsinki; injectable for tests. Empty: the system clock.
+  std::function<absl::CivilDay()> today;
 };
 
 class OccupancyBackend {

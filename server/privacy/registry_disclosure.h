@@ -28,6 +28,7 @@
 //
 // Pure functions, no I/O. Deterministic.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -35,6 +36,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "server/privacy/publication_calendar.h"
 
 namespace monipaikka {
 
@@ -52,6 +55,25 @@ struct RegistryDisclosureSettings {
   // Half-width of the protection interval of a withheld FTE, htv.
   double fte_protection_htv = 0.5;
 };
+
+// How the server publishes registry-derived figures (server flags
+// --anonymity_k and --hr_publication).
+struct RegistryPublication {
+  RegistryDisclosureSettings disclosure;
+  PublicationCalendar calendar = PublicationCalendar::kMonthEnd;
+  // Today in Europe/Helsinki: a publication date is used once it has
+  // passed (the registry of the day itself may still change). The default
+  // publishes nothing after 1969.
+  absl::CivilDay today = absl::CivilDay(1970, 1, 1);
+};
+
+// The publication date whose figures answer a request for `requested`: the
+// latest on or before it that has passed.
+inline absl::CivilDay RegistryDateFor(absl::CivilDay requested,
+                                      const RegistryPublication& publication) {
+  return LatestPublicationDate(std::min(requested, publication.today - 1),
+                               publication.calendar);
+}
 
 // Why a figure is not published.
 enum class RegistryWithheld {

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/analytics/day_summary.h"
+#include "server/privacy/registry_disclosure.h"
 #include "server/storage/storage.h"
 #include "server/summary/occupancy_inventory.h"
 
@@ -27,6 +28,8 @@ struct ReportContext {
   int64_t now_ms = 0;
   // Longest window a report may span, days.
   int max_window_days = 3 * 366;
+  // How figures derived from the HR registry (FTE, m²/htv) are published.
+  RegistryPublication registry = {};
 };
 
 // Workstations and rooms meeting every condition given.

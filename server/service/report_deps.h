@@ -28,6 +28,10 @@ struct ReportDeps {
   absl::Duration freshness_wait = absl::Seconds(30);
   std::function<int64_t()> now_ms;
   int max_window_days = 3 * 366;
+  // How registry-derived figures are published; `today` (Europe/Helsinki)
+  // fills RegistryPublication::today of each report.
+  RegistryPublication registry;
+  std::function<absl::CivilDay()> today;
 };
 
 // Runs `build(const ReportContext&) -> absl::Status` with a fresh context on
@@ -43,7 +47,8 @@ absl::Status WithReportContext(const ReportDeps& deps, StorageSession& session,
     return absl::UnavailableError("the inventory is not loaded yet");
   }
   ReportContext context{session, *inventory, deps.now_ms(),
-                        deps.max_window_days};
+                        deps.max_window_days, deps.registry};
+  if (deps.today) context.registry.today = deps.today();
   return build(context);
 }
 
