@@ -50,6 +50,7 @@ absl::StatusOr<std::unique_ptr<OccupancyBackend>> OccupancyBackend::Create(
   backend->deps_.max_window_days = settings.max_window_days;
   backend->deps_.registry = options.registry;
   backend->deps_.today = options.today ? options.today : HelsinkiToday;
+  backend->deps_.registry_cache = &backend->registry_cache_;
   return backend;
 }
 

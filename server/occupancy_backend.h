@@ -19,6 +19,7 @@
 #include "server/auth/access_control.h"
 #include "server/live/occupancy_hub.h"
 #include "server/privacy/registry_disclosure.h"
+#include "server/reports/registry_figures.h"
 #include "server/reports/utilization_report.h"
 #include "server/service/report_deps.h"
 #include "server/storage/storage.h"
@@ -80,6 +81,7 @@ class OccupancyBackend {
   OccupancyInventoryHolder inventory_;
   std::unique_ptr<Summarizer> summarizer_;
   std::unique_ptr<LiveOccupancyHub> hub_;
+  RegistryFigureCache registry_cache_;
   ReportDeps deps_;
   std::unique_ptr<grpc::Service> analytics_service_;
   std::unique_ptr<grpc::Service> live_service_;

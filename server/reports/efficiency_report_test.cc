@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "server/reports/occupancy_test_util.h"
 #include "server/reports/planning_reports.h"
+#include "server/reports/registry_figures.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -345,6 +346,31 @@ TEST_F(SpaceEfficiencyTest, TheRegistryIsReadAtThePublicationDateBefore) {
   EXPECT_EQ(Row(*april, "S2").fte_withheld(), v1::REGISTRY_FIGURE_FEW_CHANGES);
   EXPECT_NE(Row(*april, "S2").fte_withheld_reason().find("changed since"),
             std::string::npos);
+}
+
+TEST_F(SpaceEfficiencyTest, CachedFiguresFollowTheRegistry) {
+  RegistryFigureCache cache;
+  ReportContext context = Context();
+  context.registry_cache = &cache;
+  v1::SpaceEfficiencyRequest request;
+  request.set_as_of("2026-03-23");
+  request.set_site("S2");
+  for (int i = 0; i < 2; ++i) {  // audited, then from the cache
+    auto report = BuildSpaceEfficiency(context, request);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_DOUBLE_EQ(report->rows(0).fte(), 5.0);
+  }
+  // A retroactive change of the registry at that date is not served from
+  // the cache.
+  std::vector<EmployeePeriodInput> change;
+  for (int id = 41; id <= 45; ++id) {
+    change.push_back(Employee(id, "X", "S2", 0.3, absl::CivilDay(2026, 2, 1)));
+  }
+  Store(change);
+  auto changed = BuildSpaceEfficiency(context, request);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->rows(0).fte_withheld(), v1::REGISTRY_FIGURE_SHOWN);
+  EXPECT_DOUBLE_EQ(changed->rows(0).fte(), 4.0);
 }
 
 TEST_F(SpaceEfficiencyTest, TargetsAreCheckedFieldByField) {

@@ -20,6 +20,8 @@
 
 namespace monipaikka {
 
+class RegistryFigureCache;  // server/reports/registry_figures.h
+
 // What a report needs besides its request.
 struct ReportContext {
   StorageSession& session;
@@ -30,6 +32,8 @@ struct ReportContext {
   int max_window_days = 3 * 366;
   // How figures derived from the HR registry (FTE, m²/htv) are published.
   RegistryPublication registry = {};
+  // Published registry figures already audited (not owned; may be null).
+  RegistryFigureCache* registry_cache = nullptr;
 };
 
 // Workstations and rooms meeting every condition given.

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/hash/hash.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 
@@ -10,8 +11,30 @@ namespace monipaikka {
 
 namespace {
 
+// The cache key of an audit's whole input.
+uint64_t InputKey(const RegistrySnapshot& snapshot,
+                  const RegistryDisclosureSettings& settings,
+                  const std::vector<std::string>& organizations,
+                  const std::vector<std::string>& sites,
+                  const std::vector<RegistryMember>& members,
+                  const std::vector<RegistryMember>& previous) {
+  size_t key = absl::HashOf(snapshot.date.year(), snapshot.date.month(),
+                            snapshot.date.day(), snapshot.previous.year(),
+                            snapshot.previous.month(), snapshot.previous.day(),
+                            settings.anonymity_k, settings.fte_protection_htv,
+                            organizations, sites);
+  for (const auto* rows : {&members, &previous}) {
+    key = absl::HashOf(key, rows->size());
+    for (const RegistryMember& m : *rows) {
+      key = absl::HashOf(key, m.employee_id, m.organization, m.site, m.fte);
+    }
+  }
+  return key;
+}
+
 absl::StatusOr<RegistrySnapshot> Load(const ReportContext& context,
-                                      absl::CivilDay requested) {
+                                      absl::CivilDay requested,
+                                      RegistryFigureCache* cache) {
   RegistrySnapshot snapshot;
   snapshot.date = RegistryDateFor(requested, context.registry);
   snapshot.previous =
@@ -40,18 +63,46 @@ absl::StatusOr<RegistrySnapshot> Load(const ReportContext& context,
        context.inventory.organizations()) {
     organizations.push_back(org.code);
   }
+  const uint64_t key =
+      InputKey(snapshot, context.registry.disclosure, organizations, sites,
+               members, previous);
+  if (cache != nullptr) {
+    if (std::optional<RegistryFigures> cached = cache->Find(key)) {
+      snapshot.figures = *std::move(cached);
+      return snapshot;
+    }
+  }
   ASSIGN_OR_RETURN(snapshot.figures,
                    PublishRegistryFigures(organizations, sites, members,
                                           previous,
                                           context.registry.disclosure));
+  if (cache != nullptr) cache->Put(key, snapshot.figures);
   return snapshot;
 }
 
 }  // namespace
 
+std::optional<RegistryFigures> RegistryFigureCache::Find(uint64_t key) const {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [k, figures] : entries_) {
+    if (k == key) return figures;
+  }
+  return std::nullopt;
+}
+
+void RegistryFigureCache::Put(uint64_t key, const RegistryFigures& figures) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& entry : entries_) {
+    if (entry.first == key) return;
+  }
+  entries_.emplace_back(key, figures);
+  while (entries_.size() > capacity_) entries_.pop_front();
+}
+
 absl::StatusOr<RegistrySnapshot> LoadRegistryFigures(
     const ReportContext& context, absl::CivilDay requested) {
-  absl::StatusOr<RegistrySnapshot> snapshot = Load(context, requested);
+  absl::StatusOr<RegistrySnapshot> snapshot =
+      Load(context, requested, context.registry_cache);
   if (!snapshot.ok()) {
     // The reports go on without FTE (fte_available false); say why here.
     Log(LogLevel::kError, "registry_figures_failed",

@@ -32,6 +32,8 @@ struct ReportDeps {
   // fills RegistryPublication::today of each report.
   RegistryPublication registry;
   std::function<absl::CivilDay()> today;
+  // Shared by the reports of every query thread (not owned; may be null).
+  RegistryFigureCache* registry_cache = nullptr;
 };
 
 // Runs `build(const ReportContext&) -> absl::Status` with a fresh context on
@@ -49,6 +51,7 @@ absl::Status WithReportContext(const ReportDeps& deps, StorageSession& session,
   ReportContext context{session, *inventory, deps.now_ms(),
                         deps.max_window_days, deps.registry};
   if (deps.today) context.registry.today = deps.today();
+  context.registry_cache = deps.registry_cache;
   return build(context);
 }
 
