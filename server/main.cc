@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "server/privacy/publication_calendar.h"
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
@@ -71,6 +72,10 @@ ABSL_FLAG(std::string, bootstrap_admin_token_file, "",
           "when this file does not exist, create an admin token named "
           "\"bootstrap\" and write it there (mode 0600); an existing file is "
           "left alone");
+ABSL_FLAG(std::string, hr_publication, "month_end",
+          "publication calendar of HR registry snapshots (the workstation "
+          "distribution): month_end, quarter_end or year_end; other dates "
+          "are refused");
 ABSL_FLAG(int, workforce_retention_months, 24,
           "work-location days older than this many months are deleted");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
@@ -212,6 +217,15 @@ int main(int argc, char** argv) {
   options.workforce.anonymity_k = absl::GetFlag(FLAGS_anonymity_k);
   options.workforce.retention_months =
       absl::GetFlag(FLAGS_workforce_retention_months);
+  absl::StatusOr<monipaikka::PublicationCalendar> publication =
+      monipaikka::ParsePublicationCalendar(absl::GetFlag(FLAGS_hr_publication));
+  if (!publication.ok()) {
+    monipaikka::Log(monipaikka::LogLevel::kError, "bad_flags",
+                    {{"error", absl::StrCat("--hr_publication: ",
+                                            publication.status().message())}});
+    return 2;
+  }
+  options.workforce.publication = *publication;
   if (options.workforce.anonymity_k < 3) {
     monipaikka::Log(
         monipaikka::LogLevel::kError, "bad_flags",
