@@ -68,14 +68,15 @@ ABSL_FLAG(std::string, pseudonym_key_file, "",
           "without it HR imports are refused");
 ABSL_FLAG(int, anonymity_k, 5,
           "HR figures over fewer than this many employees are withheld (>= 3)");
-ABSL_FLAG(std::string, hr_publication, "month_end",
-          "publication calendar of figures from the HR registry: month_end, "
-          "quarter_end or year_end; a date between is answered with the "
-          "latest publication date before it");
 ABSL_FLAG(std::string, bootstrap_admin_token_file, "",
           "when this file does not exist, create an admin token named "
           "\"bootstrap\" and write it there (mode 0600); an existing file is "
           "left alone");
+ABSL_FLAG(std::string, hr_publication, "month_end",
+          "publication calendar of HR registry snapshots (the workstation "
+          "distribution): month_end, quarter_end or year_end; other dates "
+          "are refused (the FTE of the space-efficiency reports answers "
+          "them with the latest publication date before)");
 ABSL_FLAG(int, workforce_retention_months, 24,
           "work-location days older than this many months are deleted");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
@@ -217,6 +218,15 @@ int main(int argc, char** argv) {
   options.workforce.anonymity_k = absl::GetFlag(FLAGS_anonymity_k);
   options.workforce.retention_months =
       absl::GetFlag(FLAGS_workforce_retention_months);
+  absl::StatusOr<monipaikka::PublicationCalendar> publication =
+      monipaikka::ParsePublicationCalendar(absl::GetFlag(FLAGS_hr_publication));
+  if (!publication.ok()) {
+    monipaikka::Log(monipaikka::LogLevel::kError, "bad_flags",
+                    {{"error", absl::StrCat("--hr_publication: ",
+                                            publication.status().message())}});
+    return 2;
+  }
+  options.workforce.publication = *publication;
   if (options.workforce.anonymity_k < 3) {
     monipaikka::Log(
         monipaikka::LogLevel::kError, "bad_flags",
@@ -225,16 +235,6 @@ int main(int argc, char** argv) {
                                 "people")}});
     return 2;
   }
-
-  absl::StatusOr<monipaikka::PublicationCalendar> calendar =
-      monipaikka::ParsePublicationCalendar(absl::GetFlag(FLAGS_hr_publication));
-  if (!calendar.ok()) {
-    monipaikka::Log(monipaikka::LogLevel::kError, "bad_flags",
-                    {{"error", absl::StrCat("--hr_publication: ",
-                                            calendar.status().message())}});
-    return 2;
-  }
-  options.occupancy.registry.calendar = *calendar;
 
   options.writer.probe_interval = std::chrono::milliseconds(
       std::max(0, absl::GetFlag(FLAGS_storage_probe_interval_ms)));

@@ -163,6 +163,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   // with the HR reports' threshold and on the HR reports' clock.
   OccupancyOptions occupancy = options.occupancy;
   occupancy.registry.disclosure.anonymity_k = options.workforce.anonymity_k;
+  occupancy.registry.calendar = options.workforce.publication;
   if (!occupancy.today) occupancy.today = options.workforce.today;
   ASSIGN_OR_RETURN(server->occupancy_,
                    OccupancyBackend::Create(server->storage_.get(),

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -261,6 +262,15 @@ class Auditor {
           status, ")"));
     }
     if (!integral) return glp_get_obj_val(problem);
+    // An integral vertex is optimal for the integer problem too (tables of
+    // sums are mostly totally unimodular, so this is the common case).
+    bool vertex_integral = true;
+    for (int j = 1; j <= columns && vertex_integral; ++j) {
+      if (glp_get_col_kind(problem, j) != GLP_IV) continue;
+      const double x = glp_get_col_prim(problem, j);
+      vertex_integral = std::abs(x - std::round(x)) <= 1e-9;
+    }
+    if (vertex_integral) return glp_get_obj_val(problem);
     glp_iocp branch;
     glp_init_iocp(&branch);
     branch.msg_lev = GLP_MSG_OFF;
@@ -274,7 +284,9 @@ class Auditor {
     return glp_mip_obj_val(problem);
   }
 
-  // Bounds every cell of `block` for which `wanted` holds.
+  // Bounds every cell of `block` for which `wanted` holds. A block whose
+  // cells were bounded before (in an earlier round) is the same problem:
+  // its bounds are reused.
   absl::Status BoundBlock(const Blocks& blocks, size_t block,
                           const std::function<bool(size_t)>& wanted,
                           std::vector<double>& low, std::vector<double>& high) {
@@ -284,6 +296,14 @@ class Auditor {
       if (wanted(c)) targets.push_back(c);
     }
     if (targets.empty()) return absl::OkStatus();
+    auto [known, inserted] = block_bounds_.try_emplace(block_cells);
+    std::map<size_t, std::pair<double, double>>& bounds = known->second;
+    bool all_known = true;
+    for (size_t c : targets) all_known = all_known && bounds.count(c) > 0;
+    if (all_known) {
+      for (size_t c : targets) std::tie(low[c], high[c]) = bounds.at(c);
+      return absl::OkStatus();
+    }
     std::vector<int> column_of(cells_.size(), 0);
     Problem problem =
         BuildProblem(block_cells, blocks.constraints[block], column_of);
@@ -291,6 +311,10 @@ class Auditor {
     bool integral = false;
     for (size_t c : block_cells) integral = integral || cells_[c].integer;
     for (size_t c : targets) {
+      if (auto it = bounds.find(c); it != bounds.end()) {
+        std::tie(low[c], high[c]) = it->second;
+        continue;
+      }
       ASSIGN_OR_RETURN(low[c],
                        Optimise(problem.get(), column_of[c], GLP_MIN, integral));
       ASSIGN_OR_RETURN(high[c],
@@ -299,8 +323,43 @@ class Auditor {
         if (std::isfinite(low[c])) low[c] = std::round(low[c]);
         if (std::isfinite(high[c])) high[c] = std::round(high[c]);
       }
+      bounds[c] = {low[c], high[c]};
     }
     return absl::OkStatus();
+  }
+
+  // The attacker's bounds of one unknown cell (its block is found by a
+  // search over the constraints that link unknown cells).
+  absl::StatusOr<std::pair<double, double>> BoundOne(size_t target) {
+    Blocks blocks;
+    blocks.block_of.assign(cells_.size(), -1);
+    std::vector<size_t> block{target};
+    std::vector<bool> seen(cells_.size(), false);
+    std::vector<bool> row_seen(constraints_.size(), false);
+    std::vector<size_t> rows;
+    seen[target] = true;
+    for (size_t i = 0; i < block.size(); ++i) {
+      for (size_t r : cell_constraints_[block[i]]) {
+        if (row_seen[r]) continue;
+        row_seen[r] = true;
+        rows.push_back(r);
+        for (const auto& [cell, coefficient] : constraints_[r].terms) {
+          if (seen[cell] || Fixed(cell) || coefficient == 0) continue;
+          seen[cell] = true;
+          block.push_back(cell);
+        }
+      }
+    }
+    std::sort(block.begin(), block.end());
+    std::sort(rows.begin(), rows.end());
+    if (rows.empty()) return CellRange(cells_[target]);
+    blocks.cells.push_back(std::move(block));
+    blocks.constraints.push_back(std::move(rows));
+    scratch_low_.resize(cells_.size());
+    scratch_high_.resize(cells_.size());
+    RETURN_IF_ERROR(BoundBlock(blocks, 0, [&](size_t c) { return c == target; },
+                               scratch_low_, scratch_high_));
+    return std::make_pair(scratch_low_[target], scratch_high_[target]);
   }
 
   // Bounds the unknown cells for which `wanted` holds; the others keep
@@ -490,6 +549,12 @@ class Auditor {
   std::vector<std::vector<size_t>> cell_constraints_;
   std::vector<bool> withheld_;
   int solves_ = 0;
+  std::vector<double> scratch_low_;
+  std::vector<double> scratch_high_;
+  // Bounds found per block (by its unknown cells, which determine the
+  // problem since every other cell is fixed at its value).
+  std::map<std::vector<size_t>, std::map<size_t, std::pair<double, double>>>
+      block_bounds_;
 };
 
 }  // namespace
@@ -507,26 +572,24 @@ absl::StatusOr<AuditOutcome> AuditDisclosure(
   auditor.SetWithheld(withheld);
   std::vector<double> low;
   std::vector<double> high;
-  // Each round withholds at least one more cell, or ends.
-  for (size_t round = 0; round <= cells.size(); ++round) {
-    RETURN_IF_ERROR(auditor.Bound(
-        [&](size_t c) { return auditor.Guarded(c); }, low, high));
-    bool changed = false;
-    for (size_t c = 0; c < cells.size(); ++c) {
-      if (!auditor.Guarded(c)) continue;
-      // Cells withheld earlier in this round may have freed this one.
-      if (low[c] > cells[c].protect_low + kEpsilon) {
-        ASSIGN_OR_RETURN(bool more,
-                         auditor.WithholdFor(c, true, cells[c].protect_low));
-        changed = changed || more;
-      }
-      if (high[c] < cells[c].protect_high - kEpsilon) {
-        ASSIGN_OR_RETURN(bool more,
-                         auditor.WithholdFor(c, false, cells[c].protect_high));
-        changed = changed || more;
+  // Withholding more never narrows a bound (fewer cells are fixed), so one
+  // pass suffices: a cell protected once stays protected.
+  for (size_t c = 0; c < cells.size(); ++c) {
+    if (!auditor.Guarded(c)) continue;
+    for (bool lower : {true, false}) {
+      while (true) {
+        ASSIGN_OR_RETURN(auto bounds, auditor.BoundOne(c));
+        const bool protected_side =
+            lower ? bounds.first <= cells[c].protect_low + kEpsilon
+                  : bounds.second >= cells[c].protect_high - kEpsilon;
+        if (protected_side) break;
+        ASSIGN_OR_RETURN(
+            bool more,
+            auditor.WithholdFor(c, lower,
+                                lower ? cells[c].protect_low : cells[c].protect_high));
+        if (!more) break;  // Nothing more can help: it stays as it is.
       }
     }
-    if (!changed) break;
   }
   // The final audit; secondary cells that are pinned anyway are published.
   auto audited = [&](size_t c) {
