@@ -22,6 +22,11 @@ namespace {
 
 using Lines = std::vector<std::pair<std::string, std::string>>;
 
+// A withheld registry figure: "suppressed: <why>", never 0 or blank.
+std::string Suppressed(const std::string& reason) {
+  return reason.empty() ? "suppressed" : absl::StrCat("suppressed: ", reason);
+}
+
 // "Label:" padded to one width, then the value; an empty label is a blank
 // line.
 void WriteLines(const Lines& lines, std::ostream& out) {
@@ -428,9 +433,10 @@ void WriteConsolidation(const v1::ConsolidationReport& report,
               g.kind(), " ", g.code(), " (", g.workstations_measured(),
               " ws, P95 ", g.peak_occupancy_p95(), ", max ",
               g.peak_occupancy_max(),
-              report.fte_available()
-                  ? absl::StrCat(", ", FormatDecimal(g.fte()), " FTE")
-                  : "",
+              !report.fte_available() ? ""
+              : g.fte_withheld() != v1::REGISTRY_FIGURE_SHOWN
+                  ? absl::StrCat(", FTE ", Suppressed(g.fte_withheld_reason()))
+                  : absl::StrCat(", ", FormatDecimal(g.fte()), " FTE"),
               ")"));
         }
         Lines lines = {
@@ -454,7 +460,16 @@ void WriteConsolidation(const v1::ConsolidationReport& report,
                           report.fits_at_max() ? "fits" : "does not fit",
                           ", headroom ", report.headroom_at_max())},
         };
-        if (report.fte_available() && report.total_fte() <= 0) {
+        if (report.fte_available() &&
+            report.total_fte_withheld() != v1::REGISTRY_FIGURE_SHOWN) {
+          lines.push_back(
+              {"Space efficiency",
+               absl::StrCat(FormatDecimal(report.candidate_office_area_m2()),
+                            " m2; FTE ",
+                            Suppressed(report.total_fte_withheld_reason()),
+                            " (registry of ", report.fte_registry_date(),
+                            ")")});
+        } else if (report.fte_available() && report.total_fte() <= 0) {
           lines.push_back(
               {"Space efficiency",
                absl::StrCat(FormatDecimal(report.candidate_office_area_m2()),
@@ -466,7 +481,8 @@ void WriteConsolidation(const v1::ConsolidationReport& report,
                absl::StrCat(
                    FormatDecimal(report.candidate_office_area_m2()), " m2 / ",
                    FormatDecimal(report.total_fte()),
-                   " FTE = ", FormatDecimal(report.m2_per_fte()), " m2/FTE",
+                   " FTE (registry of ", report.fte_registry_date(), ") = ",
+                   FormatDecimal(report.m2_per_fte()), " m2/FTE",
                    report.target_m2_per_fte() > 0
                        ? absl::StrCat(
                              " (target ",
@@ -494,14 +510,21 @@ Table SpaceEfficiencyTable(const v1::SpaceEfficiencyReport& report) {
                {"new premises target", "new_premises_target_m2_per_fte",
                 Align::kRight}});
   for (const v1::SpaceEfficiencyRow& row : report.rows()) {
+    const bool withheld = row.fte_withheld() != v1::REGISTRY_FIGURE_SHOWN;
+    const std::string suppressed = Suppressed(row.fte_withheld_reason());
     table.AddRow({row.scope(), row.code(), row.name(),
                   FormatDecimal(row.office_area_m2()),
-                  row.fte_available() ? FormatDecimal(row.fte()) : "-",
-                  row.fte() > 0 ? FormatDecimal(row.m2_per_fte()) : "-",
+                  !row.fte_available() ? "-"
+                  : withheld           ? suppressed
+                                       : FormatDecimal(row.fte()),
+                  withheld          ? suppressed
+                  : row.fte() > 0   ? FormatDecimal(row.m2_per_fte())
+                                    : "-",
                   row.target_m2_per_fte() > 0
                       ? FormatDecimal(row.target_m2_per_fte())
                       : "-",
-                  row.target_scope(), row.meets_target() ? "yes" : "no",
+                  row.target_scope(),
+                  withheld ? "suppressed" : row.meets_target() ? "yes" : "no",
                   row.new_premises_target_m2_per_fte() > 0
                       ? FormatDecimal(row.new_premises_target_m2_per_fte())
                       : "-"});
@@ -515,8 +538,10 @@ void WriteSpaceEfficiency(const v1::SpaceEfficiencyReport& report,
       report, format, out, [&] { return SpaceEfficiencyTable(report); },
       [&] {
         out << "Space efficiency on " << report.as_of()
-            << " (rentable office m2 per FTE; an organization's area is its "
-               "share of its sites by office workstations):\n";
+            << " (rentable office m2 per FTE of the registry of "
+            << report.registry_date()
+            << "; an organization's area is its share of its sites by office "
+               "workstations):\n";
       });
 }
 

@@ -81,6 +81,51 @@ TEST(AnalyticsTextTest, LiveUpdatesAsLines) {
   EXPECT_EQ(csv_next.str().rfind("A1,Z,", 0), 0u);
 }
 
+TEST(AnalyticsTextTest, AWithheldFteSaysSuppressedAndWhy) {
+  v1::SpaceEfficiencyReport report;
+  report.set_as_of("2026-03-23");
+  report.set_registry_date("2026-02-28");
+  v1::SpaceEfficiencyRow* row = report.add_rows();
+  row->set_scope("site");
+  row->set_code("SMALL");
+  row->set_office_area_m2(200);
+  row->set_fte_available(true);
+  row->set_fte_withheld(v1::REGISTRY_FIGURE_SMALL_GROUP);
+  row->set_fte_withheld_reason("fewer than 5 employees");
+  std::ostringstream csv;
+  WriteSpaceEfficiency(report, OutputFormat::kCsv, csv);
+  EXPECT_NE(csv.str().find("200,suppressed: fewer than 5 employees,"
+                           "suppressed: fewer than 5 employees,"),
+            std::string::npos)
+      << csv.str();
+  std::ostringstream table;
+  WriteSpaceEfficiency(report, OutputFormat::kTable, table);
+  EXPECT_NE(table.str().find("registry of 2026-02-28"), std::string::npos)
+      << table.str();
+
+  v1::ConsolidationReport what_if;
+  what_if.set_fte_available(true);
+  what_if.set_fte_registry_date("2026-02-28");
+  what_if.set_candidate_office_area_m2(500);
+  v1::ConsolidationGroup* group = what_if.add_groups();
+  group->set_kind("site");
+  group->set_code("SMALL");
+  group->set_fte_withheld(v1::REGISTRY_FIGURE_SMALL_GROUP);
+  group->set_fte_withheld_reason("fewer than 5 employees");
+  what_if.set_total_fte_withheld(v1::REGISTRY_FIGURE_REVEALS_WITHHELD);
+  what_if.set_total_fte_withheld_reason("would reveal another withheld figure");
+  std::ostringstream text;
+  WriteConsolidation(what_if, OutputFormat::kTable, text);
+  EXPECT_NE(text.str().find("FTE suppressed: fewer than 5 employees"),
+            std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find(
+                "FTE suppressed: would reveal another withheld figure"),
+            std::string::npos)
+      << text.str();
+  EXPECT_EQ(text.str().find("0 FTE"), std::string::npos) << text.str();
+}
+
 TEST(AnalyticsCommandsTest, FlagsAreCheckedPerCommand) {
   AnalyticsFlags flags;
   EXPECT_EQ(CheckAnalyticsFlags("report", flags), "");

@@ -88,6 +88,9 @@ Commands:
       fits or not, headroom, and the m2 per FTE it would reach.
   efficiency --date=YYYY-MM-DD [--site=CODE | --orgs=CODE]
       Space efficiency (office m2 per FTE) against the targets in force.
+      FTE comes from the registry of the last publication date (month end)
+      before --date; an FTE that could identify people prints as
+      "suppressed: <why>" (also in consolidate).
   targets
       List the targets with their validity dates.
   set-target --scope=portfolio|organization|site [--code=CODE] --metric=M --value=V --valid_from=YYYY-MM-DD [--valid_to=YYYY-MM-DD] [--note=TEXT] [--id=N]

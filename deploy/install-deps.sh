@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ca-certificates tzdata
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libasio-dev libgtest-dev libgmock-dev
-  libssl-dev openssl prometheus-cpp-dev
+  libssl-dev openssl prometheus-cpp-dev libglpk-dev
   libmosquitto-dev mosquitto nlohmann-json3-dev
   clang libclang-rt-14-dev
 )

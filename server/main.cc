@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "server/privacy/publication_calendar.h"
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
@@ -94,6 +95,11 @@ ABSL_FLAG(std::string, recover_admin_token_file, "",
           "when every admin token is lost: create an admin token named "
           "\"recovery\" and write it there (mode 0600) unless the file "
           "exists; audited. Pass it once, by hand");
+ABSL_FLAG(std::string, hr_publication, "month_end",
+          "publication calendar of HR registry snapshots (the workstation "
+          "distribution): month_end, quarter_end or year_end; other dates "
+          "are refused (the FTE of the space-efficiency reports answers "
+          "them with the latest publication date before)");
 ABSL_FLAG(int, workforce_retention_months, 24,
           "work-location days older than this many months are deleted");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
@@ -263,6 +269,15 @@ int main(int argc, char** argv) {
   options.workforce.anonymity_k = absl::GetFlag(FLAGS_anonymity_k);
   options.workforce.retention_months =
       absl::GetFlag(FLAGS_workforce_retention_months);
+  absl::StatusOr<monipaikka::PublicationCalendar> publication =
+      monipaikka::ParsePublicationCalendar(absl::GetFlag(FLAGS_hr_publication));
+  if (!publication.ok()) {
+    monipaikka::Log(monipaikka::LogLevel::kError, "bad_flags",
+                    {{"error", absl::StrCat("--hr_publication: ",
+                                            publication.status().message())}});
+    return 2;
+  }
+  options.workforce.publication = *publication;
   if (options.workforce.anonymity_k < 3) {
     monipaikka::Log(
         monipaikka::LogLevel::kError, "bad_flags",

@@ -4,6 +4,7 @@
 
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "server/reports/workforce_report.h"
 #include "server/service/analytics_service.h"
 #include "server/service/live_service.h"
 #include "server/service/utilization_service.h"
@@ -47,6 +48,9 @@ absl::StatusOr<std::unique_ptr<OccupancyBackend>> OccupancyBackend::Create(
   backend->deps_.freshness_wait = options.freshness_wait;
   backend->deps_.now_ms = now_ms;
   backend->deps_.max_window_days = settings.max_window_days;
+  backend->deps_.registry = options.registry;
+  backend->deps_.today = options.today ? options.today : HelsinkiToday;
+  backend->deps_.registry_cache = &backend->registry_cache_;
   return backend;
 }
 

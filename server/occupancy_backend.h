@@ -18,6 +18,8 @@
 #include "absl/time/time.h"
 #include "server/auth/access_control.h"
 #include "server/live/occupancy_hub.h"
+#include "server/privacy/registry_disclosure.h"
+#include "server/reports/registry_figures.h"
 #include "server/reports/utilization_report.h"
 #include "server/service/report_deps.h"
 #include "server/storage/storage.h"
@@ -41,6 +43,12 @@ struct OccupancyOptions {
   absl::Duration live_tick = absl::Seconds(1);
   // Live watches one token may hold open at a time.
   int max_watches_per_token = 8;
+  // How the reports publish figures derived from the HR registry (FTE):
+  // the anonymity threshold (the HR reports' --anonymity_k, set by the
+  // server) and the publication calendar (--hr_publication).
+  RegistryPublication registry;
+  // Today in Europe/Helsinki; injectable for tests. Empty: the system clock.
+  std::function<absl::CivilDay()> today;
 };
 
 class OccupancyBackend {
@@ -76,6 +84,7 @@ class OccupancyBackend {
   OccupancyInventoryHolder inventory_;
   std::unique_ptr<Summarizer> summarizer_;
   std::unique_ptr<LiveOccupancyHub> hub_;
+  RegistryFigureCache registry_cache_;
   ReportDeps deps_;
   std::unique_ptr<grpc::Service> analytics_service_;
   std::unique_ptr<grpc::Service> live_service_;

@@ -259,10 +259,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       /*certificates_identify_devices=*/!options.tls.client_ca_file.empty(),
       server->request_size_limit_.get(), tls_credentials.get());
 
+  // Registry-derived figures in the occupancy reports (FTE) are withheld
+  // with the HR reports' threshold and on the HR reports' clock.
+  OccupancyOptions occupancy = options.occupancy;
+  occupancy.registry.disclosure.anonymity_k = options.workforce.anonymity_k;
+  occupancy.registry.calendar = options.workforce.publication;
+  if (!occupancy.today) occupancy.today = options.workforce.today;
   ASSIGN_OR_RETURN(server->occupancy_,
                    OccupancyBackend::Create(server->storage_.get(),
-                                            options.utilization,
-                                            options.occupancy,
+                                            options.utilization, occupancy,
                                             options.ingest.now_ms));
   IngestWriterOptions writer_options = options.writer;
   writer_options.on_committed =

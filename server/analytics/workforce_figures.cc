@@ -4,35 +4,9 @@
 #include <cmath>
 
 #include "absl/container/flat_hash_map.h"
-#include "server/analytics/workforce_anonymity.h"
 
 namespace monipaikka {
 namespace {
-
-// The parent of an organization or unit scope.
-HrScope ParentOf(const HrScope& scope) {
-  if (scope.level == 2) return HrScope{1, scope.organization, ""};
-  return HrScope{0, "", ""};
-}
-
-// Index of each scope in map order, and the children of each.
-template <typename Value>
-struct ScopeIndex {
-  std::vector<HrScope> scopes;
-  std::map<HrScope, size_t> index;
-  std::vector<std::vector<size_t>> children;
-
-  explicit ScopeIndex(const std::map<HrScope, Value>& table) {
-    for (const auto& [scope, value] : table) {
-      index.emplace(scope, scopes.size());
-      scopes.push_back(scope);
-    }
-    children.resize(scopes.size());
-    for (size_t i = 0; i < scopes.size(); ++i) {
-      if (scopes[i].level > 0) children[index.at(ParentOf(scopes[i]))].push_back(i);
-    }
-  }
-};
 
 // Sums kept per unit while reading people (one hash lookup each), then
 // added up into their organizations and the state.
@@ -65,10 +39,6 @@ class UnitSums {
   absl::flat_hash_map<std::string, Raw> units_;
 };
 
-HrCount Shown(int64_t value, bool withheld) {
-  return withheld ? HrCount{0, true} : HrCount{value, false};
-}
-
 }  // namespace
 
 int64_t WholePercent(int64_t count, int64_t of) {
@@ -76,85 +46,70 @@ int64_t WholePercent(int64_t count, int64_t of) {
   return (200 * count + of) / (2 * of);
 }
 
-DistributionTable ComputeDistribution(std::span<const EmployeePeriod> periods,
-                                      absl::CivilDay as_of, int k) {
-  using Counts = std::array<int64_t, kDistributionCategories>;
-  UnitSums<Counts> units;
+namespace {
+
+// The categories a registry period puts its employee in.
+std::array<bool, kDistributionCategories> CategoriesOf(const EmployeePeriod& p) {
+  const bool office = p.office != OfficeWorkstation::kNone;
+  return {true,
+          office,
+          p.home_workstation,
+          office && p.shared_use,
+          p.office == OfficeWorkstation::kUnassigned,
+          office && p.multi_space};
+}
+
+void AddCounts(DistributionCounts& sum, const DistributionCounts& add) {
+  for (int c = 0; c < kDistributionCategories; ++c) sum[c] += add[c];
+}
+
+}  // namespace
+
+std::map<HrScope, DistributionCounts> CountDistribution(
+    std::span<const EmployeePeriod> periods, absl::CivilDay as_of) {
+  UnitSums<DistributionCounts> units;
   for (const EmployeePeriod& p : periods) {
     if (p.valid_from > as_of || p.valid_to < as_of) continue;
-    const bool office = p.office != OfficeWorkstation::kNone;
-    const std::array<bool, kDistributionCategories> in = {
-        true,
-        office,
-        p.home_workstation,
-        office && p.shared_use,
-        p.office == OfficeWorkstation::kUnassigned,
-        office && p.multi_space};
-    Counts& counts = units.For(p.organization, p.unit);
+    const std::array<bool, kDistributionCategories> in = CategoriesOf(p);
+    DistributionCounts& counts = units.For(p.organization, p.unit);
     for (int c = 0; c < kDistributionCategories; ++c) counts[c] += in[c];
   }
-  const std::map<HrScope, Counts> raw =
-      units.RollUp([](Counts& sum, const Counts& add) {
-        for (int c = 0; c < kDistributionCategories; ++c) sum[c] += add[c];
-      });
+  return units.RollUp(AddCounts);
+}
 
-  // Cells per scope: the six categories, then the derivable complements
-  // not in an office, not at home, and office employees not shared-use,
-  // not unassigned, not multi-space.
-  constexpr size_t kCells = 11;
-  const ScopeIndex<Counts> index(raw);
-  std::vector<DisclosureCell> cells(index.scopes.size() * kCells);
-  std::vector<AdditiveRelation> relations;
-  for (size_t s = 0; s < index.scopes.size(); ++s) {
-    const auto& c = raw.at(index.scopes[s]);
-    const int64_t total = c[kAllEmployees];
-    const int64_t office = c[kInOffices];
-    const size_t b = s * kCells;
-    const std::array<int64_t, kCells> values = {
-        c[0], c[1], c[2], c[3], c[4], c[5],
-        total - office, total - c[kAtHome], office - c[kSharedUse],
-        office - c[kUnassigned], office - c[kMultiSpace]};
-    for (size_t i = 0; i < kCells; ++i) {
-      cells[b + i].value = values[i];
-      cells[b + i].published = i < kDistributionCategories;
-      cells[b + i].sensitive = IsSmallGroup(values[i], total, k);
-    }
-    relations.push_back({b + kAllEmployees, {b + kInOffices, b + 6}});
-    relations.push_back({b + kAllEmployees, {b + kAtHome, b + 7}});
-    relations.push_back({b + kInOffices, {b + kSharedUse, b + 8}});
-    relations.push_back({b + kInOffices, {b + kUnassigned, b + 9}});
-    relations.push_back({b + kInOffices, {b + kMultiSpace, b + 10}});
-    if (!index.children[s].empty()) {
-      for (int cat = 0; cat < kDistributionCategories; ++cat) {
-        AdditiveRelation sum{b + cat, {}};
-        for (size_t child : index.children[s]) {
-          sum.parts.push_back(child * kCells + cat);
-        }
-        relations.push_back(std::move(sum));
+std::map<HrScope, DistributionCounts> CountDistributionChanges(
+    std::span<const EmployeePeriod> periods, absl::CivilDay from,
+    absl::CivilDay to) {
+  // The period of each employee on each day (periods never overlap).
+  std::map<int64_t, std::pair<const EmployeePeriod*, const EmployeePeriod*>>
+      people;
+  for (const EmployeePeriod& p : periods) {
+    if (p.valid_from <= from && p.valid_to >= from) people[p.employee_id].first = &p;
+    if (p.valid_from <= to && p.valid_to >= to) people[p.employee_id].second = &p;
+  }
+  std::map<HrScope, DistributionCounts> changes;
+  for (const auto& [id, pair] : people) {
+    const auto [before, after] = pair;
+    std::array<bool, kDistributionCategories> in_before{};
+    std::array<bool, kDistributionCategories> in_after{};
+    if (before != nullptr) in_before = CategoriesOf(*before);
+    if (after != nullptr) in_after = CategoriesOf(*after);
+    for (int level = 0; level <= 2; ++level) {
+      auto scope_of = [&](const EmployeePeriod* p) {
+        if (level == 0) return HrScope{0, "", ""};
+        if (level == 1) return HrScope{1, p->organization, ""};
+        return HrScope{2, p->organization, p->unit};
+      };
+      for (int c = 0; c < kDistributionCategories; ++c) {
+        const bool was = before != nullptr && in_before[c];
+        const bool is = after != nullptr && in_after[c];
+        if (was && is && scope_of(before) == scope_of(after)) continue;
+        if (was) ++changes[scope_of(before)][c];
+        if (is) ++changes[scope_of(after)][c];
       }
     }
   }
-  const std::vector<bool> withheld = WithholdCells(cells, relations, k);
-
-  DistributionTable table;
-  for (size_t s = 0; s < index.scopes.size(); ++s) {
-    ScopeDistribution& out = table[index.scopes[s]];
-    const size_t b = s * kCells;
-    for (int cat = 0; cat < kDistributionCategories; ++cat) {
-      out.counts[cat] = Shown(cells[b + cat].value, withheld[b + cat]);
-    }
-    for (int cat : {kSharedUse, kUnassigned, kMultiSpace}) {
-      if (out.counts[cat].withheld || out.counts[kInOffices].withheld) {
-        out.share_of_office[cat] = HrPercent{0, true};
-      } else {
-        out.share_of_office[cat] = HrPercent{
-            static_cast<double>(WholePercent(out.counts[cat].value,
-                                             out.counts[kInOffices].value)),
-            false};
-      }
-    }
-  }
-  return table;
+  return changes;
 }
 
 bool IsOfficeKind(int kind) {
@@ -228,25 +183,15 @@ std::vector<PersonMonth> AttributeMonth(
   return people;
 }
 
-OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
-  struct Raw {
-    int64_t registered = 0;
-    int64_t shared_use = 0;
-    int64_t with_days = 0;
-    std::array<int64_t, kOfficeDayBuckets> buckets{};
-    int64_t meeting = 0;
-    // People with days by office days (a month has at most 31).
-    std::array<int64_t, 32> office_days{};
-    std::array<int64_t, kLocationKinds> kind_days{};
-    std::array<int64_t, kLocationKinds> kind_people{};
-  };
-  UnitSums<Raw> units;
+std::map<HrScope, OfficeDayCounts> CountOfficeDays(
+    std::span<const PersonMonth> people) {
+  UnitSums<OfficeDayCounts> units;
   for (const PersonMonth& person : people) {
     int office_days = 0;
     for (int kind = 0; kind < kLocationKinds; ++kind) {
       if (IsOfficeKind(kind)) office_days += person.days[kind];
     }
-    Raw& r = units.For(person.organization, person.unit);
+    OfficeDayCounts& r = units.For(person.organization, person.unit);
     ++r.registered;
     r.shared_use += person.shared_use;
     if (!person.has_days) continue;
@@ -259,7 +204,7 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
       r.kind_people[kind] += person.days[kind] > 0;
     }
   }
-  std::map<HrScope, Raw> raw = units.RollUp([](Raw& sum, const Raw& add) {
+  return units.RollUp([](OfficeDayCounts& sum, const OfficeDayCounts& add) {
     sum.registered += add.registered;
     sum.shared_use += add.shared_use;
     sum.with_days += add.with_days;
@@ -273,111 +218,32 @@ OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k) {
       sum.kind_people[kind] += add.kind_people[kind];
     }
   });
+}
 
-  // Cells per scope: 0 registered, 1 shared-use, 2 not shared-use*,
-  // 3 with days, 4 without days*, 5 meeting, 6 below the recommendation,
-  // 7–11 buckets (* derivable, not shown).
-  constexpr size_t kCells = 12;
-  constexpr size_t kBucket0 = 7;
-  const ScopeIndex<Raw> index(raw);
-  std::vector<DisclosureCell> cells(index.scopes.size() * kCells);
-  std::vector<AdditiveRelation> relations;
-  for (size_t s = 0; s < index.scopes.size(); ++s) {
-    const Raw& r = raw.at(index.scopes[s]);
-    const size_t b = s * kCells;
-    const std::array<int64_t, kCells> values = {
-        r.registered,     r.shared_use,           r.registered - r.shared_use,
-        r.with_days,      r.registered - r.with_days, r.meeting,
-        r.with_days - r.meeting, r.buckets[0],    r.buckets[1],
-        r.buckets[2],     r.buckets[3],           r.buckets[4]};
-    for (size_t i = 0; i < kCells; ++i) {
-      cells[b + i].value = values[i];
-      cells[b + i].published = i != 2 && i != 4;
-      const int64_t population = i <= 4 ? r.registered : r.with_days;
-      cells[b + i].sensitive = IsSmallGroup(values[i], population, k);
+double MedianOfficeDays(const OfficeDayCounts& counts) {
+  // The n-th smallest (from 1) office-day count, from the histogram.
+  auto nth = [&](int64_t n) {
+    int64_t seen = 0;
+    for (size_t d = 0; d < counts.office_days.size(); ++d) {
+      seen += counts.office_days[d];
+      if (seen >= n) return static_cast<double>(d);
     }
-    relations.push_back({b + 0, {b + 1, b + 2}});
-    relations.push_back({b + 0, {b + 3, b + 4}});
-    relations.push_back({b + 3, {b + 5, b + 6}});
-    relations.push_back({b + 6, {b + kBucket0, b + kBucket0 + 1}});
-    relations.push_back(
-        {b + 5, {b + kBucket0 + 2, b + kBucket0 + 3, b + kBucket0 + 4}});
-    if (!index.children[s].empty()) {
-      for (size_t cell : {0, 1, 3, 5, 6, 7, 8, 9, 10, 11}) {
-        AdditiveRelation sum{b + cell, {}};
-        for (size_t child : index.children[s]) {
-          sum.parts.push_back(child * kCells + cell);
-        }
-        relations.push_back(std::move(sum));
-      }
-    }
+    return 31.0;
+  };
+  const int64_t n = counts.with_days;
+  if (n <= 0) return 0;
+  return n % 2 == 1 ? nth(n / 2 + 1) : (nth(n / 2) + nth(n / 2 + 1)) / 2.0;
+}
+
+std::array<double, kLocationKinds> LocationMix(const OfficeDayCounts& counts) {
+  std::array<double, kLocationKinds> mix{};
+  int64_t total_days = 0;
+  for (int64_t d : counts.kind_days) total_days += d;
+  if (total_days == 0) return mix;
+  for (int kind = 0; kind < kLocationKinds; ++kind) {
+    mix[kind] = std::round(1000.0 * counts.kind_days[kind] / total_days) / 10.0;
   }
-  const std::vector<bool> withheld = WithholdCells(cells, relations, k);
-
-  OfficeDaysTable table;
-  for (size_t s = 0; s < index.scopes.size(); ++s) {
-    Raw& r = raw.at(index.scopes[s]);
-    ScopeOfficeDays& out = table[index.scopes[s]];
-    const size_t b = s * kCells;
-    auto count = [&](size_t i) { return Shown(cells[b + i].value, withheld[b + i]); };
-    out.registered = count(0);
-    out.shared_use = count(1);
-    out.with_days = count(3);
-    out.meeting = count(5);
-    out.below = count(6);
-    for (int bucket = 0; bucket < kOfficeDayBuckets; ++bucket) {
-      out.buckets[bucket] = count(kBucket0 + bucket);
-    }
-    auto share = [](const HrCount& part, const HrCount& of) {
-      if (part.withheld || of.withheld) return HrPercent{0, true};
-      return HrPercent{static_cast<double>(WholePercent(part.value, of.value)),
-                       false};
-    };
-    out.shared_use_share = share(out.shared_use, out.registered);
-    out.meeting_share = share(out.meeting, out.with_days);
-
-    // The median concerns the whole group: shown for groups of at least k.
-    if (r.with_days < k) {
-      out.median = HrPercent{0, true};
-    } else {
-      // The k-th smallest (from 1) office-day count, from the histogram.
-      auto nth = [&](int64_t k) {
-        int64_t seen = 0;
-        for (size_t d = 0; d < r.office_days.size(); ++d) {
-          seen += r.office_days[d];
-          if (seen >= k) return static_cast<double>(d);
-        }
-        return 31.0;
-      };
-      const int64_t n = r.with_days;
-      out.median.value =
-          n % 2 == 1 ? nth(n / 2 + 1) : (nth(n / 2) + nth(n / 2 + 1)) / 2.0;
-    }
-
-    // Location mix: the shares add up to 100 %, so a withheld kind needs a
-    // second one; a kind is sensitive when fewer than k people worked there.
-    int64_t total_days = 0;
-    for (int64_t d : r.kind_days) total_days += d;
-    std::vector<DisclosureCell> mix(kLocationKinds + 1);
-    AdditiveRelation all{kLocationKinds, {}, /*persons=*/false};
-    // The 100 % they add up to is known: a published total.
-    mix[kLocationKinds] = {total_days, true, r.with_days < k};
-    for (int kind = 0; kind < kLocationKinds; ++kind) {
-      mix[kind] = {r.kind_days[kind], true,
-                   IsSmallGroup(r.kind_people[kind], r.with_days, k)};
-      all.parts.push_back(kind);
-    }
-    const std::vector<bool> mix_withheld = WithholdCells(mix, {all}, k);
-    for (int kind = 0; kind < kLocationKinds; ++kind) {
-      if (mix_withheld[kind] || total_days == 0) {
-        out.location_mix[kind] = HrPercent{0, mix_withheld[kind]};
-        continue;
-      }
-      out.location_mix[kind].value =
-          std::round(1000.0 * r.kind_days[kind] / total_days) / 10.0;
-    }
-  }
-  return table;
+  return mix;
 }
 
 }  // namespace monipaikka

@@ -2,10 +2,11 @@
 
 // HR figures of DESIGN.md as pure functions over the employee registry and
 // the monthly rollup of work-location days: the workstation distribution as
-// of a date and the office days of a month. Every figure is computed for the
-// whole hierarchy (the state, each organization, each unit of each) and
-// anonymity suppression runs over that whole table (workforce_anonymity.h),
-// so the pattern is the same whichever part a report shows.
+// of a date and the office days of a month. Every figure is counted for the
+// whole hierarchy (the state, each organization, each unit of each); which
+// of them may be shown is decided over the whole period's system of tables
+// by server/privacy/hr_disclosure.h, so the pattern is the same whichever
+// part a report shows.
 
 #include <array>
 #include <cstdint>
@@ -30,15 +31,32 @@ struct HrScope {
   friend bool operator==(const HrScope&, const HrScope&) = default;
 };
 
+// Why a figure is withheld.
+enum class HrWithheld : uint8_t {
+  kShown = 0,
+  // It concerns 1 … k−1 people, or a group of fewer than k.
+  kSmallGroup = 1,
+  // Secondary suppression: with it, a withheld figure could be worked out
+  // or narrowed below its protection interval.
+  kProtectsAnother = 2,
+  // A change between two publication dates that fewer than k people made.
+  kFewChanged = 3,
+  // A median or share of a group under 2k people, or one built on a
+  // withheld count.
+  kSideFigure = 4,
+};
+
 // A count of employees (or a share) that may be withheld. When withheld,
 // `value` is 0: the number never leaves the analytics.
 struct HrCount {
   int64_t value = 0;
   bool withheld = false;
+  HrWithheld reason = HrWithheld::kShown;
 };
 struct HrPercent {
   double value = 0;  // percent
   bool withheld = false;
+  HrWithheld reason = HrWithheld::kShown;
 };
 
 // ---- Workstation distribution ----
@@ -62,10 +80,22 @@ struct ScopeDistribution {
 
 using DistributionTable = std::map<HrScope, ScopeDistribution>;
 
+// Employees per category, indexed by DistributionCategory.
+using DistributionCounts = std::array<int64_t, kDistributionCategories>;
+
 // The distribution of the employees whose period covers `as_of` (periods
-// not covering it are ignored), for every scope, with suppression at `k`.
-DistributionTable ComputeDistribution(std::span<const EmployeePeriod> periods,
-                                      absl::CivilDay as_of, int k);
+// not covering it are ignored), for every scope: the state (always present),
+// and every organization and unit with someone in it.
+std::map<HrScope, DistributionCounts> CountDistribution(
+    std::span<const EmployeePeriod> periods, absl::CivilDay as_of);
+
+// Gross changes between the registry on `from` and on `to`: per scope and
+// category, the people in it on one day and not on the other (joined plus
+// left, a move between units counting in both). Scopes without a change
+// may be absent.
+std::map<HrScope, DistributionCounts> CountDistributionChanges(
+    std::span<const EmployeePeriod> periods, absl::CivilDay from,
+    absl::CivilDay to);
 
 // `count` / `of` in whole percent, rounded half up; 0 when `of` is 0.
 int64_t WholePercent(int64_t count, int64_t of);
@@ -124,6 +154,29 @@ struct ScopeOfficeDays {
 
 using OfficeDaysTable = std::map<HrScope, ScopeOfficeDays>;
 
-OfficeDaysTable ComputeOfficeDays(std::span<const PersonMonth> people, int k);
+// The counts behind a row of office days.
+struct OfficeDayCounts {
+  int64_t registered = 0;
+  int64_t shared_use = 0;
+  int64_t with_days = 0;
+  std::array<int64_t, kOfficeDayBuckets> buckets{};
+  int64_t meeting = 0;
+  // People with days by office days (a month has at most 31).
+  std::array<int64_t, 32> office_days{};
+  std::array<int64_t, kLocationKinds> kind_days{};
+  std::array<int64_t, kLocationKinds> kind_people{};
+};
+
+// Every scope's counts: the state (always present), organizations, units.
+std::map<HrScope, OfficeDayCounts> CountOfficeDays(
+    std::span<const PersonMonth> people);
+
+// The median office days of the people with days (with_days > 0): the
+// middle value, or the mean of the two middle ones.
+double MedianOfficeDays(const OfficeDayCounts& counts);
+
+// Share of recorded working days per kind A–G, percent with one decimal;
+// 0 when no days.
+std::array<double, kLocationKinds> LocationMix(const OfficeDayCounts& counts);
 
 }  // namespace monipaikka

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "server/reports/registry_figures.h"
 #include "server/reports/targets.h"
 
 namespace monipaikka {
@@ -24,6 +25,27 @@ std::map<std::pair<int32_t, int32_t>, int32_t> OwnedWorkstations(
   return owned;
 }
 
+// Sets a row's FTE and m²/htv from the published figure, or says why they
+// are withheld (then m2_per_fte and meets_target stay 0 / false).
+// `figures` is null when the registry could not be read.
+void SetFte(const std::map<std::string, RegistryFigure>* figures,
+            const std::string& code, int anonymity_k,
+            v1::SpaceEfficiencyRow* row) {
+  row->set_fte_available(figures != nullptr);
+  if (figures == nullptr) return;
+  const RegistryFigure& figure = figures->at(code);
+  if (!figure.shown()) {
+    row->set_fte_withheld(WithheldToProto(figure.withheld));
+    row->set_fte_withheld_reason(
+        WithheldReasonText(figure.withheld, anonymity_k));
+    return;
+  }
+  row->set_fte(figure.fte);
+  if (figure.fte > 0) {
+    row->set_m2_per_fte(row->office_area_m2() / figure.fte);
+  }
+}
+
 void SetTargets(const std::vector<TargetRow>& targets, absl::CivilDay as_of,
                 absl::string_view site, absl::string_view organization,
                 v1::SpaceEfficiencyRow* row) {
@@ -32,7 +54,8 @@ void SetTargets(const std::vector<TargetRow>& targets, absl::CivilDay as_of,
   if (target.has_value()) {
     row->set_target_m2_per_fte(target->value);
     row->set_target_scope(target->scope);
-    row->set_meets_target(row->fte() > 0 &&
+    row->set_meets_target(row->fte_withheld() == v1::REGISTRY_FIGURE_SHOWN &&
+                          row->fte() > 0 &&
                           row->m2_per_fte() <= target->value);
   }
   std::optional<TargetRow> new_premises = TargetInForce(
@@ -97,9 +120,15 @@ absl::StatusOr<v1::SpaceEfficiencyReport> BuildSpaceEfficiency(
   std::map<int32_t, int32_t> owned_at_site;
   for (const auto& [key, count] : owned) owned_at_site[key.first] += count;
 
+  // The figures of every site and organization of the publication date,
+  // whichever rows are asked: the pattern must not depend on the request.
+  const absl::StatusOr<RegistrySnapshot> snapshot =
+      LoadRegistryFigures(context, *as_of);
+  const int k = context.registry.disclosure.anonymity_k;
+
   v1::SpaceEfficiencyReport report;
   report.set_as_of(FormatDate(*as_of));
-  const std::vector<std::string> none;
+  report.set_registry_date(FormatDate(RegistryDateFor(*as_of, context.registry)));
   for (int32_t s : sites) {
     const OccupancyInventory::Site& site = inventory.sites()[s];
     v1::SpaceEfficiencyRow* row = report.add_rows();
@@ -107,13 +136,8 @@ absl::StatusOr<v1::SpaceEfficiencyReport> BuildSpaceEfficiency(
     row->set_code(site.code);
     row->set_name(site.name);
     row->set_office_area_m2(site.office_area_m2);
-    absl::StatusOr<double> fte =
-        context.session.TotalFte(*as_of, none, {site.code});
-    row->set_fte_available(fte.ok());
-    if (fte.ok()) {
-      row->set_fte(*fte);
-      if (*fte > 0) row->set_m2_per_fte(site.office_area_m2 / *fte);
-    }
+    SetFte(snapshot.ok() ? &snapshot->figures.sites : nullptr, site.code, k,
+           row);
     SetTargets(targets, *as_of, site.code, "", row);
   }
   for (int32_t o : organizations) {
@@ -141,13 +165,8 @@ absl::StatusOr<v1::SpaceEfficiencyReport> BuildSpaceEfficiency(
       *row->add_area_shares() = std::move(share);
     }
     row->set_office_area_m2(area);
-    absl::StatusOr<double> fte =
-        context.session.TotalFte(*as_of, {org.code}, none);
-    row->set_fte_available(fte.ok());
-    if (fte.ok()) {
-      row->set_fte(*fte);
-      if (*fte > 0) row->set_m2_per_fte(area / *fte);
-    }
+    SetFte(snapshot.ok() ? &snapshot->figures.organizations : nullptr,
+           org.code, k, row);
     SetTargets(targets, *as_of, "", org.code, row);
   }
   return report;

@@ -4,8 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "server/reports/occupancy_test_util.h"
 #include "server/reports/planning_reports.h"
+#include "server/reports/registry_figures.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -25,6 +27,8 @@ class SpaceEfficiencyTest : public ::testing::Test {
     }
     AddSite(inventory, "S1", 1000, 250000);
     AddSite(inventory, "S2", 500, 100000);
+    // No workstations; employees only where a test adds them.
+    AddSite(inventory, "S3", 300, 60000);
     AddSpace(inventory, "S1-1", "S1", "", "floor");
     AddSpace(inventory, "S2-1", "S2", "", "floor");
     int n = 0;
@@ -58,9 +62,53 @@ class SpaceEfficiencyTest : public ::testing::Test {
     add("X", "S1", 40, 1.0);
     add("X", "S2", 10, 0.5);
     add("Y", "S1", 20, 1.0);
+    Store(employees);
+  }
+
+  void Store(const std::vector<EmployeePeriodInput>& employees) {
     auto stored = f_.session().Workforce().UpsertEmployeePeriods(employees);
     ASSERT_TRUE(stored.ok()) << stored.status();
     ASSERT_TRUE(stored->rejected.empty()) << stored->rejected[0].message;
+  }
+
+  // An employee of `org` at `site` from `from`, with pseudonym number `id`
+  // (the fixture's are 1 … 70).
+  static EmployeePeriodInput Employee(int id, const std::string& org,
+                                      const std::string& site, double fte,
+                                      absl::CivilDay from) {
+    EmployeePeriodInput e;
+    e.pseudonym = absl::StrFormat("%064x", id);
+    e.period.valid_from = from;
+    e.period.organization = org;
+    e.period.fte = fte;
+    e.period.site = site;
+    e.period.office = OfficeWorkstation::kUnassigned;
+    return e;
+  }
+
+  // The report context on `today` (Europe/Helsinki).
+  ReportContext Context(absl::CivilDay today = absl::CivilDay(2026, 6, 15)) {
+    ReportContext context = f_.Context(0);
+    context.registry.today = today;
+    return context;
+  }
+
+  absl::StatusOr<v1::SpaceEfficiencyReport> EfficiencyOn(
+      const std::string& as_of,
+      absl::CivilDay today = absl::CivilDay(2026, 6, 15)) {
+    v1::SpaceEfficiencyRequest request;
+    request.set_as_of(as_of);
+    return BuildSpaceEfficiency(Context(today), request);
+  }
+
+  static const v1::SpaceEfficiencyRow& Row(const v1::SpaceEfficiencyReport& r,
+                                           const std::string& code) {
+    for (const v1::SpaceEfficiencyRow& row : r.rows()) {
+      if (row.code() == code) return row;
+    }
+    static const v1::SpaceEfficiencyRow kNone;
+    ADD_FAILURE() << "no row " << code;
+    return kNone;
   }
 
   absl::StatusOr<v1::SpaceEfficiencyReport> Efficiency(std::string site,
@@ -69,7 +117,7 @@ class SpaceEfficiencyTest : public ::testing::Test {
     request.set_site(site);
     request.set_organization(org);
     request.set_as_of("2026-03-23");
-    return BuildSpaceEfficiency(f_.Context(0), request);
+    return BuildSpaceEfficiency(Context(), request);
   }
 
   OccupancyFixture f_;
@@ -78,7 +126,7 @@ class SpaceEfficiencyTest : public ::testing::Test {
 TEST_F(SpaceEfficiencyTest, SitesAgainstTheTargetsInForce) {
   auto report = Efficiency("", "");
   ASSERT_TRUE(report.ok()) << report.status();
-  ASSERT_EQ(report->rows_size(), 4);
+  ASSERT_EQ(report->rows_size(), 5);  // S1, S2, S3, X, Y
   const v1::SpaceEfficiencyRow& s1 = report->rows(0);
   EXPECT_EQ(s1.scope(), "site");
   EXPECT_EQ(s1.code(), "S1");
@@ -98,7 +146,7 @@ TEST_F(SpaceEfficiencyTest, SitesAgainstTheTargetsInForce) {
   v1::SpaceEfficiencyRequest old;
   old.set_site("S1");
   old.set_as_of("2021-06-01");
-  auto then = BuildSpaceEfficiency(f_.Context(0), old);
+  auto then = BuildSpaceEfficiency(Context(), old);
   ASSERT_TRUE(then.ok());
   EXPECT_DOUBLE_EQ(then->rows(0).new_premises_target_m2_per_fte(), 15.0);
   EXPECT_DOUBLE_EQ(then->rows(0).fte(), 0.0);  // nobody employed yet
@@ -149,9 +197,10 @@ TEST_F(SpaceEfficiencyTest, ConsolidationReachesASpaceEfficiency) {
   request.set_candidate_site("S2");
   request.set_from_date("2026-03-23");
   request.set_to_date("2026-03-27");
-  auto report = BuildConsolidation(f_.Context(0), request);
+  auto report = BuildConsolidation(Context(), request);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->fte_available());
+  EXPECT_EQ(report->fte_registry_date(), "2026-02-28");
   EXPECT_DOUBLE_EQ(report->total_fte(), 20.0);
   EXPECT_DOUBLE_EQ(report->groups(0).fte(), 20.0);
   EXPECT_DOUBLE_EQ(report->m2_per_fte(), 25.0);
@@ -159,6 +208,169 @@ TEST_F(SpaceEfficiencyTest, ConsolidationReachesASpaceEfficiency) {
   EXPECT_FALSE(report->meets_target());
   EXPECT_EQ(report->capacity(), 4);
   EXPECT_EQ(report->days_counted(), 0);  // no sensors, no observations
+}
+
+// Issue 11 §1: a site with two registered employees showed FTE 2, and on a
+// later date 1.6 (one of them went to 0.6).
+TEST_F(SpaceEfficiencyTest, ASiteOfTwoEmployeesIsSuppressedOnEveryDate) {
+  Store({Employee(101, "Y", "S3", 1.0, absl::CivilDay(2026, 1, 1)),
+         Employee(102, "Y", "S3", 1.0, absl::CivilDay(2026, 1, 1))});
+  Store({Employee(102, "Y", "S3", 0.6, absl::CivilDay(2026, 3, 10))});
+  for (const char* as_of : {"2026-02-15", "2026-03-20", "2026-04-20"}) {
+    SCOPED_TRACE(as_of);
+    auto report = EfficiencyOn(as_of);
+    ASSERT_TRUE(report.ok()) << report.status();
+    const v1::SpaceEfficiencyRow& s3 = Row(*report, "S3");
+    EXPECT_TRUE(s3.fte_available());
+    EXPECT_EQ(s3.fte_withheld(), v1::REGISTRY_FIGURE_SMALL_GROUP);
+    EXPECT_EQ(s3.fte_withheld_reason(), "fewer than 5 employees");
+    EXPECT_EQ(s3.fte(), 0);
+    EXPECT_EQ(s3.m2_per_fte(), 0);
+    EXPECT_FALSE(s3.meets_target());
+    // S3 = Y − Y@S1 = Y − (S1 − (X − S2)): one of them must go with it
+    // (Y is withheld on its own on the month ends where its two at S3
+    // joined or changed: fewer than 5 changed).
+    int withheld = 0;
+    for (const char* code : {"S1", "S2", "X", "Y"}) {
+      const v1::SpaceEfficiencyRow& row = Row(*report, code);
+      if (row.fte_withheld() == v1::REGISTRY_FIGURE_SHOWN) continue;
+      ++withheld;
+      EXPECT_FALSE(row.fte_withheld_reason().empty());
+      EXPECT_EQ(row.fte(), 0);
+      if (row.fte_withheld() == v1::REGISTRY_FIGURE_REVEALS_WITHHELD) {
+        EXPECT_EQ(row.fte_withheld_reason(),
+                  "would reveal another withheld figure");
+      }
+    }
+    EXPECT_GE(withheld, 1);
+    // Asking for one row gives the same pattern.
+    v1::SpaceEfficiencyRequest one;
+    one.set_as_of(as_of);
+    one.set_organization("Y");
+    auto alone = BuildSpaceEfficiency(Context(), one);
+    ASSERT_TRUE(alone.ok());
+    EXPECT_EQ(alone->rows(0).fte_withheld(), Row(*report, "Y").fte_withheld());
+  }
+}
+
+// X = X@S1 + X@S2: an organization's total against its sites.
+TEST_F(SpaceEfficiencyTest, AnOrganizationTotalDoesNotRevealItsSmallSite) {
+  Store({Employee(101, "X", "S3", 1.0, absl::CivilDay(2026, 1, 1)),
+         Employee(102, "X", "S3", 0.8, absl::CivilDay(2026, 1, 1)),
+         Employee(103, "X", "S3", 0.4, absl::CivilDay(2026, 1, 1))});
+  auto report = EfficiencyOn("2026-03-23");
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(Row(*report, "S3").fte_withheld(), v1::REGISTRY_FIGURE_SMALL_GROUP);
+  // With S1, S2, X and Y all shown, S3 = X − S2 − (S1 − Y) = 2.2.
+  bool all_shown = true;
+  for (const char* code : {"S1", "S2", "X", "Y"}) {
+    all_shown = all_shown &&
+                Row(*report, code).fte_withheld() == v1::REGISTRY_FIGURE_SHOWN;
+  }
+  EXPECT_FALSE(all_shown);
+}
+
+// The attacker chooses the groups of a consolidation: their sum is shown only
+// when every part is.
+TEST_F(SpaceEfficiencyTest, AConsolidationOfChosenGroupsSumsOnlyShownFigures) {
+  Store({Employee(101, "Y", "S3", 1.0, absl::CivilDay(2026, 1, 1)),
+         Employee(102, "Y", "S3", 0.6, absl::CivilDay(2026, 1, 1))});
+  auto efficiency = EfficiencyOn("2026-03-23");
+  ASSERT_TRUE(efficiency.ok());
+  const std::vector<std::vector<std::string>> choices = {
+      {"S3"}, {"S1", "S3"}, {"S2", "S3"}, {"S1"}, {"S2"}, {"S1", "S2"}};
+  for (const auto& sites : choices) {
+    SCOPED_TRACE(absl::StrJoin(sites, ","));
+    v1::ConsolidationRequest request;
+    for (const std::string& s : sites) request.add_sites(s);
+    request.set_candidate_site("S1");
+    request.set_from_date("2026-03-23");
+    request.set_to_date("2026-03-27");
+    auto report = BuildConsolidation(Context(), request);
+    ASSERT_TRUE(report.ok()) << report.status();
+    bool all_shown = true;
+    double sum = 0;
+    for (const v1::ConsolidationGroup& group : report->groups()) {
+      // The same figure as the efficiency report's row.
+      EXPECT_EQ(group.fte_withheld(), Row(*efficiency, group.code()).fte_withheld());
+      EXPECT_EQ(group.fte(), Row(*efficiency, group.code()).fte());
+      all_shown = all_shown && group.fte_withheld() == v1::REGISTRY_FIGURE_SHOWN;
+      sum += group.fte();
+    }
+    if (all_shown) {
+      EXPECT_EQ(report->total_fte_withheld(), v1::REGISTRY_FIGURE_SHOWN);
+      EXPECT_DOUBLE_EQ(report->total_fte(), sum);
+    } else {
+      EXPECT_EQ(report->total_fte_withheld(),
+                v1::REGISTRY_FIGURE_REVEALS_WITHHELD);
+      EXPECT_EQ(report->total_fte_withheld_reason(),
+                "would reveal another withheld figure");
+      EXPECT_EQ(report->total_fte(), 0);
+      EXPECT_EQ(report->m2_per_fte(), 0);
+      EXPECT_FALSE(report->meets_target());
+    }
+  }
+}
+
+TEST_F(SpaceEfficiencyTest, TheRegistryIsReadAtThePublicationDateBefore) {
+  // Five of X's ten at S2 go from 0.5 to 0.3 FTE on 10 March.
+  std::vector<EmployeePeriodInput> change;
+  for (int id = 41; id <= 45; ++id) {
+    change.push_back(Employee(id, "X", "S2", 0.3, absl::CivilDay(2026, 3, 10)));
+  }
+  Store(change);
+  // 20 March: the registry of 28 February, before the change.
+  auto before = EfficiencyOn("2026-03-20");
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->as_of(), "2026-03-20");
+  EXPECT_EQ(before->registry_date(), "2026-02-28");
+  EXPECT_DOUBLE_EQ(Row(*before, "S2").fte(), 5.0);
+  // 31 March once it has passed: after it.
+  auto after = EfficiencyOn("2026-03-31");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->registry_date(), "2026-03-31");
+  EXPECT_EQ(Row(*after, "S2").fte_withheld(), v1::REGISTRY_FIGURE_SHOWN);
+  EXPECT_DOUBLE_EQ(Row(*after, "S2").fte(), 4.0);
+  // On 31 March itself the month end has not passed yet.
+  auto same_day = EfficiencyOn("2026-03-31", absl::CivilDay(2026, 3, 31));
+  ASSERT_TRUE(same_day.ok());
+  EXPECT_EQ(same_day->registry_date(), "2026-02-28");
+  // A future date is answered with the latest passed publication date.
+  auto future = EfficiencyOn("2027-01-10");
+  ASSERT_TRUE(future.ok());
+  EXPECT_EQ(future->registry_date(), "2026-05-31");
+  // One person's change alone is withheld on the date it shows.
+  Store({Employee(46, "X", "S2", 0.2, absl::CivilDay(2026, 4, 3))});
+  auto april = EfficiencyOn("2026-04-30");
+  ASSERT_TRUE(april.ok());
+  EXPECT_EQ(Row(*april, "S2").fte_withheld(), v1::REGISTRY_FIGURE_FEW_CHANGES);
+  EXPECT_NE(Row(*april, "S2").fte_withheld_reason().find("changed since"),
+            std::string::npos);
+}
+
+TEST_F(SpaceEfficiencyTest, CachedFiguresFollowTheRegistry) {
+  RegistryFigureCache cache;
+  ReportContext context = Context();
+  context.registry_cache = &cache;
+  v1::SpaceEfficiencyRequest request;
+  request.set_as_of("2026-03-23");
+  request.set_site("S2");
+  for (int i = 0; i < 2; ++i) {  // audited, then from the cache
+    auto report = BuildSpaceEfficiency(context, request);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_DOUBLE_EQ(report->rows(0).fte(), 5.0);
+  }
+  // A retroactive change of the registry at that date is not served from
+  // the cache.
+  std::vector<EmployeePeriodInput> change;
+  for (int id = 41; id <= 45; ++id) {
+    change.push_back(Employee(id, "X", "S2", 0.3, absl::CivilDay(2026, 2, 1)));
+  }
+  Store(change);
+  auto changed = BuildSpaceEfficiency(context, request);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->rows(0).fte_withheld(), v1::REGISTRY_FIGURE_SHOWN);
+  EXPECT_DOUBLE_EQ(changed->rows(0).fte(), 4.0);
 }
 
 TEST_F(SpaceEfficiencyTest, TargetsAreCheckedFieldByField) {

@@ -14,10 +14,13 @@
 
 #include "absl/status/statusor.h"
 #include "server/analytics/day_summary.h"
+#include "server/privacy/registry_disclosure.h"
 #include "server/storage/storage.h"
 #include "server/summary/occupancy_inventory.h"
 
 namespace monipaikka {
+
+class RegistryFigureCache;  // server/reports/registry_figures.h
 
 // What a report needs besides its request.
 struct ReportContext {
@@ -27,6 +30,10 @@ struct ReportContext {
   int64_t now_ms = 0;
   // Longest window a report may span, days.
   int max_window_days = 3 * 366;
+  // How figures derived from the HR registry (FTE, m²/htv) are published.
+  RegistryPublication registry = {};
+  // Published registry figures already audited (not owned; may be null).
+  RegistryFigureCache* registry_cache = nullptr;
 };
 
 // Workstations and rooms meeting every condition given.

@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/analytics/right_sizing.h"
+#include "server/reports/registry_figures.h"
 #include "server/reports/report_common.h"
 #include "server/reports/targets.h"
 #include "server/summary/codec.h"
@@ -291,25 +292,42 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
     out->set_peak_time(absl::StrFormat("%02d:%02d", clock.hour(), clock.minute()));
   }
 
-  // The space efficiency the candidate would reach.
+  // The space efficiency the candidate would reach. The groups' FTE are the
+  // published figures of the publication date; their sum only when every
+  // one of them is published (the caller chooses the groups, so a sum with
+  // a withheld figure in it would give that figure away).
   report.set_candidate_office_area_m2(site.office_area_m2);
+  const absl::StatusOr<RegistrySnapshot> snapshot =
+      LoadRegistryFigures(context, fte_as_of);
+  report.set_fte_registry_date(
+      FormatDate(RegistryDateFor(fte_as_of, context.registry)));
+  const int k = context.registry.disclosure.anonymity_k;
   double total_fte = 0;
-  bool fte_available = true;
-  for (size_t g = 0; g < codes.size(); ++g) {
-    const std::vector<std::string> one = {codes[g]};
-    const std::vector<std::string> none;
-    absl::StatusOr<double> fte =
-        by_org ? context.session.TotalFte(fte_as_of, one, none)
-               : context.session.TotalFte(fte_as_of, none, one);
-    if (!fte.ok()) {
-      fte_available = false;
-      break;
+  const bool fte_available = snapshot.ok();
+  bool total_shown = fte_available;
+  for (size_t g = 0; fte_available && g < codes.size(); ++g) {
+    const auto& figures = by_org ? snapshot->figures.organizations
+                                 : snapshot->figures.sites;
+    // "-" (shared use) is no organization of the registry: nobody, 0.
+    auto it = figures.find(codes[g]);
+    const RegistryFigure figure =
+        it == figures.end() ? RegistryFigure{} : it->second;
+    v1::ConsolidationGroup* group = report.mutable_groups(static_cast<int>(g));
+    if (!figure.shown()) {
+      group->set_fte_withheld(WithheldToProto(figure.withheld));
+      group->set_fte_withheld_reason(WithheldReasonText(figure.withheld, k));
+      total_shown = false;
+      continue;
     }
-    report.mutable_groups(static_cast<int>(g))->set_fte(*fte);
-    total_fte += *fte;
+    group->set_fte(figure.fte);
+    total_fte += figure.fte;
   }
   report.set_fte_available(fte_available);
-  if (fte_available) {
+  if (fte_available && !total_shown) {
+    report.set_total_fte_withheld(v1::REGISTRY_FIGURE_REVEALS_WITHHELD);
+    report.set_total_fte_withheld_reason(
+        WithheldReasonText(RegistryWithheld::kRevealsWithheld, k));
+  } else if (fte_available) {
     report.set_total_fte(total_fte);
     if (total_fte > 0) report.set_m2_per_fte(site.office_area_m2 / total_fte);
   }
@@ -319,7 +337,7 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
       targets, kSpaceEfficiencyMetric, fte_as_of, site.code, "");
   if (target.has_value()) {
     report.set_target_m2_per_fte(target->value);
-    report.set_meets_target(fte_available && total_fte > 0 &&
+    report.set_meets_target(total_shown && total_fte > 0 &&
                             report.m2_per_fte() <= target->value);
   }
   return report;

@@ -1,6 +1,8 @@
 #include "server/reports/workforce_report.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <map>
 #include <vector>
 
@@ -9,6 +11,7 @@
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/analytics/workforce_figures.h"
+#include "server/privacy/hr_disclosure.h"
 #include "server/workforce/workforce_records.h"
 
 namespace monipaikka {
@@ -54,19 +57,117 @@ absl::StatusOr<absl::CivilDay> DayField(absl::string_view field,
 ScopeDistribution Lookup(const DistributionTable& table, const HrScope& scope) {
   if (auto it = table.find(scope); it != table.end()) return it->second;
   ScopeDistribution empty;
-  for (HrCount& count : empty.counts) count = HrCount{0, true};
-  for (HrPercent& share : empty.share_of_office) share = HrPercent{0, true};
+  for (HrCount& count : empty.counts) {
+    count = HrCount{0, true, HrWithheld::kSmallGroup};
+  }
+  for (HrPercent& share : empty.share_of_office) {
+    share = HrPercent{0, true, HrWithheld::kSideFigure};
+  }
   return empty;
+}
+
+v1::HrWithheldReason Reason(HrWithheld reason) {
+  switch (reason) {
+    case HrWithheld::kShown:
+      return v1::HR_WITHHELD_REASON_UNSPECIFIED;
+    case HrWithheld::kSmallGroup:
+      return v1::HR_WITHHELD_SMALL_GROUP;
+    case HrWithheld::kProtectsAnother:
+      return v1::HR_WITHHELD_PROTECTS_ANOTHER;
+    case HrWithheld::kFewChanged:
+      return v1::HR_WITHHELD_FEW_CHANGED;
+    case HrWithheld::kSideFigure:
+      return v1::HR_WITHHELD_SIDE_FIGURE;
+  }
+  return v1::HR_WITHHELD_REASON_UNSPECIFIED;
 }
 
 void SetCount(const HrCount& count, v1::HrCount* out) {
   out->set_value(count.withheld ? 0 : count.value);
   out->set_withheld(count.withheld);
+  if (count.withheld) out->set_reason(Reason(count.reason));
 }
 
 void SetFigure(const HrPercent& figure, v1::HrFigure* out) {
   out->set_value(figure.withheld ? 0 : figure.value);
   out->set_withheld(figure.withheld);
+  if (figure.withheld) out->set_reason(Reason(figure.reason));
+}
+
+// The publication date in `month` (every calendar publishes on month ends).
+std::optional<absl::CivilDay> PublicationDateIn(absl::CivilMonth month,
+                                                PublicationCalendar calendar) {
+  const absl::CivilDay end = absl::CivilDay(month + 1) - 1;
+  if (IsPublicationDate(end, calendar)) return end;
+  return std::nullopt;
+}
+
+absl::CivilDay PreviousPublicationDate(absl::CivilDay day,
+                                       PublicationCalendar calendar) {
+  return LatestPublicationDate(day - 1, calendar);
+}
+
+absl::CivilDay NextPublicationDate(absl::CivilDay day,
+                                   PublicationCalendar calendar) {
+  absl::CivilDay next = day + 1;
+  while (!IsPublicationDate(next, calendar)) ++next;  // At most a year.
+  return next;
+}
+
+// A registry snapshot may be asked for only on a publication date that has
+// passed (the day is over).
+absl::Status CheckPublicationDate(absl::string_view field, absl::CivilDay day,
+                                  const WorkforceSettings& settings) {
+  const PublicationCalendar calendar = settings.publication;
+  if (!IsPublicationDate(day, calendar)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": ", FormatDate(day),
+        " is not a publication date of the HR registry (",
+        std::string(PublicationCalendarName(calendar)), "); the nearest are ",
+        FormatDate(PreviousPublicationDate(day, calendar)), " and ",
+        FormatDate(NextPublicationDate(day, calendar))));
+  }
+  const absl::CivilDay today = settings.today();
+  if (day >= today) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": ", FormatDate(day),
+        " has not passed yet; the latest publication date is ",
+        FormatDate(PreviousPublicationDate(today, calendar))));
+  }
+  return absl::OkStatus();
+}
+
+// The audited HR tables of `month`: its office days, and its registry
+// snapshot (with the change since the previous publication date) when the
+// month has a publication date that has passed.
+absl::StatusOr<HrPeriodTables> AuditedPeriod(StorageSession& session,
+                                             absl::CivilMonth month,
+                                             const WorkforceSettings& settings) {
+  const absl::CivilDay first(month);
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  std::optional<absl::CivilDay> date =
+      PublicationDateIn(month, settings.publication);
+  if (date.has_value() && *date >= settings.today()) date.reset();
+  const absl::CivilDay previous =
+      date.has_value() ? PreviousPublicationDate(*date, settings.publication)
+                       : first;
+  std::vector<EmployeePeriod> periods;
+  RETURN_IF_ERROR(session.Workforce().ScanEmployeePeriods(
+      std::min(previous, first), last,
+      [&](const EmployeePeriod& p) { periods.push_back(p); }));
+  std::vector<WorkMonth> rollup;
+  RETURN_IF_ERROR(session.Workforce().ScanWorkMonths(
+      month, month, [&](const WorkMonth& m) { rollup.push_back(m); }));
+  HrPeriodCounts counts;
+  counts.office_days =
+      CountOfficeDays(AttributeMonth(periods, rollup, month, nullptr));
+  if (date.has_value()) {
+    counts.has_snapshot = true;
+    counts.snapshot = CountDistribution(periods, *date);
+    counts.previous = CountDistribution(periods, previous);
+    counts.changes = CountDistributionChanges(periods, previous, *date);
+  }
+  return AuditHrPeriod(counts, settings.anonymity_k);
 }
 
 }  // namespace
@@ -87,21 +188,54 @@ absl::StatusOr<v1::WorkstationDistributionReport> BuildWorkstationDistribution(
   if (!request.compare_to().empty()) {
     ASSIGN_OR_RETURN(compare_to, DayField("compare_to", request.compare_to()));
   }
+  RETURN_IF_ERROR(CheckPublicationDate("as_of", as_of, settings));
+  if (compare_to.has_value()) {
+    RETURN_IF_ERROR(CheckPublicationDate("compare_to", *compare_to, settings));
+  }
   RETURN_IF_ERROR(CheckScope(session, request.organization(), request.unit()));
   const HrScope scope = RequestedScope(request.organization(), request.unit());
   const int k = settings.anonymity_k;
-  // One scan serves both dates: the periods overlapping the span between
-  // them (the analytics pick those covering each date).
-  std::vector<EmployeePeriod> periods;
-  const absl::CivilDay first = std::min(as_of, compare_to.value_or(as_of));
-  const absl::CivilDay last = std::max(as_of, compare_to.value_or(as_of));
-  RETURN_IF_ERROR(session.Workforce().ScanEmployeePeriods(
-      first, last, [&](const EmployeePeriod& p) { periods.push_back(p); }));
-  const ScopeDistribution figures =
-      Lookup(ComputeDistribution(periods, as_of, k), scope);
+  // A date's figures are those of its period's audit, whatever else is
+  // asked for.
+  ASSIGN_OR_RETURN(HrPeriodTables period,
+                   AuditedPeriod(session, absl::CivilMonth(as_of), settings));
+  const ScopeDistribution figures = Lookup(period.snapshot, scope);
   std::optional<ScopeDistribution> before;
+  std::array<HrCount, kDistributionCategories> change{};
   if (compare_to.has_value()) {
-    before = Lookup(ComputeDistribution(periods, *compare_to, k), scope);
+    ASSIGN_OR_RETURN(
+        HrPeriodTables other,
+        AuditedPeriod(session, absl::CivilMonth(*compare_to), settings));
+    before = Lookup(other.snapshot, scope);
+    // Consecutive publication dates: the later one's audit protected the
+    // change. Otherwise the change is the difference of two shown figures.
+    const std::map<HrScope, std::array<HrCount, kDistributionCategories>>*
+        audited = nullptr;
+    int sign = 1;
+    if (*compare_to == PreviousPublicationDate(as_of, settings.publication)) {
+      audited = &period.change;
+    } else if (as_of ==
+               PreviousPublicationDate(*compare_to, settings.publication)) {
+      audited = &other.change;
+      sign = -1;
+    }
+    for (int c = 0; c < kDistributionCategories; ++c) {
+      const HrCount& now_count = figures.counts[c];
+      const HrCount& then = before->counts[c];
+      if (now_count.withheld || then.withheld) {
+        change[c] = HrCount{0, true,
+                            now_count.withheld ? now_count.reason : then.reason};
+        continue;
+      }
+      change[c] = HrCount{now_count.value - then.value, false};
+      if (audited == nullptr) continue;
+      auto it = audited->find(scope);
+      if (it != audited->end() && it->second[c].withheld) {
+        change[c] = it->second[c];
+      } else if (it != audited->end()) {
+        change[c].value = sign * it->second[c].value;
+      }
+    }
   }
 
   v1::WorkstationDistributionReport report;
@@ -129,14 +263,7 @@ absl::StatusOr<v1::WorkstationDistributionReport> BuildWorkstationDistribution(
       SetFigure(figures.share_of_office[c],
                 category->mutable_share_of_office_pct());
     }
-    if (before.has_value()) {
-      // A change reveals one count from the other: shown only when both are.
-      const HrCount& then = before->counts[c];
-      const HrCount& now_count = figures.counts[c];
-      const bool withheld = then.withheld || now_count.withheld;
-      SetCount(HrCount{withheld ? 0 : now_count.value - then.value, withheld},
-               category->mutable_change());
-    }
+    if (before.has_value()) SetCount(change[c], category->mutable_change());
   }
   return report;
 }
@@ -169,16 +296,6 @@ absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
   const absl::CivilDay retained_from =
       RetainedFrom(settings.today(), settings.retention_months);
 
-  std::vector<EmployeePeriod> periods;
-  RETURN_IF_ERROR(session.Workforce().ScanEmployeePeriods(
-      absl::CivilDay(*from), absl::CivilDay(*to + 1) - 1,
-      [&](const EmployeePeriod& p) { periods.push_back(p); }));
-  std::map<absl::CivilMonth, std::vector<WorkMonth>> months;
-  RETURN_IF_ERROR(session.Workforce().ScanWorkMonths(
-      *from, *to, [&](const WorkMonth& m) {
-        months[absl::CivilMonth(m.year, m.month)].push_back(m);
-      }));
-
   v1::OfficeDaysReport report;
   report.set_from_month(request.from_month());
   report.set_to_month(request.to_month());
@@ -206,13 +323,10 @@ absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
         return row == scope;
     }
   };
-  const std::vector<WorkMonth> no_days;
   for (absl::CivilMonth month = *from; month <= *to; ++month) {
-    auto it = months.find(month);
-    const std::vector<WorkMonth>& rollup = it == months.end() ? no_days : it->second;
-    const std::vector<PersonMonth> people =
-        AttributeMonth(periods, rollup, month, nullptr);
-    const OfficeDaysTable table = ComputeOfficeDays(people, k);
+    ASSIGN_OR_RETURN(HrPeriodTables period,
+                     AuditedPeriod(session, month, settings));
+    const OfficeDaysTable& table = period.office_days;
     std::vector<std::pair<HrScope, ScopeOfficeDays>> rows;
     for (const auto& [row_scope, figures] : table) {
       if (wanted(row_scope)) rows.emplace_back(row_scope, figures);
@@ -220,16 +334,18 @@ absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
     if (rows.empty() && request.group_by() == v1::HR_GROUPING_UNSPECIFIED) {
       // Nobody there that month: an empty group, all withheld.
       ScopeOfficeDays empty;
+      const HrCount none{0, true, HrWithheld::kSmallGroup};
+      const HrPercent no_figure{0, true, HrWithheld::kSideFigure};
       for (HrCount* c : {&empty.registered, &empty.shared_use, &empty.with_days,
                          &empty.meeting, &empty.below}) {
-        *c = HrCount{0, true};
+        *c = none;
       }
-      for (HrCount& c : empty.buckets) c = HrCount{0, true};
+      for (HrCount& c : empty.buckets) c = none;
       for (HrPercent* p : {&empty.shared_use_share, &empty.meeting_share,
                            &empty.median}) {
-        *p = HrPercent{0, true};
+        *p = no_figure;
       }
-      for (HrPercent& p : empty.location_mix) p = HrPercent{0, true};
+      for (HrPercent& p : empty.location_mix) p = no_figure;
       rows.emplace_back(scope, empty);
     }
     for (const auto& [row_scope, figures] : rows) {

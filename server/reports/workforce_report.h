@@ -1,8 +1,8 @@
 #pragma once
 
 // The HR reports: storage (registry, monthly rollup) + analytics
-// (workforce_figures.h), encoded as the API's messages. Anonymity
-// suppression happens in the analytics, before anything is encoded: a
+// (workforce_figures.h), audited as one system per period
+// (server/privacy/hr_disclosure.h) and encoded as the API's messages. A
 // withheld figure never reaches a message.
 
 #include <functional>
@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "monipaikka/v1/workforce.pb.h"
+#include "server/privacy/publication_calendar.h"
 #include "server/storage/storage.h"
 
 namespace monipaikka {
@@ -21,10 +22,13 @@ struct WorkforceSettings {
   int retention_months = 24;
   // Today's date (Europe/Helsinki); injectable for tests.
   std::function<absl::CivilDay()> today;
+  // Registry snapshots are published only on these dates.
+  PublicationCalendar publication = PublicationCalendar::kMonthEnd;
 };
 
-// INVALID_ARGUMENT for a bad date or a unit without organization,
-// NOT_FOUND for an unknown organization.
+// INVALID_ARGUMENT for a bad date, a date that is not a publication date
+// (naming the nearest ones) or has not passed yet, or a unit without
+// organization; NOT_FOUND for an unknown organization.
 absl::StatusOr<v1::WorkstationDistributionReport> BuildWorkstationDistribution(
     StorageSession& session, const v1::WorkstationDistributionRequest& request,
     const WorkforceSettings& settings);

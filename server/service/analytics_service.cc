@@ -1,6 +1,12 @@
 #include "server/service/analytics_service.h"
 
+#include <initializer_list>
+#include <string>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "common/status_macros.h"
 #include "server/reports/efficiency_report.h"
 #include "server/reports/planning_reports.h"
@@ -9,6 +15,23 @@
 #include "server/service/unary_call.h"
 
 namespace monipaikka {
+namespace {
+
+// "name=value" for each non-empty value, for the audit log: the request's
+// parameters (dates, codes), each cut to 100 characters.
+std::string AuditParameters(
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>>
+        parameters) {
+  std::string text;
+  for (const auto& [name, value] : parameters) {
+    if (value.empty()) continue;
+    absl::StrAppend(&text, text.empty() ? "" : " ", name, "=",
+                    value.substr(0, 100));
+  }
+  return text;
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetUsageReport(
     grpc::CallbackServerContext* context, const v1::UsageReportRequest* request,
@@ -52,7 +75,18 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetConsolidation(
     const v1::ConsolidationRequest* request,
     v1::ConsolidationReport* response) {
   return RunUnary(context, deps_.executor, *deps_.access, rpc::kGetConsolidation,
-                  [=, this](StorageSession& session) {
+                  [=, this](StorageSession& session, const Caller& caller) {
+    // The report shows FTE from the HR registry: audited like the HR reads,
+    // before the figures are computed (a failing request is audited too).
+    RETURN_IF_ERROR(deps_.access->Audit(
+        session, caller, rpc::kGetConsolidation,
+        AuditParameters(
+            {{"organizations", absl::StrJoin(request->organizations(), ",")},
+             {"sites", absl::StrJoin(request->sites(), ",")},
+             {"candidate_site", request->candidate_site()},
+             {"from_date", request->from_date()},
+             {"to_date", request->to_date()},
+             {"fte_as_of", request->fte_as_of()}})));
     return WithReportContext(deps_, session, [&](const ReportContext& c) {
       ASSIGN_OR_RETURN(*response, BuildConsolidation(c, *request));
       return absl::OkStatus();
@@ -65,7 +99,13 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetSpaceEfficiency(
     const v1::SpaceEfficiencyRequest* request,
     v1::SpaceEfficiencyReport* response) {
   return RunUnary(context, deps_.executor, *deps_.access, rpc::kGetSpaceEfficiency,
-                  [=, this](StorageSession& session) {
+                  [=, this](StorageSession& session, const Caller& caller) {
+    // FTE from the HR registry: audited like the HR reads.
+    RETURN_IF_ERROR(deps_.access->Audit(
+        session, caller, rpc::kGetSpaceEfficiency,
+        AuditParameters({{"as_of", request->as_of()},
+                         {"site", request->site()},
+                         {"organization", request->organization()}})));
     return WithReportContext(deps_, session, [&](const ReportContext& c) {
       ASSIGN_OR_RETURN(*response, BuildSpaceEfficiency(c, *request));
       return absl::OkStatus();

@@ -28,6 +28,12 @@ struct ReportDeps {
   absl::Duration freshness_wait = absl::Seconds(30);
   std::function<int64_t()> now_ms;
   int max_window_days = 3 * 366;
+  // How registry-derived figures are published; `today` (Europe/Helsinki)
+  // fills RegistryPublication::today of each report.
+  RegistryPublication registry;
+  std::function<absl::CivilDay()> today;
+  // Shared by the reports of every query thread (not owned; may be null).
+  RegistryFigureCache* registry_cache = nullptr;
 };
 
 // Runs `build(const ReportContext&) -> absl::Status` with a fresh context on
@@ -43,7 +49,9 @@ absl::Status WithReportContext(const ReportDeps& deps, StorageSession& session,
     return absl::UnavailableError("the inventory is not loaded yet");
   }
   ReportContext context{session, *inventory, deps.now_ms(),
-                        deps.max_window_days};
+                        deps.max_window_days, deps.registry};
+  if (deps.today) context.registry.today = deps.today();
+  context.registry_cache = deps.registry_cache;
   return build(context);
 }
 

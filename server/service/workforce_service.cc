@@ -367,6 +367,7 @@ class WorkforceServiceImpl final
     settings_.anonymity_k = options->anonymity_k;
     settings_.retention_months = options->retention_months;
     settings_.today = options->today;
+    settings_.publication = options->publication;
   }
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* ImportEmployees(

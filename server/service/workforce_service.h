@@ -40,6 +40,9 @@ struct WorkforceOptions {
   int max_batch_records = 10000;
   // Today in Europe/Helsinki; injectable for tests. Empty: the system clock.
   std::function<absl::CivilDay()> today;
+  // Registry snapshots (the workstation distribution) are published only on
+  // these dates.
+  PublicationCalendar publication = PublicationCalendar::kMonthEnd;
 };
 
 class WorkforceServiceImpl;

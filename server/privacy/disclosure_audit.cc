@@ -1,0 +1,633 @@
+#include "server/privacy/disclosure_audit.h"
+
+#include <glpk.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <tuple>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace monipaikka {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Tolerance of comparisons with solver results (the values are counts and
+// sums of FTE, far above it).
+constexpr double kEpsilon = 1e-6;
+
+struct ProblemDeleter {
+  void operator()(glp_prob* problem) const { glp_delete_prob(problem); }
+};
+using Problem = std::unique_ptr<glp_prob, ProblemDeleter>;
+
+// GLPK prints to the terminal by default; a server must stay quiet. The
+// switch is per thread in GLPK 5, so every entry point sets it.
+void SilenceGlpk() { glp_term_out(GLP_OFF); }
+
+void SetColumnBounds(glp_prob* problem, int column, double low, double high) {
+  const bool has_low = std::isfinite(low);
+  const bool has_high = std::isfinite(high);
+  if (has_low && has_high) {
+    if (high - low <= kEpsilon) {
+      glp_set_col_bnds(problem, column, GLP_FX, low, low);
+    } else {
+      glp_set_col_bnds(problem, column, GLP_DB, low, high);
+    }
+  } else if (has_low) {
+    glp_set_col_bnds(problem, column, GLP_LO, low, 0);
+  } else if (has_high) {
+    glp_set_col_bnds(problem, column, GLP_UP, 0, high);
+  } else {
+    glp_set_col_bnds(problem, column, GLP_FR, 0, 0);
+  }
+}
+
+// A-priori bounds of a cell; integral cells get their bounds rounded inwards.
+std::pair<double, double> CellRange(const AuditCell& cell) {
+  double low = cell.lower_bound;
+  double high = cell.upper_bound;
+  if (cell.integer) {
+    if (std::isfinite(low)) low = std::ceil(low - kEpsilon);
+    if (std::isfinite(high)) high = std::floor(high + kEpsilon);
+  }
+  return {low, high};
+}
+
+void SetRowSense(glp_prob* problem, int row, LinearConstraint::Sense sense,
+                 double rhs) {
+  switch (sense) {
+    case LinearConstraint::kEqual:
+      glp_set_row_bnds(problem, row, GLP_FX, rhs, rhs);
+      break;
+    case LinearConstraint::kAtMost:
+      glp_set_row_bnds(problem, row, GLP_UP, 0, rhs);
+      break;
+    case LinearConstraint::kAtLeast:
+      glp_set_row_bnds(problem, row, GLP_LO, rhs, 0);
+      break;
+  }
+}
+
+class Auditor {
+ public:
+  Auditor(const std::vector<AuditCell>& cells,
+          const std::vector<LinearConstraint>& constraints)
+      : cells_(cells),
+        constraints_(constraints),
+        cell_constraints_(cells.size()),
+        withheld_(cells.size(), false) {}
+
+  absl::Status Validate() {
+    for (size_t c = 0; c < cells_.size(); ++c) {
+      const AuditCell& cell = cells_[c];
+      if (!std::isfinite(cell.value)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("disclosure audit: cell ", c, " has no finite value"));
+      }
+      if (cell.value < cell.lower_bound - kEpsilon ||
+          cell.value > cell.upper_bound + kEpsilon) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "disclosure audit: cell ", c, " value ", cell.value,
+            " lies outside its bounds ", cell.lower_bound, " … ",
+            cell.upper_bound));
+      }
+    }
+    for (size_t r = 0; r < constraints_.size(); ++r) {
+      for (const auto& [cell, coefficient] : constraints_[r].terms) {
+        if (cell >= cells_.size()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("disclosure audit: constraint ", r,
+                           " names cell ", cell, " of ", cells_.size()));
+        }
+        if (!std::isfinite(coefficient) || !std::isfinite(constraints_[r].rhs)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "disclosure audit: constraint ", r, " is not finite"));
+        }
+        if (cell_constraints_[cell].empty() ||
+            cell_constraints_[cell].back() != r) {
+          cell_constraints_[cell].push_back(r);
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void SetWithheld(std::vector<bool> withheld) { withheld_ = std::move(withheld); }
+  const std::vector<bool>& withheld() const { return withheld_; }
+  int solves() const { return solves_; }
+
+  // Whether the attacker knows the cell's value.
+  bool Fixed(size_t c) const {
+    return cells_[c].known || (cells_[c].shown && !withheld_[c]);
+  }
+
+  // Cells that must meet their protection interval.
+  bool Guarded(size_t c) const {
+    return cells_[c].sensitive && !cells_[c].known &&
+           (withheld_[c] || !cells_[c].shown);
+  }
+
+  // Connected components of the constraint graph over the cells the
+  // attacker does not know. Each block lists its cells in index order;
+  // `block_of[c]` is the block of an unknown cell (or -1).
+  struct Blocks {
+    std::vector<std::vector<size_t>> cells;
+    std::vector<std::vector<size_t>> constraints;
+    std::vector<int> block_of;
+  };
+
+  Blocks FindBlocks() const {
+    std::vector<size_t> parent(cells_.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    auto find = [&](size_t c) {
+      while (parent[c] != c) {
+        parent[c] = parent[parent[c]];
+        c = parent[c];
+      }
+      return c;
+    };
+    for (const LinearConstraint& constraint : constraints_) {
+      size_t first = cells_.size();
+      for (const auto& [cell, coefficient] : constraint.terms) {
+        if (Fixed(cell) || coefficient == 0) continue;
+        if (first == cells_.size()) {
+          first = find(cell);
+        } else {
+          const size_t root = find(cell);
+          if (root != first) parent[std::max(root, first)] = std::min(root, first);
+          first = std::min(root, first);
+        }
+      }
+    }
+    Blocks blocks;
+    blocks.block_of.assign(cells_.size(), -1);
+    std::vector<int> block_of_root(cells_.size(), -1);
+    for (size_t c = 0; c < cells_.size(); ++c) {
+      if (Fixed(c)) continue;
+      const size_t root = find(c);
+      if (block_of_root[root] < 0) {
+        block_of_root[root] = static_cast<int>(blocks.cells.size());
+        blocks.cells.emplace_back();
+      }
+      blocks.block_of[c] = block_of_root[root];
+      blocks.cells[block_of_root[root]].push_back(c);
+    }
+    blocks.constraints.resize(blocks.cells.size());
+    for (size_t r = 0; r < constraints_.size(); ++r) {
+      for (const auto& [cell, coefficient] : constraints_[r].terms) {
+        if (Fixed(cell) || coefficient == 0) continue;
+        blocks.constraints[blocks.block_of[cell]].push_back(r);
+        break;
+      }
+    }
+    return blocks;
+  }
+
+  // Builds the attacker's problem over `free_cells` (every other cell fixed
+  // at its value) with the given constraints. `column_of` maps a cell to its
+  // 1-based column.
+  Problem BuildProblem(const std::vector<size_t>& free_cells,
+                       const std::vector<size_t>& rows,
+                       std::vector<int>& column_of) const {
+    Problem problem(glp_create_prob());
+    glp_add_cols(problem.get(), static_cast<int>(free_cells.size()));
+    for (size_t i = 0; i < free_cells.size(); ++i) {
+      const AuditCell& cell = cells_[free_cells[i]];
+      const int column = static_cast<int>(i) + 1;
+      column_of[free_cells[i]] = column;
+      const auto [low, high] = CellRange(cell);
+      SetColumnBounds(problem.get(), column, low, high);
+      if (cell.integer) glp_set_col_kind(problem.get(), column, GLP_IV);
+    }
+    glp_add_rows(problem.get(), static_cast<int>(rows.size()));
+    std::vector<int> ia{0};
+    std::vector<int> ja{0};
+    std::vector<double> ar{0};
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const LinearConstraint& constraint = constraints_[rows[i]];
+      const int row = static_cast<int>(i) + 1;
+      double rhs = constraint.rhs;
+      for (const auto& [cell, coefficient] : constraint.terms) {
+        if (column_of[cell] > 0) {
+          ia.push_back(row);
+          ja.push_back(column_of[cell]);
+          ar.push_back(coefficient);
+        } else {
+          rhs -= coefficient * cells_[cell].value;
+        }
+      }
+      SetRowSense(problem.get(), row, constraint.sense, rhs);
+    }
+    glp_load_matrix(problem.get(), static_cast<int>(ia.size()) - 1, ia.data(),
+                    ja.data(), ar.data());
+    return problem;
+  }
+
+  // Minimises (direction GLP_MIN) or maximises the cell in `column`. Uses
+  // the basis of the previous solve of the same problem (warm start), then
+  // branch-and-bound when `integral`. ±infinity when unbounded.
+  absl::StatusOr<double> Optimise(glp_prob* problem, int column, int direction,
+                                  bool integral) {
+    const int columns = glp_get_num_cols(problem);
+    for (int j = 1; j <= columns; ++j) glp_set_obj_coef(problem, j, 0);
+    glp_set_obj_coef(problem, column, 1);
+    glp_set_obj_dir(problem, direction);
+    glp_smcp simplex;
+    glp_init_smcp(&simplex);
+    simplex.msg_lev = GLP_MSG_OFF;
+    ++solves_;
+    int result = glp_simplex(problem, &simplex);
+    if (result != 0) {
+      // A singular warm basis: start again from an advanced basis.
+      glp_adv_basis(problem, 0);
+      result = glp_simplex(problem, &simplex);
+    }
+    if (result != 0) {
+      return absl::InternalError(
+          absl::StrCat("disclosure audit: simplex failed with code ", result));
+    }
+    const int status = glp_get_status(problem);
+    if (status == GLP_UNBND) return direction == GLP_MIN ? -kInf : kInf;
+    if (status != GLP_OPT) {
+      return absl::InternalError(absl::StrCat(
+          "disclosure audit: the published figures have no solution (LP status ",
+          status, ")"));
+    }
+    if (!integral) return glp_get_obj_val(problem);
+    // An integral vertex is optimal for the integer problem too (tables of
+    // sums are mostly totally unimodular, so this is the common case).
+    bool vertex_integral = true;
+    for (int j = 1; j <= columns && vertex_integral; ++j) {
+      if (glp_get_col_kind(problem, j) != GLP_IV) continue;
+      const double x = glp_get_col_prim(problem, j);
+      vertex_integral = std::abs(x - std::round(x)) <= 1e-9;
+    }
+    if (vertex_integral) return glp_get_obj_val(problem);
+    glp_iocp branch;
+    glp_init_iocp(&branch);
+    branch.msg_lev = GLP_MSG_OFF;
+    ++solves_;
+    result = glp_intopt(problem, &branch);
+    if (result != 0 || glp_mip_status(problem) != GLP_OPT) {
+      return absl::InternalError(absl::StrCat(
+          "disclosure audit: branch-and-bound failed with code ", result,
+          ", status ", glp_mip_status(problem)));
+    }
+    return glp_mip_obj_val(problem);
+  }
+
+  // Bounds every cell of `block` for which `wanted` holds. A block whose
+  // cells were bounded before (in an earlier round) is the same problem:
+  // its bounds are reused.
+  absl::Status BoundBlock(const Blocks& blocks, size_t block,
+                          const std::function<bool(size_t)>& wanted,
+                          std::vector<double>& low, std::vector<double>& high) {
+    const std::vector<size_t>& block_cells = blocks.cells[block];
+    std::vector<size_t> targets;
+    for (size_t c : block_cells) {
+      if (wanted(c)) targets.push_back(c);
+    }
+    if (targets.empty()) return absl::OkStatus();
+    auto [known, inserted] = block_bounds_.try_emplace(block_cells);
+    std::map<size_t, std::pair<double, double>>& bounds = known->second;
+    bool all_known = true;
+    for (size_t c : targets) all_known = all_known && bounds.count(c) > 0;
+    if (all_known) {
+      for (size_t c : targets) std::tie(low[c], high[c]) = bounds.at(c);
+      return absl::OkStatus();
+    }
+    std::vector<int> column_of(cells_.size(), 0);
+    Problem problem =
+        BuildProblem(block_cells, blocks.constraints[block], column_of);
+    glp_scale_prob(problem.get(), GLP_SF_AUTO);
+    bool integral = false;
+    for (size_t c : block_cells) integral = integral || cells_[c].integer;
+    for (size_t c : targets) {
+      if (auto it = bounds.find(c); it != bounds.end()) {
+        std::tie(low[c], high[c]) = it->second;
+        continue;
+      }
+      ASSIGN_OR_RETURN(low[c],
+                       Optimise(problem.get(), column_of[c], GLP_MIN, integral));
+      ASSIGN_OR_RETURN(high[c],
+                       Optimise(problem.get(), column_of[c], GLP_MAX, integral));
+      if (cells_[c].integer) {
+        if (std::isfinite(low[c])) low[c] = std::round(low[c]);
+        if (std::isfinite(high[c])) high[c] = std::round(high[c]);
+      }
+      bounds[c] = {low[c], high[c]};
+    }
+    return absl::OkStatus();
+  }
+
+  // The attacker's bounds of one unknown cell (its block is found by a
+  // search over the constraints that link unknown cells).
+  absl::StatusOr<std::pair<double, double>> BoundOne(size_t target) {
+    Blocks blocks;
+    blocks.block_of.assign(cells_.size(), -1);
+    std::vector<size_t> block{target};
+    std::vector<bool> seen(cells_.size(), false);
+    std::vector<bool> row_seen(constraints_.size(), false);
+    std::vector<size_t> rows;
+    seen[target] = true;
+    for (size_t i = 0; i < block.size(); ++i) {
+      for (size_t r : cell_constraints_[block[i]]) {
+        if (row_seen[r]) continue;
+        row_seen[r] = true;
+        rows.push_back(r);
+        for (const auto& [cell, coefficient] : constraints_[r].terms) {
+          if (seen[cell] || Fixed(cell) || coefficient == 0) continue;
+          seen[cell] = true;
+          block.push_back(cell);
+        }
+      }
+    }
+    std::sort(block.begin(), block.end());
+    std::sort(rows.begin(), rows.end());
+    if (rows.empty()) return CellRange(cells_[target]);
+    blocks.cells.push_back(std::move(block));
+    blocks.constraints.push_back(std::move(rows));
+    scratch_low_.resize(cells_.size());
+    scratch_high_.resize(cells_.size());
+    RETURN_IF_ERROR(BoundBlock(blocks, 0, [&](size_t c) { return c == target; },
+                               scratch_low_, scratch_high_));
+    return std::make_pair(scratch_low_[target], scratch_high_[target]);
+  }
+
+  // Bounds the unknown cells for which `wanted` holds; the others keep
+  // their value.
+  absl::Status Bound(const std::function<bool(size_t)>& wanted,
+                     std::vector<double>& low, std::vector<double>& high) {
+    low.resize(cells_.size());
+    high.resize(cells_.size());
+    for (size_t c = 0; c < cells_.size(); ++c) low[c] = high[c] = cells_[c].value;
+    const Blocks blocks = FindBlocks();
+    for (size_t b = 0; b < blocks.cells.size(); ++b) {
+      if (blocks.constraints[b].empty()) {
+        // An unknown cell in no constraint: only its a-priori bounds.
+        for (size_t c : blocks.cells[b]) {
+          if (wanted(c)) std::tie(low[c], high[c]) = CellRange(cells_[c]);
+        }
+        continue;
+      }
+      RETURN_IF_ERROR(BoundBlock(blocks, b, wanted, low, high));
+    }
+    return absl::OkStatus();
+  }
+
+  // Withholds published cells so that the attacker's bound of `target` can
+  // reach `limit` (below it when `lower`, above it otherwise). Returns
+  // whether any cell was withheld.
+  absl::StatusOr<bool> WithholdFor(size_t target, bool lower, double limit) {
+    // The region grows hop by hop over the constraint graph of the cells
+    // the attacker does not know by nature (every cell but the known ones):
+    // published cells in it may deviate from their values, at a price.
+    std::vector<bool> in_region(cells_.size(), false);
+    std::vector<size_t> region{target};
+    in_region[target] = true;
+    // Close over unknown cells first: the target's own block.
+    auto close_unknown = [&](size_t from) {
+      for (size_t i = from; i < region.size(); ++i) {
+        for (size_t r : cell_constraints_[region[i]]) {
+          for (const auto& [cell, coefficient] : constraints_[r].terms) {
+            if (in_region[cell] || Fixed(cell) || coefficient == 0) continue;
+            in_region[cell] = true;
+            region.push_back(cell);
+          }
+        }
+      }
+    };
+    close_unknown(0);
+    const std::vector<size_t> own_block = region;
+    for (int hop = 0;; ++hop) {
+      const size_t before = region.size();
+      // One hop: the published (not known) cells sharing a constraint with
+      // the region, then every unknown cell they link.
+      for (size_t i = 0; i < before; ++i) {
+        for (size_t r : cell_constraints_[region[i]]) {
+          for (const auto& [cell, coefficient] : constraints_[r].terms) {
+            if (in_region[cell] || cells_[cell].known || coefficient == 0) continue;
+            in_region[cell] = true;
+            region.push_back(cell);
+          }
+        }
+      }
+      close_unknown(before);
+      if (region.size() == before) return false;  // Nothing more can help.
+      ASSIGN_OR_RETURN(std::vector<size_t> moved,
+                       CheapestRelease(region, target, lower, limit));
+      if (moved.empty()) continue;  // Infeasible in this region: grow it.
+      bool any = false;
+      for (size_t c : moved) {
+        if (c == target || Fixed(c) == false) continue;
+        withheld_[c] = true;
+        any = true;
+      }
+      if (any) return true;
+      // The linear relaxation reaches the limit without moving published
+      // cells, but integrality does not: withhold the cheapest published
+      // cell next to the target's block.
+      size_t best = cells_.size();
+      for (size_t c : region) {
+        if (!Fixed(c) || cells_[c].known) continue;
+        bool adjacent = false;
+        for (size_t r : cell_constraints_[c]) {
+          for (const auto& term : constraints_[r].terms) {
+            adjacent = adjacent ||
+                       std::find(own_block.begin(), own_block.end(),
+                                 term.first) != own_block.end();
+          }
+        }
+        if (!adjacent) continue;
+        if (best == cells_.size() || cells_[c].cost < cells_[best].cost ||
+            (cells_[c].cost == cells_[best].cost && c < best)) {
+          best = c;
+        }
+      }
+      if (best == cells_.size()) return false;
+      withheld_[best] = true;
+      return true;
+    }
+  }
+
+  // The cheapest set of published cells in `region` whose values must
+  // change for `target` to reach `limit`; empty when the region can not
+  // reach it. Each unit of change of a cell costs its cost + 1.
+  absl::StatusOr<std::vector<size_t>> CheapestRelease(
+      std::vector<size_t> region, size_t target, bool lower, double limit) {
+    std::sort(region.begin(), region.end());
+    std::vector<size_t> rows;
+    for (size_t c : region) {
+      rows.insert(rows.end(), cell_constraints_[c].begin(),
+                  cell_constraints_[c].end());
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    std::vector<int> column_of(cells_.size(), 0);
+    Problem problem = BuildProblem(region, rows, column_of);
+    // The target must reach the limit.
+    {
+      const auto [low, high] = CellRange(cells_[target]);
+      if (lower) {
+        if (limit < low - kEpsilon) return std::vector<size_t>{};
+        SetColumnBounds(problem.get(), column_of[target], low, limit);
+      } else {
+        if (limit > high + kEpsilon) return std::vector<size_t>{};
+        SetColumnBounds(problem.get(), column_of[target], limit, high);
+      }
+    }
+    // Published cells: x = value + up − down, at a price.
+    std::vector<size_t> published;
+    for (size_t c : region) {
+      if (Fixed(c)) published.push_back(c);
+    }
+    if (published.empty()) return std::vector<size_t>{};
+    const int first_deviation = glp_get_num_cols(problem.get()) + 1;
+    glp_add_cols(problem.get(), static_cast<int>(2 * published.size()));
+    const int first_row = glp_get_num_rows(problem.get()) + 1;
+    glp_add_rows(problem.get(), static_cast<int>(published.size()));
+    for (size_t i = 0; i < published.size(); ++i) {
+      const size_t c = published[i];
+      const int up = first_deviation + 2 * static_cast<int>(i);
+      const int down = up + 1;
+      const double price = cells_[c].cost + 1;
+      glp_set_col_bnds(problem.get(), up, GLP_LO, 0, 0);
+      glp_set_col_bnds(problem.get(), down, GLP_LO, 0, 0);
+      glp_set_obj_coef(problem.get(), up, price);
+      glp_set_obj_coef(problem.get(), down, price);
+      const int row = first_row + static_cast<int>(i);
+      const int index[] = {0, column_of[c], up, down};
+      const double value[] = {0, 1, -1, 1};
+      glp_set_mat_row(problem.get(), row, 3, index, value);
+      glp_set_row_bnds(problem.get(), row, GLP_FX, cells_[c].value,
+                       cells_[c].value);
+    }
+    glp_set_obj_dir(problem.get(), GLP_MIN);
+    glp_scale_prob(problem.get(), GLP_SF_AUTO);
+    glp_smcp simplex;
+    glp_init_smcp(&simplex);
+    simplex.msg_lev = GLP_MSG_OFF;
+    simplex.presolve = GLP_ON;
+    ++solves_;
+    const int result = glp_simplex(problem.get(), &simplex);
+    if (result == GLP_ENOPFS || result == GLP_ENODFS) return std::vector<size_t>{};
+    if (result != 0) {
+      return absl::InternalError(absl::StrCat(
+          "disclosure audit: simplex of the secondary choice failed with code ",
+          result));
+    }
+    const int status = glp_get_status(problem.get());
+    if (status == GLP_NOFEAS || status == GLP_INFEAS) return std::vector<size_t>{};
+    if (status != GLP_OPT) {
+      return absl::InternalError(absl::StrCat(
+          "disclosure audit: secondary choice ended with LP status ", status));
+    }
+    std::vector<size_t> moved;
+    for (size_t i = 0; i < published.size(); ++i) {
+      const int up = first_deviation + 2 * static_cast<int>(i);
+      const double change = glp_get_col_prim(problem.get(), up) +
+                            glp_get_col_prim(problem.get(), up + 1);
+      if (change > kEpsilon) moved.push_back(published[i]);
+    }
+    // Moving no published cell still reaches the limit: signal it by the
+    // target alone, so that the caller falls back on the integral case.
+    if (moved.empty()) moved.push_back(target);
+    return moved;
+  }
+
+ private:
+  const std::vector<AuditCell>& cells_;
+  const std::vector<LinearConstraint>& constraints_;
+  std::vector<std::vector<size_t>> cell_constraints_;
+  std::vector<bool> withheld_;
+  int solves_ = 0;
+  std::vector<double> scratch_low_;
+  std::vector<double> scratch_high_;
+  // Bounds found per block (by its unknown cells, which determine the
+  // problem since every other cell is fixed at its value).
+  std::map<std::vector<size_t>, std::map<size_t, std::pair<double, double>>>
+      block_bounds_;
+};
+
+}  // namespace
+
+absl::StatusOr<AuditOutcome> AuditDisclosure(
+    const std::vector<AuditCell>& cells,
+    const std::vector<LinearConstraint>& constraints) {
+  SilenceGlpk();
+  Auditor auditor(cells, constraints);
+  RETURN_IF_ERROR(auditor.Validate());
+  std::vector<bool> withheld(cells.size(), false);
+  for (size_t c = 0; c < cells.size(); ++c) {
+    withheld[c] = cells[c].shown && cells[c].sensitive;
+  }
+  auditor.SetWithheld(withheld);
+  std::vector<double> low;
+  std::vector<double> high;
+  // Withholding more never narrows a bound (fewer cells are fixed), so one
+  // pass suffices: a cell protected once stays protected.
+  for (size_t c = 0; c < cells.size(); ++c) {
+    if (!auditor.Guarded(c)) continue;
+    for (bool lower : {true, false}) {
+      while (true) {
+        ASSIGN_OR_RETURN(auto bounds, auditor.BoundOne(c));
+        const bool protected_side =
+            lower ? bounds.first <= cells[c].protect_low + kEpsilon
+                  : bounds.second >= cells[c].protect_high - kEpsilon;
+        if (protected_side) break;
+        ASSIGN_OR_RETURN(
+            bool more,
+            auditor.WithholdFor(c, lower,
+                                lower ? cells[c].protect_low : cells[c].protect_high));
+        if (!more) break;  // Nothing more can help: it stays as it is.
+      }
+    }
+  }
+  // The final audit; secondary cells that are pinned anyway are published.
+  auto audited = [&](size_t c) {
+    return auditor.withheld()[c] || auditor.Guarded(c);
+  };
+  RETURN_IF_ERROR(auditor.Bound(audited, low, high));
+  AuditOutcome outcome;
+  outcome.withheld = auditor.withheld();
+  for (size_t c = 0; c < cells.size(); ++c) {
+    if (outcome.withheld[c] && !cells[c].sensitive && high[c] - low[c] <= kEpsilon) {
+      outcome.withheld[c] = false;
+    }
+  }
+  outcome.attacker_min = std::move(low);
+  outcome.attacker_max = std::move(high);
+  outcome.solves = auditor.solves();
+  return outcome;
+}
+
+absl::StatusOr<AuditOutcome> AttackerBounds(
+    const std::vector<AuditCell>& cells,
+    const std::vector<LinearConstraint>& constraints,
+    const std::vector<bool>& withheld) {
+  SilenceGlpk();
+  if (withheld.size() != cells.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("attacker bounds: ", withheld.size(), " withheld flags for ",
+                     cells.size(), " cells"));
+  }
+  Auditor auditor(cells, constraints);
+  RETURN_IF_ERROR(auditor.Validate());
+  auditor.SetWithheld(withheld);
+  AuditOutcome outcome;
+  RETURN_IF_ERROR(auditor.Bound([&](size_t c) { return !auditor.Fixed(c); },
+                                outcome.attacker_min, outcome.attacker_max));
+  outcome.withheld = withheld;
+  outcome.solves = auditor.solves();
+  return outcome;
+}
+
+}  // namespace monipaikka
