@@ -38,6 +38,7 @@
 #include "common/time_format.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
+#include "server/privacy/publication_calendar.h"
 #include "server/reports/workforce_report.h"
 #include "bench/in_process_server.h"
 #include "server/server.h"
@@ -260,8 +261,13 @@ int Main() {
     return ms;
   };
   v1::WorkstationDistributionRequest distribution;
-  distribution.set_as_of(FormatDate(last));
-  distribution.set_compare_to(FormatDate(first));
+  // Snapshots are published on month ends: the last one passed, and the
+  // one a year before it.
+  const absl::CivilDay published =
+      LatestPublicationDate(today - 1, PublicationCalendar::kMonthEnd);
+  distribution.set_as_of(FormatDate(published));
+  distribution.set_compare_to(FormatDate(LatestPublicationDate(
+      published - 365, PublicationCalendar::kMonthEnd)));
   v1::WorkstationDistributionReport distribution_report;
   const std::vector<double> distribution_ms = time_report([&](grpc::ClientContext* c) {
     return stub->GetWorkstationDistribution(c, distribution, &distribution_report);
