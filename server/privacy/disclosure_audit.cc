@@ -22,6 +22,11 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Tolerance of comparisons with solver results (the values are counts and
 // sums of FTE, far above it).
 constexpr double kEpsilon = 1e-6;
+// Branch-and-bound nodes a side's integer feasibility check may open; a side
+// not proven reachable within them counts as not reachable (the audit then
+// withholds more). A count of nodes, not a time, keeps the audit
+// deterministic.
+constexpr int kFeasibilityNodeLimit = 200;
 
 struct ProblemDeleter {
   void operator()(glp_prob* problem) const { glp_delete_prob(problem); }
@@ -76,6 +81,38 @@ void SetRowSense(glp_prob* problem, int row, LinearConstraint::Sense sense,
   }
 }
 
+// The attacker's problem over one block of unknown cells, kept while the
+// block is unchanged so that its solves start from the previous basis.
+struct BlockProblem {
+  std::vector<size_t> cells;  // sorted; column j + 1 is cells[j]
+  Problem problem;
+  bool integral = false;  // some cell is integral
+  int Column(size_t cell) const {
+    auto it = std::lower_bound(cells.begin(), cells.end(), cell);
+    return it != cells.end() && *it == cell
+               ? static_cast<int>(it - cells.begin()) + 1
+               : 0;
+  }
+};
+
+// Whether the attacker can bring a cell to a limit: proven yes, proven no,
+// or not proven either way within the node limit.
+enum class Reach { kYes, kNo, kUnproven };
+
+// Branch-and-bound callback of a feasibility check: stop at the first
+// integer solution (any one proves the side) or past the node limit.
+void StopAtFirstSolution(glp_tree* tree, void* /*info*/) {
+  if (glp_ios_reason(tree) == GLP_IBINGO) {
+    glp_ios_terminate(tree);
+    return;
+  }
+  int active = 0;
+  int current = 0;
+  int total = 0;
+  glp_ios_tree_size(tree, &active, &current, &total);
+  if (total > kFeasibilityNodeLimit) glp_ios_terminate(tree);
+}
+
 class Auditor {
  public:
   Auditor(const std::vector<AuditCell>& cells,
@@ -123,6 +160,8 @@ class Auditor {
   void SetWithheld(std::vector<bool> withheld) { withheld_ = std::move(withheld); }
   const std::vector<bool>& withheld() const { return withheld_; }
   int solves() const { return solves_; }
+  int problems_built() const { return problems_built_; }
+  int feasibility_searches() const { return feasibility_searches_; }
 
   // Whether the attacker knows the cell's value.
   bool Fixed(size_t c) const {
@@ -284,55 +323,93 @@ class Auditor {
     return glp_mip_obj_val(problem);
   }
 
-  // Bounds every cell of `block` for which `wanted` holds. A block whose
-  // cells were bounded before (in an earlier round) is the same problem:
-  // its bounds are reused.
-  absl::Status BoundBlock(const Blocks& blocks, size_t block,
-                          const std::function<bool(size_t)>& wanted,
-                          std::vector<double>& low, std::vector<double>& high) {
-    const std::vector<size_t>& block_cells = blocks.cells[block];
-    std::vector<size_t> targets;
-    for (size_t c : block_cells) {
-      if (wanted(c)) targets.push_back(c);
+  // Whether an (integer, where cells are integral) solution of the block's
+  // problem puts the cell in `column` at or below `limit` (`lower`) or at or
+  // above it. The linear relaxation decides when it can not reach the limit
+  // (no) or reaches it at an integral vertex (yes); otherwise a
+  // branch-and-bound search for any solution with the cell's bound
+  // tightened to the limit, which must succeed within
+  // kFeasibilityNodeLimit nodes (not proven counts as no: the audit then
+  // withholds more, never less).
+  absl::StatusOr<Reach> CanReach(BlockProblem& block, int column, bool lower,
+                                 double limit) {
+    glp_prob* problem = block.problem.get();
+    const bool integer = glp_get_col_kind(problem, column) == GLP_IV;
+    ASSIGN_OR_RETURN(const double optimum,
+                     Optimise(problem, column, lower ? GLP_MIN : GLP_MAX,
+                              /*integral=*/false));
+    const double reach = integer && std::isfinite(optimum)
+                             ? (lower ? std::ceil(optimum - kEpsilon)
+                                      : std::floor(optimum + kEpsilon))
+                             : optimum;
+    if (lower ? reach > limit + kEpsilon : reach < limit - kEpsilon) {
+      return Reach::kNo;
     }
-    if (targets.empty()) return absl::OkStatus();
-    auto [known, inserted] = block_bounds_.try_emplace(block_cells);
-    std::map<size_t, std::pair<double, double>>& bounds = known->second;
-    bool all_known = true;
-    for (size_t c : targets) all_known = all_known && bounds.count(c) > 0;
-    if (all_known) {
-      for (size_t c : targets) std::tie(low[c], high[c]) = bounds.at(c);
-      return absl::OkStatus();
+    if (!block.integral || !std::isfinite(optimum)) return Reach::kYes;
+    const int columns = glp_get_num_cols(problem);
+    bool vertex_integral = true;
+    for (int j = 1; j <= columns && vertex_integral; ++j) {
+      if (glp_get_col_kind(problem, j) != GLP_IV) continue;
+      const double x = glp_get_col_prim(problem, j);
+      vertex_integral = std::abs(x - std::round(x)) <= 1e-9;
     }
-    std::vector<int> column_of(cells_.size(), 0);
-    Problem problem =
-        BuildProblem(block_cells, blocks.constraints[block], column_of);
-    glp_scale_prob(problem.get(), GLP_SF_AUTO);
-    bool integral = false;
-    for (size_t c : block_cells) integral = integral || cells_[c].integer;
-    for (size_t c : targets) {
-      if (auto it = bounds.find(c); it != bounds.end()) {
-        std::tie(low[c], high[c]) = it->second;
-        continue;
+    if (vertex_integral) return Reach::kYes;
+    // Feasibility: the cell's bound tightened to the limit, no objective.
+    const int type = glp_get_col_type(problem, column);
+    const double low = glp_get_col_lb(problem, column);
+    const double high = glp_get_col_ub(problem, column);
+    const double bound = integer ? (lower ? std::floor(limit + kEpsilon)
+                                          : std::ceil(limit - kEpsilon))
+                                 : limit;
+    if (lower) {
+      SetColumnBounds(problem, column,
+                      type == GLP_FR || type == GLP_UP ? -kInf : low, bound);
+    } else {
+      SetColumnBounds(problem, column, bound,
+                      type == GLP_FR || type == GLP_LO ? kInf : high);
+    }
+    glp_set_obj_coef(problem, column, 0);
+    glp_smcp simplex;
+    glp_init_smcp(&simplex);
+    simplex.msg_lev = GLP_MSG_OFF;
+    simplex.meth = GLP_DUALP;
+    ++solves_;
+    int result = glp_simplex(problem, &simplex);
+    if (result != 0) {
+      glp_adv_basis(problem, 0);
+      result = glp_simplex(problem, &simplex);
+    }
+    Reach reached = Reach::kUnproven;
+    if (result == 0 && glp_get_status(problem) == GLP_NOFEAS) {
+      reached = Reach::kNo;
+    } else if (result == 0 && glp_get_status(problem) == GLP_OPT) {
+      glp_iocp branch;
+      glp_init_iocp(&branch);
+      branch.msg_lev = GLP_MSG_OFF;
+      branch.fp_heur = GLP_ON;
+      branch.cb_func = StopAtFirstSolution;
+      ++solves_;
+      ++feasibility_searches_;
+      result = glp_intopt(problem, &branch);
+      const int status = glp_mip_status(problem);
+      if ((result == 0 || result == GLP_ESTOP) &&
+          (status == GLP_OPT || status == GLP_FEAS)) {
+        reached = Reach::kYes;
+      } else if (result == 0 && status == GLP_NOFEAS) {
+        reached = Reach::kNo;  // The search ended: no solution exists.
       }
-      ASSIGN_OR_RETURN(low[c],
-                       Optimise(problem.get(), column_of[c], GLP_MIN, integral));
-      ASSIGN_OR_RETURN(high[c],
-                       Optimise(problem.get(), column_of[c], GLP_MAX, integral));
-      if (cells_[c].integer) {
-        if (std::isfinite(low[c])) low[c] = std::round(low[c]);
-        if (std::isfinite(high[c])) high[c] = std::round(high[c]);
-      }
-      bounds[c] = {low[c], high[c]};
     }
-    return absl::OkStatus();
+    glp_set_col_bnds(problem, column, type, low, high);
+    return reached;
   }
 
-  // The attacker's bounds of one unknown cell (its block is found by a
-  // search over the constraints that link unknown cells).
-  absl::StatusOr<std::pair<double, double>> BoundOne(size_t target) {
-    Blocks blocks;
-    blocks.block_of.assign(cells_.size(), -1);
+  // The problem of the block of unknown cells that holds `target` (found by
+  // a search over the constraints that link unknown cells), built once per
+  // block and kept until a withheld cell changes the block; null when the
+  // target is in no constraint.
+  BlockProblem* ProblemOf(size_t target) {
+    if (owner_.size() != cells_.size()) owner_.assign(cells_.size(), nullptr);
+    if (owner_[target] != nullptr) return owner_[target];
     std::vector<size_t> block{target};
     std::vector<bool> seen(cells_.size(), false);
     std::vector<bool> row_seen(constraints_.size(), false);
@@ -350,16 +427,124 @@ class Auditor {
         }
       }
     }
+    if (rows.empty()) return nullptr;
     std::sort(block.begin(), block.end());
     std::sort(rows.begin(), rows.end());
-    if (rows.empty()) return CellRange(cells_[target]);
-    blocks.cells.push_back(std::move(block));
-    blocks.constraints.push_back(std::move(rows));
-    scratch_low_.resize(cells_.size());
-    scratch_high_.resize(cells_.size());
-    RETURN_IF_ERROR(BoundBlock(blocks, 0, [&](size_t c) { return c == target; },
-                               scratch_low_, scratch_high_));
-    return std::make_pair(scratch_low_[target], scratch_high_[target]);
+    // Blocks only grow (cells are withheld, never published back): earlier
+    // problems sharing a cell are stale.
+    for (size_t c : block) {
+      if (owner_[c] != nullptr) Forget(owner_[c]);
+    }
+    auto entry = std::make_unique<BlockProblem>();
+    entry->cells = std::move(block);
+    std::vector<int> column_of(cells_.size(), 0);
+    entry->problem = BuildProblem(entry->cells, rows, column_of);
+    glp_scale_prob(entry->problem.get(), GLP_SF_AUTO);
+    for (size_t c : entry->cells) {
+      entry->integral = entry->integral || cells_[c].integer;
+      owner_[c] = entry.get();
+    }
+    ++problems_built_;
+    BlockProblem* built = entry.get();
+    problems_.push_back(std::move(entry));
+    return built;
+  }
+
+  // Whether the attacker can bring the unknown cell `target` to its
+  // protection limit on one side.
+  absl::StatusOr<bool> SideProtected(size_t target, bool lower) {
+    const AuditCell& cell = cells_[target];
+    const double limit = lower ? cell.protect_low : cell.protect_high;
+    BlockProblem* block = ProblemOf(target);
+    if (block == nullptr) {
+      const auto [low, high] = CellRange(cell);
+      return lower ? low <= limit + kEpsilon : high >= limit - kEpsilon;
+    }
+    ASSIGN_OR_RETURN(const Reach reach,
+                     CanReach(*block, block->Column(target), lower, limit));
+    return reach == Reach::kYes;
+  }
+
+  // The linear relaxation's bounds of every unknown cell for which `wanted`
+  // holds (integral cells: the integers within them), on the kept block
+  // problems; the other cells keep their value. A withheld secondary cell
+  // proven pinned (also by integrality) gets its value as both bounds.
+  absl::Status RelaxedBounds(const std::function<bool(size_t)>& wanted,
+                             std::vector<double>& low, std::vector<double>& high) {
+    low.resize(cells_.size());
+    high.resize(cells_.size());
+    for (size_t c = 0; c < cells_.size(); ++c) {
+      low[c] = high[c] = cells_[c].value;
+      if (!wanted(c) || Fixed(c)) continue;
+      BlockProblem* block = ProblemOf(c);
+      if (block == nullptr) {
+        std::tie(low[c], high[c]) = CellRange(cells_[c]);
+        continue;
+      }
+      const int column = block->Column(c);
+      ASSIGN_OR_RETURN(low[c], Optimise(block->problem.get(), column, GLP_MIN,
+                                        /*integral=*/false));
+      ASSIGN_OR_RETURN(high[c], Optimise(block->problem.get(), column, GLP_MAX,
+                                         /*integral=*/false));
+      if (cells_[c].integer) {
+        if (std::isfinite(low[c])) low[c] = std::ceil(low[c] - kEpsilon);
+        if (std::isfinite(high[c])) high[c] = std::floor(high[c] + kEpsilon);
+      }
+      if (high[c] - low[c] <= kEpsilon || cells_[c].sensitive ||
+          !cells_[c].integer || !block->integral) {
+        continue;
+      }
+      // Integrality may pin what the relaxation does not.
+      ASSIGN_OR_RETURN(const Reach below, CanReach(*block, column, /*lower=*/true,
+                                                   cells_[c].value - 1));
+      if (below != Reach::kNo) continue;
+      ASSIGN_OR_RETURN(const Reach above, CanReach(*block, column, /*lower=*/false,
+                                                   cells_[c].value + 1));
+      if (above == Reach::kNo) low[c] = high[c] = cells_[c].value;
+    }
+    return absl::OkStatus();
+  }
+
+  // Withholds `cell`; the kept problems of the blocks it joins are stale.
+  void Withhold(size_t cell) {
+    withheld_[cell] = true;
+    if (owner_.size() != cells_.size()) return;
+    for (size_t r : cell_constraints_[cell]) {
+      for (const auto& term : constraints_[r].terms) {
+        if (owner_[term.first] != nullptr) Forget(owner_[term.first]);
+      }
+    }
+  }
+
+  // Bounds every cell of `block` for which `wanted` holds. A block whose
+  // cells were bounded before (in an earlier round) is the same problem:
+  // its bounds are reused.
+  absl::Status BoundBlock(const Blocks& blocks, size_t block,
+                          const std::function<bool(size_t)>& wanted,
+                          std::vector<double>& low, std::vector<double>& high) {
+    const std::vector<size_t>& block_cells = blocks.cells[block];
+    std::vector<size_t> targets;
+    for (size_t c : block_cells) {
+      if (wanted(c)) targets.push_back(c);
+    }
+    if (targets.empty()) return absl::OkStatus();
+    std::vector<int> column_of(cells_.size(), 0);
+    Problem problem =
+        BuildProblem(block_cells, blocks.constraints[block], column_of);
+    glp_scale_prob(problem.get(), GLP_SF_AUTO);
+    bool integral = false;
+    for (size_t c : block_cells) integral = integral || cells_[c].integer;
+    for (size_t c : targets) {
+      ASSIGN_OR_RETURN(low[c],
+                       Optimise(problem.get(), column_of[c], GLP_MIN, integral));
+      ASSIGN_OR_RETURN(high[c],
+                       Optimise(problem.get(), column_of[c], GLP_MAX, integral));
+      if (cells_[c].integer) {
+        if (std::isfinite(low[c])) low[c] = std::round(low[c]);
+        if (std::isfinite(high[c])) high[c] = std::round(high[c]);
+      }
+    }
+    return absl::OkStatus();
   }
 
   // Bounds the unknown cells for which `wanted` holds; the others keep
@@ -428,7 +613,7 @@ class Auditor {
       bool any = false;
       for (size_t c : moved) {
         if (c == target || Fixed(c) == false) continue;
-        withheld_[c] = true;
+        Withhold(c);
         any = true;
       }
       if (any) return true;
@@ -453,7 +638,7 @@ class Auditor {
         }
       }
       if (best == cells_.size()) return false;
-      withheld_[best] = true;
+      Withhold(best);
       return true;
     }
   }
@@ -544,17 +729,24 @@ class Auditor {
   }
 
  private:
+  void Forget(BlockProblem* stale) {
+    for (size_t c : stale->cells) owner_[c] = nullptr;
+    auto it = std::find_if(problems_.begin(), problems_.end(),
+                           [&](const auto& p) { return p.get() == stale; });
+    problems_.erase(it);
+  }
+
   const std::vector<AuditCell>& cells_;
   const std::vector<LinearConstraint>& constraints_;
   std::vector<std::vector<size_t>> cell_constraints_;
   std::vector<bool> withheld_;
   int solves_ = 0;
-  std::vector<double> scratch_low_;
-  std::vector<double> scratch_high_;
-  // Bounds found per block (by its unknown cells, which determine the
-  // problem since every other cell is fixed at its value).
-  std::map<std::vector<size_t>, std::map<size_t, std::pair<double, double>>>
-      block_bounds_;
+  // Kept problems of the current blocks (ProblemOf), and each unknown
+  // cell's (null: none kept).
+  std::vector<std::unique_ptr<BlockProblem>> problems_;
+  std::vector<BlockProblem*> owner_;
+  int problems_built_ = 0;
+  int feasibility_searches_ = 0;
 };
 
 }  // namespace
@@ -573,15 +765,12 @@ absl::StatusOr<AuditOutcome> AuditDisclosure(
   std::vector<double> low;
   std::vector<double> high;
   // Withholding more never narrows a bound (fewer cells are fixed), so one
-  // pass suffices: a cell protected once stays protected.
+  // pass suffices: a side protected once stays protected.
   for (size_t c = 0; c < cells.size(); ++c) {
     if (!auditor.Guarded(c)) continue;
     for (bool lower : {true, false}) {
       while (true) {
-        ASSIGN_OR_RETURN(auto bounds, auditor.BoundOne(c));
-        const bool protected_side =
-            lower ? bounds.first <= cells[c].protect_low + kEpsilon
-                  : bounds.second >= cells[c].protect_high - kEpsilon;
+        ASSIGN_OR_RETURN(const bool protected_side, auditor.SideProtected(c, lower));
         if (protected_side) break;
         ASSIGN_OR_RETURN(
             bool more,
@@ -595,7 +784,7 @@ absl::StatusOr<AuditOutcome> AuditDisclosure(
   auto audited = [&](size_t c) {
     return auditor.withheld()[c] || auditor.Guarded(c);
   };
-  RETURN_IF_ERROR(auditor.Bound(audited, low, high));
+  RETURN_IF_ERROR(auditor.RelaxedBounds(audited, low, high));
   AuditOutcome outcome;
   outcome.withheld = auditor.withheld();
   for (size_t c = 0; c < cells.size(); ++c) {
@@ -606,6 +795,8 @@ absl::StatusOr<AuditOutcome> AuditDisclosure(
   outcome.attacker_min = std::move(low);
   outcome.attacker_max = std::move(high);
   outcome.solves = auditor.solves();
+  outcome.problems_built = auditor.problems_built();
+  outcome.feasibility_searches = auditor.feasibility_searches();
   return outcome;
 }
 

@@ -24,8 +24,8 @@
 //
 // Pure functions, no I/O, deterministic: the same cells and constraints
 // always give the same pattern. The solver is GLPK (simplex with warm starts
-// between the min and max of a block, branch-and-bound where a block has
-// integral cells); its terminal output is switched off.
+// within a block, branch-and-bound where a block has integral cells and the
+// relaxation does not decide); its terminal output is switched off.
 
 #include <cstddef>
 #include <limits>
@@ -62,9 +62,11 @@ struct LinearConstraint {
 
 struct AuditOutcome {
   std::vector<bool> withheld;        // per cell; hidden cells are false
-  std::vector<double> attacker_min;  // per cell, as the final audit proved (withheld cells)
+  std::vector<double> attacker_min;  // per cell: see AuditDisclosure / AttackerBounds
   std::vector<double> attacker_max;
   int solves = 0;                    // LP/MIP solves done
+  int problems_built = 0;            // block problems built by the protection checks
+  int feasibility_searches = 0;      // branch-and-bound feasibility searches among the solves
 };
 
 // Chooses the cells to withhold: every sensitive shown cell, plus secondary
@@ -76,9 +78,21 @@ struct AuditOutcome {
 // naming a missing cell or for bounds that exclude a cell's value; INTERNAL
 // if the solver fails.
 //
+// How a side is checked: the attacker reaches c.protect_low (resp.
+// c.protect_high) when some solution, integral where cells are, puts c at or
+// beyond it. The linear relaxation decides when it can not reach the limit
+// (not protected) or reaches it at an integral vertex (protected); otherwise
+// a branch-and-bound search for any solution with c's bound tightened to the
+// limit decides, and one not found within a fixed number of nodes counts as
+// not protected (more is withheld). The problem of a block of unknown cells
+// is built once and kept, warm-started, until a withheld cell changes it.
+//
 // attacker_min/attacker_max hold, for every cell the attacker does not know
 // (withheld, or hidden and not known) that shares a block with a withheld or
-// sensitive cell, the bounds of the final audit; for other cells the value.
+// sensitive cell, the bounds of the linear relaxation of the final pattern
+// (integral cells: the integers within it), an outer bound of the integral
+// attacker's range; for other cells the value. A withheld secondary cell
+// these bounds pin is published (the integral attacker pins it too).
 //
 // Secondary cells are chosen per unprotected bound by a linear program that
 // lets published cells deviate from their values at a price of (cost + 1)
@@ -94,7 +108,8 @@ absl::StatusOr<AuditOutcome> AuditDisclosure(
 // The attacker's bounds for every cell, given which cells are published: a
 // cell is fixed at its value when it is known, or shown and not withheld
 // (`withheld[i]` false). attacker_min/attacker_max are filled for every cell
-// (fixed cells: their value); `withheld` is copied from the argument.
+// (fixed cells: their value), exactly: integral cells by branch-and-bound to
+// optimality; `withheld` is copied from the argument.
 // For test attackers and benchmarks.
 absl::StatusOr<AuditOutcome> AttackerBounds(
     const std::vector<AuditCell>& cells,
