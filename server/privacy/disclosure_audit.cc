@@ -87,6 +87,14 @@ struct BlockProblem {
   std::vector<size_t> cells;  // sorted; column j + 1 is cells[j]
   Problem problem;
   bool integral = false;  // some cell is integral
+  // The constraint rows (unscaled), to check a candidate point.
+  struct Row {
+    std::vector<int> columns;
+    std::vector<double> coefficients;
+    double low;
+    double high;
+  };
+  std::vector<Row> rows;
   int Column(size_t cell) const {
     auto it = std::lower_bound(cells.begin(), cells.end(), cell);
     return it != cells.end() && *it == cell
@@ -99,10 +107,10 @@ struct BlockProblem {
 // or not proven either way within the node limit.
 enum class Reach { kYes, kNo, kUnproven };
 
-// Branch-and-bound callback of a feasibility check: stop at the first
-// integer solution (any one proves the side) or past the node limit.
-void StopAtFirstSolution(glp_tree* tree, void* /*info*/) {
-  if (glp_ios_reason(tree) == GLP_IBINGO) {
+// Branch-and-bound callback: stop past the node limit, and at the first
+// integer solution when `info` points to true (any one proves a side).
+void LimitSearch(glp_tree* tree, void* info) {
+  if (*static_cast<bool*>(info) && glp_ios_reason(tree) == GLP_IBINGO) {
     glp_ios_terminate(tree);
     return;
   }
@@ -335,6 +343,7 @@ class Auditor {
                                  double limit) {
     glp_prob* problem = block.problem.get();
     const bool integer = glp_get_col_kind(problem, column) == GLP_IV;
+    if (PointReaches(block, column, lower, limit)) return Reach::kYes;
     ASSIGN_OR_RETURN(const double optimum,
                      Optimise(problem, column, lower ? GLP_MIN : GLP_MAX,
                               /*integral=*/false));
@@ -387,7 +396,10 @@ class Auditor {
       glp_init_iocp(&branch);
       branch.msg_lev = GLP_MSG_OFF;
       branch.fp_heur = GLP_ON;
-      branch.cb_func = StopAtFirstSolution;
+      branch.presolve = GLP_ON;
+      bool stop_at_first = true;
+      branch.cb_func = LimitSearch;
+      branch.cb_info = &stop_at_first;
       ++solves_;
       ++feasibility_searches_;
       result = glp_intopt(problem, &branch);
@@ -395,12 +407,53 @@ class Auditor {
       if ((result == 0 || result == GLP_ESTOP) &&
           (status == GLP_OPT || status == GLP_FEAS)) {
         reached = Reach::kYes;
-      } else if (result == 0 && status == GLP_NOFEAS) {
-        reached = Reach::kNo;  // The search ended: no solution exists.
+      } else if (result == GLP_ENOPFS || (result == 0 && status == GLP_NOFEAS)) {
+        reached = Reach::kNo;  // Presolve or the whole search: no solution.
       }
     }
     glp_set_col_bnds(problem, column, type, low, high);
     return reached;
+  }
+
+  // Whether the problem's current primal point (left by an earlier solve)
+  // already puts the cell in `column` at or beyond `limit` and satisfies
+  // every bound, constraint and integrality: then no solve is needed. The
+  // point is checked here, not taken from the solver's status.
+  static bool PointReaches(const BlockProblem& block, int column, bool lower,
+                           double limit) {
+    glp_prob* problem = block.problem.get();
+    constexpr double kTolerance = 1e-9;
+    const double x = glp_get_col_prim(problem, column);
+    if (lower ? x > limit + kTolerance : x < limit - kTolerance) return false;
+    const int columns = glp_get_num_cols(problem);
+    std::vector<double> point(columns + 1);
+    for (int j = 1; j <= columns; ++j) {
+      const double v = glp_get_col_prim(problem, j);
+      point[j] = v;
+      const int type = glp_get_col_type(problem, j);
+      if ((type == GLP_LO || type == GLP_DB || type == GLP_FX) &&
+          v < glp_get_col_lb(problem, j) - kTolerance) {
+        return false;
+      }
+      if ((type == GLP_UP || type == GLP_DB || type == GLP_FX) &&
+          v > glp_get_col_ub(problem, j) + kTolerance) {
+        return false;
+      }
+      if (glp_get_col_kind(problem, j) == GLP_IV &&
+          std::abs(v - std::round(v)) > kTolerance) {
+        return false;
+      }
+    }
+    for (const BlockProblem::Row& row : block.rows) {
+      double activity = 0;
+      for (size_t i = 0; i < row.columns.size(); ++i) {
+        activity += row.coefficients[i] * point[row.columns[i]];
+      }
+      if (activity < row.low - kEpsilon || activity > row.high + kEpsilon) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // The problem of the block of unknown cells that holds `target` (found by
@@ -439,7 +492,23 @@ class Auditor {
     entry->cells = std::move(block);
     std::vector<int> column_of(cells_.size(), 0);
     entry->problem = BuildProblem(entry->cells, rows, column_of);
-    glp_scale_prob(entry->problem.get(), GLP_SF_AUTO);
+    glp_prob* problem = entry->problem.get();
+    entry->rows.resize(rows.size());
+    for (int i = 1; i <= static_cast<int>(rows.size()); ++i) {
+      BlockProblem::Row& row = entry->rows[i - 1];
+      const int length = glp_get_mat_row(problem, i, nullptr, nullptr);
+      row.columns.resize(length + 1);
+      row.coefficients.resize(length + 1);
+      glp_get_mat_row(problem, i, row.columns.data(), row.coefficients.data());
+      row.columns.erase(row.columns.begin());
+      row.coefficients.erase(row.coefficients.begin());
+      const int type = glp_get_row_type(problem, i);
+      row.low = type == GLP_LO || type == GLP_DB || type == GLP_FX
+                    ? glp_get_row_lb(problem, i) : -kInf;
+      row.high = type == GLP_UP || type == GLP_DB || type == GLP_FX
+                     ? glp_get_row_ub(problem, i) : kInf;
+    }
+    glp_scale_prob(problem, GLP_SF_AUTO);
     for (size_t c : entry->cells) {
       entry->integral = entry->integral || cells_[c].integer;
       owner_[c] = entry.get();
@@ -592,20 +661,31 @@ class Auditor {
     };
     close_unknown(0);
     const std::vector<size_t> own_block = region;
-    for (int hop = 0;; ++hop) {
+    // Cells of the region from `frontier` on have not had their published
+    // neighbours added yet.
+    size_t frontier = 0;
+    for (int round = 0;; ++round) {
       const size_t before = region.size();
-      // One hop: the published (not known) cells sharing a constraint with
-      // the region, then every unknown cell they link.
-      for (size_t i = 0; i < before; ++i) {
-        for (size_t r : cell_constraints_[region[i]]) {
-          for (const auto& [cell, coefficient] : constraints_[r].terms) {
-            if (in_region[cell] || cells_[cell].known || coefficient == 0) continue;
-            in_region[cell] = true;
-            region.push_back(cell);
+      // Hops per round: 1, 1, 2, 4, 8, … so that a limit reachable only
+      // from far away (or not at all) costs a few solves, not one per hop.
+      const int hops = round < 2 ? 1 : 1 << std::min(round - 1, 20);
+      for (int hop = 0; hop < hops; ++hop) {
+        // One hop: the published (not known) cells sharing a constraint
+        // with the region, then every unknown cell they link.
+        const size_t end = region.size();
+        for (size_t i = frontier; i < end; ++i) {
+          for (size_t r : cell_constraints_[region[i]]) {
+            for (const auto& [cell, coefficient] : constraints_[r].terms) {
+              if (in_region[cell] || cells_[cell].known || coefficient == 0) continue;
+              in_region[cell] = true;
+              region.push_back(cell);
+            }
           }
         }
+        frontier = end;
+        close_unknown(end);
+        if (region.size() == end) break;
       }
-      close_unknown(before);
       if (region.size() == before) return false;  // Nothing more can help.
       ASSIGN_OR_RETURN(std::vector<size_t> moved,
                        CheapestRelease(region, target, lower, limit));
@@ -645,7 +725,10 @@ class Auditor {
 
   // The cheapest set of published cells in `region` whose values must
   // change for `target` to reach `limit`; empty when the region can not
-  // reach it. Each unit of change of a cell costs its cost + 1.
+  // reach it (also when integrality proves it). Each unit of change of a
+  // cell costs its cost + 1. When the relaxation needs no change, a
+  // branch-and-bound search within the node limit chooses among integral
+  // solutions; the target alone means it found none that moves a cell.
   absl::StatusOr<std::vector<size_t>> CheapestRelease(
       std::vector<size_t> region, size_t target, bool lower, double limit) {
     std::sort(region.begin(), region.end());
@@ -715,6 +798,37 @@ class Auditor {
       return absl::InternalError(absl::StrCat(
           "disclosure audit: secondary choice ended with LP status ", status));
     }
+    if (glp_get_col_kind(problem.get(), column_of[target]) == GLP_IV &&
+        !Deviates(problem.get(), published.size(), first_deviation)) {
+      // The relaxation reaches the limit without moving a published cell,
+      // but integrality may not: the cheapest integral solution found
+      // within the node limit (any one is a valid choice) decides.
+      glp_iocp branch;
+      glp_init_iocp(&branch);
+      branch.msg_lev = GLP_MSG_OFF;
+      branch.presolve = GLP_ON;
+      branch.fp_heur = GLP_ON;
+      bool stop_at_first = false;
+      branch.cb_func = LimitSearch;
+      branch.cb_info = &stop_at_first;
+      ++solves_;
+      const int found = glp_intopt(problem.get(), &branch);
+      const int status = glp_mip_status(problem.get());
+      if ((found == 0 || found == GLP_ESTOP) &&
+          (status == GLP_OPT || status == GLP_FEAS)) {
+        std::vector<size_t> moved;
+        for (size_t i = 0; i < published.size(); ++i) {
+          const int up = first_deviation + 2 * static_cast<int>(i);
+          const double change = glp_mip_col_val(problem.get(), up) +
+                                glp_mip_col_val(problem.get(), up + 1);
+          if (change > kEpsilon) moved.push_back(published[i]);
+        }
+        if (!moved.empty()) return moved;
+      } else if (found == GLP_ENOPFS || (found == 0 && status == GLP_NOFEAS)) {
+        // Proven: no integral solution in this region reaches the limit.
+        return std::vector<size_t>{};
+      }
+    }
     std::vector<size_t> moved;
     for (size_t i = 0; i < published.size(); ++i) {
       const int up = first_deviation + 2 * static_cast<int>(i);
@@ -729,6 +843,19 @@ class Auditor {
   }
 
  private:
+  // Whether the relaxation's solution moves any of the `published` cells'
+  // deviation columns (from `first_deviation` on, up and down).
+  static bool Deviates(glp_prob* problem, size_t published, int first_deviation) {
+    for (size_t i = 0; i < published; ++i) {
+      const int up = first_deviation + 2 * static_cast<int>(i);
+      if (glp_get_col_prim(problem, up) + glp_get_col_prim(problem, up + 1) >
+          kEpsilon) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void Forget(BlockProblem* stale) {
     for (size_t c : stale->cells) owner_[c] = nullptr;
     auto it = std::find_if(problems_.begin(), problems_.end(),
