@@ -185,3 +185,30 @@ TEST(DisclosureAuditTest, RandomTablesAreProtectedAndDeterministic) {
 
 }  // namespace
 }  // namespace monipaikka
+
+namespace monipaikka {
+namespace {
+
+TEST(DisclosureAuditTest, ABlockProblemIsBuiltOnceWhileTheBlockDoesNotChange) {
+  // A 6 × 6 table of small counts: every inner cell is withheld and they
+  // form a few large blocks; the protection checks must reuse a block's
+  // problem (warm-started) rather than build one per cell and side.
+  std::vector<std::vector<int>> inner(6, std::vector<int>(6));
+  for (int r = 0; r < 6; ++r) {
+    for (int c = 0; c < 6; ++c) inner[r][c] = 1 + (r * 7 + c * 3) % 4;
+  }
+  Table table = MakeTable(inner);
+  absl::StatusOr<AuditOutcome> outcome =
+      AuditDisclosure(table.cells, table.constraints);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(Unprotected(table, outcome->withheld), 0);
+  int guarded = 0;
+  for (size_t c = 0; c < table.cells.size(); ++c) {
+    guarded += outcome->withheld[c] && table.cells[c].sensitive;
+  }
+  EXPECT_GE(guarded, 36);
+  EXPECT_LT(outcome->problems_built, guarded / 4);
+}
+
+}  // namespace
+}  // namespace monipaikka
