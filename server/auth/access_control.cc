@@ -241,4 +241,16 @@ absl::Status AccessControl::Audit(StorageSession& session, const Caller& caller,
   return absl::OkStatus();
 }
 
+std::string AuditParameters(
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>>
+        parameters) {
+  std::string text;
+  for (const auto& [name, value] : parameters) {
+    if (value.empty()) continue;
+    absl::StrAppend(&text, text.empty() ? "" : " ", name, "=",
+                    value.substr(0, 100));
+  }
+  return text;
+}
+
 }  // namespace monipaikka

@@ -14,8 +14,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -174,5 +176,12 @@ class AccessControl {
  public:
   static constexpr int kRefusalLogLinesPerSecond = 10;
 };
+
+// The summary of an audit entry: "name=value" for each non-empty value,
+// separated by spaces, each value cut to 100 characters. The values are
+// request parameters (dates, codes), never secrets or personal data.
+std::string AuditParameters(
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>>
+        parameters);
 
 }  // namespace monipaikka

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
+#include "server/auth/access_control.h"
 #include "server/reports/efficiency_report.h"
 #include "server/reports/planning_reports.h"
 #include "server/reports/usage_report.h"
@@ -15,23 +16,6 @@
 #include "server/service/unary_call.h"
 
 namespace monipaikka {
-namespace {
-
-// "name=value" for each non-empty value, for the audit log: the request's
-// parameters (dates, codes), each cut to 100 characters.
-std::string AuditParameters(
-    std::initializer_list<std::pair<absl::string_view, absl::string_view>>
-        parameters) {
-  std::string text;
-  for (const auto& [name, value] : parameters) {
-    if (value.empty()) continue;
-    absl::StrAppend(&text, text.empty() ? "" : " ", name, "=",
-                    value.substr(0, 100));
-  }
-  return text;
-}
-
-}  // namespace
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetUsageReport(
     grpc::CallbackServerContext* context, const v1::UsageReportRequest* request,

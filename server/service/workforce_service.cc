@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "server/auth/access_control.h"
 #include "server/analytics/workforce_anonymity.h"
 #include "server/auth/rpc_policy.h"
 #include "server/service/grpc_status.h"
@@ -327,20 +328,6 @@ std::string ImportAuditSummary(const v1::ImportSummary& summary) {
                       ", rejected ", summary.rejected());
 }
 
-// "name=value" for each non-empty value, for the audit log. The values are
-// request parameters (dates, organization codes), cut to 100 characters.
-std::string ParameterSummary(
-    std::initializer_list<std::pair<absl::string_view, absl::string_view>>
-        parameters) {
-  std::string text;
-  for (const auto& [name, value] : parameters) {
-    if (value.empty()) continue;
-    absl::StrAppend(&text, text.empty() ? "" : " ", name, "=",
-                    value.substr(0, 100));
-  }
-  return text;
-}
-
 grpc::Status NoKeyStatus() {
   return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                       "the server has no pseudonym key (--pseudonym_key_file), "
@@ -456,7 +443,7 @@ class WorkforceServiceImpl final
       // when it fails.
       RETURN_IF_ERROR(access_->Audit(
           session, caller, rpc::kGetWorkstationDistribution,
-          ParameterSummary({{"as_of", request->as_of()},
+          AuditParameters({{"as_of", request->as_of()},
                             {"compare_to", request->compare_to()},
                             {"organization", request->organization()},
                             {"unit", request->unit()}})));
@@ -473,7 +460,7 @@ class WorkforceServiceImpl final
                     [=, this](StorageSession& session, const Caller& caller) {
       RETURN_IF_ERROR(access_->Audit(
           session, caller, rpc::kGetOfficeDays,
-          ParameterSummary(
+          AuditParameters(
               {{"from_month", request->from_month()},
                {"to_month", request->to_month()},
                {"organization", request->organization()},

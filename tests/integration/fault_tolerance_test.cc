@@ -192,15 +192,9 @@ class EdgeFaultTest : public ::testing::Test {
   void SetUp() override {
     port_ = PickFreePort();
     StartServer();
-    const std::string inventory = dir_.File("inventory.json");
-    std::ofstream(inventory) << OneSiteInventoryJson(kDesks, kGateway);
-    std::string out, err;
-    ASSERT_EQ(RunToCompletion(ClientBinary(),
-                              {"--server=" + server_->address(),
-                               "import-inventory", inventory},
-                              &out, std::chrono::seconds(60), &err),
-              0)
-        << out << err;
+    const absl::Status imported = ImportInventory(
+        *server_, dir_, OneSiteInventoryJson(kDesks, kGateway));
+    ASSERT_TRUE(imported.ok()) << imported;
     token_file_ = DeviceTokenFile(*server_, dir_, kGateway);
     line_port_ = PickFreePort();
     std::ofstream(dir_.File("inputs.json"))

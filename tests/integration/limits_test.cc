@@ -86,15 +86,8 @@ class ServerWithInventory : public ::testing::Test {
   static void StartServer(const std::vector<std::string>& flags) {
     dir_ = new TempDir();
     server_ = new ServerProcess(*dir_, 0, "server", flags);
-    const std::string inventory = dir_->File("inventory.json");
-    std::ofstream(inventory) << Inventory();
-    std::string out, err;
-    ASSERT_EQ(RunToCompletion(ClientBinary(),
-                              {"--server=" + server_->address(),
-                               "import-inventory", inventory},
-                              &out, std::chrono::seconds(60), &err),
-              0)
-        << out << err;
+    const absl::Status imported = ImportInventory(*server_, *dir_, Inventory());
+    ASSERT_TRUE(imported.ok()) << imported;
     gw_a_token_ = new std::string(CreateToken(
         *server_, server_->admin_token(), "device", "gw-a", {"--gateway=gw-a"}));
     gw_b_token_ = new std::string(CreateToken(
@@ -282,15 +275,9 @@ TEST(QueryLimitTest, QueryOverMaxQuerySecondsIsDeadlineExceededAndTheNextCallWor
     // Loaded without the tiny limit: the import itself is a long query.
     ServerProcess loader(dir, 0, "loader");
     ASSERT_GT(loader.port(), 0);
-    const std::string inventory = dir.File("inventory.json");
-    std::ofstream(inventory) << OneSiteInventoryJson(kDesks, "gw-q");
-    std::string out, err;
-    ASSERT_EQ(RunToCompletion(ClientBinary(),
-                              {"--server=" + loader.address(),
-                               "import-inventory", inventory},
-                              &out, std::chrono::seconds(60), &err),
-              0)
-        << out << err;
+    const absl::Status imported =
+        ImportInventory(loader, dir, OneSiteInventoryJson(kDesks, "gw-q"));
+    ASSERT_TRUE(imported.ok()) << imported;
     loader.process().Signal(SIGTERM);
     ASSERT_EQ(loader.process().Wait(std::chrono::seconds(30)), 0);
   }
@@ -386,15 +373,8 @@ class TokenlessFloodTest : public ::testing::Test {
   void SetUp() override {
     server_ = std::make_unique<ServerProcess>(dir_, 0, "server", ServerFlags());
     ASSERT_GT(server_->port(), 0);
-    const std::string inventory = dir_.File("inventory.json");
-    std::ofstream(inventory) << Inventory();
-    std::string out, err;
-    ASSERT_EQ(RunToCompletion(ClientBinary(),
-                              {"--server=" + server_->address(),
-                               "import-inventory", inventory},
-                              &out, std::chrono::seconds(60), &err),
-              0)
-        << out << err;
+    const absl::Status imported = ImportInventory(*server_, dir_, Inventory());
+    ASSERT_TRUE(imported.ok()) << imported;
   }
 
   // A channel of its own connection.

@@ -133,15 +133,8 @@ class MqttIngestTest : public ::testing::Test {
     ASSERT_TRUE(broker_->ready());
     server_ = std::make_unique<ServerProcess>(dir_, 0, "server");
     ASSERT_GT(server_->port(), 0);
-    const std::string inventory = dir_.File("inventory.json");
-    std::ofstream(inventory) << Inventory();
-    std::string out, err;
-    ASSERT_EQ(RunToCompletion(ClientBinary(),
-                              {"--server=" + server_->address(),
-                               "import-inventory", inventory},
-                              &out, std::chrono::seconds(60), &err),
-              0)
-        << out << err;
+    const absl::Status imported = ImportInventory(*server_, dir_, Inventory());
+    ASSERT_TRUE(imported.ok()) << imported;
     tcp_port_ = PickFreePort();
     std::ofstream(dir_.File("inputs.json"))
         << InputsJson(broker_->port(), tcp_port_);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -141,6 +142,21 @@ std::string CreateToken(const ServerProcess& server,
   EXPECT_EQ(code, 0) << err;
   if (code != 0) return "";
   return std::string(absl::StripAsciiWhitespace(out));
+}
+
+absl::Status ImportInventory(const ServerProcess& server, const TempDir& dir,
+                             const std::string& inventory_json) {
+  const std::string inventory = dir.File("inventory.json");
+  std::ofstream(inventory) << inventory_json;
+  std::string out;
+  std::string err;
+  const int code = RunToCompletion(
+      ClientBinary(),
+      {"--server=" + server.address(), "import-inventory", inventory}, &out,
+      std::chrono::seconds(60), &err);
+  if (code == 0) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat("import-inventory exited with ", code,
+                                          ": ", out, err));
 }
 
 std::string ServerProcess::address() const {

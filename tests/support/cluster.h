@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "edge/reading.h"
 #include "tests/support/process.h"
@@ -78,6 +79,13 @@ class ServerProcess {
 // Creates a token through the real client as `admin_token`; returns the
 // token ("" and a test failure on error). `extra_flags` e.g.
 // {"--gateway=GW-1", "--ttl=1h"}.
+// Writes `inventory_json` to a file in `dir` and imports it into `server`
+// with the real client (whose token is the one in the environment: the
+// admin token of the last ServerProcess started). OK, or the client's exit
+// code and output.
+absl::Status ImportInventory(const ServerProcess& server, const TempDir& dir,
+                             const std::string& inventory_json);
+
 std::string CreateToken(const ServerProcess& server,
                         const std::string& admin_token, const std::string& role,
                         const std::string& name,
