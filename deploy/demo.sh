@@ -149,7 +149,8 @@ awk -v orgs="VERO MML DVV ELY-PIR KELA MIGRI POLIISI-KS" 'BEGIN {
 "${hr[@]}" import-employees "$data/employees.csv"
 "${hr[@]}" import-work-days "$data/work-days.csv"
 echo
-"${hr[@]}" workstation-distribution --as_of="$(date +%Y-%m-%d)"
+# Registry snapshots are published on month ends: the last one passed.
+"${hr[@]}" workstation-distribution --as_of="$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m-%d)"
 echo
 "${hr[@]}" office-days --from_month="$month" --group_by=organization
 
