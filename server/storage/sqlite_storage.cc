@@ -90,11 +90,6 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<int> SynchronousPragma() override {
     return db_->SynchronousPragma();
   }
-  absl::StatusOr<double> TotalFte(
-      absl::CivilDay as_of, const std::vector<std::string>& organizations,
-      const std::vector<std::string>& sites) override {
-    return workforce_.TotalFte(as_of, organizations, sites);
-  }
   WorkforceStorage& Workforce() override { return workforce_; }
   SensorHealthStorage& SensorHealth() override { return sensor_health_; }
   AnalyticsStorage& Analytics() override { return analytics_; }

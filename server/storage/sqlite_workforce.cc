@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
@@ -470,30 +469,6 @@ absl::StatusOr<int64_t> SqliteWorkforce::DeleteWorkDaysBefore(
   }
   RETURN_IF_ERROR(transaction.Commit());
   return deleted;
-}
-
-absl::StatusOr<double> SqliteWorkforce::TotalFte(
-    absl::CivilDay as_of, const std::vector<std::string>& organizations,
-    const std::vector<std::string>& sites) {
-  const absl::flat_hash_set<std::string> org_set(organizations.begin(),
-                                                 organizations.end());
-  const absl::flat_hash_set<std::string> site_set(sites.begin(), sites.end());
-  static constexpr char kSql[] =
-      "SELECT o.code, COALESCE(s.code, ''), p.fte FROM employee_periods p "
-      "JOIN organizations o ON o.id = p.organization_id "
-      "LEFT JOIN sites s ON s.id = p.site_id "
-      "WHERE p.valid_from <= ?1 AND p.valid_to >= ?1";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindInt64(1, DayKey(as_of));
-  double total = 0;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    if (!org_set.empty() && !org_set.contains(stmt->ColumnText(0))) continue;
-    if (!site_set.empty() && !site_set.contains(stmt->ColumnText(1))) continue;
-    total += stmt->ColumnDouble(2);
-  }
-  return total;
 }
 
 absl::StatusOr<int64_t> SqliteWorkforce::CountEmployees() {

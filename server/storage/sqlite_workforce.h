@@ -28,9 +28,6 @@ class SqliteWorkforce final : public WorkforceStorage {
       absl::CivilMonth first, absl::CivilMonth last,
       absl::FunctionRef<void(const WorkMonth&)> visit) override;
   absl::StatusOr<int64_t> DeleteWorkDaysBefore(absl::CivilDay cutoff) override;
-  absl::StatusOr<double> TotalFte(
-      absl::CivilDay as_of, const std::vector<std::string>& organizations,
-      const std::vector<std::string>& sites) override;
   absl::StatusOr<int64_t> CountEmployees() override;
   absl::StatusOr<int64_t> CountWorkDays() override;
 

@@ -97,26 +97,6 @@ class SqliteWorkforceTest : public ::testing::Test {
   std::unique_ptr<StorageSession> session_;
 };
 
-TEST_F(SqliteWorkforceTest, TotalFteFiltersByOrganizationAndSiteOnTheDate) {
-  std::vector<EmployeePeriodInput> rows = {
-      Period(1, "VERO", absl::CivilDay(2024, 1, 1), kOpenEndDay, 1.0, "S1"),
-      Period(2, "VERO", absl::CivilDay(2024, 1, 1), kOpenEndDay, 0.5, "S2"),
-      Period(3, "MML", absl::CivilDay(2024, 1, 1), kOpenEndDay, 0.8, "S1"),
-      Period(4, "MML", absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 5, 31), 1.0, ""),
-  };
-  auto result = session_->Workforce().UpsertEmployeePeriods(rows);
-  ASSERT_TRUE(result.ok()) << result.status();
-  const absl::CivilDay june(2024, 6, 1);
-  EXPECT_DOUBLE_EQ(*session_->TotalFte(june, {}, {}), 2.3);
-  EXPECT_DOUBLE_EQ(*session_->TotalFte(absl::CivilDay(2024, 5, 31), {}, {}), 3.3);
-  EXPECT_DOUBLE_EQ(*session_->TotalFte(june, {"VERO"}, {}), 1.5);
-  EXPECT_DOUBLE_EQ(*session_->TotalFte(june, {}, {"S1"}), 1.8);
-  EXPECT_DOUBLE_EQ(*session_->TotalFte(june, {"VERO"}, {"S1"}), 1.0);
-  EXPECT_DOUBLE_EQ(*session_->TotalFte(june, {"NOPE"}, {}), 0.0);
-  EXPECT_DOUBLE_EQ(*session_->TotalFte(june, {}, {"NOPE"}), 0.0);
-  EXPECT_DOUBLE_EQ(*session_->TotalFte(absl::CivilDay(2023, 12, 31), {}, {}), 0.0);
-}
-
 TEST_F(SqliteWorkforceTest, ReimportUpdatesAndANewPeriodSplitsTheOldOne) {
   std::vector<EmployeePeriodInput> first = {
       Period(1, "VERO", absl::CivilDay(2024, 1, 1), kOpenEndDay)};

@@ -132,12 +132,6 @@ class StorageSession {
   virtual absl::StatusOr<int> SynchronousPragma() = 0;
 
   // ---- Workforce (HR) ----
-  // Σ FTE (htv) of employees valid on `as_of` whose organization code is in
-  // `organizations` (if non-empty) and whose office site code is in `sites`
-  // (if non-empty); both empty = everyone. Unknown codes match nobody.
-  virtual absl::StatusOr<double> TotalFte(
-      absl::CivilDay as_of, const std::vector<std::string>& organizations,
-      const std::vector<std::string>& sites) = 0;
   // The employee registry and work-location days (server/storage/
   // workforce_storage.h), on this session's connection.
   virtual WorkforceStorage& Workforce() = 0;

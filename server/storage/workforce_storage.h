@@ -143,13 +143,6 @@ class WorkforceStorage {
   virtual absl::StatusOr<int64_t> DeleteWorkDaysBefore(
       absl::CivilDay cutoff) = 0;
 
-  // Σ FTE of employees valid on `as_of` whose organization code is in
-  // `organizations` (when not empty) and whose office site code is in
-  // `sites` (when not empty). Unknown codes match nobody.
-  virtual absl::StatusOr<double> TotalFte(
-      absl::CivilDay as_of, const std::vector<std::string>& organizations,
-      const std::vector<std::string>& sites) = 0;
-
   virtual absl::StatusOr<int64_t> CountEmployees() = 0;
   virtual absl::StatusOr<int64_t> CountWorkDays() = 0;
 };
