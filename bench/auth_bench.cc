@@ -31,7 +31,8 @@ int Main() {
   std::filesystem::create_directories(dir);
   auto storage = Storage::OpenSqlite(dir + "/server.db");
   if (!storage.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(storage.status().message()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 std::string(storage.status().message()).c_str());
     return 1;
   }
   auto session = (*storage)->OpenSession();
@@ -56,24 +57,25 @@ int Main() {
       workers.emplace_back([&, t] {
         TokenRefusal refusal;
         for (int i = 0; i < checks; ++i) {
-          if (!store.Authenticate(secrets[(i + t) % secrets.size()], &refusal).ok()) {
+          if (!store.Authenticate(secrets[(i + t) % secrets.size()], &refusal)
+                   .ok()) {
             ++failures[t];
           }
         }
       });
     }
     for (std::thread& worker : workers) worker.join();
-    const double seconds = std::chrono::duration<double>(
-                               std::chrono::steady_clock::now() - start)
-                               .count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     int failed = 0;
     for (int f : failures) failed += f;
     const double total = static_cast<double>(checks) * threads;
     std::printf(
         "tokens=%zu threads=%d checks=%.0f: %.0f checks/s, %.0f ns per check "
         "per thread, failures=%d\n",
-        secrets.size(), threads, total, total / seconds,
-        seconds * 1e9 / checks, failed);
+        secrets.size(), threads, total, total / seconds, seconds * 1e9 / checks,
+        failed);
   }
   std::filesystem::remove_all(dir);
   return 0;

@@ -22,6 +22,7 @@
 // Usage: edge_mqtt_bench [--messages=200000] [--sensors=5000] [--dir=/tmp]
 //                        [--edge=PATH] [--mosquitto=/usr/sbin/mosquitto]
 
+#include <grpcpp/grpcpp.h>
 #include <mosquitto.h>
 #include <sched.h>
 #include <signal.h>
@@ -37,18 +38,16 @@
 #include <thread>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
-#include "common/bearer_token.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "bench/in_process_server.h"
+#include "common/bearer_token.h"
 #include "common/time_format.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
-#include "bench/in_process_server.h"
 #include "server/server.h"
 
 ABSL_FLAG(int, messages, 200000, "MQTT messages to process");
@@ -68,7 +67,9 @@ constexpr char kGateway[] = "gw-bench";
   std::exit(1);
 }
 
-int Cpus() { return std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN))); }
+int Cpus() {
+  return std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)));
+}
 
 void PinTo(int first, int last) {
   cpu_set_t set;
@@ -90,7 +91,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
       dup2(fileno(out), 2);
     }
     std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     execv(args[0], args.data());
     _exit(127);
@@ -138,10 +140,14 @@ ProcessFigures Measure(pid_t pid) {
   std::istringstream status(Slurp(absl::StrCat("/proc/", pid, "/status")));
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) figures.hwm_kib = std::stoll(line.substr(6));
-    if (line.rfind("VmRSS:", 0) == 0) figures.rss_kib = std::stoll(line.substr(6));
-    if (line.rfind("RssAnon:", 0) == 0) figures.anon_kib = std::stoll(line.substr(8));
-    if (line.rfind("RssFile:", 0) == 0) figures.file_kib = std::stoll(line.substr(8));
+    if (line.rfind("VmHWM:", 0) == 0)
+      figures.hwm_kib = std::stoll(line.substr(6));
+    if (line.rfind("VmRSS:", 0) == 0)
+      figures.rss_kib = std::stoll(line.substr(6));
+    if (line.rfind("RssAnon:", 0) == 0)
+      figures.anon_kib = std::stoll(line.substr(8));
+    if (line.rfind("RssFile:", 0) == 0)
+      figures.file_kib = std::stoll(line.substr(8));
   }
   return figures;
 }
@@ -180,8 +186,8 @@ v1::Inventory MakeInventory(int sensors) {
 // A ChirpStack v4 uplink event of an Elsys ERS Desk: temperature, humidity,
 // light, occupancy, VDD.
 std::string Uplink(int sensor, uint32_t fcnt, int64_t ts_ms, bool occupied) {
-  const std::string frame = absl::HexStringToBytes(absl::StrFormat(
-      "0100e20229040027110%d070e10", occupied ? 2 : 0));
+  const std::string frame = absl::HexStringToBytes(
+      absl::StrFormat("0100e20229040027110%d070e10", occupied ? 2 : 0));
   return absl::StrCat(
       R"({"deduplicationId":"3ac7e3c4-4401-4b8d-9386-)",
       absl::StrFormat("%012x", fcnt), R"(","time":")", FormatInstantMs(ts_ms),
@@ -214,12 +220,14 @@ void PublishAll(int port, const std::vector<std::string>& payloads,
     while (sent < payloads.size() && sent - acknowledged < 500) {
       if (mosquitto_publish(mosq, nullptr, topics[sent].c_str(),
                             static_cast<int>(payloads[sent].size()),
-                            payloads[sent].data(), 1, false) != MOSQ_ERR_SUCCESS) {
+                            payloads[sent].data(), 1,
+                            false) != MOSQ_ERR_SUCCESS) {
         Fail("publish failed");
       }
       ++sent;
     }
-    if (mosquitto_loop(mosq, 100, 100) != MOSQ_ERR_SUCCESS) Fail("publisher lost");
+    if (mosquitto_loop(mosq, 100, 100) != MOSQ_ERR_SUCCESS)
+      Fail("publisher lost");
   }
   mosquitto_disconnect(mosq);
   mosquitto_destroy(mosq);
@@ -238,7 +246,8 @@ bool WaitFor(Predicate predicate, std::chrono::seconds timeout) {
 int Main() {
   const int messages = absl::GetFlag(FLAGS_messages);
   const int sensors = absl::GetFlag(FLAGS_sensors);
-  const std::string dir = absl::GetFlag(FLAGS_dir) + "/monipaikka-edge-mqtt-bench";
+  const std::string dir =
+      absl::GetFlag(FLAGS_dir) + "/monipaikka-edge-mqtt-bench";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const int cpus = Cpus();
@@ -276,26 +285,31 @@ int Main() {
       << "listener " << broker_port << " 127.0.0.1\nallow_anonymous true\n"
       << "persistence false\nmax_queued_messages 0\nmax_queued_bytes 0\n"
       << "max_inflight_messages 0\n";
-  const pid_t broker = Spawn({absl::GetFlag(FLAGS_mosquitto), "-c",
-                              dir + "/mosquitto.conf"},
-                             dir + "/mosquitto.log", 0, others_last);
+  const pid_t broker =
+      Spawn({absl::GetFlag(FLAGS_mosquitto), "-c", dir + "/mosquitto.conf"},
+            dir + "/mosquitto.log", 0, others_last);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   std::ofstream(dir + "/inputs.json") << absl::StrCat(
       R"({"mqtt": {"host": "127.0.0.1", "port": )", broker_port,
       R"(, "subscriptions": [{"topic": "application/+/device/+/event/up",)"
       R"( "format": "chirpstack_v4", "codec": "elsys", "qos": 1}]}})");
   const std::vector<std::string> edge_args = {
-      absl::GetFlag(FLAGS_edge), "--server=" + address,
-      absl::StrCat("--gateway=", kGateway), "--outbox=" + dir + "/outbox.db",
-      "--inputs=" + dir + "/inputs.json", "--status_interval_s=0",
+      absl::GetFlag(FLAGS_edge),
+      "--server=" + address,
+      absl::StrCat("--gateway=", kGateway),
+      "--outbox=" + dir + "/outbox.db",
+      "--inputs=" + dir + "/inputs.json",
+      "--status_interval_s=0",
       "--token_file=" + dir + "/edge.token"};
 
   // 2. The persistent session.
   pid_t edge = Spawn(edge_args, dir + "/edge-1.log", agent_cpu, agent_cpu);
-  if (!WaitFor([&] {
-        return Slurp(dir + "/edge-1.log").find("mqtt_connected") !=
-               std::string::npos;
-      }, std::chrono::seconds(30))) {
+  if (!WaitFor(
+          [&] {
+            return Slurp(dir + "/edge-1.log").find("mqtt_connected") !=
+                   std::string::npos;
+          },
+          std::chrono::seconds(30))) {
     Fail("the agent did not connect: " + Slurp(dir + "/edge-1.log"));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -311,9 +325,10 @@ int Main() {
   for (int i = 0; i < messages; ++i) {
     const int sensor = i % sensors;
     const uint32_t fcnt = static_cast<uint32_t>(i / sensors) + 1;
-    payloads.push_back(Uplink(sensor, fcnt, start_ms + i * 10, (i / sensors) % 2));
-    topics.push_back(absl::StrCat("application/17c82e96/device/", DevEui(sensor),
-                                  "/event/up"));
+    payloads.push_back(
+        Uplink(sensor, fcnt, start_ms + i * 10, (i / sensors) % 2));
+    topics.push_back(absl::StrCat("application/17c82e96/device/",
+                                  DevEui(sensor), "/event/up"));
     bytes += payloads.back().size();
   }
   const auto publish_started = Clock::now();
@@ -338,29 +353,34 @@ int Main() {
   figures = Measure(edge);
   Stop(edge);
   Stop(broker);
-  const uint64_t accepted = bench.server->counters().accepted.load() - accepted_before;
+  const uint64_t accepted =
+      bench.server->counters().accepted.load() - accepted_before;
   bench.server->Shutdown();
   if (!done) {
     Fail(absl::StrCat("only ", accepted, " of ", messages,
                       " readings arrived: ", Slurp(dir + "/edge-2.log")));
   }
-  std::printf("messages: %d ChirpStack v4 uplinks (%.0f bytes average), "
-              "%d known sensors, QoS 1\n",
-              messages, static_cast<double>(bytes) / messages, sensors);
+  std::printf(
+      "messages: %d ChirpStack v4 uplinks (%.0f bytes average), "
+      "%d known sensors, QoS 1\n",
+      messages, static_cast<double>(bytes) / messages, sensors);
   std::printf("publish into the broker: %.1f s (not measured)\n", publish_s);
   std::printf("agent on CPU %d of %d: %.2f s wall, %.2f s CPU\n", agent_cpu,
               cpus, seconds, figures.cpu_s);
-  std::printf("throughput: %.0f messages/s (wall, MQTT JSON -> committed by the "
-              "server)\n",
-              messages / seconds);
+  std::printf(
+      "throughput: %.0f messages/s (wall, MQTT JSON -> committed by the "
+      "server)\n",
+      messages / seconds);
   std::printf("agent CPU cost: %.0f messages per CPU-second\n",
               figures.cpu_s > 0 ? messages / figures.cpu_s : 0.0);
-  std::printf("agent memory: %.1f MiB peak resident (VmHWM), %.1f MiB at the "
-              "end (VmRSS)\n",
-              figures.hwm_kib / 1024.0, figures.rss_kib / 1024.0);
-  std::printf("  of which %.1f MiB private (heap, stacks, SQLite cache) and "
-              "%.1f MiB mapped files (code of the shared libraries)\n",
-              figures.anon_kib / 1024.0, figures.file_kib / 1024.0);
+  std::printf(
+      "agent memory: %.1f MiB peak resident (VmHWM), %.1f MiB at the "
+      "end (VmRSS)\n",
+      figures.hwm_kib / 1024.0, figures.rss_kib / 1024.0);
+  std::printf(
+      "  of which %.1f MiB private (heap, stacks, SQLite cache) and "
+      "%.1f MiB mapped files (code of the shared libraries)\n",
+      figures.anon_kib / 1024.0, figures.file_kib / 1024.0);
   std::printf("targets: >= 20000 messages/s %s; < 30 MiB resident %s\n",
               messages / seconds >= 20000 ? "MET" : "MISSED",
               figures.hwm_kib < 30 * 1024 ? "MET" : "MISSED");

@@ -67,7 +67,8 @@ int Run() {
     p.multi_space = chance(0.4);
   };
   for (int u = 0; u < units; ++u) {
-    const int size = std::max(3, static_cast<int>(employees * weight[u] / total_weight));
+    const int size =
+        std::max(3, static_cast<int>(employees * weight[u] / total_weight));
     const std::string organization = absl::StrCat("ORG", u % organizations);
     const std::string unit = absl::StrCat("U", u);
     for (int i = 0; i < size; ++i, ++id) {
@@ -96,7 +97,8 @@ int Run() {
       m.employee_id = id;
       m.organization = last->organization;
       m.unit = last->unit;
-      m.shared_use = last->shared_use && last->office != OfficeWorkstation::kNone;
+      m.shared_use =
+          last->shared_use && last->office != OfficeWorkstation::kNone;
       if (chance(0.75)) {
         const int days = std::uniform_int_distribution<int>(1, 20)(random);
         const double office_share = unit_draw(random);
@@ -120,7 +122,8 @@ int Run() {
   absl::StatusOr<HrPeriodTables> audited = AuditHrPeriod(counts, k);
   const double audit_seconds = Seconds(start);
   if (!audited.ok()) {
-    std::fprintf(stderr, "audit failed: %s\n", audited.status().ToString().c_str());
+    std::fprintf(stderr, "audit failed: %s\n",
+                 audited.status().ToString().c_str());
     return 1;
   }
   start = Clock::now();
@@ -148,7 +151,8 @@ int Run() {
     for (const HrCount& c : row) tally(c);
   }
   std::printf(
-      "registry: %lld employees, %zu periods, %d organizations, %d units, k=%d\n"
+      "registry: %lld employees, %zu periods, %d organizations, %d units, "
+      "k=%d\n"
       "counting:          %.3f s\n"
       "audited period:    %.3f s (%d LP/MIP solves)\n"
       "cached period:     %.3f s\n"

@@ -30,9 +30,9 @@ InProcessServer StartInProcessServer(ServerOptions options) {
   admin.role = Role::kAdmin;
   absl::StatusOr<std::string> token = started.server->CreateToken(admin);
   if (!token.ok()) Fail(token.status());
-  started.channel = CreateChannelWithToken(
-      started.address, grpc::InsecureChannelCredentials(),
-      grpc::ChannelArguments(), *token);
+  started.channel = CreateChannelWithToken(started.address,
+                                           grpc::InsecureChannelCredentials(),
+                                           grpc::ChannelArguments(), *token);
   return started;
 }
 

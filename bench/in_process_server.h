@@ -4,10 +4,10 @@
 // listening on 127.0.0.1 (plaintext, a free port), with a channel to it
 // that carries an admin token made in-process.
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "server/server.h"
 
@@ -15,7 +15,7 @@ namespace monipaikka {
 
 struct InProcessServer {
   std::unique_ptr<Server> server;
-  std::string address;  // 127.0.0.1:PORT
+  std::string address;                     // 127.0.0.1:PORT
   std::shared_ptr<grpc::Channel> channel;  // as admin
 };
 

@@ -15,16 +15,16 @@
 #include <filesystem>
 #include <random>
 
-#include "common/bearer_token.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/in_process_server.h"
+#include "common/bearer_token.h"
 #include "common/sqlite.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
-#include "bench/in_process_server.h"
 #include "server/server.h"
 
 ABSL_FLAG(int, sensors, 2000, "desk sensors");
@@ -65,7 +65,8 @@ std::vector<Row> MakeReadings(int sensors, int days, int64_t end_ms) {
   for (int64_t minute = 0; minute < int64_t{days} * 24 * 60; ++minute) {
     const int64_t ts = start_ms + minute * kMinute;
     const int minute_of_day = static_cast<int>(minute % (24 * 60));
-    const bool office_hours = minute_of_day >= 7 * 60 && minute_of_day < 17 * 60;
+    const bool office_hours =
+        minute_of_day >= 7 * 60 && minute_of_day < 17 * 60;
     for (int s = 0; s < sensors; ++s) {
       bool change = office_hours && random() % 60 == 0;  // ~10 changes a day
       bool heartbeat = (minute + s) % 15 == 0;
@@ -88,8 +89,11 @@ double RawInsertRate(const std::vector<Row>& rows, const std::string& path,
     std::fprintf(stderr, "%s\n", std::string(db.status().message()).c_str());
     std::exit(1);
   }
-  (*db)->Execute("CREATE TABLE raw(ts_ms INTEGER, sensor_id INTEGER, "
-                 "seq INTEGER, value INTEGER)").IgnoreError();
+  (*db)
+      ->Execute(
+          "CREATE TABLE raw(ts_ms INTEGER, sensor_id INTEGER, "
+          "seq INTEGER, value INTEGER)")
+      .IgnoreError();
   static constexpr char kSql[] = "INSERT INTO raw VALUES(?, ?, ?, ?)";
   const size_t kPerTransaction = 50000;  // the server's group-commit limit
   auto started = Clock::now();
@@ -127,7 +131,8 @@ StreamTotals SendOnStream(v1::IngestService::Stub* stub,
   v1::BatchAck ack;
   bool writes_done = false;
   while (acked < batches.size()) {
-    while (sent < batches.size() && sent - acked < static_cast<size_t>(window)) {
+    while (sent < batches.size() &&
+           sent - acked < static_cast<size_t>(window)) {
       if (!stream->Write(batches[sent])) break;
       ++sent;
     }
@@ -150,9 +155,9 @@ StreamTotals SendOnStream(v1::IngestService::Stub* stub,
   return totals;
 }
 
-double EndToEndRate(const std::vector<std::vector<v1::ReadingBatch>>& per_stream,
-                    size_t readings, v1::IngestService::Stub* stub,
-                    StreamTotals* totals) {
+double EndToEndRate(
+    const std::vector<std::vector<v1::ReadingBatch>>& per_stream,
+    size_t readings, v1::IngestService::Stub* stub, StreamTotals* totals) {
   auto started = Clock::now();
   std::vector<std::thread> threads;
   absl::Mutex mu;
@@ -222,8 +227,9 @@ int Main() {
     }
     grpc::ClientContext context;
     v1::ImportInventoryResponse response;
-    grpc::Status status = v1::InventoryService::NewStub(channel)->ImportInventory(
-        &context, request, &response);
+    grpc::Status status =
+        v1::InventoryService::NewStub(channel)->ImportInventory(
+            &context, request, &response);
     if (!status.ok()) {
       std::fprintf(stderr, "import: %s\n", status.error_message().c_str());
       return 1;
@@ -255,23 +261,29 @@ int Main() {
 
   auto stub = v1::IngestService::NewStub(channel);
   StreamTotals first;
-  const double end_to_end = EndToEndRate(per_stream, rows.size(), stub.get(), &first);
+  const double end_to_end =
+      EndToEndRate(per_stream, rows.size(), stub.get(), &first);
   StreamTotals replay;
-  const double replay_rate = EndToEndRate(per_stream, rows.size(), stub.get(), &replay);
+  const double replay_rate =
+      EndToEndRate(per_stream, rows.size(), stub.get(), &replay);
   const double raw = RawInsertRate(rows, dir + "/raw.db", *synchronous);
 
-  std::printf("end-to-end ingest: %10.0f readings/s (accepted %llu, duplicates %llu, rejected %llu)\n",
-              end_to_end, static_cast<unsigned long long>(first.accepted),
-              static_cast<unsigned long long>(first.duplicates),
-              static_cast<unsigned long long>(first.rejected));
+  std::printf(
+      "end-to-end ingest: %10.0f readings/s (accepted %llu, duplicates %llu, "
+      "rejected %llu)\n",
+      end_to_end, static_cast<unsigned long long>(first.accepted),
+      static_cast<unsigned long long>(first.duplicates),
+      static_cast<unsigned long long>(first.rejected));
   std::printf("replay (all duplicates): %10.0f readings/s (duplicates %llu)\n",
               replay_rate, static_cast<unsigned long long>(replay.duplicates));
   std::printf("raw SQLite insert, no index: %10.0f rows/s\n", raw);
-  std::printf("ratio end-to-end / raw: %.2f (target >= 0.50)\n", end_to_end / raw);
-  std::printf("database size: %.1f MiB (%.1f bytes/reading)\n",
-              std::filesystem::file_size(options.database) / 1048576.0,
-              static_cast<double>(std::filesystem::file_size(options.database)) /
-                  rows.size());
+  std::printf("ratio end-to-end / raw: %.2f (target >= 0.50)\n",
+              end_to_end / raw);
+  std::printf(
+      "database size: %.1f MiB (%.1f bytes/reading)\n",
+      std::filesystem::file_size(options.database) / 1048576.0,
+      static_cast<double>(std::filesystem::file_size(options.database)) /
+          rows.size());
   bench.server->Shutdown();
   std::filesystem::remove_all(dir);
   if (first.accepted != rows.size() || replay.duplicates != rows.size()) {

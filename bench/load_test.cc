@@ -7,7 +7,8 @@
 // every gateway verifies); import one building per gateway
 // (--sensors_per_gateway desk sensors each) and create a device token per
 // gateway; open one IngestService.StreamReadings stream per gateway, each on
-// its own connection with its own device token, and send every sensor's readings at
+// its own connection with its own device token, and send every sensor's
+// readings at
 // --readings_per_sensor_per_min for --duration (bench/load/); let every
 // gateway drain; stop the server and count the readings in its database.
 //
@@ -24,6 +25,7 @@
 //                  [--readings_per_sensor_per_min=6] [--duration=60s]
 //                  [--report_every=30s] [--server=PATH] [--dir=/tmp] [--tls]
 
+#include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -35,8 +37,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -58,8 +58,10 @@
 #include "tests/support/openssl_certificates.h"
 #include "tests/support/process.h"
 
-ABSL_FLAG(int, gateways, 200, "simulated gateways (1 … 10000), one stream each");
-ABSL_FLAG(int, sensors_per_gateway, 100, "desk sensors per gateway (1 … 10000)");
+ABSL_FLAG(int, gateways, 200,
+          "simulated gateways (1 … 10000), one stream each");
+ABSL_FLAG(int, sensors_per_gateway, 100,
+          "desk sensors per gateway (1 … 10000)");
 ABSL_FLAG(double, readings_per_sensor_per_min, 6,
           "how often every sensor reports (> 0, at most 60000): 6 compresses "
           "a desk sensor's 15-minute heartbeat plus its state changes into "
@@ -99,7 +101,9 @@ using testing::Process;
 
 double MiB(int64_t kib) { return static_cast<double>(kib) / 1024.0; }
 
-std::string FormatMiB(int64_t kib) { return absl::StrFormat("%.1f MiB", MiB(kib)); }
+std::string FormatMiB(int64_t kib) {
+  return absl::StrFormat("%.1f MiB", MiB(kib));
+}
 
 int64_t FileSize(const std::string& path) {
   std::error_code error;
@@ -111,7 +115,8 @@ double OwnCpuSeconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) /
+             1e6;
 }
 
 // An empty string when the flags are usable, else what is wrong.
@@ -160,12 +165,13 @@ std::unique_ptr<Process> StartServer(const std::string& dir,
                                      int* port, int* metrics_port,
                                      std::string* admin_token) {
   const std::string token_file = dir + "/admin.token";
-  std::vector<std::string> args = {"--listen=127.0.0.1:0",
-                                   "--metrics_listen=127.0.0.1:0",
-                                   "--db=" + dir + "/server.db",
-                                   "--port_file=" + dir + "/server.port",
-                                   "--metrics_port_file=" + dir + "/metrics.port",
-                                   "--bootstrap_admin_token_file=" + token_file};
+  std::vector<std::string> args = {
+      "--listen=127.0.0.1:0",
+      "--metrics_listen=127.0.0.1:0",
+      "--db=" + dir + "/server.db",
+      "--port_file=" + dir + "/server.port",
+      "--metrics_port_file=" + dir + "/metrics.port",
+      "--bootstrap_admin_token_file=" + token_file};
   if (tls != nullptr) {
     args.push_back("--tls_cert_file=" + tls->cert);
     args.push_back("--tls_key_file=" + tls->key);
@@ -178,7 +184,8 @@ std::unique_ptr<Process> StartServer(const std::string& dir,
   }
   auto server = std::make_unique<Process>(absl::GetFlag(FLAGS_server), args,
                                           dir + "/server.log");
-  *port = testing::WaitForPortFile(dir + "/server.port", std::chrono::seconds(60));
+  *port =
+      testing::WaitForPortFile(dir + "/server.port", std::chrono::seconds(60));
   if (*port <= 0) {
     std::fprintf(stderr, "load_test: the server did not start:\n%s\n",
                  server->Log().c_str());
@@ -189,7 +196,8 @@ std::unique_ptr<Process> StartServer(const std::string& dir,
   // The server writes the token before it serves.
   absl::StatusOr<std::string> token = ReadTokenFile(token_file);
   if (!token.ok()) {
-    std::fprintf(stderr, "load_test: %s\n", std::string(token.status().message()).c_str());
+    std::fprintf(stderr, "load_test: %s\n",
+                 std::string(token.status().message()).c_str());
     return nullptr;
   }
   *admin_token = *token;
@@ -207,8 +215,10 @@ bool ImportInventory(const std::shared_ptr<grpc::Channel>& admin, int gateways,
         MakeInventory(first, std::min(per_part, gateways - first), sensors);
     v1::ImportInventoryResponse response;
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));
-    const grpc::Status status = stub->ImportInventory(&context, request, &response);
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::minutes(5));
+    const grpc::Status status =
+        stub->ImportInventory(&context, request, &response);
     if (!status.ok()) {
       std::fprintf(stderr, "load_test: inventory import failed: %s\n",
                    status.error_message().c_str());
@@ -231,7 +241,8 @@ std::vector<std::string> CreateDeviceTokens(
     request.set_gateway(GatewayName(g));
     v1::CreateTokenResponse response;
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
     const grpc::Status status = stub->CreateToken(&context, request, &response);
     if (!status.ok()) {
       std::fprintf(stderr, "load_test: creating the token of %s failed: %s\n",
@@ -249,7 +260,8 @@ int64_t CountStoredReadings(const std::string& db_path) {
   options.read_only = true;
   auto db = Database::Open(db_path, options);
   if (!db.ok()) {
-    std::fprintf(stderr, "load_test: %s\n", std::string(db.status().message()).c_str());
+    std::fprintf(stderr, "load_test: %s\n",
+                 std::string(db.status().message()).c_str());
     return -1;
   }
   auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM readings");
@@ -298,12 +310,14 @@ class Reporter {
     const std::vector<double> latencies = stats_->LatenciesSince(&cursor_);
     const int64_t accepted = stats_->accepted();
     const double seconds = absl::ToDoubleSeconds(since_start - last_time_);
-    std::printf("%7.0fs %10s %7.1f MiB %8.1f MiB %12.0f %9.1f %9.1f %8lld %10lld\n",
-                absl::ToDoubleSeconds(since_start), FormatMiB(figures.rss_kib).c_str(),
-                memory.heap_in_use_mib, memory.sqlite_mib,
-                seconds > 0 ? static_cast<double>(accepted - last_accepted_) / seconds : 0.0,
-                Percentile(latencies, 50), Percentile(latencies, 99),
-                static_cast<long long>(Errors()), static_cast<long long>(backlog));
+    std::printf(
+        "%7.0fs %10s %7.1f MiB %8.1f MiB %12.0f %9.1f %9.1f %8lld %10lld\n",
+        absl::ToDoubleSeconds(since_start), FormatMiB(figures.rss_kib).c_str(),
+        memory.heap_in_use_mib, memory.sqlite_mib,
+        seconds > 0 ? static_cast<double>(accepted - last_accepted_) / seconds
+                    : 0.0,
+        Percentile(latencies, 50), Percentile(latencies, 99),
+        static_cast<long long>(Errors()), static_cast<long long>(backlog));
     std::fflush(stdout);
     last_time_ = since_start;
     last_accepted_ = accepted;
@@ -342,24 +356,26 @@ int Main() {
   const absl::Duration duration = absl::GetFlag(FLAGS_duration);
   const int64_t sensors =
       int64_t{fleet_options.gateways} * fleet_options.sensors_per_gateway;
-  const double offered_per_s =
-      static_cast<double>(sensors) * fleet_options.readings_per_sensor_per_min / 60;
+  const double offered_per_s = static_cast<double>(sensors) *
+                               fleet_options.readings_per_sensor_per_min / 60;
 
   std::string dir = absl::GetFlag(FLAGS_dir) + "/monipaikka-load-XXXXXX";
   if (mkdtemp(dir.data()) == nullptr) {
-    std::fprintf(stderr, "load_test: cannot make a directory like %s\n", dir.c_str());
+    std::fprintf(stderr, "load_test: cannot make a directory like %s\n",
+                 dir.c_str());
     return 1;
   }
   const std::string db_path = dir + "/server.db";
-  std::printf("load test: %d gateways × %d desk sensors = %lld sensors, %g "
-              "readings per sensor per minute (%.0f readings/s offered), "
-              "batches every %s, for %s, %s\n",
-              fleet_options.gateways, fleet_options.sensors_per_gateway,
-              static_cast<long long>(sensors),
-              fleet_options.readings_per_sensor_per_min, offered_per_s,
-              absl::FormatDuration(fleet_options.batch_interval).c_str(),
-              absl::FormatDuration(duration).c_str(),
-              absl::GetFlag(FLAGS_tls) ? "TLS" : "plaintext");
+  std::printf(
+      "load test: %d gateways × %d desk sensors = %lld sensors, %g "
+      "readings per sensor per minute (%.0f readings/s offered), "
+      "batches every %s, for %s, %s\n",
+      fleet_options.gateways, fleet_options.sensors_per_gateway,
+      static_cast<long long>(sensors),
+      fleet_options.readings_per_sensor_per_min, offered_per_s,
+      absl::FormatDuration(fleet_options.batch_interval).c_str(),
+      absl::FormatDuration(duration).c_str(),
+      absl::GetFlag(FLAGS_tls) ? "TLS" : "plaintext");
 
   // With --tls: a CA and a server certificate for 127.0.0.1, made for the
   // run.
@@ -387,10 +403,9 @@ int Main() {
   int port = 0;
   int metrics_port = 0;
   std::string admin_token;
-  std::unique_ptr<Process> server =
-      StartServer(dir,
-                  server_certificate.has_value() ? &*server_certificate : nullptr,
-                  &port, &metrics_port, &admin_token);
+  std::unique_ptr<Process> server = StartServer(
+      dir, server_certificate.has_value() ? &*server_certificate : nullptr,
+      &port, &metrics_port, &admin_token);
   if (server == nullptr) return 1;
   const std::string address = absl::StrCat("127.0.0.1:", port);
   const std::shared_ptr<grpc::Channel> admin = CreateChannelWithToken(
@@ -399,8 +414,8 @@ int Main() {
                      : grpc::SslCredentials({.pem_root_certs = ca_pem}),
       grpc::ChannelArguments(), admin_token);
   std::printf("server: %s (pid %d) on %s, database %s\n",
-              absl::GetFlag(FLAGS_server).c_str(), server->pid(), address.c_str(),
-              db_path.c_str());
+              absl::GetFlag(FLAGS_server).c_str(), server->pid(),
+              address.c_str(), db_path.c_str());
   const ProcessFigures at_start = ReadProcessFigures(server->pid());
   std::printf("server RSS at start: %s\n", FormatMiB(at_start.rss_kib).c_str());
 
@@ -413,23 +428,25 @@ int Main() {
       CreateDeviceTokens(admin, fleet_options.gateways);
   if (device_tokens.empty()) return 1;
   const ProcessFigures after_import = ReadProcessFigures(server->pid());
-  std::printf("inventory: %lld sensors imported and %d device tokens made in "
-              "%.1f s; server RSS %s\n",
-              static_cast<long long>(sensors), fleet_options.gateways,
-              absl::ToDoubleSeconds(absl::Now() - import_started),
-              FormatMiB(after_import.rss_kib).c_str());
+  std::printf(
+      "inventory: %lld sensors imported and %d device tokens made in "
+      "%.1f s; server RSS %s\n",
+      static_cast<long long>(sensors), fleet_options.gateways,
+      absl::ToDoubleSeconds(absl::Now() - import_started),
+      FormatMiB(after_import.rss_kib).c_str());
 
   // The run.
   LoadStats stats;
   const double own_cpu_before = OwnCpuSeconds();
   const ProcessFigures before_load = ReadProcessFigures(server->pid());
   const absl::Time started = absl::Now();
-  auto fleet = std::make_unique<GatewayFleet>(
-      address, fleet_options, device_tokens, absl::ToUnixMillis(started),
-      &stats);
+  auto fleet =
+      std::make_unique<GatewayFleet>(address, fleet_options, device_tokens,
+                                     absl::ToUnixMillis(started), &stats);
   fleet->Start(duration);
   Reporter reporter(&stats, server->pid(), metrics_port);
-  std::vector<ProcessFigures> samples = {reporter.Line(absl::ZeroDuration(), 0)};
+  std::vector<ProcessFigures> samples = {
+      reporter.Line(absl::ZeroDuration(), 0)};
   absl::Duration next_report = absl::GetFlag(FLAGS_report_every);
   bool server_died = false;
   while (!fleet->generating_done()) {
@@ -476,52 +493,58 @@ int Main() {
   const double total_s = absl::ToDoubleSeconds(drain_ended - started);
   size_t all_cursor = 0;
   const std::vector<double> latencies = stats.LatenciesSince(&all_cursor);
-  std::printf("\nreadings: %lld generated, %lld sent in %lld batches; "
-              "acknowledged: %lld accepted, %lld duplicates, %lld rejected\n",
-              static_cast<long long>(stats.generated()),
-              static_cast<long long>(stats.readings_sent()),
-              static_cast<long long>(stats.batches_sent()),
-              static_cast<long long>(stats.accepted()),
-              static_cast<long long>(stats.duplicates()),
-              static_cast<long long>(stats.rejected()));
-  std::printf("accepted: %.0f readings/s (%lld in %.1f s: %.1f s of load, "
-              "%.1f s to drain)\n",
-              static_cast<double>(stats.accepted()) / total_s,
-              static_cast<long long>(stats.accepted()), total_s, load_s,
-              total_s - load_s);
-  std::printf("ingest-to-commit latency (batch written → acknowledged), %zu "
-              "batches: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-              latencies.size(), Percentile(latencies, 50),
-              Percentile(latencies, 95), Percentile(latencies, 99),
-              Percentile(latencies, 100));
+  std::printf(
+      "\nreadings: %lld generated, %lld sent in %lld batches; "
+      "acknowledged: %lld accepted, %lld duplicates, %lld rejected\n",
+      static_cast<long long>(stats.generated()),
+      static_cast<long long>(stats.readings_sent()),
+      static_cast<long long>(stats.batches_sent()),
+      static_cast<long long>(stats.accepted()),
+      static_cast<long long>(stats.duplicates()),
+      static_cast<long long>(stats.rejected()));
+  std::printf(
+      "accepted: %.0f readings/s (%lld in %.1f s: %.1f s of load, "
+      "%.1f s to drain)\n",
+      static_cast<double>(stats.accepted()) / total_s,
+      static_cast<long long>(stats.accepted()), total_s, load_s,
+      total_s - load_s);
+  std::printf(
+      "ingest-to-commit latency (batch written → acknowledged), %zu "
+      "batches: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+      latencies.size(), Percentile(latencies, 50), Percentile(latencies, 95),
+      Percentile(latencies, 99), Percentile(latencies, 100));
   const int64_t errors = reporter.Errors() + unacknowledged;
-  std::printf("errors: %lld (stream errors %lld, rejected %lld, duplicates "
-              "%lld, never acknowledged %lld)\n",
-              static_cast<long long>(errors), static_cast<long long>(stats.errors()),
-              static_cast<long long>(stats.rejected()),
-              static_cast<long long>(stats.duplicates()),
-              static_cast<long long>(unacknowledged));
+  std::printf(
+      "errors: %lld (stream errors %lld, rejected %lld, duplicates "
+      "%lld, never acknowledged %lld)\n",
+      static_cast<long long>(errors), static_cast<long long>(stats.errors()),
+      static_cast<long long>(stats.rejected()),
+      static_cast<long long>(stats.duplicates()),
+      static_cast<long long>(unacknowledged));
   for (const std::string& message : stats.error_messages()) {
     std::printf("  %s\n", message.c_str());
   }
   int64_t peak_rss = 0;
-  for (const ProcessFigures& sample : samples) peak_rss = std::max(peak_rss, sample.rss_kib);
-  std::printf("server RSS: %s at start, %s after the import, %s %s "
-              "(highest sample %s, VmHWM %s)\n",
-              FormatMiB(at_start.rss_kib).c_str(),
-              FormatMiB(after_import.rss_kib).c_str(),
-              FormatMiB(at_end.rss_kib).c_str(),
-              server_died ? "in the last sample before it died" : "at the end",
-              FormatMiB(peak_rss).c_str(),
-              FormatMiB(at_end.hwm_kib).c_str());
-  std::printf("CPU during the run: server %.2f s, load generator %.2f s "
-              "(over %.1f s)\n",
-              at_end.cpu_s - before_load.cpu_s, own_cpu, total_s);
+  for (const ProcessFigures& sample : samples)
+    peak_rss = std::max(peak_rss, sample.rss_kib);
+  std::printf(
+      "server RSS: %s at start, %s after the import, %s %s "
+      "(highest sample %s, VmHWM %s)\n",
+      FormatMiB(at_start.rss_kib).c_str(),
+      FormatMiB(after_import.rss_kib).c_str(),
+      FormatMiB(at_end.rss_kib).c_str(),
+      server_died ? "in the last sample before it died" : "at the end",
+      FormatMiB(peak_rss).c_str(), FormatMiB(at_end.hwm_kib).c_str());
+  std::printf(
+      "CPU during the run: server %.2f s, load generator %.2f s "
+      "(over %.1f s)\n",
+      at_end.cpu_s - before_load.cpu_s, own_cpu, total_s);
   std::printf("database: %.1f MiB + WAL %.1f MiB at the end of the run",
               db_bytes / 1048576.0, wal_bytes / 1048576.0);
   if (stored > 0) {
-    std::printf(" (%.0f bytes per reading)", static_cast<double>(db_bytes + wal_bytes) /
-                                                 static_cast<double>(stored));
+    std::printf(" (%.0f bytes per reading)",
+                static_cast<double>(db_bytes + wal_bytes) /
+                    static_cast<double>(stored));
   }
   std::printf("\n");
 
@@ -535,8 +558,9 @@ int Main() {
     std::printf("FAILED: the server stopped with exit code %d\n", exit_code);
     ok = false;
   }
-  std::printf("readings in the database: %lld, acknowledged as accepted: %lld\n",
-              static_cast<long long>(stored), static_cast<long long>(stats.accepted()));
+  std::printf(
+      "readings in the database: %lld, acknowledged as accepted: %lld\n",
+      static_cast<long long>(stored), static_cast<long long>(stats.accepted()));
   if (stored < 0) {
     std::printf("FAILED: the readings in the database could not be counted\n");
     ok = false;
@@ -559,7 +583,8 @@ int Main() {
   } else {
     std::printf("run directory kept: %s\n", dir.c_str());
   }
-  std::printf("%s\n", ok ? "OK: every acknowledged reading is stored once" : "FAILED");
+  std::printf("%s\n",
+              ok ? "OK: every acknowledged reading is stored once" : "FAILED");
   return ok ? 0 : 1;
 }
 

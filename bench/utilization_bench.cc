@@ -31,18 +31,18 @@
 #include <random>
 #include <thread>
 
-#include "common/bearer_token.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/in_process_server.h"
+#include "common/bearer_token.h"
 #include "common/calendar.h"
 #include "common/time_format.h"
 #include "monipaikka/v1/analytics.grpc.pb.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
-#include "bench/in_process_server.h"
 #include "server/server.h"
 
 ABSL_FLAG(bool, full, false,
@@ -132,7 +132,8 @@ v1::Inventory MakeInventory(const Layout& layout, int streams) {
         room->set_capacity(8);
         const int room_index = rooms++;
         auto* sensor = inventory.add_sensors();
-        sensor->set_external_id(absl::StrCat(layout.name, "-ROOM-", room_index));
+        sensor->set_external_id(
+            absl::StrCat(layout.name, "-ROOM-", room_index));
         sensor->set_kind("people_counter");
         sensor->set_space(room->code());
         sensor->set_gateway(absl::StrCat("gw-", room_index % streams));
@@ -151,7 +152,8 @@ v1::Inventory MakeInventory(const Layout& layout, int streams) {
     ws->set_space(zone_code);
     const char* kind = kinds[(d / 10) % 4];
     ws->set_kind(kind);
-    if (std::string(kind) != "shared") ws->set_organization(OrgCode(OrgOf(layout, d)));
+    if (std::string(kind) != "shared")
+      ws->set_organization(OrgCode(OrgOf(layout, d)));
     auto* sensor = inventory.add_sensors();
     sensor->set_external_id(absl::StrCat(layout.name, "-DESK-", d));
     sensor->set_kind("desk_presence");
@@ -189,21 +191,28 @@ void DeskDay(const Layout& layout, int desk, absl::CivilDay day,
     if (unit(random) < p) {
       std::normal_distribution<double> arrive(8 * 60, 40);
       std::normal_distribution<double> leave(16 * 60, 50);
-      const int64_t a = static_cast<int64_t>(std::clamp(arrive(random), 360.0, 660.0));
-      const int64_t l = std::max<int64_t>(a + 120, static_cast<int64_t>(std::clamp(leave(random), 720.0, 1140.0)));
+      const int64_t a =
+          static_cast<int64_t>(std::clamp(arrive(random), 360.0, 660.0));
+      const int64_t l = std::max<int64_t>(
+          a + 120,
+          static_cast<int64_t>(std::clamp(leave(random), 720.0, 1140.0)));
       changes.emplace_back(a * kMinuteMs, 1);
       // Lunch and a meeting or two.
       const int64_t lunch = 660 + static_cast<int64_t>(random() % 60);
       if (lunch > a + 30 && lunch + 40 < l) {
         changes.emplace_back(lunch * kMinuteMs, 0);
-        changes.emplace_back((lunch + 30 + static_cast<int64_t>(random() % 15)) * kMinuteMs, 1);
+        changes.emplace_back(
+            (lunch + 30 + static_cast<int64_t>(random() % 15)) * kMinuteMs, 1);
       }
       const int meetings = static_cast<int>(random() % 3);
       for (int m = 0; m < meetings; ++m) {
-        const int64_t at = a + 20 + static_cast<int64_t>(random() % std::max<int64_t>(1, l - a - 80));
+        const int64_t at =
+            a + 20 +
+            static_cast<int64_t>(random() % std::max<int64_t>(1, l - a - 80));
         if (std::abs(at - lunch) < 60) continue;
         changes.emplace_back(at * kMinuteMs, 0);
-        changes.emplace_back((at + 30 + static_cast<int64_t>(random() % 60)) * kMinuteMs, 1);
+        changes.emplace_back(
+            (at + 30 + static_cast<int64_t>(random() % 60)) * kMinuteMs, 1);
       }
       changes.emplace_back(l * kMinuteMs, 0);
       std::sort(changes.begin(), changes.end());
@@ -244,7 +253,8 @@ void RoomDay(int room, absl::CivilDay day, int64_t day_start_ms,
       exited = inside;
       inside = 0;
     }
-    rows.push_back({day_start_ms + t + 250, -1 - room, entered * 1000 + exited});
+    rows.push_back(
+        {day_start_ms + t + 250, -1 - room, entered * 1000 + exited});
   }
 }
 
@@ -287,10 +297,10 @@ StreamStats LoadGateway(const Layout& layout, int g, int streams, int rooms,
     for (int d = g; d < layout.desks; d += streams) {
       DeskDay(layout, d, day, start, end, nullptr, random, rows);
     }
-    for (int r = g; r < rooms; r += streams) RoomDay(r, day, start, end, random, rows);
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return a.ts_ms < b.ts_ms;
-    });
+    for (int r = g; r < rooms; r += streams)
+      RoomDay(r, day, start, end, random, rows);
+    std::sort(rows.begin(), rows.end(),
+              [](const Row& a, const Row& b) { return a.ts_ms < b.ts_ms; });
     for (size_t i = 0; i < rows.size(); i += 1000) {
       v1::ReadingBatch batch;
       batch.set_batch_id(++batch_id);
@@ -454,16 +464,20 @@ Loaded Load(const Layout& layout) {
 }
 
 void PrintLatency(const char* what, const Latency& latency, double target_ms) {
-  std::printf("  %-58s p50 %8.1f ms  p95 %8.1f ms  (first %.1f ms; target p50 < %.0f ms: %s)\n",
-              what, latency.p50_ms, latency.p95_ms, latency.first_ms, target_ms,
-              latency.p50_ms < target_ms ? "met" : "NOT met");
+  std::printf(
+      "  %-58s p50 %8.1f ms  p95 %8.1f ms  (first %.1f ms; target p50 < %.0f "
+      "ms: %s)\n",
+      what, latency.p50_ms, latency.p95_ms, latency.first_ms, target_ms,
+      latency.p50_ms < target_ms ? "met" : "NOT met");
 }
 
 void SitePhase(int desks, int days, int runs) {
   const absl::CivilDay yesterday =
       absl::ToCivilDay(absl::Now(), *LoadZone("Europe/Helsinki")) - 1;
-  Layout layout{"SITE", desks, days, (desks + kDesksPerSite - 1) / kDesksPerSite,
-                3, yesterday - (days - 1), yesterday};
+  Layout layout{"SITE",   desks,
+                days,     (desks + kDesksPerSite - 1) / kDesksPerSite,
+                3,        yesterday - (days - 1),
+                yesterday};
   Loaded loaded = Load(layout);
   auto analytics = v1::AnalyticsService::NewStub(loaded.channel);
   v1::UsageReportRequest request;
@@ -476,11 +490,12 @@ void SitePhase(int desks, int days, int runs) {
     grpc::ClientContext context;
     Check(analytics->GetUsageReport(&context, request, &report), "report");
   });
-  std::printf("  site report: %d workstations measured, time utilization %.1f %%, "
-              "peak P95 %d, %d floors\n",
-              report.total().workstations_measured(),
-              100 * report.total().time_utilization(),
-              report.total().peak_occupancy_p95(), report.groups_size());
+  std::printf(
+      "  site report: %d workstations measured, time utilization %.1f %%, "
+      "peak P95 %d, %d floors\n",
+      report.total().workstations_measured(),
+      100 * report.total().time_utilization(),
+      report.total().peak_occupancy_p95(), report.groups_size());
   request.set_group_by(v1::GROUPING_WEEKDAY_HOUR);
   const Latency heatmap = Time(runs, [&] {
     grpc::ClientContext context;
@@ -489,21 +504,24 @@ void SitePhase(int desks, int days, int runs) {
   std::printf("  heatmap: %d cells\n", report.groups_size());
   PrintLatency(absl::StrCat("(a) ", days, "-day site report by floor").c_str(),
                by_floor, 100);
-  PrintLatency(absl::StrCat("(b) ", days, "-day weekday x hour heatmap").c_str(),
-               heatmap, 100);
+  PrintLatency(
+      absl::StrCat("(b) ", days, "-day weekday x hour heatmap").c_str(),
+      heatmap, 100);
   loaded.server->Shutdown();
   std::printf("  database: %.1f MiB\n", FileMiB(loaded.db));
   if (!absl::GetFlag(FLAGS_keep)) {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(loaded.db + s);
+    for (const char* s : {"", "-wal", "-shm"})
+      std::filesystem::remove(loaded.db + s);
   }
 }
 
 void PortfolioPhase(int desks, int days, int runs) {
   const absl::CivilDay yesterday =
       absl::ToCivilDay(absl::Now(), *LoadZone("Europe/Helsinki")) - 1;
-  Layout layout{"PORTFOLIO", desks, days,
-                (desks + kDesksPerSite - 1) / kDesksPerSite, 12,
-                yesterday - (days - 1), yesterday};
+  Layout layout{"PORTFOLIO", desks,
+                days,        (desks + kDesksPerSite - 1) / kDesksPerSite,
+                12,          yesterday - (days - 1),
+                yesterday};
   Loaded loaded = Load(layout);
   auto analytics = v1::AnalyticsService::NewStub(loaded.channel);
   v1::UsageReportRequest request;
@@ -515,10 +533,11 @@ void PortfolioPhase(int desks, int days, int runs) {
     grpc::ClientContext context;
     Check(analytics->GetUsageReport(&context, request, &report), "portfolio");
   });
-  std::printf("  portfolio report: %d workstations measured, %d organizations, "
-              "time utilization %.1f %%\n",
-              report.total().workstations_measured(), report.groups_size(),
-              100 * report.total().time_utilization());
+  std::printf(
+      "  portfolio report: %d workstations measured, %d organizations, "
+      "time utilization %.1f %%\n",
+      report.total().workstations_measured(), report.groups_size(),
+      100 * report.total().time_utilization());
   v1::ConsolidationRequest what_if;
   for (int o : {0, 1, 2}) what_if.add_organizations(OrgCode(o));
   what_if.set_candidate_site(SiteCode(layout, 0));
@@ -530,19 +549,22 @@ void PortfolioPhase(int desks, int days, int runs) {
     Check(analytics->GetConsolidation(&context, what_if, &consolidation),
           "consolidation");
   });
-  std::printf("  consolidation: combined peak P95 %d (sum of own P95s %d), "
-              "capacity %d, needed %d, fits %s\n",
-              consolidation.combined_peak_p95(),
-              consolidation.sum_of_group_p95(), consolidation.capacity(),
-              consolidation.needed_workstations(),
-              consolidation.fits() ? "yes" : "no");
-  PrintLatency(absl::StrCat("(c) ", days, "-day portfolio report by organization").c_str(),
-               by_org, 2000);
+  std::printf(
+      "  consolidation: combined peak P95 %d (sum of own P95s %d), "
+      "capacity %d, needed %d, fits %s\n",
+      consolidation.combined_peak_p95(), consolidation.sum_of_group_p95(),
+      consolidation.capacity(), consolidation.needed_workstations(),
+      consolidation.fits() ? "yes" : "no");
+  PrintLatency(
+      absl::StrCat("(c) ", days, "-day portfolio report by organization")
+          .c_str(),
+      by_org, 2000);
   PrintLatency("(d) consolidation of three organizations", consolidate, 2000);
   loaded.server->Shutdown();
   std::printf("  database: %.1f MiB\n", FileMiB(loaded.db));
   if (!absl::GetFlag(FLAGS_keep)) {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(loaded.db + s);
+    for (const char* s : {"", "-wal", "-shm"})
+      std::filesystem::remove(loaded.db + s);
   }
 }
 
@@ -559,7 +581,8 @@ int Main() {
   }
   const int runs = std::max(2, absl::GetFlag(FLAGS_runs));
   const std::string phase = absl::GetFlag(FLAGS_phase);
-  if (phase == "site" || phase == "both") SitePhase(site_desks, site_days, runs);
+  if (phase == "site" || phase == "both")
+    SitePhase(site_desks, site_days, runs);
   if (phase == "portfolio" || phase == "both") {
     PortfolioPhase(portfolio_desks, portfolio_days, runs);
   }

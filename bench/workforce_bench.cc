@@ -28,23 +28,24 @@
 #include <sstream>
 #include <streambuf>
 
-#include "common/bearer_token.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/in_process_server.h"
 #include "client/workforce_commands.h"
+#include "common/bearer_token.h"
 #include "common/calendar.h"
 #include "common/time_format.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
 #include "server/privacy/publication_calendar.h"
 #include "server/reports/workforce_report.h"
-#include "bench/in_process_server.h"
 #include "server/server.h"
 
 ABSL_FLAG(int, employees, 71200, "employees in the registry");
-ABSL_FLAG(int, days, 365, "calendar days of work-location records, to yesterday");
+ABSL_FLAG(int, days, 365,
+          "calendar days of work-location records, to yesterday");
 ABSL_FLAG(int, runs, 21, "runs of each report for the median");
 ABSL_FLAG(std::string, dir, "/tmp", "where the benchmark database goes");
 
@@ -95,16 +96,15 @@ void AppendEmployee(int i, std::string* out) {
   std::mt19937 random(i);
   const int agency = i % 12;
   const bool office = random() % 1000 < 798;  // 56 800 / 71 200
-  const char* kind = !office                    ? "none"
-                     : random() % 1000 < 273    ? "unassigned"
-                                                : "assigned";
-  absl::StrAppend(out, EmployeeId(i), ",", kAgencies[agency], ",",
-                  kAgencies[agency], "-", (i / 12) % kUnitsPerAgency, ",",
-                  random() % 10 == 0 ? "0.8" : "1", ",",
-                  random() % 1000 < 542 ? "yes" : "no", ",", kind, ",",
-                  random() % 1000 < 433 ? "yes" : "no", ",",
-                  random() % 1000 < 24 ? "yes" : "no",
-                  ",2019-01-01,,SITE-", agency, "\n");
+  const char* kind = !office                 ? "none"
+                     : random() % 1000 < 273 ? "unassigned"
+                                             : "assigned";
+  absl::StrAppend(
+      out, EmployeeId(i), ",", kAgencies[agency], ",", kAgencies[agency], "-",
+      (i / 12) % kUnitsPerAgency, ",", random() % 10 == 0 ? "0.8" : "1", ",",
+      random() % 1000 < 542 ? "yes" : "no", ",", kind, ",",
+      random() % 1000 < 433 ? "yes" : "no", ",",
+      random() % 1000 < 24 ? "yes" : "no", ",2019-01-01,,SITE-", agency, "\n");
 }
 
 std::vector<absl::CivilDay> WorkingDays(absl::CivilDay first,
@@ -140,7 +140,8 @@ double Median(std::vector<double> values) {
 int Main() {
   const int employees = absl::GetFlag(FLAGS_employees);
   const int runs = std::max(1, absl::GetFlag(FLAGS_runs));
-  const std::string dir = absl::GetFlag(FLAGS_dir) + "/monipaikka-workforce-bench";
+  const std::string dir =
+      absl::GetFlag(FLAGS_dir) + "/monipaikka-workforce-bench";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir + "/db");
   std::filesystem::create_directories(dir + "/key");
@@ -172,8 +173,9 @@ int Main() {
     }
     grpc::ClientContext context;
     v1::ImportInventoryResponse response;
-    grpc::Status status = v1::InventoryService::NewStub(channel)->ImportInventory(
-        &context, request, &response);
+    grpc::Status status =
+        v1::InventoryService::NewStub(channel)->ImportInventory(
+            &context, request, &response);
     if (!status.ok()) {
       std::fprintf(stderr, "inventory: %s\n", status.error_message().c_str());
       return 1;
@@ -216,21 +218,20 @@ int Main() {
   std::vector<std::string> dates;
   for (absl::CivilDay d : days) dates.push_back(FormatDate(d));
   uint64_t lcg = 11;
-  GeneratedCsv day_csv("employee_id,date,location_kind,site,source\n",
-                       [&](std::string* out) {
-                         if (day_index == days.size()) return false;
-                         lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
-                         const char kind = kKinds[lcg >> 60];
-                         absl::StrAppend(out, ids[employee], ",",
-                                         dates[day_index], ",",
-                                         absl::string_view(&kind, 1), ",,badge\n");
-                         ++rows;
-                         if (++employee == employees) {
-                           employee = 0;
-                           ++day_index;
-                         }
-                         return true;
-                       });
+  GeneratedCsv day_csv(
+      "employee_id,date,location_kind,site,source\n", [&](std::string* out) {
+        if (day_index == days.size()) return false;
+        lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+        const char kind = kKinds[lcg >> 60];
+        absl::StrAppend(out, ids[employee], ",", dates[day_index], ",",
+                        absl::string_view(&kind, 1), ",,badge\n");
+        ++rows;
+        if (++employee == employees) {
+          employee = 0;
+          ++day_index;
+        }
+        return true;
+      });
   std::istream day_stream(&day_csv);
   started = Clock::now();
   const double cpu_before = CpuSeconds();
@@ -254,7 +255,8 @@ int Main() {
       grpc::Status status = call(&context);
       ms.push_back(Seconds(t) * 1000);
       if (!status.ok()) {
-        std::fprintf(stderr, "report failed: %s\n", status.error_message().c_str());
+        std::fprintf(stderr, "report failed: %s\n",
+                     status.error_message().c_str());
         std::exit(1);
       }
     }
@@ -266,56 +268,67 @@ int Main() {
   const absl::CivilDay published =
       LatestPublicationDate(today - 1, PublicationCalendar::kMonthEnd);
   distribution.set_as_of(FormatDate(published));
-  distribution.set_compare_to(FormatDate(LatestPublicationDate(
-      published - 365, PublicationCalendar::kMonthEnd)));
+  distribution.set_compare_to(FormatDate(
+      LatestPublicationDate(published - 365, PublicationCalendar::kMonthEnd)));
   v1::WorkstationDistributionReport distribution_report;
-  const std::vector<double> distribution_ms = time_report([&](grpc::ClientContext* c) {
-    return stub->GetWorkstationDistribution(c, distribution, &distribution_report);
-  });
+  const std::vector<double> distribution_ms =
+      time_report([&](grpc::ClientContext* c) {
+        return stub->GetWorkstationDistribution(c, distribution,
+                                                &distribution_report);
+      });
   const absl::CivilMonth month = absl::CivilMonth(today) - 1;
   v1::OfficeDaysRequest office_days;
-  office_days.set_from_month(absl::StrFormat("%04d-%02d", month.year(), month.month()));
+  office_days.set_from_month(
+      absl::StrFormat("%04d-%02d", month.year(), month.month()));
   office_days.set_to_month(office_days.from_month());
   office_days.set_group_by(v1::HR_GROUPING_ORGANIZATION);
   v1::OfficeDaysReport office_report;
-  const std::vector<double> office_ms = time_report([&](grpc::ClientContext* c) {
-    return stub->GetOfficeDays(c, office_days, &office_report);
-  });
+  const std::vector<double> office_ms =
+      time_report([&](grpc::ClientContext* c) {
+        return stub->GetOfficeDays(c, office_days, &office_report);
+      });
 
   const int64_t total_rows = registry->rows + imported->rows;
   std::printf("employees: %d imported in %.1f s (%.0f rows/s), %lld new\n",
               employees, employee_seconds, registry->rows / employee_seconds,
               static_cast<long long>(registry->new_employees));
-  std::printf("work-location days: %lld rows (%zu working days %s..%s) in %.1f s: "
-              "%.0f rows/s\n",
-              static_cast<long long>(imported->rows), days.size(),
-              FormatDate(days.front()).c_str(), FormatDate(days.back()).c_str(),
-              day_seconds, imported->rows / day_seconds);
-  std::printf("  CPU of all threads (generating the CSV included): %.1f s, "
-              "%.2f us per row; load average at the end: %s\n",
-              day_cpu, 1e6 * day_cpu / std::max<int64_t>(1, imported->rows),
-              LoadAverage().c_str());
-  std::printf("import overall: %lld rows in %.1f s: %.0f rows/s (target >= 200000)\n",
-              static_cast<long long>(total_rows), employee_seconds + day_seconds,
-              total_rows / (employee_seconds + day_seconds));
-  std::printf("workstation distribution, state-wide, as of %s vs %s: p50 %.1f ms, "
-              "max %.1f ms over %d runs (target < 200 ms)\n",
-              distribution.as_of().c_str(), distribution.compare_to().c_str(),
-              Median(distribution_ms),
-              *std::max_element(distribution_ms.begin(), distribution_ms.end()),
-              runs);
-  std::printf("office days %s by organization (%d rows): p50 %.1f ms, max %.1f ms "
-              "over %d runs (target < 200 ms)\n",
-              office_days.from_month().c_str(), office_report.rows_size(),
-              Median(office_ms), *std::max_element(office_ms.begin(), office_ms.end()),
-              runs);
-  std::printf("state: %lld employees, %lld in offices; database %.0f MiB "
-              "(%.1f bytes per day row)\n",
-              static_cast<long long>(distribution_report.categories(0).employees().value()),
-              static_cast<long long>(distribution_report.categories(1).employees().value()),
-              std::filesystem::file_size(options.database) / 1048576.0,
-              static_cast<double>(std::filesystem::file_size(options.database)) /
-                  std::max<int64_t>(1, imported->rows));
+  std::printf(
+      "work-location days: %lld rows (%zu working days %s..%s) in %.1f s: "
+      "%.0f rows/s\n",
+      static_cast<long long>(imported->rows), days.size(),
+      FormatDate(days.front()).c_str(), FormatDate(days.back()).c_str(),
+      day_seconds, imported->rows / day_seconds);
+  std::printf(
+      "  CPU of all threads (generating the CSV included): %.1f s, "
+      "%.2f us per row; load average at the end: %s\n",
+      day_cpu, 1e6 * day_cpu / std::max<int64_t>(1, imported->rows),
+      LoadAverage().c_str());
+  std::printf(
+      "import overall: %lld rows in %.1f s: %.0f rows/s (target >= 200000)\n",
+      static_cast<long long>(total_rows), employee_seconds + day_seconds,
+      total_rows / (employee_seconds + day_seconds));
+  std::printf(
+      "workstation distribution, state-wide, as of %s vs %s: p50 %.1f ms, "
+      "max %.1f ms over %d runs (target < 200 ms)\n",
+      distribution.as_of().c_str(), distribution.compare_to().c_str(),
+      Median(distribution_ms),
+      *std::max_element(distribution_ms.begin(), distribution_ms.end()), runs);
+  std::printf(
+      "office days %s by organization (%d rows): p50 %.1f ms, max %.1f ms "
+      "over %d runs (target < 200 ms)\n",
+      office_days.from_month().c_str(), office_report.rows_size(),
+      Median(office_ms), *std::max_element(office_ms.begin(), office_ms.end()),
+      runs);
+  std::printf(
+      "state: %lld employees, %lld in offices; database %.0f MiB "
+      "(%.1f bytes per day row)\n",
+      static_cast<long long>(
+          distribution_report.categories(0).employees().value()),
+      static_cast<long long>(
+          distribution_report.categories(1).employees().value()),
+      std::filesystem::file_size(options.database) / 1048576.0,
+      static_cast<double>(std::filesystem::file_size(options.database)) /
+          std::max<int64_t>(1, imported->rows));
   bench.server->Shutdown();
   std::filesystem::remove_all(dir);
   return 0;

@@ -13,12 +13,11 @@
 
 ABSL_FLAG(std::string, role, "",
           "tokens create: role of the token (device, facility, hr, admin)");
-ABSL_FLAG(std::string, name, "",
-          "tokens create: who or what holds the token");
-ABSL_FLAG(std::string, expires, "",
-          "tokens create: expiry instant, RFC 3339 (e.g. 2026-12-31T00:00:00Z)");
-ABSL_FLAG(std::string, ttl, "",
-          "tokens create: lifetime, e.g. 90d, 720h, 30m");
+ABSL_FLAG(std::string, name, "", "tokens create: who or what holds the token");
+ABSL_FLAG(
+    std::string, expires, "",
+    "tokens create: expiry instant, RFC 3339 (e.g. 2026-12-31T00:00:00Z)");
+ABSL_FLAG(std::string, ttl, "", "tokens create: lifetime, e.g. 90d, 720h, 30m");
 ABSL_FLAG(bool, include_inactive, false,
           "tokens list: also revoked and expired tokens");
 ABSL_FLAG(std::string, limit, "", "audit: at most this many events (1000)");
@@ -36,8 +35,8 @@ absl::StatusOr<v1::Role> ParseRoleName(const std::string& name) {
   if (name == "facility") return v1::ROLE_FACILITY;
   if (name == "hr") return v1::ROLE_HR;
   if (name == "admin") return v1::ROLE_ADMIN;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--role=", name, " is not one of device, facility, hr, admin"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--role=", name, " is not one of device, facility, hr, admin"));
 }
 
 std::string RoleText(v1::Role role) {
@@ -65,9 +64,9 @@ absl::StatusOr<int64_t> ParseBound(const char* flag, const std::string& text,
   }
   absl::StatusOr<int64_t> instant = ParseInstantMs(text);
   if (!instant.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", flag, "=", text,
-        " is neither a day (YYYY-MM-DD) nor an RFC 3339 instant"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, "=", text,
+                     " is neither a day (YYYY-MM-DD) nor an RFC 3339 instant"));
   }
   return *instant;
 }
@@ -91,7 +90,8 @@ absl::Status CreateToken(v1::AuthService::StubInterface& stub,
   grpc::ClientContext context;
   SetDeadline(options, &context);
   v1::CreateTokenResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(stub.CreateToken(&context, request, &response)));
+  RETURN_IF_ERROR(
+      FromGrpcStatus(stub.CreateToken(&context, request, &response)));
   if (options.output == OutputFormat::kJson) {
     WriteMessageJson(response, out);
   } else {
@@ -228,9 +228,9 @@ Table AuditTable(const v1::ListAuditEventsResponse& response) {
                {"rpc", "rpc"},
                {"summary", "summary"}});
   for (const v1::AuditEvent& event : response.events()) {
-    table.AddRow({FormatInstantMs(event.ts_ms()), absl::StrCat(event.token_id()),
-                  event.token_name(), RoleText(event.role()), event.rpc(),
-                  event.summary()});
+    table.AddRow({FormatInstantMs(event.ts_ms()),
+                  absl::StrCat(event.token_id()), event.token_name(),
+                  RoleText(event.role()), event.rpc(), event.summary()});
   }
   return table;
 }

@@ -25,7 +25,8 @@ ABSL_FLAG(std::string, candidate, "", "the site a consolidation moves into");
 ABSL_FLAG(std::string, buffer_pct, "",
           "safety margin over the P95 of daily peaks, whole percent (10)");
 ABSL_FLAG(std::string, date, "", "as-of date, YYYY-MM-DD");
-ABSL_FLAG(std::string, scope, "", "target scope: portfolio, organization, site");
+ABSL_FLAG(std::string, scope, "",
+          "target scope: portfolio, organization, site");
 ABSL_FLAG(std::string, code, "", "target scope code (organization or site)");
 ABSL_FLAG(std::string, metric, "", "target metric, e.g. m2_per_fte");
 ABSL_FLAG(std::string, value, "", "target value");
@@ -47,7 +48,8 @@ const std::map<std::string, std::vector<std::string>>& Applicable() {
           {"heatmap", {"orgs", "kinds"}},
           {"coverage", {}},
           {"right-size", {"buffer_pct"}},
-          {"consolidate", {"orgs", "sites", "candidate!", "buffer_pct", "date"}},
+          {"consolidate",
+           {"orgs", "sites", "candidate!", "buffer_pct", "date"}},
           {"efficiency", {"orgs", "date!"}},
           {"targets", {}},
           {"set-target",
@@ -62,14 +64,22 @@ const std::map<std::string, std::vector<std::string>>& Applicable() {
 
 std::vector<std::pair<std::string, const std::string*>> Named(
     const AnalyticsFlags& f) {
-  return {{"by", &f.by},           {"orgs", &f.orgs},
-          {"kinds", &f.kinds},     {"sites", &f.sites},
-          {"candidate", &f.candidate}, {"buffer_pct", &f.buffer_pct},
-          {"date", &f.date},       {"scope", &f.scope},
-          {"code", &f.code},       {"metric", &f.metric},
-          {"value", &f.value},     {"valid_from", &f.valid_from},
-          {"valid_to", &f.valid_to}, {"note", &f.note},
-          {"id", &f.id},           {"updates", &f.updates}};
+  return {{"by", &f.by},
+          {"orgs", &f.orgs},
+          {"kinds", &f.kinds},
+          {"sites", &f.sites},
+          {"candidate", &f.candidate},
+          {"buffer_pct", &f.buffer_pct},
+          {"date", &f.date},
+          {"scope", &f.scope},
+          {"code", &f.code},
+          {"metric", &f.metric},
+          {"value", &f.value},
+          {"valid_from", &f.valid_from},
+          {"valid_to", &f.valid_to},
+          {"note", &f.note},
+          {"id", &f.id},
+          {"updates", &f.updates}};
 }
 
 std::vector<std::string> List(const std::string& text) {
@@ -160,9 +170,10 @@ std::string CheckAnalyticsFlags(const std::string& command,
     }
   }
   if (!flags.by.empty() && !Groupings().contains(flags.by)) {
-    return absl::StrCat("--by=", flags.by,
-                        " is not a grouping (day, week, month, weekday, hour, "
-                        "heatmap, floor, zone, room, kind, organization, site)");
+    return absl::StrCat(
+        "--by=", flags.by,
+        " is not a grouping (day, week, month, weekday, hour, "
+        "heatmap, floor, zone, room, kind, organization, site)");
   }
   int32_t number = 0;
   if (!flags.buffer_pct.empty() &&
@@ -187,7 +198,8 @@ std::string CheckAnalyticsFlags(const std::string& command,
         {"valid_from", &flags.valid_from},
         {"valid_to", &flags.valid_to}}) {
     if (!text->empty() && !ParseDate(*text).ok()) {
-      return absl::StrCat("--", name, "=", *text, " is not a date (YYYY-MM-DD)");
+      return absl::StrCat("--", name, "=", *text,
+                          " is not a date (YYYY-MM-DD)");
     }
   }
   if (command == "consolidate" && flags.orgs.empty() == flags.sites.empty()) {
@@ -207,7 +219,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
                                  std::ostream& out) {
   auto analytics = v1::AnalyticsService::NewStub(channel);
   int32_t buffer_pct = -1;
-  if (!flags.buffer_pct.empty()) (void)absl::SimpleAtoi(flags.buffer_pct, &buffer_pct);
+  if (!flags.buffer_pct.empty())
+    (void)absl::SimpleAtoi(flags.buffer_pct, &buffer_pct);
   grpc::ClientContext context;
   if (command != "watch") SetDeadline(options, &context);
 
@@ -217,11 +230,13 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
     request.set_from_date(args.from);
     request.set_to_date(args.to);
     request.set_all_hours(args.all_hours);
-    request.set_group_by(command == "heatmap"
-                             ? v1::GROUPING_WEEKDAY_HOUR
-                             : Groupings().at(flags.by.empty() ? "none" : flags.by));
+    request.set_group_by(
+        command == "heatmap"
+            ? v1::GROUPING_WEEKDAY_HOUR
+            : Groupings().at(flags.by.empty() ? "none" : flags.by));
     v1::UsageReport report;
-    RETURN_IF_ERROR(FromGrpcStatus(analytics->GetUsageReport(&context, request, &report)));
+    RETURN_IF_ERROR(
+        FromGrpcStatus(analytics->GetUsageReport(&context, request, &report)));
     if (command == "heatmap") {
       WriteHeatmap(report, options.output, out);
     } else {
@@ -236,8 +251,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
     request.set_to_date(args.to);
     request.set_all_hours(args.all_hours);
     v1::SensorCoverageReport report;
-    RETURN_IF_ERROR(
-        FromGrpcStatus(analytics->GetSensorCoverage(&context, request, &report)));
+    RETURN_IF_ERROR(FromGrpcStatus(
+        analytics->GetSensorCoverage(&context, request, &report)));
     WriteSensorCoverage(report, options.output, out);
     return absl::OkStatus();
   }
@@ -255,7 +270,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
   }
   if (command == "consolidate") {
     v1::ConsolidationRequest request;
-    for (const std::string& org : List(flags.orgs)) request.add_organizations(org);
+    for (const std::string& org : List(flags.orgs))
+      request.add_organizations(org);
     for (const std::string& site : List(flags.sites)) request.add_sites(site);
     request.set_candidate_site(flags.candidate);
     request.set_from_date(args.from);
@@ -263,8 +279,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
     if (buffer_pct >= 0) request.set_buffer_pct(buffer_pct);
     request.set_fte_as_of(flags.date);
     v1::ConsolidationReport report;
-    RETURN_IF_ERROR(
-        FromGrpcStatus(analytics->GetConsolidation(&context, request, &report)));
+    RETURN_IF_ERROR(FromGrpcStatus(
+        analytics->GetConsolidation(&context, request, &report)));
     WriteConsolidation(report, options.output, out);
     return absl::OkStatus();
   }
@@ -274,8 +290,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
     request.set_organization(flags.orgs);
     request.set_as_of(flags.date);
     v1::SpaceEfficiencyReport report;
-    RETURN_IF_ERROR(
-        FromGrpcStatus(analytics->GetSpaceEfficiency(&context, request, &report)));
+    RETURN_IF_ERROR(FromGrpcStatus(
+        analytics->GetSpaceEfficiency(&context, request, &report)));
     WriteSpaceEfficiency(report, options.output, out);
     return absl::OkStatus();
   }
@@ -306,7 +322,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
     target->set_valid_to(flags.valid_to);
     target->set_note(flags.note);
     v1::Target stored;
-    RETURN_IF_ERROR(FromGrpcStatus(analytics->PutTarget(&context, request, &stored)));
+    RETURN_IF_ERROR(
+        FromGrpcStatus(analytics->PutTarget(&context, request, &stored)));
     if (options.output == OutputFormat::kJson) {
       WriteMessageJson(stored, out);
     } else {
@@ -324,7 +341,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
     v1::DeleteTargetResponse response;
     RETURN_IF_ERROR(
         FromGrpcStatus(analytics->DeleteTarget(&context, request, &response)));
-    if (options.output == OutputFormat::kTable) out << "deleted target " << id << "\n";
+    if (options.output == OutputFormat::kTable)
+      out << "deleted target " << id << "\n";
     return absl::OkStatus();
   }
   auto live = v1::LiveOccupancyService::NewStub(channel);

@@ -464,11 +464,10 @@ void WriteConsolidation(const v1::ConsolidationReport& report,
             report.total_fte_withheld() != v1::REGISTRY_FIGURE_SHOWN) {
           lines.push_back(
               {"Space efficiency",
-               absl::StrCat(FormatDecimal(report.candidate_office_area_m2()),
-                            " m2; FTE ",
-                            Suppressed(report.total_fte_withheld_reason()),
-                            " (registry of ", report.fte_registry_date(),
-                            ")")});
+               absl::StrCat(
+                   FormatDecimal(report.candidate_office_area_m2()),
+                   " m2; FTE ", Suppressed(report.total_fte_withheld_reason()),
+                   " (registry of ", report.fte_registry_date(), ")")});
         } else if (report.fte_available() && report.total_fte() <= 0) {
           lines.push_back(
               {"Space efficiency",
@@ -480,9 +479,9 @@ void WriteConsolidation(const v1::ConsolidationReport& report,
               {"Space efficiency",
                absl::StrCat(
                    FormatDecimal(report.candidate_office_area_m2()), " m2 / ",
-                   FormatDecimal(report.total_fte()),
-                   " FTE (registry of ", report.fte_registry_date(), ") = ",
-                   FormatDecimal(report.m2_per_fte()), " m2/FTE",
+                   FormatDecimal(report.total_fte()), " FTE (registry of ",
+                   report.fte_registry_date(),
+                   ") = ", FormatDecimal(report.m2_per_fte()), " m2/FTE",
                    report.target_m2_per_fte() > 0
                        ? absl::StrCat(
                              " (target ",
@@ -517,14 +516,16 @@ Table SpaceEfficiencyTable(const v1::SpaceEfficiencyReport& report) {
                   !row.fte_available() ? "-"
                   : withheld           ? suppressed
                                        : FormatDecimal(row.fte()),
-                  withheld          ? suppressed
-                  : row.fte() > 0   ? FormatDecimal(row.m2_per_fte())
-                                    : "-",
+                  withheld        ? suppressed
+                  : row.fte() > 0 ? FormatDecimal(row.m2_per_fte())
+                                  : "-",
                   row.target_m2_per_fte() > 0
                       ? FormatDecimal(row.target_m2_per_fte())
                       : "-",
                   row.target_scope(),
-                  withheld ? "suppressed" : row.meets_target() ? "yes" : "no",
+                  withheld             ? "suppressed"
+                  : row.meets_target() ? "yes"
+                                       : "no",
                   row.new_premises_target_m2_per_fte() > 0
                       ? FormatDecimal(row.new_premises_target_m2_per_fte())
                       : "-"});

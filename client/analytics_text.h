@@ -58,8 +58,8 @@ void WriteLiveOccupancy(const v1::LiveOccupancy& live, OutputFormat format,
 // One update of a watch: kTable prints one line per changed workstation,
 // room and space (a snapshot prints the spaces); kCsv one record per
 // workstation (`header` first when asked); kJson one line of compact JSON.
-void WriteLiveUpdate(const v1::LiveOccupancyUpdate& update,
-                     OutputFormat format, bool header, std::ostream& out);
+void WriteLiveUpdate(const v1::LiveOccupancyUpdate& update, OutputFormat format,
+                     bool header, std::ostream& out);
 
 // "occupied", "free", "unknown".
 const char* StateName(v1::OccupancyState state);

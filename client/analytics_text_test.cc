@@ -21,7 +21,8 @@ v1::UsageReport Heatmap() {
       group->set_hour(hour);
       if (weekday == 2 && hour == 9) continue;  // nothing observed
       group->mutable_figures()->set_observed_ms(3600000);
-      group->mutable_figures()->set_time_utilization(0.25 * weekday + 0.001 * hour);
+      group->mutable_figures()->set_time_utilization(0.25 * weekday +
+                                                     0.001 * hour);
     }
   }
   return report;
@@ -119,9 +120,9 @@ TEST(AnalyticsTextTest, AWithheldFteSaysSuppressedAndWhy) {
   EXPECT_NE(text.str().find("FTE suppressed: fewer than 5 employees"),
             std::string::npos)
       << text.str();
-  EXPECT_NE(text.str().find(
-                "FTE suppressed: would reveal another withheld figure"),
-            std::string::npos)
+  EXPECT_NE(
+      text.str().find("FTE suppressed: would reveal another withheld figure"),
+      std::string::npos)
       << text.str();
   EXPECT_EQ(text.str().find("0 FTE"), std::string::npos) << text.str();
 }

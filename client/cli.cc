@@ -7,13 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/command_options.h"
-#include "common/bearer_token.h"
-#include "common/status_macros.h"
 #include "client/import_readings_command.h"
 #include "client/inventory_commands.h"
-#include "client/sensor_health_command.h"
 #include "client/output_format.h"
+#include "client/sensor_health_command.h"
 #include "client/utilization_command.h"
+#include "common/bearer_token.h"
+#include "common/status_macros.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -196,8 +196,8 @@ constexpr CommandSpec kCommands[] = {
      "--from=YYYY-MM-DD --to=YYYY-MM-DD [--buffer_pct=10] [--date=YYYY-MM-DD]",
      0, "", FlagUse::kUnused, FlagUse::kUnused, FlagUse::kUnused,
      FlagUse::kRequired},
-    {"efficiency", "efficiency --date=YYYY-MM-DD [--site=CODE | --orgs=CODE]", 0,
-     "", FlagUse::kOptional},
+    {"efficiency", "efficiency --date=YYYY-MM-DD [--site=CODE | --orgs=CODE]",
+     0, "", FlagUse::kOptional},
     {"targets", "targets", 0, ""},
     {"set-target",
      "set-target --scope=portfolio|organization|site [--code=CODE] "
@@ -345,8 +345,8 @@ absl::Status Dispatch(const CommandSpec& spec, const Invocation& invocation,
   }
   if (command == "sensor-health") {
     auto stub = v1::SensorHealthService::NewStub(channel);
-    return ShowSensorHealth(*stub, invocation.site, invocation.gateway,
-                            options, out);
+    return ShowSensorHealth(*stub, invocation.site, invocation.gateway, options,
+                            out);
   }
   if (command == "utilization") {
     auto stub = v1::UtilizationService::NewStub(channel);
@@ -442,8 +442,8 @@ int RunCommandLine(const Invocation& given, std::ostream& out,
   options.output = *format;
   options.deadline = absl::Seconds(invocation.deadline_s);
   bool rows_refused = false;
-  const absl::Status status = Dispatch(*spec, invocation, *security, options,
-                                       out, err, &rows_refused);
+  const absl::Status status =
+      Dispatch(*spec, invocation, *security, options, out, err, &rows_refused);
   out.flush();
   if (!status.ok()) {
     err << "error: " << absl::StatusCodeToString(status.code()) << ": "

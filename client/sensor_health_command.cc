@@ -43,7 +43,8 @@ Table SensorHealthTable(const v1::ListSensorHealthResponse& response) {
 absl::Status ShowSensorHealth(v1::SensorHealthService::StubInterface& stub,
                               const std::string& site,
                               const std::string& gateway,
-                              const CommandOptions& options, std::ostream& out) {
+                              const CommandOptions& options,
+                              std::ostream& out) {
   grpc::ClientContext context;
   SetDeadline(options, &context);
   v1::ListSensorHealthRequest request;

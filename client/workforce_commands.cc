@@ -25,9 +25,11 @@
 ABSL_FLAG(std::string, organization, "", "organization code (HR reports)");
 ABSL_FLAG(std::string, unit, "", "org unit code (HR reports)");
 ABSL_FLAG(std::string, as_of, "", "registry date, YYYY-MM-DD");
-ABSL_FLAG(std::string, compare_to, "", "earlier date to compare with, YYYY-MM-DD");
+ABSL_FLAG(std::string, compare_to, "",
+          "earlier date to compare with, YYYY-MM-DD");
 ABSL_FLAG(std::string, from_month, "", "first month, YYYY-MM");
-ABSL_FLAG(std::string, to_month, "", "last month, YYYY-MM (default: from_month)");
+ABSL_FLAG(std::string, to_month, "",
+          "last month, YYYY-MM (default: from_month)");
 ABSL_FLAG(std::string, group_by, "", "rows per organization or unit");
 
 namespace monipaikka::client {
@@ -66,7 +68,7 @@ template <typename Batch, typename Record>
 absl::StatusOr<WorkforceImportSummary> Upload(
     std::unique_ptr<grpc::ClientWriterInterface<Batch>> (
         v1::WorkforceService::StubInterface::*open)(grpc::ClientContext*,
-                                                     v1::ImportSummary*),
+                                                    v1::ImportSummary*),
     absl::StatusOr<WorkforceCsvColumns> (*parse_header)(
         const std::vector<std::string>&),
     absl::StatusOr<Record> (*parse_row)(const WorkforceCsvColumns&,
@@ -79,8 +81,9 @@ absl::StatusOr<WorkforceImportSummary> Upload(
   CsvRecord record;
   if (!reader.Next(&record)) {
     if (!reader.io_status().ok()) {
-      return absl::Status(reader.io_status().code(),
-                          absl::StrCat(name, ": ", reader.io_status().message()));
+      return absl::Status(
+          reader.io_status().code(),
+          absl::StrCat(name, ": ", reader.io_status().message()));
     }
     return absl::InvalidArgumentError(absl::StrCat(name, ": empty, no header"));
   }
@@ -107,9 +110,9 @@ absl::StatusOr<WorkforceImportSummary> Upload(
       continue;  // blank line
     }
     ++summary.rows;
-    absl::StatusOr<Record> row =
-        record.status.ok() ? parse_row(*columns, record.fields)
-                           : absl::StatusOr<Record>(record.status);
+    absl::StatusOr<Record> row = record.status.ok()
+                                     ? parse_row(*columns, record.fields)
+                                     : absl::StatusOr<Record>(record.status);
     if (!row.ok()) {
       ++summary.skipped;
       if (listed.size() < kMaxSkippedListed) {
@@ -141,8 +144,9 @@ absl::StatusOr<WorkforceImportSummary> Upload(
     listed.emplace_back(rejected.row(),
                         absl::StrCat("rejected: ", rejected.message()));
   }
-  std::stable_sort(listed.begin(), listed.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(
+      listed.begin(), listed.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [line, text] : listed) {
     problems << name << ':' << line << ": " << text << '\n';
   }
@@ -180,9 +184,10 @@ void WriteImportSummary(const std::string& name,
       WriteCsvTable(table, out);
       return;
     case OutputFormat::kJson:
-      out << "{\n  \"file\": " << JsonString(name) << ",\n  \"rows\": " << s.rows
-          << ",\n  \"stored\": " << s.stored << ",\n  \"unchanged\": "
-          << s.unchanged << ",\n  \"rejected\": " << s.rejected
+      out << "{\n  \"file\": " << JsonString(name)
+          << ",\n  \"rows\": " << s.rows << ",\n  \"stored\": " << s.stored
+          << ",\n  \"unchanged\": " << s.unchanged
+          << ",\n  \"rejected\": " << s.rejected
           << ",\n  \"skipped\": " << s.skipped;
       if (employees) out << ",\n  \"newEmployees\": " << s.new_employees;
       out << "\n}\n";
@@ -190,7 +195,8 @@ void WriteImportSummary(const std::string& name,
   }
 }
 
-std::string ScopeText(const std::string& organization, const std::string& unit) {
+std::string ScopeText(const std::string& organization,
+                      const std::string& unit) {
   if (organization.empty()) return "the whole state";
   if (unit.empty()) return absl::StrCat("organization ", organization);
   return absl::StrCat("unit ", unit, " of ", organization);
@@ -198,7 +204,8 @@ std::string ScopeText(const std::string& organization, const std::string& unit) 
 
 absl::Status ShowDistribution(v1::WorkforceService::StubInterface& stub,
                               const WorkforceFlags& flags,
-                              const CommandOptions& options, std::ostream& out) {
+                              const CommandOptions& options,
+                              std::ostream& out) {
   v1::WorkstationDistributionRequest request;
   request.set_as_of(flags.as_of);
   request.set_compare_to(flags.compare_to);
@@ -214,9 +221,10 @@ absl::Status ShowDistribution(v1::WorkforceService::StubInterface& stub,
     return absl::OkStatus();
   }
   const bool compare = !report.compare_to().empty();
-  std::vector<Column> columns = {{"category", "category"},
-                                 {"employees", "employees", Align::kRight},
-                                 {"% of office", "share_of_office_pct", Align::kRight}};
+  std::vector<Column> columns = {
+      {"category", "category"},
+      {"employees", "employees", Align::kRight},
+      {"% of office", "share_of_office_pct", Align::kRight}};
   if (compare) {
     columns.push_back({absl::StrCat("change since ", report.compare_to()),
                        "change", Align::kRight});
@@ -246,26 +254,28 @@ absl::Status ShowOfficeDays(v1::WorkforceService::StubInterface& stub,
                             const CommandOptions& options, std::ostream& out) {
   v1::OfficeDaysRequest request;
   request.set_from_month(flags.from_month);
-  request.set_to_month(flags.to_month.empty() ? flags.from_month : flags.to_month);
+  request.set_to_month(flags.to_month.empty() ? flags.from_month
+                                              : flags.to_month);
   request.set_organization(flags.organization);
   request.set_unit(flags.unit);
-  request.set_group_by(flags.group_by == "organization" ? v1::HR_GROUPING_ORGANIZATION
-                       : flags.group_by == "unit"       ? v1::HR_GROUPING_UNIT
-                                                        : v1::HR_GROUPING_UNSPECIFIED);
+  request.set_group_by(
+      flags.group_by == "organization" ? v1::HR_GROUPING_ORGANIZATION
+      : flags.group_by == "unit"       ? v1::HR_GROUPING_UNIT
+                                       : v1::HR_GROUPING_UNSPECIFIED);
   grpc::ClientContext context;
   SetDeadline(options, &context);
   v1::OfficeDaysReport report;
-  RETURN_IF_ERROR(FromGrpcStatus(stub.GetOfficeDays(&context, request, &report)));
+  RETURN_IF_ERROR(
+      FromGrpcStatus(stub.GetOfficeDays(&context, request, &report)));
   if (options.output == OutputFormat::kJson) {
     WriteMessageJson(report, out);
     return absl::OkStatus();
   }
-  std::vector<Column> columns = {
-      {"month", "month"},
-      {"organization", "organization"},
-      {"unit", "unit"},
-      {"registered", "registered", Align::kRight},
-      {"with days", "with_days", Align::kRight}};
+  std::vector<Column> columns = {{"month", "month"},
+                                 {"organization", "organization"},
+                                 {"unit", "unit"},
+                                 {"registered", "registered", Align::kRight},
+                                 {"with days", "with_days", Align::kRight}};
   for (const std::string& label : report.bucket_labels()) {
     columns.push_back({absl::StrCat(label, " d"),
                        absl::StrCat("office_days_", label), Align::kRight});
@@ -285,10 +295,10 @@ absl::Status ShowOfficeDays(v1::WorkforceService::StubInterface& stub,
   for (const v1::OfficeDaysRow& row : report.rows()) {
     std::vector<std::string> cells = {
         row.month(),
-        row.level() == 0 ? (options.output == OutputFormat::kTable ? "(state)" : "")
-                         : row.organization(),
-        row.level() == 2 ? row.unit() : "",
-        CountText(row.registered()),
+        row.level() == 0
+            ? (options.output == OutputFormat::kTable ? "(state)" : "")
+            : row.organization(),
+        row.level() == 2 ? row.unit() : "", CountText(row.registered()),
         CountText(row.with_days())};
     for (const v1::HrCount& bucket : row.office_day_buckets()) {
       cells.push_back(CountText(bucket));
@@ -310,8 +320,7 @@ absl::Status ShowOfficeDays(v1::WorkforceService::StubInterface& stub,
         << (report.from_month() == report.to_month()
                 ? report.from_month()
                 : absl::StrCat(report.from_month(), " to ", report.to_month()))
-        << ", "
-        << ScopeText(report.organization(), report.unit())
+        << ", " << ScopeText(report.organization(), report.unit())
         << "\nOffice days: B, C, D, F. '>=5 %': share with at least 5 office "
            "days. 'shared %': office in shared-use premises (target 25 %).\n"
         << "Figures over fewer than " << report.anonymity_k()
@@ -388,19 +397,23 @@ std::string CheckWorkforceFlags(const std::string& command,
     return "--unit needs --organization";
   }
   if (distribution) {
-    if (flags.as_of.empty()) return "workstation-distribution needs --as_of=YYYY-MM-DD";
+    if (flags.as_of.empty())
+      return "workstation-distribution needs --as_of=YYYY-MM-DD";
     for (const auto& [name, value] : dated) {
       if (!value->empty() && !ParseDate(*value).ok()) {
-        return absl::StrCat("--", name, "=", *value, " is not a date (YYYY-MM-DD)");
+        return absl::StrCat("--", name, "=", *value,
+                            " is not a date (YYYY-MM-DD)");
       }
     }
   }
   if (office_days) {
-    if (flags.from_month.empty()) return "office-days needs --from_month=YYYY-MM";
+    if (flags.from_month.empty())
+      return "office-days needs --from_month=YYYY-MM";
     for (const auto& [name, value] : monthly) {
       if (std::string(name) == "group_by") continue;
       if (!value->empty() && !IsMonth(*value)) {
-        return absl::StrCat("--", name, "=", *value, " is not a month (YYYY-MM)");
+        return absl::StrCat("--", name, "=", *value,
+                            " is not a month (YYYY-MM)");
       }
     }
     if (!flags.group_by.empty() && flags.group_by != "organization" &&

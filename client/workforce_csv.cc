@@ -10,14 +10,23 @@ namespace monipaikka::client {
 namespace {
 
 enum EmployeeColumn {
-  kEmployeeId, kOrganization, kUnit, kFte, kHome, kOffice, kMultiSpace,
-  kSharedUse, kValidFrom, kValidTo, kSite
+  kEmployeeId,
+  kOrganization,
+  kUnit,
+  kFte,
+  kHome,
+  kOffice,
+  kMultiSpace,
+  kSharedUse,
+  kValidFrom,
+  kValidTo,
+  kSite
 };
 const std::vector<std::string>& EmployeeNames() {
   static const auto* names = new std::vector<std::string>{
-      "employee_id", "organization",       "unit",        "fte",
+      "employee_id",      "organization",       "unit",        "fte",
       "home_workstation", "office_workstation", "multi_space", "shared_use",
-      "valid_from",  "valid_to",           "site"};
+      "valid_from",       "valid_to",           "site"};
   return *names;
 }
 constexpr size_t kEmployeeRequired = 9;
@@ -126,7 +135,8 @@ absl::StatusOr<WorkforceCsvColumns> ParseWorkDayHeader(
 }
 
 absl::StatusOr<v1::EmployeeRecord> ParseEmployeeRow(
-    const WorkforceCsvColumns& columns, const std::vector<std::string>& fields) {
+    const WorkforceCsvColumns& columns,
+    const std::vector<std::string>& fields) {
   if (absl::Status s = CheckFieldCount(columns, fields); !s.ok()) return s;
   std::array<absl::string_view, 11> v;
   for (size_t c = 0; c < v.size(); ++c) {
@@ -145,8 +155,8 @@ absl::StatusOr<v1::EmployeeRecord> ParseEmployeeRow(
         absl::StrCat("fte is \"", v[kFte], "\"; expected a number like 0.8"));
   }
   record.set_fte(fte);
-  for (auto [column, setter] :
-       std::initializer_list<std::pair<int, void (v1::EmployeeRecord::*)(bool)>>{
+  for (auto [column, setter] : std::initializer_list<
+           std::pair<int, void (v1::EmployeeRecord::*)(bool)>>{
            {kHome, &v1::EmployeeRecord::set_home_workstation},
            {kMultiSpace, &v1::EmployeeRecord::set_multi_space},
            {kSharedUse, &v1::EmployeeRecord::set_shared_use}}) {
@@ -162,7 +172,8 @@ absl::StatusOr<v1::EmployeeRecord> ParseEmployeeRow(
 }
 
 absl::StatusOr<v1::WorkDayRecord> ParseWorkDayRow(
-    const WorkforceCsvColumns& columns, const std::vector<std::string>& fields) {
+    const WorkforceCsvColumns& columns,
+    const std::vector<std::string>& fields) {
   if (absl::Status s = CheckFieldCount(columns, fields); !s.ok()) return s;
   std::array<absl::string_view, 5> v;
   for (size_t c = 0; c < v.size(); ++c) {

@@ -6,9 +6,9 @@ namespace monipaikka::client {
 namespace {
 
 const std::vector<std::string> kHeader = {
-    "employee_id", "organization", "unit", "FTE", "home_workstation",
-    "office_workstation", "multi_space", "shared_use", "valid_from",
-    "valid_to", "site"};
+    "employee_id",      "organization",       "unit",        "FTE",
+    "home_workstation", "office_workstation", "multi_space", "shared_use",
+    "valid_from",       "valid_to",           "site"};
 
 TEST(WorkforceCsvTest, EmployeeRowInAnyColumnOrder) {
   std::vector<std::string> header = kHeader;
@@ -45,8 +45,8 @@ TEST(WorkforceCsvTest, HeaderWithoutARequiredColumnIsRefused) {
 TEST(WorkforceCsvTest, BadRowsNameTheColumn) {
   auto columns = ParseEmployeeHeader(kHeader);
   ASSERT_TRUE(columns.ok());
-  std::vector<std::string> row = {"E1", "VERO", "U1", "1", "yes", "assigned",
-                                  "no", "no", "2024-01-01"};
+  std::vector<std::string> row = {"E1",       "VERO", "U1", "1",         "yes",
+                                  "assigned", "no",   "no", "2024-01-01"};
   EXPECT_EQ(ParseEmployeeRow(*columns, row).status().message(),
             "missing column valid_to (the row has 9 fields, the header 11)");
   row.push_back("");
@@ -71,8 +71,9 @@ TEST(WorkforceCsvTest, WorkDayRows) {
   ASSERT_TRUE(record.ok());
   EXPECT_EQ(record->location_kind(), "B");
   EXPECT_EQ(record->site(), "");
-  EXPECT_EQ(ParseWorkDayRow(*columns, {"E1", "2024-03-04"}).status().message(),
-            "missing column location_kind (the row has 2 fields, the header 3)");
+  EXPECT_EQ(
+      ParseWorkDayRow(*columns, {"E1", "2024-03-04"}).status().message(),
+      "missing column location_kind (the row has 2 fields, the header 3)");
   EXPECT_FALSE(ParseWorkDayHeader({"employee_id", "date"}).ok());
 }
 

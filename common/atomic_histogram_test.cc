@@ -17,8 +17,7 @@ TEST(AtomicHistogramTest, CountsEachValueInItsBucketCumulatively) {
   EXPECT_EQ(snapshot.upper_bounds, (std::vector<double>{0.01, 0.1, 1}));
   // <= 0.01: 0.001 and 0.01 (bounds are inclusive); <= 0.1: +0.05;
   // <= 1: +0.5, 0.7; +Inf: +3.0.
-  EXPECT_EQ(snapshot.cumulative_counts,
-            (std::vector<uint64_t>{2, 3, 5, 6}));
+  EXPECT_EQ(snapshot.cumulative_counts, (std::vector<uint64_t>{2, 3, 5, 6}));
   EXPECT_DOUBLE_EQ(snapshot.sum, 0.001 + 0.01 + 0.05 + 0.5 + 0.7 + 3.0);
 }
 
@@ -33,7 +32,7 @@ TEST(AtomicHistogramTest, ObservationsFromManyThreadsAreAllCounted) {
   for (std::thread& thread : threads) thread.join();
   HistogramSnapshot snapshot = histogram.Read();
   EXPECT_EQ(snapshot.cumulative_counts.back(), 40000u);
-  EXPECT_EQ(snapshot.cumulative_counts[1], 0u);   // <= 1 ms
+  EXPECT_EQ(snapshot.cumulative_counts[1], 0u);      // <= 1 ms
   EXPECT_EQ(snapshot.cumulative_counts[2], 40000u);  // <= 2.5 ms
   EXPECT_NEAR(snapshot.sum, 80.0, 1e-6);
 }

@@ -1,11 +1,11 @@
 #include "common/bearer_token.h"
 
+#include <grpcpp/support/client_interceptor.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
-
-#include <grpcpp/support/client_interceptor.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -16,9 +16,11 @@ namespace {
 // Adds the authorization metadata to each call.
 class BearerTokenInterceptor : public grpc::experimental::Interceptor {
  public:
-  explicit BearerTokenInterceptor(const std::string* header) : header_(header) {}
+  explicit BearerTokenInterceptor(const std::string* header)
+      : header_(header) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::
                 PRE_SEND_INITIAL_METADATA)) {
@@ -79,7 +81,8 @@ std::shared_ptr<grpc::Channel> CreateChannelWithToken(
     const std::string& target,
     const std::shared_ptr<grpc::ChannelCredentials>& credentials,
     const grpc::ChannelArguments& args, const std::string& token) {
-  if (token.empty()) return grpc::CreateCustomChannel(target, credentials, args);
+  if (token.empty())
+    return grpc::CreateCustomChannel(target, credentials, args);
   std::vector<
       std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
       interceptors;

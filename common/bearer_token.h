@@ -4,10 +4,10 @@
 // --token_file, else the environment variable MONIPAIKKA_TOKEN) and a gRPC
 // channel that sends it with every call as "authorization: Bearer <token>".
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 

@@ -28,13 +28,20 @@ absl::CivilDay EasterSunday(int year) {
 
 int IsoWeekday(absl::CivilDay day) {
   switch (absl::GetWeekday(day)) {
-    case absl::Weekday::monday: return 1;
-    case absl::Weekday::tuesday: return 2;
-    case absl::Weekday::wednesday: return 3;
-    case absl::Weekday::thursday: return 4;
-    case absl::Weekday::friday: return 5;
-    case absl::Weekday::saturday: return 6;
-    case absl::Weekday::sunday: return 7;
+    case absl::Weekday::monday:
+      return 1;
+    case absl::Weekday::tuesday:
+      return 2;
+    case absl::Weekday::wednesday:
+      return 3;
+    case absl::Weekday::thursday:
+      return 4;
+    case absl::Weekday::friday:
+      return 5;
+    case absl::Weekday::saturday:
+      return 6;
+    case absl::Weekday::sunday:
+      return 7;
   }
   return 7;
 }
@@ -122,10 +129,10 @@ absl::StatusOr<WeeklyCoreHours> WeeklyCoreHours::FromSpec(
     hours.end_minute = *minutes;
   }
   if (hours.end_minute <= hours.start_minute) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "core_hours.end: ", FormatClockMinutes(hours.end_minute),
-        " is not later than core_hours.start ",
-        FormatClockMinutes(hours.start_minute)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("core_hours.end: ", FormatClockMinutes(hours.end_minute),
+                     " is not later than core_hours.start ",
+                     FormatClockMinutes(hours.start_minute)));
   }
   return hours;
 }
@@ -149,7 +156,8 @@ std::vector<LocalDay> LocalDays(absl::CivilDay first, absl::CivilDay last,
                !IsFinnishPublicHoliday(date)) {
       day.measured = true;
       absl::CivilSecond midnight(date);
-      day.measured_start_ms = LocalToMs(midnight + core.start_minute * 60, zone);
+      day.measured_start_ms =
+          LocalToMs(midnight + core.start_minute * 60, zone);
       day.measured_end_ms = LocalToMs(midnight + core.end_minute * 60, zone);
     } else {
       day.measured_start_ms = day.measured_end_ms = day.day_start_ms;

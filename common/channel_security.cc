@@ -88,13 +88,14 @@ std::shared_ptr<grpc::Channel> CreateSecuredChannel(
 
 std::string DescribeChannelSecurity(const ChannelSecurity& security) {
   if (!security.tls) return "plaintext";
-  std::string text = absl::StrCat(
-      "TLS (CA from ",
-      security.ca_pem.empty() ? "the system's roots" : "--tls_ca_file");
+  std::string text = absl::StrCat("TLS (CA from ", security.ca_pem.empty()
+                                                       ? "the system's roots"
+                                                       : "--tls_ca_file");
   if (!security.server_name.empty()) {
     absl::StrAppend(&text, ", server name ", security.server_name);
   }
-  if (!security.cert_pem.empty()) absl::StrAppend(&text, ", client certificate");
+  if (!security.cert_pem.empty())
+    absl::StrAppend(&text, ", client certificate");
   return text + ")";
 }
 

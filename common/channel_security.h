@@ -9,10 +9,10 @@
 // server address is not loopback. Otherwise (a loopback address and no TLS
 // flag) the channel is plaintext.
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

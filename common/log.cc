@@ -61,8 +61,9 @@ void AppendValue(std::string* out, absl::string_view value) {
         // line nor put bytes a terminal or collector would interpret.
         if (static_cast<unsigned char>(c) < 0x20 ||
             static_cast<unsigned char>(c) >= 0x7f) {
-          absl::StrAppend(out, "\\x", absl::Hex(static_cast<unsigned char>(c),
-                                                absl::kZeroPad2));
+          absl::StrAppend(
+              out, "\\x",
+              absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
         } else {
           out->push_back(c);
         }

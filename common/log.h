@@ -32,9 +32,8 @@ class LogField {
       : key_(key), value_(value) {}
   LogField(absl::string_view key, bool value)
       : key_(key), value_(value ? "true" : "false") {}
-  template <typename T,
-            typename = std::enable_if_t<std::is_arithmetic_v<T> &&
-                                        !std::is_same_v<T, bool>>>
+  template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T> &&
+                                                    !std::is_same_v<T, bool>>>
   LogField(absl::string_view key, T value)
       : key_(key), value_(absl::StrCat(value)) {}
 

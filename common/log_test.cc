@@ -6,10 +6,14 @@ namespace monipaikka {
 namespace {
 
 TEST(LogTest, OneLineOfKeyValuePairs) {
-  std::string line = FormatLogLine(
-      1742713200250, LogLevel::kWarning, "stream_closed",
-      {{"code", 14}, {"message", "failed to connect to all addresses"},
-       {"ok", false}, {"ratio", 0.5}, {"empty", ""}, {"quote", "a\"b\nc"}});
+  std::string line =
+      FormatLogLine(1742713200250, LogLevel::kWarning, "stream_closed",
+                    {{"code", 14},
+                     {"message", "failed to connect to all addresses"},
+                     {"ok", false},
+                     {"ratio", 0.5},
+                     {"empty", ""},
+                     {"quote", "a\"b\nc"}});
   EXPECT_EQ(line,
             "ts=2025-03-23T07:00:00.250Z level=warning event=stream_closed "
             "code=14 message=\"failed to connect to all addresses\" ok=false "
@@ -20,7 +24,9 @@ TEST(LogTest, OneLineOfKeyValuePairs) {
 // Values from outside (an MQTT topic, a device id, a quoted payload) may hold
 // any byte: the line stays one line of printable ASCII.
 TEST(LogTest, ControlBytesDelAndBytesAbove0x7fAreEscaped) {
-  const std::string value = "a\x01" "b\x7f\xc3\xa4\xff\r\x1b[31m";
+  const std::string value =
+      "a\x01"
+      "b\x7f\xc3\xa4\xff\r\x1b[31m";
   std::string line = FormatLogLine(1742713200250, LogLevel::kWarning,
                                    "input_problem", {{"topic", value}});
   EXPECT_EQ(line,

@@ -6,7 +6,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
-
 #include "prometheus/check_names.h"
 #include "prometheus/text_serializer.h"
 
@@ -56,10 +55,10 @@ std::function<prometheus::MetricFamily()> Single(std::string name,
 }
 
 std::function<prometheus::MetricFamily()> ByLabel(std::string name,
-                                                   std::string help,
-                                                   prometheus::MetricType type,
-                                                   std::string label,
-                                                   MetricSet::Labelled values) {
+                                                  std::string help,
+                                                  prometheus::MetricType type,
+                                                  std::string label,
+                                                  MetricSet::Labelled values) {
   CheckName(label, /*label=*/true);
   return [name = std::move(name), help = std::move(help), type,
           label = std::move(label), values = std::move(values)] {
@@ -91,7 +90,7 @@ void MetricSet::AddCounter(std::string name, std::string help,
 void MetricSet::AddCounterFamily(std::string name, std::string help,
                                  std::string label, Labelled values) {
   Add(name, ByLabel(name, std::move(help), prometheus::MetricType::Counter,
-                     std::move(label), std::move(values)));
+                    std::move(label), std::move(values)));
 }
 
 void MetricSet::AddGauge(std::string name, std::string help,
@@ -103,7 +102,7 @@ void MetricSet::AddGauge(std::string name, std::string help,
 void MetricSet::AddGaugeFamily(std::string name, std::string help,
                                std::string label, Labelled values) {
   Add(name, ByLabel(name, std::move(help), prometheus::MetricType::Gauge,
-                     std::move(label), std::move(values)));
+                    std::move(label), std::move(values)));
 }
 
 void MetricSet::AddHistogram(std::string name, std::string help,

@@ -6,7 +6,8 @@
 // family of counters is wired with one call, e.g.
 //
 //   metrics->AddCounterFamily("monipaikka_x_total", "Xs by reason.", "reason",
-//                             {{"bad", &counters.bad}, {"late", &counters.late}});
+//                             {{"bad", &counters.bad}, {"late",
+//                             &counters.late}});
 //
 // Thread safety: Add*() and Collect() may be called from any thread. The
 // values registered must outlive every Collect() (in practice: the set is
@@ -78,7 +79,8 @@ class MetricSet final : public prometheus::Collectable {
 };
 
 // The Prometheus text exposition format of `families`.
-std::string PrometheusText(const std::vector<prometheus::MetricFamily>& families);
+std::string PrometheusText(
+    const std::vector<prometheus::MetricFamily>& families);
 
 // Label values from enum-like names: "REJECT_REASON_UNKNOWN_SENSOR" with
 // prefix "REJECT_REASON_" gives "unknown_sensor".

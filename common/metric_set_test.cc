@@ -14,9 +14,9 @@ TEST(MetricSetTest, ReadsTheAtomicsAtEachCollection) {
   std::atomic<uint64_t> too_old{0};
   MetricSet metrics;
   metrics.AddCounter("x_accepted_total", "Readings stored.", &accepted);
-  metrics.AddCounterFamily("x_rejected_total", "Readings refused, by reason.",
-                           "reason",
-                           {{"unknown_sensor", &unknown}, {"too_old", &too_old}});
+  metrics.AddCounterFamily(
+      "x_rejected_total", "Readings refused, by reason.", "reason",
+      {{"unknown_sensor", &unknown}, {"too_old", &too_old}});
   metrics.AddGauge("x_streams", "Open streams.",
                    MetricValue([] { return 2.0; }));
   accepted += 4;
@@ -52,9 +52,9 @@ TEST(MetricSetTest, HistogramHasCumulativeBucketsSumAndCount) {
 }
 
 TEST(MetricSetTest, LabelValuesFromEnumNames) {
-  EXPECT_EQ(LabelValueFromEnumName("REJECT_REASON_UNKNOWN_SENSOR",
-                                   "REJECT_REASON_"),
-            "unknown_sensor");
+  EXPECT_EQ(
+      LabelValueFromEnumName("REJECT_REASON_UNKNOWN_SENSOR", "REJECT_REASON_"),
+      "unknown_sensor");
   EXPECT_EQ(LabelValueFromEnumName("OTHER", "REJECT_REASON_"), "other");
 }
 
@@ -62,9 +62,9 @@ TEST(MetricSetDeathTest, InvalidNamesAreProgrammingErrors) {
   MetricSet metrics;
   std::atomic<uint64_t> value{0};
   EXPECT_DEATH(metrics.AddCounter("bad name", "", &value), "invalid metric");
-  EXPECT_DEATH(metrics.AddCounterFamily("ok_total", "", "bad-label",
-                                        {{"a", &value}}),
-               "invalid label");
+  EXPECT_DEATH(
+      metrics.AddCounterFamily("ok_total", "", "bad-label", {{"a", &value}}),
+      "invalid label");
 }
 
 }  // namespace

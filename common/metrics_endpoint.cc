@@ -17,9 +17,9 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
   if (colon == absl::string_view::npos || colon == 0 ||
       !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
       port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "metrics listen address \"", listen,
-        "\" is not host:port (e.g. 127.0.0.1:9464)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics listen address \"", listen,
+                     "\" is not host:port (e.g. 127.0.0.1:9464)"));
   }
   if (!allow_non_loopback && !IsLoopbackListenAddress(listen)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -34,8 +34,8 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
     endpoint->exposer_ =
         std::make_unique<prometheus::Exposer>(std::string(listen), 1);
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot serve metrics on ", listen, ": ", e.what()));
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
   }
   endpoint->exposer_->RegisterCollectable(endpoint->metrics_);
   const std::vector<int> ports = endpoint->exposer_->GetListeningPorts();

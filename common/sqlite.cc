@@ -1,6 +1,4 @@
 #include "common/sqlite.h"
-#include "common/sqlite_status.h"
-#include "common/status_macros.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,10 +7,12 @@
 #include <string>
 
 #include "absl/strings/cord.h"
-#include "absl/types/optional.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/types/optional.h"
+#include "common/sqlite_status.h"
+#include "common/status_macros.h"
 
 namespace monipaikka {
 
@@ -125,8 +125,9 @@ std::string Statement::ColumnText(int index) const {
 absl::string_view Statement::ColumnBlob(int index) const {
   const void* bytes = sqlite3_column_blob(stmt_, index);
   if (bytes == nullptr) return absl::string_view();
-  return absl::string_view(static_cast<const char*>(bytes),
-                           static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
+  return absl::string_view(
+      static_cast<const char*>(bytes),
+      static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
@@ -134,8 +135,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   if (!options.read_only && !path.empty() && path != ":memory:") {
     // SQLite would create the file 0644 (less the umask); the databases hold
     // token hashes, the audit log and pseudonymous HR records.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC,
-                          S_IRUSR | S_IWUSR);
+    const int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
     if (fd >= 0) ::close(fd);
     // On failure sqlite3_open_v2 below reports why, naming the file.
   }
@@ -160,8 +161,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   std::string pragmas = absl::StrCat(
       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-",
       options.cache_kib, "; PRAGMA synchronous=",
-      options.synchronous == SqliteSynchronous::kFull ? "FULL" : "NORMAL",
-      ";");
+      options.synchronous == SqliteSynchronous::kFull ? "FULL" : "NORMAL", ";");
   if (absl::Status s = db->Execute(pragmas); !s.ok()) return s;
   return db;
 }
@@ -251,9 +251,9 @@ absl::StatusOr<std::unique_ptr<Statement>> Database::Prepare(
                               SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
   if (rc != SQLITE_OK) return Error(rc, sql);
   if (stmt == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "no SQL statement to prepare in ", path_, ": [", sql.substr(0, 120),
-        "]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("no SQL statement to prepare in ", path_, ": [",
+                     sql.substr(0, 120), "]"));
   }
   // SQLite silently ignores whatever follows the first statement; a second
   // statement there would never run. Only whitespace, ';' and comments may.
@@ -264,9 +264,9 @@ absl::StatusOr<std::unique_ptr<Statement>> Database::Prepare(
   sqlite3_finalize(next);
   if (rc != SQLITE_OK || next != nullptr) {
     sqlite3_finalize(stmt);
-    return absl::InvalidArgumentError(absl::StrCat(
-        "more than one SQL statement to prepare in ", path_, ": [",
-        sql.substr(0, 120), "]; use Execute() for scripts"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("more than one SQL statement to prepare in ", path_, ": [",
+                     sql.substr(0, 120), "]; use Execute() for scripts"));
   }
   return std::make_unique<Statement>(this, stmt);
 }
@@ -278,10 +278,9 @@ int64_t Database::LastInsertRowId() const {
 int Database::Changes() const { return sqlite3_changes(db_); }
 
 absl::Status Database::Error(int code, absl::string_view context) const {
-  std::string message =
-      absl::StrCat("sqlite error ", code, " (", sqlite3_errstr(code), ") in ",
-                   path_, ": ", sqlite3_errmsg(db_), " [",
-                   context.substr(0, 120), "]");
+  std::string message = absl::StrCat(
+      "sqlite error ", code, " (", sqlite3_errstr(code), ") in ", path_, ": ",
+      sqlite3_errmsg(db_), " [", context.substr(0, 120), "]");
   return StatusForCode(code, message);
 }
 

@@ -11,12 +11,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace monipaikka {
@@ -82,7 +82,8 @@ enum class SqliteSynchronous {
 
 // "full" or "normal" (the value of --sqlite_synchronous); INVALID_ARGUMENT
 // naming the flag otherwise.
-absl::StatusOr<SqliteSynchronous> ParseSqliteSynchronous(absl::string_view text);
+absl::StatusOr<SqliteSynchronous> ParseSqliteSynchronous(
+    absl::string_view text);
 // "full" or "normal".
 absl::string_view SqliteSynchronousName(SqliteSynchronous synchronous);
 

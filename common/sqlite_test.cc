@@ -271,8 +271,8 @@ TEST_F(SqliteTest, CommitsAreSyncedInFullByDefaultAndNormalOnRequest) {
   ASSERT_TRUE(by_default.ok()) << by_default.status();
   EXPECT_EQ(*by_default, 2);  // FULL
 
-  absl::StatusOr<std::unique_ptr<Database>> normal = Database::Open(
-      path_, {.synchronous = SqliteSynchronous::kNormal});
+  absl::StatusOr<std::unique_ptr<Database>> normal =
+      Database::Open(path_, {.synchronous = SqliteSynchronous::kNormal});
   ASSERT_TRUE(normal.ok()) << normal.status();
   absl::StatusOr<int> level = (*normal)->SynchronousPragma();
   ASSERT_TRUE(level.ok()) << level.status();

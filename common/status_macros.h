@@ -20,8 +20,9 @@
 
 // `ASSIGN_OR_RETURN(auto x, Foo());` assigns the value of an OK StatusOr to
 // `x`, or returns its status from the current function.
-#define ASSIGN_OR_RETURN(lhs, expr) \
-  ASSIGN_OR_RETURN_IMPL(MONIPAIKKA_CONCAT(monipaikka_statusor_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN(lhs, expr)                                        \
+  ASSIGN_OR_RETURN_IMPL(MONIPAIKKA_CONCAT(monipaikka_statusor_, __LINE__), \
+                        lhs, expr)
 
 #define ASSIGN_OR_RETURN_IMPL(statusor, lhs, expr) \
   auto statusor = (expr);                          \

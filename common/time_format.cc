@@ -61,7 +61,9 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text) {
   return day;
 }
 
-std::string FormatDate(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+std::string FormatDate(absl::CivilDay day) {
+  return absl::FormatCivilTime(day);
+}
 
 absl::StatusOr<int> ParseClockMinutes(absl::string_view text) {
   int hours = 0;

@@ -10,7 +10,7 @@ PACKAGES=(
   libabsl-dev libsqlite3-dev sqlite3 libasio-dev libgtest-dev libgmock-dev
   libssl-dev openssl prometheus-cpp-dev libglpk-dev
   libmosquitto-dev mosquitto nlohmann-json3-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
 )
 
 missing=()

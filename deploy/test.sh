@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is needed, builds, and runs every test.
 # Exits non-zero on any failure. .ci/run calls exactly this.
+# First it checks the formatting (deploy/check-format.sh).
 #
 #   deploy/test.sh            all tests, then the unit tests again under
 #                             AddressSanitizer + UndefinedBehaviorSanitizer
@@ -11,6 +12,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/deploy/install-deps.sh"
+"$root/deploy/check-format.sh"
 
 BUILD_DIR="$root/build" "$root/deploy/build.sh"
 (cd "$root/build" && ctest --output-on-failure --timeout 600 -j 2)

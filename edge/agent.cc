@@ -19,9 +19,9 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/listen_address.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
-#include "common/log.h"
 #include "edge/server_channel.h"
 
 namespace monipaikka::edge {
@@ -34,12 +34,10 @@ constexpr int kMaxBatchSize = 10000;  // the server's limit per ReadingBatch
 // "UNKNOWN_SENSOR:3,TOO_OLD:1", or "none".
 std::string FormatReasons(const std::map<std::string, int64_t>& reasons) {
   if (reasons.empty()) return "none";
-  return absl::StrJoin(
-      reasons, ",", [](std::string* out, const auto& entry) {
-        absl::StrAppend(out,
-                        absl::StripPrefix(entry.first, "REJECT_REASON_"), ":",
-                        entry.second);
-      });
+  return absl::StrJoin(reasons, ",", [](std::string* out, const auto& entry) {
+    absl::StrAppend(out, absl::StripPrefix(entry.first, "REJECT_REASON_"), ":",
+                    entry.second);
+  });
 }
 
 // A desk's bound days from the inventory's "YYYY-MM-DD" strings; a malformed
@@ -82,9 +80,9 @@ absl::Status ValidateAgentOptions(const AgentOptions& options) {
         " is after --backfill_to ", FormatDate(*options.backfill_to)));
   }
   if (options.batch_size < 1 || options.batch_size > kMaxBatchSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--batch_size: ", options.batch_size, " is not within 1..",
-        kMaxBatchSize));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--batch_size: ", options.batch_size, " is not within 1..",
+                     kMaxBatchSize));
   }
   if (options.max_in_flight < 1 || options.max_in_flight > 1000) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -130,19 +128,19 @@ absl::Status ValidateAgentOptions(const AgentOptions& options) {
       if (listen.empty() || IsLoopbackListenAddress(listen)) {
         return absl::OkStatus();
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--line_allow_non_loopback: not given, and the inputs' ", key,
-          " is \"", listen,
-          "\", not a loopback address (the line protocol has no "
-          "authentication)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--line_allow_non_loopback: not given, and the inputs' ",
+                       key, " is \"", listen,
+                       "\", not a loopback address (the line protocol has no "
+                       "authentication)"));
     };
     RETURN_IF_ERROR(check("line.udp", options.inputs->udp_listen));
     RETURN_IF_ERROR(check("line.tcp", options.inputs->tcp_listen));
   }
   if (options.line_idle_timeout.count() <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--line_idle_timeout_s: must be positive, not ",
-        options.line_idle_timeout.count() / 1000.0));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--line_idle_timeout_s: must be positive, not ",
+                     options.line_idle_timeout.count() / 1000.0));
   }
   if (options.live_interval.count() <= 0 ||
       options.inventory_timeout.count() <= 0 ||
@@ -160,8 +158,8 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(AgentOptions options) {
   const int lock_fd =
       ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd < 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot open ", lock_path, ": ", std::strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot open ", lock_path, ": ", std::strerror(errno)));
   }
   if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
@@ -212,9 +210,8 @@ Agent::Agent(AgentOptions options, int outbox_lock_fd,
   uplink.jitter_seed = options_.jitter_seed;
   uplink_ = std::make_unique<Uplink>(io_, channel_, outbox_.get(), uplink);
   uplink_->set_on_ack([this] { CheckDrained(); });
-  uplink_->set_on_error([this](absl::Status status) {
-    BeginStop(std::move(status));
-  });
+  uplink_->set_on_error(
+      [this](absl::Status status) { BeginStop(std::move(status)); });
   production_pending_ = options_.backfill_from.has_value() ||
                         options_.simulate || options_.inputs.has_value();
   if (options_.inputs) {
@@ -293,7 +290,7 @@ void Agent::Start() {
       {{"gateway", options_.gateway},
        {"server", options_.server},
        {"outbox", outbox_->path()},
-       {"sqlite_synchronous", !synchronous.ok() ? std::string("unknown")
+       {"sqlite_synchronous", !synchronous.ok()   ? std::string("unknown")
                               : *synchronous == 2 ? std::string("full")
                               : *synchronous == 1 ? std::string("normal")
                                                   : absl::StrCat(*synchronous)},
@@ -390,9 +387,8 @@ void Agent::StartInputs(const std::vector<ServedSensor>& sensors) {
       return;
     }
     mqtt_ = *std::move(client);
-    mqtt_->set_on_fatal([this](absl::Status status) {
-      BeginStop(std::move(status));
-    });
+    mqtt_->set_on_fatal(
+        [this](absl::Status status) { BeginStop(std::move(status)); });
     mqtt_->Start();
   }
   if (!inputs.udp_listen.empty() || !inputs.tcp_listen.empty()) {
@@ -412,10 +408,10 @@ void Agent::StartInputs(const std::vector<ServedSensor>& sensors) {
   }
   Log(LogLevel::kInfo, "inputs_started",
       {{"mqtt", inputs.mqtt.has_value()},
-       {"udp", inputs.udp_listen.empty() ? std::string("none")
-                                          : inputs.udp_listen},
-       {"tcp", inputs.tcp_listen.empty() ? std::string("none")
-                                          : inputs.tcp_listen},
+       {"udp",
+        inputs.udp_listen.empty() ? std::string("none") : inputs.udp_listen},
+       {"tcp",
+        inputs.tcp_listen.empty() ? std::string("none") : inputs.tcp_listen},
        {"served_sensors", pipeline_->served_sensors()}});
 }
 
@@ -514,7 +510,8 @@ void Agent::BackfillStep() {
   }
   // A day at a time: bounded memory, and the loop stays responsive to acks
   // and signals between chunks.
-  const int64_t chunk_end = std::min(backfill_next_ms_ + kDayMs, backfill_end_ms_);
+  const int64_t chunk_end =
+      std::min(backfill_next_ms_ + kDayMs, backfill_end_ms_);
   const std::vector<Reading> readings =
       simulator_->ReadingsBetween(backfill_next_ms_, chunk_end);
   if (!AppendReadings(readings, chunk_end)) return;
@@ -542,7 +539,8 @@ void Agent::FinishBackfill() {
 void Agent::StartLive() {
   const int64_t now = NowMs();
   live_cursor_ms_ = now;
-  absl::StatusOr<std::optional<int64_t>> produced = outbox_->ProducedThroughMs();
+  absl::StatusOr<std::optional<int64_t>> produced =
+      outbox_->ProducedThroughMs();
   if (!produced.ok()) {
     BeginStop(produced.status());
     return;
@@ -678,7 +676,8 @@ void Agent::LogCounters(absl::string_view event) {
        {"uptime_s", static_cast<int64_t>(uptime.count())}});
   if (pipeline_ != nullptr) {
     const InputCounters& in = pipeline_->counters();
-    const MqttCounters mqtt = mqtt_ != nullptr ? mqtt_->counters() : MqttCounters{};
+    const MqttCounters mqtt =
+        mqtt_ != nullptr ? mqtt_->counters() : MqttCounters{};
     Log(LogLevel::kInfo, absl::StrCat(event, "_inputs"),
         {{"gateway", options_.gateway},
          {"messages", in.messages},

@@ -22,6 +22,9 @@
 // summary line at exit. SIGINT and SIGTERM stop the agent cleanly:
 // unacknowledged readings stay in the outbox for the next run.
 
+#include <grpcpp/grpcpp.h>
+
+#include <asio.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -29,9 +32,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <asio.hpp>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

@@ -45,9 +45,8 @@ AgentMetrics::AgentMetrics(MetricSet* metrics) {
       "(MQTT and line protocol; health-only reports included).",
       "source",
       {{"simulator", read([](S s) { return s.simulated; })},
-       {"inputs", read([](S s) {
-          return s.inputs.readings + s.inputs.health_only;
-        })}});
+       {"inputs",
+        read([](S s) { return s.inputs.readings + s.inputs.health_only; })}});
   metrics->AddCounter("monipaikka_edge_readings_dropped_outbox_full_total",
                       "Readings refused because the outbox had used up its "
                       "budget (--outbox_max_mb); the queued ones are kept.",
@@ -91,9 +90,10 @@ AgentMetrics::AgentMetrics(MetricSet* metrics) {
       "monipaikka_edge_input_problem_lines_suppressed_total",
       "Input problems not logged by the rate limit of input_problem lines.",
       read([](S s) { return s.inputs.problem_lines_suppressed; }));
-  metrics->AddCounter("monipaikka_edge_input_unknown_device_uplinks_total",
-                      "Uplinks of devices this gateway does not serve.",
-                      read([](S s) { return s.inputs.unknown_device_uplinks; }));
+  metrics->AddCounter(
+      "monipaikka_edge_input_unknown_device_uplinks_total",
+      "Uplinks of devices this gateway does not serve.",
+      read([](S s) { return s.inputs.unknown_device_uplinks; }));
   metrics->AddCounter("monipaikka_edge_mqtt_connection_losses_total",
                       "Connections to the MQTT broker lost.",
                       read([](S s) { return s.mqtt.connection_losses; }));

@@ -148,7 +148,8 @@ class AgentTest : public ::testing::Test {
 
 TEST_F(AgentTest, BackfillIsDeliveredAndTheAgentExitsWhenDrained) {
   IngestRecorder recorder;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, Inventory());
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, Inventory());
   ASSERT_NE(server, nullptr);
   AgentOptions options = Options(*server);
   options.backfill_from = absl::CivilDay(2025, 3, 3);
@@ -183,7 +184,8 @@ TEST_F(AgentTest, UsesTheCachedSensorsWhenTheInventoryIsUnavailable) {
   IngestRecorder recorder;
   {
     // A first run fetches the sensor list (it needs it for the backfill).
-    std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, Inventory());
+    std::unique_ptr<FakeServer> server =
+        FakeServer::Start(&recorder, Inventory());
     ASSERT_NE(server, nullptr);
     AgentOptions options = Options(*server);
     options.backfill_from = absl::CivilDay(2025, 3, 9);
@@ -193,7 +195,8 @@ TEST_F(AgentTest, UsesTheCachedSensorsWhenTheInventoryIsUnavailable) {
   }
   FakeServerOptions no_inventory;
   no_inventory.serve_inventory = false;  // ListSensors: UNIMPLEMENTED
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, no_inventory);
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, no_inventory);
   ASSERT_NE(server, nullptr);
   AgentOptions options = Options(*server);
   options.backfill_from = absl::CivilDay(2025, 3, 10);
@@ -208,10 +211,12 @@ TEST_F(AgentTest, UsesTheCachedSensorsWhenTheInventoryIsUnavailable) {
 
 TEST_F(AgentTest, BackfillLeavesOutTheFuture) {
   IngestRecorder recorder;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, Inventory());
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, Inventory());
   ASSERT_NE(server, nullptr);
   AgentOptions options = Options(*server);
-  const int64_t now = HelsinkiMidnight(absl::CivilDay(2025, 3, 5)) + 10 * 3600000;
+  const int64_t now =
+      HelsinkiMidnight(absl::CivilDay(2025, 3, 5)) + 10 * 3600000;
   options.now_ms = [now] { return now; };
   options.backfill_from = absl::CivilDay(2025, 3, 5);
   options.backfill_to = absl::CivilDay(2025, 3, 7);
@@ -224,10 +229,12 @@ TEST_F(AgentTest, BackfillLeavesOutTheFuture) {
 
 TEST_F(AgentTest, LiveSimulationSendsReadingsAsTimePassesAndStopsCleanly) {
   IngestRecorder recorder;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, Inventory());
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, Inventory());
   ASSERT_NE(server, nullptr);
   AgentOptions options = Options(*server);
-  const int64_t start = HelsinkiMidnight(absl::CivilDay(2025, 3, 5)) + 8 * 3600000;
+  const int64_t start =
+      HelsinkiMidnight(absl::CivilDay(2025, 3, 5)) + 8 * 3600000;
   std::atomic<int64_t> clock{start};
   options.now_ms = [&clock] { return clock.load(); };
   options.simulate = true;
@@ -239,10 +246,12 @@ TEST_F(AgentTest, LiveSimulationSendsReadingsAsTimePassesAndStopsCleanly) {
     absl::StatusOr<std::unique_ptr<Outbox>> reader =
         Outbox::Open(options.outbox_path);
     if (!reader.ok()) return std::nullopt;
-    absl::StatusOr<std::optional<int64_t>> through = (*reader)->ProducedThroughMs();
+    absl::StatusOr<std::optional<int64_t>> through =
+        (*reader)->ProducedThroughMs();
     return through.ok() ? *through : std::nullopt;
   };
-  const auto started_deadline = std::chrono::steady_clock::now() + milliseconds(10000);
+  const auto started_deadline =
+      std::chrono::steady_clock::now() + milliseconds(10000);
   while (produced_through() != std::optional<int64_t>(start) &&
          std::chrono::steady_clock::now() < started_deadline) {
     std::this_thread::sleep_for(milliseconds(10));
@@ -252,7 +261,8 @@ TEST_F(AgentTest, LiveSimulationSendsReadingsAsTimePassesAndStopsCleanly) {
   clock = start + 3600000;
   std::this_thread::sleep_for(milliseconds(100));
   clock = start + 2 * 3600000;
-  const std::set<Observation> expected = Expected(start, start + 2 * 3600000, 11);
+  const std::set<Observation> expected =
+      Expected(start, start + 2 * 3600000, 11);
   ASSERT_GT(expected.size(), 5u * 8);
   const auto deadline = std::chrono::steady_clock::now() + milliseconds(10000);
   while (Received(recorder).size() < expected.size() &&
@@ -267,7 +277,8 @@ TEST_F(AgentTest, LiveSimulationSendsReadingsAsTimePassesAndStopsCleanly) {
   agent.reset();  // releases the outbox
   agent = std::make_unique<RunningAgent>(options);
   const std::set<Observation> all = Expected(start, start + 3 * 3600000, 11);
-  const auto second_deadline = std::chrono::steady_clock::now() + milliseconds(10000);
+  const auto second_deadline =
+      std::chrono::steady_clock::now() + milliseconds(10000);
   while (Received(recorder).size() < all.size() &&
          std::chrono::steady_clock::now() < second_deadline) {
     std::this_thread::sleep_for(milliseconds(20));
@@ -278,7 +289,8 @@ TEST_F(AgentTest, LiveSimulationSendsReadingsAsTimePassesAndStopsCleanly) {
 
 TEST_F(AgentTest, RefusesAnOutboxOfAnotherGateway) {
   IngestRecorder recorder;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, Inventory());
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, Inventory());
   ASSERT_NE(server, nullptr);
   AgentOptions options = Options(*server);
   ASSERT_TRUE(Agent::Create(options).ok());
@@ -290,7 +302,8 @@ TEST_F(AgentTest, RefusesAnOutboxOfAnotherGateway) {
 
 TEST_F(AgentTest, RefusesAnOutboxInUseByAnotherAgent) {
   IngestRecorder recorder;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, Inventory());
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, Inventory());
   ASSERT_NE(server, nullptr);
   AgentOptions options = Options(*server);
   absl::StatusOr<std::unique_ptr<Agent>> first = Agent::Create(options);
@@ -370,7 +383,8 @@ std::pair<int, std::string> RunEdge(const std::string& arguments) {
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char buffer[512];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
+    output.append(buffer, n);
   int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
@@ -391,7 +405,8 @@ TEST(EdgeMainTest, BadFlagsExitWithStatusTwoNamingTheFlag) {
            {"--gateway=gw --line_idle_timeout_s=0", "--line_idle_timeout_s"}}) {
     auto [status, output] = RunEdge(arguments);
     EXPECT_EQ(status, 2) << arguments << "\n" << output;
-    EXPECT_NE(output.find(flag), std::string::npos) << arguments << "\n" << output;
+    EXPECT_NE(output.find(flag), std::string::npos) << arguments << "\n"
+                                                    << output;
   }
 }
 #endif

@@ -20,7 +20,8 @@ std::chrono::milliseconds Backoff::Ceiling() const {
 std::chrono::milliseconds Backoff::NextDelay() {
   const int64_t ceiling = Ceiling().count();
   ++retries_;
-  std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(0, ceiling));
+  std::uniform_int_distribution<int64_t> jitter(0,
+                                                std::max<int64_t>(0, ceiling));
   return std::chrono::milliseconds(jitter(random_));
 }
 

@@ -8,9 +8,10 @@ namespace {
 using std::chrono::milliseconds;
 
 TEST(BackoffTest, CeilingDoublesUpToTheCapAndResets) {
-  Backoff backoff(BackoffPolicy{milliseconds(200), milliseconds(30000), 2.0}, 1);
-  const int64_t expected[] = {200, 400, 800, 1600, 3200, 6400, 12800, 25600,
-                              30000, 30000, 30000};
+  Backoff backoff(BackoffPolicy{milliseconds(200), milliseconds(30000), 2.0},
+                  1);
+  const int64_t expected[] = {200,   400,   800,   1600,  3200, 6400,
+                              12800, 25600, 30000, 30000, 30000};
   for (int64_t ceiling : expected) {
     EXPECT_EQ(backoff.Ceiling().count(), ceiling);
     milliseconds delay = backoff.NextDelay();
@@ -25,7 +26,8 @@ TEST(BackoffTest, CeilingDoublesUpToTheCapAndResets) {
 }
 
 TEST(BackoffTest, FullJitterSpreadsOverTheWholeRange) {
-  Backoff backoff(BackoffPolicy{milliseconds(1000), milliseconds(1000), 2.0}, 7);
+  Backoff backoff(BackoffPolicy{milliseconds(1000), milliseconds(1000), 2.0},
+                  7);
   int64_t low = 0, high = 0;
   for (int i = 0; i < 1000; ++i) {
     int64_t delay = backoff.NextDelay().count();

@@ -18,7 +18,8 @@ v1::BatchAck IngestRecorder::Record(
       v1::RejectedReading* rejected = ack.add_rejected();
       rejected->set_index(static_cast<uint32_t>(i));
       rejected->set_reason(v1::REJECT_REASON_UNKNOWN_SENSOR);
-      rejected->set_message("sensor " + reading.sensor() + " is not in the inventory");
+      rejected->set_message("sensor " + reading.sensor() +
+                            " is not in the inventory");
       continue;
     }
     if (seen_.emplace(reading.sensor(), reading.seq()).second) {
@@ -68,10 +69,11 @@ class FakeServer::Ingest final : public v1::IngestService::Service {
     while (stream->Read(&batch)) {
       if (options_.max_batch_readings > 0 &&
           batch.readings_size() > options_.max_batch_readings) {
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "readings: " + std::to_string(batch.readings_size()) +
-                                " in one batch, at most " +
-                                std::to_string(options_.max_batch_readings));
+        return grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            "readings: " + std::to_string(batch.readings_size()) +
+                " in one batch, at most " +
+                std::to_string(options_.max_batch_readings));
       }
       v1::BatchAck ack = recorder_->Record(batch, options_.unknown_sensors);
       if (!options_.ack) continue;
@@ -96,7 +98,8 @@ class FakeServer::Inventory final : public v1::InventoryService::Service {
                            const v1::ListSensorsRequest* request,
                            v1::ListSensorsResponse* response) override {
     for (const v1::Sensor& sensor : options_.sensors) {
-      if (!request->gateway().empty() && sensor.gateway() != request->gateway()) {
+      if (!request->gateway().empty() &&
+          sensor.gateway() != request->gateway()) {
         continue;
       }
       *response->add_sensors() = sensor;

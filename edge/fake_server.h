@@ -7,6 +7,8 @@
 // rejected. InventoryService answers ListSensors and ListSites from fixed
 // lists.
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -14,8 +16,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
@@ -73,9 +73,7 @@ class FakeServer {
   ~FakeServer();
 
   int port() const { return port_; }
-  std::string address() const {
-    return "127.0.0.1:" + std::to_string(port_);
-  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // Ends open streams at once and stops listening.
   void Shutdown();
 

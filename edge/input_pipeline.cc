@@ -9,9 +9,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/log.h"
 #include "edge/decode/line_protocol.h"
 #include "edge/decode/network_object.h"
-#include "common/log.h"
 #include "edge/sequence_numbers.h"
 
 namespace monipaikka::edge {
@@ -47,7 +47,8 @@ absl::string_view DeviceFromTopic(absl::string_view topic) {
 std::string MatchKey(absl::string_view id) {
   if (id.size() == 16) {
     bool hex = true;
-    for (char c : id) hex = hex && absl::ascii_isxdigit(static_cast<unsigned char>(c));
+    for (char c : id)
+      hex = hex && absl::ascii_isxdigit(static_cast<unsigned char>(c));
     if (hex) return absl::AsciiStrToLower(id);
   }
   return std::string(id);
@@ -91,8 +92,9 @@ DeviceState& InputPipeline::State(const std::string& sensor) {
   return state;
 }
 
-void InputPipeline::Problem(absl::string_view reason, const absl::Status& status,
-                            absl::string_view topic, absl::string_view source) {
+void InputPipeline::Problem(absl::string_view reason,
+                            const absl::Status& status, absl::string_view topic,
+                            absl::string_view source) {
   ++counters_.problems[std::string(reason)];
   // Whole-message problems: the device the topic names, else the topic
   // itself (a line protocol source), cut: it comes from outside.
@@ -123,7 +125,8 @@ void InputPipeline::Problem(absl::string_view reason, const absl::Status& status
         key = absl::StrCat(reason, "|*");
       }
     }
-    it = problem_log_.try_emplace(key, ProblemLogState{now - kProblemLogIntervalMs, 0})
+    it = problem_log_
+             .try_emplace(key, ProblemLogState{now - kProblemLogIntervalMs, 0})
              .first;
   }
   ProblemLogState& state = it->second;
@@ -155,13 +158,13 @@ void InputPipeline::HandleMqttMessage(MessageFormat format, Codec codec,
   const int64_t received_ms = now_ms_();
   if (payload.size() > limits_.max_payload_bytes) {
     // Not parsed at all; consumed (acknowledged with its burst).
-    Problem("too_large",
-            absl::ResourceExhaustedError(absl::StrCat(
-                "payload: ", payload.size(), " bytes is over the limit of ",
-                limits_.max_payload_bytes,
-                " (--mqtt_max_payload_bytes); starting ",
-                QuoteText(payload.substr(0, 24)))),
-            topic, "");
+    Problem(
+        "too_large",
+        absl::ResourceExhaustedError(absl::StrCat(
+            "payload: ", payload.size(), " bytes is over the limit of ",
+            limits_.max_payload_bytes, " (--mqtt_max_payload_bytes); starting ",
+            QuoteText(payload.substr(0, 24)))),
+        topic, "");
     return;
   }
   absl::StatusOr<ParsedMessage> parsed =
@@ -192,9 +195,9 @@ absl::StatusOr<DecodedPayload> InputPipeline::Decode(const UplinkEvent& event,
     std::optional<Codec> repository =
         CodecForDeviceRepository(event.brand_id, event.model_id);
     if (repository) return DecodeFrame(*repository, Bytes(*event.frame));
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no codec for the raw frame of device ", event.device,
-        ": set the subscription's or the device's codec"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("no codec for the raw frame of device ", event.device,
+                     ": set the subscription's or the device's codec"));
   }
   return DecodedPayload{};  // e.g. a MAC-only uplink (fPort 0, no data)
 }
@@ -262,7 +265,8 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
     }
     return value;
   };
-  reading.health.battery_mv = check(decoded->battery_mv, 1, 10000, "battery_mv");
+  reading.health.battery_mv =
+      check(decoded->battery_mv, 1, 10000, "battery_mv");
   reading.health.battery_percent =
       check(decoded->battery_percent, 0, 100, "battery_percent");
   reading.health.rssi_dbm = check(event.rssi_dbm, -200, 50, "rssi_dbm");
@@ -272,8 +276,8 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
       reading.health.snr_db = *event.snr_db;
     } else {
       Problem("out_of_range",
-              absl::OutOfRangeError(
-                  absl::StrCat("snr_db: ", *event.snr_db, " is outside -50..50")),
+              absl::OutOfRangeError(absl::StrCat("snr_db: ", *event.snr_db,
+                                                 " is outside -50..50")),
               topic, sensor.external_id);
     }
   }
@@ -303,9 +307,9 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
       const uint32_t out = d.total_out.value_or(0);
       if (!flow && state->total_in && state->total_out) {
         // A total that went down was reset by the device: counted from 0.
-        flow = PeopleFlow{in >= *state->total_in ? in - *state->total_in : in,
-                          out >= *state->total_out ? out - *state->total_out
-                                                   : out};
+        flow = PeopleFlow{
+            in >= *state->total_in ? in - *state->total_in : in,
+            out >= *state->total_out ? out - *state->total_out : out};
       }
       state->total_in = in;
       state->total_out = out;

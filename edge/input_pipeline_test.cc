@@ -18,11 +18,12 @@ int64_t At(const char* iso) { return *ParseInstantMs(iso); }
 const int64_t kNow = At("2026-03-23T08:00:00Z");
 
 std::vector<ServedSensor> Sensors() {
-  return {{"A81758FFFE0312AB", "desk_presence", "S", "Europe/Helsinki", "", ""},
-          {"24e124128c012345", "people_counter", "S", "Europe/Helsinki", "", ""},
-          {"24E124538B223344", "area_count", "S", "Europe/Helsinki", "", ""},
-          {"TSPR04TSC20205001", "room_presence", "S", "Europe/Helsinki", "", ""},
-          {"DESK-17", "desk_presence", "S", "Europe/Helsinki", "", ""}};
+  return {
+      {"A81758FFFE0312AB", "desk_presence", "S", "Europe/Helsinki", "", ""},
+      {"24e124128c012345", "people_counter", "S", "Europe/Helsinki", "", ""},
+      {"24E124538B223344", "area_count", "S", "Europe/Helsinki", "", ""},
+      {"TSPR04TSC20205001", "room_presence", "S", "Europe/Helsinki", "", ""},
+      {"DESK-17", "desk_presence", "S", "Europe/Helsinki", "", ""}};
 }
 
 std::string CsV4(const std::string& dev_eui, int fcnt, const std::string& time,
@@ -99,8 +100,9 @@ TEST_F(InputPipelineTest, ElsysDeskFrameBecomesAReadingWithHealth) {
 }
 
 TEST_F(InputPipelineTest, RedeliveryIsDroppedEvenAfterARestart) {
-  const std::string message = CsV4("a81758fffe0312ab", 7, "2026-03-23T07:59:00Z",
-                                   R"("object": {"occupancy": 2})");
+  const std::string message =
+      CsV4("a81758fffe0312ab", 7, "2026-03-23T07:59:00Z",
+           R"("object": {"occupancy": 2})");
   Up(message);
   Up(message);
   EXPECT_EQ(Commit().size(), 1u);
@@ -176,11 +178,9 @@ TEST_F(InputPipelineTest, CountsPresenceAndHaltian) {
 
 TEST_F(InputPipelineTest, ProblemsAreCountedAndGoodReadingsKept) {
   Up("{not json");
-  Up(CsV4("a81758fffe0312ab", 1, "2026-03-23T07:00:00Z",
-          R"("data": "EQ==")"),
+  Up(CsV4("a81758fffe0312ab", 1, "2026-03-23T07:00:00Z", R"("data": "EQ==")"),
      Codec::kElsys);  // truncated
-  Up(CsV4("a81758fffe0312ab", 2, "2026-03-23T07:01:00Z",
-          R"("data": "7w==")"),
+  Up(CsV4("a81758fffe0312ab", 2, "2026-03-23T07:01:00Z", R"("data": "7w==")"),
      Codec::kElsys);  // unknown type 0xef
   Up(CsV4("a81758fffe0312ab", 3, "2026-03-23T07:02:00Z",
           R"("object": {"occupancy": 9})"));
@@ -214,8 +214,9 @@ TEST_F(InputPipelineTest, ProblemsAreCountedAndGoodReadingsKept) {
 }
 
 TEST_F(InputPipelineTest, LineProtocol) {
-  EXPECT_TRUE(pipeline_->HandleLine("DESK-17 occupied 2026-03-23T07:00:00Z",
-                                    "udp:test").ok());
+  EXPECT_TRUE(
+      pipeline_->HandleLine("DESK-17 occupied 2026-03-23T07:00:00Z", "udp:test")
+          .ok());
   EXPECT_TRUE(pipeline_->HandleLine("a81758fffe0312ab free", "udp:test").ok());
   EXPECT_TRUE(pipeline_->HandleLine("# comment", "udp:test").ok());
   EXPECT_TRUE(pipeline_->HandleLine("24E124538B223344 count=5", "tcp").ok());
@@ -289,7 +290,8 @@ TEST_F(InputPipelineTest, ProblemLinesNameTheSourceAndAreRateLimitedFairly) {
   send("application/1/device/24e124128c012345/event/up");
   send("application/1/device/a81758fffe0312ab/event/up");  // within a minute
   send("application/1/device/a81758fffe0312ab/event/up");
-  EXPECT_FALSE(pipeline_->HandleLine("DESK-17 maybe", "udp:127.0.0.1:5000").ok());
+  EXPECT_FALSE(
+      pipeline_->HandleLine("DESK-17 maybe", "udp:127.0.0.1:5000").ok());
   now += kProblemLogIntervalMs;
   send("application/1/device/a81758fffe0312ab/event/up");
   const std::string log = ::testing::internal::GetCapturedStderr();

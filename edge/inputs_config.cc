@@ -21,9 +21,8 @@ absl::Status OnlyKeys(const Json& object, absl::string_view path,
   const std::set<std::string> allowed(keys.begin(), keys.end());
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (!allowed.count(it.key())) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, path.empty() ? "" : ".", it.key(),
-                       ": unknown key"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, path.empty() ? "" : ".", it.key(), ": unknown key"));
     }
   }
   return absl::OkStatus();
@@ -54,15 +53,16 @@ absl::StatusOr<bool> BoolField(const Json& object, const char* key,
 
 absl::StatusOr<MqttOptions> ParseMqtt(const Json& mqtt,
                                       absl::string_view gateway) {
-  RETURN_IF_ERROR(OnlyKeys(mqtt, "mqtt",
-                           {"host", "port", "client_id", "username", "password",
-                            "password_file", "tls", "keepalive_s",
-                            "clean_session", "subscriptions"}));
+  RETURN_IF_ERROR(OnlyKeys(
+      mqtt, "mqtt",
+      {"host", "port", "client_id", "username", "password", "password_file",
+       "tls", "keepalive_s", "clean_session", "subscriptions"}));
   MqttOptions options;
   ASSIGN_OR_RETURN(std::optional<std::string> host,
                    StringField(mqtt, "host", "mqtt."));
   if (host) options.host = *host;
-  ASSIGN_OR_RETURN(std::optional<int64_t> port, IntField(mqtt, "port", "mqtt."));
+  ASSIGN_OR_RETURN(std::optional<int64_t> port,
+                   IntField(mqtt, "port", "mqtt."));
   if (port) options.port = static_cast<int>(*port);
   if (port && (*port < 1 || *port > 65535)) {
     return absl::InvalidArgumentError(
@@ -137,7 +137,8 @@ absl::StatusOr<MqttOptions> ParseMqtt(const Json& mqtt,
     ASSIGN_OR_RETURN(std::optional<std::string> topic,
                      StringField(entry, "topic", prefix));
     if (!topic || topic->empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(prefix, "topic: is required"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(prefix, "topic: is required"));
     }
     subscription.topic = *topic;
     ASSIGN_OR_RETURN(std::optional<std::string> format,
@@ -152,7 +153,8 @@ absl::StatusOr<MqttOptions> ParseMqtt(const Json& mqtt,
           absl::StrCat(prefix, "format: ", parsed_format.status().message()));
     }
     subscription.format = *parsed_format;
-    ASSIGN_OR_RETURN(std::optional<int64_t> qos, IntField(entry, "qos", prefix));
+    ASSIGN_OR_RETURN(std::optional<int64_t> qos,
+                     IntField(entry, "qos", prefix));
     subscription.qos = static_cast<int>(qos.value_or(1));
     if (subscription.qos < 0 || subscription.qos > 2) {
       return absl::InvalidArgumentError(

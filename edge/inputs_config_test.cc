@@ -18,7 +18,8 @@ TEST(InputsConfigTest, FullExample) {
                 "codec": "milesight_vs133"}]},
     "line": {"udp": "127.0.0.1:7701", "tcp": "127.0.0.1:7702"},
     "devices": {"A81758FFFE0312AB": {"codec": "elsys"}}
-  })", "gw-1");
+  })",
+                                                          "gw-1");
   ASSERT_TRUE(config.ok()) << config.status();
   ASSERT_TRUE(config->mqtt.has_value());
   const MqttOptions& mqtt = *config->mqtt;

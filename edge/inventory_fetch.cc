@@ -16,8 +16,9 @@ absl::Status FromGrpc(const grpc::Status& status, absl::string_view method) {
 
 }  // namespace
 
-std::vector<ServedSensor> ToServedSensors(const v1::ListSensorsResponse& sensors,
-                                          const v1::ListSitesResponse& sites) {
+std::vector<ServedSensor> ToServedSensors(
+    const v1::ListSensorsResponse& sensors,
+    const v1::ListSitesResponse& sites) {
   absl::flat_hash_map<std::string, std::string> zone_of_site;
   for (const v1::Site& site : sites.sites()) {
     zone_of_site[site.code()] =

@@ -4,6 +4,9 @@
 // (gateway = the gateway id), then ListSites for the time zone of each
 // sensor's site.
 
+#include <grpcpp/grpcpp.h>
+
+#include <asio.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -11,9 +14,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <asio.hpp>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "edge/served_sensor.h"
@@ -26,8 +26,8 @@ inline constexpr char kDefaultTimeZone[] = "Europe/Helsinki";
 
 // Joins the two answers: each sensor with its site's time zone (the default
 // one when the site is unknown or has none), ordered by external id.
-std::vector<ServedSensor> ToServedSensors(const v1::ListSensorsResponse& sensors,
-                                          const v1::ListSitesResponse& sites);
+std::vector<ServedSensor> ToServedSensors(
+    const v1::ListSensorsResponse& sensors, const v1::ListSitesResponse& sites);
 
 // One fetch, driven by gRPC's callback API with its completions posted into
 // an io_context.

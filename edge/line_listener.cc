@@ -6,9 +6,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "edge/decode/line_protocol.h"
 #include "common/listen_address.h"
 #include "common/log.h"
+#include "edge/decode/line_protocol.h"
 
 namespace monipaikka::edge {
 namespace {
@@ -56,8 +56,9 @@ class LineListener::Connection
       : owner_(owner), socket_(std::move(socket)), idle_timer_(owner->io_) {
     std::error_code error;
     const asio::ip::tcp::endpoint peer = socket_.remote_endpoint(error);
-    source_ = error ? "tcp" : absl::StrCat("tcp:", peer.address().to_string(),
-                                           ":", peer.port());
+    source_ = error ? "tcp"
+                    : absl::StrCat("tcp:", peer.address().to_string(), ":",
+                                   peer.port());
   }
   void Read() {
     WatchIdle();
@@ -79,18 +80,18 @@ class LineListener::Connection
   // an error and so the connection.
   void WatchIdle() {
     idle_timer_.expires_after(owner_->options_.idle_timeout);
-    idle_timer_.async_wait(
-        [self = shared_from_this()](const std::error_code& error) {
-          if (error) return;  // cancelled or restarted: there was progress
-          if (self->owner_->stopped_) return;
-          Log(LogLevel::kInfo, "line_connection_idle",
-              {{"source", self->source_},
-               {"idle_timeout_s",
-                std::chrono::duration<double>(self->owner_->options_.idle_timeout)
-                    .count()}});
-          std::error_code ignored;
-          self->socket_.close(ignored);
-        });
+    idle_timer_.async_wait([self = shared_from_this()](
+                               const std::error_code& error) {
+      if (error) return;  // cancelled or restarted: there was progress
+      if (self->owner_->stopped_) return;
+      Log(LogLevel::kInfo, "line_connection_idle",
+          {{"source", self->source_},
+           {"idle_timeout_s",
+            std::chrono::duration<double>(self->owner_->options_.idle_timeout)
+                .count()}});
+      std::error_code ignored;
+      self->socket_.close(ignored);
+    });
   }
 
   void OnRead(const std::error_code& error, size_t n) {
@@ -123,9 +124,9 @@ class LineListener::Connection
     replies_.clear();
     WatchIdle();  // a peer that does not read its replies is idle too
     for (const absl::Status& result : results) {
-      absl::StrAppend(&replies_,
-                      result.ok() ? "ok" : absl::StrCat("error ", result.message()),
-                      "\n");
+      absl::StrAppend(
+          &replies_,
+          result.ok() ? "ok" : absl::StrCat("error ", result.message()), "\n");
     }
     asio::async_write(socket_, asio::buffer(replies_),
                       [self = shared_from_this(), too_long](
@@ -187,9 +188,11 @@ absl::Status LineListener::Start(const std::string& udp_listen,
     if (!address.ok()) return address.status();
     const asio::ip::tcp::endpoint endpoint(address->first, address->second);
     acceptor_.open(endpoint.protocol(), error);
-    if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+    if (!error)
+      acceptor_.set_option(asio::socket_base::reuse_address(true), error);
     if (!error) acceptor_.bind(endpoint, error);
-    if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+    if (!error)
+      acceptor_.listen(asio::socket_base::max_listen_connections, error);
     if (error) {
       return absl::UnavailableError(absl::StrCat(
           "line.tcp: cannot listen on ", tcp_listen, ": ", error.message()));
@@ -231,8 +234,8 @@ void LineListener::ReceiveDatagram() {
         if (!error) {
           const std::string source = absl::StrCat(
               "udp:", sender_.address().to_string(), ":", sender_.port());
-          for (absl::string_view line : absl::StrSplit(
-                   absl::string_view(datagram_.data(), n), '\n')) {
+          for (absl::string_view line :
+               absl::StrSplit(absl::string_view(datagram_.data(), n), '\n')) {
             (void)pipeline_->HandleLine(line, source);  // counted and logged
           }
           if (!Commit()) return;
@@ -248,13 +251,11 @@ void LineListener::Accept() {
     if (!error) {
       if (static_cast<int>(connections_.size()) >= kMaxConnections) {
         Log(LogLevel::kWarning, "line_connection_refused",
-            {{"reason", "too many connections"},
-             {"limit", kMaxConnections}});
+            {{"reason", "too many connections"}, {"limit", kMaxConnections}});
         std::error_code ignored;
         socket.close(ignored);
       } else {
-        auto connection =
-            std::make_shared<Connection>(this, std::move(socket));
+        auto connection = std::make_shared<Connection>(this, std::move(socket));
         connections_.insert(connection);
         connection->Read();
       }

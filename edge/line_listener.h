@@ -16,14 +16,13 @@
 //
 // Threading: the io_context's thread.
 
+#include <asio.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
 #include <string>
-
-#include <asio.hpp>
 
 #include "absl/status/status.h"
 #include "edge/input_pipeline.h"

@@ -8,9 +8,9 @@
 
 #include <chrono>
 #include <filesystem>
-#include <string>
 #include <map>
 #include <optional>
+#include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -63,8 +63,8 @@ class LineListenerTest : public ::testing::Test {
   absl::Status Start(LineListenerOptions options,
                      const std::string& tcp = "127.0.0.1:0",
                      const std::string& udp = "") {
-    listener_ = std::make_unique<LineListener>(io_, pipeline_.get(), nullptr,
-                                               options);
+    listener_ =
+        std::make_unique<LineListener>(io_, pipeline_.get(), nullptr, options);
     absl::Status started = listener_->Start(udp, tcp);
     if (started.ok()) {
       thread_ = std::thread([this] { io_.run(); });

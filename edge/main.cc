@@ -24,8 +24,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/bearer_token.h"
-#include "common/log.h"
 #include "common/connection_flags.h"
+#include "common/log.h"
 #include "common/metric_set.h"
 #include "common/metrics_endpoint.h"
 #include "common/sqlite.h"
@@ -39,8 +39,7 @@ ABSL_FLAG(std::string, server, "127.0.0.1:7070",
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM client certificate of this gateway (mTLS; its common name is "
           "the gateway), with --tls_key_file.");
-ABSL_FLAG(std::string, tls_key_file, "",
-          "PEM private key of --tls_cert_file.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file.");
 ABSL_FLAG(std::string, gateway, "",
           "This gateway's identifier as in the inventory (required).");
 ABSL_FLAG(std::string, outbox, "edge-outbox.db",
@@ -75,10 +74,11 @@ ABSL_FLAG(int32_t, mqtt_max_json_depth, 32,
           "MQTT messages whose JSON nests arrays and objects deeper are "
           "rejected before any document is built: counted (reason "
           "too_deep), logged and acknowledged. 2..256.");
-ABSL_FLAG(std::string, metrics_listen, "",
-          "host:port of the metrics endpoint (HTTP, Prometheus text format, "
-          "at /metrics), e.g. 127.0.0.1:9465; port 0 picks a free one; empty (the "
-          "default): no endpoint.");
+ABSL_FLAG(
+    std::string, metrics_listen, "",
+    "host:port of the metrics endpoint (HTTP, Prometheus text format, "
+    "at /metrics), e.g. 127.0.0.1:9465; port 0 picks a free one; empty (the "
+    "default): no endpoint.");
 ABSL_FLAG(bool, metrics_allow_non_loopback, false,
           "Allow --metrics_listen on an address other than loopback (the "
           "endpoint has no authentication: firewall it).");
@@ -148,8 +148,8 @@ absl::Status ParseDay(absl::string_view flag, const std::string& text,
   if (text.empty()) return absl::OkStatus();
   absl::StatusOr<absl::CivilDay> parsed = monipaikka::ParseDate(text);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", flag, ": \"", text, "\" is not a date YYYY-MM-DD"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": \"", text, "\" is not a date YYYY-MM-DD"));
   }
   *day = *parsed;
   return absl::OkStatus();
@@ -173,15 +173,17 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
   }
   options.outbox_max_bytes = outbox_max_mb * 1024 * 1024;
   absl::StatusOr<monipaikka::SqliteSynchronous> synchronous =
-      monipaikka::ParseSqliteSynchronous(absl::GetFlag(FLAGS_sqlite_synchronous));
+      monipaikka::ParseSqliteSynchronous(
+          absl::GetFlag(FLAGS_sqlite_synchronous));
   if (!synchronous.ok()) return synchronous.status();
   options.outbox_synchronous = *synchronous;
-  options.line_allow_non_loopback = absl::GetFlag(FLAGS_line_allow_non_loopback);
+  options.line_allow_non_loopback =
+      absl::GetFlag(FLAGS_line_allow_non_loopback);
   const int32_t line_idle_timeout_s = absl::GetFlag(FLAGS_line_idle_timeout_s);
   if (line_idle_timeout_s < 1 || line_idle_timeout_s > 86400) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--line_idle_timeout_s: ", line_idle_timeout_s,
-        " is not within 1..86400"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--line_idle_timeout_s: ", line_idle_timeout_s,
+                     " is not within 1..86400"));
   }
   options.line_idle_timeout = std::chrono::seconds(line_idle_timeout_s);
   monipaikka::ChannelSecurityFlags tls = connection.security;
@@ -191,9 +193,9 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
       monipaikka::ResolveChannelSecurity(options.server, tls);
   if (!security.ok()) return security.status();
   options.security = *std::move(security);
-  if (absl::Status s = ParseDay("backfill_from",
-                                absl::GetFlag(FLAGS_backfill_from),
-                                &options.backfill_from);
+  if (absl::Status s =
+          ParseDay("backfill_from", absl::GetFlag(FLAGS_backfill_from),
+                   &options.backfill_from);
       !s.ok()) {
     return s;
   }

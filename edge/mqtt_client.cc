@@ -58,9 +58,9 @@ absl::StatusOr<std::unique_ptr<MqttClient>> MqttClient::Create(
       valid = !s.topic.empty();
     }
     if (!valid) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "mqtt.subscriptions[", i, "].topic: \"", s.topic,
-          "\" is not a topic filter"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("mqtt.subscriptions[", i, "].topic: \"", s.topic,
+                       "\" is not a topic filter"));
     }
     if (s.qos < 0 || s.qos > 2) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -74,8 +74,9 @@ absl::StatusOr<std::unique_ptr<MqttClient>> MqttClient::Create(
   std::unique_ptr<MqttClient> client(new MqttClient(
       io, std::move(options), std::move(on_message), std::move(commit)));
   const MqttOptions& o = client->options_;
-  client->mosq_ = mosquitto_new(o.client_id.empty() ? nullptr : o.client_id.c_str(),
-                                o.clean_session, client.get());
+  client->mosq_ =
+      mosquitto_new(o.client_id.empty() ? nullptr : o.client_id.c_str(),
+                    o.clean_session, client.get());
   if (client->mosq_ == nullptr) {
     return absl::ResourceExhaustedError("mosquitto_new failed");
   }
@@ -84,11 +85,12 @@ absl::StatusOr<std::unique_ptr<MqttClient>> MqttClient::Create(
   mosquitto_int_option(client->mosq_, MOSQ_OPT_PROTOCOL_VERSION,
                        MQTT_PROTOCOL_V311);
   if (!o.username.empty() &&
-      mosquitto_username_pw_set(client->mosq_, o.username.c_str(),
-                                o.password.empty() ? nullptr
-                                                   : o.password.c_str()) !=
+      mosquitto_username_pw_set(
+          client->mosq_, o.username.c_str(),
+          o.password.empty() ? nullptr : o.password.c_str()) !=
           MOSQ_ERR_SUCCESS) {
-    return absl::InvalidArgumentError("mqtt.username: rejected by libmosquitto");
+    return absl::InvalidArgumentError(
+        "mqtt.username: rejected by libmosquitto");
   }
   if (!o.tls_ca_file.empty() || !o.tls_cert_file.empty()) {
     const int rc = mosquitto_tls_set(
@@ -96,9 +98,9 @@ absl::StatusOr<std::unique_ptr<MqttClient>> MqttClient::Create(
         nullptr, o.tls_cert_file.empty() ? nullptr : o.tls_cert_file.c_str(),
         o.tls_key_file.empty() ? nullptr : o.tls_key_file.c_str(), nullptr);
     if (rc != MOSQ_ERR_SUCCESS) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "mqtt.tls: ", Describe(rc),
-          " (check tls.ca_file, tls.cert_file and tls.key_file)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("mqtt.tls: ", Describe(rc),
+                       " (check tls.ca_file, tls.cert_file and tls.key_file)"));
     }
     mosquitto_tls_insecure_set(client->mosq_, o.tls_insecure);
   }
@@ -152,8 +154,8 @@ void MqttClient::Connect() {
   const int rc =
       ever_connected_ || counters_.connection_losses > 0
           ? mosquitto_reconnect_async(mosq_)
-          : mosquitto_connect_async(mosq_, options_.host.c_str(),
-                                    options_.port, options_.keepalive_s);
+          : mosquitto_connect_async(mosq_, options_.host.c_str(), options_.port,
+                                    options_.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
     connecting_ = false;
     Log(LogLevel::kWarning, "mqtt_connect_failed",
@@ -210,25 +212,25 @@ void MqttClient::DetachSocket() {
 void MqttClient::ArmRead() {
   if (attached_fd_ < 0 || read_armed_) return;
   read_armed_ = true;
-  socket_.async_wait(asio::posix::stream_descriptor::wait_read,
-                     [this, generation = socket_generation_](
-                         const std::error_code& error) {
-                       if (generation != socket_generation_) return;
-                       read_armed_ = false;
-                       if (!error) OnReadable();
-                     });
+  socket_.async_wait(
+      asio::posix::stream_descriptor::wait_read,
+      [this, generation = socket_generation_](const std::error_code& error) {
+        if (generation != socket_generation_) return;
+        read_armed_ = false;
+        if (!error) OnReadable();
+      });
 }
 
 void MqttClient::ArmWrite() {
   if (attached_fd_ < 0 || write_armed_ || !mosquitto_want_write(mosq_)) return;
   write_armed_ = true;
-  socket_.async_wait(asio::posix::stream_descriptor::wait_write,
-                     [this, generation = socket_generation_](
-                         const std::error_code& error) {
-                       if (generation != socket_generation_) return;
-                       write_armed_ = false;
-                       if (!error) OnWritable();
-                     });
+  socket_.async_wait(
+      asio::posix::stream_descriptor::wait_write,
+      [this, generation = socket_generation_](const std::error_code& error) {
+        if (generation != socket_generation_) return;
+        write_armed_ = false;
+        if (!error) OnWritable();
+      });
 }
 
 void MqttClient::OnReadable() {
@@ -335,8 +337,8 @@ void MqttClient::OnConnectCallback(struct mosquitto*, void* self, int rc) {
   ++client->counters_.connects;
   client->backoff_.Reset();
   for (const MqttSubscription& s : client->options_.subscriptions) {
-    const int sub = mosquitto_subscribe(client->mosq_, nullptr, s.topic.c_str(),
-                                        s.qos);
+    const int sub =
+        mosquitto_subscribe(client->mosq_, nullptr, s.topic.c_str(), s.qos);
     if (sub != MOSQ_ERR_SUCCESS) {
       Log(LogLevel::kError, "mqtt_subscribe_failed",
           {{"topic", s.topic}, {"error", Describe(sub)}});

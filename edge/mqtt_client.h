@@ -22,6 +22,7 @@
 //
 // Threading: every method must be called on the io_context's thread.
 
+#include <asio.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -29,8 +30,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <asio.hpp>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -87,9 +86,9 @@ struct MqttCounters {
 
 class MqttClient {
  public:
-  using OnMessage = std::function<void(const MqttSubscription& subscription,
-                                       absl::string_view topic,
-                                       absl::string_view payload)>;
+  using OnMessage =
+      std::function<void(const MqttSubscription& subscription,
+                         absl::string_view topic, absl::string_view payload)>;
   using Commit = std::function<absl::Status()>;
 
   // Checks the options (INVALID_ARGUMENT naming the field) and sets up the

@@ -106,9 +106,9 @@ absl::Status Outbox::Migrate() {
   version.reset();
   constexpr int64_t kLatest = std::size(kMigrations);
   if (current > kLatest) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "outbox ", db_->path(), " has schema version ", current,
-        ", newer than this agent's ", kLatest));
+    return absl::FailedPreconditionError(
+        absl::StrCat("outbox ", db_->path(), " has schema version ", current,
+                     ", newer than this agent's ", kLatest));
   }
   for (int64_t v = current; v < kLatest; ++v) {
     Transaction transaction(db_.get());
@@ -161,16 +161,17 @@ absl::Status Outbox::Append(
     if (reading.seq) {
       seq = *reading.seq;
     } else {
-    auto it = last_seq.find(reading.sensor);
-    if (it == last_seq.end()) {
-      ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSelectSeq));
-      select->BindText(1, reading.sensor);
-      ASSIGN_OR_RETURN(bool found, select->Step());
-      uint64_t value = found ? static_cast<uint64_t>(select->ColumnInt64(0)) : 0;
-      select->Reset();
-      it = last_seq.emplace(reading.sensor, value).first;
-    }
-    seq = ++it->second;
+      auto it = last_seq.find(reading.sensor);
+      if (it == last_seq.end()) {
+        ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSelectSeq));
+        select->BindText(1, reading.sensor);
+        ASSIGN_OR_RETURN(bool found, select->Step());
+        uint64_t value =
+            found ? static_cast<uint64_t>(select->ColumnInt64(0)) : 0;
+        select->Reset();
+        it = last_seq.emplace(reading.sensor, value).first;
+      }
+      seq = ++it->second;
     }
     insert->Reset();
     insert->BindText(1, reading.sensor);
@@ -214,7 +215,10 @@ absl::Status Outbox::Append(
     save->BindInt64(2, state.epoch);
     save->BindInt64(3, state.last_fcnt);
     save->BindInt64(4, state.last_fcnt_ts_ms);
-    if (state.total_in) save->BindInt64(5, *state.total_in); else save->BindNull(5);
+    if (state.total_in)
+      save->BindInt64(5, *state.total_in);
+    else
+      save->BindNull(5);
     if (state.total_out) {
       save->BindInt64(6, *state.total_out);
     } else {
@@ -293,9 +297,9 @@ absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
     } else if (!select->ColumnIsNull(5)) {
       row.reading.count = static_cast<int32_t>(select->ColumnInt64(5));
     } else if (!select->ColumnIsNull(6)) {
-      row.reading.flow = PeopleFlow{
-          static_cast<uint32_t>(select->ColumnInt64(6)),
-          static_cast<uint32_t>(select->ColumnInt64(7))};
+      row.reading.flow =
+          PeopleFlow{static_cast<uint32_t>(select->ColumnInt64(6)),
+                     static_cast<uint32_t>(select->ColumnInt64(7))};
     } else {
       row.reading.occupied = select->ColumnInt64(4) != 0;
     }
@@ -388,10 +392,9 @@ absl::Status Outbox::BindGateway(const std::string& gateway) {
   ASSIGN_OR_RETURN(std::optional<std::string> bound, GetState(kGatewayKey));
   if (!bound) return SetState(kGatewayKey, gateway);
   if (*bound != gateway) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("outbox ", db_->path(), " belongs to gateway \"", *bound,
-                     "\", not \"", gateway,
-                     "\"; use another --outbox file for this gateway"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "outbox ", db_->path(), " belongs to gateway \"", *bound, "\", not \"",
+        gateway, "\"; use another --outbox file for this gateway"));
   }
   return absl::OkStatus();
 }

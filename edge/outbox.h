@@ -113,8 +113,7 @@ class Outbox {
   LoadDeviceStates();
 
   // Up to `max_count` rows with id > `after_id`, in id order.
-  absl::StatusOr<std::vector<OutboxRow>> Peek(int64_t after_id,
-                                              int max_count);
+  absl::StatusOr<std::vector<OutboxRow>> Peek(int64_t after_id, int max_count);
 
   // Deletes every row with id <= `id` (the server acknowledged them).
   absl::Status RemoveThrough(int64_t id);

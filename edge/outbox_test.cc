@@ -42,10 +42,12 @@ class OutboxTest : public ::testing::Test {
 
 TEST_F(OutboxTest, AppendPeekRemove) {
   std::unique_ptr<Outbox> outbox = Open();
-  ASSERT_TRUE(outbox->Append({Presence("A", 1000, true), Presence("B", 1000, false),
-                              Presence("A", 2000, false), Presence("A", 3000, true),
-                              Presence("B", 4000, true)})
-                  .ok());
+  ASSERT_TRUE(
+      outbox
+          ->Append({Presence("A", 1000, true), Presence("B", 1000, false),
+                    Presence("A", 2000, false), Presence("A", 3000, true),
+                    Presence("B", 4000, true)})
+          .ok());
   EXPECT_EQ(*outbox->Count(), 5);
   EXPECT_EQ(outbox->queued_rows(), 5);
 
@@ -105,8 +107,9 @@ TEST_F(OutboxTest, RowsSurviveReopen) {
   std::vector<OutboxRow> before;
   {
     std::unique_ptr<Outbox> outbox = Open();
-    ASSERT_TRUE(outbox->Append({Presence("A", 1, true), Presence("B", 2, true),
-                                Presence("A", 3, false)})
+    ASSERT_TRUE(outbox
+                    ->Append({Presence("A", 1, true), Presence("B", 2, true),
+                              Presence("A", 3, false)})
                     .ok());
     before = *outbox->Peek(0, 10);
   }
@@ -124,7 +127,8 @@ TEST_F(OutboxTest, SequenceAndIdsKeepIncreasingAcrossReopenAndEmptying) {
   int64_t last_id = 0;
   {
     std::unique_ptr<Outbox> outbox = Open();
-    ASSERT_TRUE(outbox->Append({Presence("A", 1, true), Presence("A", 2, false)}).ok());
+    ASSERT_TRUE(
+        outbox->Append({Presence("A", 1, true), Presence("A", 2, false)}).ok());
     std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
     last_id = rows.back().id;
     // Everything acknowledged: the queue is empty.
@@ -134,7 +138,8 @@ TEST_F(OutboxTest, SequenceAndIdsKeepIncreasingAcrossReopenAndEmptying) {
   std::unique_ptr<Outbox> outbox = Open();
   EXPECT_EQ(*outbox->LastSequence("A"), 2u);
   EXPECT_EQ(*outbox->LastSequence("never"), 0u);
-  ASSERT_TRUE(outbox->Append({Presence("A", 3, true), Presence("B", 3, true)}).ok());
+  ASSERT_TRUE(
+      outbox->Append({Presence("A", 3, true), Presence("B", 3, true)}).ok());
   std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].seq, 3u);
@@ -165,7 +170,8 @@ TEST_F(OutboxTest, ProducedThroughOnlyMovesForward) {
   EXPECT_EQ(*outbox->ProducedThroughMs(), std::optional<int64_t>(5000));
   ASSERT_TRUE(outbox->Append({}, 1700000000000).ok());
   outbox.reset();
-  EXPECT_EQ(*Open()->ProducedThroughMs(), std::optional<int64_t>(1700000000000));
+  EXPECT_EQ(*Open()->ProducedThroughMs(),
+            std::optional<int64_t>(1700000000000));
 }
 
 TEST_F(OutboxTest, CachesServedSensors) {
@@ -184,7 +190,8 @@ TEST_F(OutboxTest, CachesServedSensors) {
   EXPECT_EQ(loaded[1], sensors[0]);
   // A new list replaces the old one.
   ASSERT_TRUE(outbox->SaveServedSensors({sensors[0]}).ok());
-  EXPECT_EQ(*outbox->LoadServedSensors(), std::vector<ServedSensor>{sensors[0]});
+  EXPECT_EQ(*outbox->LoadServedSensors(),
+            std::vector<ServedSensor>{sensors[0]});
 }
 
 TEST_F(OutboxTest, BelongsToOneGateway) {

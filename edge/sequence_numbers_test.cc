@@ -38,7 +38,8 @@ TEST(FrameSequenceTest, ARestartedCounterStartsANewEpoch) {
   FrameSequence rejoined = NextFrameSequence(&state, 0, kT0 + 15 * kMinute);
   EXPECT_EQ(rejoined.verdict, FrameVerdict::kNew);
   EXPECT_EQ(rejoined.seq, 2 * kEpoch + 0);
-  EXPECT_EQ(NextFrameSequence(&state, 1, kT0 + 30 * kMinute).seq, 2 * kEpoch + 1);
+  EXPECT_EQ(NextFrameSequence(&state, 1, kT0 + 30 * kMinute).seq,
+            2 * kEpoch + 1);
   // The same counter value long after the last one: a restart too.
   DeviceState abp;
   NextFrameSequence(&abp, 0, kT0);

@@ -3,10 +3,10 @@
 // The gRPC channel from the agent to the server, shared by the uplink and the
 // inventory calls.
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "common/channel_security.h"
 #include "edge/backoff.h"

@@ -46,7 +46,8 @@ class DayRandom {
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   // Uniform whole seconds in [lo, hi].
   int64_t Seconds(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(Uniform() * static_cast<double>(hi - lo + 1));
+    return lo +
+           static_cast<int64_t>(Uniform() * static_cast<double>(hi - lo + 1));
   }
   // Seconds in [lo, hi], peaked in the middle (mean of two uniforms).
   int64_t PeakedSeconds(int64_t lo, int64_t hi) {
@@ -131,8 +132,8 @@ absl::StatusOr<Simulator> Simulator::Create(std::vector<SimulatedDesk> desks,
     d.heartbeat_offset_ms =
         static_cast<int64_t>(desk_hash % static_cast<uint64_t>(interval_s)) *
         1000;
-    d.propensity = 0.6 + 0.8 * static_cast<double>(Mix(desk_hash) >> 11) *
-                             0x1.0p-53;
+    d.propensity =
+        0.6 + 0.8 * static_cast<double>(Mix(desk_hash) >> 11) * 0x1.0p-53;
     d.installed = desk.installed;
     d.removed = desk.removed;
     result.push_back(std::move(d));
@@ -148,22 +149,22 @@ std::vector<OccupiedSpan> Simulator::PlanDay(const Desk& desk,
   if (weekday >= 6 || IsFinnishPublicHoliday(day)) return {};
 
   const int64_t day_ordinal = day - absl::CivilDay(1970, 1, 1);
-  DayRandom random(Mix(seed_ ^ Mix(desk.sensor_hash ^
-                                   Mix(static_cast<uint64_t>(day_ordinal)))));
+  DayRandom random(Mix(
+      seed_ ^ Mix(desk.sensor_hash ^ Mix(static_cast<uint64_t>(day_ordinal)))));
   double attendance = (weekday == 1 || weekday == 5)
                           ? options_.quiet_day_attendance
                           : options_.midweek_attendance;
   attendance = std::min(0.95, attendance * desk.propensity);
   if (random.Uniform() >= attendance) return {};
 
-  const int64_t arrival = random.PeakedSeconds(7 * kHour + 30 * kMinute,
-                                               9 * kHour + 30 * kMinute);
+  const int64_t arrival =
+      random.PeakedSeconds(7 * kHour + 30 * kMinute, 9 * kHour + 30 * kMinute);
   const int64_t departure = random.PeakedSeconds(15 * kHour, 17 * kHour);
 
   std::vector<AwayStretch> away;
   const int64_t lunch_length = random.Seconds(30 * kMinute, 45 * kMinute);
-  const int64_t lunch_start = random.Seconds(
-      11 * kHour, 12 * kHour + 30 * kMinute - lunch_length);
+  const int64_t lunch_start =
+      random.Seconds(11 * kHour, 12 * kHour + 30 * kMinute - lunch_length);
   away.push_back({lunch_start, lunch_start + lunch_length});
 
   double meetings_draw = random.Uniform();
@@ -259,10 +260,10 @@ std::vector<Reading> Simulator::ReadingsBetween(int64_t from_ms,
         changes.push_back(span.end_ms);
       }
 
-      int64_t beat = desk.heartbeat_offset_ms +
-                     interval * FloorDiv(lo - desk.heartbeat_offset_ms +
-                                             interval - 1,
-                                         interval);
+      int64_t beat =
+          desk.heartbeat_offset_ms +
+          interval *
+              FloorDiv(lo - desk.heartbeat_offset_ms + interval - 1, interval);
       size_t span_index = 0;
       for (; beat < hi; beat += interval) {
         if (std::find(changes.begin(), changes.end(), beat) != changes.end()) {
@@ -271,16 +272,16 @@ std::vector<Reading> Simulator::ReadingsBetween(int64_t from_ms,
         while (span_index < spans.size() && spans[span_index].end_ms <= beat) {
           ++span_index;
         }
-        const bool occupied = span_index < spans.size() &&
-                              spans[span_index].start_ms <= beat;
+        const bool occupied =
+            span_index < spans.size() && spans[span_index].start_ms <= beat;
         raw.push_back({beat, index, occupied});
       }
     }
   }
-  std::sort(raw.begin(), raw.end(), [](const RawReading& a,
-                                       const RawReading& b) {
-    return a.ts_ms != b.ts_ms ? a.ts_ms < b.ts_ms : a.desk < b.desk;
-  });
+  std::sort(raw.begin(), raw.end(),
+            [](const RawReading& a, const RawReading& b) {
+              return a.ts_ms != b.ts_ms ? a.ts_ms < b.ts_ms : a.desk < b.desk;
+            });
   std::vector<Reading> readings;
   readings.reserve(raw.size());
   for (const RawReading& r : raw) {

@@ -96,8 +96,7 @@ class Simulator {
   Simulator(std::vector<Desk> desks, uint64_t seed, SimulatorOptions options)
       : desks_(std::move(desks)), seed_(seed), options_(options) {}
 
-  std::vector<OccupiedSpan> PlanDay(const Desk& desk,
-                                    absl::CivilDay day) const;
+  std::vector<OccupiedSpan> PlanDay(const Desk& desk, absl::CivilDay day) const;
 
   // Sorted by sensor id, so that desk index order is sensor order.
   std::vector<Desk> desks_;

@@ -28,8 +28,9 @@ std::vector<SimulatedDesk> Desks(int count,
                                  const std::string& zone = "Europe/Helsinki") {
   std::vector<SimulatedDesk> desks;
   for (int i = 0; i < count; ++i) {
-    desks.push_back({absl::StrCat("70B3D5E75E00", absl::Hex(i, absl::kZeroPad4)),
-                     zone, std::nullopt, std::nullopt});
+    desks.push_back(
+        {absl::StrCat("70B3D5E75E00", absl::Hex(i, absl::kZeroPad4)), zone,
+         std::nullopt, std::nullopt});
   }
   return desks;
 }
@@ -80,13 +81,15 @@ TEST(SimulatorTest, BackfillEqualsConcatenatedLivePolls) {
 }
 
 TEST(SimulatorTest, OutputIsSortedByTimeThenSensorWithoutDuplicates) {
-  std::vector<Reading> readings = MakeSimulator(60).ReadingsBetween(
-      Midnight(absl::CivilDay(2025, 3, 4)), Midnight(absl::CivilDay(2025, 3, 6)));
+  std::vector<Reading> readings =
+      MakeSimulator(60).ReadingsBetween(Midnight(absl::CivilDay(2025, 3, 4)),
+                                        Midnight(absl::CivilDay(2025, 3, 6)));
   ASSERT_FALSE(readings.empty());
   for (size_t i = 1; i < readings.size(); ++i) {
     const Reading& a = readings[i - 1];
     const Reading& b = readings[i];
-    ASSERT_TRUE(a.ts_ms < b.ts_ms || (a.ts_ms == b.ts_ms && a.sensor < b.sensor))
+    ASSERT_TRUE(a.ts_ms < b.ts_ms ||
+                (a.ts_ms == b.ts_ms && a.sensor < b.sensor))
         << "reading " << i << " out of order";
   }
 }
@@ -126,8 +129,8 @@ TEST(SimulatorTest, HeartbeatEveryFifteenMinutesAllDay) {
 
   // On a working day no sensor is silent for longer than a heartbeat.
   const absl::CivilDay wednesday(2025, 3, 12);
-  readings = simulator.ReadingsBetween(Midnight(wednesday),
-                                       Midnight(wednesday + 1));
+  readings =
+      simulator.ReadingsBetween(Midnight(wednesday), Midnight(wednesday + 1));
   by_sensor.clear();
   for (const Reading& r : readings) by_sensor[r.sensor].push_back(r.ts_ms);
   for (const auto& [sensor, times] : by_sensor) {
@@ -142,9 +145,8 @@ TEST(SimulatorTest, DaylightSavingDaysHaveTheirRealLength) {
   Simulator simulator = MakeSimulator(5);
   // Finland moves clocks forward on 2025-03-30 (23 h) and back on
   // 2025-10-26 (25 h); both Sundays, so only heartbeats.
-  for (auto [day, beats] :
-       {std::pair{absl::CivilDay(2025, 3, 30), 92u},
-        std::pair{absl::CivilDay(2025, 10, 26), 100u}}) {
+  for (auto [day, beats] : {std::pair{absl::CivilDay(2025, 3, 30), 92u},
+                            std::pair{absl::CivilDay(2025, 10, 26), 100u}}) {
     std::vector<Reading> readings =
         simulator.ReadingsBetween(Midnight(day), Midnight(day + 1));
     EXPECT_EQ(readings.size(), 5 * beats) << day;
@@ -155,8 +157,9 @@ TEST(SimulatorTest, NobodyComesOnWeekendsOrPublicHolidays) {
   Simulator simulator = MakeSimulator(200);
   // Christmas week 2025: Sat 20, Sun 21, then Mon 22, Tue 23 working days,
   // Wed 24 – Fri 26 public holidays, Sat 27, Sun 28.
-  std::vector<Reading> readings = simulator.ReadingsBetween(
-      Midnight(absl::CivilDay(2025, 12, 20)), Midnight(absl::CivilDay(2025, 12, 29)));
+  std::vector<Reading> readings =
+      simulator.ReadingsBetween(Midnight(absl::CivilDay(2025, 12, 20)),
+                                Midnight(absl::CivilDay(2025, 12, 29)));
   std::map<absl::CivilDay, int> occupied_by_day;
   for (const Reading& r : readings) {
     if (r.occupied) ++occupied_by_day[LocalDay(r.ts_ms)];
@@ -171,7 +174,8 @@ TEST(SimulatorTest, NobodyComesOnWeekendsOrPublicHolidays) {
     }
   }
   // Easter 2025: Good Friday 18 April and Easter Monday 21 April.
-  for (absl::CivilDay day : {absl::CivilDay(2025, 4, 18), absl::CivilDay(2025, 4, 21)}) {
+  for (absl::CivilDay day :
+       {absl::CivilDay(2025, 4, 18), absl::CivilDay(2025, 4, 21)}) {
     for (const Reading& r :
          simulator.ReadingsBetween(Midnight(day), Midnight(day + 1))) {
       ASSERT_FALSE(r.occupied) << day;
@@ -183,7 +187,8 @@ TEST(SimulatorTest, MondaysAndFridaysAreQuieterThanMidweek) {
   Simulator simulator = MakeSimulator(300);
   std::map<int, int> used;   // ISO weekday -> desk-days with any occupancy
   std::map<int, int> total;  // ISO weekday -> desk-days
-  for (absl::CivilDay day(2025, 9, 1); day < absl::CivilDay(2025, 10, 27); ++day) {
+  for (absl::CivilDay day(2025, 9, 1); day < absl::CivilDay(2025, 10, 27);
+       ++day) {
     int weekday = IsoWeekday(day);
     if (weekday > 5) continue;
     for (int i = 0; i < 300; ++i) {
@@ -212,7 +217,8 @@ TEST(SimulatorTest, OfficeDaysHaveArrivalLunchMeetingsAndDeparture) {
   Simulator simulator = MakeSimulator(100);
   int days_checked = 0;
   int with_meetings = 0;
-  for (absl::CivilDay day(2025, 3, 3); day <= absl::CivilDay(2025, 3, 7); ++day) {
+  for (absl::CivilDay day(2025, 3, 3); day <= absl::CivilDay(2025, 3, 7);
+       ++day) {
     for (int i = 0; i < 100; ++i) {
       std::string sensor =
           absl::StrCat("70B3D5E75E00", absl::Hex(i, absl::kZeroPad4));
@@ -221,10 +227,14 @@ TEST(SimulatorTest, OfficeDaysHaveArrivalLunchMeetingsAndDeparture) {
       ++days_checked;
       absl::CivilSecond arrival = LocalTime(spans.front().start_ms);
       absl::CivilSecond departure = LocalTime(spans.back().end_ms);
-      EXPECT_GE(arrival, absl::CivilSecond(day.year(), day.month(), day.day(), 7, 30));
-      EXPECT_LE(arrival, absl::CivilSecond(day.year(), day.month(), day.day(), 9, 30));
-      EXPECT_GE(departure, absl::CivilSecond(day.year(), day.month(), day.day(), 15, 0));
-      EXPECT_LE(departure, absl::CivilSecond(day.year(), day.month(), day.day(), 17, 0));
+      EXPECT_GE(arrival,
+                absl::CivilSecond(day.year(), day.month(), day.day(), 7, 30));
+      EXPECT_LE(arrival,
+                absl::CivilSecond(day.year(), day.month(), day.day(), 9, 30));
+      EXPECT_GE(departure,
+                absl::CivilSecond(day.year(), day.month(), day.day(), 15, 0));
+      EXPECT_LE(departure,
+                absl::CivilSecond(day.year(), day.month(), day.day(), 17, 0));
       // Away stretches: lunch (30–45 min inside 11:00–12:30) plus 0–2
       // meetings of 30–90 min.
       ASSERT_GE(spans.size(), 2u);
@@ -238,8 +248,10 @@ TEST(SimulatorTest, OfficeDaysHaveArrivalLunchMeetingsAndDeparture) {
         absl::CivilSecond out = LocalTime(spans[s - 1].end_ms);
         absl::CivilSecond back = LocalTime(spans[s].start_ms);
         if (gap <= 45 * kMinuteMs &&
-            out >= absl::CivilSecond(day.year(), day.month(), day.day(), 11, 0) &&
-            back <= absl::CivilSecond(day.year(), day.month(), day.day(), 12, 30)) {
+            out >=
+                absl::CivilSecond(day.year(), day.month(), day.day(), 11, 0) &&
+            back <=
+                absl::CivilSecond(day.year(), day.month(), day.day(), 12, 30)) {
           lunch = true;
         }
       }
@@ -260,12 +272,14 @@ TEST(SimulatorTest, HeartbeatsRepeatTheCurrentState) {
   int occupied = 0;
   for (const Reading& r : readings) {
     auto it = plans.find(r.sensor);
-    if (it == plans.end()) it = plans.emplace(r.sensor, simulator.PlanOf(r.sensor, day)).first;
+    if (it == plans.end())
+      it = plans.emplace(r.sensor, simulator.PlanOf(r.sensor, day)).first;
     bool expected = false;
     for (const OccupiedSpan& span : it->second) {
       if (span.start_ms <= r.ts_ms && r.ts_ms < span.end_ms) expected = true;
     }
-    ASSERT_EQ(r.occupied, expected) << r.sensor << " at " << FormatInstantMs(r.ts_ms);
+    ASSERT_EQ(r.occupied, expected)
+        << r.sensor << " at " << FormatInstantMs(r.ts_ms);
     occupied += r.occupied;
   }
   EXPECT_GT(occupied, 0);
@@ -278,7 +292,8 @@ TEST(SimulatorTest, TimeZoneShiftsTheOfficeDay) {
   ASSERT_TRUE(simulator.ok());
   absl::TimeZone new_york = *LoadZone("America/New_York");
   int office_days = 0;
-  for (absl::CivilDay day(2025, 3, 3); day < absl::CivilDay(2025, 3, 31); ++day) {
+  for (absl::CivilDay day(2025, 3, 3); day < absl::CivilDay(2025, 3, 31);
+       ++day) {
     std::vector<OccupiedSpan> spans = simulator->PlanOf("B", day);
     if (spans.empty()) continue;
     ++office_days;
@@ -291,12 +306,14 @@ TEST(SimulatorTest, TimeZoneShiftsTheOfficeDay) {
 }
 
 TEST(SimulatorTest, NoReadingsOutsideTheBoundDays) {
-  std::vector<SimulatedDesk> desks = {
-      {"A", "Europe/Helsinki", absl::CivilDay(2025, 3, 4), absl::CivilDay(2025, 3, 6)}};
+  std::vector<SimulatedDesk> desks = {{"A", "Europe/Helsinki",
+                                       absl::CivilDay(2025, 3, 4),
+                                       absl::CivilDay(2025, 3, 6)}};
   absl::StatusOr<Simulator> simulator = Simulator::Create(desks, 3);
   ASSERT_TRUE(simulator.ok());
-  std::vector<Reading> readings = simulator->ReadingsBetween(
-      Midnight(absl::CivilDay(2025, 3, 1)), Midnight(absl::CivilDay(2025, 3, 10)));
+  std::vector<Reading> readings =
+      simulator->ReadingsBetween(Midnight(absl::CivilDay(2025, 3, 1)),
+                                 Midnight(absl::CivilDay(2025, 3, 10)));
   ASSERT_FALSE(readings.empty());
   // Two days of heartbeats plus the state changes (a change at a heartbeat's
   // instant replaces it).
@@ -315,19 +332,23 @@ TEST(SimulatorTest, RejectsBadDesks) {
   absl::StatusOr<Simulator> bad_zone =
       Simulator::Create({{"A", "Europe/Atlantis", {}, {}}}, 1);
   ASSERT_FALSE(bad_zone.ok());
-  EXPECT_NE(bad_zone.status().message().find("Europe/Atlantis"), std::string::npos);
+  EXPECT_NE(bad_zone.status().message().find("Europe/Atlantis"),
+            std::string::npos);
   EXPECT_NE(bad_zone.status().message().find("sensor A"), std::string::npos);
 
   EXPECT_FALSE(Simulator::Create({{"A", "Europe/Helsinki", {}, {}},
-                                  {"A", "Europe/Helsinki", {}, {}}}, 1).ok());
+                                  {"A", "Europe/Helsinki", {}, {}}},
+                                 1)
+                   .ok());
   EXPECT_FALSE(Simulator::Create({{"", "Europe/Helsinki", {}, {}}}, 1).ok());
 }
 
 TEST(SimulatorTest, FourWeeksForThreeHundredDesksHaveHeartbeatsAndChanges) {
   // Speed is measured by bench/ programs, not here.
   Simulator simulator = MakeSimulator(300);
-  std::vector<Reading> readings = simulator.ReadingsBetween(
-      Midnight(absl::CivilDay(2025, 3, 3)), Midnight(absl::CivilDay(2025, 3, 31)));
+  std::vector<Reading> readings =
+      simulator.ReadingsBetween(Midnight(absl::CivilDay(2025, 3, 3)),
+                                Midnight(absl::CivilDay(2025, 3, 31)));
   // 300 desks × 28 days × (96 heartbeats + a few state changes).
   EXPECT_GT(readings.size(), 300u * 28 * 96);
   EXPECT_LT(readings.size(), 300u * 28 * 106);

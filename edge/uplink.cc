@@ -57,12 +57,12 @@ class IngestStream
   void OnReadDone(bool ok) override {
     v1::BatchAck ack;
     if (ok) ack.Swap(&incoming_);
-    asio::post(io_, [self = shared_from_this(), ok,
-                     ack = std::move(ack)]() mutable {
-      if (self->owner_ != nullptr) {
-        self->owner_->OnStreamRead(self.get(), ok, std::move(ack));
-      }
-    });
+    asio::post(io_,
+               [self = shared_from_this(), ok, ack = std::move(ack)]() mutable {
+                 if (self->owner_ != nullptr) {
+                   self->owner_->OnStreamRead(self.get(), ok, std::move(ack));
+                 }
+               });
   }
 
   void OnWriteDone(bool ok) override {
@@ -79,7 +79,8 @@ class IngestStream
     // Post before waking AwaitDone(): after that, the owner may destroy the
     // io_context.
     asio::post(io_, [self, status] {
-      if (self->owner_ != nullptr) self->owner_->OnStreamDone(self.get(), status);
+      if (self->owner_ != nullptr)
+        self->owner_->OnStreamDone(self.get(), status);
     });
     std::lock_guard<std::mutex> lock(done_mutex_);
     done_ = true;
@@ -165,8 +166,7 @@ void Uplink::Fill() {
     if (!rows.ok()) {
       failed_ = true;
       Log(LogLevel::kError, "outbox_read_failed",
-          {{"outbox", outbox_->path()},
-           {"error", rows.status().ToString()}});
+          {{"outbox", outbox_->path()}, {"error", rows.status().ToString()}});
       Abandon(stream_.get(), "");
       if (on_error_) on_error_(rows.status());
       return;
@@ -241,9 +241,8 @@ void Uplink::ArmAckTimer() {
   ack_timer_.async_wait([this, token](const std::error_code& error) {
     if (error || token != ack_timer_token_) return;
     if (stream_ != nullptr && !stream_abandoned_ && !in_flight_.empty()) {
-      Abandon(stream_.get(),
-              absl::StrCat("no acknowledgement within ",
-                           options_.ack_timeout.count(), " ms"));
+      Abandon(stream_.get(), absl::StrCat("no acknowledgement within ",
+                                          options_.ack_timeout.count(), " ms"));
     }
   });
 }
@@ -279,9 +278,9 @@ void Uplink::OnStreamRead(IngestStream* stream, bool ok, v1::BatchAck ack) {
   if (in_flight_.empty() || ack.batch_id() != in_flight_.front().batch_id) {
     Log(LogLevel::kError, "unexpected_ack",
         {{"batch_id", ack.batch_id()},
-         {"expected",
-          in_flight_.empty() ? std::string("none")
-                             : absl::StrCat(in_flight_.front().batch_id)}});
+         {"expected", in_flight_.empty()
+                          ? std::string("none")
+                          : absl::StrCat(in_flight_.front().batch_id)}});
     if (!stream_abandoned_) Abandon(stream, "acknowledgement out of order");
     return;
   }
@@ -343,8 +342,8 @@ void Uplink::ApplyAck(const v1::BatchAck& ack, const InFlightBatch& batch) {
          {"readings", batch.readings},
          {"acknowledged", total}});
   }
-  if (absl::Status removed = outbox_->RemoveThrough(
-          static_cast<int64_t>(ack.batch_id()));
+  if (absl::Status removed =
+          outbox_->RemoveThrough(static_cast<int64_t>(ack.batch_id()));
       !removed.ok()) {
     // The rows stay and are sent again later; the server ignores them then.
     Log(LogLevel::kError, "outbox_remove_failed",

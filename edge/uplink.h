@@ -23,6 +23,9 @@
 // completions (OnReadDone, OnWriteDone, OnDone) arrive on gRPC threads and
 // are posted into `io`, so the uplink's state is only touched there.
 
+#include <grpcpp/grpcpp.h>
+
+#include <asio.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -31,9 +34,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <asio.hpp>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "edge/backoff.h"

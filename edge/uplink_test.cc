@@ -92,9 +92,7 @@ class UplinkTest : public ::testing::Test {
     EXPECT_EQ(recorder.distinct_readings(), count);
   }
 
-  bool Drained() {
-    return *outbox_->IsEmpty() && uplink_->in_flight() == 0;
-  }
+  bool Drained() { return *outbox_->IsEmpty() && uplink_->in_flight() == 0; }
 
   std::filesystem::path dir_;
   asio::io_context io_;
@@ -113,9 +111,8 @@ TEST_F(UplinkTest, DeliversEverythingAndEmptiesTheOutbox) {
   options.max_in_flight = 4;
   StartUplink(server->address(), options);
 
-  ASSERT_TRUE(RunUntil([&] { return Drained(); }, milliseconds(20000), [&] {
-    ASSERT_LE(uplink_->in_flight(), 4);
-  }));
+  ASSERT_TRUE(RunUntil([&] { return Drained(); }, milliseconds(20000),
+                       [&] { ASSERT_LE(uplink_->in_flight(), 4); }));
   ExpectAllDelivered(recorder, 2550);
   EXPECT_EQ(*outbox_->Count(), 0);
 
@@ -158,7 +155,8 @@ TEST_F(UplinkTest, RowsStayUntilAcknowledgedAndTheWindowIsRespected) {
   IngestRecorder recorder;
   FakeServerOptions server_options;
   server_options.ack = false;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, server_options);
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, server_options);
   ASSERT_NE(server, nullptr);
   Fill(1000);
   UplinkOptions options;
@@ -186,7 +184,8 @@ TEST_F(UplinkTest, ResendsWhenAcknowledgementsDoNotCome) {
   IngestRecorder recorder;
   FakeServerOptions server_options;
   server_options.ack = false;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, server_options);
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, server_options);
   ASSERT_NE(server, nullptr);
   Fill(200);
   UplinkOptions options;
@@ -208,7 +207,8 @@ TEST_F(UplinkTest, ReconnectsAfterServerRestartAndLosesNothing) {
   IngestRecorder recorder;
   FakeServerOptions server_options;
   server_options.ack_delay = milliseconds(3);
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, server_options);
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, server_options);
   ASSERT_NE(server, nullptr);
   const int port = server->port();
   Fill(20000);
@@ -262,7 +262,8 @@ TEST_F(UplinkTest, WaitsForAServerThatIsNotUpYet) {
   IngestRecorder recorder;
   FakeServerOptions server_options;
   server_options.port = port;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, server_options);
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, server_options);
   ASSERT_NE(server, nullptr);
   ASSERT_TRUE(RunUntil([&] { return Drained(); }, milliseconds(10000)));
   ExpectAllDelivered(recorder, 500);
@@ -272,7 +273,8 @@ TEST_F(UplinkTest, RejectedReadingsAreCountedByReasonAndForgotten) {
   IngestRecorder recorder;
   FakeServerOptions server_options;
   server_options.unknown_sensors = {"S3"};
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, server_options);
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, server_options);
   ASSERT_NE(server, nullptr);
   Fill(700);  // 100 readings of each of S0 … S6
   UplinkOptions options;
@@ -284,7 +286,8 @@ TEST_F(UplinkTest, RejectedReadingsAreCountedByReasonAndForgotten) {
   EXPECT_EQ(counters.accepted, 600);
   EXPECT_EQ(counters.rejected, 100);
   ASSERT_EQ(counters.rejected_by_reason.size(), 1u);
-  EXPECT_EQ(counters.rejected_by_reason.at("REJECT_REASON_UNKNOWN_SENSOR"), 100);
+  EXPECT_EQ(counters.rejected_by_reason.at("REJECT_REASON_UNKNOWN_SENSOR"),
+            100);
   EXPECT_EQ(*outbox_->Count(), 0);
 }
 
@@ -292,7 +295,8 @@ TEST_F(UplinkTest, ShrinksBatchesTheServerFindsTooLarge) {
   IngestRecorder recorder;
   FakeServerOptions server_options;
   server_options.max_batch_readings = 300;
-  std::unique_ptr<FakeServer> server = FakeServer::Start(&recorder, server_options);
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, server_options);
   ASSERT_NE(server, nullptr);
   Fill(3000);
   UplinkOptions options;

@@ -10,8 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<monipaikka::edge::DecodedPayload> decoded =
       monipaikka::edge::DecodeElsys(absl::MakeConstSpan(data, size));
   if (decoded.ok()) {
-    if (decoded->battery_mv && (*decoded->battery_mv < 0 ||
-                                *decoded->battery_mv > 65535)) {
+    if (decoded->battery_mv &&
+        (*decoded->battery_mv < 0 || *decoded->battery_mv > 65535)) {
       std::abort();
     }
     if (decoded->motion_count && *decoded->motion_count > 255) std::abort();

@@ -13,8 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       MilesightModel::kVs340};
   const MilesightModel model = kModels[data[0] % 4];
   absl::StatusOr<monipaikka::edge::DecodedPayload> decoded =
-      monipaikka::edge::DecodeMilesight(model,
-                                        absl::MakeConstSpan(data + 1, size - 1));
+      monipaikka::edge::DecodeMilesight(
+          model, absl::MakeConstSpan(data + 1, size - 1));
   if (decoded.ok() && decoded->count && *decoded->count < 0) std::abort();
   return 0;
 }

@@ -202,7 +202,8 @@ int main(int argc, char** argv) {
   }
   options.storage.cache_kib = sqlite_cache_mb * 1024;
   absl::StatusOr<monipaikka::SqliteSynchronous> synchronous =
-      monipaikka::ParseSqliteSynchronous(absl::GetFlag(FLAGS_sqlite_synchronous));
+      monipaikka::ParseSqliteSynchronous(
+          absl::GetFlag(FLAGS_sqlite_synchronous));
   if (!synchronous.ok()) {
     std::cerr << "error: " << synchronous.status().message() << "\n";
     return 2;
@@ -247,7 +248,8 @@ int main(int argc, char** argv) {
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.occupancy.max_watches_per_token =
       absl::GetFlag(FLAGS_max_watches_per_token);
-  if (options.max_request_bytes < 1024 || absl::GetFlag(FLAGS_grpc_memory_mb) < 16 ||
+  if (options.max_request_bytes < 1024 ||
+      absl::GetFlag(FLAGS_grpc_memory_mb) < 16 ||
       options.max_concurrent_streams <= 0 ||
       options.occupancy.max_watches_per_token <= 0) {
     std::cerr << "error: --max_request_bytes must be at least 1024, "
@@ -265,7 +267,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  options.workforce.pseudonym_key_file = absl::GetFlag(FLAGS_pseudonym_key_file);
+  options.workforce.pseudonym_key_file =
+      absl::GetFlag(FLAGS_pseudonym_key_file);
   options.workforce.anonymity_k = absl::GetFlag(FLAGS_anonymity_k);
   options.workforce.retention_months =
       absl::GetFlag(FLAGS_workforce_retention_months);
@@ -341,8 +344,7 @@ int main(int argc, char** argv) {
        {"auth_refused_expired_token", auth.Refused(AuthRefusal::kExpiredToken)},
        {"auth_refused_revoked_token", auth.Refused(AuthRefusal::kRevokedToken)},
        {"auth_refused_wrong_role", auth.Refused(AuthRefusal::kWrongRole)},
-       {"auth_refused_wrong_gateway",
-        auth.Refused(AuthRefusal::kWrongGateway)},
+       {"auth_refused_wrong_gateway", auth.Refused(AuthRefusal::kWrongGateway)},
        {"auth_refused_revoked_certificate",
         auth.Refused(AuthRefusal::kRevokedCertificate)},
        {"oversized_requests", (*server)->oversized_requests()}});

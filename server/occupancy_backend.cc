@@ -39,8 +39,8 @@ absl::StatusOr<std::unique_ptr<OccupancyBackend>> OccupancyBackend::Create(
   Summarizer::Options summarizer;
   summarizer.quiet = options.summary_quiet;
   summarizer.max_delay = options.summary_max_delay;
-  backend->summarizer_ = std::make_unique<Summarizer>(
-      storage, &backend->inventory_, summarizer);
+  backend->summarizer_ =
+      std::make_unique<Summarizer>(storage, &backend->inventory_, summarizer);
   backend->hub_ = std::make_unique<LiveOccupancyHub>(
       now_ms, LiveOccupancyHub::Options{options.live_tick});
   backend->deps_.inventory = &backend->inventory_;
@@ -78,8 +78,8 @@ absl::Status OccupancyBackend::Start(QueryExecutor* executor,
     const absl::TimeZone& zone = inventory->sites()[sensor.site].zone;
     const absl::CivilDay today(absl::ToCivilSecond(FromMs(now), zone));
     const int32_t date = DateIndex(today);
-    const int32_t offset = static_cast<int32_t>(
-        now - LocalToMs(absl::CivilSecond(today), zone));
+    const int32_t offset =
+        static_cast<int32_t>(now - LocalToMs(absl::CivilSecond(today), zone));
     RETURN_IF_ERROR(session->Analytics().ScanSensorDays(
         date, date, sensor.id, sensor.id,
         [&](int32_t, int64_t id, absl::string_view bytes) {

@@ -1,11 +1,10 @@
 #include "server/server.h"
 
+#include <fcntl.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "monipaikka/v1/analytics.grpc.pb.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
@@ -27,7 +27,6 @@
 #include "monipaikka/v1/sensor_health.grpc.pb.h"
 #include "monipaikka/v1/utilization.grpc.pb.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
-#include "common/status_macros.h"
 #include "server/server_metrics.h"
 #include "server/service/auth_service.h"
 #include "server/service/inventory_service.h"
@@ -100,8 +99,8 @@ absl::Status WriteTokenFile(const std::string& path, const std::string& secret,
         flag, ": cannot create ", tmp, ": ", std::strerror(errno)));
   }
   const std::string text = secret + "\n";
-  const bool written =
-      ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool written = ::write(fd, text.data(), text.size()) ==
+                       static_cast<ssize_t>(text.size());
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
   if (!written || !synced || std::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -129,10 +128,9 @@ absl::StatusOr<bool> FileExists(const std::string& path,
 absl::StatusOr<int> CountAdminTokens(StorageSession& session) {
   ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens,
                    session.Access().ListTokens());
-  return static_cast<int>(
-      std::count_if(tokens.begin(), tokens.end(), [](const TokenRecord& t) {
-        return t.role == RoleName(Role::kAdmin);
-      }));
+  return static_cast<int>(std::count_if(
+      tokens.begin(), tokens.end(),
+      [](const TokenRecord& t) { return t.role == RoleName(Role::kAdmin); }));
 }
 
 constexpr char kNewAdminTokenAdvice[] =
@@ -154,16 +152,16 @@ absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
       Log(LogLevel::kWarning, "bootstrap_token_not_created",
           {{"file", path},
            {"admin_tokens", admin_tokens},
-           {"reason",
-            absl::StrCat("the database already holds admin tokens; ",
-                         kNewAdminTokenAdvice)}});
+           {"reason", absl::StrCat("the database already holds admin tokens; ",
+                                   kNewAdminTokenAdvice)}});
     }
     return false;
   }
   NewToken token;
   token.name = "bootstrap";
   token.role = Role::kAdmin;
-  ASSIGN_OR_RETURN(CreatedToken created, tokens.Create(session.Access(), token));
+  ASSIGN_OR_RETURN(CreatedToken created,
+                   tokens.Create(session.Access(), token));
   RETURN_IF_ERROR(WriteTokenFile(path, created.secret, kFlag));
   Log(LogLevel::kInfo, "bootstrap_token_created",
       {{"token_id", created.record.id},
@@ -188,7 +186,8 @@ absl::StatusOr<bool> RecoverAdminToken(StorageSession& session,
   NewToken token;
   token.name = "recovery";
   token.role = Role::kAdmin;
-  ASSIGN_OR_RETURN(CreatedToken created, tokens.Create(session.Access(), token));
+  ASSIGN_OR_RETURN(CreatedToken created,
+                   tokens.Create(session.Access(), token));
   AuditRecord audit;
   audit.ts_ms = tokens.NowMs();
   audit.token_id = created.record.id;
@@ -202,8 +201,9 @@ absl::StatusOr<bool> RecoverAdminToken(StorageSession& session,
   Log(LogLevel::kWarning, "recovery_token_created",
       {{"token_id", created.record.id},
        {"file", path},
-       {"next", "revoke the admin tokens you lost, then stop passing "
-                "--recover_admin_token_file"}});
+       {"next",
+        "revoke the admin tokens you lost, then stop passing "
+        "--recover_admin_token_file"}});
   return true;
 }
 
@@ -242,9 +242,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                      server->storage_->OpenSession());
     RETURN_IF_ERROR(server->tokens_->Load(session->Access()));
     if (!options.auth.bootstrap_admin_token_file.empty()) {
-      RETURN_IF_ERROR(BootstrapAdminToken(*session, *server->tokens_,
-                                          options.auth.bootstrap_admin_token_file)
-                          .status());
+      RETURN_IF_ERROR(
+          BootstrapAdminToken(*session, *server->tokens_,
+                              options.auth.bootstrap_admin_token_file)
+              .status());
     }
     if (!options.auth.recover_admin_token_file.empty()) {
       RETURN_IF_ERROR(RecoverAdminToken(*session, *server->tokens_,
@@ -265,16 +266,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   occupancy.registry.disclosure.anonymity_k = options.workforce.anonymity_k;
   occupancy.registry.calendar = options.workforce.publication;
   if (!occupancy.today) occupancy.today = options.workforce.today;
-  ASSIGN_OR_RETURN(server->occupancy_,
-                   OccupancyBackend::Create(server->storage_.get(),
-                                            options.utilization, occupancy,
-                                            options.ingest.now_ms));
+  ASSIGN_OR_RETURN(
+      server->occupancy_,
+      OccupancyBackend::Create(server->storage_.get(), options.utilization,
+                               occupancy, options.ingest.now_ms));
   IngestWriterOptions writer_options = options.writer;
-  writer_options.on_committed =
-      [occupancy = server->occupancy_.get()](
-          std::span<const StoredReading> readings) {
-        occupancy->OnCommitted(readings);
-      };
+  writer_options.on_committed = [occupancy = server->occupancy_.get()](
+                                    std::span<const StoredReading> readings) {
+    occupancy->OnCommitted(readings);
+  };
   writer_options.on_storage_outcome =
       [health = server->storage_health_.get()](const absl::Status& outcome) {
         health->Record(outcome);
@@ -285,10 +285,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   ASSIGN_OR_RETURN(const int synchronous, writer_session->SynchronousPragma());
   Log(LogLevel::kInfo, "storage_opened",
       {{"db", options.database},
-       {"sqlite_synchronous",
-        synchronous == 2   ? std::string("full")
-        : synchronous == 1 ? std::string("normal")
-                           : absl::StrCat(synchronous)}});
+       {"sqlite_synchronous", synchronous == 2   ? std::string("full")
+                              : synchronous == 1 ? std::string("normal")
+                                                 : absl::StrCat(synchronous)}});
   ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
                    writer_session->LoadSensorBindings());
   server->directory_.Set(std::make_shared<SensorDirectory>(std::move(sensors)));
@@ -297,7 +296,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   RETURN_IF_ERROR(server->writer_->Start(options.ingest.now_ms()));
 
   server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get(),
-                                                     options.max_query_time);
+                                                      options.max_query_time);
   RETURN_IF_ERROR(server->executor_->Start(options.query_threads));
   RETURN_IF_ERROR(server->occupancy_->Start(server->executor_.get(),
                                             server->access_.get()));
@@ -314,12 +313,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       server->executor_.get(), server->access_.get(), options.ingest.now_ms);
   server->auth_service_ = std::make_unique<AuthServiceImpl>(
       server->executor_.get(), server->access_.get(), server->tokens_.get());
-  ASSIGN_OR_RETURN(server->workforce_,
-                   WorkforceBackend::Start(server->storage_.get(),
-                                           options.database,
-                                           server->executor_.get(),
-                                           server->access_.get(),
-                                           options.workforce));
+  ASSIGN_OR_RETURN(
+      server->workforce_,
+      WorkforceBackend::Start(server->storage_.get(), options.database,
+                              server->executor_.get(), server->access_.get(),
+                              options.workforce));
 
   AddIngestMetrics(server->counters_, server->metrics_.get());
   AddStorageHealthMetrics(*server->storage_health_, server->metrics_.get());
@@ -369,8 +367,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              options.max_concurrent_streams);
-  std::vector<std::unique_ptr<
-      grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>(
       &server->malformed_requests_, server->request_size_limit_.get()));

@@ -27,7 +27,7 @@
 namespace grpc {
 class HealthCheckServiceInterface;
 class Server;
-}
+}  // namespace grpc
 
 namespace monipaikka {
 class ReloadableServerCredentials;
@@ -165,8 +165,8 @@ class Server {
   bool shut_down_ = false;
   // Set once the gRPC server runs; cleared at shutdown.
   absl::Mutex health_mu_;
-  grpc::HealthCheckServiceInterface* health_service_ ABSL_GUARDED_BY(
-      health_mu_) = nullptr;
+  grpc::HealthCheckServiceInterface* health_service_
+      ABSL_GUARDED_BY(health_mu_) = nullptr;
   // Last: destroyed first, so that no scrape reads a destroyed counter.
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
 };

@@ -116,12 +116,11 @@ void AddMemoryMetrics(MetricSet* metrics) {
         const struct mallinfo2 info = mallinfo2();
         return static_cast<double>(info.uordblks + info.hblkhd);
       }));
-  metrics->AddGauge(
-      "monipaikka_heap_free_bytes",
-      "Heap memory freed but kept by malloc for reuse.",
-      std::function<double()>([] {
-        return static_cast<double>(mallinfo2().fordblks);
-      }));
+  metrics->AddGauge("monipaikka_heap_free_bytes",
+                    "Heap memory freed but kept by malloc for reuse.",
+                    std::function<double()>([] {
+                      return static_cast<double>(mallinfo2().fordblks);
+                    }));
 }
 
 }  // namespace monipaikka

@@ -22,7 +22,8 @@ class StorageHealth {
   // Called with the new state and the outcome that caused it.
   using OnChange = std::function<void(bool healthy, const absl::Status& cause)>;
 
-  explicit StorageHealth(OnChange on_change) : on_change_(std::move(on_change)) {}
+  explicit StorageHealth(OnChange on_change)
+      : on_change_(std::move(on_change)) {}
   StorageHealth(const StorageHealth&) = delete;
   StorageHealth& operator=(const StorageHealth&) = delete;
 

@@ -4,7 +4,6 @@
 #include <chrono>
 
 #include "absl/time/clock.h"
-
 #include "bench/load/load_inventory.h"
 
 namespace monipaikka::load {
@@ -58,9 +57,10 @@ void GatewayFleet::Drive(absl::Duration duration) {
   std::vector<int64_t> next_turn_us(gateways_.size());
   for (int64_t g = 0; g < count; ++g) next_turn_us[g] = g * interval_us / count;
   while (!stop_.load()) {
-    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                               Clock::now() - started)
-                               .count();
+    const int64_t now_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
+                                                              started)
+            .count();
     if (now_us >= duration_us) break;
     int64_t next_us = duration_us;
     for (int64_t g = 0; g < count; ++g) {
@@ -86,7 +86,8 @@ bool GatewayFleet::WaitDrained(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   bool all_done = true;
   for (auto& gateway : gateways_) {
-    if (!gateway->WaitDone(std::max(deadline - absl::Now(), absl::ZeroDuration()))) {
+    if (!gateway->WaitDone(
+            std::max(deadline - absl::Now(), absl::ZeroDuration()))) {
       all_done = false;
       gateway->Cancel();
     }

@@ -35,7 +35,8 @@ v1::Inventory MakeInventory(int first_gateway, int gateways,
     floor->set_code(site_code + "-F1");
     floor->set_site(site_code);
     floor->set_level("floor");
-    const std::vector<std::string> sensor_ids = SensorIds(g, sensors_per_gateway);
+    const std::vector<std::string> sensor_ids =
+        SensorIds(g, sensors_per_gateway);
     for (int s = 0; s < sensors_per_gateway; ++s) {
       v1::Workstation* workstation = inventory.add_workstations();
       workstation->set_code(absl::StrFormat("%s-WS-%05d", site_code, s));

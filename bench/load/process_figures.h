@@ -9,7 +9,7 @@
 namespace monipaikka::load {
 
 struct ProcessFigures {
-  bool ok = false;  // false when /proc had no such process
+  bool ok = false;      // false when /proc had no such process
   int64_t rss_kib = 0;  // VmRSS: resident now
   int64_t hwm_kib = 0;  // VmHWM: highest resident so far
   double cpu_s = 0;     // user + system

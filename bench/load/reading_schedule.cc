@@ -15,7 +15,8 @@ ReadingSchedule::ReadingSchedule(int sensors,
       random_(seed) {
   std::uniform_real_distribution<double> phase(0, period_us_);
   sensors_.reserve(sensors);
-  for (int i = 0; i < sensors; ++i) sensors_.push_back(SensorState{phase(random_)});
+  for (int i = 0; i < sensors; ++i)
+    sensors_.push_back(SensorState{phase(random_)});
 }
 
 std::vector<ScheduledReading> ReadingSchedule::TakeDue(int64_t elapsed_us) {

@@ -17,7 +17,8 @@ TEST(ReadingScheduleTest, EverySensorReportsAtItsRateWithIncreasingSeqAndTime) {
   for (int64_t us = 0; us <= 60'000'000; us += 333'333) {
     for (const ScheduledReading& r : schedule.TakeDue(us)) all.push_back(r);
   }
-  for (const ScheduledReading& r : schedule.TakeDue(60'000'000)) all.push_back(r);
+  for (const ScheduledReading& r : schedule.TakeDue(60'000'000))
+    all.push_back(r);
   ASSERT_EQ(all.size(), 60u);  // 6 readings of each of 10 sensors in 60 s
   std::map<int, ScheduledReading> last;
   for (const ScheduledReading& r : all) {

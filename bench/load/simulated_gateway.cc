@@ -166,8 +166,8 @@ void SimulatedGateway::Decide(Actions& actions) {
       const int readings = writing_batch_.readings_size();
       unsent_readings_ -= readings;
       writing_batch_.set_batch_id(++last_batch_id_);
-      in_flight_.push_back(InFlight{last_batch_id_, readings,
-                                    std::chrono::steady_clock::now()});
+      in_flight_.push_back(
+          InFlight{last_batch_id_, readings, std::chrono::steady_clock::now()});
       stats_->AddSent(readings);
       writing_ = true;
       actions.write = &writing_batch_;

@@ -13,14 +13,14 @@
 // reactions run on gRPC's threads. A hold keeps the call open while the
 // driver may still start writes (see Decide()).
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"

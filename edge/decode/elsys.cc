@@ -10,16 +10,36 @@ namespace {
 // know. 0x3E (settings) is handled apart.
 int ValueSize(uint8_t type) {
   switch (type) {
-    case 0x02: case 0x05: case 0x0D: case 0x0F: case 0x11: case 0x12:
+    case 0x02:
+    case 0x05:
+    case 0x0D:
+    case 0x0F:
+    case 0x11:
+    case 0x12:
     case 0x1A:
       return 1;
-    case 0x01: case 0x04: case 0x06: case 0x07: case 0x08: case 0x0A:
-    case 0x0C: case 0x0E: case 0x15: case 0x16: case 0x18: case 0x19:
+    case 0x01:
+    case 0x04:
+    case 0x06:
+    case 0x07:
+    case 0x08:
+    case 0x0A:
+    case 0x0C:
+    case 0x0E:
+    case 0x15:
+    case 0x16:
+    case 0x18:
+    case 0x19:
     case 0x1C:
       return 2;
     case 0x03:
       return 3;
-    case 0x0B: case 0x10: case 0x14: case 0x17: case 0x1B: case 0x3D:
+    case 0x0B:
+    case 0x10:
+    case 0x14:
+    case 0x17:
+    case 0x1B:
+    case 0x3D:
       return 4;
     case 0x09:
       return 6;
@@ -43,9 +63,8 @@ absl::StatusOr<DecodedPayload> DecodeElsys(absl::Span<const uint8_t> frame) {
     size_t size = 0;
     if (type == 0x3E) {
       if (i + 1 >= frame.size()) {
-        return absl::DataLossError(
-            absl::StrCat("elsys: settings record at byte ", i,
-                         " has no length byte"));
+        return absl::DataLossError(absl::StrCat(
+            "elsys: settings record at byte ", i, " has no length byte"));
       }
       size = 1 + static_cast<size_t>(frame[i + 1]);
     } else {
@@ -70,8 +89,8 @@ absl::StatusOr<DecodedPayload> DecodeElsys(absl::Span<const uint8_t> frame) {
         break;
       case 0x11:
         if (v[0] > 2) {
-          return absl::OutOfRangeError(absl::StrCat(
-              "elsys: occupancy ", v[0], " is not 0, 1 or 2"));
+          return absl::OutOfRangeError(
+              absl::StrCat("elsys: occupancy ", v[0], " is not 0, 1 or 2"));
         }
         out.occupied = v[0] == 2;
         break;

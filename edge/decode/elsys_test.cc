@@ -40,7 +40,8 @@ TEST(ElsysTest, RepeatedRecords) {
 TEST(ElsysTest, DeskOccupancyStates) {
   // 0x11 0x02: occupied.
   absl::StatusOr<DecodedPayload> occupied =
-      DecodeElsys(Hex("0100e20229040027110207" "0e10"));
+      DecodeElsys(Hex("0100e20229040027110207"
+                      "0e10"));
   ASSERT_TRUE(occupied.ok()) << occupied.status();
   EXPECT_EQ(occupied->occupied, true);
   EXPECT_EQ(occupied->battery_mv, 3600);
@@ -54,13 +55,16 @@ TEST(ElsysTest, DeskOccupancyStates) {
 }
 
 TEST(ElsysTest, SettingsRecordIsSkippedByItsLength) {
-  absl::StatusOr<DecodedPayload> decoded = DecodeElsys(Hex("3e03010203" "1102"));
+  absl::StatusOr<DecodedPayload> decoded =
+      DecodeElsys(Hex("3e03010203"
+                      "1102"));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(decoded->occupied, true);
 }
 
 TEST(ElsysTest, TruncatedRecord) {
-  absl::StatusOr<DecodedPayload> decoded = DecodeElsys(Hex("0100e20229040027070d"));
+  absl::StatusOr<DecodedPayload> decoded =
+      DecodeElsys(Hex("0100e20229040027070d"));
   EXPECT_EQ(decoded.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(ProblemReason(decoded.status()), "truncated_frame");
   EXPECT_EQ(DecodeElsys({}).status().code(), absl::StatusCode::kDataLoss);

@@ -30,9 +30,9 @@ void ReadFrame(const Json& object, const char* key, absl::string_view path,
   if (!*text || (*text)->empty()) return;
   std::string bytes;
   if (!absl::Base64Unescape(**text, &bytes)) {
-    event->problems.push_back(absl::InvalidArgumentError(absl::StrCat(
-        path, key, ": ", QuoteText(**text),
-        " is not base64; the rest of the uplink is used")));
+    event->problems.push_back(absl::InvalidArgumentError(
+        absl::StrCat(path, key, ": ", QuoteText(**text),
+                     " is not base64; the rest of the uplink is used")));
     return;
   }
   if (!bytes.empty()) event->frame = std::move(bytes);
@@ -58,8 +58,8 @@ absl::StatusOr<uint32_t> FrameCounter(const Json& object, const char* key,
   ASSIGN_OR_RETURN(std::optional<int64_t> value, IntField(object, key, path));
   const int64_t count = value.value_or(0);
   if (count < 0 || count > std::numeric_limits<uint32_t>::max()) {
-    return absl::OutOfRangeError(absl::StrCat(
-        path, key, ": ", count, " is not a 32-bit frame counter"));
+    return absl::OutOfRangeError(
+        absl::StrCat(path, key, ": ", count, " is not a 32-bit frame counter"));
   }
   return static_cast<uint32_t>(count);
 }
@@ -117,8 +117,7 @@ absl::string_view TopicSegmentAfter(absl::string_view topic,
   return {};
 }
 
-absl::StatusOr<Json> ParseObjectJson(absl::string_view payload,
-                                     int max_depth) {
+absl::StatusOr<Json> ParseObjectJson(absl::string_view payload, int max_depth) {
   absl::StatusOr<Json> document = ParseJson(payload, max_depth);
   if (!document.ok()) return document.status();
   if (!document->is_object()) {
@@ -181,7 +180,8 @@ absl::StatusOr<ParsedMessage> ParseChirpStackV4(absl::string_view topic,
     // reception time.
     if (const Json* rx = Member(message, "rxInfo");
         rx != nullptr && rx->is_array() && !rx->empty()) {
-      ASSIGN_OR_RETURN(event.ts_ms, TimeField((*rx)[0], "gwTime", "rxInfo[0]."));
+      ASSIGN_OR_RETURN(event.ts_ms,
+                       TimeField((*rx)[0], "gwTime", "rxInfo[0]."));
       if (!event.ts_ms) {
         ASSIGN_OR_RETURN(event.ts_ms,
                          TimeField((*rx)[0], "nsTime", "rxInfo[0]."));
@@ -213,9 +213,9 @@ absl::StatusOr<ParsedMessage> ParseChirpStackV3(bool json_v3,
   } else {
     std::string bytes;
     if (!absl::Base64Unescape(*dev_eui, &bytes) || bytes.size() != 8) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "devEUI: ", QuoteText(*dev_eui),
-          " is not 8 bytes in base64 (json marshaler)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("devEUI: ", QuoteText(*dev_eui),
+                       " is not 8 bytes in base64 (json marshaler)"));
     }
     event.device = absl::BytesToHexString(bytes);
   }
@@ -230,9 +230,9 @@ absl::StatusOr<ParsedMessage> ParseChirpStackV3(bool json_v3,
     if (object_json && !object_json->empty()) {
       absl::StatusOr<Json> object = ParseJson(*object_json, max_depth);
       if (!object.ok()) {
-        return absl::Status(object.status().code(),
-                            absl::StrCat("objectJSON: ",
-                                         object.status().message()));
+        return absl::Status(
+            object.status().code(),
+            absl::StrCat("objectJSON: ", object.status().message()));
       }
       event.object = *std::move(object);
     }
@@ -275,7 +275,8 @@ absl::StatusOr<ParsedMessage> ParseTtsV3(absl::string_view topic,
   if (!uplink->is_object()) {
     return absl::InvalidArgumentError("uplink_message: is not an object");
   }
-  ASSIGN_OR_RETURN(event.f_cnt, FrameCounter(*uplink, "f_cnt", "uplink_message."));
+  ASSIGN_OR_RETURN(event.f_cnt,
+                   FrameCounter(*uplink, "f_cnt", "uplink_message."));
   ASSIGN_OR_RETURN(event.f_port, Port(*uplink, "f_port", "uplink_message."));
   ReadFrame(*uplink, "frm_payload", "uplink_message.", &event);
   if (const Json* object = Member(*uplink, "decoded_payload")) {
@@ -300,8 +301,8 @@ absl::StatusOr<ParsedMessage> ParseTtsV3(absl::string_view topic,
 }
 
 // One Thingsee message; nullopt for message ids Monipaikka does not use.
-absl::StatusOr<std::optional<UplinkEvent>> ParseThingsee(const Json& message,
-                                                         absl::string_view path) {
+absl::StatusOr<std::optional<UplinkEvent>> ParseThingsee(
+    const Json& message, absl::string_view path) {
   if (!message.is_object()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": is not a JSON object"));
@@ -401,8 +402,8 @@ absl::StatusOr<std::optional<UplinkEvent>> ParseHaltianMeasurement(
                    IntField(message, "movementDetections", ""));
   if (moves) {
     if (*moves < 0 || *moves > std::numeric_limits<int32_t>::max()) {
-      return absl::OutOfRangeError(absl::StrCat(
-          "movementDetections: ", *moves, " is out of range"));
+      return absl::OutOfRangeError(
+          absl::StrCat("movementDetections: ", *moves, " is out of range"));
     }
     decoded.motion_count = static_cast<int32_t>(*moves);
   }
@@ -410,8 +411,8 @@ absl::StatusOr<std::optional<UplinkEvent>> ParseHaltianMeasurement(
                    NumberField(message, "batteryPercentage", ""));
   if (battery) {
     if (!std::isfinite(*battery) || *battery < 0 || *battery > 100) {
-      return absl::OutOfRangeError(absl::StrCat(
-          "batteryPercentage: ", *battery, " is not 0..100 %"));
+      return absl::OutOfRangeError(
+          absl::StrCat("batteryPercentage: ", *battery, " is not 0..100 %"));
     }
     decoded.battery_percent = static_cast<int32_t>(std::lround(*battery));
   }
@@ -470,13 +471,14 @@ absl::StatusOr<ParsedMessage> ParseHaltian(absl::string_view topic,
 absl::StatusOr<MessageFormat> ParseMessageFormat(absl::string_view name) {
   if (name == "chirpstack_v4") return MessageFormat::kChirpStackV4;
   if (name == "chirpstack_v3_json") return MessageFormat::kChirpStackV3Json;
-  if (name == "chirpstack_v3_json_v3") return MessageFormat::kChirpStackV3JsonV3;
+  if (name == "chirpstack_v3_json_v3")
+    return MessageFormat::kChirpStackV3JsonV3;
   if (name == "tts_v3") return MessageFormat::kTtsV3;
   if (name == "haltian") return MessageFormat::kHaltian;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "\"", name,
-      "\" is not a format (chirpstack_v4, chirpstack_v3_json, "
-      "chirpstack_v3_json_v3, tts_v3, haltian)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", name,
+                   "\" is not a format (chirpstack_v4, chirpstack_v3_json, "
+                   "chirpstack_v3_json_v3, tts_v3, haltian)"));
 }
 
 absl::string_view MessageFormatName(MessageFormat format) {

@@ -59,7 +59,9 @@ TEST(ChirpStackV4Test, UplinkEvent) {
   EXPECT_EQ(e.f_port, 5);
   EXPECT_EQ(e.ts_ms, Ms("2022-07-18T09:34:15.775Z"));
   ASSERT_TRUE(e.frame.has_value());
-  EXPECT_EQ(absl::BytesToHexString(*e.frame), "0100e20229040027110207" "0e10");
+  EXPECT_EQ(absl::BytesToHexString(*e.frame),
+            "0100e20229040027110207"
+            "0e10");
   EXPECT_FALSE(e.object.has_value());
   EXPECT_EQ(e.rssi_dbm, -36);
   EXPECT_EQ(e.snr_db, 10.5);
@@ -68,10 +70,10 @@ TEST(ChirpStackV4Test, UplinkEvent) {
 // fCnt 0 and fPort 0 are omitted by the protobuf JSON mapping; no time and
 // an upper-case devEui in the topic only.
 TEST(ChirpStackV4Test, OmittedZeroFieldsAndObject) {
-  absl::StatusOr<ParsedMessage> parsed = ParseMessage(
-      MessageFormat::kChirpStackV4,
-      "application/1/device/A81758FFFE0312AB/event/up",
-      R"({"deviceInfo": {}, "object": {"occupancy": 2},
+  absl::StatusOr<ParsedMessage> parsed =
+      ParseMessage(MessageFormat::kChirpStackV4,
+                   "application/1/device/A81758FFFE0312AB/event/up",
+                   R"({"deviceInfo": {}, "object": {"occupancy": 2},
           "rxInfo": [{"gwTime": "2026-03-23T07:15:00Z"}]})");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const UplinkEvent& e = parsed->events.at(0);
@@ -86,10 +88,10 @@ TEST(ChirpStackV4Test, OmittedZeroFieldsAndObject) {
 }
 
 TEST(ChirpStackV4Test, StatusEventCarriesBattery) {
-  absl::StatusOr<ParsedMessage> parsed = ParseMessage(
-      MessageFormat::kChirpStackV4,
-      "application/1/device/a81758fffe0312ab/event/status",
-      R"({"deviceInfo": {"devEui": "a81758fffe0312ab"},
+  absl::StatusOr<ParsedMessage> parsed =
+      ParseMessage(MessageFormat::kChirpStackV4,
+                   "application/1/device/a81758fffe0312ab/event/status",
+                   R"({"deviceInfo": {"devEui": "a81758fffe0312ab"},
           "time": "2026-03-23T07:15:00Z", "margin": 7, "batteryLevel": 85.5})");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_EQ(parsed->events.size(), 1u);
@@ -113,7 +115,6 @@ TEST(ChirpStackV4Test, OtherEventsAreIgnoredAndBadInputNamed) {
       R"({"deviceInfo": {"devEui": "a81758fffe0312ab"}, "fCnt": "ten"})");
   EXPECT_EQ(count.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(count.status().message().find("fCnt"), absl::string_view::npos);
-
 
   absl::StatusOr<ParsedMessage> eui = ParseMessage(
       MessageFormat::kChirpStackV4, "application/1/device/a/event/up",
@@ -142,10 +143,9 @@ constexpr char kChirpStackV3Json[] = R"({
 })";
 
 TEST(ChirpStackV3Test, JsonMarshaler) {
-  absl::StatusOr<ParsedMessage> parsed =
-      ParseMessage(MessageFormat::kChirpStackV3Json,
-                   "application/123/device/a81758fffe0312ab/event/up",
-                   kChirpStackV3Json);
+  absl::StatusOr<ParsedMessage> parsed = ParseMessage(
+      MessageFormat::kChirpStackV3Json,
+      "application/123/device/a81758fffe0312ab/event/up", kChirpStackV3Json);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const UplinkEvent& e = parsed->events.at(0);
   EXPECT_EQ(e.device, "a81758fffe0312ab");
@@ -168,10 +168,10 @@ TEST(ChirpStackV3Test, JsonMarshalerRejectsHexDevEui) {
 // The legacy `json_v3` marshaler: devEUI in hex, object as JSON, time only
 // in rxInfo.
 TEST(ChirpStackV3Test, JsonV3Marshaler) {
-  absl::StatusOr<ParsedMessage> parsed = ParseMessage(
-      MessageFormat::kChirpStackV3JsonV3,
-      "application/123/device/24e124128c012345/rx",
-      R"({"applicationID": "123", "applicationName": "counters",
+  absl::StatusOr<ParsedMessage> parsed =
+      ParseMessage(MessageFormat::kChirpStackV3JsonV3,
+                   "application/123/device/24e124128c012345/rx",
+                   R"({"applicationID": "123", "applicationName": "counters",
           "deviceName": "door", "devEUI": "24e124128c012345",
           "rxInfo": [{"gatewayID": "0303030303030303", "name": "roof",
                       "time": "2026-03-23T07:15:00Z", "rssi": -57,
@@ -219,10 +219,9 @@ constexpr char kTtsUplink[] = R"({
 })";
 
 TEST(TtsV3Test, UplinkMessage) {
-  absl::StatusOr<ParsedMessage> parsed =
-      ParseMessage(MessageFormat::kTtsV3,
-                   "v3/valtion-virastotalo@ttn/devices/vs340-desk-4/up",
-                   kTtsUplink);
+  absl::StatusOr<ParsedMessage> parsed = ParseMessage(
+      MessageFormat::kTtsV3,
+      "v3/valtion-virastotalo@ttn/devices/vs340-desk-4/up", kTtsUplink);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const UplinkEvent& e = parsed->events.at(0);
   EXPECT_EQ(e.device, "24e124538b223344");
@@ -237,11 +236,12 @@ TEST(TtsV3Test, UplinkMessage) {
 }
 
 TEST(TtsV3Test, MissingPartsAndOtherTopics) {
-  EXPECT_EQ(ParseMessage(MessageFormat::kTtsV3, "v3/a/devices/b/up",
-                         R"({"end_device_ids": {"dev_eui": "24E124538B223344"}})")
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      ParseMessage(MessageFormat::kTtsV3, "v3/a/devices/b/up",
+                   R"({"end_device_ids": {"dev_eui": "24E124538B223344"}})")
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
   EXPECT_EQ(ParseMessage(MessageFormat::kTtsV3, "v3/a/devices/b/up",
                          R"({"uplink_message": {}})")
                 .status()
@@ -269,9 +269,9 @@ TEST(HaltianTest, PresenceMessages) {
   EXPECT_FALSE(e.f_cnt.has_value());
   EXPECT_EQ(e.decoded->occupied, true);
 
-  absl::StatusOr<ParsedMessage> array = ParseMessage(
-      MessageFormat::kHaltian, "haltian",
-      R"([{"tsmId": 13100, "tsmEv": 10, "tsmTs": 1755064655,
+  absl::StatusOr<ParsedMessage> array =
+      ParseMessage(MessageFormat::kHaltian, "haltian",
+                   R"([{"tsmId": 13100, "tsmEv": 10, "tsmTs": 1755064655,
            "tsmTuid": "TSPR04TSC20205001", "tsmGw": "TSGW06EWK31903495",
            "moveCount": 7},
           {"tsmId": 2100, "tsmEv": 10, "tsmTs": 1755064800,
@@ -322,9 +322,9 @@ TEST(ChirpStackV4Test, InvalidBase64DataKeepsTheRestOfTheUplink) {
             "used");
 
   // The same for The Things Stack's frm_payload of the wrong type.
-  absl::StatusOr<ParsedMessage> tts = ParseMessage(
-      MessageFormat::kTtsV3, "v3/a/devices/b/up",
-      R"({"end_device_ids": {"dev_eui": "24E124538B223344"},
+  absl::StatusOr<ParsedMessage> tts =
+      ParseMessage(MessageFormat::kTtsV3, "v3/a/devices/b/up",
+                   R"({"end_device_ids": {"dev_eui": "24E124538B223344"},
           "uplink_message": {"f_cnt": 3, "frm_payload": 12,
                              "rx_metadata": [{"rssi": -90}]}})");
   ASSERT_TRUE(tts.ok()) << tts.status();
@@ -356,8 +356,7 @@ TEST(UntrustedJsonTest, DeepNestingIsRefusedBeforeAnyDocumentIsBuilt) {
       {MessageFormat::kHaltian, deep},
       {MessageFormat::kTtsV3, deep},
       {MessageFormat::kChirpStackV3Json,
-       R"({"devEUI": "qBdY//4DEqs=", "objectJSON": ")" + Nested(40) +
-           R"("})"},
+       R"({"devEUI": "qBdY//4DEqs=", "objectJSON": ")" + Nested(40) + R"("})"},
   };
   for (const auto& [format, payload] : messages) {
     const std::string topic = format == MessageFormat::kTtsV3
@@ -419,8 +418,8 @@ TEST(UntrustedJsonTest, ErrorsQuoteABoundedEscapedExcerpt) {
   EXPECT_NE(not_json.status().message().find(R"(\x01\xff)"),
             absl::string_view::npos)
       << not_json.status();
-  EXPECT_EQ(QuoteText(big), absl::StrCat("\"", std::string(64, 'x'),
-                                         "\"... (60000 bytes)"));
+  EXPECT_EQ(QuoteText(big),
+            absl::StrCat("\"", std::string(64, 'x'), "\"... (60000 bytes)"));
 }
 
 // The Haltian IoT Stream API measurements (no tsmId): the Thingsee PRESENCE
@@ -452,9 +451,9 @@ TEST(HaltianTest, HaltianIotMeasurements) {
   EXPECT_EQ(moves->events[0].decoded->motion_count, 7);
 
   // Other measurement types carry nothing for Monipaikka.
-  absl::StatusOr<ParsedMessage> co2 = ParseMessage(
-      MessageFormat::kHaltian, base + "CO2/" + device,
-      R"({"measured_at": "2026-01-28T08:52:11Z", "CO2": 612})");
+  absl::StatusOr<ParsedMessage> co2 =
+      ParseMessage(MessageFormat::kHaltian, base + "CO2/" + device,
+                   R"({"measured_at": "2026-01-28T08:52:11Z", "CO2": 612})");
   ASSERT_TRUE(co2.ok()) << co2.status();
   EXPECT_TRUE(co2->events.empty());
   EXPECT_EQ(co2->ignored, 1);
@@ -462,20 +461,20 @@ TEST(HaltianTest, HaltianIotMeasurements) {
   // Counted, never silently dropped: a known type without its value, an
   // object with neither tsmId nor a measurement topic, an array element
   // without tsmId.
-  EXPECT_EQ(ParseMessage(MessageFormat::kHaltian,
-                         base + "occupancyStatus/" + device,
-                         R"({"measured_at": "2026-01-28T08:52:11Z"})")
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      ParseMessage(MessageFormat::kHaltian, base + "occupancyStatus/" + device,
+                   R"({"measured_at": "2026-01-28T08:52:11Z"})")
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
   absl::StatusOr<ParsedMessage> neither = ParseMessage(
       MessageFormat::kHaltian, "haltian/cloudext", R"({"state": 1})");
   EXPECT_EQ(neither.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(neither.status().message().find("no tsmId"),
             absl::string_view::npos);
-  absl::StatusOr<ParsedMessage> array = ParseMessage(
-      MessageFormat::kHaltian, "haltian/cloudext",
-      R"([{"tsmTuid": "TSPR04TSC20205001", "state": 1}])");
+  absl::StatusOr<ParsedMessage> array =
+      ParseMessage(MessageFormat::kHaltian, "haltian/cloudext",
+                   R"([{"tsmTuid": "TSPR04TSC20205001", "state": 1}])");
   ASSERT_TRUE(array.ok()) << array.status();
   ASSERT_EQ(array->problems.size(), 1u);
   EXPECT_EQ(array->problems[0].code(), absl::StatusCode::kNotFound);

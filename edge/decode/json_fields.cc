@@ -157,8 +157,8 @@ absl::StatusOr<Json> ParseJson(absl::string_view text, int max_depth) {
     }
     return absl::InvalidArgumentError(absl::StrCat(
         "not JSON: ", check.error().empty() ? "parse error" : check.error(),
-        " (byte ", check.error_position(), " of ", text.size(),
-        ", starting ", QuoteText(text.substr(0, 24)), ")"));
+        " (byte ", check.error_position(), " of ", text.size(), ", starting ",
+        QuoteText(text.substr(0, 24)), ")"));
   }
   Json document = Json::parse(text.begin(), text.end(), nullptr,
                               /*allow_exceptions=*/false);
@@ -176,8 +176,8 @@ std::string JsonExcerpt(const Json& value) {
 }
 
 std::string QuoteText(absl::string_view text) {
-  std::string out = absl::StrCat(
-      "\"", absl::CHexEscape(text.substr(0, kQuotedBytes)), "\"");
+  std::string out =
+      absl::StrCat("\"", absl::CHexEscape(text.substr(0, kQuotedBytes)), "\"");
   if (text.size() > kQuotedBytes) {
     absl::StrAppend(&out, "... (", text.size(), " bytes)");
   }
@@ -227,8 +227,8 @@ absl::StatusOr<std::optional<double>> NumberField(const Json& object,
   const Json* value = Member(object, key);
   if (value == nullptr) return std::optional<double>();
   if (!value->is_number()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, key, ": ", JsonExcerpt(*value), " is not a number"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, key, ": ", JsonExcerpt(*value), " is not a number"));
   }
   return std::optional<double>(value->get<double>());
 }
@@ -239,8 +239,8 @@ absl::StatusOr<std::optional<std::string>> StringField(const Json& object,
   const Json* value = Member(object, key);
   if (value == nullptr) return std::optional<std::string>();
   if (!value->is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, key, ": ", JsonExcerpt(*value), " is not a string"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, key, ": ", JsonExcerpt(*value), " is not a string"));
   }
   return std::optional<std::string>(value->get<std::string>());
 }

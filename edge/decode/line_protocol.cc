@@ -21,9 +21,9 @@ absl::StatusOr<std::optional<LineReading>> ParseLine(absl::string_view line) {
   std::vector<absl::string_view> fields =
       absl::StrSplit(text, absl::ByAnyChar(" \t"), absl::SkipEmpty());
   if (fields.size() < 2 || fields.size() > 3) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "line: expected \"<sensor> <state> [<time>]\", got ", fields.size(),
-        " fields"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("line: expected \"<sensor> <state> [<time>]\", got ",
+                     fields.size(), " fields"));
   }
   LineReading reading;
   if (fields[0].size() > 128) {
@@ -45,8 +45,8 @@ absl::StatusOr<std::optional<LineReading>> ParseLine(absl::string_view line) {
   } else if (absl::StartsWith(state, "count=")) {
     int64_t count = 0;
     if (!absl::SimpleAtoi(state.substr(6), &count) ||
-        !absl::ascii_isdigit(static_cast<unsigned char>(
-            state.size() > 6 ? state[6] : 'x'))) {
+        !absl::ascii_isdigit(
+            static_cast<unsigned char>(state.size() > 6 ? state[6] : 'x'))) {
       return absl::InvalidArgumentError(absl::StrCat(
           "state: \"", state, "\" is not count=<non-negative integer>"));
     }
@@ -56,16 +56,16 @@ absl::StatusOr<std::optional<LineReading>> ParseLine(absl::string_view line) {
     }
     reading.count = static_cast<int32_t>(count);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "state: \"", state.substr(0, 32),
-        "\" is not occupied, free, vacant or count=<n>"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("state: \"", state.substr(0, 32),
+                     "\" is not occupied, free, vacant or count=<n>"));
   }
   if (fields.size() == 3) {
     const absl::string_view time = fields[2];
     int64_t ms = 0;
     bool digits = !time.empty();
-    for (char c : time) digits = digits && absl::ascii_isdigit(
-        static_cast<unsigned char>(c));
+    for (char c : time)
+      digits = digits && absl::ascii_isdigit(static_cast<unsigned char>(c));
     if (digits) {
       if (!absl::SimpleAtoi(time, &ms) || ms <= 0) {
         return absl::InvalidArgumentError(absl::StrCat(

@@ -44,8 +44,10 @@ TEST(LineProtocolTest, ErrorsNameTheField) {
   };
   EXPECT_NE(error("DESK-1").message().find("line:"), std::string::npos);
   EXPECT_NE(error("DESK-1 busy").message().find("state:"), std::string::npos);
-  EXPECT_NE(error("DESK-1 count=x").message().find("state:"), std::string::npos);
-  EXPECT_NE(error("DESK-1 count=-1").message().find("state:"), std::string::npos);
+  EXPECT_NE(error("DESK-1 count=x").message().find("state:"),
+            std::string::npos);
+  EXPECT_NE(error("DESK-1 count=-1").message().find("state:"),
+            std::string::npos);
   EXPECT_EQ(error("DESK-1 count=100001").code(), absl::StatusCode::kOutOfRange);
   EXPECT_NE(error("DESK-1 occupied yesterday").message().find("time:"),
             std::string::npos);

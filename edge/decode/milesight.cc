@@ -33,9 +33,14 @@ const char* ModelName(MilesightModel model) {
 // Size of a 0xFF device-information channel, 0 if unknown.
 size_t DeviceInfoSize(uint8_t type) {
   switch (type) {
-    case 0x01: case 0x0B: case 0x0F: case 0xFE:
+    case 0x01:
+    case 0x0B:
+    case 0x0F:
+    case 0xFE:
       return 1;
-    case 0x09: case 0x0A: case 0xFF:
+    case 0x09:
+    case 0x0A:
+    case 0xFF:
       return 2;
     case 0x1F:
       return 4;
@@ -56,8 +61,8 @@ size_t ChannelSize(MilesightModel model, uint8_t id, uint8_t type) {
   switch (model) {
     case MilesightModel::kVs133:
       if (type == 0xD2 && id >= 0x03 && id <= 0x0D && (id % 3 != 2)) return 4;
-      if (type == 0xCC && (id == 0x05 || id == 0x08 || id == 0x0B ||
-                           id == 0x0E)) {
+      if (type == 0xCC &&
+          (id == 0x05 || id == 0x08 || id == 0x0B || id == 0x0E)) {
         return 4;
       }
       if (id == 0x0F && type == 0xE3) return 4;
@@ -101,16 +106,16 @@ absl::StatusOr<DecodedPayload> DecodeMilesight(
   size_t i = 0;
   while (i < frame.size()) {
     if (i + 2 > frame.size()) {
-      return absl::DataLossError(absl::StrFormat(
-          "%s: channel at byte %d has no type byte", name, i));
+      return absl::DataLossError(
+          absl::StrFormat("%s: channel at byte %d has no type byte", name, i));
     }
     const uint8_t id = frame[i];
     const uint8_t type = frame[i + 1];
     const size_t size = ChannelSize(model, id, type);
     if (size == 0) {
-      return absl::UnimplementedError(absl::StrFormat(
-          "%s: unknown channel 0x%02x type 0x%02x at byte %d", name, id, type,
-          i));
+      return absl::UnimplementedError(
+          absl::StrFormat("%s: unknown channel 0x%02x type 0x%02x at byte %d",
+                          name, id, type, i));
     }
     if (i + 2 + size > frame.size()) {
       return absl::DataLossError(absl::StrFormat(
@@ -138,7 +143,8 @@ absl::StatusOr<DecodedPayload> DecodeMilesight(
           if (id == 0x04) {
             out.count = v[0];
           } else if (id == 0x05 || id == 0x10) {
-            const int32_t in = id == 0x05 ? I16(v) : static_cast<int32_t>(U16(v));
+            const int32_t in =
+                id == 0x05 ? I16(v) : static_cast<int32_t>(U16(v));
             const int32_t gone =
                 id == 0x05 ? I16(v + 2) : static_cast<int32_t>(U16(v + 2));
             if (in < 0 || gone < 0) {

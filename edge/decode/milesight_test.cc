@@ -1,10 +1,10 @@
 #include "edge/decode/milesight.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include <algorithm>
 #include "gtest/gtest.h"
 
 namespace monipaikka::edge {
@@ -59,13 +59,13 @@ TEST(MilesightVs121Test, VendorPeopleCountExample) {
 }
 
 TEST(MilesightVs121Test, VendorDeviceInfoRegionsAndPassingExamples) {
-  absl::StatusOr<DecodedPayload> info = DecodeMilesight(
-      MilesightModel::kVs121, Hex("FF0101 FF086600B0940976 FF090100 FF1F1F07004B"));
+  absl::StatusOr<DecodedPayload> info =
+      DecodeMilesight(MilesightModel::kVs121,
+                      Hex("FF0101 FF086600B0940976 FF090100 FF1F1F07004B"));
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_FALSE(info->HasState());
   absl::StatusOr<DecodedPayload> regions = DecodeMilesight(
-      MilesightModel::kVs121,
-      Hex("07D50001000000000003 08D50100000000000000"));
+      MilesightModel::kVs121, Hex("07D50001000000000003 08D50100000000000000"));
   ASSERT_TRUE(regions.ok()) << regions.status();
   // Regions 1…16 summed into the count, as VS133's regions are.
   EXPECT_EQ(regions->count, 1 + 3 + 1);
@@ -89,17 +89,16 @@ TEST(MilesightVs121Test, RegionCountsAreTheCountWithoutAPeopleCount) {
   ASSERT_TRUE(first_eight.ok()) << first_eight.status();
   EXPECT_EQ(first_eight->count, 36);
   EXPECT_EQ(first_eight->battery_percent, 100);
-  absl::StatusOr<DecodedPayload> last_eight = DecodeMilesight(
-      MilesightModel::kVs121, Hex("08D5 FF00000000000001"));
+  absl::StatusOr<DecodedPayload> last_eight =
+      DecodeMilesight(MilesightModel::kVs121, Hex("08D5 FF00000000000001"));
   ASSERT_TRUE(last_eight.ok()) << last_eight.status();
   EXPECT_EQ(last_eight->count, 256);
   absl::StatusOr<DecodedPayload> with_total = DecodeMilesight(
-      MilesightModel::kVs121,
-      Hex("04C9020800A1 07D50101010101010101"));
+      MilesightModel::kVs121, Hex("04C9020800A1 07D50101010101010101"));
   ASSERT_TRUE(with_total.ok()) << with_total.status();
   EXPECT_EQ(with_total->count, 2);
-  absl::StatusOr<DecodedPayload> empty_regions = DecodeMilesight(
-      MilesightModel::kVs121, Hex("07D50000000000000000"));
+  absl::StatusOr<DecodedPayload> empty_regions =
+      DecodeMilesight(MilesightModel::kVs121, Hex("07D50000000000000000"));
   ASSERT_TRUE(empty_regions.ok()) << empty_regions.status();
   EXPECT_EQ(empty_regions->count, 0);  // an empty room is a count too
 }
@@ -113,8 +112,8 @@ TEST(MilesightVs121Test, NegativeInOutIsOutOfRange) {
 
 // WS_Series/WS202 README example: battery 16 %, pir trigger, daylight dim.
 TEST(MilesightWs202Test, VendorExample) {
-  absl::StatusOr<DecodedPayload> decoded =
-      DecodeMilesight(MilesightModel::kWs202, Hex("01 75 10 03 00 01 04 00 00"));
+  absl::StatusOr<DecodedPayload> decoded = DecodeMilesight(
+      MilesightModel::kWs202, Hex("01 75 10 03 00 01 04 00 00"));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(decoded->battery_percent, 16);
   EXPECT_EQ(decoded->occupied, true);
@@ -122,10 +121,9 @@ TEST(MilesightWs202Test, VendorExample) {
       DecodeMilesight(MilesightModel::kWs202, Hex("030000"));
   ASSERT_TRUE(idle.ok());
   EXPECT_EQ(idle->occupied, false);
-  EXPECT_EQ(DecodeMilesight(MilesightModel::kWs202, Hex("030002"))
-                .status()
-                .code(),
-            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(
+      DecodeMilesight(MilesightModel::kWs202, Hex("030002")).status().code(),
+      absl::StatusCode::kOutOfRange);
 }
 
 // VS_Series/VS340 README examples.
@@ -146,21 +144,20 @@ TEST(MilesightTest, TruncatedAndUnknownChannels) {
                 .status()
                 .code(),
             absl::StatusCode::kDataLoss);
-  EXPECT_EQ(DecodeMilesight(MilesightModel::kVs340, Hex("017564 03"))
-                .status()
-                .code(),
-            absl::StatusCode::kDataLoss);
-  EXPECT_EQ(DecodeMilesight(MilesightModel::kVs133, Hex("03D24800"))
-                .status()
-                .code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      DecodeMilesight(MilesightModel::kVs340, Hex("017564 03")).status().code(),
+      absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      DecodeMilesight(MilesightModel::kVs133, Hex("03D24800")).status().code(),
+      absl::StatusCode::kDataLoss);
   // A VS133 channel is not a VS340 one.
   EXPECT_EQ(DecodeMilesight(MilesightModel::kVs340, Hex("03D248000000"))
                 .status()
                 .code(),
             absl::StatusCode::kUnimplemented);
-  EXPECT_EQ(DecodeMilesight(MilesightModel::kVs121, Hex("20CE0000")).status().code(),
-            absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(
+      DecodeMilesight(MilesightModel::kVs121, Hex("20CE0000")).status().code(),
+      absl::StatusCode::kUnimplemented);
 }
 
 }  // namespace

@@ -30,13 +30,13 @@ absl::StatusOr<std::optional<int64_t>> CountField(const Json& object,
   }
   std::optional<int64_t> number = AsInt(*value);
   if (!number) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "object.", KeyName(key), ": ", JsonExcerpt(*value),
-        " is not an integer"));
+    return absl::InvalidArgumentError(absl::StrCat("object.", KeyName(key),
+                                                   ": ", JsonExcerpt(*value),
+                                                   " is not an integer"));
   }
   if (*number < 0 || *number > std::numeric_limits<int32_t>::max()) {
-    return absl::OutOfRangeError(
-        absl::StrCat("object.", KeyName(key), ": ", *number, " is out of range"));
+    return absl::OutOfRangeError(absl::StrCat("object.", KeyName(key), ": ",
+                                              *number, " is out of range"));
   }
   return number;
 }
@@ -45,8 +45,8 @@ absl::StatusOr<std::optional<int64_t>> CountField(const Json& object,
 
 absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
   if (!object.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "object: ", JsonExcerpt(object), " is not a JSON object"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("object: ", JsonExcerpt(object), " is not a JSON object"));
   }
   DecodedPayload out;
   // Presence.
@@ -54,8 +54,9 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
     if (occupancy->is_string()) {
       const std::string text = occupancy->get<std::string>();
       if (text != "occupied" && text != "vacant") {
-        return absl::OutOfRangeError(absl::StrCat(
-            "object.occupancy: ", QuoteText(text), " is not occupied or vacant"));
+        return absl::OutOfRangeError(
+            absl::StrCat("object.occupancy: ", QuoteText(text),
+                         " is not occupied or vacant"));
       }
       out.occupied = text == "occupied";
     } else {
@@ -66,24 +67,24 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
                          " is neither a number nor a string"));
       }
       if (*value < 0 || *value > 2) {
-        return absl::OutOfRangeError(absl::StrCat(
-            "object.occupancy: ", *value, " is not 0, 1 or 2"));
+        return absl::OutOfRangeError(
+            absl::StrCat("object.occupancy: ", *value, " is not 0, 1 or 2"));
       }
       out.occupied = *value == 2;
     }
   }
   if (const Json* occupied = Member(object, "occupied")) {
     if (!occupied->is_boolean()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "object.occupied: ", JsonExcerpt(*occupied),
-          " is not true or false"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("object.occupied: ", JsonExcerpt(*occupied),
+                       " is not true or false"));
     }
     out.occupied = occupied->get<bool>();
   }
   if (const Json* pir = Member(object, "pir")) {
     if (!pir->is_string()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "object.pir: ", JsonExcerpt(*pir), " is not a string"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("object.pir: ", JsonExcerpt(*pir), " is not a string"));
     }
     const std::string text = pir->get<std::string>();
     if (text != "trigger" && text != "normal" && text != "idle") {
@@ -109,8 +110,8 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
   for (auto it = object.begin(); it != object.end(); ++it) {
     absl::string_view key = it.key();
     const bool line = absl::StartsWith(key, "line_");
-    const bool region = absl::StartsWith(key, "region_") &&
-                        absl::EndsWith(key, "_count");
+    const bool region =
+        absl::StartsWith(key, "region_") && absl::EndsWith(key, "_count");
     if (!line && !region) continue;
     absl::StatusOr<std::optional<int64_t>> value =
         CountField(object, it.key().c_str());
@@ -154,8 +155,7 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
     std::optional<int64_t> mv = value ? AsInt(*value) : std::nullopt;
     if (!mv || *mv < 0 || *mv > std::numeric_limits<int32_t>::max()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "object.vdd: ", JsonExcerpt(*vdd),
-          " is not a voltage in mV"));
+          "object.vdd: ", JsonExcerpt(*vdd), " is not a voltage in mV"));
     }
     out.battery_mv = static_cast<int32_t>(*mv);
   }
@@ -163,9 +163,8 @@ absl::StatusOr<DecodedPayload> FromNetworkObject(const Json& object) {
     std::optional<int64_t> percent = AsInt(*battery);
     if (!percent || *percent < 0 ||
         *percent > std::numeric_limits<int32_t>::max()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("object.battery: ", JsonExcerpt(*battery),
-                       " is not a percentage"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "object.battery: ", JsonExcerpt(*battery), " is not a percentage"));
     }
     out.battery_percent = static_cast<int32_t>(*percent);
   }

@@ -32,8 +32,9 @@ DecodedPayload FromFrame(Codec codec, const std::string& hex) {
 TEST(NetworkObjectTest, AgreesWithRawDecodingOnVendorExamples) {
   EXPECT_EQ(FromObject(R"({"battery": 100, "occupancy": "occupied"})"),
             FromFrame(Codec::kMilesightVs340, "017564030001"));
-  EXPECT_EQ(FromObject(R"({"battery": 16, "pir": "trigger", "daylight": "dim"})"),
-            FromFrame(Codec::kMilesightWs202, "017510030001040000"));
+  EXPECT_EQ(
+      FromObject(R"({"battery": 16, "pir": "trigger", "daylight": "dim"})"),
+      FromFrame(Codec::kMilesightWs202, "017510030001040000"));
   EXPECT_EQ(FromObject(R"({"line_1_total_in": 72, "line_1_total_out": 200,
                           "line_2_total_in": 0, "line_2_total_out": 0,
                           "line_3_total_in": 0, "line_3_total_out": 0,
@@ -56,8 +57,8 @@ TEST(NetworkObjectTest, AgreesWithRawDecodingOnVendorExamples) {
 }
 
 TEST(NetworkObjectTest, ValueObjectsAndGenericFields) {
-  DecodedPayload elsys = FromObject(
-      R"({"occupancy": 2, "vdd": {"value": 3600, "unit": "mV"}})");
+  DecodedPayload elsys =
+      FromObject(R"({"occupancy": 2, "vdd": {"value": 3600, "unit": "mV"}})");
   EXPECT_EQ(elsys.occupied, true);
   EXPECT_EQ(elsys.battery_mv, 3600);
   DecodedPayload generic = FromObject(R"({"occupied": false, "count": 0})");
@@ -80,8 +81,9 @@ TEST(NetworkObjectTest, Problems) {
 }
 
 TEST(CodecTest, NamesAndDeviceRepository) {
-  for (const char* name : {"auto", "elsys", "milesight_vs133", "milesight_vs121",
-                           "milesight_ws202", "milesight_vs340"}) {
+  for (const char* name :
+       {"auto", "elsys", "milesight_vs133", "milesight_vs121",
+        "milesight_ws202", "milesight_vs340"}) {
     absl::StatusOr<Codec> codec = ParseCodec(name);
     ASSERT_TRUE(codec.ok()) << name;
     EXPECT_EQ(CodecName(*codec), name);

@@ -70,10 +70,10 @@ std::vector<DaySpan> SensorDaySpans(std::span<const TimedValue> readings,
   for (size_t i = 0; i < readings.size(); ++i) {
     const TimedValue& reading = readings[i];
     if (reading.ts_ms >= day_end_ms) break;
-    int64_t end = reading.ts_ms > std::numeric_limits<int64_t>::max() -
-                                      stale_after_ms
-                      ? std::numeric_limits<int64_t>::max()
-                      : reading.ts_ms + stale_after_ms;
+    int64_t end =
+        reading.ts_ms > std::numeric_limits<int64_t>::max() - stale_after_ms
+            ? std::numeric_limits<int64_t>::max()
+            : reading.ts_ms + stale_after_ms;
     if (i + 1 < readings.size()) end = std::min(end, readings[i + 1].ts_ms);
     int32_t value = 0;
     switch (meaning) {
@@ -85,13 +85,13 @@ std::vector<DaySpan> SensorDaySpans(std::span<const TimedValue> readings,
         break;
       case ReadingMeaning::kFlow:
         if (reading.ts_ms >= from_ms) {
-          count = IsFlowValue(reading.value)
-                      ? std::min<int64_t>(
-                            kMaxInt32,
-                            std::max<int64_t>(0, count +
-                                                     FlowEntered(reading.value) -
-                                                     FlowExited(reading.value)))
-                      : ClampToInt32(reading.value);
+          count =
+              IsFlowValue(reading.value)
+                  ? std::min<int64_t>(
+                        kMaxInt32, std::max<int64_t>(
+                                       0, count + FlowEntered(reading.value) -
+                                              FlowExited(reading.value)))
+                  : ClampToInt32(reading.value);
         }
         value = static_cast<int32_t>(count);
         break;

@@ -28,11 +28,11 @@ TimedValue At(int hours, int minutes, int64_t value) {
 TEST(DayStatesTest, PresenceHoldsUntilNextReadingOrStaleAfter) {
   std::vector<TimedValue> readings = {At(8, 0, 1), At(8, 30, 1), At(9, 0, 0),
                                       At(11, 0, 1)};
-  EXPECT_THAT(SensorDaySpans(readings, ReadingMeaning::kPresence, kDayStart,
-                             kDayEnd, kDayStart, kStale, 0),
-              ElementsAre(DaySpan{Off(8), Off(9), 1},
-                          DaySpan{Off(9), Off(10), 0},
-                          DaySpan{Off(11), Off(12), 1}));
+  EXPECT_THAT(
+      SensorDaySpans(readings, ReadingMeaning::kPresence, kDayStart, kDayEnd,
+                     kDayStart, kStale, 0),
+      ElementsAre(DaySpan{Off(8), Off(9), 1}, DaySpan{Off(9), Off(10), 0},
+                  DaySpan{Off(11), Off(12), 1}));
 }
 
 TEST(DayStatesTest, ReadingBeforeMidnightCarriesIntoTheDayForStaleAfter) {
@@ -79,17 +79,17 @@ TEST(DayStatesTest, PeopleCounterRunsClampedAtZeroAndResetsAtMidnight) {
       At(9, 0, PackFlow(2, 0)),   // 2
       At(9, 30, PackFlow(1, 1)),  // 2
   };
-  EXPECT_THAT(SensorDaySpans(readings, ReadingMeaning::kFlow, kDayStart,
-                             kDayEnd, kDayStart, kStale, 0),
-              ElementsAre(DaySpan{0, Off(0, 30), 0},
-                          DaySpan{Off(8), Off(8, 30), 3},
-                          DaySpan{Off(8, 30), Off(9), 0},
-                          DaySpan{Off(9), Off(10, 30), 2}));
+  EXPECT_THAT(
+      SensorDaySpans(readings, ReadingMeaning::kFlow, kDayStart, kDayEnd,
+                     kDayStart, kStale, 0),
+      ElementsAre(DaySpan{0, Off(0, 30), 0}, DaySpan{Off(8), Off(8, 30), 3},
+                  DaySpan{Off(8, 30), Off(9), 0},
+                  DaySpan{Off(9), Off(10, 30), 2}));
 }
 
 TEST(DayStatesTest, PeopleCounterPlainCountSetsTheRunningCount) {
-  std::vector<TimedValue> readings = {At(8, 0, PackFlow(3, 0)),  // 3
-                                      At(8, 20, 7),               // set to 7
+  std::vector<TimedValue> readings = {At(8, 0, PackFlow(3, 0)),    // 3
+                                      At(8, 20, 7),                // set to 7
                                       At(8, 40, PackFlow(0, 2))};  // 5
   EXPECT_THAT(SensorDaySpans(readings, ReadingMeaning::kFlow, kDayStart,
                              kDayEnd, kDayStart, kStale, 0),
@@ -110,9 +110,9 @@ TEST(DayStatesTest, FlowPacking) {
 
 TEST(DayStatesTest, SplicingAtAnyCutEqualsComputingTheWholeDay) {
   std::mt19937 random(7);
-  for (ReadingMeaning meaning : {ReadingMeaning::kPresence,
-                                 ReadingMeaning::kCount,
-                                 ReadingMeaning::kFlow}) {
+  for (ReadingMeaning meaning :
+       {ReadingMeaning::kPresence, ReadingMeaning::kCount,
+        ReadingMeaning::kFlow}) {
     for (int trial = 0; trial < 50; ++trial) {
       std::vector<TimedValue> readings;
       int64_t t = kDayStart - 2 * kHour;
@@ -121,8 +121,8 @@ TEST(DayStatesTest, SplicingAtAnyCutEqualsComputingTheWholeDay) {
         if (t >= kDayEnd) break;
         const int64_t value =
             meaning == ReadingMeaning::kPresence ? random() % 2
-            : meaning == ReadingMeaning::kCount ? random() % 9
-            : random() % 6 == 0 ? random() % 9
+            : meaning == ReadingMeaning::kCount  ? random() % 9
+            : random() % 6 == 0                  ? random() % 9
                                 : PackFlow(random() % 4, random() % 5);
         readings.push_back({t, value});
       }
@@ -135,11 +135,11 @@ TEST(DayStatesTest, SplicingAtAnyCutEqualsComputingTheWholeDay) {
         if (r.ts_ms >= cut - kStale) later.push_back(r);
       }
       const int32_t cut_offset = static_cast<int32_t>(cut - kDayStart);
-      const std::vector<DaySpan> tail = SensorDaySpans(
-          later, meaning, kDayStart, kDayEnd, cut, kStale,
-          meaning == ReadingMeaning::kFlow && cut > kDayStart
-              ? LastValueBefore(whole, cut_offset)
-              : 0);
+      const std::vector<DaySpan> tail =
+          SensorDaySpans(later, meaning, kDayStart, kDayEnd, cut, kStale,
+                         meaning == ReadingMeaning::kFlow && cut > kDayStart
+                             ? LastValueBefore(whole, cut_offset)
+                             : 0);
       EXPECT_EQ(SpliceDaySpans(whole, cut_offset, tail), whole)
           << "meaning " << static_cast<int>(meaning) << " trial " << trial;
     }
@@ -151,10 +151,10 @@ TEST(DayStatesTest, SeveralSensorsOnOneDeskCombineByLargestValue) {
       {{Off(8), Off(10), 0}, {Off(10), Off(12), 1}},
       {{Off(9), Off(11), 1}, {Off(13), Off(14), 0}},
   };
-  EXPECT_THAT(CombineDaySpans(sensors),
-              ElementsAre(DaySpan{Off(8), Off(9), 0},
-                          DaySpan{Off(9), Off(12), 1},
-                          DaySpan{Off(13), Off(14), 0}));
+  EXPECT_THAT(
+      CombineDaySpans(sensors),
+      ElementsAre(DaySpan{Off(8), Off(9), 0}, DaySpan{Off(9), Off(12), 1},
+                  DaySpan{Off(13), Off(14), 0}));
   EXPECT_THAT(CombineDaySpans({}), IsEmpty());
 }
 

@@ -195,7 +195,8 @@ std::vector<NodeDayFigures> SummarizeDay(std::span<const DeskDayMember> desks,
     std::sort(events.begin(), events.end());
     if (node.minute_peaks) {
       figures.minute_peaks.assign(
-          static_cast<size_t>((reference.length_ms + kMinuteMs - 1) / kMinuteMs),
+          static_cast<size_t>((reference.length_ms + kMinuteMs - 1) /
+                              kMinuteMs),
           0);
     }
     Sweep(events, reference, figures.desks[kAllHours],

@@ -74,8 +74,8 @@ struct DeskDayFigures {
   int32_t used_members = 0;
   // Per local clock hour (each member's own clock).
   std::array<HourFigures, 24> hours{};
-  friend bool operator==(const DeskDayFigures&, const DeskDayFigures&) =
-      default;
+  friend bool operator==(const DeskDayFigures&,
+                         const DeskDayFigures&) = default;
 };
 
 struct RoomDayFigures {
@@ -89,8 +89,8 @@ struct RoomDayFigures {
   int64_t seat_occupied_ms = 0;
   int64_t seat_count_ms = 0;
   int64_t seat_capacity_ms = 0;
-  friend bool operator==(const RoomDayFigures&, const RoomDayFigures&) =
-      default;
+  friend bool operator==(const RoomDayFigures&,
+                         const RoomDayFigures&) = default;
 };
 
 struct NodeDayFigures {
@@ -100,8 +100,8 @@ struct NodeDayFigures {
   // of each minute of the day (all hours), by minutes since local midnight
   // (elapsed time, so 1380, 1440 or 1500 entries).
   std::vector<uint16_t> minute_peaks;
-  friend bool operator==(const NodeDayFigures&, const NodeDayFigures&) =
-      default;
+  friend bool operator==(const NodeDayFigures&,
+                         const NodeDayFigures&) = default;
 };
 
 // A workstation on the day: its frame (its site's day) and its known states

@@ -67,8 +67,9 @@ TEST_F(SummarizeDayTest, TwoDesksCoreAndAllHours) {
   std::vector<DaySpan> a = {{7 * kHour, 9 * kHour, 1},
                             {9 * kHour, 12 * kHour, 0},
                             {12 * kHour, 17 * kHour, 1}};
-  std::vector<DaySpan> b = {{8 * kHour + 30 * kMinute, 8 * kHour + 40 * kMinute, 1},
-                            {10 * kHour, 11 * kHour, 0}};
+  std::vector<DaySpan> b = {
+      {8 * kHour + 30 * kMinute, 8 * kHour + 40 * kMinute, 1},
+      {10 * kHour, 11 * kHour, 0}};
   std::vector<DeskDayMember> desks = {{&frame_, a}, {&frame_, b}};
   std::vector<NodeMembers> nodes = {{{0, 1}, {}, true}, {{1}, {}, false}};
   std::vector<NodeDayFigures> figures =
@@ -167,17 +168,18 @@ TEST(SummarizeDayAgreementTest, MatchesComputeUtilizationDayByDay) {
   for (auto& desk : readings) {
     std::uniform_int_distribution<int64_t> at(window_start - 2 * kHour,
                                               window_end + 2 * kHour);
-    for (int r = 0; r < 500; ++r) desk.push_back({at(random), random() % 3 == 0});
+    for (int r = 0; r < 500; ++r)
+      desk.push_back({at(random), random() % 3 == 0});
     std::sort(desk.begin(), desk.end(),
               [](const PresenceReading& x, const PresenceReading& y) {
                 return x.ts_ms < y.ts_ms;
               });
-    desk.erase(std::unique(desk.begin(), desk.end(),
-                           [](const PresenceReading& x,
-                              const PresenceReading& y) {
-                             return x.ts_ms == y.ts_ms;
-                           }),
-               desk.end());
+    desk.erase(
+        std::unique(desk.begin(), desk.end(),
+                    [](const PresenceReading& x, const PresenceReading& y) {
+                      return x.ts_ms == y.ts_ms;
+                    }),
+        desk.end());
     intervals.push_back(PresenceIntervals(desk, stale));
   }
   UtilizationFigures reference = ComputeUtilization(intervals, days);
@@ -190,10 +192,9 @@ TEST(SummarizeDayAgreementTest, MatchesComputeUtilizationDayByDay) {
       for (const PresenceReading& r : desk) {
         values.push_back({r.ts_ms, r.occupied ? 1 : 0});
       }
-      spans.push_back(SensorDaySpans(values, ReadingMeaning::kPresence,
-                                     frame.day_start_ms,
-                                     frame.day_start_ms + frame.length_ms,
-                                     frame.day_start_ms, stale, 0));
+      spans.push_back(SensorDaySpans(
+          values, ReadingMeaning::kPresence, frame.day_start_ms,
+          frame.day_start_ms + frame.length_ms, frame.day_start_ms, stale, 0));
     }
     std::vector<DeskDayMember> desks;
     NodeMembers node;

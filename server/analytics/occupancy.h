@@ -14,8 +14,8 @@ struct PresenceReading {
   int64_t ts_ms = 0;
   bool occupied = false;
 
-  friend bool operator==(const PresenceReading&, const PresenceReading&) =
-      default;
+  friend bool operator==(const PresenceReading&,
+                         const PresenceReading&) = default;
 };
 
 // A half-open span [start_ms, end_ms) in which the target's state was known.

@@ -16,8 +16,7 @@ RightSizingFigures RightSize(const RightSizingInput& input) {
   figures.needed = NeededWorkstations(input.peak_p95, input.buffer_pct);
   figures.surplus = input.workstations - figures.needed;
   if (input.workstations > 0) {
-    figures.area_per_workstation_m2 =
-        input.office_area_m2 / input.workstations;
+    figures.area_per_workstation_m2 = input.office_area_m2 / input.workstations;
   }
   figures.releasable_area_m2 =
       std::max(0, figures.surplus) * figures.area_per_workstation_m2;

@@ -63,7 +63,8 @@ UsageNumbers AggregateUsage(std::span<const UsageDay> days,
       seat_capacity += day.rooms->seat_capacity_ms;
     }
   }
-  numbers.unknown_ms = std::max<int64_t>(0, desk_measured - numbers.observed_ms);
+  numbers.unknown_ms =
+      std::max<int64_t>(0, desk_measured - numbers.observed_ms);
   numbers.unknown_share = Ratio(static_cast<double>(numbers.unknown_ms),
                                 static_cast<double>(desk_measured));
   numbers.time_utilization = Ratio(static_cast<double>(numbers.occupied_ms),
@@ -78,8 +79,10 @@ UsageNumbers AggregateUsage(std::span<const UsageDay> days,
   numbers.peak_occupancy_p95 = NearestRank(numbers.daily_peaks, 95);
   numbers.peak_utilization_mean =
       Ratio(numbers.peak_occupancy_mean, workstations);
-  numbers.peak_utilization_max = Ratio(numbers.peak_occupancy_max, workstations);
-  numbers.peak_utilization_p95 = Ratio(numbers.peak_occupancy_p95, workstations);
+  numbers.peak_utilization_max =
+      Ratio(numbers.peak_occupancy_max, workstations);
+  numbers.peak_utilization_p95 =
+      Ratio(numbers.peak_occupancy_p95, workstations);
   numbers.desk_day_usage =
       Ratio(static_cast<double>(numbers.desk_days_used),
             static_cast<double>(numbers.desk_days_observed));
@@ -89,9 +92,8 @@ UsageNumbers AggregateUsage(std::span<const UsageDay> days,
     numbers.room_time_utilization =
         Ratio(static_cast<double>(numbers.room_occupied_ms),
               static_cast<double>(numbers.room_observed_ms));
-    numbers.room_mean_count_while_occupied =
-        Ratio(static_cast<double>(seat_count),
-              static_cast<double>(seat_occupied));
+    numbers.room_mean_count_while_occupied = Ratio(
+        static_cast<double>(seat_count), static_cast<double>(seat_occupied));
     numbers.room_seat_utilization = Ratio(static_cast<double>(seat_count),
                                           static_cast<double>(seat_capacity));
   }

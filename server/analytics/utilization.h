@@ -15,10 +15,10 @@ namespace monipaikka {
 
 struct DailyUtilizationFigures {
   absl::CivilDay date;
-  bool measured = false;     // the day has measured (core) hours
-  int64_t observed_ms = 0;   // Σ over W of measured time with known state
-  int64_t occupied_ms = 0;   // Σ over W of measured time occupied
-  int32_t peak_occupancy = 0;         // max |occupied W| at one instant
+  bool measured = false;       // the day has measured (core) hours
+  int64_t observed_ms = 0;     // Σ over W of measured time with known state
+  int64_t occupied_ms = 0;     // Σ over W of measured time occupied
+  int32_t peak_occupancy = 0;  // max |occupied W| at one instant
   int32_t observed_workstations = 0;  // members of W known at some time
 };
 

@@ -49,7 +49,8 @@ int64_t WholePercent(int64_t count, int64_t of) {
 namespace {
 
 // The categories a registry period puts its employee in.
-std::array<bool, kDistributionCategories> CategoriesOf(const EmployeePeriod& p) {
+std::array<bool, kDistributionCategories> CategoriesOf(
+    const EmployeePeriod& p) {
   const bool office = p.office != OfficeWorkstation::kNone;
   return {true,
           office,
@@ -84,8 +85,10 @@ std::map<HrScope, DistributionCounts> CountDistributionChanges(
   std::map<int64_t, std::pair<const EmployeePeriod*, const EmployeePeriod*>>
       people;
   for (const EmployeePeriod& p : periods) {
-    if (p.valid_from <= from && p.valid_to >= from) people[p.employee_id].first = &p;
-    if (p.valid_from <= to && p.valid_to >= to) people[p.employee_id].second = &p;
+    if (p.valid_from <= from && p.valid_to >= from)
+      people[p.employee_id].first = &p;
+    if (p.valid_from <= to && p.valid_to >= to)
+      people[p.employee_id].second = &p;
   }
   std::map<HrScope, DistributionCounts> changes;
   for (const auto& [id, pair] : people) {
@@ -130,28 +133,32 @@ const char* OfficeDayBucketLabel(int bucket) {
   return bucket >= 0 && bucket < kOfficeDayBuckets ? kLabels[bucket] : "?";
 }
 
-std::vector<PersonMonth> AttributeMonth(
-    std::span<const EmployeePeriod> periods, std::span<const WorkMonth> months,
-    absl::CivilMonth month, int64_t* unregistered) {
+std::vector<PersonMonth> AttributeMonth(std::span<const EmployeePeriod> periods,
+                                        std::span<const WorkMonth> months,
+                                        absl::CivilMonth month,
+                                        int64_t* unregistered) {
   const absl::CivilDay first(month);
   const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
   // The period covering the person's last registered day of the month is
   // the overlapping one that starts last (periods of a person never overlap).
   // Employee ids are storage's dense row ids: index vectors by them.
   int64_t max_id = 0;
-  for (const EmployeePeriod& p : periods) max_id = std::max(max_id, p.employee_id);
+  for (const EmployeePeriod& p : periods)
+    max_id = std::max(max_id, p.employee_id);
   for (const WorkMonth& m : months) max_id = std::max(max_id, m.employee_id);
   std::vector<const EmployeePeriod*> latest(max_id + 1, nullptr);
   size_t registered = 0;
   for (const EmployeePeriod& p : periods) {
-    if (p.valid_from > last || p.valid_to < first || p.employee_id < 0) continue;
+    if (p.valid_from > last || p.valid_to < first || p.employee_id < 0)
+      continue;
     const EmployeePeriod*& best = latest[p.employee_id];
     if (best == nullptr) ++registered;
     if (best == nullptr || p.valid_from > best->valid_from) best = &p;
   }
   std::vector<const WorkMonth*> days(max_id + 1, nullptr);
   for (const WorkMonth& m : months) {
-    if (m.year != month.year() || m.month != month.month() || m.employee_id < 0) {
+    if (m.year != month.year() || m.month != month.month() ||
+        m.employee_id < 0) {
       continue;
     }
     days[m.employee_id] = &m;
@@ -209,7 +216,8 @@ std::map<HrScope, OfficeDayCounts> CountOfficeDays(
     sum.shared_use += add.shared_use;
     sum.with_days += add.with_days;
     sum.meeting += add.meeting;
-    for (int b = 0; b < kOfficeDayBuckets; ++b) sum.buckets[b] += add.buckets[b];
+    for (int b = 0; b < kOfficeDayBuckets; ++b)
+      sum.buckets[b] += add.buckets[b];
     for (size_t d = 0; d < sum.office_days.size(); ++d) {
       sum.office_days[d] += add.office_days[d];
     }

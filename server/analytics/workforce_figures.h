@@ -134,20 +134,21 @@ struct PersonMonth {
 // employee registered on some day of `month`, in employee id order. Rollup
 // rows of people not registered in the month are counted in *unregistered
 // (may be null).
-std::vector<PersonMonth> AttributeMonth(
-    std::span<const EmployeePeriod> periods, std::span<const WorkMonth> months,
-    absl::CivilMonth month, int64_t* unregistered);
+std::vector<PersonMonth> AttributeMonth(std::span<const EmployeePeriod> periods,
+                                        std::span<const WorkMonth> months,
+                                        absl::CivilMonth month,
+                                        int64_t* unregistered);
 
 struct ScopeOfficeDays {
-  HrCount registered;        // employees registered in the month
-  HrCount shared_use;        // … of them with an office in shared-use premises
+  HrCount registered;  // employees registered in the month
+  HrCount shared_use;  // … of them with an office in shared-use premises
   HrPercent shared_use_share;  // whole percent of registered
-  HrCount with_days;         // employees with at least one recorded day
+  HrCount with_days;           // employees with at least one recorded day
   std::array<HrCount, kOfficeDayBuckets> buckets;  // of with_days
-  HrCount meeting;           // ≥ 5 office days
-  HrCount below;             // < 5 office days
-  HrPercent meeting_share;   // whole percent of with_days
-  HrPercent median;          // median office days (not a percent)
+  HrCount meeting;                                 // ≥ 5 office days
+  HrCount below;                                   // < 5 office days
+  HrPercent meeting_share;                         // whole percent of with_days
+  HrPercent median;  // median office days (not a percent)
   // Share of recorded working days per kind A–G, percent with one decimal.
   std::array<HrPercent, kLocationKinds> location_mix;
 };

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-
 #include "absl/strings/str_cat.h"
 
 namespace monipaikka {
@@ -65,16 +64,19 @@ TEST(CountDistributionTest, CountsOverlappingCategoriesOnTheDate) {
 TEST(CountDistributionChangesTest, JoinedPlusLeftPerScope) {
   const absl::CivilDay before(2024, 2, 29);
   const absl::CivilDay after(2024, 3, 31);
-  EmployeePeriod mover = Person(1, "A", "a1", OfficeWorkstation::kAssigned, true);
+  EmployeePeriod mover =
+      Person(1, "A", "a1", OfficeWorkstation::kAssigned, true);
   mover.valid_to = absl::CivilDay(2024, 3, 10);
-  EmployeePeriod moved = Person(1, "A", "a2", OfficeWorkstation::kAssigned, true);
+  EmployeePeriod moved =
+      Person(1, "A", "a2", OfficeWorkstation::kAssigned, true);
   moved.valid_from = absl::CivilDay(2024, 3, 11);
   EmployeePeriod leaver = Person(2, "A", "a1", OfficeWorkstation::kAssigned);
   leaver.valid_to = absl::CivilDay(2024, 3, 1);
   EmployeePeriod joiner = Person(3, "A", "a2", OfficeWorkstation::kUnassigned);
   joiner.valid_from = absl::CivilDay(2024, 3, 20);
   EmployeePeriod stayer = Person(4, "A", "a1", OfficeWorkstation::kAssigned);
-  const std::vector<EmployeePeriod> periods = {mover, moved, leaver, joiner, stayer};
+  const std::vector<EmployeePeriod> periods = {mover, moved, leaver, joiner,
+                                               stayer};
   const auto changes = CountDistributionChanges(periods, before, after);
   const DistributionCounts& a1 = changes.at(HrScope{2, "A", "a1"});
   const DistributionCounts& a2 = changes.at(HrScope{2, "A", "a2"});
@@ -117,8 +119,8 @@ TEST(AttributeMonthTest, APersonWhoMovesMidMonthCountsWhereTheMonthEnds) {
   WorkMonth other{2024, 4, 1, {9, 9, 0, 0, 0, 0, 0}};
   std::vector<WorkMonth> months = {m1, m3, other};
   int64_t unregistered = -1;
-  std::vector<PersonMonth> people = AttributeMonth(
-      periods, months, absl::CivilMonth(2024, 3), &unregistered);
+  std::vector<PersonMonth> people =
+      AttributeMonth(periods, months, absl::CivilMonth(2024, 3), &unregistered);
   ASSERT_EQ(people.size(), 2u);
   EXPECT_EQ(people[0].employee_id, 1);
   EXPECT_EQ(people[0].organization, "B");  // the whole month's days go to B
@@ -170,8 +172,9 @@ TEST(CountOfficeDaysTest, DistributionMedianAndRecommendation) {
   EXPECT_DOUBLE_EQ(mix[0], 61.5);
   EXPECT_EQ(table.size(), 3u);  // state, A, A/a1
   people.pop_back();
-  EXPECT_DOUBLE_EQ(MedianOfficeDays(CountOfficeDays(people).at(HrScope{0, "", ""})),
-                   6.0);  // the middle of 9
+  EXPECT_DOUBLE_EQ(
+      MedianOfficeDays(CountOfficeDays(people).at(HrScope{0, "", ""})),
+      6.0);  // the middle of 9
 }
 
 }  // namespace

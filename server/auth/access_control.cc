@@ -3,7 +3,6 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/auth_context.h>
 
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -67,8 +66,7 @@ std::optional<std::string> CertificateGateway(
   return std::string(ToView(names[0]));
 }
 
-absl::Status AccessControl::Refuse(AuthRefusal refusal,
-                                   const RpcPolicy& policy,
+absl::Status AccessControl::Refuse(AuthRefusal refusal, const RpcPolicy& policy,
                                    absl::string_view peer,
                                    absl::Status status) const {
   counters_->refused[static_cast<int>(refusal)].fetch_add(
@@ -113,8 +111,8 @@ absl::StatusOr<Caller> AccessControl::Authorize(
       std::vector<grpc::string_ref> pem =
           context.auth_context()->FindPropertyValues("x509_pem_cert");
       if (pem.size() == 1) caller.certificate_pem = std::string(ToView(pem[0]));
-      if (absl::Status revoked = CheckCertificate(caller, policy,
-                                                  context.peer());
+      if (absl::Status revoked =
+              CheckCertificate(caller, policy, context.peer());
           !revoked.ok()) {
         return revoked;
       }
@@ -123,10 +121,10 @@ absl::StatusOr<Caller> AccessControl::Authorize(
     absl::string_view value = ToView(first->second);
     if (std::next(first) != last ||
         !absl::StartsWithIgnoreCase(value, kBearer)) {
-      return Refuse(AuthRefusal::kMalformedToken, policy, context.peer(),
-                    absl::UnauthenticatedError(
-                        "the authorization metadata must be one "
-                        "\"Bearer <token>\""));
+      return Refuse(
+          AuthRefusal::kMalformedToken, policy, context.peer(),
+          absl::UnauthenticatedError("the authorization metadata must be one "
+                                     "\"Bearer <token>\""));
     }
     absl::string_view secret =
         absl::StripAsciiWhitespace(value.substr(kBearer.size()));
@@ -156,10 +154,9 @@ absl::StatusOr<Caller> AccessControl::Authorize(
         AuthRefusal::kWrongRole, policy, context.peer(),
         absl::PermissionDeniedError(absl::StrCat(
             policy.rpc, " needs role ", policy.roles.Describe(), "; ",
-            caller.token_id != 0
-                ? absl::StrCat("token ", caller.token_id, " (\"", caller.name,
-                               "\")")
-                : caller.name,
+            caller.token_id != 0 ? absl::StrCat("token ", caller.token_id,
+                                                " (\"", caller.name, "\")")
+                                 : caller.name,
             " has role ", RoleName(caller.role))));
   }
   counters_->allowed.fetch_add(1, std::memory_order_relaxed);
@@ -174,9 +171,9 @@ absl::Status AccessControl::CheckCertificate(const Caller& caller,
     return absl::OkStatus();
   }
   return Refuse(AuthRefusal::kRevokedCertificate, policy, peer,
-                absl::UnauthenticatedError(absl::StrCat(
-                    policy.rpc, ": the client certificate of ", caller.name,
-                    " is revoked (--tls_crl_file)")));
+                absl::UnauthenticatedError(
+                    absl::StrCat(policy.rpc, ": the client certificate of ",
+                                 caller.name, " is revoked (--tls_crl_file)")));
 }
 
 absl::Status AccessControl::RecheckToken(const Caller& caller,
@@ -214,12 +211,11 @@ absl::Status AccessControl::CheckOwnGateway(const Caller& caller,
   if (caller.role != Role::kDevice || gateway == caller.gateway) {
     return absl::OkStatus();
   }
-  return Refuse(
-      AuthRefusal::kWrongGateway, policy, "-",
-      absl::PermissionDeniedError(absl::StrCat(
-          policy.rpc, ": the device token \"", caller.name,
-          "\" speaks for gateway \"", caller.gateway, "\", not \"", gateway,
-          "\"")));
+  return Refuse(AuthRefusal::kWrongGateway, policy, "-",
+                absl::PermissionDeniedError(
+                    absl::StrCat(policy.rpc, ": the device token \"",
+                                 caller.name, "\" speaks for gateway \"",
+                                 caller.gateway, "\", not \"", gateway, "\"")));
 }
 
 absl::Status AccessControl::Audit(StorageSession& session, const Caller& caller,

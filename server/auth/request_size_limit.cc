@@ -38,8 +38,8 @@ absl::Status RequestSizeLimit::Check(const grpc::ServerContextBase& context,
   }
   refused_.fetch_add(1, std::memory_order_relaxed);
   return absl::ResourceExhaustedError(absl::StrCat(
-      rpc, ": the request has ", bytes, " bytes, over --max_request_bytes=",
-      max_request_bytes_,
+      rpc, ": the request has ", bytes,
+      " bytes, over --max_request_bytes=", max_request_bytes_,
       " (only the imports and the ingest stream take larger messages)"));
 }
 

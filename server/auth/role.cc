@@ -41,9 +41,8 @@ std::string RoleSet::Describe() const {
   }
   if (names.empty()) return "no role";
   if (names.size() == 1) return std::string(names[0]);
-  return absl::StrCat(
-      absl::StrJoin(names.begin(), names.end() - 1, ", "), " or ",
-      names.back());
+  return absl::StrCat(absl::StrJoin(names.begin(), names.end() - 1, ", "),
+                      " or ", names.back());
 }
 
 }  // namespace monipaikka

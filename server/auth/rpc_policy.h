@@ -83,11 +83,9 @@ inline constexpr RpcPolicy kGetOfficeDays{"WorkforceService/GetOfficeDays",
                                           kHrRoles};
 
 // AuthService.
-inline constexpr RpcPolicy kCreateToken{"AuthService/CreateToken",
-                                        kAdminRoles};
+inline constexpr RpcPolicy kCreateToken{"AuthService/CreateToken", kAdminRoles};
 inline constexpr RpcPolicy kListTokens{"AuthService/ListTokens", kAdminRoles};
-inline constexpr RpcPolicy kRevokeToken{"AuthService/RevokeToken",
-                                        kAdminRoles};
+inline constexpr RpcPolicy kRevokeToken{"AuthService/RevokeToken", kAdminRoles};
 inline constexpr RpcPolicy kListAuditEvents{"AuthService/ListAuditEvents",
                                             kAdminRoles};
 

@@ -32,9 +32,9 @@ absl::Status CheckNewToken(const NewToken& token, int64_t now_ms) {
         RoleName(token.role)));
   }
   if (token.expires_ms != 0 && token.expires_ms <= now_ms) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expires: ", FormatInstantMs(token.expires_ms),
-        " is not in the future"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("expires: ", FormatInstantMs(token.expires_ms),
+                     " is not in the future"));
   }
   return absl::OkStatus();
 }

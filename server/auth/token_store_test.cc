@@ -85,8 +85,9 @@ TEST_F(TokenStoreTest, OnlyTheHashIsStored) {
     const std::string bytes = FileBytes(dir_.File("tokens.db") + suffix);
     EXPECT_EQ(bytes.find(random_part), std::string::npos) << suffix;
   }
-  EXPECT_NE(FileBytes(dir_.File("tokens.db")) + FileBytes(dir_.File("tokens.db-wal")),
-            "");
+  EXPECT_NE(
+      FileBytes(dir_.File("tokens.db")) + FileBytes(dir_.File("tokens.db-wal")),
+      "");
 }
 
 TEST_F(TokenStoreTest, ValidTokenAuthenticatesWithItsRoleAndGateway) {
@@ -100,14 +101,16 @@ TEST_F(TokenStoreTest, ValidTokenAuthenticatesWithItsRoleAndGateway) {
 
 TEST_F(TokenStoreTest, UnknownAndMalformedTokensAreRefused) {
   Create(Role::kFacility);
-  absl::StatusOr<TokenRecord> unknown = Authenticate("mpk_" + std::string(64, 'a'));
+  absl::StatusOr<TokenRecord> unknown =
+      Authenticate("mpk_" + std::string(64, 'a'));
   EXPECT_EQ(unknown.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(refusal_, TokenRefusal::kUnknown);
-  EXPECT_NE(unknown.status().message().find("not known"), absl::string_view::npos);
+  EXPECT_NE(unknown.status().message().find("not known"),
+            absl::string_view::npos);
 
   for (const std::string& garbage : std::vector<std::string>{
            "", "garbage", "mpk_", "mpk_" + std::string(63, 'a'),
-        "mpk_" + std::string(64, 'A'), "xyz_" + std::string(64, 'a')}) {
+           "mpk_" + std::string(64, 'A'), "xyz_" + std::string(64, 'a')}) {
     absl::StatusOr<TokenRecord> malformed = Authenticate(garbage);
     EXPECT_EQ(malformed.status().code(), absl::StatusCode::kUnauthenticated)
         << garbage;
@@ -124,10 +127,12 @@ TEST_F(TokenStoreTest, ExpiredTokenIsRefusedFromItsExpiryOn) {
   absl::StatusOr<TokenRecord> expired = Authenticate(token.secret);
   EXPECT_EQ(expired.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(refusal_, TokenRefusal::kExpired);
-  EXPECT_NE(expired.status().message().find("expired at"), absl::string_view::npos)
+  EXPECT_NE(expired.status().message().find("expired at"),
+            absl::string_view::npos)
       << expired.status();
   // The message never quotes the secret.
-  EXPECT_EQ(expired.status().message().find(token.secret), absl::string_view::npos);
+  EXPECT_EQ(expired.status().message().find(token.secret),
+            absl::string_view::npos);
 }
 
 TEST_F(TokenStoreTest, RevokedTokenIsRefusedAtOnceAndStaysRevoked) {
@@ -167,7 +172,8 @@ TEST_F(TokenStoreTest, BadNewTokensAreRefusedNamingTheField) {
   device.role = Role::kDevice;
   absl::Status status = store_.Create(session_->Access(), device).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(status.message().find("gateway:"), absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find("gateway:"), absl::string_view::npos)
+      << status;
 
   NewToken facility;
   facility.name = "team";
@@ -180,7 +186,10 @@ TEST_F(TokenStoreTest, BadNewTokensAreRefusedNamingTheField) {
 
   NewToken unnamed;
   unnamed.role = Role::kAdmin;
-  EXPECT_NE(store_.Create(session_->Access(), unnamed).status().message().find("name:"),
+  EXPECT_NE(store_.Create(session_->Access(), unnamed)
+                .status()
+                .message()
+                .find("name:"),
             absl::string_view::npos);
 
   NewToken past;

@@ -8,8 +8,8 @@
 namespace monipaikka {
 
 ValidatedHealth ValidateHealth(const v1::ReadingBatch& batch,
-                               const SensorDirectory& directory,
-                               int64_t now_ms, const ValidationLimits& limits) {
+                               const SensorDirectory& directory, int64_t now_ms,
+                               const ValidationLimits& limits) {
   ValidatedHealth result;
   auto reject = [&](int index, v1::RejectReason reason, std::string message) {
     v1::RejectedReading& rejected = result.rejected.emplace_back();
@@ -110,7 +110,8 @@ bool MergeSensorHealth(const SensorHealthRecord& report,
   if (report.battery_ts_ms > 0 &&
       report.battery_ts_ms >= current->battery_ts_ms) {
     if (report.battery_mv) current->battery_mv = report.battery_mv;
-    if (report.battery_percent) current->battery_percent = report.battery_percent;
+    if (report.battery_percent)
+      current->battery_percent = report.battery_percent;
     current->battery_ts_ms = report.battery_ts_ms;
     changed = true;
   }

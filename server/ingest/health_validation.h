@@ -25,8 +25,8 @@ struct ValidatedHealth {
 // `batch.gateway()`, when set, must match every report's sensor binding.
 // Timestamps obey the same limits as readings.
 ValidatedHealth ValidateHealth(const v1::ReadingBatch& batch,
-                               const SensorDirectory& directory,
-                               int64_t now_ms, const ValidationLimits& limits);
+                               const SensorDirectory& directory, int64_t now_ms,
+                               const ValidationLimits& limits);
 
 // Folds `report` into `current` (same sensor): last seen is the later of the
 // two; battery and signal values are replaced by newer ones. Returns whether

@@ -95,10 +95,10 @@ void IngestWriter::Run() {
       if (!idle) {
         drained = queue_.empty();  // stopping and nothing left
         size_t readings = 0;
-        while (!queue_.empty() &&
-               (group.empty() ||
-                readings + queue_.front().batch.readings.size() <=
-                    options_.max_readings_per_commit)) {
+        while (
+            !queue_.empty() &&
+            (group.empty() || readings + queue_.front().batch.readings.size() <=
+                                  options_.max_readings_per_commit)) {
           readings += queue_.front().batch.readings.size();
           group.push_back(std::move(queue_.front()));
           queue_.pop_front();
@@ -126,8 +126,7 @@ void IngestWriter::ProbeIfIdle() {
           options_.probe_interval) {
     return;
   }
-  absl::Status status =
-      session_->ProbeWrite(absl::ToUnixMillis(absl::Now()));
+  absl::Status status = session_->ProbeWrite(absl::ToUnixMillis(absl::Now()));
   if (!status.ok()) {
     counters_->probe_failures.fetch_add(1, std::memory_order_relaxed);
   }
@@ -183,11 +182,13 @@ void IngestWriter::CommitGroup(std::vector<Pending>& group) {
     if (IsStorageFull(status)) {
       status = absl::ResourceExhaustedError(absl::StrCat(
           "storage full: the batch was not stored, send it again once space "
-          "is freed (", status.message(), ")"));
+          "is freed (",
+          status.message(), ")"));
     } else {
       status = absl::Status(status.code(),
                             absl::StrCat("storage error: the batch was not "
-                                         "stored (", status.message(), ")"));
+                                         "stored (",
+                                         status.message(), ")"));
     }
     for (size_t g = 0; g < group.size(); ++g) {
       BatchOutcome failed;

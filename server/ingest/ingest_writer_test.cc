@@ -56,7 +56,8 @@ class IngestWriterTest : public ::testing::Test {
 };
 
 TEST_F(IngestWriterTest, AcknowledgesOnlyWhatIsCommitted) {
-  BatchOutcome outcome = Write({{1, kNow - 3000, 1, 1}, {1, kNow - 2000, 2, 0}});
+  BatchOutcome outcome =
+      Write({{1, kNow - 3000, 1, 1}, {1, kNow - 2000, 2, 0}});
   ASSERT_TRUE(outcome.status.ok());
   EXPECT_EQ(outcome.accepted, 2u);
   // Visible to another connection: committed.
@@ -74,7 +75,8 @@ TEST_F(IngestWriterTest, ReplayIsHarmless) {
 
 TEST_F(IngestWriterTest, SequenceNumberAgainWithOtherTimestampIsRejected) {
   Write({{1, kNow - 3000, 41, 1}});
-  BatchOutcome outcome = Write({{1, kNow - 1000, 41, 0}, {1, kNow - 500, 42, 0}});
+  BatchOutcome outcome =
+      Write({{1, kNow - 1000, 41, 0}, {1, kNow - 500, 42, 0}});
   EXPECT_EQ(outcome.accepted, 1u);
   ASSERT_EQ(outcome.rejected.size(), 1u);
   EXPECT_EQ(outcome.rejected[0].index(), 0u);

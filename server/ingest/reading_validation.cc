@@ -75,8 +75,8 @@ ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
       case v1::Reading::kOccupied:
         if (!presence) {
           reject(index, v1::REJECT_REASON_MALFORMED,
-                 absl::StrCat("occupied: sensor \"", reading.sensor(), "\" is a ",
-                              sensor->kind, " and reports count"));
+                 absl::StrCat("occupied: sensor \"", reading.sensor(),
+                              "\" is a ", sensor->kind, " and reports count"));
           continue;
         }
         value = reading.occupied() ? 1 : 0;
@@ -90,8 +90,8 @@ ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
         }
         if (reading.count() < 0 || reading.count() > limits.max_count) {
           reject(index, v1::REJECT_REASON_MALFORMED,
-                 absl::StrCat("count: ", reading.count(),
-                              " is outside 0..", limits.max_count));
+                 absl::StrCat("count: ", reading.count(), " is outside 0..",
+                              limits.max_count));
           continue;
         }
         value = reading.count();

@@ -29,16 +29,16 @@ class ReadingValidationTest : public ::testing::Test {
 TEST_F(ReadingValidationTest, KeepsGoodReadingsBesideBadOnes) {
   batch_.set_gateway("gw-a");
   Add("DESK-1", kNow - 1000)->set_occupied(true);             // 0 good
-  Add("NOPE", kNow)->set_occupied(true);                       // 1 unknown
-  Add("DESK-1", kNow + 10 * 60 * 1000)->set_occupied(false);   // 2 future
+  Add("NOPE", kNow)->set_occupied(true);                      // 1 unknown
+  Add("DESK-1", kNow + 10 * 60 * 1000)->set_occupied(false);  // 2 future
   Add("DESK-1", kNow - limits_.retention_ms - 1)->set_occupied(true);  // 3 old
-  Add("DESK-2", kNow)->set_occupied(true);                     // 4 gateway
-  Add("DESK-1", kNow);                                          // 5 no state
-  Add("COUNTER-1", kNow)->set_count(-1);                        // 6 range
-  Add("COUNTER-1", kNow)->set_occupied(true);                   // 7 wrong kind
-  Add("", kNow)->set_occupied(true);                            // 8 no sensor
-  Add("COUNTER-1", kNow - 5)->set_count(12);                    // 9 good
-  Add("DESK-1", kNow + 4 * 60 * 1000)->set_occupied(false);    // 10 good (skew)
+  Add("DESK-2", kNow)->set_occupied(true);                   // 4 gateway
+  Add("DESK-1", kNow);                                       // 5 no state
+  Add("COUNTER-1", kNow)->set_count(-1);                     // 6 range
+  Add("COUNTER-1", kNow)->set_occupied(true);                // 7 wrong kind
+  Add("", kNow)->set_occupied(true);                         // 8 no sensor
+  Add("COUNTER-1", kNow - 5)->set_count(12);                 // 9 good
+  Add("DESK-1", kNow + 4 * 60 * 1000)->set_occupied(false);  // 10 good (skew)
 
   ValidatedBatch result = ValidateBatch(batch_, directory_, kNow, limits_);
 
@@ -48,17 +48,17 @@ TEST_F(ReadingValidationTest, KeepsGoodReadingsBesideBadOnes) {
   EXPECT_EQ(result.indexes, (std::vector<uint32_t>{0, 9, 10}));
 
   std::vector<std::pair<uint32_t, v1::RejectReason>> rejected;
-  for (const auto& r : result.rejected) rejected.emplace_back(r.index(), r.reason());
-  EXPECT_EQ(rejected,
-            (std::vector<std::pair<uint32_t, v1::RejectReason>>{
-                {1, v1::REJECT_REASON_UNKNOWN_SENSOR},
-                {2, v1::REJECT_REASON_FUTURE_TIMESTAMP},
-                {3, v1::REJECT_REASON_TOO_OLD},
-                {4, v1::REJECT_REASON_WRONG_GATEWAY},
-                {5, v1::REJECT_REASON_MALFORMED},
-                {6, v1::REJECT_REASON_MALFORMED},
-                {7, v1::REJECT_REASON_MALFORMED},
-                {8, v1::REJECT_REASON_MALFORMED}}));
+  for (const auto& r : result.rejected)
+    rejected.emplace_back(r.index(), r.reason());
+  EXPECT_EQ(rejected, (std::vector<std::pair<uint32_t, v1::RejectReason>>{
+                          {1, v1::REJECT_REASON_UNKNOWN_SENSOR},
+                          {2, v1::REJECT_REASON_FUTURE_TIMESTAMP},
+                          {3, v1::REJECT_REASON_TOO_OLD},
+                          {4, v1::REJECT_REASON_WRONG_GATEWAY},
+                          {5, v1::REJECT_REASON_MALFORMED},
+                          {6, v1::REJECT_REASON_MALFORMED},
+                          {7, v1::REJECT_REASON_MALFORMED},
+                          {8, v1::REJECT_REASON_MALFORMED}}));
   // Messages name the field.
   EXPECT_EQ(result.rejected[1].message().rfind("ts_ms:", 0), 0u);
   EXPECT_EQ(result.rejected[4].message().rfind("state:", 0), 0u);

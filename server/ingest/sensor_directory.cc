@@ -10,7 +10,8 @@ SensorDirectory::SensorDirectory(std::vector<SensorBinding> sensors) {
   }
 }
 
-const SensorBinding* SensorDirectory::Find(absl::string_view external_id) const {
+const SensorBinding* SensorDirectory::Find(
+    absl::string_view external_id) const {
   auto it = by_external_id_.find(external_id);
   return it == by_external_id_.end() ? nullptr : &it->second;
 }

@@ -126,7 +126,8 @@ void LiveOccupancyHub::SetInventory(
 
 int32_t LiveOccupancyHub::ApplyReading(const StoredReading& reading) {
   SensorState& state = sensors_[reading.sensor_id];
-  if (state.index == -2) state.index = inventory_->SensorIndex(reading.sensor_id);
+  if (state.index == -2)
+    state.index = inventory_->SensorIndex(reading.sensor_id);
   const int32_t s = state.index;
   if (reading.ts_ms <= state.last_ts_ms) return s;  // history, not news
   int64_t value = reading.value;
@@ -149,9 +150,8 @@ int32_t LiveOccupancyHub::ApplyReading(const StoredReading& reading) {
                 FlowExited(reading.value),
             0, std::numeric_limits<int32_t>::max()));
       } else {
-        state.count = static_cast<int32_t>(
-            std::clamp<int64_t>(reading.value, 0,
-                                std::numeric_limits<int32_t>::max()));
+        state.count = static_cast<int32_t>(std::clamp<int64_t>(
+            reading.value, 0, std::numeric_limits<int32_t>::max()));
       }
       value = state.count;
     }
@@ -242,8 +242,8 @@ LiveOccupancyHub::TargetState LiveOccupancyHub::WorkstationState(
       continue;
     }
     if (state.value > 0) {
-      occupied_since = occupied ? std::min(occupied_since, state.since_ms)
-                                : state.since_ms;
+      occupied_since =
+          occupied ? std::min(occupied_since, state.since_ms) : state.since_ms;
       occupied = true;
     } else {
       free_since = free ? std::min(free_since, state.since_ms) : state.since_ms;
@@ -261,7 +261,8 @@ LiveOccupancyHub::TargetState LiveOccupancyHub::WorkstationState(
 }
 
 LiveOccupancyHub::TargetState LiveOccupancyHub::RoomState(
-    int32_t space, int64_t now, const std::vector<int32_t>& today_by_site) const {
+    int32_t space, int64_t now,
+    const std::vector<int32_t>& today_by_site) const {
   const OccupancyInventory::Space& room = inventory_->spaces()[space];
   TargetState target;
   if (room.room_sensors.empty()) return target;
@@ -429,8 +430,7 @@ v1::LiveOccupancy LiveOccupancyHub::Build(int32_t site, int32_t space,
 }
 
 void LiveOccupancyHub::Publish(const std::vector<int32_t>* workstations,
-                               const std::vector<int32_t>* rooms,
-                               int64_t now) {
+                               const std::vector<int32_t>* rooms, int64_t now) {
   std::vector<int32_t> changed_ws;
   std::vector<int32_t> changed_rooms;
   // A newer reading that says the same is no news (screens stay quiet).
@@ -546,9 +546,8 @@ LiveOccupancyHub::Watch(absl::string_view site, absl::string_view space,
       !s.ok()) {
     return s;
   }
-  Subscription subscription{watcher,     std::string(site),
-                            std::string(space), site_index,
-                            space_index, {}};
+  Subscription subscription{watcher,    std::string(site), std::string(space),
+                            site_index, space_index,       {}};
   v1::LiveOccupancyUpdate first;
   first.set_snapshot(true);
   *first.mutable_occupancy() =

@@ -20,12 +20,12 @@
 // receive updates through Watcher::Push, called with the hub's lock held,
 // which must only queue.
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <functional>
-#include <string>
 #include <memory>
 #include <span>
+#include <string>
 #include <thread>
 #include <vector>
 

@@ -223,12 +223,12 @@ TEST_F(LiveOccupancyHubTest, CommitsReturnWithoutWaitingForWatchers) {
   // first update (and with it the fan-out thread).
   absl::Notification returned;
   std::thread writer([&] {
-    hub_->OnCommitted(
-        std::vector<StoredReading>{Reading("A1-DEV", "2026-03-23T07:59:00Z", 1)});
-    hub_->OnCommitted(
-        std::vector<StoredReading>{Reading("A2-DEV", "2026-03-23T07:59:10Z", 1)});
-    hub_->OnCommitted(
-        std::vector<StoredReading>{Reading("B1-DEV", "2026-03-23T07:59:20Z", 0)});
+    hub_->OnCommitted(std::vector<StoredReading>{
+        Reading("A1-DEV", "2026-03-23T07:59:00Z", 1)});
+    hub_->OnCommitted(std::vector<StoredReading>{
+        Reading("A2-DEV", "2026-03-23T07:59:10Z", 1)});
+    hub_->OnCommitted(std::vector<StoredReading>{
+        Reading("B1-DEV", "2026-03-23T07:59:20Z", 0)});
     returned.Notify();
   });
   const bool returned_in_time =
@@ -258,7 +258,8 @@ TEST_F(LiveOccupancyHubTest, PeopleCountResetsAtLocalMidnight) {
   EXPECT_EQ(hub_->Snapshot("S", "")->rooms(0).count(), 4);
   Commit({Reading("CNT", "2026-03-23T07:58:00Z", PackFlow(0, 6))});
   EXPECT_EQ(hub_->Snapshot("S", "")->rooms(0).count(), 0);  // clamped
-  EXPECT_EQ(hub_->Snapshot("S", "")->rooms(0).state(), v1::OCCUPANCY_STATE_FREE);
+  EXPECT_EQ(hub_->Snapshot("S", "")->rooms(0).state(),
+            v1::OCCUPANCY_STATE_FREE);
   // 21:50Z is 23:50 local; after midnight (22:00Z) the count restarts at 0.
   now_ = At("2026-03-23T21:50:00Z");
   Commit({Reading("CNT", "2026-03-23T21:50:00Z", PackFlow(2, 0))});

@@ -139,20 +139,21 @@ class Auditor {
       }
       if (cell.value < cell.lower_bound - kEpsilon ||
           cell.value > cell.upper_bound + kEpsilon) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "disclosure audit: cell ", c, " value ", cell.value,
-            " lies outside its bounds ", cell.lower_bound, " … ",
-            cell.upper_bound));
+        return absl::InvalidArgumentError(
+            absl::StrCat("disclosure audit: cell ", c, " value ", cell.value,
+                         " lies outside its bounds ", cell.lower_bound, " … ",
+                         cell.upper_bound));
       }
     }
     for (size_t r = 0; r < constraints_.size(); ++r) {
       for (const auto& [cell, coefficient] : constraints_[r].terms) {
         if (cell >= cells_.size()) {
           return absl::InvalidArgumentError(
-              absl::StrCat("disclosure audit: constraint ", r,
-                           " names cell ", cell, " of ", cells_.size()));
+              absl::StrCat("disclosure audit: constraint ", r, " names cell ",
+                           cell, " of ", cells_.size()));
         }
-        if (!std::isfinite(coefficient) || !std::isfinite(constraints_[r].rhs)) {
+        if (!std::isfinite(coefficient) ||
+            !std::isfinite(constraints_[r].rhs)) {
           return absl::InvalidArgumentError(absl::StrCat(
               "disclosure audit: constraint ", r, " is not finite"));
         }
@@ -165,7 +166,9 @@ class Auditor {
     return absl::OkStatus();
   }
 
-  void SetWithheld(std::vector<bool> withheld) { withheld_ = std::move(withheld); }
+  void SetWithheld(std::vector<bool> withheld) {
+    withheld_ = std::move(withheld);
+  }
   const std::vector<bool>& withheld() const { return withheld_; }
   int solves() const { return solves_; }
   int problems_built() const { return problems_built_; }
@@ -209,7 +212,8 @@ class Auditor {
           first = find(cell);
         } else {
           const size_t root = find(cell);
-          if (root != first) parent[std::max(root, first)] = std::min(root, first);
+          if (root != first)
+            parent[std::max(root, first)] = std::min(root, first);
           first = std::min(root, first);
         }
       }
@@ -304,9 +308,10 @@ class Auditor {
     const int status = glp_get_status(problem);
     if (status == GLP_UNBND) return direction == GLP_MIN ? -kInf : kInf;
     if (status != GLP_OPT) {
-      return absl::InternalError(absl::StrCat(
-          "disclosure audit: the published figures have no solution (LP status ",
-          status, ")"));
+      return absl::InternalError(
+          absl::StrCat("disclosure audit: the published figures have no "
+                       "solution (LP status ",
+                       status, ")"));
     }
     if (!integral) return glp_get_obj_val(problem);
     // An integral vertex is optimal for the integer problem too (tables of
@@ -324,9 +329,9 @@ class Auditor {
     ++solves_;
     result = glp_intopt(problem, &branch);
     if (result != 0 || glp_mip_status(problem) != GLP_OPT) {
-      return absl::InternalError(absl::StrCat(
-          "disclosure audit: branch-and-bound failed with code ", result,
-          ", status ", glp_mip_status(problem)));
+      return absl::InternalError(
+          absl::StrCat("disclosure audit: branch-and-bound failed with code ",
+                       result, ", status ", glp_mip_status(problem)));
     }
     return glp_mip_obj_val(problem);
   }
@@ -407,7 +412,8 @@ class Auditor {
       if ((result == 0 || result == GLP_ESTOP) &&
           (status == GLP_OPT || status == GLP_FEAS)) {
         reached = Reach::kYes;
-      } else if (result == GLP_ENOPFS || (result == 0 && status == GLP_NOFEAS)) {
+      } else if (result == GLP_ENOPFS ||
+                 (result == 0 && status == GLP_NOFEAS)) {
         reached = Reach::kNo;  // Presolve or the whole search: no solution.
       }
     }
@@ -504,9 +510,11 @@ class Auditor {
       row.coefficients.erase(row.coefficients.begin());
       const int type = glp_get_row_type(problem, i);
       row.low = type == GLP_LO || type == GLP_DB || type == GLP_FX
-                    ? glp_get_row_lb(problem, i) : -kInf;
+                    ? glp_get_row_lb(problem, i)
+                    : -kInf;
       row.high = type == GLP_UP || type == GLP_DB || type == GLP_FX
-                     ? glp_get_row_ub(problem, i) : kInf;
+                     ? glp_get_row_ub(problem, i)
+                     : kInf;
     }
     glp_scale_prob(problem, GLP_SF_AUTO);
     for (size_t c : entry->cells) {
@@ -539,7 +547,8 @@ class Auditor {
   // problems; the other cells keep their value. A withheld secondary cell
   // proven pinned (also by integrality) gets its value as both bounds.
   absl::Status RelaxedBounds(const std::function<bool(size_t)>& wanted,
-                             std::vector<double>& low, std::vector<double>& high) {
+                             std::vector<double>& low,
+                             std::vector<double>& high) {
     low.resize(cells_.size());
     high.resize(cells_.size());
     for (size_t c = 0; c < cells_.size(); ++c) {
@@ -564,11 +573,13 @@ class Auditor {
         continue;
       }
       // Integrality may pin what the relaxation does not.
-      ASSIGN_OR_RETURN(const Reach below, CanReach(*block, column, /*lower=*/true,
-                                                   cells_[c].value - 1));
+      ASSIGN_OR_RETURN(
+          const Reach below,
+          CanReach(*block, column, /*lower=*/true, cells_[c].value - 1));
       if (below != Reach::kNo) continue;
-      ASSIGN_OR_RETURN(const Reach above, CanReach(*block, column, /*lower=*/false,
-                                                   cells_[c].value + 1));
+      ASSIGN_OR_RETURN(
+          const Reach above,
+          CanReach(*block, column, /*lower=*/false, cells_[c].value + 1));
       if (above == Reach::kNo) low[c] = high[c] = cells_[c].value;
     }
     return absl::OkStatus();
@@ -604,10 +615,10 @@ class Auditor {
     bool integral = false;
     for (size_t c : block_cells) integral = integral || cells_[c].integer;
     for (size_t c : targets) {
-      ASSIGN_OR_RETURN(low[c],
-                       Optimise(problem.get(), column_of[c], GLP_MIN, integral));
-      ASSIGN_OR_RETURN(high[c],
-                       Optimise(problem.get(), column_of[c], GLP_MAX, integral));
+      ASSIGN_OR_RETURN(
+          low[c], Optimise(problem.get(), column_of[c], GLP_MIN, integral));
+      ASSIGN_OR_RETURN(
+          high[c], Optimise(problem.get(), column_of[c], GLP_MAX, integral));
       if (cells_[c].integer) {
         if (std::isfinite(low[c])) low[c] = std::round(low[c]);
         if (std::isfinite(high[c])) high[c] = std::round(high[c]);
@@ -622,7 +633,8 @@ class Auditor {
                      std::vector<double>& low, std::vector<double>& high) {
     low.resize(cells_.size());
     high.resize(cells_.size());
-    for (size_t c = 0; c < cells_.size(); ++c) low[c] = high[c] = cells_[c].value;
+    for (size_t c = 0; c < cells_.size(); ++c)
+      low[c] = high[c] = cells_[c].value;
     const Blocks blocks = FindBlocks();
     for (size_t b = 0; b < blocks.cells.size(); ++b) {
       if (blocks.constraints[b].empty()) {
@@ -676,7 +688,8 @@ class Auditor {
         for (size_t i = frontier; i < end; ++i) {
           for (size_t r : cell_constraints_[region[i]]) {
             for (const auto& [cell, coefficient] : constraints_[r].terms) {
-              if (in_region[cell] || cells_[cell].known || coefficient == 0) continue;
+              if (in_region[cell] || cells_[cell].known || coefficient == 0)
+                continue;
               in_region[cell] = true;
               region.push_back(cell);
             }
@@ -706,9 +719,8 @@ class Auditor {
         bool adjacent = false;
         for (size_t r : cell_constraints_[c]) {
           for (const auto& term : constraints_[r].terms) {
-            adjacent = adjacent ||
-                       std::find(own_block.begin(), own_block.end(),
-                                 term.first) != own_block.end();
+            adjacent = adjacent || std::find(own_block.begin(), own_block.end(),
+                                             term.first) != own_block.end();
           }
         }
         if (!adjacent) continue;
@@ -786,14 +798,16 @@ class Auditor {
     simplex.presolve = GLP_ON;
     ++solves_;
     const int result = glp_simplex(problem.get(), &simplex);
-    if (result == GLP_ENOPFS || result == GLP_ENODFS) return std::vector<size_t>{};
+    if (result == GLP_ENOPFS || result == GLP_ENODFS)
+      return std::vector<size_t>{};
     if (result != 0) {
       return absl::InternalError(absl::StrCat(
           "disclosure audit: simplex of the secondary choice failed with code ",
           result));
     }
     const int status = glp_get_status(problem.get());
-    if (status == GLP_NOFEAS || status == GLP_INFEAS) return std::vector<size_t>{};
+    if (status == GLP_NOFEAS || status == GLP_INFEAS)
+      return std::vector<size_t>{};
     if (status != GLP_OPT) {
       return absl::InternalError(absl::StrCat(
           "disclosure audit: secondary choice ended with LP status ", status));
@@ -845,7 +859,8 @@ class Auditor {
  private:
   // Whether the relaxation's solution moves any of the `published` cells'
   // deviation columns (from `first_deviation` on, up and down).
-  static bool Deviates(glp_prob* problem, size_t published, int first_deviation) {
+  static bool Deviates(glp_prob* problem, size_t published,
+                       int first_deviation) {
     for (size_t i = 0; i < published; ++i) {
       const int up = first_deviation + 2 * static_cast<int>(i);
       if (glp_get_col_prim(problem, up) + glp_get_col_prim(problem, up + 1) >
@@ -897,12 +912,13 @@ absl::StatusOr<AuditOutcome> AuditDisclosure(
     if (!auditor.Guarded(c)) continue;
     for (bool lower : {true, false}) {
       while (true) {
-        ASSIGN_OR_RETURN(const bool protected_side, auditor.SideProtected(c, lower));
+        ASSIGN_OR_RETURN(const bool protected_side,
+                         auditor.SideProtected(c, lower));
         if (protected_side) break;
-        ASSIGN_OR_RETURN(
-            bool more,
-            auditor.WithholdFor(c, lower,
-                                lower ? cells[c].protect_low : cells[c].protect_high));
+        ASSIGN_OR_RETURN(bool more,
+                         auditor.WithholdFor(c, lower,
+                                             lower ? cells[c].protect_low
+                                                   : cells[c].protect_high));
         if (!more) break;  // Nothing more can help: it stays as it is.
       }
     }
@@ -915,7 +931,8 @@ absl::StatusOr<AuditOutcome> AuditDisclosure(
   AuditOutcome outcome;
   outcome.withheld = auditor.withheld();
   for (size_t c = 0; c < cells.size(); ++c) {
-    if (outcome.withheld[c] && !cells[c].sensitive && high[c] - low[c] <= kEpsilon) {
+    if (outcome.withheld[c] && !cells[c].sensitive &&
+        high[c] - low[c] <= kEpsilon) {
       outcome.withheld[c] = false;
     }
   }
@@ -934,8 +951,8 @@ absl::StatusOr<AuditOutcome> AttackerBounds(
   SilenceGlpk();
   if (withheld.size() != cells.size()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("attacker bounds: ", withheld.size(), " withheld flags for ",
-                     cells.size(), " cells"));
+        absl::StrCat("attacker bounds: ", withheld.size(),
+                     " withheld flags for ", cells.size(), " cells"));
   }
   Auditor auditor(cells, constraints);
   RETURN_IF_ERROR(auditor.Validate());

@@ -39,14 +39,15 @@ namespace monipaikka {
 // One figure of a period's system of published tables, or a hidden variable
 // (never shown) that links them, e.g. a complement or a day total.
 struct AuditCell {
-  double value = 0;           // the true value
-  bool integer = true;        // counts are integral; FTE sums are not
-  double lower_bound = 0;     // a-priori bounds anyone knows (e.g. 0 … group size)
+  double value = 0;        // the true value
+  bool integer = true;     // counts are integral; FTE sums are not
+  double lower_bound = 0;  // a-priori bounds anyone knows (e.g. 0 … group size)
   double upper_bound = std::numeric_limits<double>::infinity();
-  bool shown = true;          // false: never published (hidden variable)
-  bool known = false;         // the attacker knows it anyway (e.g. a unit's headcount)
-  bool sensitive = false;     // primary suppression: must be withheld
-  // If withheld: the attacker's minimum must be <= protect_low and maximum >= protect_high.
+  bool shown = true;   // false: never published (hidden variable)
+  bool known = false;  // the attacker knows it anyway (e.g. a unit's headcount)
+  bool sensitive = false;  // primary suppression: must be withheld
+  // If withheld: the attacker's minimum must be <= protect_low and maximum >=
+  // protect_high.
   double protect_low = 0;
   double protect_high = 0;
   // Secondary suppression prefers cells of lower cost (then lower index).
@@ -61,12 +62,14 @@ struct LinearConstraint {
 };
 
 struct AuditOutcome {
-  std::vector<bool> withheld;        // per cell; hidden cells are false
-  std::vector<double> attacker_min;  // per cell: see AuditDisclosure / AttackerBounds
+  std::vector<bool> withheld;  // per cell; hidden cells are false
+  std::vector<double>
+      attacker_min;  // per cell: see AuditDisclosure / AttackerBounds
   std::vector<double> attacker_max;
-  int solves = 0;                    // LP/MIP solves done
-  int problems_built = 0;            // block problems built by the protection checks
-  int feasibility_searches = 0;      // branch-and-bound feasibility searches among the solves
+  int solves = 0;          // LP/MIP solves done
+  int problems_built = 0;  // block problems built by the protection checks
+  int feasibility_searches =
+      0;  // branch-and-bound feasibility searches among the solves
 };
 
 // Chooses the cells to withhold: every sensitive shown cell, plus secondary

@@ -32,7 +32,8 @@ struct Table {
 Table MakeTable(const std::vector<std::vector<int>>& inner) {
   const size_t rows = inner.size();
   const size_t columns = inner[0].size();
-  std::vector<std::vector<int>> full(rows + 1, std::vector<int>(columns + 1, 0));
+  std::vector<std::vector<int>> full(rows + 1,
+                                     std::vector<int>(columns + 1, 0));
   for (size_t r = 0; r < rows; ++r) {
     for (size_t c = 0; c < columns; ++c) {
       full[r][c] = inner[r][c];
@@ -44,7 +45,8 @@ Table MakeTable(const std::vector<std::vector<int>>& inner) {
   Table table;
   auto index = [&](size_t r, size_t c) { return r * (columns + 1) + c; };
   for (size_t r = 0; r <= rows; ++r) {
-    for (size_t c = 0; c <= columns; ++c) table.cells.push_back(Count(full[r][c]));
+    for (size_t c = 0; c <= columns; ++c)
+      table.cells.push_back(Count(full[r][c]));
   }
   for (size_t r = 0; r <= rows; ++r) {
     LinearConstraint sum;
@@ -155,7 +157,8 @@ TEST(DisclosureAuditTest, ConstraintNamingAMissingCellIsRefused) {
   broken.terms = {{0, 1}, {7, -1}};
   absl::StatusOr<AuditOutcome> outcome = AuditDisclosure(cells, {broken});
   EXPECT_EQ(outcome.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(outcome.status().message()), testing::HasSubstr("cell 7"));
+  EXPECT_THAT(std::string(outcome.status().message()),
+              testing::HasSubstr("cell 7"));
 }
 
 TEST(DisclosureAuditTest, RandomTablesAreProtectedAndDeterministic) {
@@ -167,8 +170,9 @@ TEST(DisclosureAuditTest, RandomTablesAreProtectedAndDeterministic) {
     for (auto& row : inner) {
       for (int& value : row) {
         const int draw = static_cast<int>(random() % 10);
-        value = draw < 3 ? 0 : draw < 6 ? 1 + static_cast<int>(random() % 4)
-                                        : 5 + static_cast<int>(random() % 20);
+        value = draw < 3   ? 0
+                : draw < 6 ? 1 + static_cast<int>(random() % 4)
+                           : 5 + static_cast<int>(random() % 20);
       }
     }
     Table table = MakeTable(inner);

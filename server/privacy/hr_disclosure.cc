@@ -120,8 +120,8 @@ std::string Fingerprint(const std::vector<AuditCell>& cells,
     put(c.protect_low);
     put(c.protect_high);
     put(c.cost);
-    const uint8_t flags = c.integer | c.shown << 1 | c.known << 2 |
-                          c.sensitive << 3;
+    const uint8_t flags =
+        c.integer | c.shown << 1 | c.known << 2 | c.sensitive << 3;
     put(flags);
   }
   put(constraints.size());
@@ -175,15 +175,17 @@ std::array<bool, kLocationKinds> WithheldKinds(const OfficeDayCounts& counts,
   std::array<bool, kLocationKinds> withheld{};
   int count = 0;
   for (int kind = 0; kind < kLocationKinds; ++kind) {
-    withheld[kind] = IsSmallGroup(counts.kind_people[kind], counts.with_days, k) &&
-                     counts.kind_people[kind] > 0;
+    withheld[kind] =
+        IsSmallGroup(counts.kind_people[kind], counts.with_days, k) &&
+        counts.kind_people[kind] > 0;
     count += withheld[kind];
   }
   if (count == 1) {
     int best = -1;
     for (int kind = 0; kind < kLocationKinds; ++kind) {
       if (withheld[kind] || counts.kind_days[kind] == 0) continue;
-      if (best < 0 || counts.kind_days[kind] < counts.kind_days[best]) best = kind;
+      if (best < 0 || counts.kind_days[kind] < counts.kind_days[best])
+        best = kind;
     }
     if (best >= 0) {
       withheld[best] = true;
@@ -208,9 +210,11 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
     const int64_t group = r.registered;
     c.registered = system.Count(r.registered, group, true, /*known=*/true);
     c.shared_use = system.Count(r.shared_use, group, true);
-    const size_t not_shared = system.Count(r.registered - r.shared_use, group, false);
+    const size_t not_shared =
+        system.Count(r.registered - r.shared_use, group, false);
     c.with_days = system.Count(r.with_days, group, true);
-    const size_t without_days = system.Count(r.registered - r.with_days, group, false);
+    const size_t without_days =
+        system.Count(r.registered - r.with_days, group, false);
     for (int b = 0; b < kOfficeDayBuckets; ++b) {
       c.buckets[b] = system.Count(r.buckets[b], group, true);
     }
@@ -272,7 +276,8 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
       sum(&OfficeCells::below);
       for (int b = 0; b < kOfficeDayBuckets; ++b) {
         std::vector<size_t> parts;
-        for (const HrScope& kid : kids) parts.push_back(office.at(kid).buckets[b]);
+        for (const HrScope& kid : kids)
+          parts.push_back(office.at(kid).buckets[b]);
         system.Sum(p.buckets[b], parts);
       }
     }
@@ -284,18 +289,20 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
     for (const auto& [scope, x] : counts.snapshot) {
       SnapshotCells& c = snapshot[scope];
       const int64_t group = x[kAllEmployees];
-      c.counts[kAllEmployees] = system.Count(group, group, true, /*known=*/true);
+      c.counts[kAllEmployees] =
+          system.Count(group, group, true, /*known=*/true);
       for (int cat = 1; cat < kDistributionCategories; ++cat) {
         c.counts[cat] = system.Count(x[cat], group, true);
       }
       const size_t all = c.counts[kAllEmployees];
       const size_t offices = c.counts[kInOffices];
-      system.Sum(all, {offices, system.Count(group - x[kInOffices], group, false)});
+      system.Sum(all,
+                 {offices, system.Count(group - x[kInOffices], group, false)});
       system.Sum(all, {c.counts[kAtHome],
                        system.Count(group - x[kAtHome], group, false)});
       for (int cat : {kSharedUse, kUnassigned, kMultiSpace}) {
-        system.Sum(offices, {c.counts[cat],
-                             system.Count(x[kInOffices] - x[cat], group, false)});
+        system.Sum(offices, {c.counts[cat], system.Count(x[kInOffices] - x[cat],
+                                                         group, false)});
       }
       // The month's shared-use count is the date's plus the leavers'.
       if (auto it = office.find(scope); it != office.end()) {
@@ -345,7 +352,8 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
       if (it == snapshot.end()) continue;
       for (int cat = 1; cat < kDistributionCategories; ++cat) {
         std::vector<size_t> parts;
-        for (const HrScope& kid : kids) parts.push_back(snapshot.at(kid).counts[cat]);
+        for (const HrScope& kid : kids)
+          parts.push_back(snapshot.at(kid).counts[cat]);
         system.Sum(it->second.counts[cat], parts);
       }
     }
@@ -368,8 +376,8 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
   const std::vector<AuditCell>& cells = system.cells();
   auto count = [&](size_t cell) {
     if (!withheld[cell]) {
-      return HrCount{static_cast<int64_t>(std::llround(cells[cell].value)), false,
-                     HrWithheld::kShown};
+      return HrCount{static_cast<int64_t>(std::llround(cells[cell].value)),
+                     false, HrWithheld::kShown};
     }
     return HrCount{0, true,
                    cells[cell].sensitive ? HrWithheld::kSmallGroup
@@ -390,18 +398,20 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
     out.registered = count(c.registered);
     out.shared_use = count(c.shared_use);
     out.with_days = count(c.with_days);
-    for (int b = 0; b < kOfficeDayBuckets; ++b) out.buckets[b] = count(c.buckets[b]);
+    for (int b = 0; b < kOfficeDayBuckets; ++b)
+      out.buckets[b] = count(c.buckets[b]);
     out.meeting = count(c.meeting);
     out.below = count(c.below);
     out.shared_use_share = share(out.shared_use, out.registered);
     out.meeting_share = share(out.meeting, out.with_days);
     out.median = side(c.median_shown, c.median_shown ? MedianOfficeDays(r) : 0);
     bool row_whole = r.registered >= side_group;
-    for (const HrCount* shown : {&out.registered, &out.shared_use, &out.with_days,
-                                 &out.meeting, &out.below}) {
+    for (const HrCount* shown : {&out.registered, &out.shared_use,
+                                 &out.with_days, &out.meeting, &out.below}) {
       row_whole = row_whole && !shown->withheld;
     }
-    for (const HrCount& bucket : out.buckets) row_whole = row_whole && !bucket.withheld;
+    for (const HrCount& bucket : out.buckets)
+      row_whole = row_whole && !bucket.withheld;
     const std::array<double, kLocationKinds> mix = LocationMix(r);
     const std::array<bool, kLocationKinds> kinds = WithheldKinds(r, k);
     for (int kind = 0; kind < kLocationKinds; ++kind) {
@@ -433,7 +443,7 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
         change[cat] = HrCount{0, true,
                               cells[cell].sensitive ? HrWithheld::kFewChanged
                               : now.withheld        ? now.reason
-                                                    : HrWithheld::kProtectsAnother};
+                                             : HrWithheld::kProtectsAnother};
       } else {
         change[cat] = HrCount{now.value - then, false};
       }

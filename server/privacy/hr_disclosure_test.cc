@@ -16,9 +16,9 @@ struct Unit {
   std::string organization;
   std::string unit;
   int people = 0;
-  int shared_use = 0;  // the first ones
-  int at_home = 0;     // the last ones
-  int office_days = 6; // each, in March
+  int shared_use = 0;   // the first ones
+  int at_home = 0;      // the last ones
+  int office_days = 6;  // each, in March
 };
 
 struct Period {
@@ -73,8 +73,8 @@ TEST(HrDisclosureTest, TheTwoTablesOfAMonthAreOneSystem) {
   // PRIVACY-FINDINGS §2: U1 has 15 people, 11 in shared use; "not in
   // shared use" is 4. Withholding it in the office-days table alone is
   // undone by the distribution's 11 at the month end.
-  const Period period = Build({{"A", "U1", 15, 11, 0}, {"A", "U2", 20, 10, 0},
-                               {"A", "U3", 25, 12, 0}});
+  const Period period = Build(
+      {{"A", "U1", 15, 11, 0}, {"A", "U2", 20, 10, 0}, {"A", "U3", 25, 12, 0}});
   absl::StatusOr<HrPeriodTables> tables = AuditHrPeriod(Counts(period), kK);
   ASSERT_TRUE(tables.ok()) << tables.status();
   const HrScope u1 = UnitScope("A", "U1");
@@ -99,8 +99,8 @@ TEST(HrDisclosureTest, TheTwoTablesOfAMonthAreOneSystem) {
 TEST(HrDisclosureTest, AChangeByOnePersonIsWithheldWithTheCountThatRevealsIt) {
   // PRIVACY-FINDINGS §4: one person in a unit of 14 gets a home workstation
   // between the publication dates (6 → 7 at home).
-  Period period = Build({{"A", "U1", 14, 0, 7}, {"A", "U2", 30, 0, 10},
-                         {"A", "U3", 30, 0, 12}});
+  Period period = Build(
+      {{"A", "U1", 14, 0, 7}, {"A", "U2", 30, 0, 10}, {"A", "U3", 30, 0, 12}});
   // Person 7 of U1 was not at home on the previous date.
   EmployeePeriod& later = period.periods[7];
   ASSERT_TRUE(later.home_workstation);
@@ -124,7 +124,8 @@ TEST(HrDisclosureTest, AChangeByOnePersonIsWithheldWithTheCountThatRevealsIt) {
 }
 
 TEST(HrDisclosureTest, MediansNeedTwiceKOnTheKnownHeadcount) {
-  const Period period = Build({{"A", "U1", 9, 0, 0, 6}, {"A", "U2", 10, 0, 0, 7},
+  const Period period = Build({{"A", "U1", 9, 0, 0, 6},
+                               {"A", "U2", 10, 0, 0, 7},
                                {"A", "U3", 30, 0, 0, 8}});
   absl::StatusOr<HrPeriodTables> tables = AuditHrPeriod(Counts(period), kK);
   ASSERT_TRUE(tables.ok()) << tables.status();
@@ -141,8 +142,8 @@ TEST(HrDisclosureTest, MediansNeedTwiceKOnTheKnownHeadcount) {
 }
 
 TEST(HrDisclosureTest, TheSamePeriodGivesTheSamePatternFromTheCache) {
-  const Period period = Build({{"A", "U1", 7, 3, 2}, {"A", "U2", 12, 4, 9},
-                               {"B", "U1", 8, 1, 1}});
+  const Period period = Build(
+      {{"A", "U1", 7, 3, 2}, {"A", "U2", 12, 4, 9}, {"B", "U1", 8, 1, 1}});
   absl::StatusOr<HrPeriodTables> first = AuditHrPeriod(Counts(period), kK);
   absl::StatusOr<HrPeriodTables> second = AuditHrPeriod(Counts(period), kK);
   ASSERT_TRUE(first.ok() && second.ok());
@@ -150,7 +151,8 @@ TEST(HrDisclosureTest, TheSamePeriodGivesTheSamePatternFromTheCache) {
   EXPECT_EQ(second->solves, 0);
   for (const auto& [scope, row] : first->snapshot) {
     for (int c = 0; c < kDistributionCategories; ++c) {
-      EXPECT_EQ(row.counts[c].withheld, second->snapshot.at(scope).counts[c].withheld);
+      EXPECT_EQ(row.counts[c].withheld,
+                second->snapshot.at(scope).counts[c].withheld);
     }
   }
   // Another k is another audit.
@@ -160,8 +162,8 @@ TEST(HrDisclosureTest, TheSamePeriodGivesTheSamePatternFromTheCache) {
 }
 
 TEST(HrDisclosureTest, AGroupUnderKShowsNothingButZeroSidesStayProtected) {
-  const Period period = Build({{"A", "U1", 4, 2, 1}, {"A", "U2", 30, 9, 10},
-                               {"A", "U3", 30, 12, 12}});
+  const Period period = Build(
+      {{"A", "U1", 4, 2, 1}, {"A", "U2", 30, 9, 10}, {"A", "U3", 30, 12, 12}});
   absl::StatusOr<HrPeriodTables> tables = AuditHrPeriod(Counts(period), kK);
   ASSERT_TRUE(tables.ok()) << tables.status();
   const ScopeOfficeDays& u1 = tables->office_days.at(UnitScope("A", "U1"));

@@ -102,7 +102,8 @@ absl::StatusOr<RegistryFigures> PublishRegistryFigures(
     cell.value = group.fte;
     cell.integer = false;
     cell.lower_bound = 0;
-    cell.upper_bound = kMaxFtePerEmployee * static_cast<double>(group.headcount);
+    cell.upper_bound =
+        kMaxFtePerEmployee * static_cast<double>(group.headcount);
     cell.shown = true;
     // Nobody there: 0, and the attacker knows the headcount.
     cell.known = group.headcount == 0;

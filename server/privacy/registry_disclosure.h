@@ -78,9 +78,9 @@ inline absl::CivilDay RegistryDateFor(absl::CivilDay requested,
 // Why a figure is not published.
 enum class RegistryWithheld {
   kShown = 0,
-  kSmallGroup,        // fewer than k employees
-  kFewChanges,        // fewer than k employees changed since the last date
-  kRevealsWithheld,   // it would reveal another withheld figure
+  kSmallGroup,       // fewer than k employees
+  kFewChanges,       // fewer than k employees changed since the last date
+  kRevealsWithheld,  // it would reveal another withheld figure
 };
 
 struct RegistryFigure {

@@ -19,7 +19,8 @@ constexpr RegistryDisclosureSettings kSettings{5, 0.5};
 void Add(std::vector<RegistryMember>& members, const std::string& org,
          const std::string& site, int count, double fte) {
   for (int i = 0; i < count; ++i) {
-    members.push_back({static_cast<int64_t>(members.size() + 1), org, site, fte});
+    members.push_back(
+        {static_cast<int64_t>(members.size() + 1), org, site, fte});
   }
 }
 
@@ -28,8 +29,8 @@ TEST(RegistryDisclosureTest, LargeGroupsAreShownExactly) {
   Add(members, "X", "S1", 40, 1.0);
   Add(members, "X", "S2", 10, 0.5);
   Add(members, "Y", "S1", 20, 1.0);
-  auto figures =
-      PublishRegistryFigures({"X", "Y"}, {"S1", "S2"}, members, members, kSettings);
+  auto figures = PublishRegistryFigures({"X", "Y"}, {"S1", "S2"}, members,
+                                        members, kSettings);
   ASSERT_TRUE(figures.ok()) << figures.status();
   EXPECT_TRUE(figures->sites.at("S1").shown());
   EXPECT_DOUBLE_EQ(figures->sites.at("S1").fte, 60.0);
@@ -71,8 +72,8 @@ TEST(RegistryDisclosureTest, AnOrganizationTotalDoesNotGiveAwayASmallSite) {
   Add(members, "X", "S1", 10, 1.0);
   Add(members, "X", "S2", 2, 0.8);
   Add(members, "Y", "S1", 10, 1.0);
-  auto figures =
-      PublishRegistryFigures({"X", "Y"}, {"S1", "S2"}, members, members, kSettings);
+  auto figures = PublishRegistryFigures({"X", "Y"}, {"S1", "S2"}, members,
+                                        members, kSettings);
   ASSERT_TRUE(figures.ok()) << figures.status();
   EXPECT_EQ(figures->sites.at("S2").withheld, RegistryWithheld::kSmallGroup);
   const bool all_shown = figures->organizations.at("X").shown() &&
@@ -241,7 +242,8 @@ TEST(RegistryDisclosureTest, AnLpAttackerNarrowsNoWithheldFigure) {
     const int site_count = 2 + static_cast<int>(random() % 4);
     std::vector<std::string> orgs, sites;
     for (int o = 0; o < org_count; ++o) orgs.push_back("O" + std::to_string(o));
-    for (int s = 0; s < site_count; ++s) sites.push_back("S" + std::to_string(s));
+    for (int s = 0; s < site_count; ++s)
+      sites.push_back("S" + std::to_string(s));
     std::vector<RegistryMember> members;
     for (const std::string& org : orgs) {
       for (const std::string& site : sites) {
@@ -263,9 +265,8 @@ TEST(RegistryDisclosureTest, AnLpAttackerNarrowsNoWithheldFigure) {
         if (figure.shown()) continue;
         ++withheld;
         const Range range = AttackerRange(members, *figures, code, site);
-        SCOPED_TRACE(absl::StrCat("round ", round, " ", code, " = ",
-                                  figure.fte, " in [", range.min, ", ",
-                                  range.max, "]"));
+        SCOPED_TRACE(absl::StrCat("round ", round, " ", code, " = ", figure.fte,
+                                  " in [", range.min, ", ", range.max, "]"));
         if (figure.withheld == RegistryWithheld::kRevealsWithheld) {
           EXPECT_GT(range.max - range.min, 1e-6);
         } else {

@@ -49,14 +49,13 @@ void SetFte(const std::map<std::string, RegistryFigure>* figures,
 void SetTargets(const std::vector<TargetRow>& targets, absl::CivilDay as_of,
                 absl::string_view site, absl::string_view organization,
                 v1::SpaceEfficiencyRow* row) {
-  std::optional<TargetRow> target = TargetInForce(
-      targets, kSpaceEfficiencyMetric, as_of, site, organization);
+  std::optional<TargetRow> target =
+      TargetInForce(targets, kSpaceEfficiencyMetric, as_of, site, organization);
   if (target.has_value()) {
     row->set_target_m2_per_fte(target->value);
     row->set_target_scope(target->scope);
     row->set_meets_target(row->fte_withheld() == v1::REGISTRY_FIGURE_SHOWN &&
-                          row->fte() > 0 &&
-                          row->m2_per_fte() <= target->value);
+                          row->fte() > 0 && row->m2_per_fte() <= target->value);
   }
   std::optional<TargetRow> new_premises = TargetInForce(
       targets, kSpaceEfficiencyNewMetric, as_of, site, organization);
@@ -128,7 +127,8 @@ absl::StatusOr<v1::SpaceEfficiencyReport> BuildSpaceEfficiency(
 
   v1::SpaceEfficiencyReport report;
   report.set_as_of(FormatDate(*as_of));
-  report.set_registry_date(FormatDate(RegistryDateFor(*as_of, context.registry)));
+  report.set_registry_date(
+      FormatDate(RegistryDateFor(*as_of, context.registry)));
   for (int32_t s : sites) {
     const OccupancyInventory::Site& site = inventory.sites()[s];
     v1::SpaceEfficiencyRow* row = report.add_rows();
@@ -165,8 +165,8 @@ absl::StatusOr<v1::SpaceEfficiencyReport> BuildSpaceEfficiency(
       *row->add_area_shares() = std::move(share);
     }
     row->set_office_area_m2(area);
-    SetFte(snapshot.ok() ? &snapshot->figures.organizations : nullptr,
-           org.code, k, row);
+    SetFte(snapshot.ok() ? &snapshot->figures.organizations : nullptr, org.code,
+           k, row);
     SetTargets(targets, *as_of, "", org.code, row);
   }
   return report;
@@ -206,9 +206,9 @@ absl::StatusOr<TargetRow> CheckTarget(const OccupancyInventory& inventory,
       !std::all_of(row.metric.begin(), row.metric.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
       })) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "target.metric: \"", row.metric,
-        "\" is not a metric name (lowercase letters, digits, _)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("target.metric: \"", row.metric,
+                     "\" is not a metric name (lowercase letters, digits, _)"));
   }
   if (!std::isfinite(target.value()) || target.value() < 0) {
     return absl::InvalidArgumentError(

@@ -188,7 +188,8 @@ TEST_F(SpaceEfficiencyTest, OrganizationsShareTheSitesByWorkstations) {
 
   EXPECT_EQ(Efficiency("S1", "X").status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Efficiency("", "NOPE").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Efficiency("", "NOPE").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(SpaceEfficiencyTest, ConsolidationReachesASpaceEfficiency) {
@@ -292,9 +293,11 @@ TEST_F(SpaceEfficiencyTest, AConsolidationOfChosenGroupsSumsOnlyShownFigures) {
     double sum = 0;
     for (const v1::ConsolidationGroup& group : report->groups()) {
       // The same figure as the efficiency report's row.
-      EXPECT_EQ(group.fte_withheld(), Row(*efficiency, group.code()).fte_withheld());
+      EXPECT_EQ(group.fte_withheld(),
+                Row(*efficiency, group.code()).fte_withheld());
       EXPECT_EQ(group.fte(), Row(*efficiency, group.code()).fte());
-      all_shown = all_shown && group.fte_withheld() == v1::REGISTRY_FIGURE_SHOWN;
+      all_shown =
+          all_shown && group.fte_withheld() == v1::REGISTRY_FIGURE_SHOWN;
       sum += group.fte();
     }
     if (all_shown) {
@@ -376,8 +379,10 @@ TEST_F(SpaceEfficiencyTest, CachedFiguresFollowTheRegistry) {
 TEST_F(SpaceEfficiencyTest, TargetsAreCheckedFieldByField) {
   v1::Target target;
   target.set_scope("building");
-  EXPECT_EQ(CheckTarget(f_.inventory(), target).status().message().rfind(
-                "target.scope:", 0),
+  EXPECT_EQ(CheckTarget(f_.inventory(), target)
+                .status()
+                .message()
+                .rfind("target.scope:", 0),
             0u);
   target.set_scope("site");
   target.set_scope_code("NOPE");
@@ -385,22 +390,30 @@ TEST_F(SpaceEfficiencyTest, TargetsAreCheckedFieldByField) {
             absl::StatusCode::kNotFound);
   target.set_scope_code("S1");
   target.set_metric("M2 per FTE");
-  EXPECT_EQ(CheckTarget(f_.inventory(), target).status().message().rfind(
-                "target.metric:", 0),
+  EXPECT_EQ(CheckTarget(f_.inventory(), target)
+                .status()
+                .message()
+                .rfind("target.metric:", 0),
             0u);
   target.set_metric("m2_per_fte");
   target.set_value(-1);
-  EXPECT_EQ(CheckTarget(f_.inventory(), target).status().message().rfind(
-                "target.value:", 0),
+  EXPECT_EQ(CheckTarget(f_.inventory(), target)
+                .status()
+                .message()
+                .rfind("target.value:", 0),
             0u);
   target.set_value(12);
-  EXPECT_EQ(CheckTarget(f_.inventory(), target).status().message().rfind(
-                "target.valid_from:", 0),
+  EXPECT_EQ(CheckTarget(f_.inventory(), target)
+                .status()
+                .message()
+                .rfind("target.valid_from:", 0),
             0u);
   target.set_valid_from("2027-01-01");
   target.set_valid_to("2026-12-31");
-  EXPECT_EQ(CheckTarget(f_.inventory(), target).status().message().rfind(
-                "target.valid_to:", 0),
+  EXPECT_EQ(CheckTarget(f_.inventory(), target)
+                .status()
+                .message()
+                .rfind("target.valid_to:", 0),
             0u);
   target.set_valid_to("2027-12-31");
   EXPECT_TRUE(CheckTarget(f_.inventory(), target).ok());

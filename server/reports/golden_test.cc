@@ -9,7 +9,6 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-
 #include "common/time_format.h"
 #include "server/analytics/day_states.h"
 #include "server/reports/occupancy_test_util.h"
@@ -84,19 +83,21 @@ class GoldenTest : public ::testing::Test {
 TEST_F(GoldenTest, DaysThatCrossADstChange) {
   // Spring: occupied 10:00-12:30 EEST = 07:00Z-09:30Z; known all day
   // (readings every 30 min from 21:30Z the evening before).
-  f_.Insert("A-DEV", Heartbeats(At("2026-03-28T21:30:00Z"),
-                                At("2026-03-29T21:00:00Z"), 30 * kMinute,
-                                {{At("2026-03-29T07:00:00Z"),
-                                  At("2026-03-29T09:30:00Z")}}));
+  f_.Insert(
+      "A-DEV",
+      Heartbeats(At("2026-03-28T21:30:00Z"), At("2026-03-29T21:00:00Z"),
+                 30 * kMinute,
+                 {{At("2026-03-29T07:00:00Z"), At("2026-03-29T09:30:00Z")}}));
   // Autumn: occupied 00:30Z-02:30Z = 03:30 EEST (first 03 hour) … 04:30 EET.
-  f_.Insert("A-DEV", Heartbeats(At("2026-10-24T20:30:00Z"),
-                                At("2026-10-25T22:00:00Z"), 30 * kMinute,
-                                {{At("2026-10-25T00:30:00Z"),
-                                  At("2026-10-25T02:30:00Z")}}));
+  f_.Insert(
+      "A-DEV",
+      Heartbeats(At("2026-10-24T20:30:00Z"), At("2026-10-25T22:00:00Z"),
+                 30 * kMinute,
+                 {{At("2026-10-25T00:30:00Z"), At("2026-10-25T02:30:00Z")}}));
   f_.Summarize();
 
-  v1::UsageReport spring = Usage(f_, "S", "2026-03-29", "2026-03-29", true,
-                                 v1::GROUPING_HOUR);
+  v1::UsageReport spring =
+      Usage(f_, "S", "2026-03-29", "2026-03-29", true, v1::GROUPING_HOUR);
   EXPECT_EQ(spring.total().workstations_measured(), 2);
   EXPECT_EQ(spring.total().observed_ms(), 23 * kHour);  // A only
   EXPECT_EQ(spring.total().unknown_ms(), 23 * kHour);   // B never reported
@@ -116,8 +117,8 @@ TEST_F(GoldenTest, DaysThatCrossADstChange) {
   EXPECT_EQ(Group(spring, "12")->figures().peak_occupancy_max(), 1);
   EXPECT_EQ(Group(spring, "12")->figures().days_counted(), 1);
 
-  v1::UsageReport autumn = Usage(f_, "S", "2026-10-25", "2026-10-25", true,
-                                 v1::GROUPING_HOUR);
+  v1::UsageReport autumn =
+      Usage(f_, "S", "2026-10-25", "2026-10-25", true, v1::GROUPING_HOUR);
   EXPECT_EQ(autumn.total().observed_ms(), 25 * kHour);
   EXPECT_EQ(autumn.total().occupied_ms(), 2 * kHour);
   ASSERT_EQ(autumn.groups_size(), 24);
@@ -128,8 +129,8 @@ TEST_F(GoldenTest, DaysThatCrossADstChange) {
   EXPECT_EQ(Group(autumn, "02")->figures().occupied_ms(), 0);
 
   // Core hours: Sundays have none; the weekend adds nothing.
-  v1::UsageReport core = Usage(f_, "S", "2026-10-24", "2026-10-25", false,
-                               v1::GROUPING_DAY);
+  v1::UsageReport core =
+      Usage(f_, "S", "2026-10-24", "2026-10-25", false, v1::GROUPING_DAY);
   EXPECT_EQ(core.total().observed_ms(), 0);
   EXPECT_EQ(core.total().days_counted(), 0);
   EXPECT_FALSE(core.groups(1).measured());
@@ -140,9 +141,10 @@ TEST_F(GoldenTest, DaysThatCrossADstChange) {
 TEST_F(GoldenTest, PublicHolidaysAreNoCoreDays) {
   for (const std::string day : {"2026-12-23", "2026-12-24", "2026-12-25"}) {
     // 09:00-11:00 local = 07:00Z-09:00Z, known 07:00-17:00 local.
-    f_.Insert("A-DEV", Heartbeats(At(day + "T05:00:00Z"), At(day + "T14:30:00Z"),
-                                  30 * kMinute,
-                                  {{At(day + "T07:00:00Z"), At(day + "T09:00:00Z")}}));
+    f_.Insert(
+        "A-DEV",
+        Heartbeats(At(day + "T05:00:00Z"), At(day + "T14:30:00Z"), 30 * kMinute,
+                   {{At(day + "T07:00:00Z"), At(day + "T09:00:00Z")}}));
   }
   f_.Summarize();
   v1::UsageReport report =
@@ -170,14 +172,16 @@ TEST_F(GoldenTest, PublicHolidaysAreNoCoreDays) {
 // Monday 2026-03-23 … Wednesday 03-25 (EET). B reports every 30 minutes
 // until Tuesday 10:00 local and then goes silent.
 TEST_F(GoldenTest, ASensorThatGoesSilent) {
-  f_.Insert("A-DEV", Heartbeats(At("2026-03-23T05:30:00Z"),
-                                At("2026-03-26T00:00:00Z"), 30 * kMinute,
-                                {{At("2026-03-23T08:00:00Z"),
-                                  At("2026-03-23T10:00:00Z")}}));
-  f_.Insert("B-DEV", Heartbeats(At("2026-03-23T05:30:00Z"),
-                                At("2026-03-24T08:30:00Z"), 30 * kMinute,
-                                {{At("2026-03-23T09:00:00Z"),
-                                  At("2026-03-23T11:00:00Z")}}));
+  f_.Insert(
+      "A-DEV",
+      Heartbeats(At("2026-03-23T05:30:00Z"), At("2026-03-26T00:00:00Z"),
+                 30 * kMinute,
+                 {{At("2026-03-23T08:00:00Z"), At("2026-03-23T10:00:00Z")}}));
+  f_.Insert(
+      "B-DEV",
+      Heartbeats(At("2026-03-23T05:30:00Z"), At("2026-03-24T08:30:00Z"),
+                 30 * kMinute,
+                 {{At("2026-03-23T09:00:00Z"), At("2026-03-23T11:00:00Z")}}));
   f_.Summarize();
   v1::UsageReport report = Usage(f_, "S", "2026-03-23", "2026-03-25", false,
                                  v1::GROUPING_DAY, "2026-03-26T12:00:00Z");
@@ -221,8 +225,9 @@ TEST_F(GoldenTest, ReadingsOutOfOrderAndRepeated) {
                       {"2026-03-23T07:30:00Z", 1},    // 09:30 occupied
                       {"2026-03-23T06:00:00Z", 1}});  // again
   f_.Summarize();
-  f_.Insert("A-DEV", {{"2026-03-23T07:00:00Z", 0},    // 09:00 free
-                      {"2026-03-23T07:30:00Z", 0}});  // 09:30 again, other value
+  f_.Insert("A-DEV",
+            {{"2026-03-23T07:00:00Z", 0},    // 09:00 free
+             {"2026-03-23T07:30:00Z", 0}});  // 09:30 again, other value
   f_.Summarize();
   v1::UsageReport report =
       Usage(f_, "S", "2026-03-23", "2026-03-23", false, v1::GROUPING_HOUR);
@@ -252,8 +257,8 @@ TEST_F(GoldenTest, ReadingsOutOfOrderAndRepeated) {
                            {"2026-03-23T08:30:00Z", 0},
                            {"2026-03-23T09:00:00Z", 0}});
   ordered.Summarize();
-  v1::UsageReport expected = Usage(ordered, "S", "2026-03-23", "2026-03-23",
-                                   false, v1::GROUPING_HOUR);
+  v1::UsageReport expected =
+      Usage(ordered, "S", "2026-03-23", "2026-03-23", false, v1::GROUPING_HOUR);
   EXPECT_EQ(report.total().SerializeAsString(),
             expected.total().SerializeAsString());
   EXPECT_EQ(report.groups_size(), expected.groups_size());
@@ -301,10 +306,11 @@ TEST_F(GoldenTest, RoomCounterDriftingBelowZero) {
 // A day already summarized changes when a late reading for it arrives.
 TEST_F(GoldenTest, LateReadingCorrectsASummarizedDay) {
   // Monday: A occupied 08:00-10:00 local, then free; readings end 12:00.
-  f_.Insert("A-DEV", Heartbeats(At("2026-03-23T06:00:00Z"),
-                                At("2026-03-23T10:30:00Z"), 30 * kMinute,
-                                {{At("2026-03-23T06:00:00Z"),
-                                  At("2026-03-23T08:00:00Z")}}));
+  f_.Insert(
+      "A-DEV",
+      Heartbeats(At("2026-03-23T06:00:00Z"), At("2026-03-23T10:30:00Z"),
+                 30 * kMinute,
+                 {{At("2026-03-23T06:00:00Z"), At("2026-03-23T08:00:00Z")}}));
   f_.Summarize();
   v1::UsageReport before =
       Usage(f_, "S", "2026-03-23", "2026-03-24", false, v1::GROUPING_DAY);
@@ -314,10 +320,10 @@ TEST_F(GoldenTest, LateReadingCorrectsASummarizedDay) {
 
   // Hours later an edge delivers what it buffered: A occupied again at
   // 14:00 local, and B occupied 09:00-09:30.
-  f_.Insert("A-DEV", {{"2026-03-23T12:00:00Z", 1},
-                      {"2026-03-23T12:45:00Z", 0}});
-  f_.Insert("B-DEV", {{"2026-03-23T07:00:00Z", 1},
-                      {"2026-03-23T07:30:00Z", 0}});
+  f_.Insert("A-DEV",
+            {{"2026-03-23T12:00:00Z", 1}, {"2026-03-23T12:45:00Z", 0}});
+  f_.Insert("B-DEV",
+            {{"2026-03-23T07:00:00Z", 1}, {"2026-03-23T07:30:00Z", 0}});
   f_.Summarize();
   v1::UsageReport after =
       Usage(f_, "S", "2026-03-23", "2026-03-24", false, v1::GROUPING_DAY);
@@ -369,15 +375,17 @@ TEST(GoldenConsolidationTest, TwoGroupsPeakingOnDifferentWeekdays) {
     const std::string day = absl::StrCat("2026-03-2", 3 + d);
     for (int i = 0; i < 4; ++i) {
       for (const std::string group : {"A", "B"}) {
-        const bool busy = i == 0 || (group == "A" && d == 0) ||
-                          (group == "B" && d == 2);
-        f.Insert(absl::StrCat(group, i, "-DEV"),
-                 Heartbeats(At(day + "T05:30:00Z"), At(day + "T14:30:00Z"),
-                            30 * kMinute,
-                            busy ? std::vector<std::pair<int64_t, int64_t>>{
-                                       {At(day + "T07:00:00Z"),
-                                        At(day + "T09:00:00Z")}}
-                                 : std::vector<std::pair<int64_t, int64_t>>{}));
+        const bool busy =
+            i == 0 || (group == "A" && d == 0) || (group == "B" && d == 2);
+        f.Insert(
+            absl::StrCat(group, i, "-DEV"),
+            Heartbeats(
+                At(day + "T05:30:00Z"), At(day + "T14:30:00Z"), 30 * kMinute,
+                busy
+                    ? std::vector<
+                          std::pair<int64_t, int64_t>>{{At(day + "T07:00:00Z"),
+                                                        At(day + "T09:00:00Z")}}
+                    : std::vector<std::pair<int64_t, int64_t>>{}));
       }
     }
   }

@@ -29,7 +29,8 @@ OccupancyFixture::OccupancyFixture(SummarySettings settings)
 }
 
 void OccupancyFixture::Reload() {
-  absl::StatusOr<InventoryRows> rows = session_->Analytics().LoadInventoryRows();
+  absl::StatusOr<InventoryRows> rows =
+      session_->Analytics().LoadInventoryRows();
   ASSERT_TRUE(rows.ok()) << rows.status();
   absl::StatusOr<std::shared_ptr<const OccupancyInventory>> inventory =
       OccupancyInventory::Build(*rows, settings_);

@@ -36,8 +36,7 @@ absl::StatusOr<int32_t> SiteIndexOf(const OccupancyInventory& inventory,
   }
   const int32_t site = inventory.SiteIndex(code);
   if (site < 0) {
-    return absl::NotFoundError(
-        absl::StrCat(field, ": no site \"", code, "\""));
+    return absl::NotFoundError(absl::StrCat(field, ": no site \"", code, "\""));
   }
   return site;
 }
@@ -71,13 +70,15 @@ absl::StatusOr<v1::RightSizingReport> BuildRightSizing(
   std::vector<Row> rows;
   if (request.site().empty()) {
     std::vector<int32_t> sites(inventory.sites().size());
-    for (size_t s = 0; s < sites.size(); ++s) sites[s] = static_cast<int32_t>(s);
+    for (size_t s = 0; s < sites.size(); ++s)
+      sites[s] = static_cast<int32_t>(s);
     std::sort(sites.begin(), sites.end(), [&](int32_t a, int32_t b) {
       return inventory.sites()[a].code < inventory.sites()[b].code;
     });
     for (int32_t s : sites) rows.push_back({"site", s, -1});
   } else {
-    ASSIGN_OR_RETURN(int32_t site, SiteIndexOf(inventory, "site", request.site()));
+    ASSIGN_OR_RETURN(int32_t site,
+                     SiteIndexOf(inventory, "site", request.site()));
     rows.push_back({"site", site, -1});
     for (int32_t floor : inventory.sites()[site].floors) {
       rows.push_back({"floor", site, floor});
@@ -130,11 +131,11 @@ absl::StatusOr<v1::RightSizingReport> BuildRightSizing(
         out->set_area_source("floor");
       } else {
         const int32_t site_ws = ActiveWorkstations(inventory, row.site, -1);
-        area = site_ws > 0 ? site.office_area_m2 *
-                                 ActiveWorkstations(inventory, row.site,
-                                                    row.space) /
-                                 site_ws
-                           : 0.0;
+        area = site_ws > 0
+                   ? site.office_area_m2 *
+                         ActiveWorkstations(inventory, row.site, row.space) /
+                         site_ws
+                   : 0.0;
         out->set_area_source("site pro rata");
       }
     }
@@ -169,9 +170,8 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
                                request.to_date(), context.max_window_days));
   ASSIGN_OR_RETURN(int32_t buffer,
                    BufferPct(request.has_buffer_pct(), request.buffer_pct()));
-  ASSIGN_OR_RETURN(int32_t candidate,
-                   SiteIndexOf(inventory, "candidate_site",
-                               request.candidate_site()));
+  ASSIGN_OR_RETURN(int32_t candidate, SiteIndexOf(inventory, "candidate_site",
+                                                  request.candidate_site()));
   if (request.organizations().empty() == request.sites().empty()) {
     return absl::InvalidArgumentError(
         request.organizations().empty()
@@ -193,8 +193,8 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
   std::vector<Selection> selections;
   std::vector<std::string> codes;
   const bool by_org = !request.organizations().empty();
-  for (const std::string& code : by_org ? request.organizations()
-                                        : request.sites()) {
+  for (const std::string& code :
+       by_org ? request.organizations() : request.sites()) {
     if (std::find(codes.begin(), codes.end(), code) != codes.end()) continue;
     Selection selection;
     selection.rooms = false;
@@ -235,7 +235,8 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
       day.core_end_minute = (frame.core_end_ms + kMinuteMs - 1) / kMinuteMs;
     }
     for (size_t g = 0; g < selections.size(); ++g) {
-      const std::optional<NodeDayFigures>& f = figures[g][date - window.first_date];
+      const std::optional<NodeDayFigures>& f =
+          figures[g][date - window.first_date];
       day.groups.push_back(f.has_value() && !f->minute_peaks.empty() &&
                                    f->desks[kAllHours].observed_members > 0
                                ? &f->minute_peaks
@@ -272,8 +273,7 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
   for (size_t g = 0; g < selections.size(); ++g) {
     v1::ConsolidationGroup* group = report.mutable_groups(static_cast<int>(g));
     group->set_workstations_measured(static_cast<int32_t>(
-        MembersOf(inventory, selections[g], window.first_date,
-                  window.last_date)
+        MembersOf(inventory, selections[g], window.first_date, window.last_date)
             .measured.size()));
     group->set_peak_occupancy_p95(result.group_peak_p95[g]);
     group->set_peak_occupancy_max(result.group_peak_max[g]);
@@ -289,7 +289,8 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
         FromMs(frames.Get(candidate, DateIndex(day.date)).day_start_ms +
                int64_t{day.peak_minute} * kMinuteMs),
         site.zone);
-    out->set_peak_time(absl::StrFormat("%02d:%02d", clock.hour(), clock.minute()));
+    out->set_peak_time(
+        absl::StrFormat("%02d:%02d", clock.hour(), clock.minute()));
   }
 
   // The space efficiency the candidate would reach. The groups' FTE are the
@@ -306,8 +307,8 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
   const bool fte_available = snapshot.ok();
   bool total_shown = fte_available;
   for (size_t g = 0; fte_available && g < codes.size(); ++g) {
-    const auto& figures = by_org ? snapshot->figures.organizations
-                                 : snapshot->figures.sites;
+    const auto& figures =
+        by_org ? snapshot->figures.organizations : snapshot->figures.sites;
     // "-" (shared use) is no organization of the registry: nobody, 0.
     auto it = figures.find(codes[g]);
     const RegistryFigure figure =
@@ -333,8 +334,8 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
   }
   ASSIGN_OR_RETURN(std::vector<TargetRow> targets,
                    context.session.Analytics().ListTargets());
-  std::optional<TargetRow> target = TargetInForce(
-      targets, kSpaceEfficiencyMetric, fte_as_of, site.code, "");
+  std::optional<TargetRow> target =
+      TargetInForce(targets, kSpaceEfficiencyMetric, fte_as_of, site.code, "");
   if (target.has_value()) {
     report.set_target_m2_per_fte(target->value);
     report.set_meets_target(total_shown && total_fte > 0 &&
@@ -346,7 +347,8 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
 absl::StatusOr<v1::SensorCoverageReport> BuildSensorCoverage(
     const ReportContext& context, const v1::SensorCoverageRequest& request) {
   const OccupancyInventory& inventory = context.inventory;
-  ASSIGN_OR_RETURN(int32_t site, SiteIndexOf(inventory, "site", request.site()));
+  ASSIGN_OR_RETURN(int32_t site,
+                   SiteIndexOf(inventory, "site", request.site()));
   ASSIGN_OR_RETURN(DateWindow window,
                    CheckWindow("from_date", request.from_date(), "to_date",
                                request.to_date(), context.max_window_days));
@@ -392,14 +394,15 @@ absl::StatusOr<v1::SensorCoverageReport> BuildSensorCoverage(
           }
           int64_t known = 0;
           for (const DaySpan& span : *spans) {
-            known += std::max(0, std::min(span.end_ms, end) -
-                                     std::max(span.start_ms, start));
+            known += std::max(
+                0, std::min(span.end_ms, end) - std::max(span.start_ms, start));
           }
           observed_today[sensor_id] = known;
         }));
     RETURN_IF_ERROR(decoded);
     for (Coverage& row : rows) {
-      const OccupancyInventory::Sensor& sensor = inventory.sensors()[row.sensor];
+      const OccupancyInventory::Sensor& sensor =
+          inventory.sensors()[row.sensor];
       if (!sensor.BoundOn(date)) continue;
       ++row.days_bound;
       row.measured_ms += end - start;

@@ -63,19 +63,18 @@ absl::StatusOr<RegistrySnapshot> Load(const ReportContext& context,
        context.inventory.organizations()) {
     organizations.push_back(org.code);
   }
-  const uint64_t key =
-      InputKey(snapshot, context.registry.disclosure, organizations, sites,
-               members, previous);
+  const uint64_t key = InputKey(snapshot, context.registry.disclosure,
+                                organizations, sites, members, previous);
   if (cache != nullptr) {
     if (std::optional<RegistryFigures> cached = cache->Find(key)) {
       snapshot.figures = *std::move(cached);
       return snapshot;
     }
   }
-  ASSIGN_OR_RETURN(snapshot.figures,
-                   PublishRegistryFigures(organizations, sites, members,
-                                          previous,
-                                          context.registry.disclosure));
+  ASSIGN_OR_RETURN(
+      snapshot.figures,
+      PublishRegistryFigures(organizations, sites, members, previous,
+                             context.registry.disclosure));
   if (cache != nullptr) cache->Put(key, snapshot.figures);
   return snapshot;
 }

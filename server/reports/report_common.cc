@@ -44,14 +44,13 @@ absl::StatusOr<DateWindow> CheckWindow(absl::string_view from_field,
   ASSIGN_OR_RETURN(window.first, RequestDate(from_field, from));
   ASSIGN_OR_RETURN(window.last, RequestDate(to_field, to));
   if (window.last < window.first) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        to_field, ": ", to, " is before ", from_field, " ", from));
+    return absl::InvalidArgumentError(
+        absl::StrCat(to_field, ": ", to, " is before ", from_field, " ", from));
   }
   if (window.last - window.first + 1 > max_days) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(to_field, ": the window spans ",
-                     window.last - window.first + 1, " days; the limit is ",
-                     max_days));
+    return absl::InvalidArgumentError(absl::StrCat(
+        to_field, ": the window spans ", window.last - window.first + 1,
+        " days; the limit is ", max_days));
   }
   window.first_date = DateIndex(window.first);
   window.last_date = DateIndex(window.last);
@@ -131,7 +130,8 @@ std::vector<UsageDay> MakeUsageDays(
   for (int32_t w : members.workstations) {
     scope_sites[inventory.workstations()[w].site] = true;
   }
-  for (int32_t r : members.rooms) scope_sites[inventory.spaces()[r].site] = true;
+  for (int32_t r : members.rooms)
+    scope_sites[inventory.spaces()[r].site] = true;
 
   std::vector<UsageDay> days(static_cast<size_t>(window.days()));
   for (int32_t date = window.first_date; date <= window.last_date; ++date) {

@@ -12,11 +12,12 @@ absl::StatusOr<v1::ListSensorHealthResponse> BuildSensorHealthReport(
     int64_t now_ms) {
   if (request.silent_after_s() < 0 ||
       request.silent_after_s() > int64_t{10 * 366} * 24 * 3600) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "silent_after_s: ", request.silent_after_s(),
-        " is not 0 (default) or a duration of at most ten years"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("silent_after_s: ", request.silent_after_s(),
+                     " is not 0 (default) or a duration of at most ten years"));
   }
-  if (request.low_battery_percent() < 0 || request.low_battery_percent() > 100) {
+  if (request.low_battery_percent() < 0 ||
+      request.low_battery_percent() > 100) {
     return absl::InvalidArgumentError(
         absl::StrCat("low_battery_percent: ", request.low_battery_percent(),
                      " is outside 0..100"));
@@ -37,8 +38,8 @@ absl::StatusOr<v1::ListSensorHealthResponse> BuildSensorHealthReport(
                                   ? request.low_battery_mv()
                                   : kDefaultLowBatteryMv);
   // Sensors removed on a later day than today (UTC) are still bound.
-  const std::string today = FormatDate(absl::ToCivilDay(
-      absl::FromUnixMillis(now_ms), absl::UTCTimeZone()));
+  const std::string today = FormatDate(
+      absl::ToCivilDay(absl::FromUnixMillis(now_ms), absl::UTCTimeZone()));
   ASSIGN_OR_RETURN(std::vector<SensorHealthRow> rows,
                    session.SensorHealth().ListSensorHealth(
                        request.site(), request.gateway(), today));

@@ -52,8 +52,8 @@ class SensorHealthTest : public ::testing::Test {
       if (code[0] == 'C') sensor->set_removed("2026-01-01");
     }
     ASSERT_TRUE(session_->ImportInventory(inventory).ok());
-    directory_ = std::make_unique<SensorDirectory>(
-        *session_->LoadSensorBindings());
+    directory_ =
+        std::make_unique<SensorDirectory>(*session_->LoadSensorBindings());
   }
 
   // Validates `batch` like the ingest service and commits it through a

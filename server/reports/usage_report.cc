@@ -78,12 +78,12 @@ void AddSpaceGroup(const OccupancyInventory& inventory, const Selection& base,
   group.selection.outside_zones = outside_zones;
   group.selection.outside_rooms = outside_rooms;
   group.label =
-      outside ? absl::StrCat(SpaceLabel(g), outside_rooms && !outside_zones
-                                                ? " (outside rooms)"
-                                                : outside_rooms
-                                                      ? " (outside zones and rooms)"
-                                                      : " (outside zones)")
-              : SpaceLabel(g);
+      outside
+          ? absl::StrCat(SpaceLabel(g),
+                         outside_rooms && !outside_zones ? " (outside rooms)"
+                         : outside_rooms ? " (outside zones and rooms)"
+                                         : " (outside zones)")
+          : SpaceLabel(g);
   groups.emplace(key, std::move(group));
 }
 
@@ -186,8 +186,8 @@ std::string HourLabel(int hour) {
 void AddTimeGroups(const std::vector<UsageDay>& days, int32_t workstations,
                    int32_t rooms, int32_t ws_in_scope, int32_t rooms_in_scope,
                    v1::Grouping grouping, v1::UsageReport& report) {
-  auto add = [&](const std::string& key, const std::string& label,
-                 int weekday, int hour, const std::vector<UsageDay>& subset,
+  auto add = [&](const std::string& key, const std::string& label, int weekday,
+                 int hour, const std::vector<UsageDay>& subset,
                  bool only_measured) {
     UsageNumbers numbers = AggregateUsage(subset, workstations, rooms, hour);
     if (only_measured && !numbers.measured) return;
@@ -244,8 +244,8 @@ void AddTimeGroups(const std::vector<UsageDay>& days, int32_t workstations,
         }
         for (int hour = 0; hour < 24; ++hour) {
           add(absl::StrFormat("%d-%02d", weekday, hour),
-              absl::StrCat(WeekdayName(weekday), " ", HourLabel(hour)),
-              weekday, hour, subset, true);
+              absl::StrCat(WeekdayName(weekday), " ", HourLabel(hour)), weekday,
+              hour, subset, true);
         }
       }
       return;
@@ -283,8 +283,10 @@ absl::StatusOr<v1::UsageReport> BuildUsageReport(
   report.set_to_date(FormatDate(window.last));
   report.set_all_hours(request.all_hours());
   report.set_group_by(request.group_by());
-  report.set_desk_stale_after_s(inventory.settings().desk_stale_after_ms / 1000);
-  report.set_room_stale_after_s(inventory.settings().room_stale_after_ms / 1000);
+  report.set_desk_stale_after_s(inventory.settings().desk_stale_after_ms /
+                                1000);
+  report.set_room_stale_after_s(inventory.settings().room_stale_after_ms /
+                                1000);
   report.set_desk_day_min_occupied_s(
       inventory.settings().desk_day_min_occupied_ms / 1000);
   report.set_as_of(FormatInstantMs(context.now_ms));
@@ -315,8 +317,7 @@ absl::StatusOr<v1::UsageReport> BuildUsageReport(
   std::map<std::string, EntityGroup> entity_groups;
   if (!IsTimeGrouping(request.group_by()) &&
       request.group_by() != v1::GROUPING_NONE) {
-    entity_groups =
-        EntityGroups(inventory, base, members, request.group_by());
+    entity_groups = EntityGroups(inventory, base, members, request.group_by());
     for (const auto& [key, group] : entity_groups) {
       selections.push_back(group.selection);
     }

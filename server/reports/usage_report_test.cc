@@ -47,9 +47,8 @@ class UsageReportTest : public ::testing::Test {
         std::vector<std::pair<std::string, int64_t>> readings;
         // 08:00 … 16:00 local is 06:00Z … 14:00Z.
         for (int h = 6; h < 14; ++h) {
-          const bool busy =
-              h == 7 || (std::string(desk) == "A1" && day == 23 &&
-                         (h == 11 || h == 12));
+          const bool busy = h == 7 || (std::string(desk) == "A1" && day == 23 &&
+                                       (h == 11 || h == 12));
           readings.emplace_back(absl::StrFormat("%sT%02d:00:00Z", date, h),
                                 busy ? 1 : 0);
         }
@@ -108,7 +107,8 @@ TEST_F(UsageReportTest, FloorsZonesKindsAndOrganizations) {
   EXPECT_EQ(Keys(*floors), (std::vector<std::string>{"HKI-1", "HKI-2"}));
   EXPECT_EQ(floors->groups(1).workstations_in_scope(), 2);
   EXPECT_EQ(floors->groups(1).figures().workstations_measured(), 1);
-  EXPECT_EQ(floors->groups(1).figures().unknown_ms(), 2 * 8 * kHour);  // Thu, Fri
+  EXPECT_EQ(floors->groups(1).figures().unknown_ms(),
+            2 * 8 * kHour);  // Thu, Fri
 
   auto zones = Report(v1::GROUPING_ZONE, hki);
   ASSERT_TRUE(zones.ok());
@@ -186,12 +186,16 @@ TEST_F(UsageReportTest, BadRequestsNameTheField) {
   request.set_from_date("2026-02-30");
   request.set_to_date("2026-03-01");
   auto context = f_.Context(0);
-  EXPECT_EQ(BuildUsageReport(context, request).status().message().rfind(
-                "from_date:", 0),
+  EXPECT_EQ(BuildUsageReport(context, request)
+                .status()
+                .message()
+                .rfind("from_date:", 0),
             0u);
   request.set_from_date("2026-03-02");
-  EXPECT_EQ(BuildUsageReport(context, request).status().message().rfind(
-                "to_date:", 0),
+  EXPECT_EQ(BuildUsageReport(context, request)
+                .status()
+                .message()
+                .rfind("to_date:", 0),
             0u);
   request.set_to_date("2026-03-03");
   request.mutable_scope()->set_site("NOPE");
@@ -209,8 +213,10 @@ TEST_F(UsageReportTest, BadRequestsNameTheField) {
             0u);
   request.mutable_scope()->clear_workstation_kinds();
   request.mutable_scope()->add_organizations("NOPE");
-  EXPECT_EQ(BuildUsageReport(context, request).status().message().rfind(
-                "scope.organizations:", 0),
+  EXPECT_EQ(BuildUsageReport(context, request)
+                .status()
+                .message()
+                .rfind("scope.organizations:", 0),
             0u);
 }
 

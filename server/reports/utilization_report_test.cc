@@ -99,15 +99,14 @@ TEST_F(UtilizationReportTest, FiguresMatchHandComputation) {
                    {"2026-03-23T13:30:00Z", true}});
   // B: occupied 07:00-08:00 (then stale), unknown 08:00-10:00, free
   //    10:00-11:00: observed 2 h, occupied 1 h.
-  Insert("DEV-B", {{"2026-03-23T07:00:00Z", true},
-                   {"2026-03-23T10:00:00Z", false}});
+  Insert("DEV-B",
+         {{"2026-03-23T07:00:00Z", true}, {"2026-03-23T10:00:00Z", false}});
 
   v1::UtilizationRequest request;
   request.set_site("S1");
   request.set_from_date("2026-03-23");
   request.set_to_date("2026-03-24");
-  absl::StatusOr<v1::UtilizationReport> report =
-      Report(request);
+  absl::StatusOr<v1::UtilizationReport> report = Report(request);
   ASSERT_TRUE(report.ok()) << report.status();
 
   EXPECT_EQ(report->workstations_in_scope(), 3);

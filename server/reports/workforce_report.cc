@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -19,7 +19,8 @@ namespace {
 
 constexpr int kMaxReportMonths = 36;
 
-absl::Status CheckScope(StorageSession& session, const std::string& organization,
+absl::Status CheckScope(StorageSession& session,
+                        const std::string& organization,
                         const std::string& unit) {
   if (!unit.empty() && organization.empty()) {
     return absl::InvalidArgumentError(
@@ -51,7 +52,6 @@ absl::StatusOr<absl::CivilDay> DayField(absl::string_view field,
   }
   return day;
 }
-
 
 // The figures of `scope`, or those of an empty group when nobody is there.
 ScopeDistribution Lookup(const DistributionTable& table, const HrScope& scope) {
@@ -129,10 +129,10 @@ absl::Status CheckPublicationDate(absl::string_view field, absl::CivilDay day,
   }
   const absl::CivilDay today = settings.today();
   if (day >= today) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": ", FormatDate(day),
-        " has not passed yet; the latest publication date is ",
-        FormatDate(PreviousPublicationDate(today, calendar))));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", FormatDate(day),
+                     " has not passed yet; the latest publication date is ",
+                     FormatDate(PreviousPublicationDate(today, calendar))));
   }
   return absl::OkStatus();
 }
@@ -140,9 +140,9 @@ absl::Status CheckPublicationDate(absl::string_view field, absl::CivilDay day,
 // The audited HR tables of `month`: its office days, and its registry
 // snapshot (with the change since the previous publication date) when the
 // month has a publication date that has passed.
-absl::StatusOr<HrPeriodTables> AuditedPeriod(StorageSession& session,
-                                             absl::CivilMonth month,
-                                             const WorkforceSettings& settings) {
+absl::StatusOr<HrPeriodTables> AuditedPeriod(
+    StorageSession& session, absl::CivilMonth month,
+    const WorkforceSettings& settings) {
   const absl::CivilDay first(month);
   const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
   std::optional<absl::CivilDay> date =
@@ -223,8 +223,8 @@ absl::StatusOr<v1::WorkstationDistributionReport> BuildWorkstationDistribution(
       const HrCount& now_count = figures.counts[c];
       const HrCount& then = before->counts[c];
       if (now_count.withheld || then.withheld) {
-        change[c] = HrCount{0, true,
-                            now_count.withheld ? now_count.reason : then.reason};
+        change[c] = HrCount{
+            0, true, now_count.withheld ? now_count.reason : then.reason};
         continue;
       }
       change[c] = HrCount{now_count.value - then.value, false};
@@ -245,8 +245,8 @@ absl::StatusOr<v1::WorkstationDistributionReport> BuildWorkstationDistribution(
   report.set_unit(request.unit());
   report.set_anonymity_k(k);
   static constexpr const char* kNames[kDistributionCategories] = {
-      "employees", "in_offices", "at_home", "shared_use", "unassigned",
-      "multi_space"};
+      "employees",  "in_offices", "at_home",
+      "shared_use", "unassigned", "multi_space"};
   static constexpr const char* kLabels[kDistributionCategories] = {
       "employees",
       "employees in offices",
@@ -273,8 +273,9 @@ absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
     const WorkforceSettings& settings) {
   absl::StatusOr<absl::CivilMonth> from = ParseIsoMonth(request.from_month());
   if (!from.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "from_month: \"", request.from_month(), "\" ", from.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat("from_month: \"",
+                                                   request.from_month(), "\" ",
+                                                   from.status().message()));
   }
   absl::StatusOr<absl::CivilMonth> to = ParseIsoMonth(request.to_month());
   if (!to.ok()) {
@@ -317,7 +318,8 @@ absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
         return scope.level == 0 || row.organization == scope.organization;
       case v1::HR_GROUPING_UNIT:
         if (row.level != 2) return false;
-        if (scope.level >= 1 && row.organization != scope.organization) return false;
+        if (scope.level >= 1 && row.organization != scope.organization)
+          return false;
         return scope.level < 2 || row.unit == scope.unit;
       default:
         return row == scope;
@@ -341,8 +343,8 @@ absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
         *c = none;
       }
       for (HrCount& c : empty.buckets) c = none;
-      for (HrPercent* p : {&empty.shared_use_share, &empty.meeting_share,
-                           &empty.median}) {
+      for (HrPercent* p :
+           {&empty.shared_use_share, &empty.meeting_share, &empty.median}) {
         *p = no_figure;
       }
       for (HrPercent& p : empty.location_mix) p = no_figure;
@@ -367,7 +369,8 @@ absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
       SetFigure(figures.median, row->mutable_median_office_days());
       SetCount(figures.meeting, row->mutable_meeting_recommendation());
       SetCount(figures.below, row->mutable_below_recommendation());
-      SetFigure(figures.meeting_share, row->mutable_meeting_recommendation_pct());
+      SetFigure(figures.meeting_share,
+                row->mutable_meeting_recommendation_pct());
       for (const HrPercent& share : figures.location_mix) {
         SetFigure(share, row->add_location_mix_pct());
       }

@@ -70,7 +70,7 @@ TEST_F(WorkforceReportTest, ReproducesTheStateWorkstationDistributionOf2020) {
     p.unit = absl::StrCat("U", (i / 4) % 7);
     p.fte = 1;
     const bool office = i < 56800;
-    p.office = !office ? OfficeWorkstation::kNone
+    p.office = !office                    ? OfficeWorkstation::kNone
                : (i >= 1000 && i < 16500) ? OfficeWorkstation::kUnassigned
                                           : OfficeWorkstation::kAssigned;
     p.home_workstation = i >= 32600;
@@ -283,7 +283,7 @@ TEST_F(WorkforceReportTest, MonthBoundaryAndAMoveInTheMiddleOfTheMonth) {
   EXPECT_EQ(report->rows(1).with_days().value(), 30);
   EXPECT_EQ(report->rows(1).office_day_buckets(1).value(), 10);  // 1-4
   EXPECT_EQ(report->rows(1).office_day_buckets(2).value(), 20);  // 5-8
-  EXPECT_EQ(report->rows(2).with_days().value(), 1);  // April
+  EXPECT_EQ(report->rows(2).with_days().value(), 1);             // April
   EXPECT_EQ(report->retained_from(), "2022-06-30");
   EXPECT_FALSE(report->rows(0).partial());
 }

@@ -6,7 +6,8 @@
 namespace monipaikka {
 
 // Adapter of AnalyticsService onto the report builders.
-class AnalyticsServiceImpl final : public v1::AnalyticsService::CallbackService {
+class AnalyticsServiceImpl final
+    : public v1::AnalyticsService::CallbackService {
  public:
   explicit AnalyticsServiceImpl(ReportDeps deps) : deps_(std::move(deps)) {}
 

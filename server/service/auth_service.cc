@@ -35,7 +35,8 @@ absl::StatusOr<Role> FromProtoRole(v1::Role role) {
 std::string TokenSummary(const TokenRecord& token) {
   std::string text = absl::StrCat("token ", token.id, " \"", token.name,
                                   "\" role ", token.role);
-  if (!token.gateway.empty()) absl::StrAppend(&text, " gateway ", token.gateway);
+  if (!token.gateway.empty())
+    absl::StrAppend(&text, " gateway ", token.gateway);
   if (token.expires_ms != 0) {
     absl::StrAppend(&text, " expires ", FormatInstantMs(token.expires_ms));
   }
@@ -76,82 +77,90 @@ grpc::ServerUnaryReactor* AuthServiceImpl::CreateToken(
     v1::CreateTokenResponse* response) {
   return RunUnary(context, executor_, *access_, rpc::kCreateToken,
                   [=, this](StorageSession& session, const Caller& caller) {
-    NewToken token;
-    token.name = request->name();
-    ASSIGN_OR_RETURN(token.role, FromProtoRole(request->role()));
-    token.gateway = request->gateway();
-    token.expires_ms = request->expires_ms();
-    ASSIGN_OR_RETURN(CreatedToken created,
-                     tokens_->Create(session.Access(), token));
-    *response->mutable_token() = ToTokenInfo(created.record);
-    response->set_secret(std::move(created.secret));
-    return access_->Audit(session, caller, rpc::kCreateToken,
-                          absl::StrCat("created ", TokenSummary(created.record)));
-  });
+                    NewToken token;
+                    token.name = request->name();
+                    ASSIGN_OR_RETURN(token.role,
+                                     FromProtoRole(request->role()));
+                    token.gateway = request->gateway();
+                    token.expires_ms = request->expires_ms();
+                    ASSIGN_OR_RETURN(CreatedToken created,
+                                     tokens_->Create(session.Access(), token));
+                    *response->mutable_token() = ToTokenInfo(created.record);
+                    response->set_secret(std::move(created.secret));
+                    return access_->Audit(
+                        session, caller, rpc::kCreateToken,
+                        absl::StrCat("created ", TokenSummary(created.record)));
+                  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::ListTokens(
     grpc::CallbackServerContext* context, const v1::ListTokensRequest* request,
     v1::ListTokensResponse* response) {
-  return RunUnary(context, executor_, *access_, rpc::kListTokens,
-                  [=, this](StorageSession& session) {
-    ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens,
-                     session.Access().ListTokens());
-    for (const TokenRecord& token : tokens) {
-      if (!request->include_inactive() && !tokens_->IsActive(token)) continue;
-      *response->add_tokens() = ToTokenInfo(token);
-    }
-    return absl::OkStatus();
-  });
+  return RunUnary(
+      context, executor_, *access_, rpc::kListTokens,
+      [=, this](StorageSession& session) {
+        ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens,
+                         session.Access().ListTokens());
+        for (const TokenRecord& token : tokens) {
+          if (!request->include_inactive() && !tokens_->IsActive(token))
+            continue;
+          *response->add_tokens() = ToTokenInfo(token);
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::RevokeToken(
     grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
     v1::RevokeTokenResponse* response) {
-  return RunUnary(context, executor_, *access_, rpc::kRevokeToken,
-                  [=, this](StorageSession& session, const Caller& caller) {
-    if (request->id() <= 0) {
-      return absl::InvalidArgumentError("id: must be a token id (1 or more)");
-    }
-    ASSIGN_OR_RETURN(TokenRecord revoked,
-                     tokens_->Revoke(session.Access(), request->id()));
-    *response->mutable_token() = ToTokenInfo(revoked);
-    return access_->Audit(session, caller, rpc::kRevokeToken,
-                          absl::StrCat("revoked ", TokenSummary(revoked)));
-  });
+  return RunUnary(
+      context, executor_, *access_, rpc::kRevokeToken,
+      [=, this](StorageSession& session, const Caller& caller) {
+        if (request->id() <= 0) {
+          return absl::InvalidArgumentError(
+              "id: must be a token id (1 or more)");
+        }
+        ASSIGN_OR_RETURN(TokenRecord revoked,
+                         tokens_->Revoke(session.Access(), request->id()));
+        *response->mutable_token() = ToTokenInfo(revoked);
+        return access_->Audit(session, caller, rpc::kRevokeToken,
+                              absl::StrCat("revoked ", TokenSummary(revoked)));
+      });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::ListAuditEvents(
     grpc::CallbackServerContext* context,
     const v1::ListAuditEventsRequest* request,
     v1::ListAuditEventsResponse* response) {
-  return RunUnary(context, executor_, *access_, rpc::kListAuditEvents,
-                  [=](StorageSession& session) {
-    if (request->limit() < 0 || request->limit() > kMaxAuditLimit) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "limit: ", request->limit(), " is not in 0 … ", kMaxAuditLimit));
-    }
-    const int limit =
-        request->limit() == 0 ? kDefaultAuditLimit : request->limit();
-    const int64_t to_ms = request->to_ms() == 0
-                              ? std::numeric_limits<int64_t>::max()
-                              : request->to_ms();
-    ASSIGN_OR_RETURN(std::vector<AuditRecord> records,
-                     session.Access().ListAudit(request->from_ms(), to_ms, limit));
-    for (const AuditRecord& record : records) {
-      v1::AuditEvent* event = response->add_events();
-      event->set_id(record.id);
-      event->set_ts_ms(record.ts_ms);
-      event->set_token_id(record.token_id);
-      event->set_token_name(record.token_name);
-      std::optional<Role> role = ParseRole(record.role);
-      event->set_role(role.has_value() ? ToProtoRole(*role)
-                                       : v1::ROLE_UNSPECIFIED);
-      event->set_rpc(record.rpc);
-      event->set_summary(record.summary);
-    }
-    return absl::OkStatus();
-  });
+  return RunUnary(
+      context, executor_, *access_, rpc::kListAuditEvents,
+      [=](StorageSession& session) {
+        if (request->limit() < 0 || request->limit() > kMaxAuditLimit) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "limit: ", request->limit(), " is not in 0 … ", kMaxAuditLimit));
+        }
+        const int limit =
+            request->limit() == 0 ? kDefaultAuditLimit : request->limit();
+        const int64_t to_ms = request->to_ms() == 0
+                                  ? std::numeric_limits<int64_t>::max()
+                                  : request->to_ms();
+        ASSIGN_OR_RETURN(
+            std::vector<AuditRecord> records,
+            session.Access().ListAudit(request->from_ms(), to_ms, limit));
+        for (const AuditRecord& record : records) {
+          v1::AuditEvent* event = response->add_events();
+          event->set_id(record.id);
+          event->set_ts_ms(record.ts_ms);
+          event->set_token_id(record.token_id);
+          event->set_token_name(record.token_name);
+          std::optional<Role> role = ParseRole(record.role);
+          event->set_role(role.has_value() ? ToProtoRole(*role)
+                                           : v1::ROLE_UNSPECIFIED);
+          event->set_rpc(record.rpc);
+          event->set_summary(record.summary);
+        }
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace monipaikka

@@ -20,9 +20,10 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::CreateTokenRequest* request,
       v1::CreateTokenResponse* response) override;
-  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* context,
-                                       const v1::ListTokensRequest* request,
-                                       v1::ListTokensResponse* response) override;
+  grpc::ServerUnaryReactor* ListTokens(
+      grpc::CallbackServerContext* context,
+      const v1::ListTokensRequest* request,
+      v1::ListTokensResponse* response) override;
   grpc::ServerUnaryReactor* RevokeToken(
       grpc::CallbackServerContext* context,
       const v1::RevokeTokenRequest* request,

@@ -1,5 +1,8 @@
 #include "server/service/ingest_service.h"
 
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -7,15 +10,12 @@
 #include <optional>
 #include <type_traits>
 
-#include <grpcpp/support/proto_buffer_reader.h>
-#include <grpcpp/support/proto_buffer_writer.h>
-
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "server/ingest/health_validation.h"
 #include "server/auth/rpc_policy.h"
+#include "server/ingest/health_validation.h"
 #include "server/service/grpc_status.h"
 #include "server/service/refused_call.h"
 
@@ -75,7 +75,8 @@ class IngestStream
     }
     ++messages_;
     // A token revoked or expired since the stream opened ends it.
-    if (absl::Status still = access_->RecheckToken(caller_, rpc::kStreamReadings);
+    if (absl::Status still =
+            access_->RecheckToken(caller_, rpc::kStreamReadings);
         !still.ok()) {
       Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         read_outstanding_ = false;
@@ -105,8 +106,8 @@ class IngestStream
       // A device speaks for its own gateway only: an unnamed batch is taken
       // as its gateway's, so that validation rejects other gateways' sensors.
       absl::Status own = access_->CheckOwnGateway(
-          caller_, incoming_.gateway().empty() ? caller_.gateway
-                                               : incoming_.gateway(),
+          caller_,
+          incoming_.gateway().empty() ? caller_.gateway : incoming_.gateway(),
           rpc::kStreamReadings);
       if (!own.ok()) {
         Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -194,9 +195,8 @@ class IngestStream
     });
     // Done with `incoming_`: reads on when fewer than max_batches_in_flight
     // await their commit.
-    Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      read_outstanding_ = false;
-    });
+    Act([&](Actions&)
+            ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { read_outstanding_ = false; });
   }
 
   void OnWriteDone(bool ok) override {
@@ -212,7 +212,8 @@ class IngestStream
   void OnCancel() override {
     Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       if (!failure_.has_value()) {
-        failure_ = grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
+        failure_ =
+            grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
       }
     });
   }
@@ -304,7 +305,8 @@ class IngestStream
                front.ack, &front.wire, &own_buffer)
                .ok()) {
         // An ack this server built always serializes: a broken invariant.
-        std::fprintf(stderr, "event=fatal error=\"cannot serialize BatchAck\"\n");
+        std::fprintf(stderr,
+                     "event=fatal error=\"cannot serialize BatchAck\"\n");
         std::abort();
       }
       actions.write = &front.wire;
@@ -314,9 +316,8 @@ class IngestStream
       read_outstanding_ = true;
       actions.start_read = true;
     }
-    if (reads_done_ && in_flight_ == 0 && !write_in_flight_ &&
-        slots_.empty() && starting_ == 0 && !actions.start_read &&
-        actions.write == nullptr) {
+    if (reads_done_ && in_flight_ == 0 && !write_in_flight_ && slots_.empty() &&
+        starting_ == 0 && !actions.start_read && actions.write == nullptr) {
       finished_ = true;
       actions.finish = grpc::Status::OK;
     }

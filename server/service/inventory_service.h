@@ -45,9 +45,10 @@ class InventoryServiceImpl final
   grpc::ServerUnaryReactor* GetSite(grpc::CallbackServerContext* context,
                                     const v1::GetSiteRequest* request,
                                     v1::Site* response) override;
-  grpc::ServerUnaryReactor* ListSpaces(grpc::CallbackServerContext* context,
-                                       const v1::ListSpacesRequest* request,
-                                       v1::ListSpacesResponse* response) override;
+  grpc::ServerUnaryReactor* ListSpaces(
+      grpc::CallbackServerContext* context,
+      const v1::ListSpacesRequest* request,
+      v1::ListSpacesResponse* response) override;
   grpc::ServerUnaryReactor* ListWorkstations(
       grpc::CallbackServerContext* context,
       const v1::ListWorkstationsRequest* request,

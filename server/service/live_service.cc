@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
-#include "server/service/grpc_status.h"
 #include "server/auth/rpc_policy.h"
+#include "server/service/grpc_status.h"
 #include "server/service/refused_call.h"
 #include "server/service/unary_call.h"
 
@@ -194,9 +194,11 @@ grpc::ServerUnaryReactor* LiveOccupancyServiceImpl::GetLiveOccupancy(
     const v1::LiveOccupancyRequest* request, v1::LiveOccupancy* response) {
   return RunUnary(context, executor_, *access_, rpc::kGetLiveOccupancy,
                   [=, this](StorageSession&) {
-    ASSIGN_OR_RETURN(*response, hub_->Snapshot(request->site(), request->space()));
-    return absl::OkStatus();
-  });
+                    ASSIGN_OR_RETURN(
+                        *response,
+                        hub_->Snapshot(request->site(), request->space()));
+                    return absl::OkStatus();
+                  });
 }
 
 grpc::ServerWriteReactor<v1::LiveOccupancyUpdate>*
@@ -236,15 +238,14 @@ LiveOccupancyServiceImpl::WatchLiveOccupancy(
     }
     ++open;
   }
-  return new WatchReactor(hub_, access_, *std::move(caller), *request,
-                          [this, key] {
-                            absl::MutexLock lock(&watches_mu_);
-                            auto it = watches_by_token_.find(key);
-                            if (it != watches_by_token_.end() &&
-                                --it->second <= 0) {
-                              watches_by_token_.erase(it);
-                            }
-                          });
+  return new WatchReactor(
+      hub_, access_, *std::move(caller), *request, [this, key] {
+        absl::MutexLock lock(&watches_mu_);
+        auto it = watches_by_token_.find(key);
+        if (it != watches_by_token_.end() && --it->second <= 0) {
+          watches_by_token_.erase(it);
+        }
+      });
 }
 
 }  // namespace monipaikka

@@ -1,9 +1,9 @@
 #include "server/service/malformed_request_interceptor.h"
 
-#include <string>
-
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
+
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -44,15 +44,15 @@ class MalformedRequestInterceptor : public grpc::experimental::Interceptor {
     if (noted_) sizes_->Forget(context_);
   }
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (size_limit_ > 0 && methods->QueryInterceptionHookPoint(
                                InterceptionHookPoints::POST_RECV_MESSAGE)) {
       // The request the handler will get (null when it did not parse). The
       // methods of the public API take generated protobuf messages, whose
       // Message base sits at the start of the object.
-      const auto* request =
-          static_cast<const google::protobuf::Message*>(
-              methods->GetRecvMessage());
+      const auto* request = static_cast<const google::protobuf::Message*>(
+          methods->GetRecvMessage());
       if (request != nullptr) {
         const size_t bytes = request->ByteSizeLong();
         if (bytes > size_limit_) {
@@ -68,8 +68,8 @@ class MalformedRequestInterceptor : public grpc::experimental::Interceptor {
       // (our handlers always make a reactor, and say why they fail).
       if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
           status.error_message().empty()) {
-        const std::string rpc = absl::StrCat(method_->service()->name(), "/",
-                                             method_->name());
+        const std::string rpc =
+            absl::StrCat(method_->service()->name(), "/", method_->name());
         counter_->fetch_add(1, std::memory_order_relaxed);
         uint64_t suppressed = 0;
         if (log_limit_->Allow("malformed_request", &suppressed)) {

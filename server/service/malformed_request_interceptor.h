@@ -17,10 +17,10 @@
 // Thread safety: the factory may be used from any thread; each interceptor
 // belongs to one call.
 
+#include <grpcpp/support/server_interceptor.h>
+
 #include <atomic>
 #include <cstdint>
-
-#include <grpcpp/support/server_interceptor.h>
 
 #include "server/auth/log_rate_limit.h"
 #include "server/auth/request_size_limit.h"

@@ -1,6 +1,5 @@
 #include "server/service/query_executor.h"
 
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"

@@ -19,8 +19,8 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "common/atomic_histogram.h"
 #include "absl/time/time.h"
+#include "common/atomic_histogram.h"
 #include "server/storage/storage.h"
 
 namespace monipaikka {
@@ -37,8 +37,8 @@ class QueryExecutor {
  public:
   using Work = std::function<void(StorageSession& session)>;
 
-  explicit QueryExecutor(Storage* storage,
-                         absl::Duration max_query_time = absl::InfiniteDuration())
+  explicit QueryExecutor(Storage* storage, absl::Duration max_query_time =
+                                               absl::InfiniteDuration())
       : storage_(storage), max_query_time_(max_query_time) {}
   ~QueryExecutor();
   QueryExecutor(const QueryExecutor&) = delete;
@@ -61,8 +61,8 @@ class QueryExecutor {
   // naming the limit that ended it ("query ran longer than
   // --max_query_seconds=N"), counted and logged with `rpc`. The session is
   // usable again afterwards.
-  absl::Status RunWithDeadline(StorageSession& session, absl::Time call_deadline,
-                               absl::string_view rpc,
+  absl::Status RunWithDeadline(StorageSession& session,
+                               absl::Time call_deadline, absl::string_view rpc,
                                absl::FunctionRef<absl::Status()> query);
   const QueryCounters& counters() const { return counters_; }
 

@@ -20,10 +20,11 @@ namespace monipaikka {
 // Checks the caller against `policy` first (on the calling gRPC thread; it
 // does not block): a refused call finishes at once with UNAUTHENTICATED or
 // PERMISSION_DENIED; then the request's size (RequestSizeLimit): one over
-// the method's bound finishes with RESOURCE_EXHAUSTED. Otherwise `body` is called on an executor thread as
-// body(StorageSession&) or body(StorageSession&, const Caller&) ->
-// absl::Status; the request and response it captures outlive the call. Its
-// queries are interrupted at the call's deadline or the executor's
+// the method's bound finishes with RESOURCE_EXHAUSTED. Otherwise `body` is
+// called on an executor thread as body(StorageSession&) or
+// body(StorageSession&, const Caller&) -> absl::Status; the request and
+// response it captures outlive the call. Its queries are interrupted at the
+// call's deadline or the executor's
 // --max_query_seconds, whichever comes first (DEADLINE_EXCEEDED).
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,

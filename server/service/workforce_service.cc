@@ -11,8 +11,8 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
-#include "server/auth/access_control.h"
 #include "server/analytics/workforce_anonymity.h"
+#include "server/auth/access_control.h"
 #include "server/auth/rpc_policy.h"
 #include "server/service/grpc_status.h"
 #include "server/service/refused_call.h"
@@ -46,11 +46,12 @@ void Reject(int64_t row, std::string message, v1::ImportSummary* summary) {
 }
 
 void SortRejections(v1::ImportSummary* summary) {
-  std::stable_sort(summary->mutable_rejections()->begin(),
-                   summary->mutable_rejections()->end(),
-                   [](const v1::RejectedRecord& a, const v1::RejectedRecord& b) {
-                     return a.row() < b.row();
-                   });
+  std::stable_sort(
+      summary->mutable_rejections()->begin(),
+      summary->mutable_rejections()->end(),
+      [](const v1::RejectedRecord& a, const v1::RejectedRecord& b) {
+        return a.row() < b.row();
+      });
 }
 
 // Raw id → pseudonym, for one stream: an import names each person many
@@ -115,9 +116,8 @@ class ImportStream : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     }
     ++messages_;
     batch_.Clear();
-    if (grpc::Status parsed =
-            grpc::SerializationTraits<Batch>::Deserialize(&batch_bytes_,
-                                                          &batch_);
+    if (grpc::Status parsed = grpc::SerializationTraits<Batch>::Deserialize(
+            &batch_bytes_, &batch_);
         !parsed.ok()) {
       const grpc::Status status(
           grpc::StatusCode::INVALID_ARGUMENT,
@@ -135,8 +135,8 @@ class ImportStream : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     if (records.size() > options_->max_batch_records) {
       const grpc::Status status(
           grpc::StatusCode::INVALID_ARGUMENT,
-          absl::StrCat("batch has ", records.size(),
-                       " records; the limit is ", options_->max_batch_records));
+          absl::StrCat("batch has ", records.size(), " records; the limit is ",
+                       options_->max_batch_records));
       Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         if (!failure_) failure_ = status;
         reads_done_ = true;
@@ -182,7 +182,8 @@ class ImportStream : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
   void OnCancel() override {
     Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      if (!failure_) failure_ = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+      if (!failure_)
+        failure_ = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
       reads_done_ = true;
     });
   }
@@ -395,82 +396,86 @@ class WorkforceServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::RecordWorkDaysRequest* request,
       v1::ImportSummary* response) override {
-    return RunUnary(context, writer_, *access_, rpc::kRecordWorkDays,
-                    [=, this](StorageSession& session, const Caller& caller) {
-      if (pseudonymizer_ == nullptr) {
-        return absl::FailedPreconditionError(NoKeyStatus().error_message());
-      }
-      if (request->records_size() > options_->max_batch_records) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("records: ", request->records_size(),
-                         " records; the limit is ", options_->max_batch_records));
-      }
-      const WorkDayTraits traits{pseudonymizer_, Window()};
-      PseudonymCache cache(pseudonymizer_);
-      std::vector<WorkDayInput> inputs;
-      std::vector<int64_t> rows;
-      response->set_received(request->records_size());
-      for (const v1::WorkDayRecord& record : request->records()) {
-        WorkDayInput input;
-        absl::Status status = traits.Convert(record, cache, &input);
-        if (!status.ok()) {
-          Reject(record.row(), std::string(status.message()), response);
-          continue;
-        }
-        inputs.push_back(std::move(input));
-        rows.push_back(record.row());
-      }
-      ASSIGN_OR_RETURN(StoreOutcome outcome, traits.Store(session, inputs));
-      response->set_stored(outcome.stored);
-      response->set_unchanged(outcome.unchanged);
-      for (RowRejection& r : outcome.rejected) {
-        Reject(rows[r.index], std::move(r.message), response);
-      }
-      SortRejections(response);
-      return access_->Audit(session, caller, rpc::kRecordWorkDays,
-                            ImportAuditSummary(*response));
-    });
+    return RunUnary(
+        context, writer_, *access_, rpc::kRecordWorkDays,
+        [=, this](StorageSession& session, const Caller& caller) {
+          if (pseudonymizer_ == nullptr) {
+            return absl::FailedPreconditionError(NoKeyStatus().error_message());
+          }
+          if (request->records_size() > options_->max_batch_records) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "records: ", request->records_size(), " records; the limit is ",
+                options_->max_batch_records));
+          }
+          const WorkDayTraits traits{pseudonymizer_, Window()};
+          PseudonymCache cache(pseudonymizer_);
+          std::vector<WorkDayInput> inputs;
+          std::vector<int64_t> rows;
+          response->set_received(request->records_size());
+          for (const v1::WorkDayRecord& record : request->records()) {
+            WorkDayInput input;
+            absl::Status status = traits.Convert(record, cache, &input);
+            if (!status.ok()) {
+              Reject(record.row(), std::string(status.message()), response);
+              continue;
+            }
+            inputs.push_back(std::move(input));
+            rows.push_back(record.row());
+          }
+          ASSIGN_OR_RETURN(StoreOutcome outcome, traits.Store(session, inputs));
+          response->set_stored(outcome.stored);
+          response->set_unchanged(outcome.unchanged);
+          for (RowRejection& r : outcome.rejected) {
+            Reject(rows[r.index], std::move(r.message), response);
+          }
+          SortRejections(response);
+          return access_->Audit(session, caller, rpc::kRecordWorkDays,
+                                ImportAuditSummary(*response));
+        });
   }
 
   grpc::ServerUnaryReactor* GetWorkstationDistribution(
       grpc::CallbackServerContext* context,
       const v1::WorkstationDistributionRequest* request,
       v1::WorkstationDistributionReport* response) override {
-    return RunUnary(context, queries_, *access_,
-                    rpc::kGetWorkstationDistribution,
-                    [=, this](StorageSession& session, const Caller& caller) {
-      // Recorded before the figures are computed: a request is audited even
-      // when it fails.
-      RETURN_IF_ERROR(access_->Audit(
-          session, caller, rpc::kGetWorkstationDistribution,
-          AuditParameters({{"as_of", request->as_of()},
-                            {"compare_to", request->compare_to()},
-                            {"organization", request->organization()},
-                            {"unit", request->unit()}})));
-      ASSIGN_OR_RETURN(*response,
-                       BuildWorkstationDistribution(session, *request, settings_));
-      return absl::OkStatus();
-    });
+    return RunUnary(
+        context, queries_, *access_, rpc::kGetWorkstationDistribution,
+        [=, this](StorageSession& session, const Caller& caller) {
+          // Recorded before the figures are computed: a request is audited even
+          // when it fails.
+          RETURN_IF_ERROR(access_->Audit(
+              session, caller, rpc::kGetWorkstationDistribution,
+              AuditParameters({{"as_of", request->as_of()},
+                               {"compare_to", request->compare_to()},
+                               {"organization", request->organization()},
+                               {"unit", request->unit()}})));
+          ASSIGN_OR_RETURN(*response, BuildWorkstationDistribution(
+                                          session, *request, settings_));
+          return absl::OkStatus();
+        });
   }
 
-  grpc::ServerUnaryReactor* GetOfficeDays(grpc::CallbackServerContext* context,
-                                          const v1::OfficeDaysRequest* request,
-                                          v1::OfficeDaysReport* response) override {
-    return RunUnary(context, queries_, *access_, rpc::kGetOfficeDays,
-                    [=, this](StorageSession& session, const Caller& caller) {
-      RETURN_IF_ERROR(access_->Audit(
-          session, caller, rpc::kGetOfficeDays,
-          AuditParameters(
-              {{"from_month", request->from_month()},
-               {"to_month", request->to_month()},
-               {"organization", request->organization()},
-               {"unit", request->unit()},
-               {"group_by", request->group_by() == 0
-                                ? ""
-                                : v1::HrGrouping_Name(request->group_by())}})));
-      ASSIGN_OR_RETURN(*response, BuildOfficeDays(session, *request, settings_));
-      return absl::OkStatus();
-    });
+  grpc::ServerUnaryReactor* GetOfficeDays(
+      grpc::CallbackServerContext* context,
+      const v1::OfficeDaysRequest* request,
+      v1::OfficeDaysReport* response) override {
+    return RunUnary(
+        context, queries_, *access_, rpc::kGetOfficeDays,
+        [=, this](StorageSession& session, const Caller& caller) {
+          RETURN_IF_ERROR(access_->Audit(
+              session, caller, rpc::kGetOfficeDays,
+              AuditParameters({{"from_month", request->from_month()},
+                               {"to_month", request->to_month()},
+                               {"organization", request->organization()},
+                               {"unit", request->unit()},
+                               {"group_by", request->group_by() == 0
+                                                ? ""
+                                                : v1::HrGrouping_Name(
+                                                      request->group_by())}})));
+          ASSIGN_OR_RETURN(*response,
+                           BuildOfficeDays(session, *request, settings_));
+          return absl::OkStatus();
+        });
   }
 
  private:
@@ -480,8 +485,8 @@ class WorkforceServiceImpl final
       Caller caller, const RpcPolicy& policy) const {
     return [this, caller = std::move(caller),
             &policy](const v1::ImportSummary& summary) {
-      writer_->Post([this, caller, &policy,
-                     text = ImportAuditSummary(summary)](StorageSession& session) {
+      writer_->Post([this, caller, &policy, text = ImportAuditSummary(summary)](
+                        StorageSession& session) {
         access_->Audit(session, caller, policy, text).IgnoreError();
       });
     };
@@ -489,7 +494,8 @@ class WorkforceServiceImpl final
 
   WorkDayWindow Window() const {
     const absl::CivilDay today = options_->today();
-    return WorkDayWindow{RetainedFrom(today, options_->retention_months), today};
+    return WorkDayWindow{RetainedFrom(today, options_->retention_months),
+                         today};
   }
 
   QueryExecutor* const queries_;
@@ -509,9 +515,9 @@ absl::StatusOr<std::unique_ptr<WorkforceBackend>> WorkforceBackend::Start(
                      kMinAnonymityK, "; groups that small identify people"));
   }
   if (options.retention_months < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "workforce_retention_months: ", options.retention_months,
-        " must be at least 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("workforce_retention_months: ", options.retention_months,
+                     " must be at least 1"));
   }
   if (!options.today) options.today = HelsinkiToday;
   std::unique_ptr<WorkforceBackend> backend(new WorkforceBackend());
@@ -529,7 +535,8 @@ absl::StatusOr<std::unique_ptr<WorkforceBackend>> WorkforceBackend::Start(
   backend->service_ = std::make_unique<WorkforceServiceImpl>(
       queries, backend->writer_.get(), access, backend->pseudonymizer_.get(),
       &backend->options_);
-  backend->retention_thread_ = std::thread([b = backend.get()] { b->RetentionLoop(); });
+  backend->retention_thread_ =
+      std::thread([b = backend.get()] { b->RetentionLoop(); });
   return backend;
 }
 
@@ -570,7 +577,8 @@ void WorkforceBackend::RetentionLoop() {
   while (true) {
     RunRetention().IgnoreError();
     absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.retention_interval);
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                         options_.retention_interval);
     if (stopping_) return;
   }
 }

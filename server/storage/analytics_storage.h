@@ -119,21 +119,21 @@ struct LastReading {
 
 // What one summary pass writes for some dates, in one transaction.
 struct SummaryWrite {
-  std::vector<SensorDayRow> sensor_days;  // upserted
+  std::vector<SensorDayRow> sensor_days;                         // upserted
   std::vector<std::pair<int32_t, int64_t>> deleted_sensor_days;  // (date, id)
-  std::vector<NodeDayRow> node_days;      // upserted
-  std::vector<LastReading> last_readings; // kept where newer than stored
+  std::vector<NodeDayRow> node_days;                             // upserted
+  std::vector<LastReading> last_readings;  // kept where newer than stored
 };
 
 // A target in force between two dates (DESIGN.md "target").
 struct TargetRow {
-  int64_t id = 0;             // 0 on insert
-  std::string scope;          // "portfolio", "organization" or "site"
-  std::string scope_code;     // empty for the portfolio
-  std::string metric;         // e.g. "m2_per_fte"
+  int64_t id = 0;          // 0 on insert
+  std::string scope;       // "portfolio", "organization" or "site"
+  std::string scope_code;  // empty for the portfolio
+  std::string metric;      // e.g. "m2_per_fte"
   double value = 0;
-  std::string valid_from;     // "YYYY-MM-DD"
-  std::string valid_to;       // "YYYY-MM-DD" inclusive, or "" (open)
+  std::string valid_from;  // "YYYY-MM-DD"
+  std::string valid_to;    // "YYYY-MM-DD" inclusive, or "" (open)
   std::string note;
 };
 

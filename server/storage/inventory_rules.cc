@@ -77,8 +77,9 @@ absl::Status CheckSite(const v1::Site& site, absl::string_view where) {
   if (absl::Status s = CheckCode(where, "code", site.code()); !s.ok()) return s;
   if (site.name().empty()) return Invalid(where, "name", "is required");
   if (site.kind().size() != 1 || site.kind()[0] < 'A' || site.kind()[0] > 'G') {
-    return Invalid(where, "kind",
-                   absl::StrCat("\"", site.kind(), "\" is not a site kind A-G"));
+    return Invalid(
+        where, "kind",
+        absl::StrCat("\"", site.kind(), "\" is not a site kind A-G"));
   }
   if (!site.timezone().empty()) {
     if (absl::StatusOr<absl::TimeZone> zone = LoadZone(site.timezone());
@@ -108,7 +109,8 @@ absl::Status CheckSite(const v1::Site& site, absl::string_view where) {
 }
 
 absl::Status CheckSpace(const v1::Space& space, absl::string_view where) {
-  if (absl::Status s = CheckCode(where, "code", space.code()); !s.ok()) return s;
+  if (absl::Status s = CheckCode(where, "code", space.code()); !s.ok())
+    return s;
   if (space.site().empty()) return Invalid(where, "site", "is required");
   if (SpaceLevelRank(space.level()) < 0) {
     return Invalid(where, "level",
@@ -123,10 +125,10 @@ absl::Status CheckSpace(const v1::Space& space, absl::string_view where) {
                    absl::StrCat("a ", space.level(), " needs a parent space"));
   }
   if (!space.kind().empty()) {
-    if (absl::Status s = CheckOneOf(where, "kind", space.kind(),
-                                    {"open_workspace", "meeting_room",
-                                     "quiet_room", "customer_service",
-                                     "special"});
+    if (absl::Status s =
+            CheckOneOf(where, "kind", space.kind(),
+                       {"open_workspace", "meeting_room", "quiet_room",
+                        "customer_service", "special"});
         !s.ok()) {
       return s;
     }
@@ -146,7 +148,8 @@ absl::Status CheckWorkstation(const v1::Workstation& workstation,
   if (absl::Status s = CheckCode(where, "code", workstation.code()); !s.ok()) {
     return s;
   }
-  if (workstation.space().empty()) return Invalid(where, "space", "is required");
+  if (workstation.space().empty())
+    return Invalid(where, "space", "is required");
   if (absl::Status s = CheckOneOf(
           where, "kind", workstation.kind(),
           {"home", "assigned", "unassigned", "multi-space", "shared"});
@@ -168,9 +171,9 @@ absl::Status CheckSensor(const v1::Sensor& sensor, absl::string_view where) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckOneOf(where, "kind", sensor.kind(),
-                                  {"desk_presence", "room_presence",
-                                   "people_counter", "area_count"});
+  if (absl::Status s = CheckOneOf(
+          where, "kind", sensor.kind(),
+          {"desk_presence", "room_presence", "people_counter", "area_count"});
       !s.ok()) {
     return s;
   }
@@ -185,7 +188,8 @@ absl::Status CheckSensor(const v1::Sensor& sensor, absl::string_view where) {
   if (absl::Status s = CheckCode(where, "gateway", sensor.gateway()); !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckOptionalDate(where, "installed", sensor.installed());
+  if (absl::Status s =
+          CheckOptionalDate(where, "installed", sensor.installed());
       !s.ok()) {
     return s;
   }

@@ -257,14 +257,15 @@ CREATE TABLE storage_probe (
 int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
 absl::Status MigrateSchema(Database* db) {
-  ASSIGN_OR_RETURN(Statement * version_query, db->Cached("PRAGMA user_version"));
+  ASSIGN_OR_RETURN(Statement * version_query,
+                   db->Cached("PRAGMA user_version"));
   ASSIGN_OR_RETURN(bool has_row, version_query->Step());
   int version = has_row ? static_cast<int>(version_query->ColumnInt64(0)) : 0;
   version_query->Reset();
   if (version > LatestSchemaVersion()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "database ", db->path(), " has schema version ", version,
-        ", newer than this server's ", LatestSchemaVersion()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("database ", db->path(), " has schema version ", version,
+                     ", newer than this server's ", LatestSchemaVersion()));
   }
   for (int next = version + 1; next <= LatestSchemaVersion(); ++next) {
     Transaction transaction(db);

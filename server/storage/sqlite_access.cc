@@ -38,13 +38,19 @@ absl::StatusOr<int64_t> SqliteAccess::InsertToken(const TokenRecord& token) {
   stmt->BindText(3, token.gateway);
   stmt->BindText(4, token.secret_sha256);
   stmt->BindInt64(5, token.created_ms);
-  if (token.expires_ms != 0) stmt->BindInt64(6, token.expires_ms); else stmt->BindNull(6);
-  if (token.revoked_ms != 0) stmt->BindInt64(7, token.revoked_ms); else stmt->BindNull(7);
+  if (token.expires_ms != 0)
+    stmt->BindInt64(6, token.expires_ms);
+  else
+    stmt->BindNull(6);
+  if (token.revoked_ms != 0)
+    stmt->BindInt64(7, token.revoked_ms);
+  else
+    stmt->BindNull(7);
   absl::Status status = stmt->Run();
   if (!status.ok()) {
-    return absl::Status(status.code(),
-                        absl::StrCat("storing token \"", token.name,
-                                     "\": ", status.message()));
+    return absl::Status(
+        status.code(),
+        absl::StrCat("storing token \"", token.name, "\": ", status.message()));
   }
   return db_->LastInsertRowId();
 }
@@ -80,7 +86,8 @@ absl::StatusOr<std::optional<TokenRecord>> SqliteAccess::FindToken(int64_t id) {
 absl::StatusOr<TokenRecord> SqliteAccess::RevokeToken(int64_t id,
                                                       int64_t revoked_ms) {
   static constexpr char kSql[] =
-      "UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL";
+      "UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS "
+      "NULL";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->Reset();
   stmt->BindInt64(1, revoked_ms);

@@ -5,7 +5,6 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-
 #include "server/storage/storage.h"
 #include "tests/support/temp_dir.h"
 
@@ -73,7 +72,8 @@ TEST_F(SqliteAnalyticsTest, StoredReadingsMarkTheirHoursAndDuplicatesDoNot) {
   EXPECT_EQ((*analytics().ListDirtyHours())[0].generation, generation);
   EXPECT_EQ(*analytics().CountDirtyHours(base, base + 1), 1);
   EXPECT_EQ(*analytics().CountDirtyHours(base, base + 2 * kHourMs), 2);
-  EXPECT_EQ(*analytics().CountDirtyHours(base + 2 * kHourMs, base + 9 * kHourMs), 0);
+  EXPECT_EQ(
+      *analytics().CountDirtyHours(base + 2 * kHourMs, base + 9 * kHourMs), 0);
 
   // A new reading in an hour renews its mark: clearing what was listed
   // before keeps the renewed mark.
@@ -95,7 +95,8 @@ TEST_F(SqliteAnalyticsTest, SummariesAreWrittenAndScannedByKeyRanges) {
   for (int32_t date : {20000, 20001, 20002}) {
     for (int64_t sensor : {1, 2, 3}) {
       write.sensor_days.push_back(
-          {date, sensor, std::string("\0x", 2) + std::to_string(date + sensor)});
+          {date, sensor,
+           std::string("\0x", 2) + std::to_string(date + sensor)});
     }
   }
   auto node = analytics().AddNode("site/S");
@@ -106,19 +107,18 @@ TEST_F(SqliteAnalyticsTest, SummariesAreWrittenAndScannedByKeyRanges) {
   ASSERT_TRUE(analytics().WriteSummaries(write).ok());
 
   std::vector<std::string> seen;
-  ASSERT_TRUE(analytics()
-                  .ScanSensorDays(20001, 20002, 2, 3,
-                                  [&](int32_t date, int64_t sensor,
-                                      absl::string_view states) {
-                                    seen.push_back(absl::StrCat(
-                                        date, "/", sensor, "/",
-                                        states.substr(2)));
-                                    EXPECT_EQ(states[0], '\0');
-                                  })
-                  .ok());
+  ASSERT_TRUE(
+      analytics()
+          .ScanSensorDays(
+              20001, 20002, 2, 3,
+              [&](int32_t date, int64_t sensor, absl::string_view states) {
+                seen.push_back(
+                    absl::StrCat(date, "/", sensor, "/", states.substr(2)));
+                EXPECT_EQ(states[0], '\0');
+              })
+          .ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"20001/2/20003", "20001/3/20004",
-                                            "20002/2/20004",
-                                            "20002/3/20005"}));
+                                            "20002/2/20004", "20002/3/20005"}));
   EXPECT_EQ(*analytics().ListSensorDayDates(),
             (std::vector<int32_t>{20000, 20001, 20002}));
 
@@ -146,12 +146,11 @@ TEST_F(SqliteAnalyticsTest, SummariesAreWrittenAndScannedByKeyRanges) {
   EXPECT_EQ(last[2], (std::pair<int64_t, int64_t>{100, 3}));
 
   int count = 0;
-  ASSERT_TRUE(analytics()
-                  .ScanSensorDays(20000, 20000, 0, 10,
-                                  [&](int32_t, int64_t, absl::string_view) {
-                                    ++count;
-                                  })
-                  .ok());
+  ASSERT_TRUE(
+      analytics()
+          .ScanSensorDays(20000, 20000, 0, 10,
+                          [&](int32_t, int64_t, absl::string_view) { ++count; })
+          .ok());
   EXPECT_EQ(count, 2);
 
   ASSERT_TRUE(analytics().DeleteSummaries(/*sensor_days_too=*/false).ok());

@@ -50,15 +50,24 @@ absl::Status SqliteSensorHealth::UpsertSensorHealth(
     stmt->Reset();
     stmt->BindInt64(1, r.sensor_id);
     stmt->BindInt64(2, r.last_seen_ms);
-    if (r.battery_mv) stmt->BindInt64(3, *r.battery_mv); else stmt->BindNull(3);
+    if (r.battery_mv)
+      stmt->BindInt64(3, *r.battery_mv);
+    else
+      stmt->BindNull(3);
     if (r.battery_percent) {
       stmt->BindInt64(4, *r.battery_percent);
     } else {
       stmt->BindNull(4);
     }
     stmt->BindInt64(5, r.battery_ts_ms);
-    if (r.rssi_dbm) stmt->BindInt64(6, *r.rssi_dbm); else stmt->BindNull(6);
-    if (r.snr_db) stmt->BindDouble(7, *r.snr_db); else stmt->BindNull(7);
+    if (r.rssi_dbm)
+      stmt->BindInt64(6, *r.rssi_dbm);
+    else
+      stmt->BindNull(6);
+    if (r.snr_db)
+      stmt->BindDouble(7, *r.snr_db);
+    else
+      stmt->BindNull(7);
     stmt->BindInt64(8, r.signal_ts_ms);
     RETURN_IF_ERROR(stmt->Run());
   }

@@ -47,7 +47,8 @@ v1::Site SiteFromRow(const Statement& row) {
   site.set_timezone(row.ColumnText(5));
   site.set_office_area_m2(row.ColumnDouble(6));
   site.set_annual_rent_eur(row.ColumnDouble(7));
-  for (char c : row.ColumnText(8)) site.mutable_core_hours()->add_weekdays(c - '0');
+  for (char c : row.ColumnText(8))
+    site.mutable_core_hours()->add_weekdays(c - '0');
   site.mutable_core_hours()->set_start(row.ColumnText(9));
   site.mutable_core_hours()->set_end(row.ColumnText(10));
   return site;
@@ -115,7 +116,7 @@ class SqliteSession : public StorageSession {
   std::unique_ptr<Database> db_;
   SqliteWorkforce workforce_{db_.get()};  // the HR tables (sqlite_workforce.cc)
   SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
-  SqliteAnalytics analytics_{db_.get()};  // sqlite_analytics.cc
+  SqliteAnalytics analytics_{db_.get()};         // sqlite_analytics.cc
   SqliteAccess access_{db_.get()};  // tokens and audit log (sqlite_access.cc)
 };
 
@@ -141,7 +142,8 @@ absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,
 constexpr char kSiteIdSql[] = "SELECT id FROM sites WHERE code = ?";
 constexpr char kSpaceIdSql[] = "SELECT id FROM spaces WHERE code = ?";
 constexpr char kOrgIdSql[] = "SELECT id FROM organizations WHERE code = ?";
-constexpr char kWorkstationIdSql[] = "SELECT id FROM workstations WHERE code = ?";
+constexpr char kWorkstationIdSql[] =
+    "SELECT id FROM workstations WHERE code = ?";
 
 absl::Status SqliteSession::UpsertOrganization(const v1::Organization& org) {
   static constexpr char kSql[] =
@@ -183,9 +185,9 @@ absl::Status SqliteSession::UpsertSite(const v1::Site& site) {
 
 absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
                                         absl::string_view where) {
-  ASSIGN_OR_RETURN(int64_t site_id,
-                   IdByCode(kSiteIdSql, space.site(),
-                            absl::StrCat(where, ".site"), "site"));
+  ASSIGN_OR_RETURN(
+      int64_t site_id,
+      IdByCode(kSiteIdSql, space.site(), absl::StrCat(where, ".site"), "site"));
   std::optional<int64_t> parent_id;
   if (!space.parent().empty()) {
     static constexpr char kParentSql[] =
@@ -194,14 +196,15 @@ absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
     parent->BindText(1, space.parent());
     ASSIGN_OR_RETURN(bool found, parent->Step());
     if (!found) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ".parent: no space \"", space.parent(), "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".parent: no space \"", space.parent(), "\""));
     }
     if (parent->ColumnInt64(1) != site_id) {
       return absl::InvalidArgumentError(absl::StrCat(
           where, ".parent: space \"", space.parent(), "\" is in another site"));
     }
-    if (SpaceLevelRank(parent->ColumnText(2)) >= SpaceLevelRank(space.level())) {
+    if (SpaceLevelRank(parent->ColumnText(2)) >=
+        SpaceLevelRank(space.level())) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".parent: a ", space.level(),
                        " cannot be inside a ", parent->ColumnText(2)));
@@ -239,9 +242,9 @@ absl::Status SqliteSession::UpsertWorkstation(const v1::Workstation& ws,
                             absl::StrCat(where, ".space"), "space"));
   std::optional<int64_t> org_id;
   if (!ws.organization().empty()) {
-    ASSIGN_OR_RETURN(org_id, IdByCode(kOrgIdSql, ws.organization(),
-                                      absl::StrCat(where, ".organization"),
-                                      "organization"));
+    ASSIGN_OR_RETURN(
+        org_id, IdByCode(kOrgIdSql, ws.organization(),
+                         absl::StrCat(where, ".organization"), "organization"));
   }
   static constexpr char kSql[] =
       "INSERT INTO workstations(code, space_id, kind, organization_id, status) "
@@ -267,13 +270,14 @@ absl::Status SqliteSession::UpsertSensor(const v1::Sensor& sensor,
   std::optional<int64_t> workstation_id;
   std::optional<int64_t> space_id;
   if (!sensor.workstation().empty()) {
-    ASSIGN_OR_RETURN(workstation_id,
-                     IdByCode(kWorkstationIdSql, sensor.workstation(),
-                              absl::StrCat(where, ".workstation"),
-                              "workstation"));
+    ASSIGN_OR_RETURN(
+        workstation_id,
+        IdByCode(kWorkstationIdSql, sensor.workstation(),
+                 absl::StrCat(where, ".workstation"), "workstation"));
   } else {
-    ASSIGN_OR_RETURN(space_id, IdByCode(kSpaceIdSql, sensor.space(),
-                                        absl::StrCat(where, ".space"), "space"));
+    ASSIGN_OR_RETURN(space_id,
+                     IdByCode(kSpaceIdSql, sensor.space(),
+                              absl::StrCat(where, ".space"), "space"));
   }
   static constexpr char kSql[] =
       "INSERT INTO sensors(external_id, kind, workstation_id, space_id, "
@@ -453,7 +457,8 @@ absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
   ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site, "", "site"));
   std::vector<int64_t> subtree;
   if (!space.empty()) {
-    ASSIGN_OR_RETURN(int64_t space_id, IdByCode(kSpaceIdSql, space, "", "space"));
+    ASSIGN_OR_RETURN(int64_t space_id,
+                     IdByCode(kSpaceIdSql, space, "", "space"));
     ASSIGN_OR_RETURN(subtree, SpaceSubtree(space_id));
   }
   static constexpr char kSql[] =
@@ -467,9 +472,8 @@ absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
-    if (!space.empty() &&
-        !std::binary_search(subtree.begin(), subtree.end(),
-                            stmt->ColumnInt64(5))) {
+    if (!space.empty() && !std::binary_search(subtree.begin(), subtree.end(),
+                                              stmt->ColumnInt64(5))) {
       continue;
     }
     v1::Workstation& ws = result.emplace_back();
@@ -538,7 +542,8 @@ absl::StatusOr<WorkstationScope> SqliteSession::LoadWorkstationScope(
     absl::string_view site_code, absl::string_view space) {
   WorkstationScope scope;
   ASSIGN_OR_RETURN(scope.site, GetSite(site_code));
-  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site_code, "", "site"));
+  ASSIGN_OR_RETURN(int64_t site_id,
+                   IdByCode(kSiteIdSql, site_code, "", "site"));
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(scope.site.timezone()));
   std::vector<int64_t> subtree;
   if (!space.empty()) {
@@ -549,8 +554,8 @@ absl::StatusOr<WorkstationScope> SqliteSession::LoadWorkstationScope(
     ASSIGN_OR_RETURN(bool found, stmt->Step());
     if (!found || stmt->ColumnInt64(1) != site_id) {
       stmt->Reset();
-      return absl::NotFoundError(absl::StrCat(
-          "no space \"", space, "\" in site \"", site_code, "\""));
+      return absl::NotFoundError(
+          absl::StrCat("no space \"", space, "\" in site \"", site_code, "\""));
     }
     int64_t space_id = stmt->ColumnInt64(0);
     stmt->Reset();
@@ -738,7 +743,8 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::OpenSqlite(
     const std::string& path, const SqliteStorageOptions& options) {
   DatabaseOptions db_options;
   db_options.cache_kib = 2048;
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path, db_options));
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
+                   Database::Open(path, db_options));
   RETURN_IF_ERROR(MigrateSchema(db.get()));
   return std::make_unique<SqliteStorage>(path, options);
 }

@@ -190,14 +190,14 @@ TEST_F(SqliteStorageTest, WorkstationScopeHasBindingsFromLocalMidnight) {
 }
 
 TEST_F(SqliteStorageTest, InsertIgnoresSameSensorAndTimestamp) {
-  std::vector<StoredReading> first = {{1, 1000, 1, 1}, {2, 1000, 1, 0},
-                                      {1, 2000, 2, 0}};
+  std::vector<StoredReading> first = {
+      {1, 1000, 1, 1}, {2, 1000, 1, 0}, {1, 2000, 2, 0}};
   std::vector<InsertOutcome> outcomes;
   ASSERT_TRUE(session_->InsertReadings(first, &outcomes).ok());
   EXPECT_EQ(outcomes, std::vector<InsertOutcome>(3, InsertOutcome::kInserted));
 
-  std::vector<StoredReading> again = {{1, 2000, 2, 0}, {1, 3000, 3, 1},
-                                      {1, 3000, 3, 1}};
+  std::vector<StoredReading> again = {
+      {1, 2000, 2, 0}, {1, 3000, 3, 1}, {1, 3000, 3, 1}};
   ASSERT_TRUE(session_->InsertReadings(again, &outcomes).ok());
   EXPECT_EQ(outcomes, (std::vector<InsertOutcome>{InsertOutcome::kDuplicate,
                                                   InsertOutcome::kInserted,
@@ -206,11 +206,13 @@ TEST_F(SqliteStorageTest, InsertIgnoresSameSensorAndTimestamp) {
 
   std::vector<StoredReading> seen;
   std::vector<int64_t> only_one = {1};
-  ASSERT_TRUE(session_
-                  ->ScanReadings(1000, 3000, only_one,
-                                 [&](const StoredReading& r) { seen.push_back(r); })
-                  .ok());
-  EXPECT_EQ(seen, (std::vector<StoredReading>{{1, 1000, 1, 1}, {1, 2000, 2, 0}}));
+  ASSERT_TRUE(
+      session_
+          ->ScanReadings(1000, 3000, only_one,
+                         [&](const StoredReading& r) { seen.push_back(r); })
+          .ok());
+  EXPECT_EQ(seen,
+            (std::vector<StoredReading>{{1, 1000, 1, 1}, {1, 2000, 2, 0}}));
 }
 
 TEST_F(SqliteStorageTest, ReadingsSurviveReopen) {

@@ -88,7 +88,8 @@ absl::Status SqliteWorkforce::InsertPeriodRow(
   static constexpr char kSql[] =
       "INSERT INTO employee_periods(employee_id, valid_from, valid_to, "
       "organization_id, unit, fte, home_workstation, office_workstation, "
-      "multi_space, shared_use, site_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "multi_space, shared_use, site_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?)";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, employee_id);
   stmt->BindInt64(2, from);
@@ -174,10 +175,10 @@ absl::StatusOr<bool> SqliteWorkforce::PutPeriod(int64_t employee_id,
           s.unit, s.fte, s.home, s.office, s.multi, s.shared, s.site_id));
     }
   }
-  RETURN_IF_ERROR(InsertPeriodRow(
-      employee_id, from, to, organization_id, period.unit, period.fte,
-      period.home_workstation, office, period.multi_space, period.shared_use,
-      site_id));
+  RETURN_IF_ERROR(
+      InsertPeriodRow(employee_id, from, to, organization_id, period.unit,
+                      period.fte, period.home_workstation, office,
+                      period.multi_space, period.shared_use, site_id));
   return true;
 }
 
@@ -218,8 +219,8 @@ absl::StatusOr<EmployeeUpsertResult> SqliteWorkforce::UpsertEmployeePeriods(
         employee_ids_.emplace(rows[i].pseudonym, employee_id);
         ++result.new_employees;
       }
-      ASSIGN_OR_RETURN(bool changed,
-                       PutPeriod(employee_id, period, organization_id, site_id));
+      ASSIGN_OR_RETURN(bool changed, PutPeriod(employee_id, period,
+                                               organization_id, site_id));
       ++(changed ? result.stored : result.unchanged);
     }
     return transaction.Commit();
@@ -249,17 +250,17 @@ absl::StatusOr<WorkDayUpsertResult> SqliteWorkforce::UpsertWorkDays(
     ASSIGN_OR_RETURN(int64_t employee_id, EmployeeId(row.pseudonym));
     if (employee_id == 0) {
       result.rejected.push_back(
-          {i, "employee_id: not in the employee registry (import employees "
-              "first)"});
+          {i,
+           "employee_id: not in the employee registry (import employees "
+           "first)"});
       continue;
     }
     int64_t site_id = 0;
     if (!row.site.empty()) {
       ASSIGN_OR_RETURN(site_id, SiteId(row.site));
       if (site_id == 0) {
-        result.rejected.push_back(
-            {i, absl::StrCat("site: no site \"", row.site,
-                             "\" in the inventory")});
+        result.rejected.push_back({i, absl::StrCat("site: no site \"", row.site,
+                                                   "\" in the inventory")});
         continue;
       }
     }
@@ -336,7 +337,8 @@ absl::StatusOr<WorkDayUpsertResult> SqliteWorkforce::UpsertWorkDays(
       "g = g + excluded.g";
   ASSIGN_OR_RETURN(Statement * rollup, db_->Cached(kRollupSql));
   for (const auto& [key, delta] : ordered) {
-    if (std::all_of(delta.begin(), delta.end(), [](int32_t d) { return d == 0; })) {
+    if (std::all_of(delta.begin(), delta.end(),
+                    [](int32_t d) { return d == 0; })) {
       continue;
     }
     rollup->BindInt64(1, key.month);
@@ -356,8 +358,8 @@ absl::Status SqliteWorkforce::ScanEmployeePeriods(
   absl::flat_hash_map<int64_t, std::string> sites;
   static constexpr char kOrgSql[] = "SELECT id, code FROM organizations";
   static constexpr char kSiteSql[] = "SELECT id, code FROM sites";
-  for (auto [sql, map] : {std::pair{kOrgSql, &organizations},
-                          std::pair{kSiteSql, &sites}}) {
+  for (auto [sql, map] :
+       {std::pair{kOrgSql, &organizations}, std::pair{kSiteSql, &sites}}) {
     ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
     while (true) {
       ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -425,7 +427,8 @@ absl::Status SqliteWorkforce::ScanWorkMonths(
 }
 
 absl::Status SqliteWorkforce::RebuildMonth(absl::CivilMonth month) {
-  static constexpr char kDeleteSql[] = "DELETE FROM work_months WHERE month = ?";
+  static constexpr char kDeleteSql[] =
+      "DELETE FROM work_months WHERE month = ?";
   ASSIGN_OR_RETURN(Statement * del, db_->Cached(kDeleteSql));
   del->BindInt64(1, MonthKey(month));
   RETURN_IF_ERROR(del->Run());
@@ -454,7 +457,8 @@ absl::StatusOr<int64_t> SqliteWorkforce::DeleteWorkDaysBefore(
   days->BindInt64(2, DayKey(month_start));
   RETURN_IF_ERROR(days->Run());
   int64_t deleted = db_->Changes();
-  static constexpr char kMonthsSql[] = "DELETE FROM work_months WHERE month < ?";
+  static constexpr char kMonthsSql[] =
+      "DELETE FROM work_months WHERE month < ?";
   ASSIGN_OR_RETURN(Statement * months, db_->Cached(kMonthsSql));
   months->BindInt64(1, MonthKey(cutoff_month));
   RETURN_IF_ERROR(months->Run());

@@ -66,10 +66,9 @@ class SqliteWorkforceTest : public ::testing::Test {
   std::vector<EmployeePeriod> Periods(int person) {
     std::vector<EmployeePeriod> periods;
     EXPECT_TRUE(session_->Workforce()
-                    .ScanEmployeePeriods(absl::CivilDay(1900, 1, 1), kOpenEndDay,
-                                         [&](const EmployeePeriod& p) {
-                                           periods.push_back(p);
-                                         })
+                    .ScanEmployeePeriods(
+                        absl::CivilDay(1900, 1, 1), kOpenEndDay,
+                        [&](const EmployeePeriod& p) { periods.push_back(p); })
                     .ok());
     std::vector<EmployeePeriod> mine;
     // Employee ids follow insertion order; person n was inserted n-th here.
@@ -81,14 +80,14 @@ class SqliteWorkforceTest : public ::testing::Test {
 
   std::map<std::pair<int, int64_t>, std::array<int32_t, 7>> Months() {
     std::map<std::pair<int, int64_t>, std::array<int32_t, 7>> months;
-    EXPECT_TRUE(session_->Workforce()
-                    .ScanWorkMonths(absl::CivilMonth(2000, 1),
-                                    absl::CivilMonth(2100, 1),
-                                    [&](const WorkMonth& m) {
-                                      months[{m.year * 100 + m.month,
-                                              m.employee_id}] = m.days;
-                                    })
-                    .ok());
+    EXPECT_TRUE(
+        session_->Workforce()
+            .ScanWorkMonths(
+                absl::CivilMonth(2000, 1), absl::CivilMonth(2100, 1),
+                [&](const WorkMonth& m) {
+                  months[{m.year * 100 + m.month, m.employee_id}] = m.days;
+                })
+            .ok());
     return months;
   }
 
@@ -112,8 +111,8 @@ TEST_F(SqliteWorkforceTest, ReimportUpdatesAndANewPeriodSplitsTheOldOne) {
   EXPECT_EQ(*session_->Workforce().CountEmployees(), 1);
 
   // A move to MML for March only: January–February and April on stay VERO.
-  std::vector<EmployeePeriodInput> move = {
-      Period(1, "MML", absl::CivilDay(2024, 3, 1), absl::CivilDay(2024, 3, 31))};
+  std::vector<EmployeePeriodInput> move = {Period(
+      1, "MML", absl::CivilDay(2024, 3, 1), absl::CivilDay(2024, 3, 31))};
   ASSERT_TRUE(session_->Workforce().UpsertEmployeePeriods(move).ok());
   std::vector<EmployeePeriod> periods = Periods(1);
   ASSERT_EQ(periods.size(), 3u);
@@ -128,7 +127,8 @@ TEST_F(SqliteWorkforceTest, ReimportUpdatesAndANewPeriodSplitsTheOldOne) {
   EXPECT_EQ(*session_->Workforce().CountEmployees(), 1);
 }
 
-TEST_F(SqliteWorkforceTest, UnknownOrganizationSiteOrEmployeeRejectsOnlyThatRow) {
+TEST_F(SqliteWorkforceTest,
+       UnknownOrganizationSiteOrEmployeeRejectsOnlyThatRow) {
   std::vector<EmployeePeriodInput> rows = {
       Period(1, "VERO", absl::CivilDay(2024, 1, 1), kOpenEndDay),
       Period(2, "XYZ", absl::CivilDay(2024, 1, 1), kOpenEndDay),
@@ -193,7 +193,8 @@ TEST_F(SqliteWorkforceTest, RetentionDeletesOldDaysAndRebuildsTheCutMonth) {
     days.push_back(Day(1, d, d.day() % 2));
   }
   ASSERT_TRUE(session_->Workforce().UpsertWorkDays(days).ok());
-  auto deleted = session_->Workforce().DeleteWorkDaysBefore(absl::CivilDay(2024, 2, 11));
+  auto deleted =
+      session_->Workforce().DeleteWorkDaysBefore(absl::CivilDay(2024, 2, 11));
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   EXPECT_EQ(*deleted, 31 + 10);
   EXPECT_EQ(*session_->Workforce().CountWorkDays(), 91 - 41);

@@ -72,7 +72,7 @@ struct ScopedWorkstation {
 // The workstations of a site, or of a space subtree in it.
 struct WorkstationScope {
   v1::Site site;
-  std::string space;  // empty for the whole site
+  std::string space;                            // empty for the whole site
   std::vector<ScopedWorkstation> workstations;  // active ones, by code
 };
 

@@ -5,8 +5,8 @@
 // per-employee monthly rollup. Reached through StorageSession::Workforce().
 //
 // Employees are known only by their pseudonym (HMAC-SHA256 of the raw id
-// under the server's key, as 64 hex digits); raw ids never reach storage. Dates are
-// civil days (no time zone: the day the person worked); periods are
+// under the server's key, as 64 hex digits); raw ids never reach storage. Dates
+// are civil days (no time zone: the day the person worked); periods are
 // inclusive at both ends.
 //
 // Thread safety: as StorageSession (one thread at a time).
@@ -29,7 +29,11 @@ inline constexpr absl::CivilDay kOpenEndDay(9999, 12, 31);
 
 // Office workstation kind of an employee (DOMAIN.md): none, a personal
 // (assigned) desk, or an unassigned (hot) desk.
-enum class OfficeWorkstation : uint8_t { kNone = 0, kAssigned = 1, kUnassigned = 2 };
+enum class OfficeWorkstation : uint8_t {
+  kNone = 0,
+  kAssigned = 1,
+  kUnassigned = 2
+};
 
 // Work-location kinds A–G of DOMAIN.md, stored as 0–6.
 inline constexpr int kLocationKinds = 7;
@@ -58,7 +62,8 @@ struct EmployeePeriod {
   bool shared_use = false;
   std::string site;  // code of the site where the office is; may be empty
 
-  friend bool operator==(const EmployeePeriod&, const EmployeePeriod&) = default;
+  friend bool operator==(const EmployeePeriod&,
+                         const EmployeePeriod&) = default;
 };
 
 // A period to store, keyed by pseudonym. Replaces whatever the registry

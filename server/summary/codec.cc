@@ -82,9 +82,10 @@ void PutDesks(std::string& out, const DeskDayFigures& d) {
 bool GetDesks(Reader& in, DeskDayFigures& d) {
   constexpr uint64_t kMaxMs = std::numeric_limits<int64_t>::max();
   uint32_t present = 0;
-  if (!in.Bounded(&d.observed_ms, kMaxMs) || !in.Bounded(&d.occupied_ms, kMaxMs) ||
-      !in.Bounded(&d.peak) || !in.Bounded(&d.observed_members) ||
-      !in.Bounded(&d.used_members) || !in.Bounded(&present, (1u << 24) - 1)) {
+  if (!in.Bounded(&d.observed_ms, kMaxMs) ||
+      !in.Bounded(&d.occupied_ms, kMaxMs) || !in.Bounded(&d.peak) ||
+      !in.Bounded(&d.observed_members) || !in.Bounded(&d.used_members) ||
+      !in.Bounded(&present, (1u << 24) - 1)) {
     return false;
   }
   for (int h = 0; h < 24; ++h) {

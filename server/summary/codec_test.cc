@@ -6,9 +6,8 @@ namespace monipaikka {
 namespace {
 
 TEST(CodecTest, DaySpansRoundTrip) {
-  std::vector<DaySpan> spans = {{0, 1000, 1},
-                                {5000, 86'400'000, 0},
-                                {86'400'000, 90'000'000, 123456}};
+  std::vector<DaySpan> spans = {
+      {0, 1000, 1}, {5000, 86'400'000, 0}, {86'400'000, 90'000'000, 123456}};
   std::string bytes = EncodeDaySpans(spans);
   absl::StatusOr<std::vector<DaySpan>> back = DecodeDaySpans(bytes);
   ASSERT_TRUE(back.ok()) << back.status();

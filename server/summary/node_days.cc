@@ -8,7 +8,8 @@ const DayFrame& FrameCache::Get(int32_t site, int32_t date) {
   std::unique_ptr<DayFrame>& frame = frames_[{site, date}];
   if (frame == nullptr) {
     const OccupancyInventory::Site& s = inventory_.sites()[site];
-    frame = std::make_unique<DayFrame>(MakeDayFrame(DateOf(date), s.zone, s.core));
+    frame =
+        std::make_unique<DayFrame>(MakeDayFrame(DateOf(date), s.zone, s.core));
   }
   return *frame;
 }

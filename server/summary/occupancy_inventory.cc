@@ -244,8 +244,8 @@ OccupancyInventory::Build(const InventoryRows& rows,
 
 void OccupancyInventory::BuildLattice() {
   auto node = [this](const std::string& key, bool minutes) -> LatticeNode& {
-    auto [it, inserted] = lattice_by_key_.try_emplace(
-        key, static_cast<int32_t>(lattice_.size()));
+    auto [it, inserted] =
+        lattice_by_key_.try_emplace(key, static_cast<int32_t>(lattice_.size()));
     if (inserted) lattice_.push_back({key, minutes, {}, {}});
     return lattice_[it->second];
   };

@@ -117,9 +117,7 @@ class OccupancyInventory {
   }
   const std::vector<Site>& sites() const { return sites_; }
   const std::vector<Space>& spaces() const { return spaces_; }
-  const std::vector<Workstation>& workstations() const {
-    return workstations_;
-  }
+  const std::vector<Workstation>& workstations() const { return workstations_; }
   const std::vector<Sensor>& sensors() const { return sensors_; }
   const std::vector<LatticeNode>& lattice() const { return lattice_; }
   const SummarySettings& settings() const { return settings_; }

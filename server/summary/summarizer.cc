@@ -133,16 +133,13 @@ void NoteNewest(LastReading& newest, const StoredReading& r) {
 //
 // Updates `spans` (the date's states by sensor index); appends the sensors
 // whose states changed to `touched`.
-absl::Status RecomputeZoneDay(AnalyticsStorage& store,
-                              const OccupancyInventory& inventory,
-                              const SensorIndexTable& sensor_index,
-                              const Zone& zone,
-                              std::span<const Zone* const> zone_of_sensor,
-                              int32_t date, int64_t cut, int64_t lookback_ms,
-                              const SummarySlicing& slicing, PassWork& work,
-                              SensorSpansByIndex& spans,
-                              std::vector<int32_t>& touched,
-                              SummaryPassStats& out) {
+absl::Status RecomputeZoneDay(
+    AnalyticsStorage& store, const OccupancyInventory& inventory,
+    const SensorIndexTable& sensor_index, const Zone& zone,
+    std::span<const Zone* const> zone_of_sensor, int32_t date, int64_t cut,
+    int64_t lookback_ms, const SummarySlicing& slicing, PassWork& work,
+    SensorSpansByIndex& spans, std::vector<int32_t>& touched,
+    SummaryPassStats& out) {
   const int64_t day_start = LocalMidnightMs(date, zone.zone);
   const int64_t day_end = LocalMidnightMs(date + 1, zone.zone);
 
@@ -218,8 +215,7 @@ absl::Status RecomputeZoneDay(AnalyticsStorage& store,
     ++out.slices;
     out.max_slice_readings = std::max(out.max_slice_readings, held);
 
-    affected.insert(affected.end(), work.in_slice.begin(),
-                    work.in_slice.end());
+    affected.insert(affected.end(), work.in_slice.begin(), work.in_slice.end());
     std::sort(affected.begin(), affected.end());
     affected.erase(std::unique(affected.begin(), affected.end()),
                    affected.end());
@@ -321,8 +317,7 @@ absl::Status SummarizePending(StorageSession& session,
       const int32_t first = LocalDateOf(from, zone.zone);
       const int32_t last = LocalDateOf(to - 1, zone.zone);
       for (int32_t date = first; date <= last; ++date) {
-        const int64_t cut =
-            std::max(from, LocalMidnightMs(date, zone.zone));
+        const int64_t cut = std::max(from, LocalMidnightMs(date, zone.zone));
         auto [it, inserted] = cuts[date].try_emplace(&zone, cut);
         if (!inserted) it->second = std::min(it->second, cut);
       }
@@ -395,8 +390,7 @@ absl::Status SummarizePending(StorageSession& session,
                                          slicing, work, spans, touched, out));
       }
       std::sort(touched.begin(), touched.end());
-      touched.erase(std::unique(touched.begin(), touched.end()),
-                    touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
       for (int32_t s : touched) {
         changed = true;
         const int64_t id = inventory.sensors()[s].id;
@@ -433,15 +427,15 @@ absl::Status SummarizePending(StorageSession& session,
         }
       }
     }
-    out.sensor_days_written +=
-        static_cast<int64_t>(write.sensor_days.size() +
-                             write.deleted_sensor_days.size());
+    out.sensor_days_written += static_cast<int64_t>(
+        write.sensor_days.size() + write.deleted_sensor_days.size());
     out.node_days_written += static_cast<int64_t>(write.node_days.size());
     RETURN_IF_ERROR(WriteInChunks(store, std::move(write)));
   }
   RETURN_IF_ERROR(store.ClearDirtyHours(hours));
   if (rebuild) {
-    RETURN_IF_ERROR(store.SetSummaryMeta(kLatticeMeta, inventory.fingerprint()));
+    RETURN_IF_ERROR(
+        store.SetSummaryMeta(kLatticeMeta, inventory.fingerprint()));
   }
   return absl::OkStatus();
 }

@@ -44,11 +44,11 @@ RandomReadings(uint32_t seed) {
   for (const std::string sensor : {"A-DEV", "B-DEV", "C-DEV", "CNT"}) {
     for (int64_t t = start; t < end;
          t += 1000 + static_cast<int64_t>(random() % (80 * kMinute))) {
-      const int64_t value = sensor == "CNT"
-                                ? (random() % 5 == 0
-                                       ? static_cast<int64_t>(random() % 6)
-                                       : PackFlow(random() % 4, random() % 4))
-                                : static_cast<int64_t>(random() % 2);
+      const int64_t value =
+          sensor == "CNT"
+              ? (random() % 5 == 0 ? static_cast<int64_t>(random() % 6)
+                                   : PackFlow(random() % 4, random() % 4))
+              : static_cast<int64_t>(random() % 2);
       out[sensor].emplace_back(FormatInstantMs(t), value);
     }
   }
@@ -70,15 +70,15 @@ std::map<std::string, std::string> Dump(OccupancyFixture& f) {
                                   })
                     .ok());
   }
-  EXPECT_TRUE(store
-                  .ScanSensorDays(0, 30000, 0, 1 << 30,
-                                  [&](int32_t date, int64_t sensor,
-                                      absl::string_view bytes) {
-                                    dump[absl::StrCat("sensor", sensor, "@",
-                                                      date)] =
-                                        std::string(bytes);
-                                  })
-                  .ok());
+  EXPECT_TRUE(
+      store
+          .ScanSensorDays(
+              0, 30000, 0, 1 << 30,
+              [&](int32_t date, int64_t sensor, absl::string_view bytes) {
+                dump[absl::StrCat("sensor", sensor, "@", date)] =
+                    std::string(bytes);
+              })
+          .ok());
   return dump;
 }
 
@@ -147,8 +147,8 @@ TEST(SummarizerTest, SlicedPassesEqualOnePassOverAllReadings) {
   whole.Import(TwoFloors());
   for (const auto& [sensor, list] : readings) whole.Insert(sensor, list);
   SummaryPassStats whole_stats;
-  ASSERT_TRUE(SummarizePending(whole.session(), whole.inventory(),
-                               &whole_stats, one_slice)
+  ASSERT_TRUE(SummarizePending(whole.session(), whole.inventory(), &whole_stats,
+                               one_slice)
                   .ok());
 
   // Slices of about two readings, after each of many shuffled batches: the
@@ -311,7 +311,8 @@ TEST(SummarizerTest, AnotherStaleAfterRecomputesTheStates) {
       Selection selection;
       ReportContext context{f.session(), inventory, 0};
       const int32_t date = DateIndex(absl::CivilDay(2026, 3, 23));
-      auto figures = LoadDayFigures(context, {&selection, 1}, date, date, false);
+      auto figures =
+          LoadDayFigures(context, {&selection, 1}, date, date, false);
       EXPECT_TRUE(figures.ok());
       return (*figures)[0][0]->desks[kCoreHours].observed_ms;
     };
@@ -327,7 +328,8 @@ TEST(SummarizerTest, AnotherStaleAfterRecomputesTheStates) {
 TEST(SummarizerTest, ThreadSummarizesAndReportsWaitForIt) {
   OccupancyFixture f;
   f.Import(TwoFloors());
-  absl::StatusOr<std::unique_ptr<Storage>> storage = Storage::OpenSqlite(f.path());
+  absl::StatusOr<std::unique_ptr<Storage>> storage =
+      Storage::OpenSqlite(f.path());
   ASSERT_TRUE(storage.ok());
   OccupancyInventoryHolder holder;
   holder.Set(f.inventory_ptr());
@@ -349,7 +351,8 @@ TEST(SummarizerTest, ThreadSummarizesAndReportsWaitForIt) {
 TEST(SummarizerTest, ACommitIsSummarizedWithinTheDelayUnasked) {
   OccupancyFixture f;
   f.Import(TwoFloors());
-  absl::StatusOr<std::unique_ptr<Storage>> storage = Storage::OpenSqlite(f.path());
+  absl::StatusOr<std::unique_ptr<Storage>> storage =
+      Storage::OpenSqlite(f.path());
   ASSERT_TRUE(storage.ok());
   OccupancyInventoryHolder holder;
   holder.Set(f.inventory_ptr());

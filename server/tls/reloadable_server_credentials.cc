@@ -43,7 +43,8 @@ bool ReloadableServerCredentials::IsRevoked(
 void ReloadableServerCredentials::SetAuthMetadataProcessor(
     const std::shared_ptr<grpc::AuthMetadataProcessor>&) {
   std::cerr << "event=fatal error=\"ReloadableServerCredentials has no "
-               "auth metadata processor\"" << std::endl;
+               "auth metadata processor\""
+            << std::endl;
   std::abort();
 }
 
@@ -56,7 +57,8 @@ grpc_ssl_certificate_config_reload_status ReloadableServerCredentials::Fetch(
     void* self, grpc_ssl_server_certificate_config** config) {
   auto* credentials = static_cast<ReloadableServerCredentials*>(self);
   absl::MutexLock lock(&credentials->mutex_);
-  if (!credentials->changed_) return GRPC_SSL_CERTIFICATE_CONFIG_RELOAD_UNCHANGED;
+  if (!credentials->changed_)
+    return GRPC_SSL_CERTIFICATE_CONFIG_RELOAD_UNCHANGED;
   const ServerTlsMaterial& material = credentials->material_;
   grpc_ssl_pem_key_cert_pair pair{material.key_pem.c_str(),
                                   material.cert_pem.c_str()};

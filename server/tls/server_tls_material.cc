@@ -55,8 +55,9 @@ std::string OpenSslError(absl::string_view fallback) {
 }
 
 // Every certificate of a PEM text, in order.
-absl::StatusOr<std::vector<CertPtr>> ParseCertificates(
-    absl::string_view what, const std::string& path, const std::string& pem) {
+absl::StatusOr<std::vector<CertPtr>> ParseCertificates(absl::string_view what,
+                                                       const std::string& path,
+                                                       const std::string& pem) {
   std::unique_ptr<BIO, BioFree> bio(
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   std::vector<CertPtr> certs;
@@ -66,8 +67,8 @@ absl::StatusOr<std::vector<CertPtr>> ParseCertificates(
   // Reading stops with "no start line" at the end of the text.
   ERR_clear_error();
   if (certs.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, " ", path, ": holds no PEM certificate"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " ", path, ": holds no PEM certificate"));
   }
   return certs;
 }
@@ -89,8 +90,7 @@ std::string SerialHex(X509* cert) {
 }
 
 // Issuer (DER) and serial number (hex), the identity a CRL revokes.
-std::string RevocationKey(const X509_NAME* issuer,
-                          const ASN1_INTEGER* serial) {
+std::string RevocationKey(const X509_NAME* issuer, const ASN1_INTEGER* serial) {
   unsigned char* der = nullptr;
   const int length = i2d_X509_NAME(issuer, &der);
   std::string key;
@@ -113,8 +113,8 @@ ParseRevocationLists(const std::string& path, const std::string& pem,
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   auto revoked = std::make_shared<absl::flat_hash_set<std::string>>();
   *crl_count = 0;
-  while (X509_CRL* raw = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr,
-                                               nullptr)) {
+  while (X509_CRL* raw =
+             PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
     std::unique_ptr<X509_CRL, CrlFree> crl(raw);
     ++*crl_count;
     const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
@@ -176,8 +176,8 @@ absl::StatusOr<ServerTlsMaterial> LoadServerTlsMaterial(
   material.cert_pem = *std::move(cert_pem);
   material.key_pem = *std::move(key_pem);
 
-  absl::StatusOr<std::vector<CertPtr>> chain = ParseCertificates(
-      "--tls_cert_file", files.cert_file, material.cert_pem);
+  absl::StatusOr<std::vector<CertPtr>> chain =
+      ParseCertificates("--tls_cert_file", files.cert_file, material.cert_pem);
   if (!chain.ok()) return chain.status();
   X509* leaf = chain->front().get();
 
@@ -193,10 +193,9 @@ absl::StatusOr<ServerTlsMaterial> LoadServerTlsMaterial(
   }
   if (X509_check_private_key(leaf, key.get()) != 1) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(
-        absl::StrCat("--tls_key_file ", files.key_file,
-                     ": the key does not belong to the certificate in ",
-                     files.cert_file));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls_key_file ", files.key_file,
+        ": the key does not belong to the certificate in ", files.cert_file));
   }
   material.subject = Subject(leaf);
   material.serial_hex = SerialHex(leaf);
@@ -207,10 +206,10 @@ absl::StatusOr<ServerTlsMaterial> LoadServerTlsMaterial(
                      ": the certificate expired on ", material.not_after));
   }
   if (X509_cmp_current_time(X509_get0_notBefore(leaf)) > 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--tls_cert_file ", files.cert_file,
-        ": the certificate is not valid before ",
-        TimeText(X509_get0_notBefore(leaf))));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls_cert_file ", files.cert_file,
+                     ": the certificate is not valid before ",
+                     TimeText(X509_get0_notBefore(leaf))));
   }
 
   if (!files.client_ca_file.empty()) {

@@ -2,8 +2,8 @@
 // and the verified client certificate's common name, with certificates made
 // by the openssl command.
 
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 
@@ -25,9 +25,9 @@ using testing::TestCa;
 // Answers ListSites with one site whose code is the gateway of the caller's
 // verified client certificate (its common name), or "none".
 class WhoAmI final : public v1::InventoryService::CallbackService {
-  grpc::ServerUnaryReactor* ListSites(grpc::CallbackServerContext* context,
-                                      const v1::ListSitesRequest*,
-                                      v1::ListSitesResponse* response) override {
+  grpc::ServerUnaryReactor* ListSites(
+      grpc::CallbackServerContext* context, const v1::ListSitesRequest*,
+      v1::ListSitesResponse* response) override {
     std::optional<std::string> name = CertificateGateway(*context);
     response->add_sites()->set_code(name.value_or("none"));
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -119,12 +119,11 @@ TEST_F(TlsCredentialsTest, LoadChecksThatTheKeyBelongsToTheCertificate) {
   EXPECT_TRUE(absl::StrContains(missing.status().message(), "absent.crt"))
       << missing.status();
 
-  absl::StatusOr<ServerTlsMaterial> key_as_ca =
-      LoadServerTlsMaterial({server_files_.cert, server_files_.key,
-                             server_files_.key});
+  absl::StatusOr<ServerTlsMaterial> key_as_ca = LoadServerTlsMaterial(
+      {server_files_.cert, server_files_.key, server_files_.key});
   ASSERT_FALSE(key_as_ca.ok());
-  EXPECT_TRUE(absl::StrContains(key_as_ca.status().message(),
-                                "--tls_client_ca_file"))
+  EXPECT_TRUE(
+      absl::StrContains(key_as_ca.status().message(), "--tls_client_ca_file"))
       << key_as_ca.status();
 
   const std::string garbage = dir_.File("garbage.key");
@@ -148,8 +147,8 @@ TEST_F(TlsCredentialsTest, VerifiedClientCertificateNamesTheCaller) {
   EXPECT_EQ(Call(server_ca_.cert_file()), "none");
   EXPECT_EQ(Call(server_ca_.cert_file(), &gateway), "gw-a");
   // A certificate of a CA the server does not trust fails the handshake.
-  EXPECT_TRUE(absl::StartsWith(Call(server_ca_.cert_file(), &foreign),
-                               "error: "));
+  EXPECT_TRUE(
+      absl::StartsWith(Call(server_ca_.cert_file(), &foreign), "error: "));
   // The client checks the server too.
   EXPECT_TRUE(absl::StartsWith(Call(client_ca_.cert_file()), "error: "));
 }

@@ -66,8 +66,8 @@ absl::Status CheckKeyApartFromDatabase(const std::string& key_file,
   // that exists (the key file and the database's directory do).
   const fs::path key = fs::weakly_canonical(fs::absolute(key_file), error);
   if (error) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "pseudonym_key_file: ", key_file, ": ", error.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("pseudonym_key_file: ", key_file, ": ", error.message()));
   }
   const fs::path db_dir =
       fs::weakly_canonical(fs::absolute(database), error).parent_path();

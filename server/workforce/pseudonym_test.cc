@@ -80,12 +80,12 @@ TEST_F(KeyLocationTest, KeyApartFromTheDataIsAccepted) {
 }
 
 TEST_F(KeyLocationTest, KeyInTheDatabaseDirectoryOrBelowIsRefused) {
-  const absl::Status beside = CheckKeyApartFromDatabase(Key("data/p.key"),
-                                                        database());
+  const absl::Status beside =
+      CheckKeyApartFromDatabase(Key("data/p.key"), database());
   EXPECT_TRUE(Refused(beside)) << beside;
   EXPECT_NE(beside.message().find("p.key"), std::string::npos) << beside;
-  const absl::Status below = CheckKeyApartFromDatabase(
-      Key("data/keys/deeper/p.key"), database());
+  const absl::Status below =
+      CheckKeyApartFromDatabase(Key("data/keys/deeper/p.key"), database());
   EXPECT_TRUE(Refused(below)) << below;
   // Spelt with "..", it is still below.
   EXPECT_TRUE(Refused(CheckKeyApartFromDatabase(
@@ -103,8 +103,8 @@ TEST_F(KeyLocationTest, SymbolicLinksAreResolvedBeforeTheCheck) {
   EXPECT_TRUE(Refused(
       CheckKeyApartFromDatabase(dir_.File("alias/keys/p.key"), database())));
   // The database reached through a link, the key in its real directory.
-  EXPECT_TRUE(Refused(CheckKeyApartFromDatabase(
-      inside, dir_.File("alias/monipaikka.db"))));
+  EXPECT_TRUE(Refused(
+      CheckKeyApartFromDatabase(inside, dir_.File("alias/monipaikka.db"))));
 }
 
 }  // namespace

@@ -109,7 +109,8 @@ absl::StatusOr<EmployeePeriod> CheckEmployeeRecord(
   period.valid_from = *from;
   if (!record.valid_to().empty()) {
     absl::StatusOr<absl::CivilDay> to = ParseIsoDay(record.valid_to());
-    if (!to.ok()) return Bad("valid_to", record.valid_to(), to.status().message());
+    if (!to.ok())
+      return Bad("valid_to", record.valid_to(), to.status().message());
     if (*to < *from) {
       return Bad("valid_to", record.valid_to(),
                  absl::StrCat("is before valid_from ", record.valid_from()));

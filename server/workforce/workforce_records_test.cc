@@ -36,8 +36,9 @@ TEST(CheckEmployeeRecordTest, ErrorsNameTheField) {
             std::string::npos);
   r = GoodEmployee();
   r.set_office_workstation("corner");
-  EXPECT_EQ(CheckEmployeeRecord(r).status().message(),
-            "office_workstation: \"corner\" is not none, assigned or unassigned");
+  EXPECT_EQ(
+      CheckEmployeeRecord(r).status().message(),
+      "office_workstation: \"corner\" is not none, assigned or unassigned");
   r = GoodEmployee();
   r.set_fte(3);
   EXPECT_NE(CheckEmployeeRecord(r).status().message().find("fte"),
@@ -60,9 +61,10 @@ TEST(CheckWorkDayRecordTest, WindowKindAndSource) {
   EXPECT_EQ(day->kind, 3);
   EXPECT_EQ(day->source, WorkDaySource::kBadge);
   r.set_date("2024-01-14");
-  EXPECT_NE(CheckWorkDayRecord(r, window).status().message().find(
-                "older than the retention period (days are kept from 2024-01-15)"),
-            std::string::npos);
+  EXPECT_NE(
+      CheckWorkDayRecord(r, window).status().message().find(
+          "older than the retention period (days are kept from 2024-01-15)"),
+      std::string::npos);
   r.set_date("2024-07-01");
   EXPECT_EQ(CheckWorkDayRecord(r, window).status().message(),
             "date: \"2024-07-01\" is in the future");

@@ -76,10 +76,11 @@ std::string Bearer(const std::string& token) { return "Bearer " + token; }
 std::vector<const google::protobuf::MethodDescriptor*> AllMethods() {
   std::vector<const google::protobuf::MethodDescriptor*> methods;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  for (const auto& entry :
-       std::filesystem::directory_iterator(MONIPAIKKA_PROTO_DIR "/monipaikka/v1")) {
+  for (const auto& entry : std::filesystem::directory_iterator(
+           MONIPAIKKA_PROTO_DIR "/monipaikka/v1")) {
     if (entry.path().extension() != ".proto") continue;
-    const std::string name = "monipaikka/v1/" + entry.path().filename().string();
+    const std::string name =
+        "monipaikka/v1/" + entry.path().filename().string();
     const google::protobuf::FileDescriptor* file = pool->FindFileByName(name);
     EXPECT_NE(file, nullptr) << name << " is not compiled into the test";
     if (file == nullptr) continue;
@@ -150,8 +151,10 @@ TEST_F(AccessTest, EveryMethodChecksCredentialsAndRole) {
   const ClientRun revoke =
       Client(server_->admin_token(), {"tokens", "revoke", "2"});
   ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
-  const std::string expires = FormatInstantMs(ToMs(absl::Now() + absl::Seconds(2)));
-  const std::string expired = Token("facility", "short-lived", {"--expires=" + expires});
+  const std::string expires =
+      FormatInstantMs(ToMs(absl::Now() + absl::Seconds(2)));
+  const std::string expired =
+      Token("facility", "short-lived", {"--expires=" + expires});
   std::map<std::string, std::string> by_role = {
       {"device", Token("device", "edge A", {"--gateway=GW-A"})},
       {"facility", Token("facility", "facility team")},
@@ -263,8 +266,8 @@ TEST_F(AccessTest, RequestsThatAreNoProtobufGetInvalidArgument) {
 TEST_F(AccessTest, DeviceTokenSpeaksOnlyForItsGateway) {
   const std::string inventory = dir_.File("inventory.json");
   std::ofstream(inventory) << TwoGatewayInventoryJson();
-  const ClientRun import = Client(Token("facility", "facility"),
-                                  {"import-inventory", inventory});
+  const ClientRun import =
+      Client(Token("facility", "facility"), {"import-inventory", inventory});
   ASSERT_EQ(import.exit_code, 0) << import.err;
   const std::string device = Token("device", "edge A", {"--gateway=GW-A"});
   auto channel = CreateChannelWithToken(server_->address(),
@@ -316,7 +319,8 @@ TEST_F(AccessTest, DeviceTokenSpeaksOnlyForItsGateway) {
     EXPECT_FALSE(stream->Read(&ack));
     const grpc::Status status = stream->Finish();
     EXPECT_EQ(status.error_code(), Code::PERMISSION_DENIED);
-    EXPECT_NE(status.error_message().find("speaks for gateway \"GW-A\", not \"GW-B\""),
+    EXPECT_NE(status.error_message().find(
+                  "speaks for gateway \"GW-A\", not \"GW-B\""),
               std::string::npos)
         << status.error_message();
   }
@@ -340,8 +344,9 @@ TEST_F(AccessTest, DeviceTokenSpeaksOnlyForItsGateway) {
     v1::ListSensorsRequest request;
     request.set_gateway("GW-B");
     v1::ListSensorsResponse response;
-    EXPECT_EQ(inventory_stub->ListSensors(&context, request, &response).error_code(),
-              Code::PERMISSION_DENIED);
+    EXPECT_EQ(
+        inventory_stub->ListSensors(&context, request, &response).error_code(),
+        Code::PERMISSION_DENIED);
   }
 
   // The real edge agent with the device token backfills its own sensor.
@@ -371,9 +376,10 @@ TEST_F(AccessTest, DeviceTokenSpeaksOnlyForItsGateway) {
 TEST_F(AccessTest, RevokingADeviceTokenEndsItsOpenStream) {
   const std::string inventory = dir_.File("inventory.json");
   std::ofstream(inventory) << TwoGatewayInventoryJson();
-  ASSERT_EQ(Client(Token("facility", "facility"), {"import-inventory", inventory})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Client(Token("facility", "facility"), {"import-inventory", inventory})
+          .exit_code,
+      0);
   const std::string device = Token("device", "edge A", {"--gateway=GW-A"});
   auto ingest = v1::IngestService::NewStub(CreateChannelWithToken(
       server_->address(), grpc::InsecureChannelCredentials(),
@@ -432,9 +438,10 @@ Watch StartWatch(const std::string& address, const std::string& token) {
 TEST_F(AccessTest, RevokingATokenEndsItsLiveWatchesWithoutNewReadings) {
   const std::string inventory = dir_.File("inventory.json");
   std::ofstream(inventory) << TwoGatewayInventoryJson();
-  ASSERT_EQ(Client(Token("facility", "facility"), {"import-inventory", inventory})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Client(Token("facility", "facility"), {"import-inventory", inventory})
+          .exit_code,
+      0);
   // Token 3 (1: bootstrap admin, 2: facility).
   Watch watch = StartWatch(server_->address(), Token("facility", "screen"));
   v1::LiveOccupancyUpdate update;
@@ -462,10 +469,10 @@ TEST_F(AccessTest, LiveWatchesPerTokenAreCapped) {
   const std::string inventory = dir.File("inventory.json");
   std::ofstream(inventory) << TwoGatewayInventoryJson();
   std::string out, err;
-  ASSERT_EQ(RunToCompletion(ClientBinary(),
-                            {"--server=" + server.address(),
-                             "import-inventory", inventory},
-                            &out, std::chrono::seconds(60), &err),
+  ASSERT_EQ(RunToCompletion(
+                ClientBinary(),
+                {"--server=" + server.address(), "import-inventory", inventory},
+                &out, std::chrono::seconds(60), &err),
             0)
       << err;
   const std::string screen =
@@ -510,9 +517,9 @@ TEST_F(AccessTest, LiveWatchesPerTokenAreCapped) {
 
 TEST_F(AccessTest, TokensCommandsRoundTrip) {
   // create prints the token alone on one line.
-  const ClientRun created = Client(
-      server_->admin_token(),
-      {"tokens", "create", "--role=facility", "--name=Facility team", "--ttl=30d"});
+  const ClientRun created =
+      Client(server_->admin_token(), {"tokens", "create", "--role=facility",
+                                      "--name=Facility team", "--ttl=30d"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   const std::string token(absl::StripAsciiWhitespace(created.out));
   EXPECT_EQ(created.out, token + "\n");
@@ -524,21 +531,24 @@ TEST_F(AccessTest, TokensCommandsRoundTrip) {
   EXPECT_EQ(sites.exit_code, 0) << sites.err;
   ClientRun hr = Client(token, {"office-days", "--from_month=2026-01"});
   EXPECT_EQ(hr.exit_code, 1);
-  EXPECT_NE(hr.err.find("error: PERMISSION_DENIED: WorkforceService/GetOfficeDays "
-                        "needs role hr or admin; token 2 (\"Facility team\") has "
-                        "role facility"),
-            std::string::npos)
+  EXPECT_NE(
+      hr.err.find("error: PERMISSION_DENIED: WorkforceService/GetOfficeDays "
+                  "needs role hr or admin; token 2 (\"Facility team\") has "
+                  "role facility"),
+      std::string::npos)
       << hr.err;
 
   // list: never the secret; table, CSV and JSON.
   for (const char* format : {"table", "csv", "json"}) {
-    const ClientRun list = Client(server_->admin_token(),
-                                  {std::string("--output=") + format, "tokens", "list"});
+    const ClientRun list =
+        Client(server_->admin_token(),
+               {std::string("--output=") + format, "tokens", "list"});
     ASSERT_EQ(list.exit_code, 0) << list.err;
     EXPECT_NE(list.out.find("Facility team"), std::string::npos) << list.out;
     EXPECT_NE(list.out.find("bootstrap"), std::string::npos) << list.out;
     EXPECT_EQ(list.out.find(token.substr(4)), std::string::npos) << list.out;
-    EXPECT_EQ(list.out.find(server_->admin_token().substr(4)), std::string::npos);
+    EXPECT_EQ(list.out.find(server_->admin_token().substr(4)),
+              std::string::npos);
     EXPECT_EQ(list.out.find("secret"), std::string::npos) << list.out;
   }
   const ClientRun csv =
@@ -546,17 +556,20 @@ TEST_F(AccessTest, TokensCommandsRoundTrip) {
   EXPECT_NE(csv.out.find("id,name,role,gateway,created,expires,status\n"),
             std::string::npos)
       << csv.out;
-  EXPECT_NE(csv.out.find("2,Facility team,facility,,"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find("2,Facility team,facility,,"), std::string::npos)
+      << csv.out;
 
   // revoke: refused at once; listed as revoked only with --include_inactive.
-  const ClientRun revoke = Client(server_->admin_token(), {"tokens", "revoke", "2"});
+  const ClientRun revoke =
+      Client(server_->admin_token(), {"tokens", "revoke", "2"});
   ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
   EXPECT_NE(revoke.out.find("revoked"), std::string::npos) << revoke.out;
   sites = Client(token, {"sites"});
   EXPECT_EQ(sites.exit_code, 1);
-  EXPECT_NE(sites.err.find("error: UNAUTHENTICATED: token 2 (\"Facility team\") "
-                           "was revoked at"),
-            std::string::npos)
+  EXPECT_NE(
+      sites.err.find("error: UNAUTHENTICATED: token 2 (\"Facility team\") "
+                     "was revoked at"),
+      std::string::npos)
       << sites.err;
   EXPECT_NE(sites.err.find("--token_file"), std::string::npos) << sites.err;
   EXPECT_EQ(Client(server_->admin_token(), {"--output=csv", "tokens", "list"})
@@ -580,8 +593,9 @@ TEST_F(AccessTest, TokensCommandsRoundTrip) {
                    {"tokens", "create", "--role=root", "--name=x"})
                 .exit_code,
             2);
-  const ClientRun no_gateway = Client(
-      server_->admin_token(), {"tokens", "create", "--role=device", "--name=edge"});
+  const ClientRun no_gateway =
+      Client(server_->admin_token(),
+             {"tokens", "create", "--role=device", "--name=edge"});
   EXPECT_EQ(no_gateway.exit_code, 1);
   EXPECT_NE(no_gateway.err.find("gateway: a device token needs the gateway"),
             std::string::npos)
@@ -590,9 +604,10 @@ TEST_F(AccessTest, TokensCommandsRoundTrip) {
   // Without any token the client says how to give one.
   const ClientRun anonymous = Client("", {"sites"});
   EXPECT_EQ(anonymous.exit_code, 1);
-  EXPECT_NE(anonymous.err.find("error: UNAUTHENTICATED: InventoryService/ListSites "
-                               "needs credentials"),
-            std::string::npos)
+  EXPECT_NE(
+      anonymous.err.find("error: UNAUTHENTICATED: InventoryService/ListSites "
+                         "needs credentials"),
+      std::string::npos)
       << anonymous.err;
 }
 
@@ -604,7 +619,8 @@ TEST_F(AccessTest, AuditLogRecordsWhoDidWhatAndWhen) {
   ASSERT_EQ(Client(facility, {"import-inventory", inventory}).exit_code, 0);
   // Audited when requested, whatever the answer.
   Client(hr, {"office-days", "--from_month=2026-01", "--organization=AC-ORG"});
-  ASSERT_EQ(Client(server_->admin_token(), {"tokens", "revoke", "2"}).exit_code, 0);
+  ASSERT_EQ(Client(server_->admin_token(), {"tokens", "revoke", "2"}).exit_code,
+            0);
 
   const ClientRun audit =
       Client(server_->admin_token(), {"--output=csv", "audit"});
@@ -634,13 +650,14 @@ TEST_F(AccessTest, AuditLogRecordsWhoDidWhatAndWhen) {
     EXPECT_EQ(audit.out.find(secret.substr(4)), std::string::npos);
   }
   // JSON and a time window; only admins read it.
-  const ClientRun json = Client(server_->admin_token(),
-                                {"--output=json", "audit", "--limit=1"});
-  EXPECT_NE(json.out.find("\"rpc\": \"AuthService/RevokeToken\""), std::string::npos)
+  const ClientRun json =
+      Client(server_->admin_token(), {"--output=json", "audit", "--limit=1"});
+  EXPECT_NE(json.out.find("\"rpc\": \"AuthService/RevokeToken\""),
+            std::string::npos)
       << json.out;
   EXPECT_EQ(json.out.find("CreateToken"), std::string::npos) << json.out;
-  const ClientRun future = Client(server_->admin_token(),
-                                  {"--output=csv", "audit", "--from=2099-01-01"});
+  const ClientRun future = Client(
+      server_->admin_token(), {"--output=csv", "audit", "--from=2099-01-01"});
   EXPECT_EQ(future.out, "time,token_id,token_name,role,rpc,summary\n");
   EXPECT_EQ(Client(hr, {"audit"}).exit_code, 1);
 }
@@ -656,11 +673,11 @@ TEST_F(AccessTest, BootstrapTokenFileIsPrivateAndKeptAcrossRestarts) {
   server_ = std::make_unique<ServerProcess>(dir_, 0, "server-2");
   EXPECT_EQ(server_->admin_token(), first);
   EXPECT_EQ(Client(first, {"sites"}).exit_code, 0);
-  const ClientRun list =
-      Client(first, {"--output=csv", "tokens", "list"});
+  const ClientRun list = Client(first, {"--output=csv", "tokens", "list"});
   // Still the one bootstrap token.
   EXPECT_TRUE(absl::StartsWith(
-      list.out, "id,name,role,gateway,created,expires,status\n1,bootstrap,admin,,"))
+      list.out,
+      "id,name,role,gateway,created,expires,status\n1,bootstrap,admin,,"))
       << list.out;
   EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 2) << list.out;
 }

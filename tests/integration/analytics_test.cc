@@ -2,8 +2,8 @@
 // imported with the client, reports as JSON and CSV, a late reading
 // correcting a reported day, live occupancy and its watch stream.
 
-#include <gtest/gtest.h>
 #include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
@@ -29,7 +29,8 @@ absl::CivilDay QuietMonday() {
   monday -= IsoWeekday(monday) - 1;
   while (true) {
     bool holiday = false;
-    for (int d = 0; d < 5; ++d) holiday = holiday || IsFinnishPublicHoliday(monday + d);
+    for (int d = 0; d < 5; ++d)
+      holiday = holiday || IsFinnishPublicHoliday(monday + d);
     if (!holiday) return monday;
     monday -= 7;
   }
@@ -73,7 +74,8 @@ class AnalyticsIntegrationTest : public ::testing::Test {
     Run(args);
     Message message;
     EXPECT_EQ(exit_code_, 0) << out_ << err_;
-    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(out_, &message).ok())
+    EXPECT_TRUE(
+        google::protobuf::util::JsonStringToMessage(out_, &message).ok())
         << out_;
     return message;
   }
@@ -95,8 +97,9 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
     for (int slot = 0; slot < 16; ++slot) {
       const int minutes = 8 * 60 + slot * 30;
       const bool busy = minutes < 9 * 60 + desk * 30;
-      csv << "IT-DEV-" << desk << "," << Local(monday, minutes / 60, minutes % 60)
-          << "," << (busy ? 1 : 0) << "\n";
+      csv << "IT-DEV-" << desk << ","
+          << Local(monday, minutes / 60, minutes % 60) << "," << (busy ? 1 : 0)
+          << "\n";
     }
   }
   ImportReadings("monday.csv", csv.str());
@@ -119,8 +122,8 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
   ASSERT_EQ(report.groups_size(), 5);
   EXPECT_EQ(report.groups(0).key(), FormatDate(monday));
   // The first report, from the same summaries, agrees.
-  v1::UtilizationReport legacy = Json<v1::UtilizationReport>(
-      args({"utilization"}));
+  v1::UtilizationReport legacy =
+      Json<v1::UtilizationReport>(args({"utilization"}));
   EXPECT_EQ(legacy.observed_ms(), report.total().observed_ms());
   EXPECT_EQ(legacy.occupied_ms(), report.total().occupied_ms());
   EXPECT_EQ(legacy.unknown_ms(), report.total().unknown_ms());
@@ -134,8 +137,9 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
   EXPECT_EQ(report.total().days_counted(), 2);
   EXPECT_EQ(report.total().peak_occupancy_p95(), 4);  // of [1, 4]
 
-  v1::RightSizingReport sizing = Json<v1::RightSizingReport>(args({"right-size"}));
-  ASSERT_EQ(sizing.rows_size(), 2);  // the site and its floor
+  v1::RightSizingReport sizing =
+      Json<v1::RightSizingReport>(args({"right-size"}));
+  ASSERT_EQ(sizing.rows_size(), 2);                    // the site and its floor
   EXPECT_EQ(sizing.rows(0).needed_workstations(), 5);  // ceil(4 × 1.1)
   EXPECT_EQ(sizing.rows(0).surplus_workstations(), -1);
 
@@ -171,7 +175,8 @@ TEST_F(AnalyticsIntegrationTest, WatchStreamsChangesAsReadingsArrive) {
                  "--site=IT-SITE", "--updates=2"},
                 dir_.File("watch.log"), dir_.File("watch.err"));
   // Wait for the snapshot.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (watch.Log().find('\n') == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -184,8 +189,10 @@ TEST_F(AnalyticsIntegrationTest, WatchStreamsChangesAsReadingsArrive) {
   ASSERT_EQ(lines.size(), 2u) << watch.Log();
   v1::LiveOccupancyUpdate snapshot;
   v1::LiveOccupancyUpdate change;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(lines[0], &snapshot).ok());
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(lines[1], &change).ok());
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(lines[0], &snapshot).ok());
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(lines[1], &change).ok());
   EXPECT_TRUE(snapshot.snapshot());
   EXPECT_EQ(snapshot.occupancy().unknown(), 4);
   EXPECT_FALSE(change.snapshot());
@@ -214,7 +221,8 @@ TEST_F(AnalyticsIntegrationTest, TargetsAndSpaceEfficiency) {
   EXPECT_EQ(exit_code_, 1);
   EXPECT_NE(err_.find("target.scope_code"), std::string::npos) << err_;
   v1::SpaceEfficiencyReport efficiency = Json<v1::SpaceEfficiencyReport>(
-      {"efficiency", "--site=IT-SITE", "--date=" + FormatDate(TodayInHelsinki())});
+      {"efficiency", "--site=IT-SITE",
+       "--date=" + FormatDate(TodayInHelsinki())});
   ASSERT_EQ(efficiency.rows_size(), 1);
   EXPECT_DOUBLE_EQ(efficiency.rows(0).office_area_m2(), 1000);
   EXPECT_DOUBLE_EQ(efficiency.rows(0).target_m2_per_fte(), 12);

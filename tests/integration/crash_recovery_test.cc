@@ -16,7 +16,8 @@
 namespace monipaikka::testing {
 namespace {
 
-TEST(CrashRecoveryTest, ServerKilledMidStreamLosesNothingAndStoresNothingTwice) {
+TEST(CrashRecoveryTest,
+     ServerKilledMidStreamLosesNothingAndStoresNothingTwice) {
   constexpr int kDesks = 150;
   constexpr uint64_t kSeed = 11;
   TempDir dir;
@@ -42,14 +43,14 @@ TEST(CrashRecoveryTest, ServerKilledMidStreamLosesNothingAndStoresNothingTwice) 
   const std::vector<StoredRow> expected =
       SimulatedRows(OneSiteSensors(kDesks), kSeed, first, last);
 
-  Process edge(EdgeBinary(),
-               {"--server=" + server->address(), "--gateway=gw-crash",
-                "--outbox=" + dir.File("outbox.db"),
-                "--backfill_from=" + FormatDate(first),
-                "--backfill_to=" + FormatDate(last),
-                absl::StrCat("--seed=", kSeed), "--batch_size=500",
-                "--exit_when_drained"},
-               dir.File("edge.log"));
+  Process edge(
+      EdgeBinary(),
+      {"--server=" + server->address(), "--gateway=gw-crash",
+       "--outbox=" + dir.File("outbox.db"),
+       "--backfill_from=" + FormatDate(first),
+       "--backfill_to=" + FormatDate(last), absl::StrCat("--seed=", kSeed),
+       "--batch_size=500", "--exit_when_drained"},
+      dir.File("edge.log"));
 
   // Kill the server once part of the backfill has been committed.
   const int64_t threshold = static_cast<int64_t>(expected.size() / 10);

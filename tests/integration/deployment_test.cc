@@ -42,9 +42,9 @@ std::string EventLine(const std::string& log, absl::string_view event) {
   if (at == std::string::npos) return "";
   const size_t begin = log.rfind('\n', at);
   const size_t end = log.find('\n', at);
-  return log.substr(begin == std::string::npos ? 0 : begin + 1,
-                    end == std::string::npos ? std::string::npos
-                                             : end - (begin + 1));
+  return log.substr(
+      begin == std::string::npos ? 0 : begin + 1,
+      end == std::string::npos ? std::string::npos : end - (begin + 1));
 }
 
 // The permission bits of `path`, or -1 when it does not exist.
@@ -63,9 +63,9 @@ std::unique_ptr<Process> StartEdge(const TempDir& dir,
       absl::StrCat("--server=127.0.0.1:", PickFreePort()), "--gateway=gw-files",
       "--outbox=" + outbox, "--simulate", "--status_interval_s=0"};
   args.insert(args.end(), extra.begin(), extra.end());
-  return std::make_unique<Process>(EdgeBinary(), args,
-                                   dir.File("edge-" + std::to_string(extra.size()) +
-                                            ".log"));
+  return std::make_unique<Process>(
+      EdgeBinary(), args,
+      dir.File("edge-" + std::to_string(extra.size()) + ".log"));
 }
 
 TEST(DurabilityTest, ServerAndEdgeCommitInFullUnlessNormalIsAsked) {
@@ -87,11 +87,12 @@ TEST(DurabilityTest, ServerAndEdgeCommitInFullUnlessNormalIsAsked) {
   }
   std::string out;
   std::string err;
-  EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--db=" + dir.File("x.db"), "--plaintext",
-                             "--listen=127.0.0.1:0", "--sqlite_synchronous=off"},
-                            &out, seconds(30), &err),
-            2);
+  EXPECT_EQ(
+      RunToCompletion(ServerBinary(),
+                      {"--db=" + dir.File("x.db"), "--plaintext",
+                       "--listen=127.0.0.1:0", "--sqlite_synchronous=off"},
+                      &out, seconds(30), &err),
+      2);
   EXPECT_TRUE(absl::StrContains(err, "--sqlite_synchronous")) << err;
 
   for (const auto& [extra, expected] :
@@ -141,8 +142,11 @@ class BootstrapTokenTest : public ::testing::Test {
     server_.reset();
     const std::string port_file = dir_.File(name + ".port");
     std::vector<std::string> args = {
-        "--listen=127.0.0.1:0", "--plaintext", "--db=" + dir_.File("server.db"),
-        "--port_file=" + port_file, "--metrics_listen=",
+        "--listen=127.0.0.1:0",
+        "--plaintext",
+        "--db=" + dir_.File("server.db"),
+        "--port_file=" + port_file,
+        "--metrics_listen=",
         "--bootstrap_admin_token_file=" + token_file()};
     args.insert(args.end(), extra.begin(), extra.end());
     server_ = std::make_unique<Process>(ServerBinary(), args,
@@ -199,7 +203,8 @@ TEST_F(BootstrapTokenTest, DeletedFileMintsNoTokenAndRecoveryIsExplicit) {
   ASSERT_EQ(std::remove(token_file().c_str()), 0);
   ASSERT_TRUE(StartServer("second", {}));
   EXPECT_EQ(Mode(token_file()), -1) << "a new admin token was minted";
-  const std::string line = EventLine(server_->Log(), "bootstrap_token_not_created");
+  const std::string line =
+      EventLine(server_->Log(), "bootstrap_token_not_created");
   EXPECT_TRUE(absl::StrContains(line, "level=warning")) << server_->Log();
   EXPECT_TRUE(absl::StrContains(line, "tokens create --role=admin")) << line;
   EXPECT_TRUE(absl::StrContains(line, "--recover_admin_token_file")) << line;
@@ -208,8 +213,8 @@ TEST_F(BootstrapTokenTest, DeletedFileMintsNoTokenAndRecoveryIsExplicit) {
 
   // Every admin token lost: recovery, asked for by name, once.
   const std::string recovery_file = dir_.File("recovery.token");
-  ASSERT_TRUE(StartServer("recover", {"--recover_admin_token_file=" +
-                                      recovery_file}));
+  ASSERT_TRUE(
+      StartServer("recover", {"--recover_admin_token_file=" + recovery_file}));
   EXPECT_EQ(Mode(recovery_file), 0600);
   const std::string recovery = ReadToken(recovery_file);
   EXPECT_EQ(AdminTokens(recovery), 2);
@@ -219,8 +224,8 @@ TEST_F(BootstrapTokenTest, DeletedFileMintsNoTokenAndRecoveryIsExplicit) {
                                 "--recover_admin_token_file"));
   StopServer();
   // The flag left on the command line mints nothing more.
-  ASSERT_TRUE(StartServer("recover-again", {"--recover_admin_token_file=" +
-                                            recovery_file}));
+  ASSERT_TRUE(StartServer("recover-again",
+                          {"--recover_admin_token_file=" + recovery_file}));
   EXPECT_EQ(ReadToken(recovery_file), recovery);
   EXPECT_EQ(AdminTokens(recovery), 2);
   StopServer();

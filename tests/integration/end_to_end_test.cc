@@ -3,8 +3,8 @@
 // simulation, and the utilization report checked against an independent
 // computation over the same readings.
 
-#include <gtest/gtest.h>
 #include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
@@ -38,8 +38,8 @@ IndependentFigures Compute(const std::vector<StoredRow>& rows, int desks,
   IndependentFigures figures;
   for (absl::CivilDay day = first; day <= last; ++day) {
     absl::Weekday weekday = absl::GetWeekday(day);
-    if (weekday == absl::Weekday::saturday || weekday == absl::Weekday::sunday ||
-        IsFinnishPublicHoliday(day)) {
+    if (weekday == absl::Weekday::saturday ||
+        weekday == absl::Weekday::sunday || IsFinnishPublicHoliday(day)) {
       continue;
     }
     const int64_t core_start = absl::ToUnixMillis(absl::FromCivil(
@@ -79,7 +79,8 @@ IndependentFigures Compute(const std::vector<StoredRow>& rows, int desks,
   return figures;
 }
 
-TEST(EndToEndTest, BackfillIsStoredExactlyOnceAndReportMatchesIndependentFigures) {
+TEST(EndToEndTest,
+     BackfillIsStoredExactlyOnceAndReportMatchesIndependentFigures) {
   constexpr int kDesks = 40;
   constexpr uint64_t kSeed = 7;
   TempDir dir;
@@ -90,25 +91,25 @@ TEST(EndToEndTest, BackfillIsStoredExactlyOnceAndReportMatchesIndependentFigures
   std::ofstream(inventory) << OneSiteInventoryJson(kDesks, "gw-it");
   std::string out;
   std::string err;
-  ASSERT_EQ(RunToCompletion(ClientBinary(),
-                            {"--server=" + server.address(), "import-inventory",
-                             inventory},
-                            &out, std::chrono::seconds(60), &err),
+  ASSERT_EQ(RunToCompletion(
+                ClientBinary(),
+                {"--server=" + server.address(), "import-inventory", inventory},
+                &out, std::chrono::seconds(60), &err),
             0)
       << out << err;
 
   const absl::CivilDay today = TodayInHelsinki();
   const absl::CivilDay first = today - 28;
   const absl::CivilDay last = today - 1;
-  ASSERT_EQ(RunToCompletion(
-                EdgeBinary(),
-                {"--server=" + server.address(), "--gateway=gw-it",
-                 "--outbox=" + dir.File("outbox.db"),
-                 "--backfill_from=" + FormatDate(first),
-                 "--backfill_to=" + FormatDate(last),
-                 absl::StrCat("--seed=", kSeed), "--exit_when_drained"},
-                &out, std::chrono::seconds(300), &err),
-            0)
+  ASSERT_EQ(
+      RunToCompletion(EdgeBinary(),
+                      {"--server=" + server.address(), "--gateway=gw-it",
+                       "--outbox=" + dir.File("outbox.db"),
+                       "--backfill_from=" + FormatDate(first),
+                       "--backfill_to=" + FormatDate(last),
+                       absl::StrCat("--seed=", kSeed), "--exit_when_drained"},
+                      &out, std::chrono::seconds(300), &err),
+      0)
       << out << err;
 
   // Every reading the edge sent is stored, exactly once.
@@ -119,12 +120,12 @@ TEST(EndToEndTest, BackfillIsStoredExactlyOnceAndReportMatchesIndependentFigures
   ASSERT_EQ(stored.size(), expected.size());
   EXPECT_TRUE(stored == expected);
 
-  ASSERT_EQ(RunToCompletion(ClientBinary(),
-                            {"--server=" + server.address(), "--output=json",
-                             "utilization", "--site=IT-SITE",
-                             "--from=" + FormatDate(first),
-                             "--to=" + FormatDate(last)},
-                            &out, std::chrono::seconds(60), &err),
+  ASSERT_EQ(RunToCompletion(
+                ClientBinary(),
+                {"--server=" + server.address(), "--output=json", "utilization",
+                 "--site=IT-SITE", "--from=" + FormatDate(first),
+                 "--to=" + FormatDate(last)},
+                &out, std::chrono::seconds(60), &err),
             0)
       << out << err;
   v1::UtilizationReport report;
@@ -135,10 +136,13 @@ TEST(EndToEndTest, BackfillIsStoredExactlyOnceAndReportMatchesIndependentFigures
   EXPECT_EQ(report.workstations_measured(), kDesks);
   EXPECT_EQ(report.observed_ms(), figures.observed_ms);
   EXPECT_EQ(report.occupied_ms(), figures.occupied_ms);
-  EXPECT_EQ(report.unknown_ms(), kDesks * figures.measured_ms - figures.observed_ms);
-  EXPECT_DOUBLE_EQ(report.time_utilization(),
-                   static_cast<double>(figures.occupied_ms) / figures.observed_ms);
-  ASSERT_EQ(report.days_counted(), static_cast<int>(figures.daily_peaks.size()));
+  EXPECT_EQ(report.unknown_ms(),
+            kDesks * figures.measured_ms - figures.observed_ms);
+  EXPECT_DOUBLE_EQ(
+      report.time_utilization(),
+      static_cast<double>(figures.occupied_ms) / figures.observed_ms);
+  ASSERT_EQ(report.days_counted(),
+            static_cast<int>(figures.daily_peaks.size()));
   std::vector<int> peaks = figures.daily_peaks;
   std::sort(peaks.begin(), peaks.end());
   const size_t rank = (95 * peaks.size() + 99) / 100;

@@ -109,7 +109,8 @@ class LineClient {
     for (const std::string& line : lines) absl::StrAppend(&text, line, "\n");
     size_t written = 0;
     while (written < text.size()) {
-      const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
+      const ssize_t n =
+          ::write(fd_, text.data() + written, text.size() - written);
       if (n <= 0) return {};
       written += static_cast<size_t>(n);
     }
@@ -155,8 +156,8 @@ class ReadingSource {
         const std::string sensor = absl::StrCat("IT-DEV-", next_ % kDesks);
         const int64_t ts = t0_ms_ + next_ * 1000;
         const bool occupied = next_ % 3 == 0;
-        lines.push_back(absl::StrCat(sensor, occupied ? " occupied " : " free ",
-                                     ts));
+        lines.push_back(
+            absl::StrCat(sensor, occupied ? " occupied " : " free ", ts));
         rows.push_back(StoredRow{sensor, ts, occupied ? 1 : 0});
       }
       const std::vector<std::string> replies = client.Send(lines);
@@ -192,13 +193,13 @@ class EdgeFaultTest : public ::testing::Test {
   void SetUp() override {
     port_ = PickFreePort();
     StartServer();
-    const absl::Status imported = ImportInventory(
-        *server_, dir_, OneSiteInventoryJson(kDesks, kGateway));
+    const absl::Status imported =
+        ImportInventory(*server_, dir_, OneSiteInventoryJson(kDesks, kGateway));
     ASSERT_TRUE(imported.ok()) << imported;
     token_file_ = DeviceTokenFile(*server_, dir_, kGateway);
     line_port_ = PickFreePort();
-    std::ofstream(dir_.File("inputs.json"))
-        << absl::StrCat(R"({"line": {"tcp": "127.0.0.1:)", line_port_, R"("}})");
+    std::ofstream(dir_.File("inputs.json")) << absl::StrCat(
+        R"({"line": {"tcp": "127.0.0.1:)", line_port_, R"("}})");
   }
 
   void StartServer() {
@@ -213,14 +214,16 @@ class EdgeFaultTest : public ::testing::Test {
   }
 
   void StartEdge(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {
-        absl::StrCat("--server=127.0.0.1:", port_),
-        absl::StrCat("--gateway=", kGateway), "--outbox=" + outbox_path(),
-        "--inputs=" + dir_.File("inputs.json"), "--status_interval_s=1",
-        "--token_file=" + token_file_};
+    std::vector<std::string> args = {absl::StrCat("--server=127.0.0.1:", port_),
+                                     absl::StrCat("--gateway=", kGateway),
+                                     "--outbox=" + outbox_path(),
+                                     "--inputs=" + dir_.File("inputs.json"),
+                                     "--status_interval_s=1",
+                                     "--token_file=" + token_file_};
     args.insert(args.end(), extra.begin(), extra.end());
     edge_ = std::make_unique<Process>(
-        EdgeBinary(), args, dir_.File(absl::StrCat("edge-", ++edge_runs_, ".log")));
+        EdgeBinary(), args,
+        dir_.File(absl::StrCat("edge-", ++edge_runs_, ".log")));
     ASSERT_TRUE(WaitFor([&] {
       return edge_->Log().find("event=inputs_started") != std::string::npos;
     })) << edge_->Log();
@@ -238,7 +241,8 @@ class EdgeFaultTest : public ::testing::Test {
   int edge_runs_ = 0;
 };
 
-TEST_F(EdgeFaultTest, ServerDownAgentKilledOutboxIntactAndEverythingDeliveredOnce) {
+TEST_F(EdgeFaultTest,
+       ServerDownAgentKilledOutboxIntactAndEverythingDeliveredOnce) {
   StartEdge();
   ReadingSource source;
   {
@@ -246,9 +250,8 @@ TEST_F(EdgeFaultTest, ServerDownAgentKilledOutboxIntactAndEverythingDeliveredOnc
     ASSERT_TRUE(client.connected());
     EXPECT_TRUE(source.Send(client, 500).empty());
   }
-  ASSERT_TRUE(WaitFor([&] {
-    return CountReadings(server_->db_path()) == 500;
-  })) << edge_->Log();
+  ASSERT_TRUE(WaitFor([&] { return CountReadings(server_->db_path()) == 500; }))
+      << edge_->Log();
 
   // The server goes away; the agent keeps taking readings for a few seconds.
   StopServer();
@@ -275,7 +278,8 @@ TEST_F(EdgeFaultTest, ServerDownAgentKilledOutboxIntactAndEverythingDeliveredOnc
   // Restarted while the server is still down: it serves from its cached
   // sensor list and takes more readings.
   StartEdge();
-  EXPECT_NE(edge_->Log().find("source=cache"), std::string::npos) << edge_->Log();
+  EXPECT_NE(edge_->Log().find("source=cache"), std::string::npos)
+      << edge_->Log();
   {
     LineClient client(line_port_);
     ASSERT_TRUE(client.connected());
@@ -287,7 +291,8 @@ TEST_F(EdgeFaultTest, ServerDownAgentKilledOutboxIntactAndEverythingDeliveredOnc
   const std::vector<StoredRow> expected = source.expected();
   ASSERT_TRUE(WaitFor([&] { return OutboxRows(outbox_path()) == 0; },
                       std::chrono::seconds(120)))
-      << OutboxRows(outbox_path()) << " rows left\n" << edge_->Log();
+      << OutboxRows(outbox_path()) << " rows left\n"
+      << edge_->Log();
   const std::vector<StoredRow> stored = ReadAllReadings(server_->db_path());
   ASSERT_EQ(stored.size(), expected.size());
   EXPECT_TRUE(stored == expected);
@@ -312,7 +317,8 @@ TEST_F(EdgeFaultTest, FullOutboxRefusesTheNewestCountsThemAndDeliversTheRest) {
     EXPECT_EQ(more.size(), 500u);
     refused.insert(refused.end(), more.begin(), more.end());
   }
-  EXPECT_EQ(refused.front().rfind("error outbox full: ", 0), 0u) << refused.front();
+  EXPECT_EQ(refused.front().rfind("error outbox full: ", 0), 0u)
+      << refused.front();
   EXPECT_NE(refused.front().find("--outbox_max_mb"), std::string::npos);
   const int64_t queued = OutboxRows(outbox_path());
   EXPECT_EQ(queued, source.accepted());
@@ -352,10 +358,10 @@ TEST(ConnectionResetTest, AgentReconnectsAndResendsOnlyWhatWasNotAcknowledged) {
   const std::string inventory = dir.File("inventory.json");
   std::ofstream(inventory) << OneSiteInventoryJson(kResetDesks, "gw-reset");
   std::string out, err;
-  ASSERT_EQ(RunToCompletion(ClientBinary(),
-                            {"--server=" + server.address(), "import-inventory",
-                             inventory},
-                            &out, std::chrono::seconds(60), &err),
+  ASSERT_EQ(RunToCompletion(
+                ClientBinary(),
+                {"--server=" + server.address(), "import-inventory", inventory},
+                &out, std::chrono::seconds(60), &err),
             0)
       << out << err;
   const absl::CivilDay last = TodayInHelsinki() - 1;
@@ -364,23 +370,22 @@ TEST(ConnectionResetTest, AgentReconnectsAndResendsOnlyWhatWasNotAcknowledged) {
       SimulatedRows(OneSiteSensors(kResetDesks), kSeed, first, last);
 
   TcpProxy proxy(server.port());
-  Process edge(EdgeBinary(),
-               {absl::StrCat("--server=127.0.0.1:", proxy.port()),
-                "--gateway=gw-reset", "--outbox=" + dir.File("outbox.db"),
-                "--token_file=" + DeviceTokenFile(server, dir, "gw-reset"),
-                "--backfill_from=" + FormatDate(first),
-                "--backfill_to=" + FormatDate(last),
-                absl::StrCat("--seed=", kSeed),
-                absl::StrCat("--batch_size=", kBatchSize),
-                absl::StrCat("--max_in_flight=", kMaxInFlight),
-                "--exit_when_drained"},
-               dir.File("edge.log"));
+  Process edge(
+      EdgeBinary(),
+      {absl::StrCat("--server=127.0.0.1:", proxy.port()), "--gateway=gw-reset",
+       "--outbox=" + dir.File("outbox.db"),
+       "--token_file=" + DeviceTokenFile(server, dir, "gw-reset"),
+       "--backfill_from=" + FormatDate(first),
+       "--backfill_to=" + FormatDate(last), absl::StrCat("--seed=", kSeed),
+       absl::StrCat("--batch_size=", kBatchSize),
+       absl::StrCat("--max_in_flight=", kMaxInFlight), "--exit_when_drained"},
+      dir.File("edge.log"));
   int resets = 0;
   for (const double share : {0.2, 0.5, 0.8}) {
     const int64_t threshold = static_cast<int64_t>(expected.size() * share);
-    ASSERT_TRUE(WaitFor(
-        [&] { return CountReadings(server.db_path()) >= threshold; },
-        std::chrono::seconds(120)))
+    ASSERT_TRUE(
+        WaitFor([&] { return CountReadings(server.db_path()) >= threshold; },
+                std::chrono::seconds(120)))
         << edge.Log();
     ASSERT_LT(CountReadings(server.db_path()),
               static_cast<int64_t>(expected.size()))
@@ -396,8 +401,10 @@ TEST(ConnectionResetTest, AgentReconnectsAndResendsOnlyWhatWasNotAcknowledged) {
 
   const std::string log = edge.Log();
   const int64_t sent = LastLogValue(log, "summary", "sent").value_or(-1);
-  const int64_t duplicates = LastLogValue(log, "summary", "duplicates").value_or(-1);
-  const int64_t reconnects = LastLogValue(log, "summary", "reconnects").value_or(-1);
+  const int64_t duplicates =
+      LastLogValue(log, "summary", "duplicates").value_or(-1);
+  const int64_t reconnects =
+      LastLogValue(log, "summary", "reconnects").value_or(-1);
   std::cout << "resets=" << resets << " readings=" << expected.size()
             << " sent=" << sent << " duplicates=" << duplicates
             << " reconnects=" << reconnects << "\n";
@@ -471,10 +478,10 @@ TEST(ServerDiskFullTest, IngestSaysStorageFullServerStaysUpAndRecovers) {
   const std::string inventory = dir.File("inventory.json");
   std::ofstream(inventory) << OneSiteInventoryJson(kFullDesks, "gw-full");
   std::string out, err;
-  ASSERT_EQ(RunToCompletion(ClientBinary(),
-                            {"--server=" + server.address(), "import-inventory",
-                             inventory},
-                            &out, std::chrono::seconds(60), &err),
+  ASSERT_EQ(RunToCompletion(
+                ClientBinary(),
+                {"--server=" + server.address(), "import-inventory", inventory},
+                &out, std::chrono::seconds(60), &err),
             0)
       << out << err;
   const std::string token_file = DeviceTokenFile(server, dir, "gw-full");
@@ -485,20 +492,20 @@ TEST(ServerDiskFullTest, IngestSaysStorageFullServerStaysUpAndRecovers) {
   const absl::CivilDay first = last - 27;
   const std::vector<StoredRow> expected =
       SimulatedRows(OneSiteSensors(kFullDesks), kSeed, first, last);
-  Process edge(EdgeBinary(),
-               {"--server=" + server.address(), "--gateway=gw-full",
-                "--token_file=" + token_file,
-                "--outbox=" + dir.File("outbox.db"),
-                "--backfill_from=" + FormatDate(first),
-                "--backfill_to=" + FormatDate(last),
-                absl::StrCat("--seed=", kSeed), "--batch_size=500",
-                "--exit_when_drained"},
-               dir.File("edge.log"));
+  Process edge(
+      EdgeBinary(),
+      {"--server=" + server.address(), "--gateway=gw-full",
+       "--token_file=" + token_file, "--outbox=" + dir.File("outbox.db"),
+       "--backfill_from=" + FormatDate(first),
+       "--backfill_to=" + FormatDate(last), absl::StrCat("--seed=", kSeed),
+       "--batch_size=500", "--exit_when_drained"},
+      dir.File("edge.log"));
   // The agent is told why its batches are not taken.
   ASSERT_TRUE(WaitFor([&] {
     return edge.Log().find("message=\"storage full: ") != std::string::npos;
   })) << edge.Log();
-  EXPECT_NE(edge.Log().find("code=8 "), std::string::npos);  // RESOURCE_EXHAUSTED
+  EXPECT_NE(edge.Log().find("code=8 "),
+            std::string::npos);  // RESOURCE_EXHAUSTED
   const int64_t stored_while_full = CountReadings(db_path);
   EXPECT_LT(stored_while_full, static_cast<int64_t>(expected.size()));
   std::cout << "stored while full: " << stored_while_full << " of "
@@ -506,10 +513,10 @@ TEST(ServerDiskFullTest, IngestSaysStorageFullServerStaysUpAndRecovers) {
 
   // The server stays up and answers other calls.
   EXPECT_TRUE(server.process().running());
-  ASSERT_EQ(RunToCompletion(ClientBinary(),
-                            {"--server=" + server.address(), "sites"}, &out,
-                            std::chrono::seconds(30), &err),
-            0)
+  ASSERT_EQ(
+      RunToCompletion(ClientBinary(), {"--server=" + server.address(), "sites"},
+                      &out, std::chrono::seconds(30), &err),
+      0)
       << out << err;
   EXPECT_NE(out.find("IT-SITE"), std::string::npos) << out;
 

@@ -1,7 +1,8 @@
 // Limits (ingest and query time) and bad input against the real server on
 // 127.0.0.1, through raw gRPC stubs sending crafted batches (and bytes that
-// are no protobuf at all). Each test is a row of the README's bad-input table: what the input
-// gets (status or reject reason) and that the server keeps serving.
+// are no protobuf at all). Each test is a row of the README's bad-input table:
+// what the input gets (status or reject reason) and that the server keeps
+// serving.
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
@@ -88,10 +89,12 @@ class ServerWithInventory : public ::testing::Test {
     server_ = new ServerProcess(*dir_, 0, "server", flags);
     const absl::Status imported = ImportInventory(*server_, *dir_, Inventory());
     ASSERT_TRUE(imported.ok()) << imported;
-    gw_a_token_ = new std::string(CreateToken(
-        *server_, server_->admin_token(), "device", "gw-a", {"--gateway=gw-a"}));
-    gw_b_token_ = new std::string(CreateToken(
-        *server_, server_->admin_token(), "device", "gw-b", {"--gateway=gw-b"}));
+    gw_a_token_ =
+        new std::string(CreateToken(*server_, server_->admin_token(), "device",
+                                    "gw-a", {"--gateway=gw-a"}));
+    gw_b_token_ =
+        new std::string(CreateToken(*server_, server_->admin_token(), "device",
+                                    "gw-b", {"--gateway=gw-b"}));
   }
   static void TearDownTestSuite() {
     delete gw_a_token_;
@@ -128,7 +131,8 @@ class ServerWithInventory : public ::testing::Test {
                          std::chrono::seconds(10));
     v1::ListSitesRequest request;
     v1::ListSitesResponse response;
-    const grpc::Status status = inventory->ListSites(&context, request, &response);
+    const grpc::Status status =
+        inventory->ListSites(&context, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(response.sites_size(), 1);
   }
@@ -198,7 +202,8 @@ TEST_F(LimitsTest, SecondStreamOfAGatewayOverTheLimitIsResourceExhausted) {
   v1::ReadingBatch empty;
   empty.set_batch_id(1);
   empty.set_gateway("gw-b");
-  const std::unique_ptr<v1::IngestService::Stub> gw_b = StubWithToken(*gw_b_token_);
+  const std::unique_ptr<v1::IngestService::Stub> gw_b =
+      StubWithToken(*gw_b_token_);
   grpc::ClientContext first_context;
   auto first = gw_b->StreamReadings(&first_context);
   ASSERT_TRUE(first->Write(empty));
@@ -268,7 +273,8 @@ TEST_F(LimitsTest, BatchOfAnotherGatewayOnAStreamIsInvalidArgument) {
 // A listing of many sensors runs far more than Database::kDeadlineCheckSteps
 // SQLite instructions, so with a limit of a microsecond it is always
 // interrupted; a listing of one organization runs far fewer and never is.
-TEST(QueryLimitTest, QueryOverMaxQuerySecondsIsDeadlineExceededAndTheNextCallWorks) {
+TEST(QueryLimitTest,
+     QueryOverMaxQuerySecondsIsDeadlineExceededAndTheNextCallWorks) {
   constexpr int kDesks = 300;
   TempDir dir;
   {
@@ -381,8 +387,8 @@ class TokenlessFloodTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> OwnChannel() {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    return grpc::CreateCustomChannel(
-        server_->address(), grpc::InsecureChannelCredentials(), args);
+    return grpc::CreateCustomChannel(server_->address(),
+                                     grpc::InsecureChannelCredentials(), args);
   }
 
   TempDir dir_;
@@ -450,7 +456,8 @@ TEST_F(TokenlessFloodWithQuotaTest,
       for (int i = 0; i < kCallsEach; ++i) {
         const CallOutcome outcome =
             CallWithBytes(OwnChannel(), method, {request}, "");
-        if (outcome.code == grpc::StatusCode::UNAUTHENTICATED) ++unauthenticated;
+        if (outcome.code == grpc::StatusCode::UNAUTHENTICATED)
+          ++unauthenticated;
       }
     });
   }
@@ -475,8 +482,8 @@ TEST_F(TokenlessFloodWithQuotaTest,
         ++served;
       } else {
         ++failed;
-        last_error = absl::StrCat(status.error_code(), " ",
-                                  status.error_message());
+        last_error =
+            absl::StrCat(status.error_code(), " ", status.error_message());
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -490,8 +497,8 @@ TEST_F(TokenlessFloodWithQuotaTest,
   const int64_t growth_mib = (peak_kib - rss_before_kib) / 1024;
   std::cout << "flood: " << kFlooders * kCallsEach << " calls of "
             << kRequestBytes << " bytes in " << flood_time
-            << "; server RSS before " << rss_before_kib / 1024
-            << " MiB, peak " << peak_kib / 1024 << " MiB (+" << growth_mib
+            << "; server RSS before " << rss_before_kib / 1024 << " MiB, peak "
+            << peak_kib / 1024 << " MiB (+" << growth_mib
             << " MiB); authorized calls served " << served << ", failed "
             << failed << ", slowest " << slowest << "\n";
   // 16 × 12 MiB would be 192 MiB in flight at once, and more parsed
@@ -508,8 +515,9 @@ TEST_F(TokenlessFloodWithQuotaTest,
       HttpGet(server_->metrics_port(), "/metrics");
   ASSERT_TRUE(metrics.ok()) << metrics.status();
   // (Calls the quota dropped may have been refused and counted before.)
-  const std::optional<double> counted = SampleValue(
-      metrics->body, "monipaikka_auth_refusals_total{reason=\"missing_token\"}");
+  const std::optional<double> counted =
+      SampleValue(metrics->body,
+                  "monipaikka_auth_refusals_total{reason=\"missing_token\"}");
   ASSERT_TRUE(counted.has_value());
   EXPECT_GE(*counted, unauthenticated.load());
   EXPECT_LE(*counted, kFlooders * kCallsEach);
@@ -534,7 +542,8 @@ int Count(const std::string& log, const std::string& text) {
   return n;
 }
 
-TEST_F(TokenlessFloodTest, RefusalLogLinesAreRateLimitedAndEveryRefusalCounted) {
+TEST_F(TokenlessFloodTest,
+       RefusalLogLinesAreRateLimitedAndEveryRefusalCounted) {
   constexpr int kCalls = 200;
   const std::shared_ptr<grpc::Channel> channel = OwnChannel();
   auto inventory = v1::InventoryService::NewStub(channel);
@@ -558,16 +567,18 @@ TEST_F(TokenlessFloodTest, RefusalLogLinesAreRateLimitedAndEveryRefusalCounted) 
   EXPECT_LE(lines, 10 * (absl::ToInt64Seconds(burst) + 2) + 1)
       << kCalls << " refusals in " << burst;
   EXPECT_GE(lines, 2);
-  EXPECT_GE(Count(log, "event=auth_refusals_suppressed reason=missing_token "
-                       "suppressed="),
+  EXPECT_GE(Count(log,
+                  "event=auth_refusals_suppressed reason=missing_token "
+                  "suppressed="),
             1)
       << log;
   absl::StatusOr<HttpResponse> metrics =
       HttpGet(server_->metrics_port(), "/metrics");
   ASSERT_TRUE(metrics.ok()) << metrics.status();
-  EXPECT_EQ(SampleValue(metrics->body,
-                        "monipaikka_auth_refusals_total{reason=\"missing_token\"}"),
-            kCalls + 1.0);
+  EXPECT_EQ(
+      SampleValue(metrics->body,
+                  "monipaikka_auth_refusals_total{reason=\"missing_token\"}"),
+      kCalls + 1.0);
 }
 
 // ------------------------------------------------------------- bad input
@@ -650,9 +661,11 @@ TEST_F(BadInputTest, MissingSensorIsMalformed) {
 }
 
 TEST_F(BadInputTest, TimestampFarInTheFutureIsRejected) {
-  const int64_t next_year = absl::ToUnixMillis(absl::Now() + absl::Hours(24 * 365));
+  const int64_t next_year =
+      absl::ToUnixMillis(absl::Now() + absl::Hours(24 * 365));
   ExpectRejected(SendOne({Desk("DESK-A", next_year, 1, true)}),
-                 v1::REJECT_REASON_FUTURE_TIMESTAMP, "after the server's clock");
+                 v1::REJECT_REASON_FUTURE_TIMESTAMP,
+                 "after the server's clock");
 }
 
 TEST_F(BadInputTest, TimestampFarInThePastIsRejected) {
@@ -701,9 +714,9 @@ TEST_F(BadInputTest, FlowOutOfRangeIsMalformed) {
 }
 
 TEST_F(BadInputTest, SequenceNumberOutOfRangeIsMalformed) {
-  ExpectRejected(
-      SendOne({Desk("DESK-A", Ts(), std::numeric_limits<uint64_t>::max(), true)}),
-      v1::REJECT_REASON_MALFORMED, "seq:");
+  ExpectRejected(SendOne({Desk("DESK-A", Ts(),
+                               std::numeric_limits<uint64_t>::max(), true)}),
+                 v1::REJECT_REASON_MALFORMED, "seq:");
 }
 
 TEST_F(BadInputTest, NaNInAHealthReportIsRejected) {
@@ -723,7 +736,8 @@ TEST_F(BadInputTest, NaNInAHealthReportIsRejected) {
 TEST_F(BadInputTest, DuplicateSequenceNumberWithOtherTimestampIsRejected) {
   EXPECT_EQ(SendOne({Desk("DESK-A", Ts(), 42, true)}).accepted(), 1u);
   ExpectRejected(SendOne({Desk("DESK-A", Ts(60), 42, false)}),
-                 v1::REJECT_REASON_DUPLICATE_SEQUENCE, "seq: 42 was already stored");
+                 v1::REJECT_REASON_DUPLICATE_SEQUENCE,
+                 "seq: 42 was already stored");
 }
 
 TEST_F(BadInputTest, SameSequenceAndTimestampWithOtherStateIsADuplicate) {
@@ -795,7 +809,8 @@ grpc::Status SendRawBytes(const std::string& address, const std::string& token,
 TEST_F(BadInputTest, BytesThatAreNoProtobufEndTheStream) {
   // Field 1 as length-delimited, claiming far more bytes than follow.
   const grpc::Status status =
-      SendRawBytes(server_->address(), *gw_a_token_, std::string("\x0a\xff\xff\xff\x0f\x01\x02", 7));
+      SendRawBytes(server_->address(), *gw_a_token_,
+                   std::string("\x0a\xff\xff\xff\x0f\x01\x02", 7));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find(
                 "message 1 of the stream is not a ReadingBatch protobuf"),
@@ -807,7 +822,8 @@ TEST_F(BadInputTest, BytesThatAreNoProtobufEndTheStream) {
 TEST_F(BadInputTest, InvalidUtf8InAStringFieldEndsTheStream) {
   // readings { sensor: "\xff\xfe" }: proto3 strings must be UTF-8.
   const grpc::Status status =
-      SendRawBytes(server_->address(), *gw_a_token_, std::string("\x1a\x04\x0a\x02\xff\xfe", 6));
+      SendRawBytes(server_->address(), *gw_a_token_,
+                   std::string("\x1a\x04\x0a\x02\xff\xfe", 6));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("not a ReadingBatch protobuf"),
             std::string::npos)

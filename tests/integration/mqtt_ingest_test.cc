@@ -88,13 +88,16 @@ std::string B64Hex(const std::string& hex) {
 }
 
 // ChirpStack v4 uplink of the Elsys desk: occupancy byte, VDD 3600 mV.
-std::pair<std::string, std::string> ElsysUp(int fcnt, int64_t ts, int occupancy) {
-  return {"cs4/application/7/device/a81758fffe0312ab/event/up",
-          absl::StrCat(R"({"time":")", Iso(ts),
-                       R"(","deviceInfo":{"deviceProfileName":"ERS Desk","devEui":"a81758fffe0312ab"},"fCnt":)",
-                       fcnt, R"(,"fPort":5,"data":")",
-                       B64Hex(absl::StrFormat("11%02x070e10", occupancy)),
-                       R"(","rxInfo":[{"gatewayId":"0016c001f153a14c","rssi":-87,"snr":7.5}]})")};
+std::pair<std::string, std::string> ElsysUp(int fcnt, int64_t ts,
+                                            int occupancy) {
+  return {
+      "cs4/application/7/device/a81758fffe0312ab/event/up",
+      absl::StrCat(
+          R"({"time":")", Iso(ts),
+          R"(","deviceInfo":{"deviceProfileName":"ERS Desk","devEui":"a81758fffe0312ab"},"fCnt":)",
+          fcnt, R"(,"fPort":5,"data":")",
+          B64Hex(absl::StrFormat("11%02x070e10", occupancy)),
+          R"(","rxInfo":[{"gatewayId":"0016c001f153a14c","rssi":-87,"snr":7.5}]})")};
 }
 
 struct Health {
@@ -182,11 +185,16 @@ TEST_F(MqttIngestTest, EveryFormatIsStoredByTheRealServer) {
       {"v3/valtion-virastotalo@ttn/devices/vs340-desk-2/up",
        absl::StrCat(
            R"({"end_device_ids":{"device_id":"vs340-desk-2","dev_eui":"24E124538B223344"},)"
-           R"("received_at":")", Iso(t0 + 1000), R"(",)"
+           R"("received_at":")",
+           Iso(t0 + 1000),
+           R"(",)"
            R"("uplink_message":{"f_port":85,"f_cnt":4242,"frm_payload":")",
-           B64Hex("017564030001"), R"(",)"
+           B64Hex("017564030001"),
+           R"(",)"
            R"("rx_metadata":[{"gateway_ids":{"gateway_id":"pasila-2"},"rssi":-101,"snr":-2.25}],)"
-           R"("received_at":")", Iso(t0 + 1000), R"(",)"
+           R"("received_at":")",
+           Iso(t0 + 1000),
+           R"(",)"
            R"("version_ids":{"brand_id":"milesight-iot","model_id":"vs340"}}})")});
   // ChirpStack v3, json marshaler: WS202 decoded by ChirpStack's codec.
   messages.push_back(
@@ -195,24 +203,29 @@ TEST_F(MqttIngestTest, EveryFormatIsStoredByTheRealServer) {
            R"({"applicationID":"12","deviceName":"ws202-r1","devEUI":")",
            absl::Base64Escape(absl::HexStringToBytes("24e124128c000001")),
            R"(","rxInfo":[{"gatewayID":"AwMDAwMDAwM=","rssi":-48,"loRaSNR":9}],)"
-           R"("fCnt":10,"fPort":85,"data":")", B64Hex("017510030001"),
+           R"("fCnt":10,"fPort":85,"data":")",
+           B64Hex("017510030001"),
            R"(","objectJSON":"{\"battery\":16,\"pir\":\"trigger\"}",)"
-           R"("publishedAt":")", Iso(t0 + 2000), R"("})")});
+           R"("publishedAt":")",
+           Iso(t0 + 2000), R"("})")});
   // ChirpStack v3, json_v3 marshaler: VS121 people count 3.
   messages.push_back(
       {"cs3legacy/application/12/device/24e124128c000002/rx",
        absl::StrCat(
            R"({"applicationID":"12","devEUI":"24e124128c000002",)"
-           R"("rxInfo":[{"gatewayID":"0303030303030303","time":")", Iso(t0 + 3000),
+           R"("rxInfo":[{"gatewayID":"0303030303030303","time":")",
+           Iso(t0 + 3000),
            R"(","rssi":-57,"loRaSNR":10}],"fCnt":5,"fPort":85,)"
            R"("object":{"people_count_all":3,"region_count":8,"people_count_max":5}})")});
   // Haltian Thingsee PRESENCE: occupancy state 1, then a movement count 0.
   messages.push_back(
       {"haltian/cloudext/TSPR04TSC20205001",
-       absl::StrCat(R"([{"tsmId":2100,"tsmEv":7,"tsmTs":)", (t0 + 4000) / 1000,
-                    R"(,"tsmTuid":"TSPR04TSC20205001","tsmGw":"TSGW06EWK31903495","state":1},)"
-                    R"({"tsmId":13100,"tsmEv":10,"tsmTs":)", (t0 + 5000) / 1000,
-                    R"(,"tsmTuid":"TSPR04TSC20205001","moveCount":0}])")});
+       absl::StrCat(
+           R"([{"tsmId":2100,"tsmEv":7,"tsmTs":)", (t0 + 4000) / 1000,
+           R"(,"tsmTuid":"TSPR04TSC20205001","tsmGw":"TSGW06EWK31903495","state":1},)"
+           R"({"tsmId":13100,"tsmEv":10,"tsmTs":)",
+           (t0 + 5000) / 1000,
+           R"(,"tsmTuid":"TSPR04TSC20205001","moveCount":0}])")});
   // Noise that must not disturb the rest: not JSON, an unknown device, a
   // truncated Elsys frame, a join event.
   messages.push_back({"cs4/application/7/device/a81758fffe0312ab/event/up",
@@ -222,8 +235,9 @@ TEST_F(MqttIngestTest, EveryFormatIsStoredByTheRealServer) {
        R"({"deviceInfo":{"devEui":"0000000000000001"},"fCnt":1,"data":"EQI="})"});
   messages.push_back(
       {"cs4/application/7/device/a81758fffe0312ab/event/up",
-       absl::StrCat(R"({"time":")", Iso(t0 + 6000),
-                    R"(","deviceInfo":{"devEui":"a81758fffe0312ab"},"fCnt":101,"data":"EQ=="})")});
+       absl::StrCat(
+           R"({"time":")", Iso(t0 + 6000),
+           R"(","deviceInfo":{"devEui":"a81758fffe0312ab"},"fCnt":101,"data":"EQ=="})")});
   messages.push_back({"cs4/application/7/device/a81758fffe0312ab/event/join",
                       R"({"deviceInfo":{"devEui":"a81758fffe0312ab"}})"});
   messages.push_back(ElsysUp(102, t0 + 7000, 0));
@@ -298,7 +312,8 @@ TEST_F(MqttIngestTest, RedeliveriesAndRestartsStoreEachUplinkOnce) {
   StopEdge(SIGTERM);
   // While the agent is away the broker keeps the session's messages: the
   // same frame once more (a network server retry) and a new one.
-  ASSERT_TRUE(publisher.Publish({ElsysUp(7, t0, 2), ElsysUp(8, t0 + 60000, 0)}));
+  ASSERT_TRUE(
+      publisher.Publish({ElsysUp(7, t0, 2), ElsysUp(8, t0 + 60000, 0)}));
   StartEdge();
   const std::vector<StoredRow> expected = {{"A81758FFFE0312AB", t0, 1},
                                            {"A81758FFFE0312AB", t0 + 60000, 0}};
@@ -326,8 +341,7 @@ TEST_F(MqttIngestTest, PeopleCounterTotalsAndPeriodsBecomeFlows) {
   ASSERT_TRUE(publisher.Publish(
       {up(1, t0, R"({"line_1_total_in":100,"line_1_total_out":90})"),
        up(2, t0 + 300000, R"({"line_1_total_in":107,"line_1_total_out":92})"),
-       up(3, t0 + 600000,
-          R"({"line_1_period_in":5,"line_1_period_out":7})")}));
+       up(3, t0 + 600000, R"({"line_1_period_in":5,"line_1_period_out":7})")}));
   std::vector<StoredRow> stored;
   ASSERT_TRUE(WaitFor([&] {
     stored = ReadAllReadings(server_->db_path());
@@ -351,18 +365,19 @@ TEST_F(MqttIngestTest, PeopleCounterTotalsAndPeriodsBecomeFlows) {
 TEST_F(MqttIngestTest, AgentKilledMidStreamLosesNothing) {
   StartEdge();
   constexpr int kMessages = 3000;
-  const int64_t t0 =
-      (absl::ToUnixMillis(absl::Now()) / 1000 - 2 * 3600) * 1000;
+  const int64_t t0 = (absl::ToUnixMillis(absl::Now()) / 1000 - 2 * 3600) * 1000;
   std::vector<std::pair<std::string, std::string>> messages;
   for (int i = 0; i < kMessages; ++i) {
-    messages.push_back(ElsysUp(1000 + i, t0 + int64_t{i} * 1000, i % 3 == 0 ? 2 : 0));
+    messages.push_back(
+        ElsysUp(1000 + i, t0 + int64_t{i} * 1000, i % 3 == 0 ? 2 : 0));
   }
   std::thread publishing([&] {
     // In steps, so that the agent is killed while messages keep arriving.
     MqttPublisher publisher(broker_->port());
     for (int i = 0; i < kMessages; i += 100) {
       std::vector<std::pair<std::string, std::string>> step(
-          messages.begin() + i, messages.begin() + std::min(i + 100, kMessages));
+          messages.begin() + i,
+          messages.begin() + std::min(i + 100, kMessages));
       EXPECT_TRUE(publisher.Publish(step));
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -382,7 +397,8 @@ TEST_F(MqttIngestTest, AgentKilledMidStreamLosesNothing) {
         return static_cast<int>(stored.size()) >= kMessages;
       },
       std::chrono::seconds(60)))
-      << stored.size() << " of " << kMessages << "\n" << edge_->Log();
+      << stored.size() << " of " << kMessages << "\n"
+      << edge_->Log();
   ASSERT_EQ(static_cast<int>(stored.size()), kMessages);
   for (int i = 0; i < kMessages; ++i) {
     EXPECT_EQ(stored[i], (StoredRow{"A81758FFFE0312AB", t0 + int64_t{i} * 1000,
@@ -399,8 +415,8 @@ TEST_F(MqttIngestTest, LineProtocolOverTcpIsAcknowledgedAfterCommit) {
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(tcp_port_));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address),
-            0);
+  ASSERT_EQ(
+      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   const std::string lines = absl::StrCat(
       "LINE-DESK-4 occupied ", Iso(t0), "\n", "LINE-DESK-4 free ", t0 + 60000,
       "\n", "LINE-DESK-4 count=2\n", "NO-SUCH-DESK free\n");
@@ -474,8 +490,7 @@ TEST_F(MqttIngestTest, PoisonedMessagesAreAcknowledgedAndTheNextOneIsStored) {
   // Not a DOM of the 50 MB: the payload itself, once, in libmosquitto.
   const int64_t peak_mib = PeakRssMib(edge_->pid());
   EXPECT_LT(peak_mib, 300) << "peak RSS " << peak_mib << " MiB";
-  std::cerr << "agent peak RSS after a 50 MB message: " << peak_mib
-            << " MiB\n";
+  std::cerr << "agent peak RSS after a 50 MB message: " << peak_mib << " MiB\n";
   ASSERT_TRUE(WaitFor([&] {
     return edge_->Log().find("problems=too_deep:3,too_large:2") !=
            std::string::npos;
@@ -498,8 +513,9 @@ TEST_F(MqttIngestTest, PoisonedMessagesAreAcknowledgedAndTheNextOneIsStored) {
   ASSERT_TRUE(WaitFor([&] {
     return edge_->Log().find("event=status_inputs") != std::string::npos;
   })) << edge_->Log();
-  EXPECT_NE(edge_->Log().find("event=status_inputs gateway=gw-mqtt messages=0 "),
-            std::string::npos)
+  EXPECT_NE(
+      edge_->Log().find("event=status_inputs gateway=gw-mqtt messages=0 "),
+      std::string::npos)
       << edge_->Log();
   EXPECT_EQ(edge_->Log().find("input_problem"), std::string::npos);
 }
@@ -516,10 +532,10 @@ TEST(MqttTlsTest, TlsAndPasswordAuthentication) {
   const std::string inventory = dir.File("inventory.json");
   std::ofstream(inventory) << Inventory();
   std::string out, err;
-  ASSERT_EQ(RunToCompletion(ClientBinary(),
-                            {"--server=" + server.address(), "import-inventory",
-                             inventory},
-                            &out, std::chrono::seconds(60), &err),
+  ASSERT_EQ(RunToCompletion(
+                ClientBinary(),
+                {"--server=" + server.address(), "import-inventory", inventory},
+                &out, std::chrono::seconds(60), &err),
             0)
       << out << err;
   std::ofstream(dir.File("password")) << security.password << "\n";
@@ -529,12 +545,12 @@ TEST(MqttTlsTest, TlsAndPasswordAuthentication) {
       dir.File("password"), R"(", "tls": {"ca_file": ")", security.ca_file,
       R"("}, "subscriptions": [{"topic": "cs4/application/+/device/+/event/up",)"
       R"( "format": "chirpstack_v4", "codec": "elsys"}]}})");
-  Process edge(EdgeBinary(),
-               {"--server=" + server.address(),
-                absl::StrCat("--gateway=", kGateway),
-                "--outbox=" + dir.File("outbox.db"),
-                "--inputs=" + dir.File("inputs.json")},
-               dir.File("edge.log"));
+  Process edge(
+      EdgeBinary(),
+      {"--server=" + server.address(), absl::StrCat("--gateway=", kGateway),
+       "--outbox=" + dir.File("outbox.db"),
+       "--inputs=" + dir.File("inputs.json")},
+      dir.File("edge.log"));
   ASSERT_TRUE(WaitFor([&] {
     return edge.Log().find("event=mqtt_connected") != std::string::npos;
   })) << edge.Log();

@@ -57,17 +57,17 @@ std::string ScrapeUntil(int port, std::function<bool(const std::string&)> done,
   return text;
 }
 
-void ImportInventory(const TempDir& dir, const std::string& address,
-                     int desks, const std::string& gateway) {
+void ImportInventory(const TempDir& dir, const std::string& address, int desks,
+                     const std::string& gateway) {
   const std::string inventory = dir.File("inventory.json");
   std::ofstream(inventory) << OneSiteInventoryJson(desks, gateway);
   std::string out;
   std::string err;
-  ASSERT_EQ(RunToCompletion(ClientBinary(),
-                            {"--server=" + address, "import-inventory",
-                             inventory},
-                            &out, std::chrono::seconds(60), &err),
-            0)
+  ASSERT_EQ(
+      RunToCompletion(ClientBinary(),
+                      {"--server=" + address, "import-inventory", inventory},
+                      &out, std::chrono::seconds(60), &err),
+      0)
       << out << err;
 }
 
@@ -153,7 +153,8 @@ TEST(OperationsTest, MetricsCountReadingsByOutcomeAndReason) {
     grpc::ClientContext anonymous;
     auto refused = stub->StreamReadings(&anonymous);
     refused->WritesDone();
-    EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(refused->Finish().error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
   }
   grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer " + server.admin_token());
@@ -207,15 +208,17 @@ TEST(OperationsTest, MetricsCountReadingsByOutcomeAndReason) {
   EXPECT_EQ(Sample(text, rejected + "wrong_gateway\"}"), 1);
   EXPECT_EQ(Sample(text, rejected + "duplicate_sequence\"}"), 1);
   EXPECT_GE(Sample(text, "monipaikka_commit_duration_seconds_count"), 1);
-  EXPECT_EQ(Sample(text, "monipaikka_commit_duration_seconds_bucket{le=\"+Inf\"}"),
-            Sample(text, "monipaikka_commit_duration_seconds_count"));
+  EXPECT_EQ(
+      Sample(text, "monipaikka_commit_duration_seconds_bucket{le=\"+Inf\"}"),
+      Sample(text, "monipaikka_commit_duration_seconds_count"));
   EXPECT_EQ(Sample(text, "monipaikka_storage_healthy"), 1);
-  EXPECT_EQ(Sample(text, "monipaikka_storage_errors_total{operation=\"commit\"}"),
-            0);
-  EXPECT_EQ(Sample(text, "monipaikka_auth_refusals_total{reason=\"missing_token\"}"),
-            1);
-  EXPECT_EQ(Sample(text, "monipaikka_auth_refusals_total{reason=\"wrong_role\"}"),
-            0);
+  EXPECT_EQ(
+      Sample(text, "monipaikka_storage_errors_total{operation=\"commit\"}"), 0);
+  EXPECT_EQ(
+      Sample(text, "monipaikka_auth_refusals_total{reason=\"missing_token\"}"),
+      1);
+  EXPECT_EQ(
+      Sample(text, "monipaikka_auth_refusals_total{reason=\"wrong_role\"}"), 0);
   // The inventory import went through the query threads.
   EXPECT_GE(Sample(text, "monipaikka_query_duration_seconds_count"), 1);
   // Where the memory is: SQLite's part of the heap in use, and what malloc
@@ -235,7 +238,8 @@ TEST(OperationsTest, MetricsCountReadingsByOutcomeAndReason) {
   const std::string log = server.process().Log();
   ExpectLogfmt(log);
   EXPECT_TRUE(absl::StrContains(
-      log, absl::StrCat("event=serving listen=127.0.0.1:0 port=", server.port())))
+      log,
+      absl::StrCat("event=serving listen=127.0.0.1:0 port=", server.port())))
       << log;
   EXPECT_TRUE(absl::StrContains(log, "event=stopped accepted=4 duplicates=4"))
       << log;
@@ -245,10 +249,11 @@ TEST(OperationsTest, NonLoopbackMetricsAddressIsRefused) {
   TempDir dir;
   std::string out;
   std::string err;
-  EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--plaintext", "--db=" + dir.File("a.db"),
-                             "--metrics_listen=0.0.0.0:0"},
-                            &out, std::chrono::seconds(30), &err),
+  EXPECT_EQ(RunToCompletion(
+                ServerBinary(),
+                {"--listen=127.0.0.1:0", "--plaintext",
+                 "--db=" + dir.File("a.db"), "--metrics_listen=0.0.0.0:0"},
+                &out, std::chrono::seconds(30), &err),
             1);
   EXPECT_TRUE(absl::StrContains(err, "event=start_failed")) << err;
   EXPECT_TRUE(absl::StrContains(err, "--metrics_allow_non_loopback")) << err;
@@ -257,7 +262,8 @@ TEST(OperationsTest, NonLoopbackMetricsAddressIsRefused) {
 // Size in bytes of the largest of the database's files.
 int64_t LargestDatabaseFile(const std::string& db_path) {
   int64_t largest = 0;
-  for (const std::string& file : {db_path, db_path + "-wal", db_path + "-shm"}) {
+  for (const std::string& file :
+       {db_path, db_path + "-wal", db_path + "-shm"}) {
     std::error_code error;
     const auto size = std::filesystem::file_size(file, error);
     if (!error) largest = std::max(largest, static_cast<int64_t>(size));
@@ -270,10 +276,11 @@ int64_t LargestDatabaseFile(const std::string& db_path) {
 void SetFileSizeLimit(pid_t pid, const std::string& limit) {
   std::string out;
   std::string err;
-  ASSERT_EQ(RunToCompletion("/usr/bin/prlimit",
-                            {absl::StrCat("--pid=", pid), "--fsize=" + limit + ":"},
-                            &out, std::chrono::seconds(10), &err),
-            0)
+  ASSERT_EQ(
+      RunToCompletion("/usr/bin/prlimit",
+                      {absl::StrCat("--pid=", pid), "--fsize=" + limit + ":"},
+                      &out, std::chrono::seconds(10), &err),
+      0)
       << out << err;
 }
 
@@ -308,7 +315,8 @@ TEST(OperationsTest, HealthFollowsStorageThatStopsAndResumesTakingWrites) {
 
   SetFileSizeLimit(server.process().pid(),
                    absl::StrCat(LargestDatabaseFile(server.db_path())));
-  const int64_t start_ms = absl::ToUnixMillis(absl::Now()) - 20 * 24 * 3600000LL;
+  const int64_t start_ms =
+      absl::ToUnixMillis(absl::Now()) - 20 * 24 * 3600000LL;
   grpc::Status failed;
   uint64_t seq = 0;
   // Batches of new readings until one does not fit.
@@ -318,9 +326,9 @@ TEST(OperationsTest, HealthFollowsStorageThatStopsAndResumesTakingWrites) {
     batch.set_gateway("gw-disk");
     for (int i = 0; i < 10000; ++i) {
       ++seq;
-      *batch.add_readings() = Presence(absl::StrCat("IT-DEV-", seq % 10),
-                                       start_ms + static_cast<int64_t>(seq) * 1000,
-                                       seq);
+      *batch.add_readings() =
+          Presence(absl::StrCat("IT-DEV-", seq % 10),
+                   start_ms + static_cast<int64_t>(seq) * 1000, seq);
     }
     failed = SendBatch(server.address(), server.admin_token(), batch);
   }
@@ -332,8 +340,8 @@ TEST(OperationsTest, HealthFollowsStorageThatStopsAndResumesTakingWrites) {
   EXPECT_EQ(Health(server.address(), "monipaikka.v1.IngestService"),
             HealthCheckResponse::NOT_SERVING);
   std::string text = Scrape(server.metrics_port());
-  EXPECT_GE(Sample(text, "monipaikka_storage_errors_total{operation=\"commit\"}"),
-            1);
+  EXPECT_GE(
+      Sample(text, "monipaikka_storage_errors_total{operation=\"commit\"}"), 1);
   ASSERT_TRUE(server.process().running()) << server.process().Log();
 
   SetFileSizeLimit(server.process().pid(), "unlimited");
@@ -351,7 +359,8 @@ TEST(OperationsTest, HealthFollowsStorageThatStopsAndResumesTakingWrites) {
   const std::string log = server.process().Log();
   EXPECT_TRUE(absl::StrContains(log, "level=error event=storage_unhealthy"))
       << log;
-  EXPECT_TRUE(absl::StrContains(log, "level=info event=storage_healthy")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "level=info event=storage_healthy"))
+      << log;
 }
 
 TEST(OperationsTest, EdgeOutboxDepthGrowsWhileServerIsDownAndDrainsToZero) {
@@ -364,35 +373,34 @@ TEST(OperationsTest, EdgeOutboxDepthGrowsWhileServerIsDownAndDrainsToZero) {
   std::string out;
   std::string err;
   // A first run caches the gateway's sensors in the outbox.
-  ASSERT_EQ(RunToCompletion(
-                EdgeBinary(),
-                {"--server=" + server->address(), "--gateway=gw-edge",
-                 "--outbox=" + dir.File("outbox.db"),
-                 "--backfill_from=" + FormatDate(today - 1),
-                 "--backfill_to=" + FormatDate(today - 1), "--exit_when_drained"},
-                &out, std::chrono::seconds(60), &err),
-            0)
+  ASSERT_EQ(
+      RunToCompletion(
+          EdgeBinary(),
+          {"--server=" + server->address(), "--gateway=gw-edge",
+           "--outbox=" + dir.File("outbox.db"),
+           "--backfill_from=" + FormatDate(today - 1),
+           "--backfill_to=" + FormatDate(today - 1), "--exit_when_drained"},
+          &out, std::chrono::seconds(60), &err),
+      0)
       << out << err;
   server->process().Signal(SIGTERM);
   ASSERT_EQ(server->process().Wait(std::chrono::seconds(20)), 0);
 
   // The second run queues three more days while the server is down.
   const std::string metrics_port_file = dir.File("edge.metrics_port");
-  Process edge(EdgeBinary(),
-               {"--server=" + server->address(), "--gateway=gw-edge",
-                "--outbox=" + dir.File("outbox.db"),
-                "--backfill_from=" + FormatDate(today - 4),
-                "--backfill_to=" + FormatDate(today - 2),
-                "--metrics_listen=127.0.0.1:0",
-                "--metrics_port_file=" + metrics_port_file},
-               dir.File("edge.log"));
+  Process edge(
+      EdgeBinary(),
+      {"--server=" + server->address(), "--gateway=gw-edge",
+       "--outbox=" + dir.File("outbox.db"),
+       "--backfill_from=" + FormatDate(today - 4),
+       "--backfill_to=" + FormatDate(today - 2), "--metrics_listen=127.0.0.1:0",
+       "--metrics_port_file=" + metrics_port_file},
+      dir.File("edge.log"));
   const int metrics_port =
       WaitForPortFile(metrics_port_file, std::chrono::seconds(10));
   ASSERT_GT(metrics_port, 0) << edge.Log();
-  const int64_t expected =
-      static_cast<int64_t>(SimulatedRows(OneSiteSensors(5), 1, today - 4,
-                                         today - 2)
-                               .size());
+  const int64_t expected = static_cast<int64_t>(
+      SimulatedRows(OneSiteSensors(5), 1, today - 4, today - 2).size());
   ASSERT_GT(expected, 0);
   std::string text = ScrapeUntil(
       metrics_port,
@@ -403,10 +411,14 @@ TEST(OperationsTest, EdgeOutboxDepthGrowsWhileServerIsDownAndDrainsToZero) {
   EXPECT_EQ(Sample(text, "monipaikka_edge_outbox_readings"), expected)
       << edge.Log();
   EXPECT_GT(Sample(text, "monipaikka_edge_outbox_bytes"), 0);
-  EXPECT_EQ(Sample(text, "monipaikka_edge_readings_received_total{source=\"simulator\"}"),
-            expected);
-  EXPECT_EQ(Sample(text, "monipaikka_edge_readings_acked_total{outcome=\"accepted\"}"),
-            0);
+  EXPECT_EQ(
+      Sample(text,
+             "monipaikka_edge_readings_received_total{source=\"simulator\"}"),
+      expected);
+  EXPECT_EQ(
+      Sample(text,
+             "monipaikka_edge_readings_acked_total{outcome=\"accepted\"}"),
+      0);
 
   server = std::make_unique<ServerProcess>(dir, port, "server-2");
   ASSERT_EQ(server->port(), port);
@@ -417,8 +429,10 @@ TEST(OperationsTest, EdgeOutboxDepthGrowsWhileServerIsDownAndDrainsToZero) {
       },
       std::chrono::seconds(60));
   EXPECT_EQ(Sample(text, "monipaikka_edge_outbox_readings"), 0) << edge.Log();
-  EXPECT_EQ(Sample(text, "monipaikka_edge_readings_acked_total{outcome=\"accepted\"}"),
-            expected);
+  EXPECT_EQ(
+      Sample(text,
+             "monipaikka_edge_readings_acked_total{outcome=\"accepted\"}"),
+      expected);
   EXPECT_GE(Sample(text, "monipaikka_edge_readings_sent_total"), expected);
   EXPECT_EQ(Sample(Scrape(server->metrics_port()),
                    "monipaikka_readings_accepted_total"),

@@ -35,8 +35,8 @@ class RegistryFiguresTest : public ::testing::Test {
         std::vector<std::string>{
             "--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("s.db"),
             "--port_file=" + port_file, "--pseudonym_key_file=" + key_file,
-            "--bootstrap_admin_token_file=" + token_file, "--metrics_listen=",
-            "--hr_publication=month_end"},
+            "--bootstrap_admin_token_file=" + token_file,
+            "--metrics_listen=", "--hr_publication=month_end"},
         data_.File("server.log"));
     const int port = WaitForPortFile(port_file, std::chrono::seconds(30));
     ASSERT_GT(port, 0) << server_->Log();
@@ -58,8 +58,10 @@ class RegistryFiguresTest : public ::testing::Test {
       absl::StrAppend(&csv, absl::StrFormat("V%03d", i),
                       ",VERO,U1,1,no,assigned,no,no,2024-01-01,,HKI\n");
     }
-    absl::StrAppend(&csv, "M000,MML,U2,1,no,assigned,no,no,2024-01-01,,SMALL\n");
-    absl::StrAppend(&csv, "M001,MML,U2,1,no,assigned,no,no,2024-01-01,,SMALL\n");
+    absl::StrAppend(&csv,
+                    "M000,MML,U2,1,no,assigned,no,no,2024-01-01,,SMALL\n");
+    absl::StrAppend(&csv,
+                    "M001,MML,U2,1,no,assigned,no,no,2024-01-01,,SMALL\n");
     // The same request on a later date showed 1.6: one went to 0.6.
     absl::StrAppend(&csv, "M001,MML,U2,0.6,no,assigned,no,no,", kChange,
                     ",,SMALL\n");
@@ -75,8 +77,8 @@ class RegistryFiguresTest : public ::testing::Test {
   }
 
   int Run(const std::string& token_file, std::vector<std::string> args) {
-    args.insert(args.begin(), {"--server=" + address_,
-                               "--token_file=" + token_file});
+    args.insert(args.begin(),
+                {"--server=" + address_, "--token_file=" + token_file});
     return RunToCompletion(ClientBinary(), args, &out_,
                            std::chrono::seconds(60), &err_);
   }
@@ -115,8 +117,8 @@ TEST_F(RegistryFiguresTest, ASiteOfTwoIsSuppressedOnEveryDateWithTheReason) {
     ASSERT_EQ(report.rows_size(), 4) << date;  // HKI, SMALL, MML, VERO
     // The request's date snaps to the last month end before it.
     EXPECT_EQ(report.registry_date(),
-              FormatDate(LatestPublicationDate(*ParseDate(date),
-                                               PublicationCalendar::kMonthEnd)));
+              FormatDate(LatestPublicationDate(
+                  *ParseDate(date), PublicationCalendar::kMonthEnd)));
     for (const v1::SpaceEfficiencyRow& row : report.rows()) {
       SCOPED_TRACE(absl::StrCat(date, " ", row.code()));
       EXPECT_TRUE(row.fte_available());

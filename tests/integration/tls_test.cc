@@ -158,22 +158,24 @@ TEST_F(TlsTest, ServerRefusesPlaintextUnlessAskedAndOnLoopback) {
   std::string err;
   const std::string db = "--db=" + dir_.File("refused.db");
   const std::string no_metrics = "--metrics_listen=";
-  EXPECT_EQ(RunToCompletion(ServerBinary(), {"--listen=127.0.0.1:0", db, no_metrics}, &out,
-                            std::chrono::seconds(30), &err),
-            2);
+  EXPECT_EQ(
+      RunToCompletion(ServerBinary(), {"--listen=127.0.0.1:0", db, no_metrics},
+                      &out, std::chrono::seconds(30), &err),
+      2);
   EXPECT_TRUE(absl::StrContains(err, "no TLS certificate")) << err;
 
-  EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=0.0.0.0:0", "--plaintext", db, no_metrics}, &out,
-                            std::chrono::seconds(30), &err),
-            2);
+  EXPECT_EQ(
+      RunToCompletion(ServerBinary(),
+                      {"--listen=0.0.0.0:0", "--plaintext", db, no_metrics},
+                      &out, std::chrono::seconds(30), &err),
+      2);
   EXPECT_TRUE(absl::StrContains(err, "is not a loopback address")) << err;
 
-  EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--plaintext",
-                             "--tls_client_ca_file=" + ca_.cert_file(), db,
-                             no_metrics},
-                            &out, std::chrono::seconds(30), &err),
+  EXPECT_EQ(RunToCompletion(
+                ServerBinary(),
+                {"--listen=127.0.0.1:0", "--plaintext",
+                 "--tls_client_ca_file=" + ca_.cert_file(), db, no_metrics},
+                &out, std::chrono::seconds(30), &err),
             2);
   EXPECT_TRUE(absl::StrContains(err, "--tls_client_ca_file needs")) << err;
 
@@ -214,8 +216,9 @@ TEST_F(TlsTest, SighupReloadsTheCertificateAndKeepsItOnBadFiles) {
 
   // SIGHUP: new connections get the new certificate.
   server.process().Signal(SIGHUP);
-  ASSERT_TRUE(WaitForLog(server.process(),
-                         "event=tls_reloaded subject=\"/CN=monipaikka-server-2\""))
+  ASSERT_TRUE(
+      WaitForLog(server.process(),
+                 "event=tls_reloaded subject=\"/CN=monipaikka-server-2\""))
       << server.process().Log();
   EXPECT_EQ(ListSites(server, trust_new, &err), 0) << err;
   EXPECT_EQ(ListSites(server, trust_old, &err), 1);
@@ -225,8 +228,8 @@ TEST_F(TlsTest, SighupReloadsTheCertificateAndKeepsItOnBadFiles) {
   const CertificateFiles stray = ca_.IssueServer("stray", "stray");
   ReplaceFile(stray.key, live.key);
   server.process().Signal(SIGHUP);
-  ASSERT_TRUE(WaitForLog(server.process(),
-                         "does not belong to the certificate"))
+  ASSERT_TRUE(
+      WaitForLog(server.process(), "does not belong to the certificate"))
       << server.process().Log();
   EXPECT_EQ(ListSites(server, trust_new, &err), 0) << err;
 
@@ -375,15 +378,16 @@ TEST_F(TlsTest, RevokedDeviceCertificatesAreRefusedAndTheListReloadsOnSighup) {
   ASSERT_TRUE(WaitForLog(server.process(), "revoked_certificates=2"))
       << server.process().Log();
   EXPECT_EQ(ListSitesOn(open).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(
-      ListSitesOn(CertificateChannel(server, ca_.cert_file(), gw_a)).error_code(),
-      grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(ListSitesOn(CertificateChannel(server, ca_.cert_file(), gw_a))
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 
   // A list of another CA is refused on reload; the one in force stays.
   ReplaceFile(other_ca_.RevocationList("foreign", {}), crl);
   server.process().Signal(SIGHUP);
-  ASSERT_TRUE(WaitForLog(server.process(), "not signed by a CA of "
-                                           "--tls_client_ca_file"))
+  ASSERT_TRUE(WaitForLog(server.process(),
+                         "not signed by a CA of "
+                         "--tls_client_ca_file"))
       << server.process().Log();
   EXPECT_EQ(ListSitesOn(open).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 

@@ -7,8 +7,8 @@
 
 #include <fstream>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -37,11 +37,14 @@ class HrServer {
     // admin token there (a second one is minted only for a new database).
     const std::string token_file = db_path_ + ".admin.token";
     std::remove(port_file.c_str());
-    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--plaintext", "--db=" + db_path_,
-                                     "--port_file=" + port_file,
-                                     "--pseudonym_key_file=" + key_file,
-                                     "--bootstrap_admin_token_file=" + token_file,
-                                     "--metrics_listen="};
+    std::vector<std::string> args = {
+        "--listen=127.0.0.1:0",
+        "--plaintext",
+        "--db=" + db_path_,
+        "--port_file=" + port_file,
+        "--pseudonym_key_file=" + key_file,
+        "--bootstrap_admin_token_file=" + token_file,
+        "--metrics_listen="};
     args.insert(args.end(), extra.begin(), extra.end());
     process_ = std::make_unique<Process>(ServerBinary(), args,
                                          data.File(name + ".log"));
@@ -62,7 +65,9 @@ class HrServer {
       process_->Wait(std::chrono::seconds(20));
     }
   }
-  std::string server_flag() const { return absl::StrCat("--server=127.0.0.1:", port_); }
+  std::string server_flag() const {
+    return absl::StrCat("--server=127.0.0.1:", port_);
+  }
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
   const std::string& db_path() const { return db_path_; }
   std::string Log() const { return process_->Log(); }
@@ -158,15 +163,16 @@ TEST_F(WorkforceIntegrationTest, BadRowsAreRejectedByRowWhileGoodRowsLoad) {
             0);
   const std::string csv = data_.File("employees.csv");
   WriteFile(csv, std::string(kEmployeeHeader) +
-                     Employees(0, 3, "VERO", "V1", 0) +                    // lines 2-4
-                     "E0900,VERO,V1,1,no,assigned,no,no\n" +               // 5: short
+                     Employees(0, 3, "VERO", "V1", 0) +       // lines 2-4
+                     "E0900,VERO,V1,1,no,assigned,no,no\n" +  // 5: short
                      "E0901,XYZ,V1,1,no,assigned,no,no,2024-01-01,,\n" +   // 6
                      "E0902,VERO,V1,1,no,assigned,no,no,2024-13-01,,\n" +  // 7
-                     Employees(3, 2, "VERO", "V1", 0));                    // 8-9
+                     Employees(3, 2, "VERO", "V1", 0));  // 8-9
   ClientRun run = Client(server, {"import-employees", csv});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_NE(run.out.find("8 rows: 5 stored, 0 unchanged, 2 rejected, 1 skipped"),
-            std::string::npos)
+  EXPECT_NE(
+      run.out.find("8 rows: 5 stored, 0 unchanged, 2 rejected, 1 skipped"),
+      std::string::npos)
       << run.out;
   EXPECT_NE(run.err.find(csv + ":5: skipped: missing column valid_from"),
             std::string::npos)
@@ -185,23 +191,24 @@ TEST_F(WorkforceIntegrationTest, BadRowsAreRejectedByRowWhileGoodRowsLoad) {
   // are rejected by row; the rest load.
   const absl::CivilDay day = TodayInHelsinki() - 3;
   const std::string days = data_.File("days.csv");
-  WriteFile(days, absl::StrCat("employee_id,date,location_kind\n",
-                               "E0000,", FormatDate(day), ",B\n",
-                               "E0001,2024-02-30,B\n",
-                               "E0002,", FormatDate(day), ",Q\n",
-                               "E7777,", FormatDate(day), ",B\n",
-                               "E0003,", FormatDate(day), ",A\n"));
+  WriteFile(days, absl::StrCat("employee_id,date,location_kind\n", "E0000,",
+                               FormatDate(day), ",B\n", "E0001,2024-02-30,B\n",
+                               "E0002,", FormatDate(day), ",Q\n", "E7777,",
+                               FormatDate(day), ",B\n", "E0003,",
+                               FormatDate(day), ",A\n"));
   run = Client(server, {"import-work-days", days});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.out.find("5 rows: 2 stored"), std::string::npos) << run.out;
   EXPECT_NE(run.err.find(days + ":3: rejected: date: \"2024-02-30\""),
             std::string::npos)
       << run.err;
-  EXPECT_NE(run.err.find(days + ":4: rejected: location_kind: \"Q\" is not A-G"),
-            std::string::npos);
-  EXPECT_NE(run.err.find(days + ":5: rejected: employee_id: not in the employee "
-                               "registry"),
-            std::string::npos);
+  EXPECT_NE(
+      run.err.find(days + ":4: rejected: location_kind: \"Q\" is not A-G"),
+      std::string::npos);
+  EXPECT_NE(
+      run.err.find(days + ":5: rejected: employee_id: not in the employee "
+                          "registry"),
+      std::string::npos);
   EXPECT_EQ(Count(server.db_path(), "work_days"), 2);
 
   // An application records days through the API: the same checks, by row.
@@ -274,20 +281,22 @@ TEST_F(WorkforceIntegrationTest, SmallGroupsAndTheirComplementsAreSuppressed) {
   // VERO: V1 3 people (small), V2 20 (8 at home), V3 30 (28 at home: "not
   // at home" is 2); MML: M1 10 people.
   const std::string csv = data_.File("employees.csv");
-  WriteFile(csv, std::string(kEmployeeHeader) + Employees(0, 3, "VERO", "V1", 0) +
+  WriteFile(csv, std::string(kEmployeeHeader) +
+                     Employees(0, 3, "VERO", "V1", 0) +
                      Employees(100, 20, "VERO", "V2", 8) +
                      Employees(200, 30, "VERO", "V3", 28) +
                      Employees(300, 10, "MML", "M1", 5));
   ASSERT_EQ(Client(server, {"import-employees", csv}).exit_code, 0);
 
   auto distribution = [&](std::vector<std::string> scope) {
-    std::vector<std::string> args = {"--output=json", "workstation-distribution",
-                                     "--as_of=2024-05-31"};
+    std::vector<std::string> args = {
+        "--output=json", "workstation-distribution", "--as_of=2024-05-31"};
     args.insert(args.end(), scope.begin(), scope.end());
     ClientRun run = Client(server, args);
     EXPECT_EQ(run.exit_code, 0) << run.err;
     v1::WorkstationDistributionReport report;
-    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(run.out, &report).ok())
+    EXPECT_TRUE(
+        google::protobuf::util::JsonStringToMessage(run.out, &report).ok())
         << run.out;
     return report;
   };
@@ -322,23 +331,26 @@ TEST_F(WorkforceIntegrationTest, SmallGroupsAndTheirComplementsAreSuppressed) {
   EXPECT_EQ(state.anonymity_k(), 5);
 
   // Table output says "suppressed".
-  ClientRun table = Client(server, {"workstation-distribution", "--as_of=2024-05-31",
-                              "--organization=VERO", "--unit=V1"});
+  ClientRun table =
+      Client(server, {"workstation-distribution", "--as_of=2024-05-31",
+                      "--organization=VERO", "--unit=V1"});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find("suppressed"), std::string::npos) << table.out;
 
   // Registry snapshots only on publication dates (month ends by default).
-  ClientRun mid_month = Client(server, {"workstation-distribution",
-                                        "--as_of=2024-06-01"});
+  ClientRun mid_month =
+      Client(server, {"workstation-distribution", "--as_of=2024-06-01"});
   EXPECT_NE(mid_month.exit_code, 0);
   EXPECT_NE(mid_month.err.find("the nearest are 2024-05-31 and 2024-06-30"),
             std::string::npos)
       << mid_month.err;
 }
 
-TEST_F(WorkforceIntegrationTest, PseudonymsAreStableUnderOneKeyAndDifferUnderAnother) {
+TEST_F(WorkforceIntegrationTest,
+       PseudonymsAreStableUnderOneKeyAndDifferUnderAnother) {
   const std::string csv = data_.File("employees.csv");
-  WriteFile(csv, std::string(kEmployeeHeader) + Employees(0, 6, "VERO", "V1", 2));
+  WriteFile(csv,
+            std::string(kEmployeeHeader) + Employees(0, 6, "VERO", "V1", 2));
   std::set<std::string> first;
   {
     HrServer server(data_, key_file_);
@@ -357,7 +369,8 @@ TEST_F(WorkforceIntegrationTest, PseudonymsAreStableUnderOneKeyAndDifferUnderAno
     HrServer server(data_, key_file_, {}, "again");
     ClientRun run = Client(server, {"import-employees", csv});
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_NE(run.out.find("0 stored, 6 unchanged"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("0 stored, 6 unchanged"), std::string::npos)
+        << run.out;
     EXPECT_NE(run.out.find("(0 new employees)"), std::string::npos);
     server.Stop();
     EXPECT_EQ(Pseudonyms(server.db_path()), first);
@@ -367,11 +380,13 @@ TEST_F(WorkforceIntegrationTest, PseudonymsAreStableUnderOneKeyAndDifferUnderAno
   TempDir other_key_dir;
   const std::string other_key = other_key_dir.File("other.key");
   WriteFile(other_key, std::string(64, 'b'));
-  WriteFile(other_data.File("inventory.json"), ReadBytes(data_.File("inventory.json")));
+  WriteFile(other_data.File("inventory.json"),
+            ReadBytes(data_.File("inventory.json")));
   HrServer other(other_data, other_key);
-  ASSERT_EQ(Client(other, {"import-inventory", other_data.File("inventory.json")})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Client(other, {"import-inventory", other_data.File("inventory.json")})
+          .exit_code,
+      0);
   ASSERT_EQ(Client(other, {"import-employees", csv}).exit_code, 0);
   other.Stop();
   const std::set<std::string> second = Pseudonyms(other.db_path());
@@ -384,7 +399,8 @@ TEST_F(WorkforceIntegrationTest, ServerRefusesUnsafeSettings) {
   std::string err;
   // k below 3.
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("a.db"),
+                            {"--listen=127.0.0.1:0", "--plaintext",
+                             "--db=" + data_.File("a.db"),
                              "--metrics_listen=", "--anonymity_k=2"},
                             &out, std::chrono::seconds(30), &err),
             2);
@@ -393,26 +409,29 @@ TEST_F(WorkforceIntegrationTest, ServerRefusesUnsafeSettings) {
   const std::string beside = data_.File("pseudonym.key");
   WriteFile(beside, std::string(64, 'c'));
   EXPECT_EQ(RunToCompletion(ServerBinary(),
-                            {"--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("a.db"),
-                             "--metrics_listen=",
+                            {"--listen=127.0.0.1:0", "--plaintext",
+                             "--db=" + data_.File("a.db"), "--metrics_listen=",
                              "--pseudonym_key_file=" + beside},
                             &out, std::chrono::seconds(30), &err),
             1);
-  EXPECT_NE(err.find("keep the key apart from the data"), std::string::npos) << err;
+  EXPECT_NE(err.find("keep the key apart from the data"), std::string::npos)
+      << err;
 }
 
-TEST_F(WorkforceIntegrationTest, RetentionDeletesOldDaysAndReportsSayWhatTheyCover) {
+TEST_F(WorkforceIntegrationTest,
+       RetentionDeletesOldDaysAndReportsSayWhatTheyCover) {
   const std::string csv = data_.File("employees.csv");
-  WriteFile(csv, std::string(kEmployeeHeader) + Employees(0, 6, "VERO", "V1", 2));
+  WriteFile(csv,
+            std::string(kEmployeeHeader) + Employees(0, 6, "VERO", "V1", 2));
   const absl::CivilDay today = TodayInHelsinki();
   const absl::CivilDay old_day = today - 100;
   const absl::CivilDay recent = today - 2;
   const std::string days = data_.File("days.csv");
   std::string rows = "employee_id,date,location_kind\n";
   for (int i = 0; i < 6; ++i) {
-    absl::StrAppend(&rows, absl::StrFormat("E%04d", i), ",", FormatDate(old_day),
-                    ",B\n", absl::StrFormat("E%04d", i), ",", FormatDate(recent),
-                    ",A\n");
+    absl::StrAppend(&rows, absl::StrFormat("E%04d", i), ",",
+                    FormatDate(old_day), ",B\n", absl::StrFormat("E%04d", i),
+                    ",", FormatDate(recent), ",A\n");
   }
   WriteFile(days, rows);
   {
@@ -428,17 +447,20 @@ TEST_F(WorkforceIntegrationTest, RetentionDeletesOldDaysAndReportsSayWhatTheyCov
   }
   // With a retention of 2 months the server deletes the old days on start,
   // and the report says from which day it can cover.
-  HrServer server(data_, key_file_, {"--workforce_retention_months=2"}, "short");
+  HrServer server(data_, key_file_, {"--workforce_retention_months=2"},
+                  "short");
   const absl::CivilMonth this_month(today);
-  ClientRun run = Client(server, {"--output=json", "office-days",
-                            absl::StrFormat("--from_month=%04d-%02d",
-                                            (this_month - 4).year(),
-                                            (this_month - 4).month()),
-                            absl::StrFormat("--to_month=%04d-%02d",
-                                            this_month.year(), this_month.month())});
+  ClientRun run =
+      Client(server,
+             {"--output=json", "office-days",
+              absl::StrFormat("--from_month=%04d-%02d", (this_month - 4).year(),
+                              (this_month - 4).month()),
+              absl::StrFormat("--to_month=%04d-%02d", this_month.year(),
+                              this_month.month())});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   v1::OfficeDaysReport report;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(run.out, &report).ok());
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(run.out, &report).ok());
   EXPECT_EQ(report.retention_months(), 2);
   const absl::CivilMonth two_back = this_month - 2;
   EXPECT_GE(report.retained_from(),

@@ -26,8 +26,8 @@
 #include "absl/time/civil_time.h"
 #include "common/time_format.h"
 #include "server/reports/workforce_report.h"
-#include "server/workforce/workforce_records.h"
 #include "server/storage/storage.h"
+#include "server/workforce/workforce_records.h"
 #include "tests/support/temp_dir.h"
 
 namespace monipaikka {
@@ -106,7 +106,7 @@ Registry Generate(uint32_t seed) {
     p.unit = unit.unit;
     p.fte = 1;
     const int office = uniform(0, 19);
-    p.office = office < 3   ? OfficeWorkstation::kNone
+    p.office = office < 3    ? OfficeWorkstation::kNone
                : office < 14 ? OfficeWorkstation::kAssigned
                              : OfficeWorkstation::kUnassigned;
     p.home_workstation = chance(0.4);
@@ -124,7 +124,9 @@ Registry Generate(uint32_t seed) {
     if (chance(0.2)) {
       // A change between the publication dates: new attributes, a move, or
       // leaving.
-      const absl::CivilDay change = absl::CivilDay(2024, 2, 10) + uniform(0, last - absl::CivilDay(2024, 2, 10));
+      const absl::CivilDay change =
+          absl::CivilDay(2024, 2, 10) +
+          uniform(0, last - absl::CivilDay(2024, 2, 10));
       if (change > from) {
         EmployeePeriodInput before = row;
         before.period.valid_to = change - 1;
@@ -142,9 +144,10 @@ Registry Generate(uint32_t seed) {
           } else if (kind == 3) {
             row.period.shared_use = !row.period.shared_use;
           } else {
-            row.period.office = row.period.office == OfficeWorkstation::kAssigned
-                                    ? OfficeWorkstation::kUnassigned
-                                    : OfficeWorkstation::kAssigned;
+            row.period.office =
+                row.period.office == OfficeWorkstation::kAssigned
+                    ? OfficeWorkstation::kUnassigned
+                    : OfficeWorkstation::kAssigned;
           }
         }
       }
@@ -157,11 +160,13 @@ Registry Generate(uint32_t seed) {
     const int size = uniform(3, 15);
     for (int i = 0; i < size; ++i) add_person(unit, start);
     // Sometimes someone joins during the period.
-    if (chance(0.4)) add_person(unit, absl::CivilDay(2024, 3, 1) + uniform(0, 50));
+    if (chance(0.4))
+      add_person(unit, absl::CivilDay(2024, 3, 1) + uniform(0, 50));
   }
   // Work-location days: most people record some in each month.
   for (int p = 0; p < person; ++p) {
-    const double office_bias = std::uniform_real_distribution<double>(0, 1)(random);
+    const double office_bias =
+        std::uniform_real_distribution<double>(0, 1)(random);
     for (absl::CivilMonth m : registry.months) {
       if (!chance(0.75)) continue;
       const int count = uniform(1, 18);
@@ -175,8 +180,9 @@ Registry Generate(uint32_t seed) {
         WorkDayInput input;
         input.pseudonym = Pseudonym(p);
         input.day = day;
-        input.kind = chance(office_bias) ? std::vector<int>{1, 2, 3, 5}[uniform(0, 3)]
-                                         : std::vector<int>{0, 4, 6}[uniform(0, 2)];
+        input.kind = chance(office_bias)
+                         ? std::vector<int>{1, 2, 3, 5}[uniform(0, 3)]
+                         : std::vector<int>{0, 4, 6}[uniform(0, 2)];
         registry.days.push_back(input);
       }
     }
@@ -209,14 +215,16 @@ Headcounts CountHeads(const Registry& registry) {
       if (best == nullptr || p.valid_from > best->valid_from) best = &p;
     }
     for (const auto& [who, p] : latest) {
-      for (const Scope& s : ScopesOf(p->organization, p->unit)) ++heads.month[{m, s}];
+      for (const Scope& s : ScopesOf(p->organization, p->unit))
+        ++heads.month[{m, s}];
     }
   }
   for (absl::CivilDay d : registry.dates) {
     for (const EmployeePeriodInput& row : registry.periods) {
       const EmployeePeriod& p = row.period;
       if (p.valid_from > d || p.valid_to < d) continue;
-      for (const Scope& s : ScopesOf(p.organization, p.unit)) ++heads.day[{d, s}];
+      for (const Scope& s : ScopesOf(p.organization, p.unit))
+        ++heads.day[{d, s}];
     }
   }
   return heads;
@@ -225,19 +233,23 @@ Headcounts CountHeads(const Registry& registry) {
 // The test's own oracle (not the attacker's knowledge): how many people
 // entered or left each category of each scope between two days.
 std::map<std::pair<Scope, int>, int> GrossChanges(const Registry& registry,
-                                                 absl::CivilDay from,
-                                                 absl::CivilDay to) {
+                                                  absl::CivilDay from,
+                                                  absl::CivilDay to) {
   auto categories = [](const EmployeePeriod& p) {
     const bool office = p.office != OfficeWorkstation::kNone;
-    return std::array<bool, 6>{true, office, p.home_workstation,
+    return std::array<bool, 6>{true,
+                               office,
+                               p.home_workstation,
                                office && p.shared_use,
                                p.office == OfficeWorkstation::kUnassigned,
                                office && p.multi_space};
   };
-  std::map<std::string, std::pair<const EmployeePeriod*, const EmployeePeriod*>> who;
+  std::map<std::string, std::pair<const EmployeePeriod*, const EmployeePeriod*>>
+      who;
   for (const EmployeePeriodInput& row : registry.periods) {
     const EmployeePeriod& p = row.period;
-    if (p.valid_from <= from && p.valid_to >= from) who[row.pseudonym].first = &p;
+    if (p.valid_from <= from && p.valid_to >= from)
+      who[row.pseudonym].first = &p;
     if (p.valid_from <= to && p.valid_to >= to) who[row.pseudonym].second = &p;
   }
   std::map<std::pair<Scope, int>, int> gross;
@@ -246,7 +258,8 @@ std::map<std::pair<Scope, int>, int> GrossChanges(const Registry& registry,
     std::set<std::pair<Scope, int>> after;
     if (pair.first != nullptr) {
       const auto in = categories(*pair.first);
-      for (const Scope& s : ScopesOf(pair.first->organization, pair.first->unit)) {
+      for (const Scope& s :
+           ScopesOf(pair.first->organization, pair.first->unit)) {
         for (int c = 0; c < 6; ++c) {
           if (in[c]) before.insert({s, c});
         }
@@ -254,7 +267,8 @@ std::map<std::pair<Scope, int>, int> GrossChanges(const Registry& registry,
     }
     if (pair.second != nullptr) {
       const auto in = categories(*pair.second);
-      for (const Scope& s : ScopesOf(pair.second->organization, pair.second->unit)) {
+      for (const Scope& s :
+           ScopesOf(pair.second->organization, pair.second->unit)) {
         for (int c = 0; c < 6; ++c) {
           if (in[c]) after.insert({s, c});
         }
@@ -268,9 +282,20 @@ std::map<std::pair<Scope, int>, int> GrossChanges(const Registry& registry,
 
 // Office-days fields of a row, and distribution categories, as the
 // attacker's variables.
-enum OfficeField { kSharedUse, kWithDays, kB0, kB1, kB2, kB3, kB4, kMeeting, kBelow };
+enum OfficeField {
+  kSharedUse,
+  kWithDays,
+  kB0,
+  kB1,
+  kB2,
+  kB3,
+  kB4,
+  kMeeting,
+  kBelow
+};
 constexpr int kOfficeFields = 9;
-constexpr int kCategories = 6;  // employees, in_offices, at_home, shared_use, unassigned, multi_space
+constexpr int kCategories =
+    6;  // employees, in_offices, at_home, shared_use, unassigned, multi_space
 
 struct Published {
   double value = 0;
@@ -333,7 +358,8 @@ class Attacker {
   int Column(const std::string& key) const { return columns_.at(key); }
 
   // Σ coefficient × variable in [low, high] (either may be ±infinity).
-  void Row(const std::vector<std::pair<int, double>>& terms, double low, double high) {
+  void Row(const std::vector<std::pair<int, double>>& terms, double low,
+           double high) {
     const int row = glp_add_rows(problem_, 1);
     std::vector<int> index{0};
     std::vector<double> value{0};
@@ -354,8 +380,10 @@ class Attacker {
   }
 
   // The minimum or maximum of Σ coefficient × variable.
-  double Optimum(const std::vector<std::pair<int, double>>& objective, bool maximize) {
-    for (int j = 1; j <= glp_get_num_cols(problem_); ++j) glp_set_obj_coef(problem_, j, 0);
+  double Optimum(const std::vector<std::pair<int, double>>& objective,
+                 bool maximize) {
+    for (int j = 1; j <= glp_get_num_cols(problem_); ++j)
+      glp_set_obj_coef(problem_, j, 0);
     for (const auto& [column, coefficient] : objective) {
       glp_set_obj_coef(problem_, column, coefficient);
     }
@@ -453,12 +481,14 @@ Findings AttackSeed(uint32_t seed) {
         for (const v1::OfficeDaysRow& row : report->rows()) {
           const Scope s{row.level(), row.organization(), row.unit()};
           const v1::HrCount* fields[kOfficeFields] = {
-              &row.shared_use(), &row.with_days(), &row.office_day_buckets(0),
-              &row.office_day_buckets(1), &row.office_day_buckets(2),
-              &row.office_day_buckets(3), &row.office_day_buckets(4),
-              &row.meeting_recommendation(), &row.below_recommendation()};
+              &row.shared_use(),          &row.with_days(),
+              &row.office_day_buckets(0), &row.office_day_buckets(1),
+              &row.office_day_buckets(2), &row.office_day_buckets(3),
+              &row.office_day_buckets(4), &row.meeting_recommendation(),
+              &row.below_recommendation()};
           for (int f = 0; f < kOfficeFields; ++f) {
-            seen.Put(OfficeKey(m, s, f), fields[f]->value(), fields[f]->withheld());
+            seen.Put(OfficeKey(m, s, f), fields[f]->value(),
+                     fields[f]->withheld());
           }
           seen.Put(MedianKey(m, s), row.median_office_days().value(),
                    row.median_office_days().withheld());
@@ -479,7 +509,8 @@ Findings AttackSeed(uint32_t seed) {
         if (other.has_value()) request.set_compare_to(FormatDate(*other));
         request.set_organization(scope.organization);
         request.set_unit(scope.unit);
-        auto report = BuildWorkstationDistribution(**session, request, settings);
+        auto report =
+            BuildWorkstationDistribution(**session, request, settings);
         EXPECT_TRUE(report.ok()) << report.status();
         if (!report.ok()) continue;
         for (int c = 0; c < report->categories_size(); ++c) {
@@ -509,7 +540,8 @@ Findings AttackSeed(uint32_t seed) {
   auto children = [&](const Scope& s) {
     std::vector<Scope> out;
     for (const Scope& c : scopes) {
-      if (c.level == s.level + 1 && (s.level == 0 || c.organization == s.organization)) {
+      if (c.level == s.level + 1 &&
+          (s.level == 0 || c.organization == s.organization)) {
         out.push_back(c);
       }
     }
@@ -532,12 +564,15 @@ Findings AttackSeed(uint32_t seed) {
         v[f] = attacker.Variable(OfficeKey(m, s, f), r);
         fix_if_shown(OfficeKey(m, s, f), v[f]);
       }
-      attacker.Row({{v[kWithDays], 1}, {v[kMeeting], -1}, {v[kBelow], -1}}, 0, 0);
+      attacker.Row({{v[kWithDays], 1}, {v[kMeeting], -1}, {v[kBelow], -1}}, 0,
+                   0);
       attacker.Row({{v[kBelow], 1}, {v[kB0], -1}, {v[kB1], -1}}, 0, 0);
-      attacker.Row({{v[kMeeting], 1}, {v[kB2], -1}, {v[kB3], -1}, {v[kB4], -1}}, 0, 0);
+      attacker.Row({{v[kMeeting], 1}, {v[kB2], -1}, {v[kB3], -1}, {v[kB4], -1}},
+                   0, 0);
       // The median m: at least half of the people with days have ≤ m office
       // days and at least half ≥ m; in buckets 0, 1–4, 5–8, 9–12, 13+.
-      if (const Published* median = value_of(MedianKey(m, s)); median != nullptr) {
+      if (const Published* median = value_of(MedianKey(m, s));
+          median != nullptr) {
         if (!median->withheld) {
           static constexpr double kLow[] = {0, 1, 5, 9, 13};
           static constexpr double kHigh[] = {0, 4, 8, 12, 31};
@@ -565,7 +600,9 @@ Findings AttackSeed(uint32_t seed) {
         for (int f = 0; f < kOfficeFields; ++f) {
           std::vector<std::pair<int, double>> sum{{v[f], -1}};
           for (const Scope& c : parts) {
-            sum.push_back({attacker.Variable(OfficeKey(m, c, f), headcount_month(m, c)), 1});
+            sum.push_back(
+                {attacker.Variable(OfficeKey(m, c, f), headcount_month(m, c)),
+                 1});
           }
           attacker.Row(sum, 0, 0);
         }
@@ -582,14 +619,17 @@ Findings AttackSeed(uint32_t seed) {
         fix_if_shown(DistKey(d, s, c), v[c]);
       }
       for (int c = 3; c < kCategories; ++c) {
-        attacker.Row({{v[1], 1}, {v[c], -1}}, 0, kInf);  // subsets of in_offices
+        attacker.Row({{v[1], 1}, {v[c], -1}}, 0,
+                     kInf);  // subsets of in_offices
       }
       const std::vector<Scope> parts = children(s);
       if (s.level < 2 && !parts.empty()) {
         for (int c = 1; c < kCategories; ++c) {
           std::vector<std::pair<int, double>> sum{{v[c], -1}};
           for (const Scope& child : parts) {
-            sum.push_back({attacker.Variable(DistKey(d, child, c), headcount_day(d, child)), 1});
+            sum.push_back({attacker.Variable(DistKey(d, child, c),
+                                             headcount_day(d, child)),
+                           1});
           }
           attacker.Row(sum, 0, 0);
         }
@@ -642,8 +682,8 @@ Findings AttackSeed(uint32_t seed) {
   };
   for (const auto& [key, figure] : seen.figures) {
     if (!figure.withheld) continue;
-    if (key.rfind("od|", 0) == 0 || (key.rfind("dist|", 0) == 0 &&
-                                     key.back() != '0')) {
+    if (key.rfind("od|", 0) == 0 ||
+        (key.rfind("dist|", 0) == 0 && key.back() != '0')) {
       judge(key, {{attacker.Column(key), 1}}, true);
     }
   }
@@ -655,8 +695,9 @@ Findings AttackSeed(uint32_t seed) {
           const std::string key = ChangeKey(d, other, s, c);
           const Published* change = value_of(key);
           if (change == nullptr || !change->withheld) continue;
-          judge(key, {{attacker.Column(DistKey(d, s, c)), 1},
-                      {attacker.Column(DistKey(other, s, c)), -1}},
+          judge(key,
+                {{attacker.Column(DistKey(d, s, c)), 1},
+                 {attacker.Column(DistKey(other, s, c)), -1}},
                 false);
         }
       }
@@ -668,7 +709,8 @@ Findings AttackSeed(uint32_t seed) {
       const absl::CivilDay d = registry.dates[i];
       const absl::CivilDay other = registry.dates[j];
       const bool consecutive = i == j + 1 || j == i + 1;
-      const auto gross = GrossChanges(registry, std::min(d, other), std::max(d, other));
+      const auto gross =
+          GrossChanges(registry, std::min(d, other), std::max(d, other));
       for (const Scope& s : scopes) {
         for (int c = 1; c < kCategories; ++c) {
           const Published* change = value_of(ChangeKey(d, other, s, c));
@@ -679,9 +721,9 @@ Findings AttackSeed(uint32_t seed) {
           if (consecutive) {
             findings.small_changes_consecutive += small;
             if (small && findings.examples.size() < 5) {
-              findings.examples.push_back(absl::StrCat(
-                  "seed ", seed, " ", ChangeKey(d, other, s, c), " shown, ",
-                  moved, " people changed"));
+              findings.examples.push_back(
+                  absl::StrCat("seed ", seed, " ", ChangeKey(d, other, s, c),
+                               " shown, ", moved, " people changed"));
             }
           } else {
             findings.small_changes_other += small;
@@ -710,14 +752,16 @@ TEST(HrAttackTest, NoWithheldFigureIsPinnedOrProvenSmall) {
     }
   }
   std::string examples;
-  for (const std::string& e : total.examples) absl::StrAppend(&examples, "\n  ", e);
+  for (const std::string& e : total.examples)
+    absl::StrAppend(&examples, "\n  ", e);
   EXPECT_GT(total.withheld, 0);
   EXPECT_EQ(total.pinned, 0) << total.withheld << " withheld" << examples;
   EXPECT_EQ(total.small, 0) << total.withheld << " withheld" << examples;
   EXPECT_EQ(total.small_changes_consecutive, 0) << examples;
   std::cout << "attacker: " << kSeeds << " registries, " << total.withheld
-            << " withheld figures, " << total.pinned << " pinned, " << total.small
-            << " proven in 1.." << kK - 1 << "; changes between non-consecutive"
+            << " withheld figures, " << total.pinned << " pinned, "
+            << total.small << " proven in 1.." << kK - 1
+            << "; changes between non-consecutive"
             << " publication dates: " << total.shown_changes_other << " shown, "
             << total.small_changes_other << " of them made by 1.." << kK - 1
             << " people (residual risk)\n";

@@ -40,8 +40,9 @@ std::string OneSiteInventoryJson(int desks, const std::string& gateway) {
       workstations += ",";
       sensors += ",";
     }
-    absl::StrAppend(&workstations, R"({"code":"IT-WS-)", i,
-                    R"(","space":"IT-F1","kind":"unassigned","organization":"IT-ORG"})");
+    absl::StrAppend(
+        &workstations, R"({"code":"IT-WS-)", i,
+        R"(","space":"IT-F1","kind":"unassigned","organization":"IT-ORG"})");
     absl::StrAppend(&sensors, R"({"external_id":"IT-DEV-)", i,
                     R"(","kind":"desk_presence","workstation":"IT-WS-)", i,
                     R"(","gateway":")", gateway, R"("})");
@@ -98,10 +99,12 @@ ServerProcess::ServerProcess(const TempDir& dir, int port,
   const std::string metrics_port_file = dir.File(log_name + ".metrics_port");
   std::remove(port_file.c_str());
   std::remove(metrics_port_file.c_str());
-  std::vector<std::string> args = {
-      absl::StrCat("--listen=127.0.0.1:", port), "--db=" + db_path_,
-      "--port_file=" + port_file, "--bootstrap_admin_token_file=" + token_file,
-      "--metrics_listen=127.0.0.1:0", "--metrics_port_file=" + metrics_port_file};
+  std::vector<std::string> args = {absl::StrCat("--listen=127.0.0.1:", port),
+                                   "--db=" + db_path_,
+                                   "--port_file=" + port_file,
+                                   "--bootstrap_admin_token_file=" + token_file,
+                                   "--metrics_listen=127.0.0.1:0",
+                                   "--metrics_port_file=" + metrics_port_file};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   if (std::none_of(extra_args.begin(), extra_args.end(),
                    [](const std::string& arg) {
@@ -109,8 +112,8 @@ ServerProcess::ServerProcess(const TempDir& dir, int port,
                    })) {
     args.push_back("--plaintext");
   }
-  process_ =
-      std::make_unique<Process>(ServerBinary(), args, dir.File(log_name + ".log"));
+  process_ = std::make_unique<Process>(ServerBinary(), args,
+                                       dir.File(log_name + ".log"));
   port_ = WaitForPortFile(port_file, std::chrono::seconds(30));
   EXPECT_GT(port_, 0) << "server did not start: " << process_->Log();
   metrics_port_ = WaitForPortFile(metrics_port_file, std::chrono::seconds(5));
@@ -127,8 +130,8 @@ std::string CreateToken(const ServerProcess& server,
                         const std::string& admin_token, const std::string& role,
                         const std::string& name,
                         const std::vector<std::string>& extra_flags) {
-  std::vector<std::string> args = {"--server=" + server.address(),
-                                   "tokens", "create", "--role=" + role,
+  std::vector<std::string> args = {"--server=" + server.address(), "tokens",
+                                   "create", "--role=" + role,
                                    "--name=" + name};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   const char* previous = std::getenv(kTokenEnvironmentVariable);
@@ -155,8 +158,8 @@ absl::Status ImportInventory(const ServerProcess& server, const TempDir& dir,
       {"--server=" + server.address(), "import-inventory", inventory}, &out,
       std::chrono::seconds(60), &err);
   if (code == 0) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat("import-inventory exited with ", code,
-                                          ": ", out, err));
+  return absl::InternalError(
+      absl::StrCat("import-inventory exited with ", code, ": ", out, err));
 }
 
 std::string ServerProcess::address() const {

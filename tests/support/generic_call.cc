@@ -1,7 +1,7 @@
 #include "tests/support/generic_call.h"
 
-#include <gtest/gtest.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <gtest/gtest.h>
 
 #include <chrono>
 
@@ -15,7 +15,8 @@ CallOutcome CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(20));
-  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  if (!authorization.empty())
+    context.AddMetadata("authorization", authorization);
   grpc::CompletionQueue queue;
   auto wait = [&queue] {
     void* tag = nullptr;

@@ -3,11 +3,11 @@
 // A call to any method with raw request bytes, for tests of what the server
 // does with requests that are no protobuf of the method's request type.
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 namespace monipaikka::testing {
 

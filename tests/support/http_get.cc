@@ -25,18 +25,18 @@ absl::StatusOr<HttpResponse> HttpGet(int port, const std::string& path) {
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-      0) {
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     const int error = errno;
     close(fd);
-    return absl::UnavailableError(absl::StrCat(
-        "connect to 127.0.0.1:", port, ": ", std::strerror(error)));
+    return absl::UnavailableError(absl::StrCat("connect to 127.0.0.1:", port,
+                                               ": ", std::strerror(error)));
   }
-  const std::string request = absl::StrCat(
-      "GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  const std::string request =
+      absl::StrCat("GET ", path,
+                   " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   for (size_t sent = 0; sent < request.size();) {
-    const ssize_t n = send(fd, request.data() + sent, request.size() - sent,
-                           MSG_NOSIGNAL);
+    const ssize_t n =
+        send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) {
       close(fd);
       return absl::UnavailableError("send failed");
@@ -67,8 +67,9 @@ absl::StatusOr<HttpResponse> HttpGet(int port, const std::string& path) {
   // "HTTP/1.1 200 OK"
   const size_t space = response.headers.find(' ');
   if (space == std::string::npos ||
-      !absl::SimpleAtoi(absl::string_view(response.headers).substr(space + 1, 3),
-                        &response.status)) {
+      !absl::SimpleAtoi(
+          absl::string_view(response.headers).substr(space + 1, 3),
+          &response.status)) {
     return absl::DataLossError(
         absl::StrCat("bad status line: ", response.headers));
   }

@@ -10,8 +10,8 @@
 namespace monipaikka::testing {
 
 struct HttpResponse {
-  int status = 0;           // e.g. 200
-  std::string headers;      // the status line and headers, as received
+  int status = 0;       // e.g. 200
+  std::string headers;  // the status line and headers, as received
   std::string body;
 };
 

@@ -1,5 +1,6 @@
 #include "tests/support/mosquitto.h"
 
+#include <gtest/gtest.h>
 #include <mosquitto.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace monipaikka::testing {
 namespace {
@@ -85,14 +84,14 @@ MosquittoBroker::MosquittoBroker(const TempDir& dir,
       conf << "allow_anonymous true\n";
     }
     conf << "persistence false\n"
-                          << "max_queued_messages 100000\n"
-                          << "max_inflight_messages 100\n"
-                          << "log_dest stderr\n"
-                          << "log_type error\nlog_type warning\n";
+         << "max_queued_messages 100000\n"
+         << "max_inflight_messages 100\n"
+         << "log_dest stderr\n"
+         << "log_type error\nlog_type warning\n";
     conf.close();
-    process_ = std::make_unique<Process>(
-        MosquittoBinary(), std::vector<std::string>{"-c", config},
-        dir.File("mosquitto.log"));
+    process_ = std::make_unique<Process>(MosquittoBinary(),
+                                         std::vector<std::string>{"-c", config},
+                                         dir.File("mosquitto.log"));
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline && process_->running()) {
@@ -147,10 +146,12 @@ bool MqttPublisher::Publish(
   if (!connected_) return false;
   acknowledged_ = 0;
   int sent = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
   // Keep at most 50 unacknowledged, like the broker's inflight window.
   while (acknowledged_ < static_cast<int>(messages.size())) {
-    while (sent < static_cast<int>(messages.size()) && sent - acknowledged_ < 50) {
+    while (sent < static_cast<int>(messages.size()) &&
+           sent - acknowledged_ < 50) {
       const auto& [topic, payload] = messages[sent];
       if (mosquitto_publish(mosq_, nullptr, topic.c_str(),
                             static_cast<int>(payload.size()), payload.data(), 1,

@@ -65,7 +65,8 @@ class MqttPublisher {
   bool connected() const { return connected_; }
   // Publishes (topic, payload) pairs in order; true once the broker has
   // acknowledged all of them.
-  bool Publish(const std::vector<std::pair<std::string, std::string>>& messages);
+  bool Publish(
+      const std::vector<std::pair<std::string, std::string>>& messages);
   bool Publish(const std::string& topic, const std::string& payload) {
     return Publish({{topic, payload}});
   }

@@ -135,7 +135,8 @@ void TcpProxy::Run() {
       // belong to another file by now).
       bool current = false;
       for (const Link& open_link : links_) {
-        if (open_link.client == link.client && open_link.target == link.target) {
+        if (open_link.client == link.client &&
+            open_link.target == link.target) {
           current = true;
         }
       }

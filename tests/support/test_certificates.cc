@@ -24,7 +24,8 @@ CertificateFiles TestCa::Issue(const std::string& file_name,
 }
 
 std::string TestCa::RevocationList(
-    const std::string& name, const std::vector<CertificateFiles>& revoked) const {
+    const std::string& name,
+    const std::vector<CertificateFiles>& revoked) const {
   absl::StatusOr<std::string> crl =
       MakeRevocationList(files_, dir_.path(), name, revoked);
   EXPECT_TRUE(crl.ok()) << crl.status();

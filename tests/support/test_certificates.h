@@ -29,8 +29,9 @@ class TestCa {
 
   // This CA's certificate revocation list revoking `revoked`, file
   // `name`.crl; returns its path. Fails the test when openssl fails.
-  std::string RevocationList(const std::string& name,
-                             const std::vector<CertificateFiles>& revoked) const;
+  std::string RevocationList(
+      const std::string& name,
+      const std::vector<CertificateFiles>& revoked) const;
 
   // A server certificate for 127.0.0.1 and localhost.
   CertificateFiles IssueServer(const std::string& file_name,
