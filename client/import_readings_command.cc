@@ -1,9 +1,11 @@
 #include "client/import_readings_command.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "client/import_progress.h"
 #include "client/text_file.h"
 #include "common/status_macros.h"
 
@@ -57,10 +59,24 @@ absl::StatusOr<ReadingsImportSummary> ImportReadings(
     name = path;
   }
   upload.ack_timeout = options.deadline;
-  ASSIGN_OR_RETURN(const ReadingsImportSummary summary,
-                   UploadReadingsCsv(stub, *in, name, upload, problems));
-  WriteReadingsImportSummary(name, summary, options.output, out);
-  return summary;
+  // Bytes read against the file's size give the share done and the time
+  // left; standard input has no size, so only rows and rate show.
+  std::error_code size_error;
+  const uintmax_t size =
+      path == "-" ? 0 : std::filesystem::file_size(path, size_error);
+  CountingStreamBuf counting(in->rdbuf());
+  std::istream counted(&counting);
+  ImportProgress progress(&problems, options.progress, name,
+                          size_error ? 0 : static_cast<int64_t>(size));
+  upload.on_rows = [&progress, &counting](int64_t rows) {
+    progress.Update(rows, counting.bytes());
+  };
+  absl::StatusOr<ReadingsImportSummary> summary =
+      UploadReadingsCsv(stub, counted, name, upload, progress.problems());
+  progress.Erase();
+  if (!summary.ok()) return summary.status();
+  WriteReadingsImportSummary(name, *summary, options.output, out);
+  return *summary;
 }
 
 }  // namespace monipaikka::client

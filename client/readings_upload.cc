@@ -215,6 +215,9 @@ class Upload {
     ReadingRow row;
     while (file.Next(&row)) {
       ++summary_.rows;
+      if (options_.on_rows && summary_.rows % 1000 == 0) {
+        options_.on_rows(summary_.rows);
+      }
       if (!row.problem.empty()) {
         ++summary_.skipped;
         pending_.skipped.push_back({row.line, "skipped: " + row.problem});

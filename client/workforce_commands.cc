@@ -6,7 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -21,16 +20,6 @@
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "grpcpp/client_context.h"
-
-ABSL_FLAG(std::string, organization, "", "organization code (HR reports)");
-ABSL_FLAG(std::string, unit, "", "org unit code (HR reports)");
-ABSL_FLAG(std::string, as_of, "", "registry date, YYYY-MM-DD");
-ABSL_FLAG(std::string, compare_to, "",
-          "earlier date to compare with, YYYY-MM-DD");
-ABSL_FLAG(std::string, from_month, "", "first month, YYYY-MM");
-ABSL_FLAG(std::string, to_month, "",
-          "last month, YYYY-MM (default: from_month)");
-ABSL_FLAG(std::string, group_by, "", "rows per organization or unit");
 
 namespace monipaikka::client {
 namespace {
@@ -349,18 +338,6 @@ absl::StatusOr<WorkforceImportSummary> ImportFile(
 
 }  // namespace
 
-WorkforceFlags WorkforceFlagsFromAbsl() {
-  WorkforceFlags flags;
-  flags.organization = absl::GetFlag(FLAGS_organization);
-  flags.unit = absl::GetFlag(FLAGS_unit);
-  flags.as_of = absl::GetFlag(FLAGS_as_of);
-  flags.compare_to = absl::GetFlag(FLAGS_compare_to);
-  flags.from_month = absl::GetFlag(FLAGS_from_month);
-  flags.to_month = absl::GetFlag(FLAGS_to_month);
-  flags.group_by = absl::GetFlag(FLAGS_group_by);
-  return flags;
-}
-
 bool IsWorkforceCommand(const std::string& command) {
   return command == "import-employees" || command == "import-work-days" ||
          command == "workstation-distribution" || command == "office-days";
@@ -377,7 +354,7 @@ std::string CheckWorkforceFlags(const std::string& command,
   const std::pair<const char*, const std::string*> monthly[] = {
       {"from_month", &flags.from_month},
       {"to_month", &flags.to_month},
-      {"group_by", &flags.group_by}};
+      {"by", &flags.group_by}};
   for (const auto& [name, value] : scope) {
     if (!value->empty() && !distribution && !office_days) {
       return absl::StrCat("--", name, " does not apply to ", command);
@@ -410,7 +387,7 @@ std::string CheckWorkforceFlags(const std::string& command,
     if (flags.from_month.empty())
       return "office-days needs --from_month=YYYY-MM";
     for (const auto& [name, value] : monthly) {
-      if (std::string(name) == "group_by") continue;
+      if (std::string(name) == "by") continue;
       if (!value->empty() && !IsMonth(*value)) {
         return absl::StrCat("--", name, "=", *value,
                             " is not a month (YYYY-MM)");
@@ -418,7 +395,7 @@ std::string CheckWorkforceFlags(const std::string& command,
     }
     if (!flags.group_by.empty() && flags.group_by != "organization" &&
         flags.group_by != "unit") {
-      return absl::StrCat("--group_by=", flags.group_by,
+      return absl::StrCat("--by=", flags.group_by,
                           " is not organization or unit");
     }
   }
