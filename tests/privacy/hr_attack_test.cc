@@ -1,4 +1,4 @@
-// The acceptance test of HR suppression (issue 11 §2–3, PRIVACY-FINDINGS):
+// The acceptance test of HR suppression (issue 11 §2–3, docs/hr-privacy.md):
 // an attacker of our own, with its own GLPK model written from the
 // docs/hr-privacy.md description (not from the auditor's code), fetches
 // every HR table family of a period through the real report functions —
