@@ -18,7 +18,9 @@ CountingStreamBuf::int_type CountingStreamBuf::underflow() {
   const std::streamsize n = source_->sgetn(buffer_, sizeof(buffer_));
   if (n <= 0) return traits_type::eof();
   bytes_ += n;
+  lines_ += std::count(buffer_, buffer_ + n, '\n');
   setg(buffer_, buffer_, buffer_ + n);
+  if (on_block_) on_block_();
   return traits_type::to_int_type(buffer_[0]);
 }
 

@@ -25,6 +25,13 @@ class CountingStreamBuf : public std::streambuf {
  public:
   explicit CountingStreamBuf(std::streambuf* source) : source_(source) {}
   int64_t bytes() const { return bytes_; }
+  // Line breaks read so far: the rows of a CSV file whose fields hold none.
+  int64_t lines() const { return lines_; }
+  // Called after each block read from the source (up to 64 KiB), e.g. to
+  // update a progress line; may be empty.
+  void set_on_block(std::function<void()> on_block) {
+    on_block_ = std::move(on_block);
+  }
 
  protected:
   int_type underflow() override;
@@ -34,6 +41,8 @@ class CountingStreamBuf : public std::streambuf {
   std::streambuf* source_;
   char buffer_[1 << 16];
   int64_t bytes_ = 0;
+  int64_t lines_ = 0;
+  std::function<void()> on_block_;
 };
 
 class ImportProgress {

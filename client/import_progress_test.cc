@@ -64,9 +64,11 @@ TEST(ImportProgressTest, StandardInputHasNoShareOrTimeLeft) {
   EXPECT_EQ(err.str(), "\r\033[Kstdin: 1000 rows, 250 rows/s");
 }
 
-TEST(CountingStreamBufTest, CountsBytesRead) {
+TEST(CountingStreamBufTest, CountsBytesAndLinesRead) {
   std::istringstream source("line one\nline two\n");
   CountingStreamBuf counting(source.rdbuf());
+  int blocks = 0;
+  counting.set_on_block([&blocks] { ++blocks; });
   std::istream in(&counting);
   std::string line;
   std::getline(in, line);
@@ -74,6 +76,8 @@ TEST(CountingStreamBufTest, CountsBytesRead) {
   std::getline(in, line);
   EXPECT_EQ(line, "line two");
   EXPECT_EQ(counting.bytes(), 18);
+  EXPECT_EQ(counting.lines(), 2);
+  EXPECT_EQ(blocks, 1);
 }
 
 }  // namespace

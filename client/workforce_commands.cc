@@ -1,6 +1,7 @@
 #include "client/workforce_commands.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "client/csv_reader.h"
 #include "client/grpc_status.h"
+#include "client/import_progress.h"
 #include "client/number_format.h"
 #include "client/output_format.h"
 #include "client/table.h"
@@ -323,7 +325,7 @@ absl::Status ShowOfficeDays(v1::WorkforceService::StubInterface& stub,
 
 absl::StatusOr<WorkforceImportSummary> ImportFile(
     v1::WorkforceService::StubInterface& stub, const std::string& path,
-    bool employees, std::ostream& problems) {
+    bool employees, const CommandOptions& options, std::ostream& problems) {
   std::ifstream file;
   std::istream* in = &std::cin;
   std::string name = "stdin";
@@ -332,8 +334,25 @@ absl::StatusOr<WorkforceImportSummary> ImportFile(
     in = &file;
     name = path;
   }
-  return employees ? UploadEmployeesCsv(stub, *in, name, 5000, problems)
-                   : UploadWorkDaysCsv(stub, *in, name, 5000, problems);
+  // On a terminal, a progress line counts the lines read (a row each, less
+  // the header) against the file's size.
+  std::error_code size_error;
+  const uintmax_t size =
+      path == "-" ? 0 : std::filesystem::file_size(path, size_error);
+  CountingStreamBuf counting(in->rdbuf());
+  std::istream counted(&counting);
+  ImportProgress progress(&problems, options.progress, name,
+                          size_error ? 0 : static_cast<int64_t>(size));
+  counting.set_on_block([&progress, &counting] {
+    progress.Update(std::max<int64_t>(counting.lines() - 1, 0),
+                    counting.bytes());
+  });
+  absl::StatusOr<WorkforceImportSummary> summary =
+      employees
+          ? UploadEmployeesCsv(stub, counted, name, 5000, progress.problems())
+          : UploadWorkDaysCsv(stub, counted, name, 5000, progress.problems());
+  progress.Erase();
+  return summary;
 }
 
 }  // namespace
@@ -430,7 +449,7 @@ absl::Status RunWorkforceCommand(v1::WorkforceService::StubInterface& stub,
   if (command == "import-employees" || command == "import-work-days") {
     const bool employees = command == "import-employees";
     ASSIGN_OR_RETURN(WorkforceImportSummary summary,
-                     ImportFile(stub, args[1], employees, err));
+                     ImportFile(stub, args[1], employees, options, err));
     WriteImportSummary(args[1] == "-" ? "stdin" : args[1], summary, employees,
                        options.output, out);
     *rows_refused = !summary.clean();
