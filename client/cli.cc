@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -326,56 +327,63 @@ FlagUse Optional(std::string name, std::string help = "",
   return {std::move(name), false, std::move(help), std::move(value_name)};
 }
 
+// Copies each named flag's value (empty when not given) into its field.
+void CopyFlags(
+    const FlagValues& f,
+    std::initializer_list<std::pair<const char*, std::string*>> fields) {
+  for (const auto& [name, field] : fields) *field = Get(f, name);
+}
+
 AnalyticsFlags ToAnalyticsFlags(const FlagValues& f) {
   AnalyticsFlags a;
-  a.by = Get(f, "by");
-  a.orgs = Get(f, "organization");
-  a.kinds = Get(f, "kinds");
-  a.sites = Get(f, "sites");
-  a.candidate = Get(f, "candidate");
-  a.buffer_pct = Get(f, "buffer_pct");
-  a.date = Get(f, "as_of");
-  a.scope = Get(f, "scope");
-  a.code = Get(f, "code");
-  a.metric = Get(f, "metric");
-  a.value = Get(f, "value");
-  a.valid_from = Get(f, "valid_from");
-  a.valid_to = Get(f, "valid_to");
-  a.note = Get(f, "note");
-  a.id = Get(f, "id");
-  a.updates = Get(f, "updates");
+  CopyFlags(f, {{"by", &a.by},
+                {"organization", &a.orgs},
+                {"kinds", &a.kinds},
+                {"sites", &a.sites},
+                {"candidate", &a.candidate},
+                {"buffer_pct", &a.buffer_pct},
+                {"as_of", &a.date},
+                {"scope", &a.scope},
+                {"code", &a.code},
+                {"metric", &a.metric},
+                {"value", &a.value},
+                {"valid_from", &a.valid_from},
+                {"valid_to", &a.valid_to},
+                {"note", &a.note},
+                {"id", &a.id},
+                {"updates", &a.updates}});
   return a;
 }
 
 WorkforceFlags ToWorkforceFlags(const FlagValues& f) {
   WorkforceFlags w;
-  w.organization = Get(f, "organization");
-  w.unit = Get(f, "unit");
-  w.as_of = Get(f, "as_of");
-  w.compare_to = Get(f, "compare_to");
-  w.from_month = Get(f, "from_month");
-  w.to_month = Get(f, "to_month");
-  w.group_by = Get(f, "by");
+  CopyFlags(f, {{"organization", &w.organization},
+                {"unit", &w.unit},
+                {"as_of", &w.as_of},
+                {"compare_to", &w.compare_to},
+                {"from_month", &w.from_month},
+                {"to_month", &w.to_month},
+                {"by", &w.group_by}});
   return w;
 }
 
 AccessFlags ToAccessFlags(const FlagValues& f) {
   AccessFlags a;
-  a.role = Get(f, "role");
-  a.name = Get(f, "name");
-  a.expires = Get(f, "expires");
-  a.ttl = Get(f, "ttl");
-  a.limit = Get(f, "limit");
+  CopyFlags(f, {{"role", &a.role},
+                {"name", &a.name},
+                {"expires", &a.expires},
+                {"ttl", &a.ttl},
+                {"limit", &a.limit}});
   a.include_inactive = Get(f, "include_inactive") == "true";
   return a;
 }
 
 UtilizationArgs ToUtilizationArgs(const FlagValues& f) {
   UtilizationArgs args;
-  args.site = Get(f, "site");
-  args.space = Get(f, "space");
-  args.from_date = Get(f, "from");
-  args.to_date = Get(f, "to");
+  CopyFlags(f, {{"site", &args.site},
+                {"space", &args.space},
+                {"from", &args.from_date},
+                {"to", &args.to_date}});
   args.all_hours = Get(f, "all_hours") == "true";
   return args;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -101,5 +102,24 @@ std::streamsize ImportProgress::ErasingBuf::xsputn(const char* s,
   progress_->err_->write(s, n);
   return n;
 }
+
+namespace {
+
+// The size of the file at `path`, 0 when unknown (standard input).
+int64_t InputSize(const std::string& path) {
+  if (path == "-") return 0;
+  std::error_code error;
+  const uintmax_t size = std::filesystem::file_size(path, error);
+  return error ? 0 : static_cast<int64_t>(size);
+}
+
+}  // namespace
+
+ProgressInput::ProgressInput(std::istream* in, const std::string& path,
+                             const std::string& name, std::ostream* err,
+                             bool enabled)
+    : counting_(in->rdbuf()),
+      stream_(&counting_),
+      progress_(err, enabled, name, InputSize(path)) {}
 
 }  // namespace monipaikka::client

@@ -95,4 +95,25 @@ class ImportProgress {
   std::ostream problems_;
 };
 
+// An import's input read through a byte counter, with the progress line
+// measured against the file's size.
+class ProgressInput {
+ public:
+  // `in` is the opened input of `path` ("-": standard input, which has no
+  // size), named `name` in the progress line; `enabled` as for
+  // ImportProgress.
+  ProgressInput(std::istream* in, const std::string& path,
+                const std::string& name, std::ostream* err, bool enabled);
+
+  // The input to read instead of `in`.
+  std::istream& stream() { return stream_; }
+  CountingStreamBuf& counting() { return counting_; }
+  ImportProgress& progress() { return progress_; }
+
+ private:
+  CountingStreamBuf counting_;
+  std::istream stream_;
+  ImportProgress progress_;
+};
+
 }  // namespace monipaikka::client

@@ -1,6 +1,5 @@
 #include "client/import_readings_command.h"
 
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -61,19 +60,13 @@ absl::StatusOr<ReadingsImportSummary> ImportReadings(
   upload.ack_timeout = options.deadline;
   // Bytes read against the file's size give the share done and the time
   // left; standard input has no size, so only rows and rate show.
-  std::error_code size_error;
-  const uintmax_t size =
-      path == "-" ? 0 : std::filesystem::file_size(path, size_error);
-  CountingStreamBuf counting(in->rdbuf());
-  std::istream counted(&counting);
-  ImportProgress progress(&problems, options.progress, name,
-                          size_error ? 0 : static_cast<int64_t>(size));
-  upload.on_rows = [&progress, &counting](int64_t rows) {
-    progress.Update(rows, counting.bytes());
+  ProgressInput input(in, path, name, &problems, options.progress);
+  upload.on_rows = [&input](int64_t rows) {
+    input.progress().Update(rows, input.counting().bytes());
   };
-  absl::StatusOr<ReadingsImportSummary> summary =
-      UploadReadingsCsv(stub, counted, name, upload, progress.problems());
-  progress.Erase();
+  absl::StatusOr<ReadingsImportSummary> summary = UploadReadingsCsv(
+      stub, input.stream(), name, upload, input.progress().problems());
+  input.progress().Erase();
   if (!summary.ok()) return summary.status();
   WriteReadingsImportSummary(name, *summary, options.output, out);
   return *summary;

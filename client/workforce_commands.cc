@@ -1,7 +1,6 @@
 #include "client/workforce_commands.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <utility>
@@ -336,22 +335,16 @@ absl::StatusOr<WorkforceImportSummary> ImportFile(
   }
   // On a terminal, a progress line counts the lines read (a row each, less
   // the header) against the file's size.
-  std::error_code size_error;
-  const uintmax_t size =
-      path == "-" ? 0 : std::filesystem::file_size(path, size_error);
-  CountingStreamBuf counting(in->rdbuf());
-  std::istream counted(&counting);
-  ImportProgress progress(&problems, options.progress, name,
-                          size_error ? 0 : static_cast<int64_t>(size));
-  counting.set_on_block([&progress, &counting] {
-    progress.Update(std::max<int64_t>(counting.lines() - 1, 0),
-                    counting.bytes());
+  ProgressInput input(in, path, name, &problems, options.progress);
+  input.counting().set_on_block([&input] {
+    input.progress().Update(std::max<int64_t>(input.counting().lines() - 1, 0),
+                            input.counting().bytes());
   });
+  std::ostream& listed = input.progress().problems();
   absl::StatusOr<WorkforceImportSummary> summary =
-      employees
-          ? UploadEmployeesCsv(stub, counted, name, 5000, progress.problems())
-          : UploadWorkDaysCsv(stub, counted, name, 5000, progress.problems());
-  progress.Erase();
+      employees ? UploadEmployeesCsv(stub, input.stream(), name, 5000, listed)
+                : UploadWorkDaysCsv(stub, input.stream(), name, 5000, listed);
+  input.progress().Erase();
   return summary;
 }
 
