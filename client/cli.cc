@@ -1388,9 +1388,20 @@ int RunCommandLine(const std::vector<std::string>& args,
         candidates.push_back(old);
       }
     }
-    return UsageError(absl::StrCat("unknown command \"", first, "\"",
-                                   DidYouMean(first, candidates)),
-                      nullptr, err);
+    // "repot usage": suggest the whole command when the second word is a
+    // verb of the group the first is near to.
+    std::optional<std::string> group = NearestName(first, candidates);
+    if (group.has_value() && positional.size() >= 2) {
+      for (const Command* command : GroupCommands(*group)) {
+        if (command->verb == positional[1]) group = command->name();
+      }
+    }
+    return UsageError(
+        absl::StrCat("unknown command \"", first, "\"",
+                     group.has_value()
+                         ? absl::StrCat("; did you mean \"", *group, "\"?")
+                         : ""),
+        nullptr, err);
   }
   const Command& command = *lookup.command;
   if (!lookup.old_name.empty()) {

@@ -163,6 +163,11 @@ TEST_F(CliTest, UnknownCommandSuggestsTheNearest) {
               StartsWith("monipaikka: unknown command \"tokens revoek\"; did "
                          "you mean \"tokens revoke\"?\n"));
   Clear();
+  EXPECT_EQ(Run({"repot", "usage", "--site=X"}), kExitUsage);
+  EXPECT_THAT(err_.str(),
+              StartsWith("monipaikka: unknown command \"repot\"; did you mean "
+                         "\"report usage\"?\n"));
+  Clear();
   EXPECT_EQ(Run({"frobnicate"}), kExitUsage);
   EXPECT_THAT(err_.str(),
               StartsWith("monipaikka: unknown command \"frobnicate\"\n"));

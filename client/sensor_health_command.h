@@ -22,9 +22,8 @@ absl::Status ShowSensorHealth(v1::SensorHealthService::StubInterface& stub,
                               const std::string& gateway,
                               const CommandOptions& options, std::ostream& out);
 
-// The listing as a table: sensor, kind, site, gateway, last seen (UTC),
-// battery, signal, status ("ok", "silent", "low battery",
-// "silent, low battery").
+// The listing as a table: sensor, kind, site, gateway, last seen, battery,
+// signal, status ("ok", "silent", "low battery", "silent, low battery").
 // `zones` (site code → IANA zone) turns the last-seen instants into local
 // times of each sensor's site; without a zone they stay RFC 3339 UTC.
 Table SensorHealthTable(const v1::ListSensorHealthResponse& response,
