@@ -14,9 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "server/auth/rpc_policy.h"
 #include "server/ingest/health_validation.h"
-#include "server/service/grpc_status.h"
 #include "server/service/refused_call.h"
 
 namespace monipaikka {
