@@ -75,7 +75,7 @@ struct ServerOptions {
   // Calls one connection may have open at once (HTTP/2 streams).
   int max_concurrent_streams = 64;
   SqliteStorageOptions storage;
-  IngestServiceOptions ingest;
+  IngestOptions ingest;
   IngestWriterOptions writer;
   UtilizationSettings utilization;
   WorkforceOptions workforce;
