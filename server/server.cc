@@ -179,6 +179,8 @@ absl::StatusOr<std::string> Server::CreateToken(const NewToken& token) {
   return created.secret;
 }
 
+Server::Server(ServerOptions options) : options_(std::move(options)) {}
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   RETURN_IF_ERROR(ValidateServerOptions(options));
   if (!options.ingest.now_ms) {

@@ -83,7 +83,7 @@ class Server {
   void Shutdown();
 
  private:
-  explicit Server(ServerOptions options) : options_(std::move(options)) {}
+  explicit Server(ServerOptions options);
 
   // The steps of Start(), in order. Each builds and starts members and
   // relies on those of the steps before; on an error the destructor stops

@@ -41,6 +41,10 @@ absl::Status BelowMinimum(absl::string_view flag, int64_t value,
 
 absl::Status CheckListenerSecurity(const ServerOptions& options) {
   if (options.tls.enabled()) {
+    if (options.tls.cert_file.empty() || options.tls.key_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_cert_file and --tls_key_file go together: give both");
+    }
     if (options.plaintext) {
       return absl::InvalidArgumentError(
           "--plaintext and --tls_cert_file/--tls_key_file exclude each other");

@@ -126,9 +126,9 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const ServerFlags& flags);
 // value. Server::Start() runs them first.
 absl::Status ValidateServerOptions(const ServerOptions& options);
 
-// The checks of the listener's security options alone: TLS files or
-// --plaintext (not both), --plaintext on loopback only, --tls_client_ca_file
-// and --tls_crl_file only with the files they need.
+// The checks of the listener's security options alone: the TLS certificate
+// and key together, or --plaintext (not both), --plaintext on loopback only,
+// --tls_client_ca_file and --tls_crl_file only with the files they need.
 absl::Status CheckListenerSecurity(const ServerOptions& options);
 
 }  // namespace monipaikka
