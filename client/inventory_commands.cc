@@ -1,11 +1,11 @@
 #include "client/inventory_commands.h"
 
 #include "absl/strings/str_cat.h"
-#include "client/grpc_status.h"
 #include "client/inventory_csv.h"
 #include "client/inventory_json.h"
 #include "client/inventory_tables.h"
 #include "client/text_file.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 
 namespace monipaikka::client {
