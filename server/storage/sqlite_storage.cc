@@ -8,10 +8,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "common/calendar.h"
 #include "common/sqlite.h"
 #include "common/status_macros.h"
-#include "common/time_format.h"
 #include "server/storage/inventory_rules.h"
 #include "server/storage/schema.h"
 #include "server/storage/sqlite_access.h"
@@ -74,19 +72,12 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<std::vector<v1::Sensor>> ListSensors(
       absl::string_view site, absl::string_view gateway) override;
   absl::StatusOr<std::vector<SensorBinding>> LoadSensorBindings() override;
-  absl::StatusOr<WorkstationScope> LoadWorkstationScope(
-      absl::string_view site, absl::string_view space) override;
   absl::Status InsertReadings(std::span<const StoredReading> readings,
                               std::vector<InsertOutcome>* outcomes) override;
-  absl::Status ScanReadings(
-      int64_t from_ms, int64_t to_ms, std::span<const int64_t> sensor_ids,
-      absl::FunctionRef<void(const StoredReading&)> visit) override;
   absl::Status ScanRecentReadings(
       int64_t since_ms,
       absl::FunctionRef<void(const StoredReading&)> visit) override;
   absl::StatusOr<int64_t> CountReadings() override;
-  absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) override;
-  absl::Status CheckHealth() override;
   absl::Status ProbeWrite(int64_t now_ms) override;
   absl::StatusOr<int> SynchronousPragma() override {
     return db_->SynchronousPragma();
@@ -538,68 +529,6 @@ absl::StatusOr<std::vector<SensorBinding>> SqliteSession::LoadSensorBindings() {
   return result;
 }
 
-absl::StatusOr<WorkstationScope> SqliteSession::LoadWorkstationScope(
-    absl::string_view site_code, absl::string_view space) {
-  WorkstationScope scope;
-  ASSIGN_OR_RETURN(scope.site, GetSite(site_code));
-  ASSIGN_OR_RETURN(int64_t site_id,
-                   IdByCode(kSiteIdSql, site_code, "", "site"));
-  ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(scope.site.timezone()));
-  std::vector<int64_t> subtree;
-  if (!space.empty()) {
-    static constexpr char kSpaceSql[] =
-        "SELECT id, site_id FROM spaces WHERE code = ?";
-    ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSpaceSql));
-    stmt->BindText(1, space);
-    ASSIGN_OR_RETURN(bool found, stmt->Step());
-    if (!found || stmt->ColumnInt64(1) != site_id) {
-      stmt->Reset();
-      return absl::NotFoundError(
-          absl::StrCat("no space \"", space, "\" in site \"", site_code, "\""));
-    }
-    int64_t space_id = stmt->ColumnInt64(0);
-    stmt->Reset();
-    ASSIGN_OR_RETURN(subtree, SpaceSubtree(space_id));
-    scope.space = std::string(space);
-  }
-  static constexpr char kSql[] =
-      "SELECT w.code, w.space_id, n.id, n.kind, n.installed, n.removed "
-      "FROM workstations w JOIN spaces s ON s.id = w.space_id "
-      "LEFT JOIN sensors n ON n.workstation_id = w.id "
-      "WHERE s.site_id = ? AND w.status = 'active' ORDER BY w.code, n.id";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindInt64(1, site_id);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    if (!space.empty() && !std::binary_search(subtree.begin(), subtree.end(),
-                                              stmt->ColumnInt64(1))) {
-      continue;
-    }
-    std::string code = stmt->ColumnText(0);
-    if (scope.workstations.empty() || scope.workstations.back().code != code) {
-      scope.workstations.push_back(ScopedWorkstation{code, {}});
-    }
-    if (stmt->ColumnIsNull(2)) continue;
-    ScopedWorkstation::Binding binding;
-    binding.sensor_id = stmt->ColumnInt64(2);
-    binding.kind = stmt->ColumnText(3);
-    // Dates were checked on import; a sensor binds from local midnight.
-    if (std::string installed = stmt->ColumnText(4); !installed.empty()) {
-      if (absl::StatusOr<absl::CivilDay> day = ParseDate(installed); day.ok()) {
-        binding.from_ms = LocalToMs(absl::CivilSecond(*day), zone);
-      }
-    }
-    if (std::string removed = stmt->ColumnText(5); !removed.empty()) {
-      if (absl::StatusOr<absl::CivilDay> day = ParseDate(removed); day.ok()) {
-        binding.until_ms = LocalToMs(absl::CivilSecond(*day), zone);
-      }
-    }
-    scope.workstations.back().sensors.push_back(binding);
-  }
-  return scope;
-}
-
 absl::Status SqliteSession::InsertReadings(
     std::span<const StoredReading> readings,
     std::vector<InsertOutcome>* outcomes) {
@@ -635,32 +564,6 @@ absl::Status SqliteSession::InsertReadings(
   return committed;
 }
 
-absl::Status SqliteSession::ScanReadings(
-    int64_t from_ms, int64_t to_ms, std::span<const int64_t> sensor_ids,
-    absl::FunctionRef<void(const StoredReading&)> visit) {
-  static constexpr char kSql[] =
-      "SELECT ts_ms, sensor_id, seq, value FROM readings "
-      "WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindInt64(1, from_ms);
-  stmt->BindInt64(2, to_ms);
-  StoredReading reading;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    reading.sensor_id = stmt->ColumnInt64(1);
-    if (!std::binary_search(sensor_ids.begin(), sensor_ids.end(),
-                            reading.sensor_id)) {
-      continue;
-    }
-    reading.ts_ms = stmt->ColumnInt64(0);
-    reading.seq = static_cast<uint64_t>(stmt->ColumnInt64(2));
-    reading.value = stmt->ColumnInt64(3);
-    visit(reading);
-  }
-  return absl::OkStatus();
-}
-
 absl::Status SqliteSession::ScanRecentReadings(
     int64_t since_ms, absl::FunctionRef<void(const StoredReading&)> visit) {
   static constexpr char kSql[] =
@@ -688,23 +591,6 @@ absl::StatusOr<int64_t> SqliteSession::CountReadings() {
   int64_t count = row ? stmt->ColumnInt64(0) : 0;
   stmt->Reset();
   return count;
-}
-
-absl::StatusOr<int64_t> SqliteSession::DeleteReadingsBefore(int64_t before_ms) {
-  static constexpr char kSql[] = "DELETE FROM readings WHERE ts_ms < ?";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindInt64(1, before_ms);
-  RETURN_IF_ERROR(stmt->Run());
-  return db_->Changes();
-}
-
-absl::Status SqliteSession::CheckHealth() {
-  static constexpr char kSql[] = "SELECT 1";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  stmt->Reset();
-  if (!row) return absl::InternalError("health query returned nothing");
-  return absl::OkStatus();
 }
 
 absl::Status SqliteSession::ProbeWrite(int64_t now_ms) {

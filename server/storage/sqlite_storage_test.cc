@@ -166,26 +166,7 @@ TEST_F(SqliteStorageTest, UnknownSiteIsNotFound) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(session_->ListSpaces("NOPE").status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(session_->LoadWorkstationScope("NOPE", "").status().code(),
-            absl::StatusCode::kNotFound);
-}
-
-TEST_F(SqliteStorageTest, WorkstationScopeHasBindingsFromLocalMidnight) {
-  ASSERT_TRUE(session_->ImportInventory(SmallInventory()).ok());
-  auto scope = session_->LoadWorkstationScope("S1", "");
-  ASSERT_TRUE(scope.ok()) << scope.status();
-  ASSERT_EQ(scope->workstations.size(), 3u);
-  EXPECT_EQ(scope->workstations[0].code, "S1-2-A-1");
-  EXPECT_EQ(scope->workstations[0].sensors.size(), 1u);
-  EXPECT_TRUE(scope->workstations[1].sensors.empty());  // not measured
-  ASSERT_EQ(scope->workstations[2].sensors.size(), 1u);
-  // 2026-03-02 00:00 in Helsinki (UTC+2) is 2026-03-01T22:00:00Z.
-  EXPECT_EQ(scope->workstations[2].sensors[0].from_ms, 1772402400000);
-
-  auto zone_scope = session_->LoadWorkstationScope("S1", "S1-2");
-  ASSERT_TRUE(zone_scope.ok());
-  EXPECT_EQ(zone_scope->workstations.size(), 2u);
-  EXPECT_EQ(session_->LoadWorkstationScope("S1", "NOPE").status().code(),
+  EXPECT_EQ(session_->ListWorkstations("NOPE", "").status().code(),
             absl::StatusCode::kNotFound);
 }
 
@@ -205,14 +186,12 @@ TEST_F(SqliteStorageTest, InsertIgnoresSameSensorAndTimestamp) {
   EXPECT_EQ(*session_->CountReadings(), 4);
 
   std::vector<StoredReading> seen;
-  std::vector<int64_t> only_one = {1};
-  ASSERT_TRUE(
-      session_
-          ->ScanReadings(1000, 3000, only_one,
-                         [&](const StoredReading& r) { seen.push_back(r); })
-          .ok());
+  ASSERT_TRUE(session_
+                  ->ScanRecentReadings(
+                      2000, [&](const StoredReading& r) { seen.push_back(r); })
+                  .ok());
   EXPECT_EQ(seen,
-            (std::vector<StoredReading>{{1, 1000, 1, 1}, {1, 2000, 2, 0}}));
+            (std::vector<StoredReading>{{1, 2000, 2, 0}, {1, 3000, 3, 1}}));
 }
 
 TEST_F(SqliteStorageTest, ReadingsSurviveReopen) {
