@@ -259,9 +259,10 @@ int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 absl::Status MigrateSchema(Database* db) {
   ASSIGN_OR_RETURN(Statement * version_query,
                    db->Cached("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(bool has_row, version_query->Step());
-  int version = has_row ? static_cast<int>(version_query->ColumnInt64(0)) : 0;
-  version_query->Reset();
+  ASSIGN_OR_RETURN(std::optional<int64_t> stored, version_query->OneRow([&] {
+    return version_query->ColumnInt64(0);
+  }));
+  const int version = static_cast<int>(stored.value_or(0));
   if (version > LatestSchemaVersion()) {
     return absl::FailedPreconditionError(
         absl::StrCat("database ", db->path(), " has schema version ", version,

@@ -117,17 +117,14 @@ absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,
                                                 absl::string_view what) {
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
   stmt->BindText(1, code);
-  ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) {
-    if (where.empty()) {
-      return absl::NotFoundError(absl::StrCat("no ", what, " \"", code, "\""));
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": no ", what, " \"", code, "\""));
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+  if (id) return *id;
+  if (where.empty()) {
+    return absl::NotFoundError(absl::StrCat("no ", what, " \"", code, "\""));
   }
-  int64_t id = stmt->ColumnInt64(0);
-  stmt->Reset();
-  return id;
+  return absl::InvalidArgumentError(
+      absl::StrCat(where, ": no ", what, " \"", code, "\""));
 }
 
 constexpr char kSiteIdSql[] = "SELECT id FROM sites WHERE code = ?";
@@ -185,23 +182,29 @@ absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
         "SELECT id, site_id, level FROM spaces WHERE code = ?";
     ASSIGN_OR_RETURN(Statement * parent, db_->Cached(kParentSql));
     parent->BindText(1, space.parent());
-    ASSIGN_OR_RETURN(bool found, parent->Step());
+    struct Parent {
+      int64_t id;
+      int64_t site_id;
+      std::string level;
+    };
+    ASSIGN_OR_RETURN(std::optional<Parent> found, parent->OneRow([&] {
+      return Parent{parent->ColumnInt64(0), parent->ColumnInt64(1),
+                    parent->ColumnText(2)};
+    }));
     if (!found) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".parent: no space \"", space.parent(), "\""));
     }
-    if (parent->ColumnInt64(1) != site_id) {
+    if (found->site_id != site_id) {
       return absl::InvalidArgumentError(absl::StrCat(
           where, ".parent: space \"", space.parent(), "\" is in another site"));
     }
-    if (SpaceLevelRank(parent->ColumnText(2)) >=
-        SpaceLevelRank(space.level())) {
+    if (SpaceLevelRank(found->level) >= SpaceLevelRank(space.level())) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".parent: a ", space.level(),
-                       " cannot be inside a ", parent->ColumnText(2)));
+                       " cannot be inside a ", found->level));
     }
-    parent_id = parent->ColumnInt64(0);
-    parent->Reset();
+    parent_id = found->id;
   }
   static constexpr char kSql[] =
       "INSERT INTO spaces(code, site_id, parent_id, level, kind, name, "
@@ -364,13 +367,11 @@ SqliteSession::ListOrganizations() {
       "SELECT code, name FROM organizations ORDER BY code";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<v1::Organization> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     v1::Organization& org = result.emplace_back();
     org.set_code(stmt->ColumnText(0));
     org.set_name(stmt->ColumnText(1));
-  }
+  }));
   return result;
 }
 
@@ -379,11 +380,8 @@ absl::StatusOr<std::vector<v1::Site>> SqliteSession::ListSites() {
       absl::StrCat("SELECT ", kSiteColumns, " FROM sites ORDER BY code");
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
   std::vector<v1::Site> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    result.push_back(SiteFromRow(*stmt));
-  }
+  RETURN_IF_ERROR(
+      stmt->ForEachRow([&] { result.push_back(SiteFromRow(*stmt)); }));
   return result;
 }
 
@@ -392,11 +390,10 @@ absl::StatusOr<v1::Site> SqliteSession::GetSite(absl::string_view code) {
       absl::StrCat("SELECT ", kSiteColumns, " FROM sites WHERE code = ?");
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
   stmt->BindText(1, code);
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no site \"", code, "\""));
-  v1::Site site = SiteFromRow(*stmt);
-  stmt->Reset();
-  return site;
+  ASSIGN_OR_RETURN(std::optional<v1::Site> site,
+                   stmt->OneRow([&] { return SiteFromRow(*stmt); }));
+  if (!site) return absl::NotFoundError(absl::StrCat("no site \"", code, "\""));
+  return *std::move(site);
 }
 
 absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
@@ -409,9 +406,7 @@ absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, site_id);
   std::vector<v1::Space> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     v1::Space& space = result.emplace_back();
     space.set_code(stmt->ColumnText(0));
     space.set_site(std::string(site));
@@ -421,7 +416,7 @@ absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
     space.set_name(stmt->ColumnText(4));
     space.set_area_m2(stmt->ColumnDouble(5));
     space.set_capacity(static_cast<int32_t>(stmt->ColumnInt64(6)));
-  }
+  }));
   return result;
 }
 
@@ -434,11 +429,8 @@ absl::StatusOr<std::vector<int64_t>> SqliteSession::SpaceSubtree(
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, space_id);
   std::vector<int64_t> ids;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    ids.push_back(stmt->ColumnInt64(0));
-  }
+  RETURN_IF_ERROR(
+      stmt->ForEachRow([&] { ids.push_back(stmt->ColumnInt64(0)); }));
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -460,12 +452,10 @@ absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, site_id);
   std::vector<v1::Workstation> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     if (!space.empty() && !std::binary_search(subtree.begin(), subtree.end(),
                                               stmt->ColumnInt64(5))) {
-      continue;
+      return;
     }
     v1::Workstation& ws = result.emplace_back();
     ws.set_code(stmt->ColumnText(0));
@@ -473,7 +463,7 @@ absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
     ws.set_kind(stmt->ColumnText(2));
     ws.set_organization(stmt->ColumnText(3));
     ws.set_status(stmt->ColumnText(4));
-  }
+  }));
   return result;
 }
 
@@ -495,9 +485,7 @@ absl::StatusOr<std::vector<v1::Sensor>> SqliteSession::ListSensors(
   stmt->BindText(1, site);
   stmt->BindText(2, gateway);
   std::vector<v1::Sensor> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     v1::Sensor& sensor = result.emplace_back();
     sensor.set_external_id(stmt->ColumnText(0));
     sensor.set_kind(stmt->ColumnText(1));
@@ -508,7 +496,7 @@ absl::StatusOr<std::vector<v1::Sensor>> SqliteSession::ListSensors(
     sensor.set_installed(stmt->ColumnText(5));
     sensor.set_removed(stmt->ColumnText(6));
     sensor.set_site(stmt->ColumnText(7));
-  }
+  }));
   return result;
 }
 
@@ -517,15 +505,13 @@ absl::StatusOr<std::vector<SensorBinding>> SqliteSession::LoadSensorBindings() {
       "SELECT id, external_id, kind, gateway FROM sensors";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<SensorBinding> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     SensorBinding& binding = result.emplace_back();
     binding.sensor_id = stmt->ColumnInt64(0);
     binding.external_id = stmt->ColumnText(1);
     binding.kind = stmt->ColumnText(2);
     binding.gateway = stmt->ColumnText(3);
-  }
+  }));
   return result;
 }
 
@@ -547,12 +533,10 @@ absl::Status SqliteSession::InsertReadings(
     stmt->BindInt64(2, reading.sensor_id);
     stmt->BindInt64(3, static_cast<int64_t>(reading.seq));
     stmt->BindInt64(4, reading.value);
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    (void)row;
+    RETURN_IF_ERROR(stmt->Run());
     const bool inserted = db_->Changes() > 0;
     outcomes->push_back(inserted ? InsertOutcome::kInserted
                                  : InsertOutcome::kDuplicate);
-    stmt->Reset();
     const int64_t hour = reading.ts_ms / (3600 * 1000);
     if (inserted && (hours.empty() || hours.back() != hour)) {
       hours.push_back(hour);
@@ -572,25 +556,22 @@ absl::Status SqliteSession::ScanRecentReadings(
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, since_ms);
   StoredReading reading;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     reading.ts_ms = stmt->ColumnInt64(0);
     reading.sensor_id = stmt->ColumnInt64(1);
     reading.seq = static_cast<uint64_t>(stmt->ColumnInt64(2));
     reading.value = stmt->ColumnInt64(3);
     visit(reading);
-  }
+  }));
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> SqliteSession::CountReadings() {
   static constexpr char kSql[] = "SELECT COUNT(*) FROM readings";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  int64_t count = row ? stmt->ColumnInt64(0) : 0;
-  stmt->Reset();
-  return count;
+  ASSIGN_OR_RETURN(std::optional<int64_t> count,
+                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+  return count.value_or(0);
 }
 
 absl::Status SqliteSession::ProbeWrite(int64_t now_ms) {
@@ -599,9 +580,7 @@ absl::Status SqliteSession::ProbeWrite(int64_t now_ms) {
       "ON CONFLICT(id) DO UPDATE SET probed_ms = excluded.probed_ms";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, now_ms);
-  absl::Status status = stmt->Run();
-  stmt->Reset();
-  return status;
+  return stmt->Run();
 }
 
 class SqliteStorage : public Storage {
