@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/sqlite_migrations.h"
 #include "common/status_macros.h"
 
 namespace monipaikka::edge {
@@ -99,26 +100,9 @@ absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(
 }
 
 absl::Status Outbox::Migrate() {
-  ASSIGN_OR_RETURN(std::unique_ptr<Statement> version,
-                   db_->Prepare("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(std::optional<int64_t> stored,
-                   version->OneRow([&] { return version->ColumnInt64(0); }));
-  const int64_t current = stored.value_or(0);
-  version.reset();
-  constexpr int64_t kLatest = std::size(kMigrations);
-  if (current > kLatest) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("outbox ", db_->path(), " has schema version ", current,
-                     ", newer than this agent's ", kLatest));
-  }
-  for (int64_t v = current; v < kLatest; ++v) {
-    Transaction transaction(db_.get());
-    RETURN_IF_ERROR(transaction.Begin());
-    RETURN_IF_ERROR(db_->Execute(kMigrations[v]));
-    RETURN_IF_ERROR(db_->Execute(absl::StrCat("PRAGMA user_version=", v + 1)));
-    RETURN_IF_ERROR(transaction.Commit());
-  }
-  return absl::OkStatus();
+  return monipaikka::Migrate(
+      db_.get(),
+      {.scripts = kMigrations, .database = "outbox", .program = "agent"});
 }
 
 absl::Status Outbox::Append(absl::Span<const Reading> readings,
