@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/sqlite.h"
 #include "common/status_macros.h"
+#include "server/storage/inventory_ids.h"
 #include "server/storage/inventory_rules.h"
 #include "server/storage/schema.h"
 #include "server/storage/sqlite_access.h"
@@ -90,11 +91,13 @@ class SqliteSession : public StorageSession {
   bool DeadlineExceeded() const override { return db_->deadline_exceeded(); }
 
  private:
-  // Id of the row with `code` in `table`, or NOT_FOUND / INVALID_ARGUMENT
-  // naming `where`.
-  absl::StatusOr<int64_t> IdByCode(const char* sql, absl::string_view code,
-                                   absl::string_view where,
-                                   absl::string_view what);
+  // Id of the row with `code` in `table`. When there is none: NOT_FOUND
+  // ("no site \"X\"") for an empty `where`, else INVALID_ARGUMENT naming the
+  // field `where` of the document being imported.
+  absl::StatusOr<int64_t> IdByCode(InventoryTable table, absl::string_view code,
+                                   absl::string_view where);
+  // ImportInventory inside its transaction.
+  absl::Status WriteInventory(const v1::Inventory& inventory);
   absl::Status UpsertOrganization(const v1::Organization& org);
   absl::Status UpsertSite(const v1::Site& site);
   absl::Status UpsertSpace(const v1::Space& space, absl::string_view where);
@@ -105,33 +108,41 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<std::vector<int64_t>> SpaceSubtree(int64_t space_id);
 
   std::unique_ptr<Database> db_;
-  SqliteWorkforce workforce_{db_.get()};  // the HR tables (sqlite_workforce.cc)
+  InventoryIds inventory_ids_{db_.get()};  // codes to ids, for all below
+  // The HR tables (sqlite_workforce.cc).
+  SqliteWorkforce workforce_{db_.get(), &inventory_ids_};
   SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
   SqliteAnalytics analytics_{db_.get()};         // sqlite_analytics.cc
   SqliteAccess access_{db_.get()};  // tokens and audit log (sqlite_access.cc)
 };
 
-absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,
+// How IdByCode names each table in its errors.
+absl::string_view InventoryNoun(InventoryTable table) {
+  switch (table) {
+    case InventoryTable::kOrganization:
+      return "organization";
+    case InventoryTable::kSite:
+      return "site";
+    case InventoryTable::kSpace:
+      return "space";
+    case InventoryTable::kWorkstation:
+      return "workstation";
+  }
+  return "row";
+}
+
+absl::StatusOr<int64_t> SqliteSession::IdByCode(InventoryTable table,
                                                 absl::string_view code,
-                                                absl::string_view where,
-                                                absl::string_view what) {
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
-  stmt->BindText(1, code);
-  ASSIGN_OR_RETURN(std::optional<int64_t> id,
-                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+                                                absl::string_view where) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> id, inventory_ids_.Find(table, code));
   if (id) return *id;
+  const absl::string_view what = InventoryNoun(table);
   if (where.empty()) {
     return absl::NotFoundError(absl::StrCat("no ", what, " \"", code, "\""));
   }
   return absl::InvalidArgumentError(
       absl::StrCat(where, ": no ", what, " \"", code, "\""));
 }
-
-constexpr char kSiteIdSql[] = "SELECT id FROM sites WHERE code = ?";
-constexpr char kSpaceIdSql[] = "SELECT id FROM spaces WHERE code = ?";
-constexpr char kOrgIdSql[] = "SELECT id FROM organizations WHERE code = ?";
-constexpr char kWorkstationIdSql[] =
-    "SELECT id FROM workstations WHERE code = ?";
 
 absl::Status SqliteSession::UpsertOrganization(const v1::Organization& org) {
   static constexpr char kSql[] =
@@ -173,9 +184,9 @@ absl::Status SqliteSession::UpsertSite(const v1::Site& site) {
 
 absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
                                         absl::string_view where) {
-  ASSIGN_OR_RETURN(
-      int64_t site_id,
-      IdByCode(kSiteIdSql, space.site(), absl::StrCat(where, ".site"), "site"));
+  ASSIGN_OR_RETURN(int64_t site_id,
+                   IdByCode(InventoryTable::kSite, space.site(),
+                            absl::StrCat(where, ".site")));
   std::optional<int64_t> parent_id;
   if (!space.parent().empty()) {
     static constexpr char kParentSql[] =
@@ -232,13 +243,13 @@ absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
 absl::Status SqliteSession::UpsertWorkstation(const v1::Workstation& ws,
                                               absl::string_view where) {
   ASSIGN_OR_RETURN(int64_t space_id,
-                   IdByCode(kSpaceIdSql, ws.space(),
-                            absl::StrCat(where, ".space"), "space"));
+                   IdByCode(InventoryTable::kSpace, ws.space(),
+                            absl::StrCat(where, ".space")));
   std::optional<int64_t> org_id;
   if (!ws.organization().empty()) {
-    ASSIGN_OR_RETURN(
-        org_id, IdByCode(kOrgIdSql, ws.organization(),
-                         absl::StrCat(where, ".organization"), "organization"));
+    ASSIGN_OR_RETURN(org_id,
+                     IdByCode(InventoryTable::kOrganization, ws.organization(),
+                              absl::StrCat(where, ".organization")));
   }
   static constexpr char kSql[] =
       "INSERT INTO workstations(code, space_id, kind, organization_id, status) "
@@ -266,12 +277,11 @@ absl::Status SqliteSession::UpsertSensor(const v1::Sensor& sensor,
   if (!sensor.workstation().empty()) {
     ASSIGN_OR_RETURN(
         workstation_id,
-        IdByCode(kWorkstationIdSql, sensor.workstation(),
-                 absl::StrCat(where, ".workstation"), "workstation"));
+        IdByCode(InventoryTable::kWorkstation, sensor.workstation(),
+                 absl::StrCat(where, ".workstation")));
   } else {
-    ASSIGN_OR_RETURN(space_id,
-                     IdByCode(kSpaceIdSql, sensor.space(),
-                              absl::StrCat(where, ".space"), "space"));
+    ASSIGN_OR_RETURN(space_id, IdByCode(InventoryTable::kSpace, sensor.space(),
+                                        absl::StrCat(where, ".space")));
   }
   static constexpr char kSql[] =
       "INSERT INTO sensors(external_id, kind, workstation_id, space_id, "
@@ -323,6 +333,21 @@ absl::StatusOr<v1::ImportInventoryResponse> SqliteSession::ImportInventory(
         CheckSensor(inventory.sensors(i), absl::StrCat("sensors[", i, "]")));
   }
 
+  // Ids cached while writing may belong to rows the transaction rolls back.
+  absl::Status written = WriteInventory(inventory);
+  inventory_ids_.Invalidate();
+  RETURN_IF_ERROR(written);
+
+  v1::ImportInventoryResponse response;
+  response.set_organizations(inventory.organizations_size());
+  response.set_sites(inventory.sites_size());
+  response.set_spaces(inventory.spaces_size());
+  response.set_workstations(inventory.workstations_size());
+  response.set_sensors(inventory.sensors_size());
+  return response;
+}
+
+absl::Status SqliteSession::WriteInventory(const v1::Inventory& inventory) {
   Transaction transaction(db_.get());
   RETURN_IF_ERROR(transaction.Begin());
   for (const v1::Organization& org : inventory.organizations()) {
@@ -350,15 +375,7 @@ absl::StatusOr<v1::ImportInventoryResponse> SqliteSession::ImportInventory(
     RETURN_IF_ERROR(
         UpsertSensor(inventory.sensors(i), absl::StrCat("sensors[", i, "]")));
   }
-  RETURN_IF_ERROR(transaction.Commit());
-
-  v1::ImportInventoryResponse response;
-  response.set_organizations(inventory.organizations_size());
-  response.set_sites(inventory.sites_size());
-  response.set_spaces(inventory.spaces_size());
-  response.set_workstations(inventory.workstations_size());
-  response.set_sensors(inventory.sensors_size());
-  return response;
+  return transaction.Commit();
 }
 
 absl::StatusOr<std::vector<v1::Organization>>
@@ -398,7 +415,7 @@ absl::StatusOr<v1::Site> SqliteSession::GetSite(absl::string_view code) {
 
 absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
     absl::string_view site) {
-  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site, "", "site"));
+  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(InventoryTable::kSite, site, ""));
   static constexpr char kSql[] =
       "SELECT s.code, COALESCE(p.code, ''), s.level, s.kind, s.name, "
       "s.area_m2, s.capacity FROM spaces s LEFT JOIN spaces p "
@@ -437,11 +454,11 @@ absl::StatusOr<std::vector<int64_t>> SqliteSession::SpaceSubtree(
 
 absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
     absl::string_view site, absl::string_view space) {
-  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site, "", "site"));
+  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(InventoryTable::kSite, site, ""));
   std::vector<int64_t> subtree;
   if (!space.empty()) {
     ASSIGN_OR_RETURN(int64_t space_id,
-                     IdByCode(kSpaceIdSql, space, "", "space"));
+                     IdByCode(InventoryTable::kSpace, space, ""));
     ASSIGN_OR_RETURN(subtree, SpaceSubtree(space_id));
   }
   static constexpr char kSql[] =
@@ -479,7 +496,7 @@ absl::StatusOr<std::vector<v1::Sensor>> SqliteSession::ListSensors(
       "WHERE (?1 = '' OR site.code = ?1) AND (?2 = '' OR n.gateway = ?2) "
       "ORDER BY n.external_id";
   if (!site.empty()) {
-    RETURN_IF_ERROR(IdByCode(kSiteIdSql, site, "", "site").status());
+    RETURN_IF_ERROR(IdByCode(InventoryTable::kSite, site, "").status());
   }
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindText(1, site);

@@ -170,6 +170,50 @@ TEST_F(SqliteStorageTest, UnknownSiteIsNotFound) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_F(SqliteStorageTest, ImportRolledBackLeavesNoCodeBehind) {
+  ASSERT_TRUE(session_->ImportInventory(SmallInventory()).ok());
+  // A new site whose space names a parent that does not exist: the site row
+  // is written, its id looked up for the space, then all is rolled back.
+  v1::Inventory bad;
+  auto* site = bad.add_sites();
+  site->set_code("S9");
+  site->set_name("Puolivalmis");
+  site->set_kind("D");
+  auto* space = bad.add_spaces();
+  space->set_code("S9-1");
+  space->set_site("S9");
+  space->set_parent("NOPE");
+  space->set_level("zone");
+  auto result = session_->ImportInventory(bad);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("spaces[0].parent"),
+            std::string::npos)
+      << result.status();
+  // The session does not answer from an id of the rolled-back row.
+  EXPECT_EQ(session_->ListSpaces("S9").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(session_->ListWorkstations("S9", "").status().code(),
+            absl::StatusCode::kNotFound);
+  // The codes it knew before still resolve.
+  auto spaces = session_->ListSpaces("S1");
+  ASSERT_TRUE(spaces.ok()) << spaces.status();
+  EXPECT_EQ(spaces->size(), 4u);
+}
+
+TEST_F(SqliteStorageTest, CodeUnknownToOneSessionIsFoundOnceAnotherAddsIt) {
+  EXPECT_EQ(session_->ListSpaces("S1").status().code(),
+            absl::StatusCode::kNotFound);
+  auto other = storage_->OpenSession();
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)->ImportInventory(SmallInventory()).ok());
+  auto spaces = session_->ListSpaces("S1");
+  ASSERT_TRUE(spaces.ok()) << spaces.status();
+  EXPECT_EQ(spaces->size(), 4u);
+  auto in_zone = session_->ListWorkstations("S1", "S1-2-A");
+  ASSERT_TRUE(in_zone.ok()) << in_zone.status();
+  EXPECT_EQ(in_zone->size(), 2u);
+}
+
 TEST_F(SqliteStorageTest, InsertIgnoresSameSensorAndTimestamp) {
   std::vector<StoredReading> first = {
       {1, 1000, 1, 1}, {2, 1000, 1, 0}, {1, 2000, 2, 0}};

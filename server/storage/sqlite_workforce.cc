@@ -24,31 +24,11 @@ struct MonthEmployee {
 
 }  // namespace
 
-absl::StatusOr<int64_t> SqliteWorkforce::OrganizationId(
-    const std::string& code) {
-  if (auto it = organization_ids_.find(code); it != organization_ids_.end()) {
-    return it->second;
-  }
-  static constexpr char kSql[] = "SELECT id FROM organizations WHERE code = ?";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindText(1, code);
+absl::StatusOr<int64_t> SqliteWorkforce::InventoryId(InventoryTable table,
+                                                     const std::string& code) {
   ASSIGN_OR_RETURN(std::optional<int64_t> id,
-                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
-  if (!id) return 0;
-  organization_ids_.emplace(code, *id);
-  return *id;
-}
-
-absl::StatusOr<int64_t> SqliteWorkforce::SiteId(const std::string& code) {
-  if (auto it = site_ids_.find(code); it != site_ids_.end()) return it->second;
-  static constexpr char kSql[] = "SELECT id FROM sites WHERE code = ?";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindText(1, code);
-  ASSIGN_OR_RETURN(std::optional<int64_t> id,
-                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
-  if (!id) return 0;
-  site_ids_.emplace(code, *id);
-  return *id;
+                   inventory_ids_->Find(table, code));
+  return id.value_or(0);
 }
 
 absl::StatusOr<int64_t> SqliteWorkforce::EmployeeId(
@@ -183,8 +163,9 @@ absl::StatusOr<EmployeeUpsertResult> SqliteWorkforce::UpsertEmployeePeriods(
   auto work = [&]() -> absl::Status {
     for (size_t i = 0; i < rows.size(); ++i) {
       const EmployeePeriod& period = rows[i].period;
-      ASSIGN_OR_RETURN(int64_t organization_id,
-                       OrganizationId(period.organization));
+      ASSIGN_OR_RETURN(
+          int64_t organization_id,
+          InventoryId(InventoryTable::kOrganization, period.organization));
       if (organization_id == 0) {
         result.rejected.push_back(
             {i, absl::StrCat("organization: no organization \"",
@@ -193,7 +174,8 @@ absl::StatusOr<EmployeeUpsertResult> SqliteWorkforce::UpsertEmployeePeriods(
       }
       int64_t site_id = 0;
       if (!period.site.empty()) {
-        ASSIGN_OR_RETURN(site_id, SiteId(period.site));
+        ASSIGN_OR_RETURN(site_id,
+                         InventoryId(InventoryTable::kSite, period.site));
         if (site_id == 0) {
           result.rejected.push_back(
               {i, absl::StrCat("site: no site \"", period.site,
@@ -250,7 +232,7 @@ absl::StatusOr<WorkDayUpsertResult> SqliteWorkforce::UpsertWorkDays(
     }
     int64_t site_id = 0;
     if (!row.site.empty()) {
-      ASSIGN_OR_RETURN(site_id, SiteId(row.site));
+      ASSIGN_OR_RETURN(site_id, InventoryId(InventoryTable::kSite, row.site));
       if (site_id == 0) {
         result.rejected.push_back({i, absl::StrCat("site: no site \"", row.site,
                                                    "\" in the inventory")});
