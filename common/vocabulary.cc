@@ -9,7 +9,7 @@ namespace {
 // The value of `values` whose name is `text`.
 template <typename Enum, size_t N>
 std::optional<Enum> FindByName(const std::array<Enum, N>& values,
-                               std::string_view text) {
+                               absl::string_view text) {
   for (Enum value : values) {
     if (Name(value) == text) return value;
   }
@@ -18,7 +18,7 @@ std::optional<Enum> FindByName(const std::array<Enum, N>& values,
 
 template <typename Enum, size_t N>
 absl::StatusOr<Enum> RequireName(const std::array<Enum, N>& values,
-                                 std::string_view text) {
+                                 absl::string_view text) {
   if (std::optional<Enum> value = FindByName(values, text)) return *value;
   return absl::InvalidArgumentError(
       absl::StrCat("\"", text, "\" is not one of ", JoinNames(values)));
@@ -28,7 +28,7 @@ absl::StatusOr<Enum> RequireName(const std::array<Enum, N>& values,
 
 // Each switch lists every value (-Wswitch warns of a missing one); the return
 // after it is reached only by a value cast from an out-of-range integer.
-std::string_view Name(SensorKind kind) {
+absl::string_view Name(SensorKind kind) {
   switch (kind) {
     case SensorKind::kDeskPresence:
       return "desk_presence";
@@ -42,7 +42,7 @@ std::string_view Name(SensorKind kind) {
   return "";
 }
 
-std::string_view Name(SpaceLevel level) {
+absl::string_view Name(SpaceLevel level) {
   switch (level) {
     case SpaceLevel::kFloor:
       return "floor";
@@ -54,7 +54,7 @@ std::string_view Name(SpaceLevel level) {
   return "";
 }
 
-std::string_view Name(SpaceKind kind) {
+absl::string_view Name(SpaceKind kind) {
   switch (kind) {
     case SpaceKind::kOpenWorkspace:
       return "open_workspace";
@@ -70,7 +70,7 @@ std::string_view Name(SpaceKind kind) {
   return "";
 }
 
-std::string_view Name(WorkstationKind kind) {
+absl::string_view Name(WorkstationKind kind) {
   switch (kind) {
     case WorkstationKind::kHome:
       return "home";
@@ -86,7 +86,7 @@ std::string_view Name(WorkstationKind kind) {
   return "";
 }
 
-std::string_view Name(WorkstationStatus status) {
+absl::string_view Name(WorkstationStatus status) {
   switch (status) {
     case WorkstationStatus::kActive:
       return "active";
@@ -96,37 +96,37 @@ std::string_view Name(WorkstationStatus status) {
   return "";
 }
 
-std::optional<SensorKind> ParseSensorKind(std::string_view text) {
+std::optional<SensorKind> ParseSensorKind(absl::string_view text) {
   return FindByName(kSensorKinds, text);
 }
-std::optional<SpaceLevel> ParseSpaceLevel(std::string_view text) {
+std::optional<SpaceLevel> ParseSpaceLevel(absl::string_view text) {
   return FindByName(kSpaceLevels, text);
 }
-std::optional<SpaceKind> ParseSpaceKind(std::string_view text) {
+std::optional<SpaceKind> ParseSpaceKind(absl::string_view text) {
   return FindByName(kSpaceKinds, text);
 }
-std::optional<WorkstationKind> ParseWorkstationKind(std::string_view text) {
+std::optional<WorkstationKind> ParseWorkstationKind(absl::string_view text) {
   return FindByName(kWorkstationKinds, text);
 }
 std::optional<WorkstationStatus> ParseWorkstationStatus(
-    std::string_view text) {
+    absl::string_view text) {
   return FindByName(kWorkstationStatuses, text);
 }
 
-absl::StatusOr<SensorKind> RequireSensorKind(std::string_view text) {
+absl::StatusOr<SensorKind> RequireSensorKind(absl::string_view text) {
   return RequireName(kSensorKinds, text);
 }
-absl::StatusOr<SpaceLevel> RequireSpaceLevel(std::string_view text) {
+absl::StatusOr<SpaceLevel> RequireSpaceLevel(absl::string_view text) {
   return RequireName(kSpaceLevels, text);
 }
-absl::StatusOr<SpaceKind> RequireSpaceKind(std::string_view text) {
+absl::StatusOr<SpaceKind> RequireSpaceKind(absl::string_view text) {
   return RequireName(kSpaceKinds, text);
 }
-absl::StatusOr<WorkstationKind> RequireWorkstationKind(std::string_view text) {
+absl::StatusOr<WorkstationKind> RequireWorkstationKind(absl::string_view text) {
   return RequireName(kWorkstationKinds, text);
 }
 absl::StatusOr<WorkstationStatus> RequireWorkstationStatus(
-    std::string_view text) {
+    absl::string_view text) {
   return RequireName(kWorkstationStatuses, text);
 }
 

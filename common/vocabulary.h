@@ -16,9 +16,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace monipaikka {
 
@@ -84,23 +85,22 @@ inline constexpr std::array<WorkstationStatus, 2> kWorkstationStatuses = {
 inline constexpr WorkstationStatus kDefaultWorkstationStatus =
     WorkstationStatus::kActive;
 // The IANA time zone of a site imported without one.
-inline constexpr std::string_view kDefaultTimeZone = "Europe/Helsinki";
+inline constexpr char kDefaultTimeZone[] = "Europe/Helsinki";
 
 // ---- Names: the API and database text of each value ----
 
-std::string_view Name(SensorKind kind);
-std::string_view Name(SpaceLevel level);
-std::string_view Name(SpaceKind kind);
-std::string_view Name(WorkstationKind kind);
-std::string_view Name(WorkstationStatus status);
+absl::string_view Name(SensorKind kind);
+absl::string_view Name(SpaceLevel level);
+absl::string_view Name(SpaceKind kind);
+absl::string_view Name(WorkstationKind kind);
+absl::string_view Name(WorkstationStatus status);
 
 // The names of `values` joined with ", ", e.g. "floor, zone, room".
 template <typename Enum, size_t N>
 std::string JoinNames(const std::array<Enum, N>& values) {
   std::string joined;
   for (Enum value : values) {
-    if (!joined.empty()) joined += ", ";
-    joined += Name(value);
+    absl::StrAppend(&joined, joined.empty() ? "" : ", ", Name(value));
   }
   return joined;
 }
@@ -108,21 +108,21 @@ std::string JoinNames(const std::array<Enum, N>& values) {
 // ---- Parsing: exact, case-sensitive text names ----
 
 // std::nullopt when `text` is not the name of a value (an empty text is not).
-std::optional<SensorKind> ParseSensorKind(std::string_view text);
-std::optional<SpaceLevel> ParseSpaceLevel(std::string_view text);
-std::optional<SpaceKind> ParseSpaceKind(std::string_view text);
-std::optional<WorkstationKind> ParseWorkstationKind(std::string_view text);
-std::optional<WorkstationStatus> ParseWorkstationStatus(std::string_view text);
+std::optional<SensorKind> ParseSensorKind(absl::string_view text);
+std::optional<SpaceLevel> ParseSpaceLevel(absl::string_view text);
+std::optional<SpaceKind> ParseSpaceKind(absl::string_view text);
+std::optional<WorkstationKind> ParseWorkstationKind(absl::string_view text);
+std::optional<WorkstationStatus> ParseWorkstationStatus(absl::string_view text);
 
 // As the Parse… functions, but INVALID_ARGUMENT naming the bad value and the
 // allowed ones when `text` is none of them, e.g.
 // "\"lab\" is not one of floor, zone, room". Callers prefix the field.
-absl::StatusOr<SensorKind> RequireSensorKind(std::string_view text);
-absl::StatusOr<SpaceLevel> RequireSpaceLevel(std::string_view text);
-absl::StatusOr<SpaceKind> RequireSpaceKind(std::string_view text);
-absl::StatusOr<WorkstationKind> RequireWorkstationKind(std::string_view text);
+absl::StatusOr<SensorKind> RequireSensorKind(absl::string_view text);
+absl::StatusOr<SpaceLevel> RequireSpaceLevel(absl::string_view text);
+absl::StatusOr<SpaceKind> RequireSpaceKind(absl::string_view text);
+absl::StatusOr<WorkstationKind> RequireWorkstationKind(absl::string_view text);
 absl::StatusOr<WorkstationStatus> RequireWorkstationStatus(
-    std::string_view text);
+    absl::string_view text);
 
 // ---- Facts about values ----
 

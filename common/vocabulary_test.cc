@@ -12,9 +12,9 @@ namespace {
 // name: the API and database text is a faithful encoding of the enum.
 template <typename Enum, size_t N, typename Parse>
 void ExpectRoundTrip(const std::array<Enum, N>& values, Parse parse) {
-  std::set<std::string_view> names;
+  std::set<absl::string_view> names;
   for (Enum value : values) {
-    const std::string_view name = Name(value);
+    const absl::string_view name = Name(value);
     EXPECT_FALSE(name.empty());
     EXPECT_TRUE(names.insert(name).second) << "duplicate name " << name;
     std::optional<Enum> parsed = parse(name);
@@ -93,7 +93,7 @@ TEST(VocabularyTest, Facts) {
 
 TEST(VocabularyTest, Defaults) {
   EXPECT_EQ(Name(kDefaultWorkstationStatus), "active");
-  EXPECT_EQ(kDefaultTimeZone, "Europe/Helsinki");
+  EXPECT_STREQ(kDefaultTimeZone, "Europe/Helsinki");
 }
 
 }  // namespace
