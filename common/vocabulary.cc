@@ -26,74 +26,37 @@ absl::StatusOr<Enum> RequireName(const std::array<Enum, N>& values,
 
 }  // namespace
 
-// Each switch lists every value (-Wswitch warns of a missing one); the return
-// after it is reached only by a value cast from an out-of-range integer.
-absl::string_view Name(SensorKind kind) {
-  switch (kind) {
-    case SensorKind::kDeskPresence:
-      return "desk_presence";
-    case SensorKind::kRoomPresence:
-      return "room_presence";
-    case SensorKind::kPeopleCounter:
-      return "people_counter";
-    case SensorKind::kAreaCount:
-      return "area_count";
-  }
-  return "";
+// The names in enum order: Name(value) is kNames[value]. A value cast from an
+// out-of-range integer is a broken invariant: at() stops the program.
+const std::string& Name(SensorKind kind) {
+  static const auto* const kNames = new std::array<std::string, 4>{
+      "desk_presence", "room_presence", "people_counter", "area_count"};
+  return kNames->at(static_cast<size_t>(kind));
 }
 
-absl::string_view Name(SpaceLevel level) {
-  switch (level) {
-    case SpaceLevel::kFloor:
-      return "floor";
-    case SpaceLevel::kZone:
-      return "zone";
-    case SpaceLevel::kRoom:
-      return "room";
-  }
-  return "";
+const std::string& Name(SpaceLevel level) {
+  static const auto* const kNames =
+      new std::array<std::string, 3>{"floor", "zone", "room"};
+  return kNames->at(static_cast<size_t>(level));
 }
 
-absl::string_view Name(SpaceKind kind) {
-  switch (kind) {
-    case SpaceKind::kOpenWorkspace:
-      return "open_workspace";
-    case SpaceKind::kMeetingRoom:
-      return "meeting_room";
-    case SpaceKind::kQuietRoom:
-      return "quiet_room";
-    case SpaceKind::kCustomerService:
-      return "customer_service";
-    case SpaceKind::kSpecial:
-      return "special";
-  }
-  return "";
+const std::string& Name(SpaceKind kind) {
+  static const auto* const kNames = new std::array<std::string, 5>{
+      "open_workspace", "meeting_room", "quiet_room", "customer_service",
+      "special"};
+  return kNames->at(static_cast<size_t>(kind));
 }
 
-absl::string_view Name(WorkstationKind kind) {
-  switch (kind) {
-    case WorkstationKind::kHome:
-      return "home";
-    case WorkstationKind::kAssigned:
-      return "assigned";
-    case WorkstationKind::kUnassigned:
-      return "unassigned";
-    case WorkstationKind::kMultiSpace:
-      return "multi-space";
-    case WorkstationKind::kShared:
-      return "shared";
-  }
-  return "";
+const std::string& Name(WorkstationKind kind) {
+  static const auto* const kNames = new std::array<std::string, 5>{
+      "home", "assigned", "unassigned", "multi-space", "shared"};
+  return kNames->at(static_cast<size_t>(kind));
 }
 
-absl::string_view Name(WorkstationStatus status) {
-  switch (status) {
-    case WorkstationStatus::kActive:
-      return "active";
-    case WorkstationStatus::kInactive:
-      return "inactive";
-  }
-  return "";
+const std::string& Name(WorkstationStatus status) {
+  static const auto* const kNames =
+      new std::array<std::string, 2>{"active", "inactive"};
+  return kNames->at(static_cast<size_t>(status));
 }
 
 std::optional<SensorKind> ParseSensorKind(absl::string_view text) {

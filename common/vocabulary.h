@@ -89,11 +89,13 @@ inline constexpr char kDefaultTimeZone[] = "Europe/Helsinki";
 
 // ---- Names: the API and database text of each value ----
 
-absl::string_view Name(SensorKind kind);
-absl::string_view Name(SpaceLevel level);
-absl::string_view Name(SpaceKind kind);
-absl::string_view Name(WorkstationKind kind);
-absl::string_view Name(WorkstationStatus status);
+// A reference to a string that lives as long as the program (so it can go
+// straight into a protobuf setter or a string_view).
+const std::string& Name(SensorKind kind);
+const std::string& Name(SpaceLevel level);
+const std::string& Name(SpaceKind kind);
+const std::string& Name(WorkstationKind kind);
+const std::string& Name(WorkstationStatus status);
 
 // The names of `values` joined with ", ", e.g. "floor, zone, room".
 template <typename Enum, size_t N>

@@ -87,7 +87,9 @@ TEST(VocabularyTest, Facts) {
   EXPECT_FALSE(ReportsPresence(SensorKind::kAreaCount));
   EXPECT_FALSE(InOffice(WorkstationKind::kHome));
   for (WorkstationKind kind : kWorkstationKinds) {
-    if (kind != WorkstationKind::kHome) EXPECT_TRUE(InOffice(kind));
+    if (kind != WorkstationKind::kHome) {
+      EXPECT_TRUE(InOffice(kind)) << Name(kind);
+    }
   }
 }
 

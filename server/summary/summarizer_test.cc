@@ -229,7 +229,7 @@ TEST(SummarizerTest, LatticeAndComputedFiguresAgree) {
   selections[2].space = inventory.SpaceIndex("S-1");
   selections[3].organizations = {inventory.OrganizationIndex("O")};
   selections[3].rooms = false;
-  selections[4].kinds = {"unassigned"};
+  selections[4].kinds = {WorkstationKind::kUnassigned};
   selections[4].rooms = false;
   selections[5].site = selections[1].site;
   selections[5].organizations = {-1};
