@@ -1,7 +1,6 @@
 #include "server/storage/inventory_rules.h"
 
 #include <cmath>
-#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/calendar.h"
