@@ -5,11 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "client/core_hours_text.h"
 #include "client/number_format.h"
+#include "common/vocabulary.h"
 
 namespace monipaikka::client {
 namespace {
 
-std::string OrDefault(const std::string& value, const char* fallback) {
+std::string OrDefault(const std::string& value, absl::string_view fallback) {
   return value.empty() ? std::string(fallback) : value;
 }
 
@@ -40,7 +41,7 @@ Table SitesTable(const v1::ListSitesResponse& response) {
                {"core hours", "core_hours"}});
   for (const v1::Site& site : response.sites()) {
     table.AddRow({site.code(), site.name(), site.kind(), site.municipality(),
-                  site.address(), OrDefault(site.timezone(), "Europe/Helsinki"),
+                  site.address(), OrDefault(site.timezone(), kDefaultTimeZone),
                   BlankIfZero(site.office_area_m2()),
                   BlankIfZero(site.annual_rent_eur()),
                   FormatCoreHours(site.core_hours())});
@@ -72,9 +73,10 @@ Table WorkstationsTable(const v1::ListWorkstationsResponse& response) {
                {"organization", "organization"},
                {"status", "status"}});
   for (const v1::Workstation& workstation : response.workstations()) {
-    table.AddRow({workstation.code(), workstation.space(), workstation.kind(),
-                  workstation.organization(),
-                  OrDefault(workstation.status(), "active")});
+    table.AddRow(
+        {workstation.code(), workstation.space(), workstation.kind(),
+         workstation.organization(),
+         OrDefault(workstation.status(), Name(kDefaultWorkstationStatus))});
   }
   return table;
 }

@@ -22,12 +22,12 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 #include "edge/server_channel.h"
 
 namespace monipaikka::edge {
 namespace {
 
-constexpr char kDeskPresence[] = "desk_presence";
 constexpr int64_t kDayMs = 24 * 60 * 60 * 1000;
 constexpr int kMaxBatchSize = 10000;  // the server's limit per ReadingBatch
 
@@ -428,7 +428,7 @@ void Agent::BeginProducing(const std::vector<ServedSensor>& sensors) {
   std::vector<SimulatedDesk> desks;
   std::map<std::string, int> without_input;  // by kind
   for (const ServedSensor& sensor : sensors) {
-    if (sensor.kind != kDeskPresence) {
+    if (ParseSensorKind(sensor.kind) != SensorKind::kDeskPresence) {
       ++without_input[sensor.kind];
       continue;
     }

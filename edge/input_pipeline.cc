@@ -22,10 +22,6 @@ namespace {
 constexpr size_t kMaxProblemSources = 10000;
 constexpr size_t kMaxUnknownDevices = 100000;
 
-bool IsPresenceKind(absl::string_view kind) {
-  return kind == "desk_presence" || kind == "room_presence";
-}
-
 absl::Span<const uint8_t> Bytes(const std::string& frame) {
   return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(frame.data()),
                              frame.size());
@@ -79,7 +75,7 @@ void InputPipeline::SetServedSensors(const std::vector<ServedSensor>& sensors) {
   sensors_.clear();
   for (const ServedSensor& sensor : sensors) {
     sensors_[MatchKey(sensor.external_id)] =
-        Sensor{sensor.external_id, sensor.kind};
+        Sensor{sensor.external_id, ParseSensorKind(sensor.kind), sensor.kind};
   }
 }
 
@@ -285,7 +281,7 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
   // The state, by the sensor's kind.
   bool has_state = false;
   const DecodedPayload& d = *decoded;
-  if (IsPresenceKind(sensor.kind)) {
+  if (sensor.kind && ReportsPresence(*sensor.kind)) {
     if (d.occupied) {
       reading.occupied = *d.occupied;
       has_state = true;
@@ -296,7 +292,7 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
       reading.occupied = *d.motion_count > 0;
       has_state = true;
     }
-  } else if (sensor.kind == "people_counter" &&
+  } else if (sensor.kind == SensorKind::kPeopleCounter &&
              (d.period_in || d.period_out || d.total_in || d.total_out)) {
     std::optional<PeopleFlow> flow;
     if (d.period_in || d.period_out) {
@@ -326,7 +322,8 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
         has_state = true;
       }
     }
-  } else if (sensor.kind == "people_counter" || sensor.kind == "area_count") {
+  } else if (sensor.kind == SensorKind::kPeopleCounter ||
+             sensor.kind == SensorKind::kAreaCount) {
     if (d.count) {
       if (*d.count > 100000) {
         Problem("out_of_range",
@@ -340,7 +337,7 @@ void InputPipeline::HandleEvent(const UplinkEvent& event, Codec codec,
     } else if (d.occupied || d.motion_count) {
       Problem("wrong_kind",
               absl::InvalidArgumentError(absl::StrCat(
-                  "a presence payload for a ", sensor.kind, " sensor")),
+                  "a presence payload for a ", sensor.kind_name, " sensor")),
               topic, sensor.external_id);
     }
   }
@@ -393,10 +390,10 @@ absl::Status InputPipeline::HandleLine(absl::string_view line,
   Reading reading;
   reading.sensor = sensor.external_id;
   reading.ts_ms = line_reading.ts_ms.value_or(now_ms_());
-  const bool presence = IsPresenceKind(sensor.kind);
+  const bool presence = sensor.kind && ReportsPresence(*sensor.kind);
   if (presence != line_reading.occupied.has_value()) {
     absl::Status wrong = absl::InvalidArgumentError(absl::StrCat(
-        "state: sensor \"", sensor.external_id, "\" is a ", sensor.kind,
+        "state: sensor \"", sensor.external_id, "\" is a ", sensor.kind_name,
         presence ? " sensor: send occupied or free"
                  : " sensor: send count=<n>"));
     Problem("wrong_kind", wrong, source, sensor.external_id);

@@ -63,6 +63,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/vocabulary.h"
 #include "edge/decode/codec.h"
 #include "edge/decode/envelopes.h"
 #include "edge/outbox.h"
@@ -165,7 +166,11 @@ class InputPipeline {
  private:
   struct Sensor {
     std::string external_id;
-    std::string kind;
+    // Parsed once from the served text; std::nullopt when the server serves
+    // a kind this agent does not know (a newer server): no decoded payload
+    // then gives it a presence, count or flow state.
+    std::optional<SensorKind> kind;
+    std::string kind_name;  // the served text, for messages
   };
 
   void HandleEvent(const UplinkEvent& event, Codec codec,

@@ -234,6 +234,24 @@ TEST_F(InputPipelineTest, LineProtocol) {
   EXPECT_EQ(rows[2].reading.count, 5);
 }
 
+// A kind newer than this agent stays served: messages name its text, and it
+// is read as a counting sensor, as before the kinds were parsed.
+TEST_F(InputPipelineTest, KindNewerThanTheAgentIsNamedAndCounted) {
+  std::vector<ServedSensor> sensors = Sensors();
+  sensors.push_back({"CO2-1", "co2_meter", "S", "Europe/Helsinki", "", ""});
+  pipeline_->SetServedSensors(sensors);
+  absl::Status presence = pipeline_->HandleLine("CO2-1 occupied", "tcp");
+  EXPECT_EQ(presence.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(presence.message().find("is a co2_meter sensor: send count=<n>"),
+            absl::string_view::npos)
+      << presence;
+  EXPECT_TRUE(pipeline_->HandleLine("CO2-1 count=3", "tcp").ok());
+  std::vector<OutboxRow> rows = Commit();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].reading.sensor, "CO2-1");
+  EXPECT_EQ(rows[0].reading.count, 3);
+}
+
 // A payload over the limit is not parsed and a too-deep one is refused by
 // the SAX pass: each is counted and logged, and the message behind it is
 // used.

@@ -16,16 +16,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/vocabulary.h"
 #include "edge/served_sensor.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 
 namespace monipaikka::edge {
 
-// The time zone of sites whose Site.timezone is empty.
-inline constexpr char kDefaultTimeZone[] = "Europe/Helsinki";
-
-// Joins the two answers: each sensor with its site's time zone (the default
-// one when the site is unknown or has none), ordered by external id.
+// Joins the two answers: each sensor with its site's time zone
+// (kDefaultTimeZone when the site is unknown or has none), ordered by
+// external id.
 std::vector<ServedSensor> ToServedSensors(
     const v1::ListSensorsResponse& sensors, const v1::ListSitesResponse& sites);
 

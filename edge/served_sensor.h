@@ -10,7 +10,9 @@ namespace monipaikka::edge {
 struct ServedSensor {
   // The sensor's external id (e.g. a LoRaWAN DevEUI).
   std::string external_id;
-  // "desk_presence", "room_presence", "people_counter" or "area_count".
+  // The kind's text as served ("desk_presence", … : common/vocabulary.h).
+  // Kept as text, as the outbox stores it, so that a kind newer than this
+  // agent survives a restart; users parse it with ParseSensorKind.
   std::string kind;
   // Code of the site of the bound workstation or space.
   std::string site;

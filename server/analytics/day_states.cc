@@ -27,15 +27,17 @@ void Append(std::vector<DaySpan>& spans, int32_t start, int32_t end,
 
 }  // namespace
 
-ReadingMeaning MeaningOfKind(absl::string_view kind) {
-  if (kind == "area_count") return ReadingMeaning::kCount;
-  if (kind == "people_counter") return ReadingMeaning::kFlow;
+ReadingMeaning MeaningOfKind(SensorKind kind) {
+  switch (kind) {
+    case SensorKind::kDeskPresence:
+    case SensorKind::kRoomPresence:
+      return ReadingMeaning::kPresence;
+    case SensorKind::kAreaCount:
+      return ReadingMeaning::kCount;
+    case SensorKind::kPeopleCounter:
+      return ReadingMeaning::kFlow;
+  }
   return ReadingMeaning::kPresence;
-}
-
-bool IsRoomSensorKind(absl::string_view kind) {
-  return kind == "room_presence" || kind == "people_counter" ||
-         kind == "area_count";
 }
 
 constexpr int64_t kFlowTag = int64_t{1} << 62;

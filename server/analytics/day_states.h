@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/vocabulary.h"
 
 namespace monipaikka {
 
@@ -31,11 +32,8 @@ enum class ReadingMeaning : uint8_t {
   kFlow,
 };
 
-// The meaning of a sensor kind's readings; unknown kinds read as presence.
-ReadingMeaning MeaningOfKind(absl::string_view kind);
-
-// Whether the kind watches a room or area (a space) rather than a desk.
-bool IsRoomSensorKind(absl::string_view kind);
+// The meaning of a sensor kind's readings.
+ReadingMeaning MeaningOfKind(SensorKind kind);
 
 // A people counter's flow as stored in a reading's value: bit 62 set to
 // tell it from a count, entered in bits 24-47 and exited in bits 0-23 (each

@@ -2,13 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 #include "server/analytics/day_states.h"
 
 namespace monipaikka {
-
-bool IsPresenceKind(absl::string_view kind) {
-  return kind == "desk_presence" || kind == "room_presence";
-}
 
 ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
                              const SensorDirectory& directory, int64_t now_ms,
@@ -70,13 +67,14 @@ ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
       continue;
     }
     int64_t value = 0;
-    const bool presence = IsPresenceKind(sensor->kind);
+    const bool presence = ReportsPresence(sensor->kind);
     switch (reading.state_case()) {
       case v1::Reading::kOccupied:
         if (!presence) {
-          reject(index, v1::REJECT_REASON_MALFORMED,
-                 absl::StrCat("occupied: sensor \"", reading.sensor(),
-                              "\" is a ", sensor->kind, " and reports count"));
+          reject(
+              index, v1::REJECT_REASON_MALFORMED,
+              absl::StrCat("occupied: sensor \"", reading.sensor(), "\" is a ",
+                           Name(sensor->kind), " and reports count"));
           continue;
         }
         value = reading.occupied() ? 1 : 0;
@@ -85,7 +83,7 @@ ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
         if (presence) {
           reject(index, v1::REJECT_REASON_MALFORMED,
                  absl::StrCat("count: sensor \"", reading.sensor(), "\" is a ",
-                              sensor->kind, " and reports occupied"));
+                              Name(sensor->kind), " and reports occupied"));
           continue;
         }
         if (reading.count() < 0 || reading.count() > limits.max_count) {
@@ -100,7 +98,7 @@ ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
         if (MeaningOfKind(sensor->kind) != ReadingMeaning::kFlow) {
           reject(index, v1::REJECT_REASON_MALFORMED,
                  absl::StrCat("flow: sensor \"", reading.sensor(), "\" is a ",
-                              sensor->kind, " and reports ",
+                              Name(sensor->kind), " and reports ",
                               presence ? "occupied" : "count",
                               "; only people_counter sensors report flow"));
           continue;

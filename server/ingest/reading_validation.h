@@ -37,7 +37,4 @@ ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
                              const SensorDirectory& directory, int64_t now_ms,
                              const ValidationLimits& limits);
 
-// Whether a sensor kind reports presence (0/1) rather than a count.
-bool IsPresenceKind(absl::string_view kind);
-
 }  // namespace monipaikka

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/vocabulary.h"
+
 namespace monipaikka {
 namespace {
 
@@ -10,9 +12,9 @@ constexpr int64_t kNow = 1774250100000;  // 2026-03-23T07:15:00Z
 class ReadingValidationTest : public ::testing::Test {
  protected:
   ReadingValidationTest()
-      : directory_({{1, "DESK-1", "desk_presence", "gw-a"},
-                    {2, "DESK-2", "desk_presence", "gw-b"},
-                    {3, "COUNTER-1", "people_counter", "gw-a"}}) {}
+      : directory_({{1, "DESK-1", SensorKind::kDeskPresence, "gw-a"},
+                    {2, "DESK-2", SensorKind::kDeskPresence, "gw-b"},
+                    {3, "COUNTER-1", SensorKind::kPeopleCounter, "gw-a"}}) {}
 
   v1::Reading* Add(const std::string& sensor, int64_t ts_ms) {
     v1::Reading* reading = batch_.add_readings();

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 
 namespace monipaikka {
 namespace {
@@ -355,7 +356,7 @@ void LiveOccupancyHub::FillWorkstation(int32_t w,
   out->set_space(inventory_->spaces()[ws.space].code);
   const int32_t floor = inventory_->spaces()[ws.space].floor;
   if (floor >= 0) out->set_floor(inventory_->spaces()[floor].code);
-  out->set_kind(ws.kind);
+  out->set_kind(Name(ws.kind));
   if (ws.organization >= 0) {
     out->set_organization(inventory_->organizations()[ws.organization].code);
   }
@@ -391,7 +392,7 @@ void LiveOccupancyHub::FillSpaces(const SpaceCounts& counts,
     const std::array<int32_t, 3>& c = counts.at(at);
     v1::LiveSpace* item = out->add_spaces();
     item->set_space(code);
-    item->set_level(inventory_->spaces()[at].level);
+    item->set_level(Name(inventory_->spaces()[at].level));
     item->set_name(inventory_->spaces()[at].name);
     item->set_workstations(c[0] + c[1] + c[2]);
     item->set_free(c[0]);

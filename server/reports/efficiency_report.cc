@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 #include "server/reports/registry_figures.h"
 #include "server/reports/targets.h"
 
@@ -19,7 +20,7 @@ std::map<std::pair<int32_t, int32_t>, int32_t> OwnedWorkstations(
     const OccupancyInventory& inventory) {
   std::map<std::pair<int32_t, int32_t>, int32_t> owned;
   for (const OccupancyInventory::Workstation& ws : inventory.workstations()) {
-    if (!ws.active || ws.kind == "home" || ws.organization < 0) continue;
+    if (!ws.active || !InOffice(ws.kind) || ws.organization < 0) continue;
     ++owned[{ws.site, ws.organization}];
   }
   return owned;

@@ -24,9 +24,9 @@ bool SpaceSelected(const OccupancyInventory& inventory,
     bool below = selection.space < 0;
     for (int32_t at : s.path) {
       if (below) {
-        const std::string& level = inventory.spaces()[at].level;
-        if (selection.outside_zones && level == "zone") return false;
-        if (selection.outside_rooms && level == "room") return false;
+        const SpaceLevel level = inventory.spaces()[at].level;
+        if (selection.outside_zones && level == SpaceLevel::kZone) return false;
+        if (selection.outside_rooms && level == SpaceLevel::kRoom) return false;
       }
       if (at == selection.space) below = true;
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/vocabulary.h"
 #include "server/analytics/day_summary.h"
 #include "server/privacy/registry_disclosure.h"
 #include "server/storage/storage.h"
@@ -42,7 +43,7 @@ struct Selection {
   int32_t space = -1;  // -1: anywhere; else inside this space
   // Organization indexes, -1 for shared use; empty: any.
   std::vector<int32_t> organizations;
-  std::vector<std::string> kinds;  // empty: any
+  std::vector<WorkstationKind> kinds;  // empty: any
   // Only what is outside every zone / every room of the space.
   bool outside_zones = false;
   bool outside_rooms = false;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 #include "server/analytics/right_sizing.h"
 #include "server/reports/registry_figures.h"
 #include "server/reports/report_common.h"
@@ -246,7 +247,7 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
   }
   int32_t capacity = 0;
   for (const OccupancyInventory::Workstation& ws : inventory.workstations()) {
-    if (ws.active && ws.site == candidate && ws.kind != "home") ++capacity;
+    if (ws.active && ws.site == candidate && InOffice(ws.kind)) ++capacity;
   }
   const ConsolidationFigures result =
       Consolidate(days, selections.size(), capacity, buffer);
@@ -426,7 +427,7 @@ absl::StatusOr<v1::SensorCoverageReport> BuildSensorCoverage(
     const OccupancyInventory::Sensor& sensor = inventory.sensors()[row.sensor];
     v1::SensorCoverageRow* out = report.add_sensors();
     out->set_sensor(sensor.external_id);
-    out->set_kind(sensor.kind);
+    out->set_kind(Name(sensor.kind));
     out->set_target(sensor.workstation >= 0
                         ? inventory.workstations()[sensor.workstation].code
                         : inventory.spaces()[sensor.space].code);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 
 namespace monipaikka {
 namespace {
@@ -23,9 +24,6 @@ absl::StatusOr<absl::CivilDay> RequestDate(absl::string_view field,
   }
   return day;
 }
-
-constexpr const char* kKinds[] = {"home", "assigned", "unassigned",
-                                  "multi-space", "shared"};
 
 }  // namespace
 
@@ -96,17 +94,16 @@ absl::StatusOr<Selection> ResolveScope(const OccupancyInventory& inventory,
       selection.organizations.push_back(org);
     }
   }
-  for (const std::string& kind : scope.workstation_kinds()) {
-    if (std::find(std::begin(kKinds), std::end(kKinds), kind) ==
-        std::end(kKinds)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("scope.workstation_kinds: \"", kind,
-                       "\" is not a workstation kind (home, assigned, "
-                       "unassigned, multi-space, shared)"));
+  for (const std::string& text : scope.workstation_kinds()) {
+    const std::optional<WorkstationKind> kind = ParseWorkstationKind(text);
+    if (!kind) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scope.workstation_kinds: \"", text, "\" is not a workstation kind (",
+          JoinNames(kWorkstationKinds), ")"));
     }
-    if (std::find(selection.kinds.begin(), selection.kinds.end(), kind) ==
+    if (std::find(selection.kinds.begin(), selection.kinds.end(), *kind) ==
         selection.kinds.end()) {
-      selection.kinds.push_back(kind);
+      selection.kinds.push_back(*kind);
     }
   }
   selection.rooms = selection.organizations.empty() && selection.kinds.empty();
@@ -220,7 +217,7 @@ absl::StatusOr<std::vector<v1::SilentSensor>> SilentSensors(
       return;
     }
     out.set_sensor(sensor.external_id);
-    out.set_kind(sensor.kind);
+    out.set_kind(Name(sensor.kind));
     out.set_target(target);
     silent.push_back(std::move(out));
   };

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 #include "server/reports/report_common.h"
 
 namespace monipaikka {
@@ -100,11 +101,11 @@ std::map<std::string, EntityGroup> EntityGroups(
         AddSpaceGroup(inventory, base, grouping, ws.space, groups);
         break;
       case v1::GROUPING_WORKSTATION_KIND:
-        if (!groups.contains(ws.kind)) {
-          EntityGroup group{ws.kind, base};
+        if (const std::string kind(Name(ws.kind)); !groups.contains(kind)) {
+          EntityGroup group{kind, base};
           group.selection.kinds = {ws.kind};
           group.selection.rooms = false;
-          groups.emplace(ws.kind, std::move(group));
+          groups.emplace(kind, std::move(group));
         }
         break;
       case v1::GROUPING_ORGANIZATION: {

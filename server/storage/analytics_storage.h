@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/vocabulary.h"
 
 namespace monipaikka {
 
@@ -57,8 +58,8 @@ struct InventorySpaceRow {
   int64_t site_id = 0;
   int64_t parent_id = 0;  // 0: none (a floor)
   std::string code;
-  std::string level;  // "floor", "zone", "room"
-  std::string kind;
+  SpaceLevel level = SpaceLevel::kFloor;
+  std::string kind;  // a SpaceKind name, or "" (floors)
   std::string name;
   double area_m2 = 0;
   int32_t capacity = 0;
@@ -69,14 +70,14 @@ struct InventoryWorkstationRow {
   int64_t space_id = 0;
   int64_t organization_id = 0;  // 0: none (shared use)
   std::string code;
-  std::string kind;
-  bool active = true;
+  WorkstationKind kind = WorkstationKind::kAssigned;
+  WorkstationStatus status = kDefaultWorkstationStatus;
 };
 
 struct InventorySensorRow {
   int64_t id = 0;
   std::string external_id;
-  std::string kind;
+  SensorKind kind = SensorKind::kDeskPresence;
   std::string gateway;
   int64_t workstation_id = 0;  // exactly one of workstation_id and space_id
   int64_t space_id = 0;

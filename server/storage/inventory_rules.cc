@@ -1,12 +1,11 @@
 #include "server/storage/inventory_rules.h"
 
 #include <cmath>
-#include <initializer_list>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/calendar.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 
 namespace monipaikka {
 namespace {
@@ -29,15 +28,15 @@ absl::Status CheckCode(absl::string_view where, absl::string_view field,
   return absl::OkStatus();
 }
 
-absl::Status CheckOneOf(absl::string_view where, absl::string_view field,
-                        absl::string_view value,
-                        std::initializer_list<absl::string_view> allowed) {
-  for (absl::string_view a : allowed) {
-    if (value == a) return absl::OkStatus();
-  }
-  return Invalid(where, field,
-                 absl::StrCat("\"", value, "\" is not one of ",
-                              absl::StrJoin(allowed, ", ")));
+// The vocabulary value a field names (`parsed` from a Require… function of
+// common/vocabulary.h), or INVALID_ARGUMENT naming `where`, the field, the
+// value and the allowed ones.
+template <typename Enum>
+absl::StatusOr<Enum> CheckOneOf(absl::string_view where,
+                                absl::string_view field,
+                                absl::StatusOr<Enum> parsed) {
+  if (!parsed.ok()) return Invalid(where, field, parsed.status().message());
+  return parsed;
 }
 
 absl::Status CheckNonNegative(absl::string_view where, absl::string_view field,
@@ -58,13 +57,6 @@ absl::Status CheckOptionalDate(absl::string_view where, absl::string_view field,
 }
 
 }  // namespace
-
-int SpaceLevelRank(absl::string_view level) {
-  if (level == "floor") return 0;
-  if (level == "zone") return 1;
-  if (level == "room") return 2;
-  return -1;
-}
 
 absl::Status CheckOrganization(const v1::Organization& org,
                                absl::string_view where) {
@@ -112,25 +104,21 @@ absl::Status CheckSpace(const v1::Space& space, absl::string_view where) {
   if (absl::Status s = CheckCode(where, "code", space.code()); !s.ok())
     return s;
   if (space.site().empty()) return Invalid(where, "site", "is required");
-  if (SpaceLevelRank(space.level()) < 0) {
-    return Invalid(where, "level",
-                   absl::StrCat("\"", space.level(),
-                                "\" is not one of floor, zone, room"));
-  }
-  if (space.level() == "floor" && !space.parent().empty()) {
+  absl::StatusOr<SpaceLevel> level =
+      CheckOneOf(where, "level", RequireSpaceLevel(space.level()));
+  if (!level.ok()) return level.status();
+  if (*level == SpaceLevel::kFloor && !space.parent().empty()) {
     return Invalid(where, "parent", "a floor has no parent space");
   }
-  if (space.level() != "floor" && space.parent().empty()) {
+  if (*level != SpaceLevel::kFloor && space.parent().empty()) {
     return Invalid(where, "parent",
-                   absl::StrCat("a ", space.level(), " needs a parent space"));
+                   absl::StrCat("a ", Name(*level), " needs a parent space"));
   }
   if (!space.kind().empty()) {
-    if (absl::Status s =
-            CheckOneOf(where, "kind", space.kind(),
-                       {"open_workspace", "meeting_room", "quiet_room",
-                        "customer_service", "special"});
-        !s.ok()) {
-      return s;
+    if (absl::StatusOr<SpaceKind> kind =
+            CheckOneOf(where, "kind", RequireSpaceKind(space.kind()));
+        !kind.ok()) {
+      return kind.status();
     }
   }
   if (absl::Status s = CheckNonNegative(where, "area_m2", space.area_m2());
@@ -150,17 +138,17 @@ absl::Status CheckWorkstation(const v1::Workstation& workstation,
   }
   if (workstation.space().empty())
     return Invalid(where, "space", "is required");
-  if (absl::Status s = CheckOneOf(
-          where, "kind", workstation.kind(),
-          {"home", "assigned", "unassigned", "multi-space", "shared"});
-      !s.ok()) {
-    return s;
+  if (absl::StatusOr<WorkstationKind> kind =
+          CheckOneOf(where, "kind", RequireWorkstationKind(workstation.kind()));
+      !kind.ok()) {
+    return kind.status();
   }
+  // Empty: kDefaultWorkstationStatus.
   if (!workstation.status().empty()) {
-    if (absl::Status s = CheckOneOf(where, "status", workstation.status(),
-                                    {"active", "inactive"});
-        !s.ok()) {
-      return s;
+    if (absl::StatusOr<WorkstationStatus> status = CheckOneOf(
+            where, "status", RequireWorkstationStatus(workstation.status()));
+        !status.ok()) {
+      return status.status();
     }
   }
   return absl::OkStatus();
@@ -171,17 +159,14 @@ absl::Status CheckSensor(const v1::Sensor& sensor, absl::string_view where) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckOneOf(
-          where, "kind", sensor.kind(),
-          {"desk_presence", "room_presence", "people_counter", "area_count"});
-      !s.ok()) {
-    return s;
-  }
+  absl::StatusOr<SensorKind> kind =
+      CheckOneOf(where, "kind", RequireSensorKind(sensor.kind()));
+  if (!kind.ok()) return kind.status();
   if (sensor.workstation().empty() == sensor.space().empty()) {
     return Invalid(where, "workstation",
                    "exactly one of workstation and space must be set");
   }
-  if (sensor.kind() == "desk_presence" && sensor.workstation().empty()) {
+  if (*kind == SensorKind::kDeskPresence && sensor.workstation().empty()) {
     return Invalid(where, "workstation",
                    "a desk_presence sensor is bound to a workstation");
   }

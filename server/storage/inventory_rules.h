@@ -18,7 +18,4 @@ absl::Status CheckWorkstation(const v1::Workstation& workstation,
                               absl::string_view where);
 absl::Status CheckSensor(const v1::Sensor& sensor, absl::string_view where);
 
-// Rank of a space level in the tree: floor 0, zone 1, room 2; -1 otherwise.
-int SpaceLevelRank(absl::string_view level);
-
 }  // namespace monipaikka

@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "common/vocabulary.h"
 #include "server/storage/storage.h"
+#include "server/storage/stored_vocabulary.h"
 
 namespace monipaikka {
 
@@ -28,6 +30,7 @@ absl::Status MarkDirtyHours(Database* db, std::span<const int64_t> hours) {
 
 absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
   InventoryRows rows;
+  StoredVocabulary vocabulary;
   {
     static constexpr char kSql[] =
         "SELECT id, code, name FROM organizations ORDER BY id";
@@ -68,7 +71,8 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       space.site_id = stmt->ColumnInt64(1);
       space.parent_id = stmt->ColumnInt64(2);
       space.code = stmt->ColumnText(3);
-      space.level = stmt->ColumnText(4);
+      space.level = vocabulary.Value(RequireSpaceLevel(stmt->ColumnText(4)),
+                                     "spaces.level", space.id);
       space.kind = stmt->ColumnText(5);
       space.name = stmt->ColumnText(6);
       space.area_m2 = stmt->ColumnDouble(7);
@@ -86,8 +90,11 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       ws.space_id = stmt->ColumnInt64(1);
       ws.organization_id = stmt->ColumnInt64(2);
       ws.code = stmt->ColumnText(3);
-      ws.kind = stmt->ColumnText(4);
-      ws.active = stmt->ColumnText(5) == "active";
+      ws.kind = vocabulary.Value(RequireWorkstationKind(stmt->ColumnText(4)),
+                                 "workstations.kind", ws.id);
+      ws.status =
+          vocabulary.Value(RequireWorkstationStatus(stmt->ColumnText(5)),
+                           "workstations.status", ws.id);
     }));
   }
   {
@@ -99,7 +106,8 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       InventorySensorRow& sensor = rows.sensors.emplace_back();
       sensor.id = stmt->ColumnInt64(0);
       sensor.external_id = stmt->ColumnText(1);
-      sensor.kind = stmt->ColumnText(2);
+      sensor.kind = vocabulary.Value(RequireSensorKind(stmt->ColumnText(2)),
+                                     "sensors.kind", sensor.id);
       sensor.gateway = stmt->ColumnText(3);
       sensor.workstation_id = stmt->ColumnInt64(4);
       sensor.space_id = stmt->ColumnInt64(5);
@@ -107,6 +115,7 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       sensor.removed = stmt->ColumnText(7);
     }));
   }
+  RETURN_IF_ERROR(vocabulary.status());
   return rows;
 }
 

@@ -5,6 +5,8 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/sqlite.h"
+#include "common/vocabulary.h"
 #include "server/storage/storage.h"
 #include "tests/support/temp_dir.h"
 
@@ -204,10 +206,79 @@ TEST_F(SqliteAnalyticsTest, InventoryRowsCarryIdsAndBindings) {
   EXPECT_EQ(rows->sites[0].core_weekdays, "12345");
   ASSERT_EQ(rows->workstations.size(), 1u);
   EXPECT_EQ(rows->workstations[0].organization_id, 0);
-  EXPECT_TRUE(rows->workstations[0].active);
   ASSERT_EQ(rows->sensors.size(), 1u);
   EXPECT_EQ(rows->sensors[0].workstation_id, rows->workstations[0].id);
   EXPECT_EQ(rows->sensors[0].space_id, 0);
+}
+
+// Rows carry the vocabulary as enums; an empty workstation status was
+// stored as the default.
+TEST_F(SqliteAnalyticsTest, InventoryRowsCarryTheVocabulary) {
+  auto rows = analytics().LoadInventoryRows();
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->spaces.size(), 1u);
+  EXPECT_EQ(rows->spaces[0].level, SpaceLevel::kFloor);
+  ASSERT_EQ(rows->workstations.size(), 1u);
+  EXPECT_EQ(rows->workstations[0].kind, WorkstationKind::kUnassigned);
+  EXPECT_EQ(rows->workstations[0].status, kDefaultWorkstationStatus);
+  ASSERT_EQ(rows->sensors.size(), 1u);
+  EXPECT_EQ(rows->sensors[0].kind, SensorKind::kDeskPresence);
+  auto bindings = session_->LoadSensorBindings();
+  ASSERT_TRUE(bindings.ok()) << bindings.status();
+  ASSERT_EQ(bindings->size(), 1u);
+  EXPECT_EQ(bindings->front().kind, SensorKind::kDeskPresence);
+
+  v1::Inventory more;
+  auto* room = more.add_spaces();
+  room->set_code("R");
+  room->set_site("S");
+  room->set_parent("F");
+  room->set_level("room");
+  room->set_kind("meeting_room");
+  auto* home = more.add_workstations();
+  home->set_code("H");
+  home->set_space("F");
+  home->set_kind("multi-space");
+  home->set_status("inactive");
+  auto* counter = more.add_sensors();
+  counter->set_external_id("C");
+  counter->set_kind("people_counter");
+  counter->set_space("R");
+  counter->set_gateway("gw");
+  ASSERT_TRUE(session_->ImportInventory(more).ok());
+  rows = analytics().LoadInventoryRows();
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->spaces.size(), 2u);
+  EXPECT_EQ(rows->spaces[1].level, SpaceLevel::kRoom);
+  EXPECT_EQ(rows->spaces[1].kind, "meeting_room");
+  ASSERT_EQ(rows->workstations.size(), 2u);
+  EXPECT_EQ(rows->workstations[1].kind, WorkstationKind::kMultiSpace);
+  EXPECT_EQ(rows->workstations[1].status, WorkstationStatus::kInactive);
+  ASSERT_EQ(rows->sensors.size(), 2u);
+  EXPECT_EQ(rows->sensors[1].kind, SensorKind::kPeopleCounter);
+}
+
+// Import never writes text outside the vocabulary; text written by anything
+// else fails the load, naming the column and row, instead of turning into a
+// value no code expects.
+TEST_F(SqliteAnalyticsTest, StoredTextOutsideTheVocabularyFailsTheLoad) {
+  {
+    auto db = Database::Open(dir_.File("a.db"));
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->Execute("UPDATE sensors SET kind = 'thermometer'").ok());
+  }
+  auto rows = analytics().LoadInventoryRows();
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(rows.status().message(),
+            absl::StrCat("sensors.kind of row ", sensor_id_,
+                         ": \"thermometer\" is not one of desk_presence, "
+                         "room_presence, people_counter, area_count"));
+  auto bindings = session_->LoadSensorBindings();
+  ASSERT_FALSE(bindings.ok());
+  EXPECT_EQ(bindings.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(bindings.status().message().find("thermometer"),
+            absl::string_view::npos);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/sqlite.h"
 #include "common/status_macros.h"
+#include "common/time_format.h"
+#include "common/vocabulary.h"
 #include "server/storage/inventory_ids.h"
 #include "server/storage/inventory_rules.h"
 #include "server/storage/schema.h"
@@ -18,11 +20,10 @@
 #include "server/storage/sqlite_sensor_health.h"
 #include "server/storage/sqlite_workforce.h"
 #include "server/storage/storage.h"
+#include "server/storage/stored_vocabulary.h"
 
 namespace monipaikka {
 namespace {
-
-constexpr absl::string_view kDefaultZone = "Europe/Helsinki";
 
 std::string WeekdaysToText(const v1::CoreHours& core) {
   std::string text;
@@ -173,7 +174,8 @@ absl::Status SqliteSession::UpsertSite(const v1::Site& site) {
   stmt->BindText(3, site.kind());
   stmt->BindText(4, site.address());
   stmt->BindText(5, site.municipality());
-  stmt->BindText(6, site.timezone().empty() ? kDefaultZone : site.timezone());
+  stmt->BindText(6,
+                 site.timezone().empty() ? kDefaultTimeZone : site.timezone());
   stmt->BindDouble(7, site.office_area_m2());
   stmt->BindDouble(8, site.annual_rent_eur());
   stmt->BindText(9, WeekdaysToText(core));
@@ -210,7 +212,7 @@ absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
       return absl::InvalidArgumentError(absl::StrCat(
           where, ".parent: space \"", space.parent(), "\" is in another site"));
     }
-    if (SpaceLevelRank(found->level) >= SpaceLevelRank(space.level())) {
+    if (ParseSpaceLevel(found->level) >= ParseSpaceLevel(space.level())) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".parent: a ", space.level(),
                        " cannot be inside a ", found->level));
@@ -266,7 +268,8 @@ absl::Status SqliteSession::UpsertWorkstation(const v1::Workstation& ws,
   } else {
     stmt->BindNull(4);
   }
-  stmt->BindText(5, ws.status().empty() ? "active" : ws.status());
+  stmt->BindText(5, ws.status().empty() ? Name(kDefaultWorkstationStatus)
+                                        : absl::string_view(ws.status()));
   return stmt->Run();
 }
 
@@ -356,12 +359,13 @@ absl::Status SqliteSession::WriteInventory(const v1::Inventory& inventory) {
   for (const v1::Site& site : inventory.sites()) {
     RETURN_IF_ERROR(UpsertSite(site));
   }
-  // Parents before children: floors, then zones, then rooms.
+  // Parents before children: floors, then zones, then rooms (every level
+  // was checked above).
   std::vector<int> space_order(inventory.spaces_size());
   for (int i = 0; i < inventory.spaces_size(); ++i) space_order[i] = i;
   std::stable_sort(space_order.begin(), space_order.end(), [&](int a, int b) {
-    return SpaceLevelRank(inventory.spaces(a).level()) <
-           SpaceLevelRank(inventory.spaces(b).level());
+    return ParseSpaceLevel(inventory.spaces(a).level()) <
+           ParseSpaceLevel(inventory.spaces(b).level());
   });
   for (int i : space_order) {
     RETURN_IF_ERROR(
@@ -522,13 +526,16 @@ absl::StatusOr<std::vector<SensorBinding>> SqliteSession::LoadSensorBindings() {
       "SELECT id, external_id, kind, gateway FROM sensors";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<SensorBinding> result;
+  StoredVocabulary vocabulary;
   RETURN_IF_ERROR(stmt->ForEachRow([&] {
     SensorBinding& binding = result.emplace_back();
     binding.sensor_id = stmt->ColumnInt64(0);
     binding.external_id = stmt->ColumnText(1);
-    binding.kind = stmt->ColumnText(2);
+    binding.kind = vocabulary.Value(RequireSensorKind(stmt->ColumnText(2)),
+                                    "sensors.kind", binding.sensor_id);
     binding.gateway = stmt->ColumnText(3);
   }));
+  RETURN_IF_ERROR(vocabulary.status());
   return result;
 }
 

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "common/sqlite.h"
 #include "server/storage/schema.h"
 #include "server/storage/storage.h"
@@ -159,6 +164,56 @@ TEST_F(SqliteStorageTest, BadEntityNamesFieldAndWritesNothing) {
   EXPECT_NE(result.status().message().find("spaces[2].parent"),
             std::string::npos)
       << result.status();
+}
+
+// Each vocabulary field names the bad value and the allowed ones.
+TEST_F(SqliteStorageTest, ImportRejectsTextOutsideTheVocabulary) {
+  struct Case {
+    std::function<void(v1::Inventory&)> spoil;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::Inventory& i) { i.mutable_spaces(2)->set_level("wing"); },
+       "spaces[2].level: \"wing\" is not one of floor, zone, room"},
+      {[](v1::Inventory& i) { i.mutable_spaces(0)->set_kind("kitchen"); },
+       "spaces[0].kind: \"kitchen\" is not one of open_workspace, "
+       "meeting_room, quiet_room, customer_service, special"},
+      {[](v1::Inventory& i) {
+         i.mutable_workstations(2)->set_kind("multi_space");
+       },
+       "workstations[2].kind: \"multi_space\" is not one of home, assigned, "
+       "unassigned, multi-space, shared"},
+      {[](v1::Inventory& i) {
+         i.mutable_workstations(0)->set_status("Active");
+       },
+       "workstations[0].status: \"Active\" is not one of active, inactive"},
+      {[](v1::Inventory& i) { i.mutable_sensors(1)->set_kind("co2"); },
+       "sensors[1].kind: \"co2\" is not one of desk_presence, "
+       "room_presence, people_counter, area_count"},
+  };
+  for (const Case& c : cases) {
+    v1::Inventory bad = SmallInventory();
+    c.spoil(bad);
+    absl::StatusOr<v1::ImportInventoryResponse> result =
+        session_->ImportInventory(bad);
+    ASSERT_FALSE(result.ok()) << c.message;
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(result.status().message(), c.message);
+  }
+  EXPECT_TRUE(session_->ListOrganizations()->empty());
+}
+
+// An empty workstation status is stored as the default, active.
+TEST_F(SqliteStorageTest, EmptyWorkstationStatusIsActive) {
+  v1::Inventory inventory = SmallInventory();
+  inventory.mutable_workstations(2)->set_status("inactive");
+  ASSERT_TRUE(session_->ImportInventory(inventory).ok());
+  auto all = session_->ListWorkstations("S1", "");
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::map<std::string, std::string> status;
+  for (const v1::Workstation& ws : *all) status[ws.code()] = ws.status();
+  EXPECT_EQ(status["S1-2-A-1"], "active");
+  EXPECT_EQ(status["S1-3-1"], "inactive");
 }
 
 TEST_F(SqliteStorageTest, UnknownSiteIsNotFound) {

@@ -25,6 +25,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/sqlite.h"
+#include "common/vocabulary.h"
 #include "monipaikka/v1/inventory.pb.h"
 #include "server/storage/access_storage.h"
 #include "server/storage/analytics_storage.h"
@@ -37,7 +38,7 @@ namespace monipaikka {
 struct SensorBinding {
   int64_t sensor_id = 0;
   std::string external_id;
-  std::string kind;     // "desk_presence", "room_presence", …
+  SensorKind kind = SensorKind::kDeskPresence;
   std::string gateway;  // the gateway it reports through
 };
 

@@ -50,16 +50,16 @@ std::string OccupancyInventory::SpaceKey(absl::string_view space) {
 std::string OccupancyInventory::OrganizationKey(absl::string_view org) {
   return absl::StrCat("org/", org);
 }
-std::string OccupancyInventory::KindKey(absl::string_view kind) {
-  return absl::StrCat("kind/", kind);
+std::string OccupancyInventory::KindKey(WorkstationKind kind) {
+  return absl::StrCat("kind/", Name(kind));
 }
 std::string OccupancyInventory::SiteOrganizationKey(absl::string_view site,
                                                     absl::string_view org) {
   return absl::StrCat("site-org/", site, "/", org);
 }
 std::string OccupancyInventory::SiteKindKey(absl::string_view site,
-                                            absl::string_view kind) {
-  return absl::StrCat("site-kind/", site, "/", kind);
+                                            WorkstationKind kind) {
+  return absl::StrCat("site-kind/", site, "/", Name(kind));
 }
 
 std::string OccupancyInventory::OrganizationCode(const Workstation& ws) const {
@@ -156,10 +156,17 @@ OccupancyInventory::Build(const InventoryRows& rows,
     }
     std::reverse(space.path.begin(), space.path.end());
     for (int32_t at : space.path) {
-      const std::string& level = inv.spaces_[at].level;
-      if (level == "floor") space.floor = at;
-      if (level == "zone") space.zone = at;
-      if (level == "room") space.room = at;
+      switch (inv.spaces_[at].level) {
+        case SpaceLevel::kFloor:
+          space.floor = at;
+          break;
+        case SpaceLevel::kZone:
+          space.zone = at;
+          break;
+        case SpaceLevel::kRoom:
+          space.room = at;
+          break;
+      }
     }
     if (space.parent < 0) inv.sites_[space.site].floors.push_back(i);
   }
@@ -179,7 +186,7 @@ OccupancyInventory::Build(const InventoryRows& rows,
     ws.id = row.id;
     ws.code = row.code;
     ws.kind = row.kind;
-    ws.active = row.active;
+    ws.active = row.status == WorkstationStatus::kActive;
     auto space = space_by_id.find(row.space_id);
     if (space == space_by_id.end()) {
       return absl::FailedPreconditionError(
@@ -224,7 +231,7 @@ OccupancyInventory::Build(const InventoryRows& rows,
       sensor.workstation = ws->second;
       sensor.site = inv.workstations_[ws->second].site;
       // Only desk presence sensors describe a desk.
-      if (row.kind == "desk_presence") {
+      if (row.kind == SensorKind::kDeskPresence) {
         inv.workstations_[ws->second].desk_sensors.push_back(index);
       }
     } else {
@@ -304,7 +311,7 @@ void OccupancyInventory::ComputeFingerprint() {
       fp.Add(spaces_[r].capacity);
       for (int32_t s : spaces_[r].room_sensors) {
         fp.Add(sensors_[s].id);
-        fp.Add(sensors_[s].kind);
+        fp.Add(Name(sensors_[s].kind));
         fp.Add(sensors_[s].from_date);
         fp.Add(sensors_[s].until_date);
       }

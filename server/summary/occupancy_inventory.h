@@ -22,6 +22,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar.h"
+#include "common/vocabulary.h"
 #include "monipaikka/v1/inventory.pb.h"
 #include "server/analytics/day_states.h"
 #include "server/storage/analytics_storage.h"
@@ -58,8 +59,8 @@ class OccupancyInventory {
     int32_t site = -1;
     int32_t parent = -1;
     std::string code;
-    std::string level;  // "floor", "zone", "room"
-    std::string kind;
+    SpaceLevel level = SpaceLevel::kFloor;
+    std::string kind;  // a SpaceKind name, or "" (floors)
     std::string name;
     double area_m2 = 0;
     int32_t capacity = 0;
@@ -75,17 +76,18 @@ class OccupancyInventory {
   struct Workstation {
     int64_t id = 0;
     std::string code;
-    std::string kind;
+    WorkstationKind kind = WorkstationKind::kAssigned;
     int32_t space = -1;
     int32_t site = -1;
     int32_t organization = -1;  // -1: shared use
+    // Status active: counted in reports (WorkstationStatus).
     bool active = true;
     std::vector<int32_t> desk_sensors;  // desk_presence sensors bound to it
   };
   struct Sensor {
     int64_t id = 0;
     std::string external_id;
-    std::string kind;
+    SensorKind kind = SensorKind::kDeskPresence;
     std::string gateway;
     int32_t workstation = -1;
     int32_t space = -1;
@@ -137,7 +139,7 @@ class OccupancyInventory {
   // Spaces counted as rooms in reports: rooms, and any space with a room
   // sensor.
   bool IsRoomLike(int32_t space) const {
-    return spaces_[space].level == "room" ||
+    return spaces_[space].level == SpaceLevel::kRoom ||
            !spaces_[space].room_sensors.empty();
   }
 
@@ -146,11 +148,10 @@ class OccupancyInventory {
   static std::string SiteKey(absl::string_view site);
   static std::string SpaceKey(absl::string_view space);
   static std::string OrganizationKey(absl::string_view org);  // "-": shared
-  static std::string KindKey(absl::string_view kind);
+  static std::string KindKey(WorkstationKind kind);
   static std::string SiteOrganizationKey(absl::string_view site,
                                          absl::string_view org);
-  static std::string SiteKindKey(absl::string_view site,
-                                 absl::string_view kind);
+  static std::string SiteKindKey(absl::string_view site, WorkstationKind kind);
   // The organization code of a workstation ("-" for shared use).
   std::string OrganizationCode(const Workstation& ws) const;
 

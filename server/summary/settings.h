@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/vocabulary.h"
 
 namespace monipaikka {
 
@@ -20,9 +21,9 @@ struct SummarySettings {
   // Least occupied time of measured hours for a desk-day to count as used.
   int64_t desk_day_min_occupied_ms = 15 * 60 * 1000;
 
-  int64_t StaleAfterMs(absl::string_view sensor_kind) const {
-    return sensor_kind == "desk_presence" ? desk_stale_after_ms
-                                          : room_stale_after_ms;
+  int64_t StaleAfterMs(SensorKind sensor_kind) const {
+    return sensor_kind == SensorKind::kDeskPresence ? desk_stale_after_ms
+                                                    : room_stale_after_ms;
   }
   int64_t MaxStaleAfterMs() const {
     return desk_stale_after_ms > room_stale_after_ms ? desk_stale_after_ms

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/time_format.h"
+#include "common/vocabulary.h"
 #include "server/reports/occupancy_source.h"
 #include "server/reports/occupancy_test_util.h"
 
@@ -229,7 +230,7 @@ TEST(SummarizerTest, LatticeAndComputedFiguresAgree) {
   selections[2].space = inventory.SpaceIndex("S-1");
   selections[3].organizations = {inventory.OrganizationIndex("O")};
   selections[3].rooms = false;
-  selections[4].kinds = {"unassigned"};
+  selections[4].kinds = {WorkstationKind::kUnassigned};
   selections[4].rooms = false;
   selections[5].site = selections[1].site;
   selections[5].organizations = {-1};
@@ -237,6 +238,7 @@ TEST(SummarizerTest, LatticeAndComputedFiguresAgree) {
   for (const Selection& s : selections) {
     EXPECT_TRUE(LatticeKeyOf(inventory, s).has_value());
   }
+  EXPECT_EQ(LatticeKeyOf(inventory, selections[4]), "kind/unassigned");
   const int32_t first = DateIndex(absl::CivilDay(2026, 3, 22));
   const int32_t last = DateIndex(absl::CivilDay(2026, 3, 28));
   auto from_lattice = LoadDayFigures(context, selections, first, last, true);
@@ -261,6 +263,14 @@ TEST(SummarizerTest, LatticeAndComputedFiguresAgree) {
     }
   }
   EXPECT_GT(known, 25);
+}
+
+// Node keys are stored: a workstation kind's key keeps the API text.
+TEST(SummarizerTest, KindKeysKeepTheStoredText) {
+  EXPECT_EQ(OccupancyInventory::KindKey(WorkstationKind::kMultiSpace),
+            "kind/multi-space");
+  EXPECT_EQ(OccupancyInventory::SiteKindKey("S", WorkstationKind::kShared),
+            "site-kind/S/shared");
 }
 
 TEST(SummarizerTest, InventoryChangesRebuildTheNodeDays) {
