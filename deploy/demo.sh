@@ -41,7 +41,7 @@ if [ ! -s "$key_dir/pseudonym.key" ]; then
 fi
 
 echo "== starting the server on 127.0.0.1:$port (database $data/monipaikka.db)" >&2
-# Plaintext on loopback only; the README's "TLS" section shows the server
+# Plaintext on loopback only; docs/security.md, "TLS", shows the server
 # with a certificate.
 "$bin/server/monipaikka-server" --listen="127.0.0.1:$port" --plaintext \
   --db="$data/monipaikka.db" --port_file="$data/server.port" \

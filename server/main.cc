@@ -1,4 +1,4 @@
-// monipaikka-server: the gRPC backend. See README.md for the flags.
+// monipaikka-server: the gRPC backend. See docs/operations.md for the flags.
 
 #include <signal.h>
 #include <sys/stat.h>
