@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
-#include "server/storage/workforce_storage.h"
+#include "server/workforce/workforce_model.h"
 
 namespace monipaikka {
 

@@ -3,6 +3,8 @@
 // The HR (workforce) part of the storage interface: the pseudonymous
 // employee registry with its validity periods, work-location days and their
 // per-employee monthly rollup. Reached through StorageSession::Workforce().
+// The values it keeps are the workforce model
+// (server/workforce/workforce_model.h), which the analytics share.
 //
 // Employees are known only by their pseudonym (HMAC-SHA256 of the raw id
 // under the server's key, as 64 hex digits); raw ids never reach storage. Dates
@@ -11,7 +13,6 @@
 //
 // Thread safety: as StorageSession (one thread at a time).
 
-#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -21,66 +22,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "server/workforce/workforce_model.h"
 
 namespace monipaikka {
-
-// The last day of an open-ended validity period.
-inline constexpr absl::CivilDay kOpenEndDay(9999, 12, 31);
-
-// Office workstation kind of an employee (docs/domain.md): none, a personal
-// (assigned) desk, or an unassigned (hot) desk.
-enum class OfficeWorkstation : uint8_t {
-  kNone = 0,
-  kAssigned = 1,
-  kUnassigned = 2
-};
-
-// Work-location kinds A–G of docs/domain.md, stored as 0–6.
-inline constexpr int kLocationKinds = 7;
-
-// Where a work-location day came from.
-enum class WorkDaySource : uint8_t {
-  kUnspecified = 0,
-  kSelfReport = 1,
-  kBooking = 2,
-  kBadge = 3,
-  kHrImport = 4,
-};
-
-// One validity period of an employee: the registry's facts about the
-// person from valid_from to valid_to, inclusive.
-struct EmployeePeriod {
-  int64_t employee_id = 0;  // storage's own id of the pseudonym
-  absl::CivilDay valid_from;
-  absl::CivilDay valid_to = kOpenEndDay;
-  std::string organization;  // organization code (inventory)
-  std::string unit;          // org unit code, free text; may be empty
-  double fte = 0;            // htv, 0 … 1.5
-  bool home_workstation = false;
-  OfficeWorkstation office = OfficeWorkstation::kNone;
-  bool multi_space = false;
-  bool shared_use = false;
-  std::string site;  // code of the site where the office is; may be empty
-
-  friend bool operator==(const EmployeePeriod&,
-                         const EmployeePeriod&) = default;
-};
-
-// A period to store, keyed by pseudonym. Replaces whatever the registry
-// said about the person on the days it covers (see UpsertEmployeePeriods).
-struct EmployeePeriodInput {
-  std::string pseudonym;  // 64 hex digits
-  EmployeePeriod period;  // employee_id ignored
-};
-
-// A work-location day to store.
-struct WorkDayInput {
-  std::string pseudonym;  // 64 hex digits
-  absl::CivilDay day;
-  int kind = 0;      // 0–6 for A–G
-  std::string site;  // site code or empty
-  WorkDaySource source = WorkDaySource::kUnspecified;
-};
 
 // A row the storage refused, by its index in the input, with the reason
 // naming the field, e.g. `organization: no organization "XYZ"`.
@@ -101,14 +45,6 @@ struct WorkDayUpsertResult {
   int64_t replaced = 0;   // an earlier record of the same day changed
   int64_t unchanged = 0;  // the same record was already stored
   std::vector<RowRejection> rejected;
-};
-
-// Days of one employee in one month, by location kind A–G.
-struct WorkMonth {
-  int year = 0;
-  int month = 0;  // 1–12
-  int64_t employee_id = 0;
-  std::array<int32_t, kLocationKinds> days{};
 };
 
 class WorkforceStorage {

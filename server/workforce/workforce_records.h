@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "monipaikka/v1/workforce.pb.h"
-#include "server/storage/workforce_storage.h"
+#include "server/workforce/workforce_model.h"
 
 namespace monipaikka {
 
