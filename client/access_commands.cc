@@ -1,26 +1,14 @@
 #include "client/access_commands.h"
 
-#include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "client/grpc_status.h"
 #include "client/output_format.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
-
-ABSL_FLAG(std::string, role, "",
-          "tokens create: role of the token (device, facility, hr, admin)");
-ABSL_FLAG(std::string, name, "", "tokens create: who or what holds the token");
-ABSL_FLAG(
-    std::string, expires, "",
-    "tokens create: expiry instant, RFC 3339 (e.g. 2026-12-31T00:00:00Z)");
-ABSL_FLAG(std::string, ttl, "", "tokens create: lifetime, e.g. 90d, 720h, 30m");
-ABSL_FLAG(bool, include_inactive, false,
-          "tokens list: also revoked and expired tokens");
-ABSL_FLAG(std::string, limit, "", "audit: at most this many events (1000)");
 
 namespace monipaikka::client {
 namespace {
@@ -111,17 +99,6 @@ absl::Status CreateToken(v1::AuthService::StubInterface& stub,
 }
 
 }  // namespace
-
-AccessFlags AccessFlagsFromAbsl() {
-  AccessFlags flags;
-  flags.role = absl::GetFlag(FLAGS_role);
-  flags.name = absl::GetFlag(FLAGS_name);
-  flags.expires = absl::GetFlag(FLAGS_expires);
-  flags.ttl = absl::GetFlag(FLAGS_ttl);
-  flags.limit = absl::GetFlag(FLAGS_limit);
-  flags.include_inactive = absl::GetFlag(FLAGS_include_inactive);
-  return flags;
-}
 
 bool IsAccessCommand(const std::string& command) {
   return command == kTokensCreate || command == kTokensList ||

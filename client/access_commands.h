@@ -29,9 +29,6 @@ struct AccessFlags {
   bool include_inactive = false;
 };
 
-// The flags as parsed by absl (defined in access_commands.cc).
-AccessFlags AccessFlagsFromAbsl();
-
 // Whether `command` ("tokens create", "audit", …) is an access command.
 bool IsAccessCommand(const std::string& command);
 

@@ -2,40 +2,17 @@
 
 #include <map>
 
-#include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "client/analytics_text.h"
-#include "client/grpc_status.h"
+#include "client/local_time.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "grpcpp/client_context.h"
 #include "monipaikka/v1/analytics.grpc.pb.h"
 #include "monipaikka/v1/live.grpc.pb.h"
-
-ABSL_FLAG(std::string, by, "",
-          "report grouping: day, week, month, weekday, hour, heatmap, floor, "
-          "zone, room, kind, organization, site");
-ABSL_FLAG(std::string, orgs, "",
-          "organization codes, comma-separated (\"-\" for shared use)");
-ABSL_FLAG(std::string, kinds, "", "workstation kinds, comma-separated");
-ABSL_FLAG(std::string, sites, "", "site codes, comma-separated");
-ABSL_FLAG(std::string, candidate, "", "the site a consolidation moves into");
-ABSL_FLAG(std::string, buffer_pct, "",
-          "safety margin over the P95 of daily peaks, whole percent (10)");
-ABSL_FLAG(std::string, date, "", "as-of date, YYYY-MM-DD");
-ABSL_FLAG(std::string, scope, "",
-          "target scope: portfolio, organization, site");
-ABSL_FLAG(std::string, code, "", "target scope code (organization or site)");
-ABSL_FLAG(std::string, metric, "", "target metric, e.g. m2_per_fte");
-ABSL_FLAG(std::string, value, "", "target value");
-ABSL_FLAG(std::string, valid_from, "", "first day a target is in force");
-ABSL_FLAG(std::string, valid_to, "", "last day a target is in force");
-ABSL_FLAG(std::string, note, "", "a note on a target");
-ABSL_FLAG(std::string, id, "", "target id");
-ABSL_FLAG(std::string, updates, "",
-          "watch: stop after this many updates (the first is the snapshot)");
 
 namespace monipaikka::client {
 namespace {
@@ -44,13 +21,13 @@ namespace {
 const std::map<std::string, std::vector<std::string>>& Applicable() {
   static const auto* kApplicable =
       new std::map<std::string, std::vector<std::string>>{
-          {"report", {"by", "orgs", "kinds"}},
-          {"heatmap", {"orgs", "kinds"}},
+          {"report", {"by", "organization", "kinds"}},
+          {"heatmap", {"organization", "kinds"}},
           {"coverage", {}},
           {"right-size", {"buffer_pct"}},
           {"consolidate",
-           {"orgs", "sites", "candidate!", "buffer_pct", "date"}},
-          {"efficiency", {"orgs", "date!"}},
+           {"organization", "sites", "candidate!", "buffer_pct", "as_of"}},
+          {"efficiency", {"organization", "as_of!"}},
           {"targets", {}},
           {"set-target",
            {"scope!", "code", "metric!", "value!", "valid_from!", "valid_to",
@@ -65,12 +42,12 @@ const std::map<std::string, std::vector<std::string>>& Applicable() {
 std::vector<std::pair<std::string, const std::string*>> Named(
     const AnalyticsFlags& f) {
   return {{"by", &f.by},
-          {"orgs", &f.orgs},
+          {"organization", &f.orgs},
           {"kinds", &f.kinds},
           {"sites", &f.sites},
           {"candidate", &f.candidate},
           {"buffer_pct", &f.buffer_pct},
-          {"date", &f.date},
+          {"as_of", &f.date},
           {"scope", &f.scope},
           {"code", &f.code},
           {"metric", &f.metric},
@@ -121,27 +98,6 @@ v1::ReportScope Scope(const AnalyticsArgs& args, const AnalyticsFlags& flags) {
 }
 
 }  // namespace
-
-AnalyticsFlags AnalyticsFlagsFromAbsl() {
-  AnalyticsFlags f;
-  f.by = absl::GetFlag(FLAGS_by);
-  f.orgs = absl::GetFlag(FLAGS_orgs);
-  f.kinds = absl::GetFlag(FLAGS_kinds);
-  f.sites = absl::GetFlag(FLAGS_sites);
-  f.candidate = absl::GetFlag(FLAGS_candidate);
-  f.buffer_pct = absl::GetFlag(FLAGS_buffer_pct);
-  f.date = absl::GetFlag(FLAGS_date);
-  f.scope = absl::GetFlag(FLAGS_scope);
-  f.code = absl::GetFlag(FLAGS_code);
-  f.metric = absl::GetFlag(FLAGS_metric);
-  f.value = absl::GetFlag(FLAGS_value);
-  f.valid_from = absl::GetFlag(FLAGS_valid_from);
-  f.valid_to = absl::GetFlag(FLAGS_valid_to);
-  f.note = absl::GetFlag(FLAGS_note);
-  f.id = absl::GetFlag(FLAGS_id);
-  f.updates = absl::GetFlag(FLAGS_updates);
-  return f;
-}
 
 bool IsAnalyticsCommand(const std::string& command) {
   return Applicable().contains(command);
@@ -194,7 +150,7 @@ std::string CheckAnalyticsFlags(const std::string& command,
     return absl::StrCat("--value=", flags.value, " is not a number");
   }
   for (const auto& [name, text] :
-       {std::pair<const char*, const std::string*>{"date", &flags.date},
+       {std::pair<const char*, const std::string*>{"as_of", &flags.date},
         {"valid_from", &flags.valid_from},
         {"valid_to", &flags.valid_to}}) {
     if (!text->empty() && !ParseDate(*text).ok()) {
@@ -203,10 +159,11 @@ std::string CheckAnalyticsFlags(const std::string& command,
     }
   }
   if (command == "consolidate" && flags.orgs.empty() == flags.sites.empty()) {
-    return "consolidate needs --orgs or --sites (one of them)";
+    return "report consolidation needs --organization or --sites (one of "
+           "them)";
   }
   if (command == "efficiency" && List(flags.orgs).size() > 1) {
-    return "efficiency takes one organization in --orgs";
+    return "report efficiency takes one organization in --organization";
   }
   return "";
 }
@@ -253,7 +210,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
     v1::SensorCoverageReport report;
     RETURN_IF_ERROR(FromGrpcStatus(
         analytics->GetSensorCoverage(&context, request, &report)));
-    WriteSensorCoverage(report, options.output, out);
+    WriteSensorCoverage(report, options.output, out,
+                        TableZone(options, args.site));
     return absl::OkStatus();
   }
   if (command == "right-size") {
@@ -353,7 +311,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
     v1::LiveOccupancy occupancy;
     RETURN_IF_ERROR(
         FromGrpcStatus(live->GetLiveOccupancy(&context, request, &occupancy)));
-    WriteLiveOccupancy(occupancy, options.output, out);
+    WriteLiveOccupancy(occupancy, options.output, out,
+                       TableZone(options, args.site));
     return absl::OkStatus();
   }
   // watch: runs until the server ends it or --updates were printed.
@@ -364,7 +323,8 @@ absl::Status RunAnalyticsCommand(const std::shared_ptr<grpc::Channel>& channel,
   v1::LiveOccupancyUpdate update;
   int32_t seen = 0;
   while (reader->Read(&update)) {
-    WriteLiveUpdate(update, options.output, seen == 0, out);
+    WriteLiveUpdate(update, options.output, seen == 0, out,
+                    TableZone(options, args.site));
     if (limit > 0 && ++seen >= limit) {
       context.TryCancel();
       (void)reader->Finish();

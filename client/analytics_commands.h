@@ -33,9 +33,6 @@ struct AnalyticsFlags {
   std::string updates;  // watch: stop after this many updates
 };
 
-// The flags as parsed by absl (defined in analytics_commands.cc).
-AnalyticsFlags AnalyticsFlagsFromAbsl();
-
 bool IsAnalyticsCommand(const std::string& command);
 
 // The first problem with the analytics flags for `command`, or "": a flag

@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "client/core_hours_text.h"
+#include "client/local_time.h"
 #include "client/number_format.h"
 #include "common/time_format.h"
 
@@ -310,7 +311,8 @@ void WriteHeatmap(const v1::UsageReport& report, OutputFormat format,
       });
 }
 
-Table SensorCoverageTable(const v1::SensorCoverageReport& report) {
+Table SensorCoverageTable(const v1::SensorCoverageReport& report,
+                          const std::string& zone) {
   Table table({{"sensor", "sensor"},
                {"kind", "kind"},
                {"target", "target"},
@@ -320,19 +322,25 @@ Table SensorCoverageTable(const v1::SensorCoverageReport& report) {
                {"days w/o data", "days_without_data", Align::kRight},
                {"known %", "known_pct", Align::kRight}});
   for (const v1::SensorCoverageRow& row : report.sensors()) {
-    table.AddRow({row.sensor(), row.kind(), row.target(), row.status(),
-                  row.last_seen().empty() ? "-" : row.last_seen(),
-                  absl::StrCat(row.days_bound()),
-                  absl::StrCat(row.days_without_data()),
-                  Pct(row.known_share())});
+    table.AddRow(
+        {row.sensor(), row.kind(), row.target(), row.status(),
+         row.last_seen().empty() ? "-"
+                                 : FormatLocalInstant(row.last_seen(), zone),
+         absl::StrCat(row.days_bound()), absl::StrCat(row.days_without_data()),
+         Pct(row.known_share())});
   }
   return table;
 }
 
 void WriteSensorCoverage(const v1::SensorCoverageReport& report,
-                         OutputFormat format, std::ostream& out) {
+                         OutputFormat format, std::ostream& out,
+                         const std::string& zone) {
   WriteInFormat(
-      report, format, out, [&] { return SensorCoverageTable(report); },
+      report, format, out,
+      [&] {
+        return SensorCoverageTable(report,
+                                   format == OutputFormat::kTable ? zone : "");
+      },
       [&] {
         std::vector<std::string> unmeasured(
             report.unmeasured_workstations().begin(),
@@ -596,7 +604,7 @@ Table LiveWorkstationsTable(const v1::LiveOccupancy& live) {
 }
 
 void WriteLiveOccupancy(const v1::LiveOccupancy& live, OutputFormat format,
-                        std::ostream& out) {
+                        std::ostream& out, const std::string& zone) {
   WriteInFormat(
       live, format, out, [&] { return LiveWorkstationsTable(live); },
       [&] {
@@ -611,7 +619,7 @@ void WriteLiveOccupancy(const v1::LiveOccupancy& live, OutputFormat format,
         WriteLines(
             {{"Site", live.site()},
              {"Space", live.space().empty() ? "whole site" : live.space()},
-             {"As of", FormatInstantMs(live.as_of_ms())},
+             {"As of", FormatLocalInstant(live.as_of_ms(), zone)},
              {"Workstations",
               absl::StrCat(live.workstations_total(), ": ", live.free(),
                            " free, ", live.occupied(), " occupied, ",
@@ -626,7 +634,7 @@ void WriteLiveOccupancy(const v1::LiveOccupancy& live, OutputFormat format,
 }
 
 void WriteLiveUpdate(const v1::LiveOccupancyUpdate& update, OutputFormat format,
-                     bool header, std::ostream& out) {
+                     bool header, std::ostream& out, const std::string& zone) {
   const v1::LiveOccupancy& live = update.occupancy();
   switch (format) {
     case OutputFormat::kJson: {
@@ -651,7 +659,7 @@ void WriteLiveUpdate(const v1::LiveOccupancyUpdate& update, OutputFormat format,
       break;
     }
     case OutputFormat::kTable: {
-      const std::string at = FormatInstantMs(live.as_of_ms());
+      const std::string at = FormatLocalInstant(live.as_of_ms(), zone);
       if (update.snapshot()) {
         out << at << " snapshot: " << live.workstations_total()
             << " workstations, " << live.free() << " free, " << live.occupied()

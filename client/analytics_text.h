@@ -10,6 +10,7 @@
 // money with at most two.
 
 #include <ostream>
+#include <string>
 
 #include "client/output_format.h"
 #include "client/table.h"
@@ -30,9 +31,13 @@ Table HeatmapTable(const v1::UsageReport& report);
 void WriteHeatmap(const v1::UsageReport& report, OutputFormat format,
                   std::ostream& out);
 
-Table SensorCoverageTable(const v1::SensorCoverageReport& report);
+// `zone` (IANA name) shows the last-seen instants as local times of the
+// site in the table format; "" keeps RFC 3339 UTC, as csv and json always do.
+Table SensorCoverageTable(const v1::SensorCoverageReport& report,
+                          const std::string& zone = "");
 void WriteSensorCoverage(const v1::SensorCoverageReport& report,
-                         OutputFormat format, std::ostream& out);
+                         OutputFormat format, std::ostream& out,
+                         const std::string& zone = "");
 
 Table RightSizingTable(const v1::RightSizingReport& report);
 void WriteRightSizing(const v1::RightSizingReport& report, OutputFormat format,
@@ -53,13 +58,17 @@ Table TargetsTable(const v1::ListTargetsResponse& targets);
 // workstations).
 Table LiveSpacesTable(const v1::LiveOccupancy& live);
 Table LiveWorkstationsTable(const v1::LiveOccupancy& live);
+// `zone` as for WriteSensorCoverage: the table's "As of" in the site's
+// local time.
 void WriteLiveOccupancy(const v1::LiveOccupancy& live, OutputFormat format,
-                        std::ostream& out);
+                        std::ostream& out, const std::string& zone = "");
 // One update of a watch: kTable prints one line per changed workstation,
 // room and space (a snapshot prints the spaces); kCsv one record per
 // workstation (`header` first when asked); kJson one line of compact JSON.
+// `zone` as for WriteLiveOccupancy: the times of the table's lines.
 void WriteLiveUpdate(const v1::LiveOccupancyUpdate& update, OutputFormat format,
-                     bool header, std::ostream& out);
+                     bool header, std::ostream& out,
+                     const std::string& zone = "");
 
 // "occupied", "free", "unknown".
 const char* StateName(v1::OccupancyState state);

@@ -142,7 +142,8 @@ TEST(AnalyticsCommandsTest, FlagsAreCheckedPerCommand) {
             "consolidate needs --candidate");
   flags.candidate = "NEW";
   EXPECT_EQ(CheckAnalyticsFlags("consolidate", flags),
-            "consolidate needs --orgs or --sites (one of them)");
+            "report consolidation needs --organization or --sites (one of "
+            "them)");
   flags.orgs = "A,B";
   flags.buffer_pct = "-3";
   EXPECT_EQ(CheckAnalyticsFlags("consolidate", flags),
@@ -150,7 +151,7 @@ TEST(AnalyticsCommandsTest, FlagsAreCheckedPerCommand) {
   flags.buffer_pct = "20";
   flags.date = "2026-13-01";
   EXPECT_EQ(CheckAnalyticsFlags("consolidate", flags),
-            "--date=2026-13-01 is not a date (YYYY-MM-DD)");
+            "--as_of=2026-13-01 is not a date (YYYY-MM-DD)");
   flags = AnalyticsFlags();
   flags.scope = "site";
   flags.metric = "m2_per_fte";

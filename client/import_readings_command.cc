@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "client/import_progress.h"
 #include "client/text_file.h"
 #include "common/status_macros.h"
 
@@ -57,10 +58,18 @@ absl::StatusOr<ReadingsImportSummary> ImportReadings(
     name = path;
   }
   upload.ack_timeout = options.deadline;
-  ASSIGN_OR_RETURN(const ReadingsImportSummary summary,
-                   UploadReadingsCsv(stub, *in, name, upload, problems));
-  WriteReadingsImportSummary(name, summary, options.output, out);
-  return summary;
+  // Bytes read against the file's size give the share done and the time
+  // left; standard input has no size, so only rows and rate show.
+  ProgressInput input(in, path, name, &problems, options.progress);
+  upload.on_rows = [&input](int64_t rows) {
+    input.progress().Update(rows, input.counting().bytes());
+  };
+  absl::StatusOr<ReadingsImportSummary> summary = UploadReadingsCsv(
+      stub, input.stream(), name, upload, input.progress().problems());
+  input.progress().Erase();
+  if (!summary.ok()) return summary.status();
+  WriteReadingsImportSummary(name, *summary, options.output, out);
+  return *summary;
 }
 
 }  // namespace monipaikka::client

@@ -1,10 +1,11 @@
 #include "client/inventory_commands.h"
 
 #include "absl/strings/str_cat.h"
-#include "client/grpc_status.h"
+#include "client/inventory_csv.h"
 #include "client/inventory_json.h"
 #include "client/inventory_tables.h"
 #include "client/text_file.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 
 namespace monipaikka::client {
@@ -26,10 +27,26 @@ absl::Status ImportInventory(v1::InventoryService::StubInterface& stub,
                              const std::string& path,
                              const CommandOptions& options, std::ostream& out) {
   ASSIGN_OR_RETURN(const std::string json, ReadTextFile(path));
-  v1::ImportInventoryRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_inventory(),
+  ASSIGN_OR_RETURN(const v1::Inventory inventory,
                    ParseInventoryJson(json, path));
+  return SendInventory(stub, inventory, path, options, out);
+}
 
+absl::Status ImportInventoryCsv(v1::InventoryService::StubInterface& stub,
+                                const std::string& directory,
+                                const CommandOptions& options,
+                                std::ostream& out) {
+  ASSIGN_OR_RETURN(const v1::Inventory inventory,
+                   ReadInventoryDirectory(directory));
+  return SendInventory(stub, inventory, directory, options, out);
+}
+
+absl::Status SendInventory(v1::InventoryService::StubInterface& stub,
+                           const v1::Inventory& inventory,
+                           const std::string& path,
+                           const CommandOptions& options, std::ostream& out) {
+  v1::ImportInventoryRequest request;
+  *request.mutable_inventory() = inventory;
   grpc::ClientContext context;
   SetDeadline(options, &context);
   v1::ImportInventoryResponse response;
@@ -129,6 +146,73 @@ absl::Status ListSensors(v1::InventoryService::StubInterface& stub,
   RETURN_IF_ERROR(
       FromGrpcStatus(stub.ListSensors(&context, request, &response)));
   WriteListing(response, SensorsTable(response), options, out);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Inventory> FetchInventory(
+    v1::InventoryService::StubInterface& stub, const CommandOptions& options) {
+  v1::Inventory inventory;
+  {
+    grpc::ClientContext context;
+    SetDeadline(options, &context);
+    v1::ListOrganizationsResponse response;
+    RETURN_IF_ERROR(FromGrpcStatus(stub.ListOrganizations(
+        &context, v1::ListOrganizationsRequest(), &response)));
+    *inventory.mutable_organizations() = response.organizations();
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(options, &context);
+    v1::ListSitesResponse response;
+    RETURN_IF_ERROR(FromGrpcStatus(
+        stub.ListSites(&context, v1::ListSitesRequest(), &response)));
+    *inventory.mutable_sites() = response.sites();
+  }
+  // Spaces and workstations are listed per site.
+  for (const v1::Site& site : inventory.sites()) {
+    grpc::ClientContext spaces_context;
+    SetDeadline(options, &spaces_context);
+    v1::ListSpacesRequest spaces_request;
+    spaces_request.set_site(site.code());
+    v1::ListSpacesResponse spaces;
+    RETURN_IF_ERROR(FromGrpcStatus(
+        stub.ListSpaces(&spaces_context, spaces_request, &spaces)));
+    for (const v1::Space& space : spaces.spaces()) {
+      *inventory.add_spaces() = space;
+    }
+    grpc::ClientContext workstations_context;
+    SetDeadline(options, &workstations_context);
+    v1::ListWorkstationsRequest workstations_request;
+    workstations_request.set_site(site.code());
+    v1::ListWorkstationsResponse workstations;
+    RETURN_IF_ERROR(FromGrpcStatus(stub.ListWorkstations(
+        &workstations_context, workstations_request, &workstations)));
+    for (const v1::Workstation& workstation : workstations.workstations()) {
+      *inventory.add_workstations() = workstation;
+    }
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(options, &context);
+    v1::ListSensorsResponse response;
+    RETURN_IF_ERROR(FromGrpcStatus(
+        stub.ListSensors(&context, v1::ListSensorsRequest(), &response)));
+    *inventory.mutable_sensors() = response.sensors();
+  }
+  return inventory;
+}
+
+absl::Status ExportInventoryCsv(v1::InventoryService::StubInterface& stub,
+                                const std::string& directory,
+                                const CommandOptions& options,
+                                std::ostream& out) {
+  ASSIGN_OR_RETURN(const v1::Inventory inventory,
+                   FetchInventory(stub, options));
+  RETURN_IF_ERROR(WriteInventoryDirectory(inventory, directory));
+  out << "Exported " << inventory.organizations_size() << " organizations, "
+      << inventory.sites_size() << " sites, " << inventory.spaces_size()
+      << " spaces, " << inventory.workstations_size() << " workstations, "
+      << inventory.sensors_size() << " sensors to " << directory << ".\n";
   return absl::OkStatus();
 }
 

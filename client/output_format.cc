@@ -1,10 +1,8 @@
 #include "client/output_format.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/check.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace monipaikka::client {
@@ -28,8 +26,7 @@ void WriteTable(const Table& table, OutputFormat format, std::ostream& out) {
     case OutputFormat::kJson:
       break;
   }
-  std::fprintf(stderr, "WriteTable: JSON output has no table form\n");
-  std::abort();
+  MONIPAIKKA_FATAL("WriteTable: JSON output has no table form");
 }
 
 void WriteMessageJson(const google::protobuf::Message& message,
@@ -40,12 +37,10 @@ void WriteMessageJson(const google::protobuf::Message& message,
   std::string json;
   const auto status =
       google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok()) {
-    // Only messages with unresolvable Any fields fail, and the API has none.
-    std::fprintf(stderr, "MessageToJsonString(%s): %s\n",
-                 message.GetTypeName().c_str(), status.ToString().c_str());
-    std::abort();
-  }
+  // Only messages with unresolvable Any fields fail, and the API has none.
+  MONIPAIKKA_CHECK(status.ok(),
+                   absl::StrCat("MessageToJsonString(", message.GetTypeName(),
+                                "): ", status.ToString()));
   out << json;
   if (json.empty() || json.back() != '\n') out << '\n';
 }

@@ -14,8 +14,8 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "client/grpc_status.h"
 #include "client/readings_csv.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/client_callback.h"
@@ -215,6 +215,9 @@ class Upload {
     ReadingRow row;
     while (file.Next(&row)) {
       ++summary_.rows;
+      if (options_.on_rows && summary_.rows % 1000 == 0) {
+        options_.on_rows(summary_.rows);
+      }
       if (!row.problem.empty()) {
         ++summary_.skipped;
         pending_.skipped.push_back({row.line, "skipped: " + row.problem});

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <ostream>
 
@@ -26,6 +27,9 @@ struct ReadingsUploadOptions {
   // Longest wait for the next acknowledgement while batches are in flight;
   // the import is cancelled after it.
   absl::Duration ack_timeout = absl::Seconds(60);
+  // Called with the number of rows read so far every 1000 rows, for a
+  // progress display; may be empty.
+  std::function<void(int64_t rows)> on_rows;
 };
 
 // What became of the rows of a readings CSV.

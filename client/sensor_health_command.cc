@@ -2,19 +2,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "client/grpc_status.h"
+#include "client/local_time.h"
 #include "client/output_format.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 
 namespace monipaikka::client {
 
-Table SensorHealthTable(const v1::ListSensorHealthResponse& response) {
+Table SensorHealthTable(const v1::ListSensorHealthResponse& response,
+                        const std::map<std::string, std::string>& zones) {
   Table table({{"sensor", "sensor"},
                {"kind", "kind"},
                {"site", "site"},
                {"gateway", "gateway"},
-               {"last seen (UTC)", "last_seen"},
+               {"last seen", "last_seen"},
                {"battery mV", "battery_mv", Align::kRight},
                {"battery %", "battery_percent", Align::kRight},
                {"RSSI dBm", "rssi_dbm", Align::kRight},
@@ -31,7 +33,11 @@ Table SensorHealthTable(const v1::ListSensorHealthResponse& response) {
     }
     table.AddRow(
         {e.sensor(), e.kind(), e.site(), e.gateway(),
-         e.last_seen_ms() > 0 ? FormatInstantMs(e.last_seen_ms()) : "never",
+         e.last_seen_ms() > 0
+             ? FormatLocalInstant(e.last_seen_ms(), zones.contains(e.site())
+                                                        ? zones.at(e.site())
+                                                        : "")
+             : "never",
          e.has_battery_mv() ? absl::StrCat(e.battery_mv()) : "",
          e.has_battery_percent() ? absl::StrCat(e.battery_percent()) : "",
          e.has_rssi_dbm() ? absl::StrCat(e.rssi_dbm()) : "",
@@ -56,7 +62,11 @@ absl::Status ShowSensorHealth(v1::SensorHealthService::StubInterface& stub,
   if (options.output == OutputFormat::kJson) {
     WriteMessageJson(response, out);
   } else {
-    WriteTable(SensorHealthTable(response), options.output, out);
+    WriteTable(
+        SensorHealthTable(response, options.output == OutputFormat::kTable
+                                        ? options.site_time_zones
+                                        : std::map<std::string, std::string>()),
+        options.output, out);
   }
   return absl::OkStatus();
 }

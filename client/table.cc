@@ -1,11 +1,11 @@
 #include "client/table.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "client/csv_writer.h"
+#include "common/check.h"
 
 namespace monipaikka::client {
 namespace {
@@ -43,11 +43,9 @@ void WriteLine(const std::vector<std::string>& cells,
 Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
 void Table::AddRow(std::vector<std::string> cells) {
-  if (cells.size() != columns_.size()) {
-    std::fprintf(stderr, "Table::AddRow: %zu cells for %zu columns\n",
-                 cells.size(), columns_.size());
-    std::abort();
-  }
+  MONIPAIKKA_CHECK(cells.size() == columns_.size(),
+                   absl::StrCat("Table::AddRow: ", cells.size(), " cells for ",
+                                columns_.size(), " columns"));
   rows_.push_back(std::move(cells));
 }
 

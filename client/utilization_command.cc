@@ -1,8 +1,8 @@
 #include "client/utilization_command.h"
 
 #include "absl/strings/str_cat.h"
-#include "client/grpc_status.h"
 #include "client/utilization_report_text.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 

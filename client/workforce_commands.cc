@@ -6,31 +6,21 @@
 #include <utility>
 #include <vector>
 
-#include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "client/csv_reader.h"
-#include "client/grpc_status.h"
+#include "client/import_progress.h"
 #include "client/number_format.h"
 #include "client/output_format.h"
 #include "client/table.h"
 #include "client/text_file.h"
 #include "client/workforce_csv.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "grpcpp/client_context.h"
-
-ABSL_FLAG(std::string, organization, "", "organization code (HR reports)");
-ABSL_FLAG(std::string, unit, "", "org unit code (HR reports)");
-ABSL_FLAG(std::string, as_of, "", "registry date, YYYY-MM-DD");
-ABSL_FLAG(std::string, compare_to, "",
-          "earlier date to compare with, YYYY-MM-DD");
-ABSL_FLAG(std::string, from_month, "", "first month, YYYY-MM");
-ABSL_FLAG(std::string, to_month, "",
-          "last month, YYYY-MM (default: from_month)");
-ABSL_FLAG(std::string, group_by, "", "rows per organization or unit");
 
 namespace monipaikka::client {
 namespace {
@@ -334,7 +324,7 @@ absl::Status ShowOfficeDays(v1::WorkforceService::StubInterface& stub,
 
 absl::StatusOr<WorkforceImportSummary> ImportFile(
     v1::WorkforceService::StubInterface& stub, const std::string& path,
-    bool employees, std::ostream& problems) {
+    bool employees, const CommandOptions& options, std::ostream& problems) {
   std::ifstream file;
   std::istream* in = &std::cin;
   std::string name = "stdin";
@@ -343,23 +333,22 @@ absl::StatusOr<WorkforceImportSummary> ImportFile(
     in = &file;
     name = path;
   }
-  return employees ? UploadEmployeesCsv(stub, *in, name, 5000, problems)
-                   : UploadWorkDaysCsv(stub, *in, name, 5000, problems);
+  // On a terminal, a progress line counts the lines read (a row each, less
+  // the header) against the file's size.
+  ProgressInput input(in, path, name, &problems, options.progress);
+  input.counting().set_on_block([&input] {
+    input.progress().Update(std::max<int64_t>(input.counting().lines() - 1, 0),
+                            input.counting().bytes());
+  });
+  std::ostream& listed = input.progress().problems();
+  absl::StatusOr<WorkforceImportSummary> summary =
+      employees ? UploadEmployeesCsv(stub, input.stream(), name, 5000, listed)
+                : UploadWorkDaysCsv(stub, input.stream(), name, 5000, listed);
+  input.progress().Erase();
+  return summary;
 }
 
 }  // namespace
-
-WorkforceFlags WorkforceFlagsFromAbsl() {
-  WorkforceFlags flags;
-  flags.organization = absl::GetFlag(FLAGS_organization);
-  flags.unit = absl::GetFlag(FLAGS_unit);
-  flags.as_of = absl::GetFlag(FLAGS_as_of);
-  flags.compare_to = absl::GetFlag(FLAGS_compare_to);
-  flags.from_month = absl::GetFlag(FLAGS_from_month);
-  flags.to_month = absl::GetFlag(FLAGS_to_month);
-  flags.group_by = absl::GetFlag(FLAGS_group_by);
-  return flags;
-}
 
 bool IsWorkforceCommand(const std::string& command) {
   return command == "import-employees" || command == "import-work-days" ||
@@ -377,7 +366,7 @@ std::string CheckWorkforceFlags(const std::string& command,
   const std::pair<const char*, const std::string*> monthly[] = {
       {"from_month", &flags.from_month},
       {"to_month", &flags.to_month},
-      {"group_by", &flags.group_by}};
+      {"by", &flags.group_by}};
   for (const auto& [name, value] : scope) {
     if (!value->empty() && !distribution && !office_days) {
       return absl::StrCat("--", name, " does not apply to ", command);
@@ -410,7 +399,7 @@ std::string CheckWorkforceFlags(const std::string& command,
     if (flags.from_month.empty())
       return "office-days needs --from_month=YYYY-MM";
     for (const auto& [name, value] : monthly) {
-      if (std::string(name) == "group_by") continue;
+      if (std::string(name) == "by") continue;
       if (!value->empty() && !IsMonth(*value)) {
         return absl::StrCat("--", name, "=", *value,
                             " is not a month (YYYY-MM)");
@@ -418,7 +407,7 @@ std::string CheckWorkforceFlags(const std::string& command,
     }
     if (!flags.group_by.empty() && flags.group_by != "organization" &&
         flags.group_by != "unit") {
-      return absl::StrCat("--group_by=", flags.group_by,
+      return absl::StrCat("--by=", flags.group_by,
                           " is not organization or unit");
     }
   }
@@ -453,7 +442,7 @@ absl::Status RunWorkforceCommand(v1::WorkforceService::StubInterface& stub,
   if (command == "import-employees" || command == "import-work-days") {
     const bool employees = command == "import-employees";
     ASSIGN_OR_RETURN(WorkforceImportSummary summary,
-                     ImportFile(stub, args[1], employees, err));
+                     ImportFile(stub, args[1], employees, options, err));
     WriteImportSummary(args[1] == "-" ? "stdin" : args[1], summary, employees,
                        options.output, out);
     *rows_refused = !summary.clean();

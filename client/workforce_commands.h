@@ -26,9 +26,6 @@ struct WorkforceFlags {
   std::string group_by;    // organization | unit
 };
 
-// The flags as parsed by absl (defined in workforce_commands.cc).
-WorkforceFlags WorkforceFlagsFromAbsl();
-
 // The first problem with the HR flags for `command`, or "": a flag given to
 // a command it does not apply to, a missing required one, a malformed value.
 std::string CheckWorkforceFlags(const std::string& command,

@@ -1,6 +1,6 @@
 #pragma once
 
-// The two HR CSV formats (see README "HR data"):
+// The two HR CSV formats (see docs/hr-privacy.md "The CSV formats"):
 //
 // Employees, an HR-system export, one row per employee and validity period:
 //   employee_id,organization,unit,fte,home_workstation,office_workstation,

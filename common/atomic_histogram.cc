@@ -1,20 +1,19 @@
 #include "common/atomic_histogram.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+
+#include "common/check.h"
 
 namespace monipaikka {
 
 AtomicHistogram::AtomicHistogram(std::vector<double> upper_bounds)
     : upper_bounds_(std::move(upper_bounds)),
       counts_(new std::atomic<uint64_t>[upper_bounds_.size() + 1]) {
-  if (!std::is_sorted(upper_bounds_.begin(), upper_bounds_.end()) ||
-      std::adjacent_find(upper_bounds_.begin(), upper_bounds_.end()) !=
-          upper_bounds_.end()) {
-    std::fputs("AtomicHistogram: upper bounds must be increasing\n", stderr);
-    std::abort();
-  }
+  MONIPAIKKA_CHECK(
+      std::is_sorted(upper_bounds_.begin(), upper_bounds_.end()) &&
+          std::adjacent_find(upper_bounds_.begin(), upper_bounds_.end()) ==
+              upper_bounds_.end(),
+      "AtomicHistogram: upper bounds must be increasing");
   for (size_t i = 0; i <= upper_bounds_.size(); ++i) counts_[i] = 0;
 }
 

@@ -16,6 +16,8 @@ absl::string_view LevelName(LogLevel level) {
       return "warning";
     case LogLevel::kError:
       return "error";
+    case LogLevel::kFatal:
+      return "fatal";
   }
   return "info";
 }

@@ -18,7 +18,9 @@
 
 namespace monipaikka {
 
-enum class LogLevel { kInfo, kWarning, kError };
+// kFatal: a broken invariant; the process aborts after the line (see
+// common/check.h, the one writer of fatal lines).
+enum class LogLevel { kInfo, kWarning, kError, kFatal };
 
 // One key=value pair of a log line. The value is formatted on construction;
 // booleans print as true/false.

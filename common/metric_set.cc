@@ -1,11 +1,11 @@
 #include "common/metric_set.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/check.h"
 #include "prometheus/check_names.h"
 #include "prometheus/text_serializer.h"
 
@@ -15,11 +15,9 @@ namespace {
 void CheckName(const std::string& name, bool label) {
   const bool valid = label ? prometheus::CheckLabelName(name)
                            : prometheus::CheckMetricName(name);
-  if (!valid) {
-    std::fprintf(stderr, "MetricSet: invalid %s name \"%s\"\n",
-                 label ? "label" : "metric", name.c_str());
-    std::abort();
-  }
+  MONIPAIKKA_CHECK(
+      valid, absl::StrCat("MetricSet: invalid ", label ? "label" : "metric",
+                          " name \"", name, "\""));
 }
 
 prometheus::MetricFamily Family(const std::string& name,

@@ -41,7 +41,7 @@ if [ ! -s "$key_dir/pseudonym.key" ]; then
 fi
 
 echo "== starting the server on 127.0.0.1:$port (database $data/monipaikka.db)" >&2
-# Plaintext on loopback only; the README's "TLS" section shows the server
+# Plaintext on loopback only; docs/security.md, "TLS", shows the server
 # with a certificate.
 "$bin/server/monipaikka-server" --listen="127.0.0.1:$port" --plaintext \
   --db="$data/monipaikka.db" --port_file="$data/server.port" \
@@ -79,7 +79,7 @@ make_token "$data/hr.token" --role=hr --name="demo HR" --ttl=1d
 client=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/facility.token")
 hr=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/hr.token")
 echo "== importing the sample inventory" >&2
-"${client[@]}" import-inventory "$root/deploy/sample/inventory.json"
+"${client[@]}" inventory import "$root/deploy/sample/inventory.json"
 
 # Prints the values of the named column of CSV on standard input.
 column() {
@@ -91,7 +91,7 @@ to=$(TZ=Europe/Helsinki date -d yesterday +%F)
 from=$(TZ=Europe/Helsinki date -d "28 days ago" +%F)
 echo "== backfilling $from .. $to through the edge agents" >&2
 edge_pids=()
-for gateway in $("${client[@]}" --output=csv sensors | column gateway | sort -u); do
+for gateway in $("${client[@]}" --output=csv sensors list | column gateway | sort -u); do
   make_token "$data/edge-$gateway.token" --role=device --name="edge $gateway" \
     --gateway="$gateway"
   "$bin/edge/monipaikka-edge" --server="127.0.0.1:$port" --gateway="$gateway" \
@@ -108,9 +108,9 @@ for pid in "${edge_pids[@]}"; do
 done
 for log in "$data"/edge-*.log; do tail -n 1 "$log" >&2; done
 
-for site in $("${client[@]}" --output=csv sites | column code); do
+for site in $("${client[@]}" --output=csv sites list | column code); do
   echo
-  "${client[@]}" utilization --site="$site" --from="$from" --to="$to"
+  "${client[@]}" report utilization --site="$site" --from="$from" --to="$to"
 done
 
 # HR: a generated registry of 420 people in the sample agencies and their
@@ -146,17 +146,17 @@ awk -v orgs="VERO MML DVV ELY-PIR KELA MIGRI POLIISI-KS" 'BEGIN {
     }'
   done
 } >"$data/work-days.csv"
-"${hr[@]}" import-employees "$data/employees.csv"
-"${hr[@]}" import-work-days "$data/work-days.csv"
+"${hr[@]}" employees import "$data/employees.csv"
+"${hr[@]}" work-days import "$data/work-days.csv"
 echo
 # Registry snapshots are published on month ends: the last one passed.
-"${hr[@]}" workstation-distribution --as_of="$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m-%d)"
+"${hr[@]}" report workstation-distribution --as_of="$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m-%d)"
 echo
-"${hr[@]}" office-days --from_month="$month" --group_by=organization
+"${hr[@]}" report office-days --from_month="$month" --by=organization
 
 echo
 echo "== access control: the facility token may not read HR figures" >&2
-if "${client[@]}" office-days --from_month="$month" 2>"$data/refused.txt"; then
+if "${client[@]}" report office-days --from_month="$month" 2>"$data/refused.txt"; then
   echo "demo: a facility token read HR figures" >&2
   exit 1
 fi
@@ -165,11 +165,11 @@ echo
 echo "== tokens and the audit log" >&2
 "${admin[@]}" tokens list
 echo
-"${admin[@]}" audit --limit=20
+"${admin[@]}" audit list --limit=20
 
 if [ "$keep_running" = 1 ]; then
   echo
   echo "The server keeps running (pid $server_pid) on 127.0.0.1:$port. Try:"
-  echo "  $bin/client/monipaikka --server=127.0.0.1:$port --token_file=$data/facility.token sites"
+  echo "  $bin/client/monipaikka --server=127.0.0.1:$port --token_file=$data/facility.token sites list"
   echo "Stop it with: kill $server_pid"
 fi

@@ -1,6 +1,6 @@
 #pragma once
 
-// The edge agent's metrics (README "Operations" lists them). The agent's
+// The edge agent's metrics (docs/operations.md lists them). The agent's
 // counters live on its event loop; the loop publishes a snapshot of them
 // every second, which scrapes read on the metrics endpoint's thread.
 //

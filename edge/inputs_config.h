@@ -1,7 +1,7 @@
 #pragma once
 
 // The edge agent's sensor inputs, from a JSON file (--inputs=FILE; example
-// in deploy/config/edge-inputs.example.json, described in the README):
+// in deploy/config/edge-inputs.example.json, described in docs/edge-inputs.md):
 //
 // {
 //   "mqtt": {

@@ -3,18 +3,10 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 
 namespace monipaikka::edge {
-namespace {
-
-absl::Status FromGrpc(const grpc::Status& status, absl::string_view method) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(method, ": ", status.error_message()));
-}
-
-}  // namespace
 
 std::vector<ServedSensor> ToServedSensors(
     const v1::ListSensorsResponse& sensors,
@@ -114,7 +106,7 @@ void InventoryFetch::CallListSensors() {
       [self = shared_from_this()](grpc::Status status) {
         self->Complete([self, status] {
           if (!status.ok()) {
-            self->Finish(FromGrpc(status, "ListSensors"));
+            self->Finish(FromGrpcStatus(status, "ListSensors"));
           } else {
             self->CallListSites();
           }
@@ -134,7 +126,7 @@ void InventoryFetch::CallListSites() {
       [self = shared_from_this()](grpc::Status status) {
         self->Complete([self, status] {
           if (!status.ok()) {
-            self->Finish(FromGrpc(status, "ListSites"));
+            self->Finish(FromGrpcStatus(status, "ListSites"));
           } else {
             self->Finish(ToServedSensors(self->sensors_response_,
                                          self->sites_response_));

@@ -1,7 +1,7 @@
 // monipaikka-edge: the edge agent of one building gateway. See edge/agent.h.
 //
-// Exit codes: 0 stopped cleanly, 1 runtime failure (e.g. outbox unusable),
-// 2 bad command line.
+// Exit codes (common/exit_code.h): 0 stopped cleanly, 1 runtime failure
+// (e.g. outbox unusable), 2 bad command line.
 
 #include <sys/stat.h>
 
@@ -16,15 +16,15 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "common/bearer_token.h"
+#include "common/command_line.h"
 #include "common/connection_flags.h"
+#include "common/exit_code.h"
 #include "common/log.h"
 #include "common/metric_set.h"
 #include "common/metrics_endpoint.h"
@@ -103,7 +103,8 @@ namespace {
 
 using monipaikka::edge::AgentOptions;
 
-constexpr int kExitRuntimeFailure = 1;
+using monipaikka::ExitCode;
+using monipaikka::ExitStatus;
 
 // Writes `port` to `path` (when not empty), then renames, so that a reader
 // never sees a half-written file.
@@ -116,33 +117,6 @@ void WritePortFile(const std::string& path, int port) {
     std::rename(tmp.c_str(), path.c_str());
   }
 }
-constexpr int kExitUsage = 2;
-
-// absl::ParseCommandLine exits with status 1 when it cannot parse a flag
-// (unknown flag, bad value) after printing which; this turns that exit into
-// the usage exit status 2. Debian's abseil has no public parse function that
-// returns errors instead.
-bool parsing_flags = false;
-void UsageExitStatus() {
-  if (parsing_flags) std::_Exit(kExitUsage);
-}
-
-// --help, --helpfull, --version etc. also end the program inside
-// ParseCommandLine; those keep absl's own exit status.
-bool AsksForUsage(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    absl::string_view arg = argv[i];
-    if (arg == "--") break;
-    absl::ConsumePrefix(&arg, "-");
-    absl::ConsumePrefix(&arg, "-");
-    if (absl::StartsWith(arg, "help") || absl::StartsWith(arg, "version") ||
-        absl::StartsWith(arg, "only_check_args")) {
-      return true;
-    }
-  }
-  return false;
-}
-
 absl::Status ParseDay(absl::string_view flag, const std::string& text,
                       std::optional<absl::CivilDay>* day) {
   if (text.empty()) return absl::OkStatus();
@@ -253,10 +227,8 @@ int main(int argc, char** argv) {
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
   absl::SetFlagsUsageConfig(usage_config);
-  std::atexit(UsageExitStatus);
-  parsing_flags = !AsksForUsage(argc, argv);
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  parsing_flags = false;
+  std::vector<char*> positional =
+      monipaikka::ParseCommandLineOrExit(argc, argv);
   // Every file the agent creates (the outbox and its -wal and -shm, the
   // lock) is its own alone: the outbox holds what the building's sensors
   // saw.
@@ -264,13 +236,13 @@ int main(int argc, char** argv) {
   if (positional.size() > 1) {
     std::fprintf(stderr, "monipaikka-edge: unexpected argument \"%s\"\n",
                  positional[1]);
-    return kExitUsage;
+    return ExitStatus(ExitCode::kBadConfiguration);
   }
   absl::StatusOr<AgentOptions> options = OptionsFromFlags();
   if (!options.ok()) {
     std::fprintf(stderr, "monipaikka-edge: %s\n",
                  std::string(options.status().message()).c_str());
-    return kExitUsage;
+    return ExitStatus(ExitCode::kBadConfiguration);
   }
   // Declared before the agent and the endpoint: outlives both.
   auto metrics = std::make_shared<monipaikka::MetricSet>();
@@ -285,7 +257,7 @@ int main(int argc, char** argv) {
     if (!started.ok()) {
       monipaikka::Log(monipaikka::LogLevel::kError, "agent_failed",
                       {{"error", started.status().ToString()}});
-      return kExitRuntimeFailure;
+      return ExitStatus(ExitCode::kRuntimeError);
     }
     metrics_endpoint = *std::move(started);
     WritePortFile(absl::GetFlag(FLAGS_metrics_port_file),
@@ -298,13 +270,13 @@ int main(int argc, char** argv) {
   if (!agent.ok()) {
     monipaikka::Log(monipaikka::LogLevel::kError, "agent_failed",
                     {{"error", agent.status().ToString()}});
-    return kExitRuntimeFailure;
+    return ExitStatus(ExitCode::kRuntimeError);
   }
   absl::Status run = (*agent)->Run();
   if (!run.ok()) {
     monipaikka::Log(monipaikka::LogLevel::kError, "agent_failed",
                     {{"error", run.ToString()}});
-    return kExitRuntimeFailure;
+    return ExitStatus(ExitCode::kRuntimeError);
   }
-  return 0;
+  return ExitStatus(ExitCode::kOk);
 }

@@ -49,42 +49,6 @@ const char* const kServiceNames[] = {
     v1::WorkforceService::service_full_name(),
 };
 
-}  // namespace
-
-absl::Status CheckListenerSecurity(const ServerOptions& options) {
-  if (options.tls.enabled()) {
-    if (options.plaintext) {
-      return absl::InvalidArgumentError(
-          "--plaintext and --tls_cert_file/--tls_key_file exclude each other");
-    }
-    return absl::OkStatus();
-  }
-  if (!options.tls.client_ca_file.empty()) {
-    return absl::InvalidArgumentError(
-        "--tls_client_ca_file needs --tls_cert_file and --tls_key_file");
-  }
-  if (!options.tls.crl_file.empty()) {
-    return absl::InvalidArgumentError(
-        "--tls_crl_file needs --tls_cert_file, --tls_key_file and "
-        "--tls_client_ca_file");
-  }
-  if (!options.plaintext) {
-    return absl::InvalidArgumentError(
-        "no TLS certificate: give --tls_cert_file and --tls_key_file, or "
-        "--plaintext to serve unencrypted gRPC on a loopback address");
-  }
-  if (!IsLoopbackListenAddress(options.listen)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--listen=", options.listen,
-        " is not a loopback address; --plaintext is allowed on loopback "
-        "(127.0.0.1, localhost, [::1]) only: give --tls_cert_file and "
-        "--tls_key_file"));
-  }
-  return absl::OkStatus();
-}
-
-namespace {
-
 // Writes `secret` and a newline to `path` with mode 0600: to a new file
 // beside it, synced, then renamed over `path`. `flag` names the flag in
 // errors.
@@ -215,184 +179,209 @@ absl::StatusOr<std::string> Server::CreateToken(const NewToken& token) {
   return created.secret;
 }
 
+Server::Server(ServerOptions options) : options_(std::move(options)) {}
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
-  RETURN_IF_ERROR(CheckListenerSecurity(options));
-  std::shared_ptr<ReloadableServerCredentials> tls_credentials;
-  if (options.tls.enabled()) {
-    ASSIGN_OR_RETURN(ServerTlsMaterial material,
-                     LoadServerTlsMaterial(options.tls));
-    tls_credentials =
-        std::make_shared<ReloadableServerCredentials>(std::move(material));
-  }
+  RETURN_IF_ERROR(ValidateServerOptions(options));
   if (!options.ingest.now_ms) {
     options.ingest.now_ms = [] { return absl::ToUnixMillis(absl::Now()); };
   }
-  std::unique_ptr<Server> server(new Server());
-  server->options_ = options;
-  server->tls_credentials_ = tls_credentials;
-  server->storage_health_ = std::make_unique<StorageHealth>(
-      [raw = server.get()](bool healthy, const absl::Status& cause) {
-        raw->OnStorageHealthChanged(healthy, cause);
+  std::unique_ptr<Server> server(new Server(std::move(options)));
+  RETURN_IF_ERROR(server->LoadTlsCredentials());
+  RETURN_IF_ERROR(server->OpenStorage());
+  RETURN_IF_ERROR(server->LoadTokens());
+  RETURN_IF_ERROR(server->StartIngestWriter());
+  RETURN_IF_ERROR(server->StartQueries());
+  RETURN_IF_ERROR(server->BuildServices());
+  RETURN_IF_ERROR(server->ExportMetrics());
+  RETURN_IF_ERROR(server->Listen());
+  server->PublishHealth();
+  return server;
+}
+
+absl::Status Server::LoadTlsCredentials() {
+  if (!options_.tls.enabled()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(ServerTlsMaterial material,
+                   LoadServerTlsMaterial(options_.tls));
+  tls_credentials_ =
+      std::make_shared<ReloadableServerCredentials>(std::move(material));
+  return absl::OkStatus();
+}
+
+absl::Status Server::OpenStorage() {
+  storage_health_ = std::make_unique<StorageHealth>(
+      [this](bool healthy, const absl::Status& cause) {
+        OnStorageHealthChanged(healthy, cause);
       });
-  ASSIGN_OR_RETURN(server->storage_,
-                   Storage::OpenSqlite(options.database, options.storage));
-  server->tokens_ = std::make_unique<TokenStore>(options.ingest.now_ms);
+  ASSIGN_OR_RETURN(storage_,
+                   Storage::OpenSqlite(options_.database, options_.storage));
+  return absl::OkStatus();
+}
+
+absl::Status Server::LoadTokens() {
+  tokens_ = std::make_unique<TokenStore>(options_.ingest.now_ms);
   {
     ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> session,
-                     server->storage_->OpenSession());
-    RETURN_IF_ERROR(server->tokens_->Load(session->Access()));
-    if (!options.auth.bootstrap_admin_token_file.empty()) {
+                     storage_->OpenSession());
+    RETURN_IF_ERROR(tokens_->Load(session->Access()));
+    if (!options_.auth.bootstrap_admin_token_file.empty()) {
       RETURN_IF_ERROR(
-          BootstrapAdminToken(*session, *server->tokens_,
-                              options.auth.bootstrap_admin_token_file)
+          BootstrapAdminToken(*session, *tokens_,
+                              options_.auth.bootstrap_admin_token_file)
               .status());
     }
-    if (!options.auth.recover_admin_token_file.empty()) {
-      RETURN_IF_ERROR(RecoverAdminToken(*session, *server->tokens_,
-                                        options.auth.recover_admin_token_file)
+    if (!options_.auth.recover_admin_token_file.empty()) {
+      RETURN_IF_ERROR(RecoverAdminToken(*session, *tokens_,
+                                        options_.auth.recover_admin_token_file)
                           .status());
     }
   }
-  server->request_size_limit_ = std::make_unique<RequestSizeLimit>(
-      options.max_request_bytes, RequestSizeLimit::ImportMethods());
-  server->access_ = std::make_unique<AccessControl>(
-      server->tokens_.get(), &server->auth_counters_,
-      /*certificates_identify_devices=*/!options.tls.client_ca_file.empty(),
-      server->request_size_limit_.get(), tls_credentials.get());
+  request_size_limit_ = std::make_unique<RequestSizeLimit>(
+      options_.max_request_bytes, RequestSizeLimit::ImportMethods());
+  access_ = std::make_unique<AccessControl>(
+      tokens_.get(), &auth_counters_,
+      /*certificates_identify_devices=*/!options_.tls.client_ca_file.empty(),
+      request_size_limit_.get(), tls_credentials_.get());
+  return absl::OkStatus();
+}
 
+absl::Status Server::StartIngestWriter() {
   // Registry-derived figures in the occupancy reports (FTE) are withheld
   // with the HR reports' threshold and on the HR reports' clock.
-  OccupancyOptions occupancy = options.occupancy;
-  occupancy.registry.disclosure.anonymity_k = options.workforce.anonymity_k;
-  occupancy.registry.calendar = options.workforce.publication;
-  if (!occupancy.today) occupancy.today = options.workforce.today;
+  OccupancyOptions occupancy = options_.occupancy;
+  occupancy.registry.disclosure.anonymity_k = options_.workforce.anonymity_k;
+  occupancy.registry.calendar = options_.workforce.publication;
+  if (!occupancy.today) occupancy.today = options_.workforce.today;
   ASSIGN_OR_RETURN(
-      server->occupancy_,
-      OccupancyBackend::Create(server->storage_.get(), options.utilization,
-                               occupancy, options.ingest.now_ms));
-  IngestWriterOptions writer_options = options.writer;
-  writer_options.on_committed = [occupancy = server->occupancy_.get()](
-                                    std::span<const StoredReading> readings) {
-    occupancy->OnCommitted(readings);
-  };
+      occupancy_, OccupancyBackend::Create(storage_.get(), options_.utilization,
+                                           occupancy, options_.ingest.now_ms));
+  IngestWriterOptions writer_options = options_.writer;
+  writer_options.on_committed =
+      [occupancy = occupancy_.get()](std::span<const StoredReading> readings) {
+        occupancy->OnCommitted(readings);
+      };
   writer_options.on_storage_outcome =
-      [health = server->storage_health_.get()](const absl::Status& outcome) {
+      [health = storage_health_.get()](const absl::Status& outcome) {
         health->Record(outcome);
       };
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> writer_session,
-                   server->storage_->OpenSession());
+                   storage_->OpenSession());
   // What an ingest ack promises, as the writer's connection reports it.
   ASSIGN_OR_RETURN(const int synchronous, writer_session->SynchronousPragma());
   Log(LogLevel::kInfo, "storage_opened",
-      {{"db", options.database},
+      {{"db", options_.database},
        {"sqlite_synchronous", synchronous == 2   ? std::string("full")
                               : synchronous == 1 ? std::string("normal")
                                                  : absl::StrCat(synchronous)}});
   ASSIGN_OR_RETURN(std::vector<SensorBinding> sensors,
                    writer_session->LoadSensorBindings());
-  server->directory_.Set(std::make_shared<SensorDirectory>(std::move(sensors)));
-  server->writer_ = std::make_unique<IngestWriter>(
-      std::move(writer_session), writer_options, &server->counters_);
-  RETURN_IF_ERROR(server->writer_->Start(options.ingest.now_ms()));
+  directory_.Set(std::make_shared<SensorDirectory>(std::move(sensors)));
+  writer_ = std::make_unique<IngestWriter>(std::move(writer_session),
+                                           writer_options, &counters_);
+  return writer_->Start(options_.ingest.now_ms());
+}
 
-  server->executor_ = std::make_unique<QueryExecutor>(server->storage_.get(),
-                                                      options.max_query_time);
-  RETURN_IF_ERROR(server->executor_->Start(options.query_threads));
-  RETURN_IF_ERROR(server->occupancy_->Start(server->executor_.get(),
-                                            server->access_.get()));
+absl::Status Server::StartQueries() {
+  executor_ =
+      std::make_unique<QueryExecutor>(storage_.get(), options_.max_query_time);
+  RETURN_IF_ERROR(executor_->Start(options_.query_threads));
+  return occupancy_->Start(executor_.get(), access_.get());
+}
 
-  server->ingest_service_ = std::make_unique<IngestServiceImpl>(
-      &server->directory_, server->writer_.get(), &server->counters_,
-      server->access_.get(), options.ingest);
-  server->inventory_service_ = std::make_unique<InventoryServiceImpl>(
-      server->executor_.get(), server->access_.get(), &server->directory_,
-      [occupancy = server->occupancy_.get()](StorageSession& session) {
+absl::Status Server::BuildServices() {
+  ingest_service_ = std::make_unique<IngestServiceImpl>(
+      &directory_, writer_.get(), &counters_, access_.get(), options_.ingest);
+  inventory_service_ = std::make_unique<InventoryServiceImpl>(
+      executor_.get(), access_.get(), &directory_,
+      [occupancy = occupancy_.get()](StorageSession& session) {
         return occupancy->InventoryChanged(session);
       });
-  server->sensor_health_service_ = std::make_unique<SensorHealthServiceImpl>(
-      server->executor_.get(), server->access_.get(), options.ingest.now_ms);
-  server->auth_service_ = std::make_unique<AuthServiceImpl>(
-      server->executor_.get(), server->access_.get(), server->tokens_.get());
-  ASSIGN_OR_RETURN(
-      server->workforce_,
-      WorkforceBackend::Start(server->storage_.get(), options.database,
-                              server->executor_.get(), server->access_.get(),
-                              options.workforce));
+  sensor_health_service_ = std::make_unique<SensorHealthServiceImpl>(
+      executor_.get(), access_.get(), options_.ingest.now_ms);
+  auth_service_ = std::make_unique<AuthServiceImpl>(
+      executor_.get(), access_.get(), tokens_.get());
+  ASSIGN_OR_RETURN(workforce_,
+                   WorkforceBackend::Start(storage_.get(), options_.database,
+                                           executor_.get(), access_.get(),
+                                           options_.workforce));
+  return absl::OkStatus();
+}
 
-  AddIngestMetrics(server->counters_, server->metrics_.get());
-  AddStorageHealthMetrics(*server->storage_health_, server->metrics_.get());
-  AddQueryMetrics(server->executor_->query_seconds(),
-                  server->executor_->counters(), server->metrics_.get());
-  AddAuthMetrics(server->auth_counters_, server->metrics_.get());
-  AddMemoryMetrics(server->metrics_.get());
-  server->metrics_->AddCounter(
+absl::Status Server::ExportMetrics() {
+  AddIngestMetrics(counters_, metrics_.get());
+  AddStorageHealthMetrics(*storage_health_, metrics_.get());
+  AddQueryMetrics(executor_->query_seconds(), executor_->counters(),
+                  metrics_.get());
+  AddAuthMetrics(auth_counters_, metrics_.get());
+  AddMemoryMetrics(metrics_.get());
+  metrics_->AddCounter(
       "monipaikka_malformed_requests_total",
       "Requests of unary or server-streaming calls that were no protobuf of "
       "the method's request (answered INVALID_ARGUMENT).",
-      &server->malformed_requests_);
-  server->metrics_->AddCounter(
+      &malformed_requests_);
+  metrics_->AddCounter(
       "monipaikka_oversized_requests_total",
       "Requests of methods other than the imports that were over "
       "--max_request_bytes (answered RESOURCE_EXHAUSTED).",
-      server->request_size_limit_->refused_counter());
-  if (!options.metrics_listen.empty()) {
-    ASSIGN_OR_RETURN(server->metrics_endpoint_,
-                     MetricsEndpoint::Start(options.metrics_listen,
-                                            options.metrics_allow_non_loopback,
-                                            server->metrics_));
-  }
+      request_size_limit_->refused_counter());
+  if (options_.metrics_listen.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(
+      metrics_endpoint_,
+      MetricsEndpoint::Start(options_.metrics_listen,
+                             options_.metrics_allow_non_loopback, metrics_));
+  return absl::OkStatus();
+}
 
+absl::Status Server::Listen() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  if (tls_credentials != nullptr) {
-    builder.AddListeningPort(options.listen, tls_credentials, &server->port_);
+  if (tls_credentials_ != nullptr) {
+    builder.AddListeningPort(options_.listen, tls_credentials_, &port_);
   } else {
-    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                             &server->port_);
+    builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(),
+                             &port_);
   }
-  builder.RegisterService(server->ingest_service_.get());
-  builder.RegisterService(server->inventory_service_.get());
-  for (grpc::Service* service : server->occupancy_->services()) {
+  builder.RegisterService(ingest_service_.get());
+  builder.RegisterService(inventory_service_.get());
+  for (grpc::Service* service : occupancy_->services()) {
     builder.RegisterService(service);
   }
-  builder.RegisterService(server->workforce_->service());
-  builder.RegisterService(server->sensor_health_service_.get());
-  builder.RegisterService(server->auth_service_.get());
-  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.RegisterService(workforce_->service());
+  builder.RegisterService(sensor_health_service_.get());
+  builder.RegisterService(auth_service_.get());
+  builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
   // Bounds what callers, authorized or not, can make gRPC hold: memory for
   // connections and calls, and calls per connection.
   grpc::ResourceQuota quota("monipaikka-server");
-  quota.Resize(static_cast<size_t>(options.grpc_memory_bytes));
+  quota.Resize(static_cast<size_t>(options_.grpc_memory_bytes));
   builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
-                             options.max_concurrent_streams);
+                             options_.max_concurrent_streams);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>(
-      &server->malformed_requests_, server->request_size_limit_.get()));
+      &malformed_requests_, request_size_limit_.get()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  server->grpc_server_ = builder.BuildAndStart();
-  if (server->grpc_server_ == nullptr || server->port_ == 0) {
-    server->writer_->Stop();
-    server->executor_->Stop();
+  grpc_server_ = builder.BuildAndStart();
+  if (grpc_server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.listen));
+        absl::StrCat("cannot listen on ", options_.listen));
   }
-  {
-    absl::MutexLock lock(&server->health_mu_);
-    server->health_service_ = server->grpc_server_->GetHealthCheckService();
-    if (server->health_service_ != nullptr) {
-      // The health service knows "" alone until told each service's name.
-      const bool healthy = server->storage_health_->healthy();
-      for (const char* name : kServiceNames) {
-        server->health_service_->SetServingStatus(name, healthy);
-      }
-      server->health_service_->SetServingStatus(healthy);
-    }
+  return absl::OkStatus();
+}
+
+void Server::PublishHealth() {
+  absl::MutexLock lock(&health_mu_);
+  health_service_ = grpc_server_->GetHealthCheckService();
+  if (health_service_ == nullptr) return;
+  // The health service knows "" alone until told each service's name.
+  const bool healthy = storage_health_->healthy();
+  for (const char* name : kServiceNames) {
+    health_service_->SetServingStatus(name, healthy);
   }
-  return server;
+  health_service_->SetServingStatus(healthy);
 }
 
 absl::StatusOr<ServerTlsMaterial> Server::ReloadTls() {

@@ -10,13 +10,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/listen_address.h"
 #include "common/metric_set.h"
 #include "common/metrics_endpoint.h"
 #include "server/auth/access_control.h"
 #include "server/auth/token_store.h"
 #include "server/occupancy_backend.h"
 #include "server/reports/utilization_report.h"
+#include "server/server_options.h"
 #include "server/service/ingest_service.h"
 #include "server/service/query_executor.h"
 #include "server/service/workforce_service.h"
@@ -35,63 +35,15 @@ class ReloadableServerCredentials;
 
 namespace monipaikka {
 
-struct AuthOptions {
-  // When set and the database holds no admin token (a first start), Start()
-  // creates an admin token named "bootstrap" and writes it there (see
-  // BootstrapAdminToken()).
-  std::string bootstrap_admin_token_file;
-  // When set and no file exists there, Start() creates an admin token named
-  // "recovery" even though admin tokens exist, and writes it there (see
-  // RecoverAdminToken()).
-  std::string recover_admin_token_file;
-};
-
-struct ServerOptions {
-  // host:port to listen on; port 0 picks a free port (see Server::port()).
-  std::string listen = "127.0.0.1:7070";
-  // TLS certificate and key (and client CA for mTLS). Without them the
-  // server serves plaintext, only when `plaintext` is set and `listen` is a
-  // loopback address. With a client CA, a caller without a token but with a
-  // verified client certificate is the device of the gateway named by the
-  // certificate's common name.
-  ServerTlsFiles tls;
-  bool plaintext = false;
-  // SQLite database file; created and migrated on start.
-  std::string database = "monipaikka.db";
-  int query_threads = 2;
-  // Longest a query (a unary call's work on a query thread) may run before
-  // it is interrupted with DEADLINE_EXCEEDED.
-  absl::Duration max_query_time = absl::Seconds(30);
-  // Largest message the server accepts, bytes; a larger one ends the call
-  // with RESOURCE_EXHAUSTED. Only the imports and the ingest stream may
-  // send messages this large; see max_request_bytes.
-  int max_receive_message_bytes = 16 * 1024 * 1024;
-  // Largest request of every other method, bytes (RequestSizeLimit).
-  int max_request_bytes = 64 * 1024;
-  // Memory gRPC may use for its connections and calls (a ResourceQuota),
-  // bytes: under pressure it shrinks flow-control windows and then drops
-  // calls and connections instead of growing.
-  int64_t grpc_memory_bytes = int64_t{256} * 1024 * 1024;
-  // Calls one connection may have open at once (HTTP/2 streams).
-  int max_concurrent_streams = 64;
-  SqliteStorageOptions storage;
-  IngestServiceOptions ingest;
-  IngestWriterOptions writer;
-  UtilizationSettings utilization;
-  WorkforceOptions workforce;
-  OccupancyOptions occupancy;
-  // host:port of the metrics endpoint (HTTP, Prometheus text format, at
-  // /metrics); empty: none. Loopback only unless metrics_allow_non_loopback.
-  std::string metrics_listen;
-  bool metrics_allow_non_loopback = false;
-  AuthOptions auth;
-};
-
 class Server {
  public:
-  // Opens storage and starts serving. Refuses to start without TLS files
-  // unless `plaintext` is set, and refuses plaintext on any address but
-  // loopback.
+  // Checks `options` (ValidateServerOptions: INVALID_ARGUMENT naming the
+  // flag), then starts the server in steps, each named below: TLS, storage,
+  // tokens, the ingest writer, the query threads, the services, the metrics,
+  // the listener. An error of a step ends the start: what was started is
+  // stopped again and the error returned (e.g. FAILED_PRECONDITION for a
+  // TLS key that is not the certificate's, UNAVAILABLE for an address in
+  // use).
   static absl::StatusOr<std::unique_ptr<Server>> Start(ServerOptions options);
   ~Server();
 
@@ -131,13 +83,41 @@ class Server {
   void Shutdown();
 
  private:
-  Server() = default;
+  explicit Server(ServerOptions options);
+
+  // The steps of Start(), in order. Each builds and starts members and
+  // relies on those of the steps before; on an error the destructor stops
+  // what was started.
+  //
+  // The TLS certificate and key (and client CAs, CRLs), checked: before
+  // anything is created on disk. Nothing for a plaintext server.
+  absl::Status LoadTlsCredentials();
+  // The database, created and migrated as needed, and its health tracker.
+  absl::Status OpenStorage();
+  // The API tokens, the bootstrap or recovery admin token (AuthOptions), and
+  // the access checks built on them.
+  absl::Status LoadTokens();
+  // The occupancy analytics the writer feeds, the sensor directory, and the
+  // ingest writer with its own storage connection.
+  absl::Status StartIngestWriter();
+  // The query threads, and the occupancy analytics' background work on them.
+  absl::Status StartQueries();
+  // The gRPC services (the HR part starts its retention here).
+  absl::Status BuildServices();
+  // The metric families, and the metrics endpoint when one is asked for.
+  absl::Status ExportMetrics();
+  // The gRPC server, listening; UNAVAILABLE when it cannot.
+  absl::Status Listen();
+  // The gRPC health status of every service, from the storage health.
+  void PublishHealth() ABSL_LOCKS_EXCLUDED(health_mu_);
+
   // Logs a change of storage health and sets the gRPC health status of
   // every service ("" included) to match.
   void OnStorageHealthChanged(bool healthy, const absl::Status& cause)
       ABSL_LOCKS_EXCLUDED(health_mu_);
 
-  ServerOptions options_;
+  // Those of Start(), with the defaults it filled in (the clock).
+  const ServerOptions options_;
   std::shared_ptr<MetricSet> metrics_ = std::make_shared<MetricSet>();
   std::unique_ptr<StorageHealth> storage_health_;
   std::unique_ptr<Storage> storage_;
@@ -190,8 +170,5 @@ absl::StatusOr<bool> BootstrapAdminToken(StorageSession& session,
 absl::StatusOr<bool> RecoverAdminToken(StorageSession& session,
                                        TokenStore& tokens,
                                        const std::string& path);
-
-// The checks of the listener's security options alone (see Start()).
-absl::Status CheckListenerSecurity(const ServerOptions& options);
 
 }  // namespace monipaikka

@@ -1,6 +1,6 @@
 #pragma once
 
-// The server's metrics (README "Operations" lists them), read at scrape time
+// The server's metrics (docs/operations.md lists them), read at scrape time
 // from the counters the server keeps anyway.
 
 #include "common/atomic_histogram.h"

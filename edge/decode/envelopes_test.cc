@@ -296,7 +296,7 @@ TEST(HaltianTest, MissingDeviceIsNamed) {
   EXPECT_NE(parsed.status().message().find("tsmTuid"), absl::string_view::npos);
 }
 
-// The README promises that the rest of the message is used: a raw frame that
+// docs/edge-inputs.md: the rest of the message is used: a raw frame that
 // is not base64 costs the frame, not the frame counter, time and signal.
 TEST(ChirpStackV4Test, InvalidBase64DataKeepsTheRestOfTheUplink) {
   absl::StatusOr<ParsedMessage> parsed = ParseMessage(

@@ -1,7 +1,7 @@
 #pragma once
 
 // From one sensor's readings to its known states within one local day: the
-// first step of every occupancy figure (DESIGN.md, "From readings to
+// first step of every occupancy figure (docs/figures.md, "From readings to
 // state"). Pure functions over plain structs.
 //
 // Instants are UTC milliseconds since the epoch (*_ms). Inside a day, times

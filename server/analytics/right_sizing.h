@@ -1,6 +1,6 @@
 #pragma once
 
-// Right-sizing and consolidation what-ifs (DESIGN.md, "Right-sizing" and
+// Right-sizing and consolidation what-ifs (docs/figures.md, "Right-sizing" and
 // "Consolidation what-if"). Pure functions.
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 
 // Usage figures of a set W of workstations and R of rooms over a set of
 // days: time utilization, the statistics of daily peak occupancy, desk-day
-// usage and room seat utilization, exactly as DESIGN.md defines them. The
+// usage and room seat utilization, exactly as docs/figures.md defines them. The
 // days' figures come from SummarizeDay (day_summary.h). Pure functions.
 
 #include <array>

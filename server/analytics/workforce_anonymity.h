@@ -1,6 +1,6 @@
 #pragma once
 
-// Anonymity of HR figures (DESIGN.md, "Anonymity"): a figure computed over
+// Anonymity of HR figures (docs/hr-privacy.md): a figure computed over
 // fewer than k employees is withheld. Which other figures must be withheld
 // with it is decided for a whole period's tables at once by the disclosure
 // audit (server/privacy/hr_disclosure.h).

@@ -1,6 +1,6 @@
 #pragma once
 
-// HR figures of DESIGN.md as pure functions over the employee registry and
+// HR figures (docs/hr-privacy.md) as pure functions over the HR registry and
 // the monthly rollup of work-location days: the workstation distribution as
 // of a date and the office days of a month. Every figure is counted for the
 // whole hierarchy (the state, each organization, each unit of each); which

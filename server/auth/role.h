@@ -1,7 +1,7 @@
 #pragma once
 
-// The roles a caller of the API may have, and sets of them. README
-// "Security: tokens and roles" says what each may do.
+// The roles a caller of the API may have, and sets of them.
+// docs/security.md, "Tokens and roles", says what each may do.
 
 #include <cstdint>
 #include <initializer_list>

@@ -1,8 +1,8 @@
 #pragma once
 
-// The roles each RPC admits: the one table of who may call what (README
-// "Security: tokens and roles" shows it). Every handler authorizes against
-// its entry before doing anything else.
+// The roles each RPC admits: the one table of who may call what
+// (docs/security.md "Tokens and roles" shows it). Every handler authorizes
+// against its entry before doing anything else.
 //
 // Admin may do everything facility and hr may do. Device callers are
 // further held to their own gateway by the handlers that admit them

@@ -4,7 +4,7 @@
 // memory from the newest reading of each sensor, and pushed to watchers
 // (free-desk screens) when it changes.
 //
-// A target's state follows DESIGN.md's rules applied to now: a sensor's
+// A target's state follows docs/figures.md's rules applied to now: a sensor's
 // newest reading holds for its kind's stale_after, after which the state is
 // UNKNOWN. A workstation with several bound sensors is occupied when any
 // fresh one says so, free when a fresh one says free. Readings older than a

@@ -1,6 +1,7 @@
 #pragma once
 
-// Disclosure audit of a system of published tables (DESIGN.md, "Anonymity").
+// Disclosure audit of a system of published tables (docs/hr-privacy.md,
+// "Anonymity").
 //
 // The figures of a period are cells linked by linear constraints (a total is
 // the sum of its parts, a group splits into those who meet a threshold and

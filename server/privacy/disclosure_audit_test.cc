@@ -103,7 +103,7 @@ TEST(DisclosureAuditTest, WithholdsEnoughThatTwoDimensionsDoNotSolveACell) {
 }
 
 TEST(DisclosureAuditTest, AWithheldPartSummingToZeroDoesNotPinItsNeighbour) {
-  // PRIVACY-FINDINGS §1: zeros around a withheld cell make it known.
+  // docs/hr-privacy.md, way in 1: zeros around a withheld cell make it known.
   Table table = MakeTable({{0, 3, 0, 2}, {0, 6, 0, 3}, {0, 0, 0, 0}});
   absl::StatusOr<AuditOutcome> outcome =
       AuditDisclosure(table.cells, table.constraints);

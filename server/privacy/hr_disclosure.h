@@ -1,6 +1,6 @@
 #pragma once
 
-// Which HR figures of a period may be shown (README "Privacy", DESIGN.md
+// Which HR figures of a period may be shown (docs/hr-privacy.md "Privacy",
 // "Anonymity"). A period is a month: its office-days table (state,
 // organizations, units), the workstation distribution at the month's
 // publication date when the calendar has one and it has passed, and that

@@ -71,7 +71,7 @@ HrScope UnitScope(const std::string& org, const std::string& unit) {
 }
 
 TEST(HrDisclosureTest, TheTwoTablesOfAMonthAreOneSystem) {
-  // PRIVACY-FINDINGS §2: U1 has 15 people, 11 in shared use; "not in
+  // docs/hr-privacy.md, way in 2: U1 has 15 people, 11 in shared use; "not in
   // shared use" is 4. Withholding it in the office-days table alone is
   // undone by the distribution's 11 at the month end.
   const Period period = Build(
@@ -98,8 +98,8 @@ TEST(HrDisclosureTest, TheTwoTablesOfAMonthAreOneSystem) {
 }
 
 TEST(HrDisclosureTest, AChangeByOnePersonIsWithheldWithTheCountThatRevealsIt) {
-  // PRIVACY-FINDINGS §4: one person in a unit of 14 gets a home workstation
-  // between the publication dates (6 → 7 at home).
+  // docs/hr-privacy.md, way in 4: one person in a unit of 14 gets a home
+  // workstation between the publication dates (6 → 7 at home).
   Period period = Build(
       {{"A", "U1", 14, 0, 7}, {"A", "U2", 30, 0, 10}, {"A", "U3", 30, 0, 12}});
   // Person 7 of U1 was not at home on the previous date.

@@ -1,6 +1,6 @@
 #pragma once
 
-// The publication calendar of registry snapshots (issue 11 §3, DESIGN.md
+// Publication calendar of registry snapshots (issue 11 §3, docs/hr-privacy.md
 // "Anonymity"): figures derived from the HR registry as of a date (the
 // workstation distribution, FTE, headcounts, m²/htv) are published only for
 // the dates of this calendar, so that the difference between two

@@ -1,14 +1,14 @@
 #pragma once
 
 // Which figures derived from the HR registry may be published outside the
-// HR tables (issue 11 §1, DESIGN.md "Anonymity"): the FTE (htv) of a site's
+// HR tables (issue 11 §1, docs/hr-privacy.md): the FTE (htv) of a site's
 // or an organization's employees, and what gives it back (m²/htv = area ÷
 // FTE, whether a target is met).
 //
 // The figures of one publication date form one system: a site's FTE is the
 // sum over organizations of their employees with an office there, an
 // organization's the sum over its sites (and over its employees without an
-// office site). The attacker (DESIGN.md: any token, any request, knows who
+// office site). Attacker (docs/hr-privacy.md: any token, any request, knows who
 // works where, so every headcount) sees every site's and every
 // organization's figure of the date, and any sum of them (the consolidation
 // what-if). The auditor (server/privacy/disclosure_audit.h) withholds

@@ -1,6 +1,6 @@
 #pragma once
 
-// Targets in force (DESIGN.md "target: scope, metric, value, valid dates").
+// Targets in force (docs/design.md "Target: scope, metric, value, validity").
 
 #include <optional>
 #include <vector>

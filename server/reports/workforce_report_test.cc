@@ -1,6 +1,6 @@
 // The HR reports over a real SQLite registry: the 2020 workstation
-// distribution of the state (DOMAIN.md) from a generated registry of 71 200
-// people, and the attribution of days to months and organizations.
+// distribution of the state (docs/domain.md) from a generated registry of
+// 71 200 people, and the attribution of days to months and organizations.
 
 #include "server/reports/workforce_report.h"
 
@@ -50,7 +50,7 @@ class WorkforceReportTest : public ::testing::Test {
   WorkforceSettings settings_;
 };
 
-// DOMAIN.md, "Työpistejakauma valtiolla 2020": 71 200 employees, 56 800 in
+// docs/domain.md, "Työpistejakauma valtiolla 2020": 71 200 employees, 56 800 in
 // offices, 38 600 at home, 1 350 (2 %, +150) in shared-use premises,
 // 15 500 (27 %, +3 500) at unassigned workstations, 24 600 (43 %) in
 // multi-space environments. The registry is generated so that exactly those

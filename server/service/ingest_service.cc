@@ -3,47 +3,36 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/proto_buffer_writer.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <deque>
 #include <optional>
 #include <type_traits>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
+#include "common/check.h"
+#include "common/grpc_status.h"
 #include "server/auth/rpc_policy.h"
-#include "server/ingest/health_validation.h"
-#include "server/service/grpc_status.h"
 #include "server/service/refused_call.h"
 
 namespace monipaikka {
 namespace {
 
-// One gateway's stream. Reads batches, validates them, hands them to the
-// writer, and writes each acknowledgement in batch order once committed.
-// Stops reading while max_batches_in_flight batches await their commit.
-// Finishes only when no commit callback can still arrive and no gRPC
-// operation is being started by another thread (so none can follow Finish).
+// One gateway's stream. Reads batches, admits them (StreamAdmission: the
+// rules and the ack), hands them to the writer, and writes each acknowledgement
+// in batch order once committed. Stops reading while max_batches_in_flight
+// batches await their commit. Finishes only when no commit callback can still
+// arrive and no gRPC operation is being started by another thread (so none can
+// follow Finish).
 class IngestStream
     : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  // `caller` is the stream's authorized caller; a device's readings must be
-  // of its own gateway.
-  IngestStream(const SensorDirectoryHolder* directory, IngestWriter* writer,
-               IngestCounters* counters, const AccessControl* access,
-               Caller caller, const IngestServiceOptions* options,
-               GatewayStreams* gateway_streams)
-      : directory_(directory),
-        writer_(writer),
-        counters_(counters),
-        access_(access),
-        caller_(std::move(caller)),
-        options_(options),
-        gateway_streams_(gateway_streams) {
-    counters_->open_streams.fetch_add(1, std::memory_order_relaxed);
+  // `caller` is the stream's authorized caller. `admission` and `writer`
+  // are not owned and must outlive the stream.
+  IngestStream(IngestAdmission* admission, IngestWriter* writer, Caller caller)
+      : writer_(writer),
+        max_batches_in_flight_(admission->options().max_batches_in_flight),
+        admission_(admission, std::move(caller)) {
     StartRead(&incoming_wire_);
   }
 
@@ -60,139 +49,35 @@ class IngestStream
             grpc::SerializationTraits<v1::ReadingBatch>::Deserialize(
                 &incoming_wire_, &incoming_);
         !parsed.ok()) {
-      counters_->malformed_messages.fetch_add(1, std::memory_order_relaxed);
-      grpc::Status status(
-          grpc::StatusCode::INVALID_ARGUMENT,
-          absl::StrCat("message ", messages_ + 1,
-                       " of the stream is not a ReadingBatch protobuf (",
-                       parsed.error_message(), ")"));
-      Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        read_outstanding_ = false;
-        failure_ = status;
-        reads_done_ = true;
-      });
+      FailReads(admission_.RefuseUnparsable(parsed.error_message()));
       return;
     }
-    ++messages_;
-    // A token revoked or expired since the stream opened ends it.
-    if (absl::Status still =
-            access_->RecheckToken(caller_, rpc::kStreamReadings);
-        !still.ok()) {
-      Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        read_outstanding_ = false;
-        if (!failure_.has_value()) failure_ = ToGrpcStatus(still);
-        reads_done_ = true;
-      });
+    absl::StatusOr<AdmittedBatch> admitted = admission_.Admit(incoming_);
+    if (!admitted.ok()) {
+      FailReads(admitted.status());
       return;
     }
-    if (incoming_.readings_size() > options_->max_batch_readings ||
-        incoming_.health_size() > options_->max_batch_readings) {
-      grpc::Status status(
-          grpc::StatusCode::INVALID_ARGUMENT,
-          absl::StrCat("batch ", incoming_.batch_id(), " has ",
-                       incoming_.readings_size(), " readings and ",
-                       incoming_.health_size(),
-                       " health reports; the limit of each "
-                       "(max_batch_readings) is ",
-                       options_->max_batch_readings));
-      Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        read_outstanding_ = false;
-        failure_ = status;
-        reads_done_ = true;
-      });
-      return;
-    }
-    if (caller_.role == Role::kDevice) {
-      // A device speaks for its own gateway only: an unnamed batch is taken
-      // as its gateway's, so that validation rejects other gateways' sensors.
-      absl::Status own = access_->CheckOwnGateway(
-          caller_,
-          incoming_.gateway().empty() ? caller_.gateway : incoming_.gateway(),
-          rpc::kStreamReadings);
-      if (!own.ok()) {
-        Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          read_outstanding_ = false;
-          if (!failure_.has_value()) failure_ = ToGrpcStatus(own);
-          reads_done_ = true;
-        });
-        return;
-      }
-      incoming_.set_gateway(caller_.gateway);
-    }
-    // The stream belongs to the gateway of its first batch that names one
-    // (a device's: its own gateway, checked above before it counts).
-    if (!incoming_.gateway().empty()) {
-      std::optional<grpc::Status> refused;
-      if (!stream_gateway_.has_value()) {
-        if (absl::Status opened = gateway_streams_->Open(incoming_.gateway());
-            opened.ok()) {
-          stream_gateway_ = incoming_.gateway();
-        } else {
-          refused = ToGrpcStatus(opened);
-        }
-      } else if (*stream_gateway_ != incoming_.gateway()) {
-        refused = grpc::Status(
-            grpc::StatusCode::INVALID_ARGUMENT,
-            absl::StrCat("gateway: batch ", incoming_.batch_id(), " is from \"",
-                         incoming_.gateway(), "\" but the stream is gateway \"",
-                         *stream_gateway_, "\"'s; one stream per gateway"));
-      }
-      if (refused.has_value()) {
-        Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          read_outstanding_ = false;
-          failure_ = *refused;
-          reads_done_ = true;
-        });
-        return;
-      }
-    }
-    const std::shared_ptr<const SensorDirectory> directory = directory_->Get();
-    const int64_t now_ms = options_->now_ms();
-    ValidatedBatch batch =
-        ValidateBatch(incoming_, *directory, now_ms, options_->limits);
-    ValidatedHealth health =
-        ValidateHealth(incoming_, *directory, now_ms, options_->limits);
-    batch.health = std::move(health.records);
-    counters_->health_accepted.fetch_add(batch.health.size(),
-                                         std::memory_order_relaxed);
-    for (const v1::RejectedReading& rejected : batch.rejected) {
-      counters_->rejected[rejected.reason() % 8].fetch_add(
-          1, std::memory_order_relaxed);
-    }
-    v1::BatchAck ack;
-    ack.set_batch_id(incoming_.batch_id());
-    ack.set_health_accepted(static_cast<uint32_t>(batch.health.size()));
-    for (v1::RejectedReading& rejected : health.rejected) {
-      *ack.add_health_rejected() = std::move(rejected);
-    }
-    for (v1::RejectedReading& rejected : batch.rejected) {
-      *ack.add_rejected() = std::move(rejected);
-    }
-    batch.rejected.clear();
     AckSlot* slot;
     {
       absl::MutexLock lock(&mu_);
-      slots_.push_back(AckSlot{std::move(ack), false, grpc::ByteBuffer()});
+      slots_.push_back(
+          AckSlot{std::move(admitted->ack), false, grpc::ByteBuffer()});
       slot = &slots_.back();
       ++in_flight_;
     }
-    writer_->Submit(std::move(batch), [this, slot](BatchOutcome outcome) {
+    // On the writer thread, once the batch's transaction ended.
+    auto on_committed = [this, slot](BatchOutcome outcome) {
       Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         --in_flight_;
         if (!outcome.status.ok()) {
-          if (!failure_.has_value()) {
-            failure_ = ToGrpcStatus(outcome.status);
-          }
+          if (!failure_.has_value()) failure_ = ToGrpcStatus(outcome.status);
           return;
         }
-        slot->ack.set_accepted(outcome.accepted);
-        slot->ack.set_duplicates(outcome.duplicates);
-        for (v1::RejectedReading& rejected : outcome.rejected) {
-          *slot->ack.add_rejected() = std::move(rejected);
-        }
+        CompleteAck(std::move(outcome), &slot->ack);
         slot->ready = true;
       });
-    });
+    };
+    writer_->Submit(std::move(admitted->batch), std::move(on_committed));
     // Done with `incoming_`: reads on when fewer than max_batches_in_flight
     // await their commit.
     Act([&](Actions&)
@@ -218,11 +103,8 @@ class IngestStream
     });
   }
 
-  void OnDone() override {
-    counters_->open_streams.fetch_sub(1, std::memory_order_relaxed);
-    if (stream_gateway_.has_value()) gateway_streams_->Close(*stream_gateway_);
-    delete this;
-  }
+  // Deleting the stream gives its gateway's stream back (~StreamAdmission).
+  void OnDone() override { delete this; }
 
  private:
   struct AckSlot {
@@ -241,6 +123,17 @@ class IngestStream
   void OnReadsDoneLocked(Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     read_outstanding_ = false;
     reads_done_ = true;
+  }
+
+  // Ends the reads of the stream, which finishes with `status` once the
+  // batches in flight are done, unless an earlier failure (a commit that
+  // failed, a cancellation) decided its end first.
+  void FailReads(const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_) {
+    Act([&](Actions&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      read_outstanding_ = false;
+      reads_done_ = true;
+      if (!failure_.has_value()) failure_ = ToGrpcStatus(status);
+    });
   }
 
   // Applies `change` under the lock, then works out what the stream should
@@ -305,14 +198,12 @@ class IngestStream
                front.ack, &front.wire, &own_buffer)
                .ok()) {
         // An ack this server built always serializes: a broken invariant.
-        std::fprintf(stderr,
-                     "event=fatal error=\"cannot serialize BatchAck\"\n");
-        std::abort();
+        MONIPAIKKA_FATAL("cannot serialize BatchAck");
       }
       actions.write = &front.wire;
     }
     if (!read_outstanding_ && !reads_done_ &&
-        in_flight_ < options_->max_batches_in_flight) {
+        in_flight_ < max_batches_in_flight_) {
       read_outstanding_ = true;
       actions.start_read = true;
     }
@@ -323,21 +214,14 @@ class IngestStream
     }
   }
 
-  const SensorDirectoryHolder* const directory_;
   IngestWriter* const writer_;
-  IngestCounters* const counters_;
-  const AccessControl* const access_;
-  const Caller caller_;
-  const IngestServiceOptions* const options_;
-  GatewayStreams* const gateway_streams_;
+  const int max_batches_in_flight_;
+  // The admission rules of this stream; touched only by OnReadDone (reads
+  // never overlap) and the destructor.
+  StreamAdmission admission_;
   // Owned by the read in flight: its bytes, then the batch parsed.
   grpc::ByteBuffer incoming_wire_;
   v1::ReadingBatch incoming_;
-  // Messages read and parsed so far (OnReadDone only).
-  uint64_t messages_ = 0;
-  // The gateway this stream counts against, once a batch named it. Touched
-  // only by OnReadDone (reads never overlap) and OnDone.
-  std::optional<std::string> stream_gateway_;
 
   absl::Mutex mu_;
   // Acknowledgements in batch order; the front one is written first.
@@ -360,13 +244,10 @@ IngestServiceImpl::IngestServiceImpl(const SensorDirectoryHolder* directory,
                                      IngestWriter* writer,
                                      IngestCounters* counters,
                                      const AccessControl* access,
-                                     IngestServiceOptions options)
-    : directory_(directory),
-      writer_(writer),
-      counters_(counters),
+                                     IngestOptions options)
+    : writer_(writer),
       access_(access),
-      options_(std::move(options)),
-      gateway_streams_(std::max(1, options_.max_streams_per_gateway)) {}
+      admission_(directory, counters, access, std::move(options)) {}
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* context) {
@@ -376,8 +257,7 @@ IngestServiceImpl::StreamReadings(grpc::CallbackServerContext* context) {
     return new RefusedBidiStream<grpc::ByteBuffer, grpc::ByteBuffer>(
         ToGrpcStatus(caller.status()));
   }
-  return new IngestStream(directory_, writer_, counters_, access_,
-                          *std::move(caller), &options_, &gateway_streams_);
+  return new IngestStream(&admission_, writer_, *std::move(caller));
 }
 
 }  // namespace monipaikka

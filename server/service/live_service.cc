@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "server/auth/rpc_policy.h"
-#include "server/service/grpc_status.h"
 #include "server/service/refused_call.h"
 #include "server/service/unary_call.h"
 

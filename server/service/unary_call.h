@@ -11,8 +11,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/grpc_status.h"
 #include "server/auth/access_control.h"
-#include "server/service/grpc_status.h"
 #include "server/service/query_executor.h"
 
 namespace monipaikka {

@@ -22,7 +22,7 @@
 namespace monipaikka {
 
 struct WorkforceOptions {
-  // File holding the pseudonym key (see README "Privacy"). Empty: the server
+  // File holding the pseudonym key (docs/hr-privacy.md). Empty: the server
   // refuses HR imports (reports still work). It must not be under the
   // database's directory (see CheckKeyApartFromDatabase()).
   std::string pseudonym_key_file;

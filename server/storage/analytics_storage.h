@@ -125,7 +125,7 @@ struct SummaryWrite {
   std::vector<LastReading> last_readings;  // kept where newer than stored
 };
 
-// A target in force between two dates (DESIGN.md "target").
+// A target in force between two dates (docs/design.md "Target").
 struct TargetRow {
   int64_t id = 0;          // 0 on insert
   std::string scope;       // "portfolio", "organization" or "site"

@@ -27,7 +27,7 @@ namespace monipaikka {
 // The last day of an open-ended validity period.
 inline constexpr absl::CivilDay kOpenEndDay(9999, 12, 31);
 
-// Office workstation kind of an employee (DOMAIN.md): none, a personal
+// Office workstation kind of an employee (docs/domain.md): none, a personal
 // (assigned) desk, or an unassigned (hot) desk.
 enum class OfficeWorkstation : uint8_t {
   kNone = 0,
@@ -35,7 +35,7 @@ enum class OfficeWorkstation : uint8_t {
   kUnassigned = 2
 };
 
-// Work-location kinds A–G of DOMAIN.md, stored as 0–6.
+// Work-location kinds A–G of docs/domain.md, stored as 0–6.
 inline constexpr int kLocationKinds = 7;
 
 // Where a work-location day came from.

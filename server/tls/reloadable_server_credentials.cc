@@ -2,8 +2,7 @@
 
 #include <grpc/grpc.h>
 
-#include <cstdlib>
-#include <iostream>
+#include "common/check.h"
 
 namespace monipaikka {
 
@@ -42,10 +41,8 @@ bool ReloadableServerCredentials::IsRevoked(
 
 void ReloadableServerCredentials::SetAuthMetadataProcessor(
     const std::shared_ptr<grpc::AuthMetadataProcessor>&) {
-  std::cerr << "event=fatal error=\"ReloadableServerCredentials has no "
-               "auth metadata processor\""
-            << std::endl;
-  std::abort();
+  MONIPAIKKA_FATAL(
+      "ReloadableServerCredentials has no auth metadata processor");
 }
 
 int ReloadableServerCredentials::AddPortToServer(const std::string& addr,

@@ -34,7 +34,7 @@ namespace {
 
 using Code = grpc::StatusCode;
 
-// Who may call each service, as README "Security: tokens and roles" states
+// Who may call each service, as docs/security.md "Tokens and roles" states
 // it (kept apart from the server's own table on purpose). A service missing
 // here fails the test: every new service needs its row.
 const std::map<std::string, std::set<std::string>>& ExpectedRoles() {

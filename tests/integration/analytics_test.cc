@@ -50,7 +50,7 @@ class AnalyticsIntegrationTest : public ::testing::Test {
     ASSERT_GT(server_->port(), 0);
     const std::string inventory = dir_.File("inventory.json");
     std::ofstream(inventory) << OneSiteInventoryJson(4, "gw-it");
-    Run({"import-inventory", inventory});
+    Run({"inventory", "import", inventory});
     ASSERT_EQ(exit_code_, 0) << out_ << err_;
   }
 
@@ -64,7 +64,7 @@ class AnalyticsIntegrationTest : public ::testing::Test {
   void ImportReadings(const std::string& name, const std::string& csv) {
     const std::string path = dir_.File(name);
     std::ofstream(path) << "sensor,ts,occupied\n" << csv;
-    Run({"import-readings", path});
+    Run({"readings", "import", path});
     ASSERT_EQ(exit_code_, 0) << out_ << err_;
   }
 
@@ -111,7 +111,9 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
     return more;
   };
 
-  v1::UsageReport report = Json<v1::UsageReport>(args({"report", "--by=day"}));
+  v1::UsageReport report =
+      Json<v1::UsageReport>(args({"report", "usage", "--by=day"}));
+  EXPECT_EQ(err_.find("deprecated"), std::string::npos) << err_;
   EXPECT_EQ(report.coverage().workstations_measured(), 4);
   EXPECT_EQ(report.pending_reading_hours(), 0);
   EXPECT_EQ(report.total().observed_ms(), 32 * kHourMs);
@@ -123,7 +125,7 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
   EXPECT_EQ(report.groups(0).key(), FormatDate(monday));
   // The first report, from the same summaries, agrees.
   v1::UtilizationReport legacy =
-      Json<v1::UtilizationReport>(args({"utilization"}));
+      Json<v1::UtilizationReport>(args({"report", "utilization"}));
   EXPECT_EQ(legacy.observed_ms(), report.total().observed_ms());
   EXPECT_EQ(legacy.occupied_ms(), report.total().occupied_ms());
   EXPECT_EQ(legacy.unknown_ms(), report.total().unknown_ms());
@@ -131,39 +133,39 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
 
   // A late reading for Tuesday: desk 3 occupied 09:00-10:00.
   ImportReadings("late.csv", "IT-DEV-3," + Local(monday + 1, 9, 0) + ",1\n");
-  report = Json<v1::UsageReport>(args({"report"}));
+  report = Json<v1::UsageReport>(args({"report", "usage"}));
   EXPECT_EQ(report.total().observed_ms(), 33 * kHourMs);
   EXPECT_EQ(report.total().occupied_ms(), 8 * kHourMs);
   EXPECT_EQ(report.total().days_counted(), 2);
   EXPECT_EQ(report.total().peak_occupancy_p95(), 4);  // of [1, 4]
 
   v1::RightSizingReport sizing =
-      Json<v1::RightSizingReport>(args({"right-size"}));
+      Json<v1::RightSizingReport>(args({"report", "right-size"}));
   ASSERT_EQ(sizing.rows_size(), 2);                    // the site and its floor
   EXPECT_EQ(sizing.rows(0).needed_workstations(), 5);  // ceil(4 × 1.1)
   EXPECT_EQ(sizing.rows(0).surplus_workstations(), -1);
 
   v1::ConsolidationReport what_if = Json<v1::ConsolidationReport>(
-      {"consolidate", "--sites=IT-SITE", "--candidate=IT-SITE",
+      {"report", "consolidation", "--sites=IT-SITE", "--candidate=IT-SITE",
        "--from=" + FormatDate(monday), "--to=" + FormatDate(friday)});
   EXPECT_EQ(what_if.capacity(), 4);
   EXPECT_EQ(what_if.combined_peak_max(), 4);
   EXPECT_FALSE(what_if.fits());
   EXPECT_TRUE(what_if.fits_at_max());
 
-  Run(args({"--output=csv", "heatmap"}));
+  Run(args({"-o", "csv", "report", "heatmap"}));
   ASSERT_EQ(exit_code_, 0) << err_;
   EXPECT_EQ(out_.rfind("weekday,h08_util_pct,", 0), 0u) << out_;
   EXPECT_NE(out_.find("\nMon,100.0,"), std::string::npos) << out_;
 
-  Run(args({"--output=csv", "coverage"}));
+  Run(args({"-o", "csv", "report", "coverage"}));
   ASSERT_EQ(exit_code_, 0) << err_;
   EXPECT_EQ(std::count(out_.begin(), out_.end(), '\n'), 5);  // header + 4
 
-  Run(args({"report", "--by=floors"}));
+  Run(args({"report", "usage", "--by=floors"}));
   EXPECT_EQ(exit_code_, 2);
   EXPECT_NE(err_.find("--by=floors"), std::string::npos);
-  Run({"report", "--site=NOPE", "--from=" + FormatDate(monday),
+  Run({"report", "usage", "--site=NOPE", "--from=" + FormatDate(monday),
        "--to=" + FormatDate(friday)});
   EXPECT_EQ(exit_code_, 1);
   EXPECT_NE(err_.find("NOT_FOUND: scope.site"), std::string::npos) << err_;
@@ -171,8 +173,8 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
 
 TEST_F(AnalyticsIntegrationTest, WatchStreamsChangesAsReadingsArrive) {
   Process watch(ClientBinary(),
-                {"--server=" + server_->address(), "--output=json", "watch",
-                 "--site=IT-SITE", "--updates=2"},
+                {"--server=" + server_->address(), "--output=json", "live",
+                 "watch", "--site=IT-SITE", "--updates=2"},
                 dir_.File("watch.log"), dir_.File("watch.err"));
   // Wait for the snapshot.
   const auto deadline =
@@ -202,27 +204,37 @@ TEST_F(AnalyticsIntegrationTest, WatchStreamsChangesAsReadingsArrive) {
             v1::OCCUPANCY_STATE_OCCUPIED);
   EXPECT_EQ(change.occupancy().occupied(), 1);
 
-  v1::LiveOccupancy live = Json<v1::LiveOccupancy>({"live", "--site=IT-SITE"});
+  v1::LiveOccupancy live =
+      Json<v1::LiveOccupancy>({"live", "show", "--site=IT-SITE"});
   EXPECT_EQ(live.occupied(), 1);
   EXPECT_EQ(live.unknown(), 3);
   ASSERT_EQ(live.spaces_size(), 1);
   EXPECT_EQ(live.spaces(0).space(), "IT-F1");
   EXPECT_EQ(live.spaces(0).occupied(), 1);
+
+  // The table shows the time in the site's zone (Europe/Helsinki).
+  Run({"live", "show", "--site=IT-SITE"});
+  ASSERT_EQ(exit_code_, 0) << err_;
+  EXPECT_TRUE(out_.find(" EET\n") != std::string::npos ||
+              out_.find(" EEST\n") != std::string::npos)
+      << out_;
 }
 
 TEST_F(AnalyticsIntegrationTest, TargetsAndSpaceEfficiency) {
-  Run({"set-target", "--scope=site", "--code=IT-SITE", "--metric=m2_per_fte",
-       "--value=12", "--valid_from=2020-01-01", "--note=new premises"});
+  Run({"targets", "set", "--scope=site", "--code=IT-SITE",
+       "--metric=m2_per_fte", "--value=12", "--valid_from=2020-01-01",
+       "--note=new premises"});
   ASSERT_EQ(exit_code_, 0) << err_;
-  v1::ListTargetsResponse targets = Json<v1::ListTargetsResponse>({"targets"});
+  v1::ListTargetsResponse targets =
+      Json<v1::ListTargetsResponse>({"targets", "list"});
   ASSERT_EQ(targets.targets_size(), 5);  // 4 defaults + ours
-  Run({"set-target", "--scope=site", "--code=NOPE", "--metric=m2_per_fte",
+  Run({"targets", "set", "--scope=site", "--code=NOPE", "--metric=m2_per_fte",
        "--value=12", "--valid_from=2020-01-01"});
   EXPECT_EQ(exit_code_, 1);
   EXPECT_NE(err_.find("target.scope_code"), std::string::npos) << err_;
   v1::SpaceEfficiencyReport efficiency = Json<v1::SpaceEfficiencyReport>(
-      {"efficiency", "--site=IT-SITE",
-       "--date=" + FormatDate(TodayInHelsinki())});
+      {"report", "efficiency", "--site=IT-SITE",
+       "--as_of=" + FormatDate(TodayInHelsinki())});
   ASSERT_EQ(efficiency.rows_size(), 1);
   EXPECT_DOUBLE_EQ(efficiency.rows(0).office_area_m2(), 1000);
   EXPECT_DOUBLE_EQ(efficiency.rows(0).target_m2_per_fte(), 12);

@@ -21,7 +21,7 @@ namespace {
 
 constexpr int64_t kStaleAfterMs = 60 * 60 * 1000;
 
-// The figures of DESIGN.md, computed the plain way: per core window, per
+// The figures of docs/figures.md, computed the plain way: per core window, per
 // desk, per reading; the peak by sweeping start and end events.
 struct IndependentFigures {
   int64_t observed_ms = 0;

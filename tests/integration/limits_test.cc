@@ -1,6 +1,6 @@
 // Limits (ingest and query time) and bad input against the real server on
 // 127.0.0.1, through raw gRPC stubs sending crafted batches (and bytes that
-// are no protobuf at all). Each test is a row of the README's bad-input table:
+// are no protobuf at all). Each test is a row of docs/ingest.md's input table:
 // what the input gets (status or reject reason) and that the server keeps
 // serving.
 

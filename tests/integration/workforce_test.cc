@@ -313,7 +313,7 @@ TEST_F(WorkforceIntegrationTest, SmallGroupsAndTheirComplementsAreSuppressed) {
   }
   EXPECT_EQ(v1_report.categories(2).employees().reason(),
             v1::HR_WITHHELD_SMALL_GROUP);
-  // Headcounts are known to anyone who knows who works where (README
+  // Headcounts are known to all who know who works where (docs/hr-privacy.md
   // "Privacy"): VERO's 53 and V2's 20 are shown.
   EXPECT_FALSE(vero.categories(0).employees().withheld());
   EXPECT_EQ(vero.categories(0).employees().value(), 53);

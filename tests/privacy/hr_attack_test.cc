@@ -1,6 +1,6 @@
-// The acceptance test of HR suppression (issue 11 §2–3, PRIVACY-FINDINGS):
+// The acceptance test of HR suppression (issue 11 §2–3, docs/hr-privacy.md):
 // an attacker of our own, with its own GLPK model written from the
-// README's description of the tables (not from the auditor's code), fetches
+// docs/hr-privacy.md description (not from the auditor's code), fetches
 // every HR table family of a period through the real report functions —
 // office days in every grouping and margin, the workstation distribution at
 // every publication date of the period and its changes against the other
@@ -35,7 +35,7 @@ namespace {
 
 constexpr int kK = 5;
 // A shown median proves its group has at least this many people with days
-// (README "Privacy": medians only for groups of at least 2k).
+// (docs/hr-privacy.md "Side figures": medians only for groups of at least 2k).
 constexpr int kMedianMinGroup = 2 * kK;
 constexpr int kSeeds = 24;
 
@@ -425,7 +425,7 @@ struct Findings {
   int small = 0;  // proven in 1 … k−1
   // Shown changes that 1 … k−1 people made: between consecutive
   // publication dates (must not happen) and between others (the residual
-  // risk the README states).
+  // risk docs/hr-privacy.md states).
   int small_changes_consecutive = 0;
   int small_changes_other = 0;
   int shown_changes_other = 0;

@@ -1,0 +1,221 @@
+#include "server/server_options.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "common/listen_address.h"
+#include "common/sqlite.h"
+#include "common/status_macros.h"
+#include "server/privacy/publication_calendar.h"
+
+namespace monipaikka {
+namespace {
+
+constexpr int64_t kMillisPerMinute = 60 * 1000;
+constexpr int64_t kMillisPerDay = 24 * 3600 * 1000;
+constexpr double kSecondsPerYear = 365 * 24 * 3600.0;
+constexpr int kMinMessageBytes = 1024;
+constexpr int64_t kMinGrpcMemoryBytes = int64_t{16} * 1024 * 1024;
+// Below three, a figure withheld for too few employees can be told from
+// the ones shown, and a group of one or two is a person.
+constexpr int kMinAnonymityK = 3;
+
+absl::Status NotPositive(absl::string_view flag, int64_t value) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, ": ", value, " is not positive"));
+}
+
+absl::Status Negative(absl::string_view flag, int64_t value) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, ": ", value, " is negative"));
+}
+
+absl::Status BelowMinimum(absl::string_view flag, int64_t value,
+                          int64_t minimum) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, ": ", value, " is below ", minimum));
+}
+
+}  // namespace
+
+absl::Status CheckListenerSecurity(const ServerOptions& options) {
+  if (options.tls.enabled()) {
+    if (options.tls.cert_file.empty() || options.tls.key_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_cert_file and --tls_key_file go together: give both");
+    }
+    if (options.plaintext) {
+      return absl::InvalidArgumentError(
+          "--plaintext and --tls_cert_file/--tls_key_file exclude each other");
+    }
+    return absl::OkStatus();
+  }
+  if (!options.tls.client_ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca_file needs --tls_cert_file and --tls_key_file");
+  }
+  if (!options.tls.crl_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_crl_file needs --tls_cert_file, --tls_key_file and "
+        "--tls_client_ca_file");
+  }
+  if (!options.plaintext) {
+    return absl::InvalidArgumentError(
+        "no TLS certificate: give --tls_cert_file and --tls_key_file, or "
+        "--plaintext to serve unencrypted gRPC on a loopback address");
+  }
+  if (!IsLoopbackListenAddress(options.listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen=", options.listen,
+        " is not a loopback address; --plaintext is allowed on loopback "
+        "(127.0.0.1, localhost, [::1]) only: give --tls_cert_file and "
+        "--tls_key_file"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateServerOptions(const ServerOptions& options) {
+  RETURN_IF_ERROR(CheckListenerSecurity(options));
+  if (options.query_threads < 1) {
+    return NotPositive("query_threads", options.query_threads);
+  }
+  if (options.max_query_time <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_query_seconds: ", absl::FormatDuration(options.max_query_time),
+        " is not positive"));
+  }
+  const UtilizationSettings& utilization = options.utilization;
+  if (utilization.desk_stale_after_ms <= 0) {
+    return NotPositive("desk_stale_after_min",
+                       utilization.desk_stale_after_ms / kMillisPerMinute);
+  }
+  if (utilization.room_stale_after_ms <= 0) {
+    return NotPositive("room_stale_after_min",
+                       utilization.room_stale_after_ms / kMillisPerMinute);
+  }
+  if (utilization.desk_day_min_occupied_ms < 0) {
+    return Negative("desk_day_min_occupied_min",
+                    utilization.desk_day_min_occupied_ms / kMillisPerMinute);
+  }
+  if (options.occupancy.summary_quiet < absl::ZeroDuration()) {
+    return Negative("summary_quiet_ms",
+                    absl::ToInt64Milliseconds(options.occupancy.summary_quiet));
+  }
+  if (options.occupancy.summary_max_delay < absl::ZeroDuration()) {
+    return Negative("summary_max_delay_s",
+                    absl::ToInt64Seconds(options.occupancy.summary_max_delay));
+  }
+  if (options.ingest.limits.retention_ms <= 0) {
+    return NotPositive("retention_days",
+                       options.ingest.limits.retention_ms / kMillisPerDay);
+  }
+  if (options.ingest.max_batch_readings <= 0) {
+    return NotPositive("max_batch_readings", options.ingest.max_batch_readings);
+  }
+  if (options.ingest.max_streams_per_gateway <= 0) {
+    return NotPositive("max_streams_per_gateway",
+                       options.ingest.max_streams_per_gateway);
+  }
+  if (options.max_receive_message_bytes < kMinMessageBytes) {
+    return BelowMinimum("max_message_bytes", options.max_receive_message_bytes,
+                        kMinMessageBytes);
+  }
+  if (options.max_request_bytes < kMinMessageBytes) {
+    return BelowMinimum("max_request_bytes", options.max_request_bytes,
+                        kMinMessageBytes);
+  }
+  if (options.grpc_memory_bytes < kMinGrpcMemoryBytes) {
+    return BelowMinimum("grpc_memory_mb",
+                        options.grpc_memory_bytes / (1024 * 1024),
+                        kMinGrpcMemoryBytes / (1024 * 1024));
+  }
+  if (options.max_concurrent_streams <= 0) {
+    return NotPositive("max_concurrent_streams",
+                       options.max_concurrent_streams);
+  }
+  if (options.occupancy.max_watches_per_token <= 0) {
+    return NotPositive("max_watches_per_token",
+                       options.occupancy.max_watches_per_token);
+  }
+  if (options.workforce.anonymity_k < kMinAnonymityK) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--anonymity_k=", options.workforce.anonymity_k, " is below ",
+        kMinAnonymityK, "; groups that small identify people"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const ServerFlags& flags) {
+  ServerOptions options;
+  options.listen = flags.listen;
+  options.tls.cert_file = flags.tls_cert_file;
+  options.tls.key_file = flags.tls_key_file;
+  options.tls.client_ca_file = flags.tls_client_ca_file;
+  options.tls.crl_file = flags.tls_crl_file;
+  options.plaintext = flags.plaintext;
+  options.database = flags.db;
+  options.query_threads = std::max(1, flags.query_threads);
+
+  // NaN fails the first comparison.
+  if (!(flags.max_query_seconds > 0) ||
+      flags.max_query_seconds > kSecondsPerYear) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_query_seconds: ", flags.max_query_seconds,
+                     " is not a positive number of seconds up to a year (",
+                     static_cast<int64_t>(kSecondsPerYear), ")"));
+  }
+  options.max_query_time = absl::Seconds(flags.max_query_seconds);
+
+  if (flags.sqlite_cache_mb < 1 || flags.sqlite_cache_mb > 65536) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--sqlite_cache_mb: ", flags.sqlite_cache_mb,
+                     " is not within 1..65536"));
+  }
+  options.storage.cache_kib = flags.sqlite_cache_mb * 1024;
+  // The message names --sqlite_synchronous.
+  ASSIGN_OR_RETURN(options.storage.synchronous,
+                   ParseSqliteSynchronous(flags.sqlite_synchronous));
+
+  options.utilization.desk_stale_after_ms =
+      flags.desk_stale_after_min * kMillisPerMinute;
+  options.utilization.room_stale_after_ms =
+      flags.room_stale_after_min * kMillisPerMinute;
+  options.utilization.desk_day_min_occupied_ms =
+      flags.desk_day_min_occupied_min * kMillisPerMinute;
+  options.occupancy.summary_quiet = absl::Milliseconds(flags.summary_quiet_ms);
+  options.occupancy.summary_max_delay =
+      absl::Seconds(flags.summary_max_delay_s);
+  options.occupancy.max_watches_per_token = flags.max_watches_per_token;
+
+  options.ingest.limits.retention_ms = flags.retention_days * kMillisPerDay;
+  options.ingest.max_batch_readings = flags.max_batch_readings;
+  options.ingest.max_streams_per_gateway = flags.max_streams_per_gateway;
+  options.max_receive_message_bytes = flags.max_message_bytes;
+  options.max_request_bytes = flags.max_request_bytes;
+  options.grpc_memory_bytes = int64_t{flags.grpc_memory_mb} * 1024 * 1024;
+  options.max_concurrent_streams = flags.max_concurrent_streams;
+
+  options.workforce.pseudonym_key_file = flags.pseudonym_key_file;
+  options.workforce.anonymity_k = flags.anonymity_k;
+  options.workforce.retention_months = flags.workforce_retention_months;
+  absl::StatusOr<PublicationCalendar> publication =
+      ParsePublicationCalendar(flags.hr_publication);
+  if (!publication.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--hr_publication: ", publication.status().message()));
+  }
+  options.workforce.publication = *publication;
+
+  options.writer.probe_interval =
+      std::chrono::milliseconds(std::max(0, flags.storage_probe_interval_ms));
+  options.metrics_listen = flags.metrics_listen;
+  options.metrics_allow_non_loopback = flags.metrics_allow_non_loopback;
+  options.auth.bootstrap_admin_token_file = flags.bootstrap_admin_token_file;
+  options.auth.recover_admin_token_file = flags.recover_admin_token_file;
+
+  RETURN_IF_ERROR(ValidateServerOptions(options));
+  return options;
+}
+
+}  // namespace monipaikka
