@@ -265,11 +265,14 @@ int64_t CountStoredReadings(const std::string& db_path) {
     return -1;
   }
   auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM readings");
-  if (!stmt.ok() || !*(*stmt)->Step()) {
+  absl::StatusOr<std::optional<int64_t>> count =
+      stmt.ok() ? (*stmt)->OneRow([&] { return (*stmt)->ColumnInt64(0); })
+                : absl::StatusOr<std::optional<int64_t>>(stmt.status());
+  if (!count.ok() || !count->has_value()) {
     std::fprintf(stderr, "load_test: cannot count the readings\n");
     return -1;
   }
-  return (*stmt)->ColumnInt64(0);
+  return **count;
 }
 
 // Where the server's memory is, from its metrics endpoint (MiB; -1 when

@@ -1,7 +1,7 @@
 #include "client/local_time.h"
 
 #include "absl/time/time.h"
-#include "client/grpc_status.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 

@@ -50,17 +50,26 @@ bool IsStorageFull(const absl::Status& status) {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
+void Statement::CheckBind(int code, int index) {
+  if (code == SQLITE_OK || !bind_error_.ok()) return;
+  bind_error_ = db_->Error(code, absl::StrCat("binding parameter ", index,
+                                              " of ", sqlite3_sql(stmt_)));
+}
+
 void Statement::BindInt64(int index, int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
+  CheckBind(sqlite3_bind_int64(stmt_, index, value), index);
 }
 void Statement::BindDouble(int index, double value) {
-  sqlite3_bind_double(stmt_, index, value);
+  CheckBind(sqlite3_bind_double(stmt_, index, value), index);
 }
 void Statement::BindText(int index, absl::string_view value) {
-  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                    SQLITE_TRANSIENT);
+  CheckBind(sqlite3_bind_text(stmt_, index, value.data(),
+                              static_cast<int>(value.size()), SQLITE_TRANSIENT),
+            index);
 }
-void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+void Statement::BindNull(int index) {
+  CheckBind(sqlite3_bind_null(stmt_, index), index);
+}
 void Statement::BindTextOrNull(int index, absl::string_view value) {
   if (value.empty()) {
     BindNull(index);
@@ -72,11 +81,19 @@ void Statement::BindTextOrNull(int index, absl::string_view value) {
 void Statement::BindBlob(int index, absl::string_view bytes) {
   // A zero-length blob would bind as NULL with a null pointer.
   static const char kEmpty = 0;
-  sqlite3_bind_blob(stmt_, index, bytes.empty() ? &kEmpty : bytes.data(),
-                    static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  CheckBind(
+      sqlite3_bind_blob(stmt_, index, bytes.empty() ? &kEmpty : bytes.data(),
+                        static_cast<int>(bytes.size()), SQLITE_TRANSIENT),
+      index);
 }
 
 absl::StatusOr<bool> Statement::Step() {
+  if (!bind_error_.ok()) {
+    // Running with a binding missing would read or write the wrong rows.
+    absl::Status status = bind_error_;
+    Reset();
+    return status;
+  }
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -89,9 +106,11 @@ absl::Status Statement::ForEachRow(absl::FunctionRef<void()> visit) {
   while (true) {
     absl::StatusOr<bool> row = Step();
     if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
+    if (!*row) break;
     visit();
   }
+  Reset();
+  return absl::OkStatus();
 }
 
 absl::Status Statement::Run() {
@@ -104,6 +123,7 @@ absl::Status Statement::Run() {
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  bind_error_ = absl::OkStatus();
 }
 
 bool Statement::ColumnIsNull(int index) const {
@@ -183,9 +203,10 @@ absl::string_view SqliteSynchronousName(SqliteSynchronous synchronous) {
 absl::StatusOr<int> Database::SynchronousPragma() {
   ASSIGN_OR_RETURN(std::unique_ptr<Statement> pragma,
                    Prepare("PRAGMA synchronous"));
-  ASSIGN_OR_RETURN(bool row, pragma->Step());
-  if (!row) return absl::InternalError("PRAGMA synchronous returned no row");
-  return static_cast<int>(pragma->ColumnInt64(0));
+  ASSIGN_OR_RETURN(std::optional<int64_t> level,
+                   pragma->OneRow([&] { return pragma->ColumnInt64(0); }));
+  if (!level) return absl::InternalError("PRAGMA synchronous returned no row");
+  return static_cast<int>(*level);
 }
 
 Database::~Database() {

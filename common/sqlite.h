@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
@@ -24,7 +26,23 @@ namespace monipaikka {
 class Database;
 
 // A prepared statement. Bind parameters are 1-based, columns 0-based, as in
-// SQLite. Reset() makes it ready to run again with new bindings.
+// SQLite.
+//
+// Binding: a Bind* call SQLite refuses (a parameter index out of range, a
+// text or blob too big) is remembered, and the next ForEachRow(), OneRow()
+// or Run() returns it as an error naming the parameter and the statement,
+// without running the statement. Reset() forgets it.
+//
+// Reading rows: there is one way for each shape of result, and each leaves
+// the statement reset (its read transaction ended, ready to bind again):
+//   - every row:  RETURN_IF_ERROR(stmt->ForEachRow([&] {
+//                   names.push_back(stmt->ColumnText(0));
+//                 }));
+//   - at most one row (a lookup, a COUNT(*), a PRAGMA):
+//                 ASSIGN_OR_RETURN(std::optional<int64_t> id,
+//                     stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+//   - no rows (INSERT, UPDATE, DELETE, DDL): RETURN_IF_ERROR(stmt->Run());
+// The columns are read from the statement inside the callback only.
 class Statement {
  public:
   Statement(Database* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
@@ -42,14 +60,26 @@ class Statement {
   // Binds bytes as a BLOB; they are copied by SQLite.
   void BindBlob(int index, absl::string_view bytes);
 
-  // Advances to the next row. Returns true when a row is available, false
-  // when done; an error status on failure.
-  absl::StatusOr<bool> Step();
-  // Steps through every row, calling `visit` at each (the columns are read
-  // from this statement inside it); stops at the first error.
+  // Steps through every row, calling `visit` at each; stops at the first
+  // error. Resets the statement.
   absl::Status ForEachRow(absl::FunctionRef<void()> visit);
-  // Runs a statement that returns no rows.
+  // Runs the statement to its first row: std::nullopt when it returns none,
+  // else what `read_row` (called at that row) returns. Any further rows are
+  // not read. Resets the statement.
+  template <typename ReadRow>
+  absl::StatusOr<std::optional<std::invoke_result_t<ReadRow&>>> OneRow(
+      ReadRow&& read_row) {
+    absl::StatusOr<bool> row = Step();
+    if (!row.ok()) return row.status();
+    std::optional<std::invoke_result_t<ReadRow&>> value;
+    if (*row) value.emplace(read_row());
+    Reset();
+    return value;
+  }
+  // Runs a statement whose rows, if any, are not wanted (DML, DDL, a PRAGMA
+  // that sets). Resets the statement.
   absl::Status Run();
+  // Ready to run again, with no bindings (and no remembered bind error).
   void Reset();
   // Restarts the count of virtual-machine instructions run, which SQLite
   // keeps across runs and by which it paces the progress handler.
@@ -60,12 +90,19 @@ class Statement {
   double ColumnDouble(int index) const;
   std::string ColumnText(int index) const;
   // The bytes of a BLOB (or TEXT) column, without a copy: valid until the
-  // next Step(), Reset() or column call on this statement.
+  // row callback returns or the next column call on this statement.
   absl::string_view ColumnBlob(int index) const;
 
  private:
+  // Advances to the next row: true at a row, false when done; an error
+  // status (the statement reset) on failure or after a refused binding.
+  absl::StatusOr<bool> Step();
+  // Remembers the first refused binding (`code` not SQLITE_OK).
+  void CheckBind(int code, int index);
+
   Database* db_;
   sqlite3_stmt* stmt_;
+  absl::Status bind_error_;  // OK unless a Bind* was refused since Reset()
 };
 
 // How a connection's commits reach the disk (PRAGMA synchronous; the

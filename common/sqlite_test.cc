@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -49,9 +52,10 @@ class SqliteTest : public ::testing::Test {
         db->Prepare(std::string("SELECT COUNT(*) FROM ") + std::string(table));
     EXPECT_TRUE(count.ok()) << count.status();
     if (!count.ok()) return -1;
-    absl::StatusOr<bool> row = (*count)->Step();
-    EXPECT_TRUE(row.ok() && *row);
-    return (*count)->ColumnInt64(0);
+    absl::StatusOr<std::optional<int64_t>> rows =
+        (*count)->OneRow([&] { return (*count)->ColumnInt64(0); });
+    EXPECT_TRUE(rows.ok() && rows->has_value());
+    return rows.ok() ? rows->value_or(-1) : -1;
   }
 
   absl::Status InsertSite(Database* db, int64_t id, absl::string_view name) {
@@ -72,8 +76,10 @@ TEST_F(SqliteTest, OpensInWalModeWithForeignKeys) {
   absl::StatusOr<std::unique_ptr<Statement>> mode =
       db_->Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.ok()) << mode.status();
-  ASSERT_TRUE(*(*mode)->Step());
-  EXPECT_EQ((*mode)->ColumnText(0), "wal");
+  absl::StatusOr<std::optional<std::string>> journal =
+      (*mode)->OneRow([&] { return (*mode)->ColumnText(0); });
+  ASSERT_TRUE(journal.ok()) << journal.status();
+  EXPECT_EQ(*journal, "wal");
 
   absl::Status orphan = db_->Execute("INSERT INTO room (site_id) VALUES (42)");
   ASSERT_FALSE(orphan.ok());
@@ -104,27 +110,106 @@ TEST_F(SqliteTest, CachedStatementIsPreparedOnceAndReusable) {
 
   static constexpr char kSelect[] =
       "SELECT id, name, area_m2, note FROM site ORDER BY id";
-  absl::StatusOr<Statement*> select = db_->Cached(kSelect);
-  ASSERT_TRUE(select.ok()) << select.status();
-  ASSERT_TRUE(*(*select)->Step());
-  EXPECT_EQ((*select)->ColumnInt64(0), 1);
-  EXPECT_EQ((*select)->ColumnText(1), "Helsinki, Ratapihantie");
-  EXPECT_DOUBLE_EQ((*select)->ColumnDouble(2), 2450.5);
-  EXPECT_TRUE((*select)->ColumnIsNull(3));
-  EXPECT_EQ((*select)->ColumnText(3), "");
+  struct SiteRow {
+    int64_t id;
+    std::string name;
+    std::optional<double> area_m2;
+    std::string note;
+    bool note_is_null;
+  };
+  // Twice: the cached statement comes back reset after a full run.
+  for (int run = 0; run < 2; ++run) {
+    absl::StatusOr<Statement*> select = db_->Cached(kSelect);
+    ASSERT_TRUE(select.ok()) << select.status();
+    std::vector<SiteRow> rows;
+    Statement& row = **select;
+    ASSERT_TRUE(row.ForEachRow([&] {
+                     rows.push_back(
+                         {row.ColumnInt64(0), row.ColumnText(1),
+                          row.ColumnIsNull(2)
+                              ? std::nullopt
+                              : std::optional<double>(row.ColumnDouble(2)),
+                          row.ColumnText(3), row.ColumnIsNull(3)});
+                   })
+                    .ok());
+    ASSERT_EQ(rows.size(), 2u) << run;
+    EXPECT_EQ(rows[0].id, 1);
+    EXPECT_EQ(rows[0].name, "Helsinki, Ratapihantie");
+    EXPECT_EQ(rows[0].area_m2, 2450.5);
+    EXPECT_TRUE(rows[0].note_is_null);
+    EXPECT_EQ(rows[0].note, "");
+    EXPECT_EQ(rows[1].id, 2);
+    EXPECT_EQ(rows[1].area_m2, std::nullopt);
+    EXPECT_EQ(rows[1].note, "Juhannuspäivä suljettu");
+  }
+}
 
-  // Asking again mid-iteration gives the statement reset to the first row.
-  select = db_->Cached(kSelect);
+TEST_F(SqliteTest, OneRowReadsTheFirstRowOrNothingAndResets) {
+  ASSERT_TRUE(InsertSite(db_.get(), 1, "Rovaniemi").ok());
+  ASSERT_TRUE(InsertSite(db_.get(), 2, "Kajaani").ok());
+  static constexpr char kByName[] = "SELECT id FROM site WHERE name = ?";
+  for (const auto& [name, want] :
+       std::vector<std::pair<std::string, std::optional<int64_t>>>{
+           {"Kajaani", 2}, {"Kemi", std::nullopt}, {"Rovaniemi", 1}}) {
+    absl::StatusOr<Statement*> lookup = db_->Cached(kByName);
+    ASSERT_TRUE(lookup.ok()) << lookup.status();
+    (*lookup)->BindText(1, name);
+    absl::StatusOr<std::optional<int64_t>> id =
+        (*lookup)->OneRow([&] { return (*lookup)->ColumnInt64(0); });
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_EQ(*id, want) << name;
+  }
+  // Of several rows only the first is read, and the statement is reset: the
+  // writer below is not blocked by a read left open, and the statement runs
+  // again from its first row.
+  absl::StatusOr<std::unique_ptr<Statement>> all =
+      db_->Prepare("SELECT name FROM site ORDER BY id");
+  ASSERT_TRUE(all.ok()) << all.status();
+  for (int run = 0; run < 2; ++run) {
+    absl::StatusOr<std::optional<std::string>> first =
+        (*all)->OneRow([&] { return (*all)->ColumnText(0); });
+    ASSERT_TRUE(first.ok()) << first.status();
+    EXPECT_EQ(*first, "Rovaniemi");
+  }
+  EXPECT_TRUE(db_->Execute("DROP TABLE room").ok());
+}
+
+TEST_F(SqliteTest, BindingToAParameterTheStatementLacksFailsTheRun) {
+  static constexpr char kInsert[] =
+      "INSERT INTO site (id, name, note) VALUES (?1, ?2, ?3)";
+  absl::StatusOr<Statement*> insert = db_->Cached(kInsert);
+  ASSERT_TRUE(insert.ok()) << insert.status();
+  (*insert)->BindInt64(1, 1);
+  (*insert)->BindText(2, "Mikkeli");
+  (*insert)->BindText(4, "meant for ?3");  // a slip: there is no ?4
+  absl::Status run = (*insert)->Run();
+  ASSERT_FALSE(run.ok());
+  EXPECT_TRUE(Contains(run.message(), "binding parameter 4")) << run;
+  EXPECT_TRUE(Contains(run.message(), "out of range")) << run;
+  EXPECT_TRUE(Contains(run.message(), "INSERT INTO site")) << run;
+  EXPECT_EQ(Count(db_.get(), "site"), 0);  // the statement did not run
+
+  // A read with a bad binding fails too instead of finding nothing.
+  absl::StatusOr<std::unique_ptr<Statement>> select =
+      db_->Prepare("SELECT id FROM site WHERE name = ?");
   ASSERT_TRUE(select.ok()) << select.status();
-  ASSERT_TRUE(*(*select)->Step());
-  EXPECT_EQ((*select)->ColumnInt64(0), 1);
-  ASSERT_TRUE(*(*select)->Step());
-  EXPECT_EQ((*select)->ColumnInt64(0), 2);
-  EXPECT_TRUE((*select)->ColumnIsNull(2));
-  EXPECT_EQ((*select)->ColumnText(3), "Juhannuspäivä suljettu");
-  absl::StatusOr<bool> done = (*select)->Step();
-  ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_FALSE(*done);
+  (*select)->BindText(0, "Mikkeli");  // parameters count from 1
+  absl::StatusOr<std::optional<int64_t>> id =
+      (*select)->OneRow([&] { return (*select)->ColumnInt64(0); });
+  EXPECT_FALSE(id.ok());
+  bool visited = false;
+  (*select)->BindText(2, "Mikkeli");
+  EXPECT_FALSE((*select)->ForEachRow([&] { visited = true; }).ok());
+  EXPECT_FALSE(visited);
+
+  // Reset forgets the error: the statement is good for a correct binding.
+  insert = db_->Cached(kInsert);
+  ASSERT_TRUE(insert.ok()) << insert.status();
+  (*insert)->BindInt64(1, 1);
+  (*insert)->BindText(2, "Mikkeli");
+  (*insert)->BindText(3, "Savilahdenkatu");
+  EXPECT_TRUE((*insert)->Run().ok());
+  EXPECT_EQ(Count(db_.get(), "site"), 1);
 }
 
 TEST_F(SqliteTest, DeadlineInterruptsOnlyLongStatementsAndTheConnectionGoesOn) {
@@ -139,15 +224,17 @@ TEST_F(SqliteTest, DeadlineInterruptsOnlyLongStatementsAndTheConnectionGoesOn) {
     db_->SetDeadline(absl::InfinitePast());
     absl::StatusOr<Statement*> short_query = db_->Cached(kShort);
     ASSERT_TRUE(short_query.ok()) << short_query.status();
-    absl::StatusOr<bool> row = (*short_query)->Step();
-    ASSERT_TRUE(row.ok() && *row) << i << ": " << row.status();
+    absl::StatusOr<std::optional<std::string>> row =
+        (*short_query)->OneRow([&] { return (*short_query)->ColumnText(0); });
+    ASSERT_TRUE(row.ok() && row->has_value()) << i << ": " << row.status();
     EXPECT_FALSE(db_->deadline_exceeded());
   }
   // A long one is interrupted.
   db_->SetDeadline(absl::InfinitePast());
   absl::StatusOr<Statement*> long_query = db_->Cached(kLong);
   ASSERT_TRUE(long_query.ok()) << long_query.status();
-  absl::StatusOr<bool> interrupted = (*long_query)->Step();
+  absl::StatusOr<std::optional<int64_t>> interrupted =
+      (*long_query)->OneRow([&] { return (*long_query)->ColumnInt64(0); });
   EXPECT_EQ(interrupted.status().code(), absl::StatusCode::kDeadlineExceeded)
       << interrupted.status();
   EXPECT_TRUE(db_->deadline_exceeded());
@@ -156,9 +243,10 @@ TEST_F(SqliteTest, DeadlineInterruptsOnlyLongStatementsAndTheConnectionGoesOn) {
   EXPECT_FALSE(db_->deadline_exceeded());
   long_query = db_->Cached(kLong);
   ASSERT_TRUE(long_query.ok()) << long_query.status();
-  absl::StatusOr<bool> row = (*long_query)->Step();
-  ASSERT_TRUE(row.ok() && *row) << row.status();
-  EXPECT_EQ((*long_query)->ColumnInt64(0), 100000);
+  absl::StatusOr<std::optional<int64_t>> count =
+      (*long_query)->OneRow([&] { return (*long_query)->ColumnInt64(0); });
+  ASSERT_TRUE(count.ok()) << count.status();
+  EXPECT_EQ(*count, 100000);
 }
 
 TEST_F(SqliteTest, TransactionRollsBackUnlessCommitted) {

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/sqlite_migrations.h"
 #include "common/status_macros.h"
 
 namespace monipaikka::edge {
@@ -99,25 +100,9 @@ absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(
 }
 
 absl::Status Outbox::Migrate() {
-  ASSIGN_OR_RETURN(std::unique_ptr<Statement> version,
-                   db_->Prepare("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(bool has_row, version->Step());
-  int64_t current = has_row ? version->ColumnInt64(0) : 0;
-  version.reset();
-  constexpr int64_t kLatest = std::size(kMigrations);
-  if (current > kLatest) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("outbox ", db_->path(), " has schema version ", current,
-                     ", newer than this agent's ", kLatest));
-  }
-  for (int64_t v = current; v < kLatest; ++v) {
-    Transaction transaction(db_.get());
-    RETURN_IF_ERROR(transaction.Begin());
-    RETURN_IF_ERROR(db_->Execute(kMigrations[v]));
-    RETURN_IF_ERROR(db_->Execute(absl::StrCat("PRAGMA user_version=", v + 1)));
-    RETURN_IF_ERROR(transaction.Commit());
-  }
-  return absl::OkStatus();
+  return monipaikka::Migrate(
+      db_.get(),
+      {.scripts = kMigrations, .database = "outbox", .program = "agent"});
 }
 
 absl::Status Outbox::Append(absl::Span<const Reading> readings,
@@ -165,11 +150,13 @@ absl::Status Outbox::Append(
       if (it == last_seq.end()) {
         ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSelectSeq));
         select->BindText(1, reading.sensor);
-        ASSIGN_OR_RETURN(bool found, select->Step());
-        uint64_t value =
-            found ? static_cast<uint64_t>(select->ColumnInt64(0)) : 0;
-        select->Reset();
-        it = last_seq.emplace(reading.sensor, value).first;
+        ASSIGN_OR_RETURN(std::optional<int64_t> stored, select->OneRow([&] {
+          return select->ColumnInt64(0);
+        }));
+        it = last_seq
+                 .emplace(reading.sensor,
+                          static_cast<uint64_t>(stored.value_or(0)))
+                 .first;
       }
       seq = ++it->second;
     }
@@ -253,9 +240,9 @@ absl::StatusOr<int64_t> Outbox::UsedBytes() {
       "PRAGMA page_count", "PRAGMA freelist_count", "PRAGMA page_size"};
   for (int i = 0; i < 3; ++i) {
     ASSIGN_OR_RETURN(Statement * pragma, db_->Cached(kPragmas[i]));
-    ASSIGN_OR_RETURN(bool has_row, pragma->Step());
-    values[i] = has_row ? pragma->ColumnInt64(0) : 0;
-    pragma->Reset();
+    ASSIGN_OR_RETURN(std::optional<int64_t> value,
+                     pragma->OneRow([&] { return pragma->ColumnInt64(0); }));
+    values[i] = value.value_or(0);
   }
   return (values[0] - values[1]) * values[2];
 }
@@ -283,9 +270,7 @@ absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
   select->BindInt64(1, after_id);
   select->BindInt64(2, max_count);
   std::vector<OutboxRow> rows;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, select->Step());
-    if (!has_row) break;
+  RETURN_IF_ERROR(select->ForEachRow([&] {
     OutboxRow row;
     row.id = select->ColumnInt64(0);
     row.reading.sensor = select->ColumnText(1);
@@ -315,8 +300,7 @@ absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
     }
     if (!select->ColumnIsNull(12)) health.snr_db = select->ColumnDouble(12);
     rows.push_back(std::move(row));
-  }
-  select->Reset();
+  }));
   return rows;
 }
 
@@ -342,18 +326,16 @@ int64_t Outbox::DiskBytes() const {
 absl::StatusOr<int64_t> Outbox::Count() {
   static constexpr char kSql[] = "SELECT COUNT(*) FROM outbox";
   ASSIGN_OR_RETURN(Statement * count, db_->Cached(kSql));
-  ASSIGN_OR_RETURN(bool has_row, count->Step());
-  int64_t result = has_row ? count->ColumnInt64(0) : 0;
-  count->Reset();
-  return result;
+  ASSIGN_OR_RETURN(std::optional<int64_t> rows,
+                   count->OneRow([&] { return count->ColumnInt64(0); }));
+  return rows.value_or(0);
 }
 
 absl::StatusOr<bool> Outbox::IsEmpty() {
   static constexpr char kSql[] = "SELECT 1 FROM outbox LIMIT 1";
   ASSIGN_OR_RETURN(Statement * any, db_->Cached(kSql));
-  ASSIGN_OR_RETURN(bool has_row, any->Step());
-  any->Reset();
-  return !has_row;
+  ASSIGN_OR_RETURN(std::optional<bool> row, any->OneRow([] { return true; }));
+  return !row.has_value();
 }
 
 absl::StatusOr<uint64_t> Outbox::LastSequence(const std::string& sensor) {
@@ -361,21 +343,16 @@ absl::StatusOr<uint64_t> Outbox::LastSequence(const std::string& sensor) {
       "SELECT last_seq FROM sensor_sequence WHERE sensor = ?1";
   ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
   select->BindText(1, sensor);
-  ASSIGN_OR_RETURN(bool found, select->Step());
-  uint64_t value = found ? static_cast<uint64_t>(select->ColumnInt64(0)) : 0;
-  select->Reset();
-  return value;
+  ASSIGN_OR_RETURN(std::optional<int64_t> value,
+                   select->OneRow([&] { return select->ColumnInt64(0); }));
+  return static_cast<uint64_t>(value.value_or(0));
 }
 
 absl::StatusOr<std::optional<std::string>> Outbox::GetState(const char* key) {
   static constexpr char kSql[] = "SELECT value FROM agent_state WHERE key = ?1";
   ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
   select->BindText(1, key);
-  ASSIGN_OR_RETURN(bool found, select->Step());
-  std::optional<std::string> value;
-  if (found) value = select->ColumnText(0);
-  select->Reset();
-  return value;
+  return select->OneRow([&] { return select->ColumnText(0); });
 }
 
 absl::Status Outbox::SetState(const char* key, const std::string& value) {
@@ -430,9 +407,7 @@ absl::StatusOr<std::vector<ServedSensor>> Outbox::LoadServedSensors() {
       "FROM served_sensor ORDER BY external_id";
   ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
   std::vector<ServedSensor> sensors;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, select->Step());
-    if (!has_row) break;
+  RETURN_IF_ERROR(select->ForEachRow([&] {
     ServedSensor sensor;
     sensor.external_id = select->ColumnText(0);
     sensor.kind = select->ColumnText(1);
@@ -441,8 +416,7 @@ absl::StatusOr<std::vector<ServedSensor>> Outbox::LoadServedSensors() {
     sensor.installed = select->ColumnText(4);
     sensor.removed = select->ColumnText(5);
     sensors.push_back(std::move(sensor));
-  }
-  select->Reset();
+  }));
   return sensors;
 }
 
@@ -453,9 +427,7 @@ Outbox::LoadDeviceStates() {
       "FROM device_state";
   ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
   std::vector<std::pair<std::string, DeviceState>> states;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, select->Step());
-    if (!has_row) break;
+  RETURN_IF_ERROR(select->ForEachRow([&] {
     DeviceState state;
     state.epoch = static_cast<uint32_t>(select->ColumnInt64(1));
     state.last_fcnt = static_cast<uint32_t>(select->ColumnInt64(2));
@@ -467,8 +439,7 @@ Outbox::LoadDeviceStates() {
       state.total_out = static_cast<uint32_t>(select->ColumnInt64(5));
     }
     states.emplace_back(select->ColumnText(0), state);
-  }
-  select->Reset();
+  }));
   return states;
 }
 

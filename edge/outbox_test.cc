@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/sqlite.h"
 #include "gtest/gtest.h"
 
 namespace monipaikka::edge {
@@ -210,6 +211,24 @@ TEST_F(OutboxTest, UnwritablePathIsAnError) {
       Outbox::Open((dir_ / "missing" / "outbox.db").string());
   ASSERT_FALSE(outbox.ok());
   EXPECT_NE(outbox.status().message().find("missing"), std::string::npos);
+}
+
+TEST_F(OutboxTest, RefusesAnOutboxFromANewerAgent) {
+  { ASSERT_NE(Open(), nullptr); }
+  {
+    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->Execute("PRAGMA user_version = 99").ok());
+  }
+  absl::StatusOr<std::unique_ptr<Outbox>> outbox = Outbox::Open(path_);
+  ASSERT_FALSE(outbox.ok());
+  EXPECT_EQ(outbox.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(
+      outbox.status().message().find("outbox " + path_ +
+                                     " has schema version 99, newer than this "
+                                     "agent's"),
+      std::string::npos)
+      << outbox.status();
 }
 
 // An append acknowledged to a sensor input must survive a power loss unless

@@ -5,8 +5,7 @@
 #include "common/time_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/analytics/occupancy.h"
-#include "server/analytics/utilization.h"
+#include "server/analytics/reference_utilization.h"
 
 namespace monipaikka {
 namespace {
@@ -149,9 +148,10 @@ TEST_F(SummarizeDayTest, RoomSeatFigures) {
   EXPECT_EQ(core.seat_capacity_ms, int64_t{10} * 90 * kMinute);
 }
 
-// Against ComputeUtilization (utilization.h, tested on its own) on random
+// Against the reference implementation (reference_utilization.h, tested on
+// its own) on random
 // readings over two weeks with the spring clock change and Easter.
-TEST(SummarizeDayAgreementTest, MatchesComputeUtilizationDayByDay) {
+TEST(SummarizeDayAgreementTest, MatchesTheReferenceDayByDay) {
   const absl::TimeZone zone = Helsinki();
   absl::StatusOr<WeeklyCoreHours> core =
       WeeklyCoreHours::FromSpec({1, 2, 3, 4, 5, 7}, "07:00", "18:30");
@@ -163,6 +163,8 @@ TEST(SummarizeDayAgreementTest, MatchesComputeUtilizationDayByDay) {
   const int64_t window_end = days.back().day_end_ms;
   std::mt19937 random(20260323);
   const int64_t stale = 45 * kMinute;
+  using reference::PresenceReading;
+  using reference::StateInterval;
   std::vector<std::vector<PresenceReading>> readings(6);
   std::vector<std::vector<StateInterval>> intervals;
   for (auto& desk : readings) {
@@ -180,10 +182,11 @@ TEST(SummarizeDayAgreementTest, MatchesComputeUtilizationDayByDay) {
                       return x.ts_ms == y.ts_ms;
                     }),
         desk.end());
-    intervals.push_back(PresenceIntervals(desk, stale));
+    intervals.push_back(reference::PresenceIntervals(desk, stale));
   }
-  UtilizationFigures reference = ComputeUtilization(intervals, days);
-  ASSERT_EQ(reference.days.size(), days.size());
+  const reference::WindowFigures expected =
+      reference::ComputeUtilization(intervals, days);
+  ASSERT_EQ(expected.days.size(), days.size());
   for (size_t d = 0; d < days.size(); ++d) {
     const DayFrame frame = MakeDayFrame(days[d].date, zone, *core);
     std::vector<std::vector<DaySpan>> spans;
@@ -205,7 +208,7 @@ TEST(SummarizeDayAgreementTest, MatchesComputeUtilizationDayByDay) {
     std::vector<NodeMembers> nodes = {node};
     const DeskDayFigures got =
         SummarizeDay(desks, {}, nodes, 0)[0].desks[kCoreHours];
-    const DailyUtilizationFigures& want = reference.days[d];
+    const reference::DayFigures& want = expected.days[d];
     EXPECT_EQ(got.observed_ms, want.observed_ms) << d;
     EXPECT_EQ(got.occupied_ms, want.occupied_ms) << d;
     EXPECT_EQ(got.peak, want.peak_occupancy) << d;

@@ -13,11 +13,13 @@ double Ratio(double numerator, double denominator) {
 
 int32_t NearestRank(std::vector<int32_t> values, int percent) {
   if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  // ceil(percent · n / 100) in integers.
-  size_t rank = (static_cast<size_t>(percent) * values.size() + 99) / 100;
-  rank = std::clamp<size_t>(rank, 1, values.size());
-  return values[rank - 1];
+  const int64_t n = static_cast<int64_t>(values.size());
+  const int64_t p = std::clamp(percent, 1, 100);
+  // ceil(p · n / 100) in exact integer arithmetic; at least 1.
+  const int64_t rank = std::clamp<int64_t>((p * n + 99) / 100, 1, n);
+  auto nth = values.begin() + (rank - 1);
+  std::nth_element(values.begin(), nth, values.end());
+  return *nth;
 }
 
 UsageNumbers AggregateUsage(std::span<const UsageDay> days,

@@ -69,8 +69,9 @@ struct UsageNumbers {
 UsageNumbers AggregateUsage(std::span<const UsageDay> days,
                             int32_t workstations, int32_t rooms, int hour = -1);
 
-// The nearest-rank percentile: the ceil(p/100 · n)-th smallest of the
-// values; 0 for none. (utilization.h has the same for the first report.)
+// The nearest-rank percentile: the ceil(p/100 · n)-th smallest of `values`
+// (which need not be sorted); 0 for none. p in (0, 100]. The one percentile
+// of the figures (P95 of daily peaks here and in right_sizing.h).
 int32_t NearestRank(std::vector<int32_t> values, int percent);
 
 }  // namespace monipaikka

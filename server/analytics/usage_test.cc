@@ -99,5 +99,27 @@ TEST(NearestRankTest, CeilOfNinetyFivePercent) {
   EXPECT_EQ(NearestRank({5}, 95), 5);
 }
 
+TEST(NearestRankTest, NinetyFifthOfTwentyIsTheNineteenthSmallest) {
+  std::vector<int32_t> values = {7,  3,  20, 1,  14, 9, 12, 5,  18, 2,
+                                 16, 11, 4,  19, 8,  6, 17, 10, 13, 15};
+  EXPECT_EQ(NearestRank(values, 95), 19);
+  EXPECT_EQ(NearestRank(values, 100), 20);
+  EXPECT_EQ(NearestRank(values, 50), 10);
+  EXPECT_EQ(NearestRank(values, 5), 1);
+  EXPECT_EQ(NearestRank(values, 6), 2);  // ceil(1.2) = 2
+}
+
+TEST(NearestRankTest, RoundsTheRankUp) {
+  std::vector<int32_t> values(21);
+  for (int i = 0; i < 21; ++i) values[i] = 100 + i;
+  // ceil(0.95 · 21) = ceil(19.95) = 20.
+  EXPECT_EQ(NearestRank(values, 95), 119);
+  EXPECT_EQ(NearestRank({4}, 95), 4);
+  EXPECT_EQ(NearestRank({3, 3, 1, 3}, 25), 1);
+  EXPECT_EQ(NearestRank({3, 3, 1, 3}, 26), 3);
+}
+
+TEST(NearestRankTest, NoValuesGiveZero) { EXPECT_EQ(NearestRank({}, 95), 0); }
+
 }  // namespace
 }  // namespace monipaikka

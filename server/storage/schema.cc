@@ -2,8 +2,7 @@
 
 #include <iterator>
 
-#include "absl/strings/str_cat.h"
-#include "common/status_macros.h"
+#include "common/sqlite_migrations.h"
 
 namespace monipaikka {
 namespace {
@@ -257,24 +256,9 @@ CREATE TABLE storage_probe (
 int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
 absl::Status MigrateSchema(Database* db) {
-  ASSIGN_OR_RETURN(Statement * version_query,
-                   db->Cached("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(bool has_row, version_query->Step());
-  int version = has_row ? static_cast<int>(version_query->ColumnInt64(0)) : 0;
-  version_query->Reset();
-  if (version > LatestSchemaVersion()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("database ", db->path(), " has schema version ", version,
-                     ", newer than this server's ", LatestSchemaVersion()));
-  }
-  for (int next = version + 1; next <= LatestSchemaVersion(); ++next) {
-    Transaction transaction(db);
-    RETURN_IF_ERROR(transaction.Begin());
-    RETURN_IF_ERROR(db->Execute(kMigrations[next - 1]));
-    RETURN_IF_ERROR(db->Execute(absl::StrCat("PRAGMA user_version = ", next)));
-    RETURN_IF_ERROR(transaction.Commit());
-  }
-  return absl::OkStatus();
+  return Migrate(
+      db,
+      {.scripts = kMigrations, .database = "database", .program = "server"});
 }
 
 }  // namespace monipaikka

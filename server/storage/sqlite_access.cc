@@ -32,7 +32,6 @@ absl::StatusOr<int64_t> SqliteAccess::InsertToken(const TokenRecord& token) {
       "INSERT INTO api_tokens(name, role, gateway, secret_sha256, created_ms, "
       "expires_ms, revoked_ms) VALUES(?, ?, ?, ?, ?, ?, ?)";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->Reset();
   stmt->BindText(1, token.name);
   stmt->BindText(2, token.role);
   stmt->BindText(3, token.gateway);
@@ -59,14 +58,9 @@ absl::StatusOr<std::vector<TokenRecord>> SqliteAccess::ListTokens() {
   static const std::string kSql =
       absl::StrCat("SELECT ", kTokenColumns, " FROM api_tokens ORDER BY id");
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
-  stmt->Reset();
   std::vector<TokenRecord> tokens;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    tokens.push_back(TokenFromRow(*stmt));
-  }
-  stmt->Reset();
+  RETURN_IF_ERROR(
+      stmt->ForEachRow([&] { tokens.push_back(TokenFromRow(*stmt)); }));
   return tokens;
 }
 
@@ -74,13 +68,8 @@ absl::StatusOr<std::optional<TokenRecord>> SqliteAccess::FindToken(int64_t id) {
   static const std::string kSql =
       absl::StrCat("SELECT ", kTokenColumns, " FROM api_tokens WHERE id = ?");
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
-  stmt->Reset();
   stmt->BindInt64(1, id);
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  std::optional<TokenRecord> token;
-  if (row) token = TokenFromRow(*stmt);
-  stmt->Reset();
-  return token;
+  return stmt->OneRow([&] { return TokenFromRow(*stmt); });
 }
 
 absl::StatusOr<TokenRecord> SqliteAccess::RevokeToken(int64_t id,
@@ -89,7 +78,6 @@ absl::StatusOr<TokenRecord> SqliteAccess::RevokeToken(int64_t id,
       "UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS "
       "NULL";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->Reset();
   stmt->BindInt64(1, revoked_ms);
   stmt->BindInt64(2, id);
   RETURN_IF_ERROR(stmt->Run());
@@ -105,7 +93,6 @@ absl::StatusOr<int64_t> SqliteAccess::AppendAudit(const AuditRecord& record) {
       "INSERT INTO audit_events(ts_ms, token_id, token_name, role, rpc, "
       "summary) VALUES(?, ?, ?, ?, ?, ?)";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->Reset();
   stmt->BindInt64(1, record.ts_ms);
   stmt->BindInt64(2, record.token_id);
   stmt->BindText(3, record.token_name);
@@ -123,14 +110,11 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteAccess::ListAudit(
       "FROM audit_events WHERE ts_ms >= ? AND ts_ms < ? "
       "ORDER BY ts_ms DESC, id DESC LIMIT ?";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->Reset();
   stmt->BindInt64(1, from_ms);
   stmt->BindInt64(2, to_ms);
   stmt->BindInt64(3, limit);
   std::vector<AuditRecord> records;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     AuditRecord record;
     record.id = stmt->ColumnInt64(0);
     record.ts_ms = stmt->ColumnInt64(1);
@@ -140,8 +124,7 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteAccess::ListAudit(
     record.rpc = stmt->ColumnText(5);
     record.summary = stmt->ColumnText(6);
     records.push_back(std::move(record));
-  }
-  stmt->Reset();
+  }));
   return records;
 }
 

@@ -163,10 +163,9 @@ absl::StatusOr<int32_t> SqliteAnalytics::CountDirtyHours(int64_t from_ms,
   // `from`.
   stmt->BindInt64(1, from_ms >= 0 ? from_ms / kHourMs : 0);
   stmt->BindInt64(2, (to_ms + kHourMs - 1) / kHourMs);
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  const int32_t count = row ? static_cast<int32_t>(stmt->ColumnInt64(0)) : 0;
-  stmt->Reset();
-  return count;
+  ASSIGN_OR_RETURN(std::optional<int64_t> count,
+                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+  return static_cast<int32_t>(count.value_or(0));
 }
 
 absl::Status SqliteAnalytics::ClearDirtyHours(
@@ -206,7 +205,6 @@ absl::Status SqliteAnalytics::ScanSensorDays(
     stmt->BindInt64(3, max_sensor);
     RETURN_IF_ERROR(stmt->ForEachRow(
         [&] { visit(date, stmt->ColumnInt64(0), stmt->ColumnBlob(1)); }));
-    stmt->Reset();
   }
   return absl::OkStatus();
 }
@@ -242,11 +240,10 @@ absl::StatusOr<int64_t> SqliteAnalytics::AddNode(absl::string_view key) {
   RETURN_IF_ERROR(insert->Run());
   ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSelect));
   select->BindText(1, key);
-  ASSIGN_OR_RETURN(bool row, select->Step());
-  if (!row) return absl::InternalError(absl::StrCat("node ", key, " vanished"));
-  const int64_t id = select->ColumnInt64(0);
-  select->Reset();
-  return id;
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   select->OneRow([&] { return select->ColumnInt64(0); }));
+  if (!id) return absl::InternalError(absl::StrCat("node ", key, " vanished"));
+  return *id;
 }
 
 absl::Status SqliteAnalytics::ScanNodeDays(
@@ -325,10 +322,9 @@ absl::StatusOr<std::string> SqliteAnalytics::GetSummaryMeta(
   static constexpr char kSql[] = "SELECT value FROM summary_meta WHERE key = ?";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindText(1, key);
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  std::string value = row ? stmt->ColumnText(0) : std::string();
-  stmt->Reset();
-  return value;
+  ASSIGN_OR_RETURN(std::optional<std::string> value,
+                   stmt->OneRow([&] { return stmt->ColumnText(0); }));
+  return value.value_or(std::string());
 }
 
 absl::Status SqliteAnalytics::SetSummaryMeta(absl::string_view key,

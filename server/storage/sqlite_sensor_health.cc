@@ -47,7 +47,6 @@ absl::Status SqliteSensorHealth::UpsertSensorHealth(
   RETURN_IF_ERROR(transaction.Begin());
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   for (const SensorHealthRecord& r : records) {
-    stmt->Reset();
     stmt->BindInt64(1, r.sensor_id);
     stmt->BindInt64(2, r.last_seen_ms);
     if (r.battery_mv)
@@ -80,12 +79,7 @@ absl::Status SqliteSensorHealth::ScanSensorHealth(
       "SELECT sensor_id, last_seen_ms, battery_mv, battery_percent, "
       "battery_ts_ms, rssi_dbm, snr_db, signal_ts_ms FROM sensor_health";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, stmt->Step());
-    if (!has_row) break;
-    visit(RecordFromRow(*stmt, 0));
-  }
-  stmt->Reset();
+  RETURN_IF_ERROR(stmt->ForEachRow([&] { visit(RecordFromRow(*stmt, 0)); }));
   return absl::OkStatus();
 }
 
@@ -111,9 +105,7 @@ SqliteSensorHealth::ListSensorHealth(absl::string_view site,
   stmt->BindText(2, gateway);
   stmt->BindText(3, today);
   std::vector<SensorHealthRow> rows;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, stmt->Step());
-    if (!has_row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     SensorHealthRow row;
     row.external_id = stmt->ColumnText(0);
     row.kind = stmt->ColumnText(1);
@@ -121,8 +113,7 @@ SqliteSensorHealth::ListSensorHealth(absl::string_view site,
     row.gateway = stmt->ColumnText(3);
     row.health = RecordFromRow(*stmt, 4);
     rows.push_back(std::move(row));
-  }
-  stmt->Reset();
+  }));
   return rows;
 }
 

@@ -8,10 +8,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "common/calendar.h"
 #include "common/sqlite.h"
 #include "common/status_macros.h"
-#include "common/time_format.h"
+#include "server/storage/inventory_ids.h"
 #include "server/storage/inventory_rules.h"
 #include "server/storage/schema.h"
 #include "server/storage/sqlite_access.h"
@@ -74,19 +73,12 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<std::vector<v1::Sensor>> ListSensors(
       absl::string_view site, absl::string_view gateway) override;
   absl::StatusOr<std::vector<SensorBinding>> LoadSensorBindings() override;
-  absl::StatusOr<WorkstationScope> LoadWorkstationScope(
-      absl::string_view site, absl::string_view space) override;
   absl::Status InsertReadings(std::span<const StoredReading> readings,
                               std::vector<InsertOutcome>* outcomes) override;
-  absl::Status ScanReadings(
-      int64_t from_ms, int64_t to_ms, std::span<const int64_t> sensor_ids,
-      absl::FunctionRef<void(const StoredReading&)> visit) override;
   absl::Status ScanRecentReadings(
       int64_t since_ms,
       absl::FunctionRef<void(const StoredReading&)> visit) override;
   absl::StatusOr<int64_t> CountReadings() override;
-  absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) override;
-  absl::Status CheckHealth() override;
   absl::Status ProbeWrite(int64_t now_ms) override;
   absl::StatusOr<int> SynchronousPragma() override {
     return db_->SynchronousPragma();
@@ -103,11 +95,13 @@ class SqliteSession : public StorageSession {
   absl::Time Deadline() const override { return deadline_; }
 
  private:
-  // Id of the row with `code` in `table`, or NOT_FOUND / INVALID_ARGUMENT
-  // naming `where`.
-  absl::StatusOr<int64_t> IdByCode(const char* sql, absl::string_view code,
-                                   absl::string_view where,
-                                   absl::string_view what);
+  // Id of the row with `code` in `table`. When there is none: NOT_FOUND
+  // ("no site \"X\"") for an empty `where`, else INVALID_ARGUMENT naming the
+  // field `where` of the document being imported.
+  absl::StatusOr<int64_t> IdByCode(InventoryTable table, absl::string_view code,
+                                   absl::string_view where);
+  // ImportInventory inside its transaction.
+  absl::Status WriteInventory(const v1::Inventory& inventory);
   absl::Status UpsertOrganization(const v1::Organization& org);
   absl::Status UpsertSite(const v1::Site& site);
   absl::Status UpsertSpace(const v1::Space& space, absl::string_view where);
@@ -118,37 +112,42 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<std::vector<int64_t>> SpaceSubtree(int64_t space_id);
 
   std::unique_ptr<Database> db_;
-  SqliteWorkforce workforce_{db_.get()};  // the HR tables (sqlite_workforce.cc)
+  InventoryIds inventory_ids_{db_.get()};  // codes to ids, for all below
+  // The HR tables (sqlite_workforce.cc).
+  SqliteWorkforce workforce_{db_.get(), &inventory_ids_};
   SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
   SqliteAnalytics analytics_{db_.get()};         // sqlite_analytics.cc
   SqliteAccess access_{db_.get()};  // tokens and audit log (sqlite_access.cc)
   absl::Time deadline_ = absl::InfiniteFuture();  // SetDeadline's
 };
 
-absl::StatusOr<int64_t> SqliteSession::IdByCode(const char* sql,
-                                                absl::string_view code,
-                                                absl::string_view where,
-                                                absl::string_view what) {
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
-  stmt->BindText(1, code);
-  ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) {
-    if (where.empty()) {
-      return absl::NotFoundError(absl::StrCat("no ", what, " \"", code, "\""));
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": no ", what, " \"", code, "\""));
+// How IdByCode names each table in its errors.
+absl::string_view InventoryNoun(InventoryTable table) {
+  switch (table) {
+    case InventoryTable::kOrganization:
+      return "organization";
+    case InventoryTable::kSite:
+      return "site";
+    case InventoryTable::kSpace:
+      return "space";
+    case InventoryTable::kWorkstation:
+      return "workstation";
   }
-  int64_t id = stmt->ColumnInt64(0);
-  stmt->Reset();
-  return id;
+  return "row";
 }
 
-constexpr char kSiteIdSql[] = "SELECT id FROM sites WHERE code = ?";
-constexpr char kSpaceIdSql[] = "SELECT id FROM spaces WHERE code = ?";
-constexpr char kOrgIdSql[] = "SELECT id FROM organizations WHERE code = ?";
-constexpr char kWorkstationIdSql[] =
-    "SELECT id FROM workstations WHERE code = ?";
+absl::StatusOr<int64_t> SqliteSession::IdByCode(InventoryTable table,
+                                                absl::string_view code,
+                                                absl::string_view where) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> id, inventory_ids_.Find(table, code));
+  if (id) return *id;
+  const absl::string_view what = InventoryNoun(table);
+  if (where.empty()) {
+    return absl::NotFoundError(absl::StrCat("no ", what, " \"", code, "\""));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(where, ": no ", what, " \"", code, "\""));
+}
 
 absl::Status SqliteSession::UpsertOrganization(const v1::Organization& org) {
   static constexpr char kSql[] =
@@ -190,32 +189,38 @@ absl::Status SqliteSession::UpsertSite(const v1::Site& site) {
 
 absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
                                         absl::string_view where) {
-  ASSIGN_OR_RETURN(
-      int64_t site_id,
-      IdByCode(kSiteIdSql, space.site(), absl::StrCat(where, ".site"), "site"));
+  ASSIGN_OR_RETURN(int64_t site_id,
+                   IdByCode(InventoryTable::kSite, space.site(),
+                            absl::StrCat(where, ".site")));
   std::optional<int64_t> parent_id;
   if (!space.parent().empty()) {
     static constexpr char kParentSql[] =
         "SELECT id, site_id, level FROM spaces WHERE code = ?";
     ASSIGN_OR_RETURN(Statement * parent, db_->Cached(kParentSql));
     parent->BindText(1, space.parent());
-    ASSIGN_OR_RETURN(bool found, parent->Step());
+    struct Parent {
+      int64_t id;
+      int64_t site_id;
+      std::string level;
+    };
+    ASSIGN_OR_RETURN(std::optional<Parent> found, parent->OneRow([&] {
+      return Parent{parent->ColumnInt64(0), parent->ColumnInt64(1),
+                    parent->ColumnText(2)};
+    }));
     if (!found) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".parent: no space \"", space.parent(), "\""));
     }
-    if (parent->ColumnInt64(1) != site_id) {
+    if (found->site_id != site_id) {
       return absl::InvalidArgumentError(absl::StrCat(
           where, ".parent: space \"", space.parent(), "\" is in another site"));
     }
-    if (SpaceLevelRank(parent->ColumnText(2)) >=
-        SpaceLevelRank(space.level())) {
+    if (SpaceLevelRank(found->level) >= SpaceLevelRank(space.level())) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".parent: a ", space.level(),
-                       " cannot be inside a ", parent->ColumnText(2)));
+                       " cannot be inside a ", found->level));
     }
-    parent_id = parent->ColumnInt64(0);
-    parent->Reset();
+    parent_id = found->id;
   }
   static constexpr char kSql[] =
       "INSERT INTO spaces(code, site_id, parent_id, level, kind, name, "
@@ -243,13 +248,13 @@ absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
 absl::Status SqliteSession::UpsertWorkstation(const v1::Workstation& ws,
                                               absl::string_view where) {
   ASSIGN_OR_RETURN(int64_t space_id,
-                   IdByCode(kSpaceIdSql, ws.space(),
-                            absl::StrCat(where, ".space"), "space"));
+                   IdByCode(InventoryTable::kSpace, ws.space(),
+                            absl::StrCat(where, ".space")));
   std::optional<int64_t> org_id;
   if (!ws.organization().empty()) {
-    ASSIGN_OR_RETURN(
-        org_id, IdByCode(kOrgIdSql, ws.organization(),
-                         absl::StrCat(where, ".organization"), "organization"));
+    ASSIGN_OR_RETURN(org_id,
+                     IdByCode(InventoryTable::kOrganization, ws.organization(),
+                              absl::StrCat(where, ".organization")));
   }
   static constexpr char kSql[] =
       "INSERT INTO workstations(code, space_id, kind, organization_id, status) "
@@ -277,12 +282,11 @@ absl::Status SqliteSession::UpsertSensor(const v1::Sensor& sensor,
   if (!sensor.workstation().empty()) {
     ASSIGN_OR_RETURN(
         workstation_id,
-        IdByCode(kWorkstationIdSql, sensor.workstation(),
-                 absl::StrCat(where, ".workstation"), "workstation"));
+        IdByCode(InventoryTable::kWorkstation, sensor.workstation(),
+                 absl::StrCat(where, ".workstation")));
   } else {
-    ASSIGN_OR_RETURN(space_id,
-                     IdByCode(kSpaceIdSql, sensor.space(),
-                              absl::StrCat(where, ".space"), "space"));
+    ASSIGN_OR_RETURN(space_id, IdByCode(InventoryTable::kSpace, sensor.space(),
+                                        absl::StrCat(where, ".space")));
   }
   static constexpr char kSql[] =
       "INSERT INTO sensors(external_id, kind, workstation_id, space_id, "
@@ -334,6 +338,21 @@ absl::StatusOr<v1::ImportInventoryResponse> SqliteSession::ImportInventory(
         CheckSensor(inventory.sensors(i), absl::StrCat("sensors[", i, "]")));
   }
 
+  // Ids cached while writing may belong to rows the transaction rolls back.
+  absl::Status written = WriteInventory(inventory);
+  inventory_ids_.Invalidate();
+  RETURN_IF_ERROR(written);
+
+  v1::ImportInventoryResponse response;
+  response.set_organizations(inventory.organizations_size());
+  response.set_sites(inventory.sites_size());
+  response.set_spaces(inventory.spaces_size());
+  response.set_workstations(inventory.workstations_size());
+  response.set_sensors(inventory.sensors_size());
+  return response;
+}
+
+absl::Status SqliteSession::WriteInventory(const v1::Inventory& inventory) {
   Transaction transaction(db_.get());
   RETURN_IF_ERROR(transaction.Begin());
   for (const v1::Organization& org : inventory.organizations()) {
@@ -361,15 +380,7 @@ absl::StatusOr<v1::ImportInventoryResponse> SqliteSession::ImportInventory(
     RETURN_IF_ERROR(
         UpsertSensor(inventory.sensors(i), absl::StrCat("sensors[", i, "]")));
   }
-  RETURN_IF_ERROR(transaction.Commit());
-
-  v1::ImportInventoryResponse response;
-  response.set_organizations(inventory.organizations_size());
-  response.set_sites(inventory.sites_size());
-  response.set_spaces(inventory.spaces_size());
-  response.set_workstations(inventory.workstations_size());
-  response.set_sensors(inventory.sensors_size());
-  return response;
+  return transaction.Commit();
 }
 
 absl::StatusOr<std::vector<v1::Organization>>
@@ -378,13 +389,11 @@ SqliteSession::ListOrganizations() {
       "SELECT code, name FROM organizations ORDER BY code";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<v1::Organization> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     v1::Organization& org = result.emplace_back();
     org.set_code(stmt->ColumnText(0));
     org.set_name(stmt->ColumnText(1));
-  }
+  }));
   return result;
 }
 
@@ -393,11 +402,8 @@ absl::StatusOr<std::vector<v1::Site>> SqliteSession::ListSites() {
       absl::StrCat("SELECT ", kSiteColumns, " FROM sites ORDER BY code");
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
   std::vector<v1::Site> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    result.push_back(SiteFromRow(*stmt));
-  }
+  RETURN_IF_ERROR(
+      stmt->ForEachRow([&] { result.push_back(SiteFromRow(*stmt)); }));
   return result;
 }
 
@@ -406,16 +412,15 @@ absl::StatusOr<v1::Site> SqliteSession::GetSite(absl::string_view code) {
       absl::StrCat("SELECT ", kSiteColumns, " FROM sites WHERE code = ?");
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql.c_str()));
   stmt->BindText(1, code);
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no site \"", code, "\""));
-  v1::Site site = SiteFromRow(*stmt);
-  stmt->Reset();
-  return site;
+  ASSIGN_OR_RETURN(std::optional<v1::Site> site,
+                   stmt->OneRow([&] { return SiteFromRow(*stmt); }));
+  if (!site) return absl::NotFoundError(absl::StrCat("no site \"", code, "\""));
+  return *std::move(site);
 }
 
 absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
     absl::string_view site) {
-  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site, "", "site"));
+  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(InventoryTable::kSite, site, ""));
   static constexpr char kSql[] =
       "SELECT s.code, COALESCE(p.code, ''), s.level, s.kind, s.name, "
       "s.area_m2, s.capacity FROM spaces s LEFT JOIN spaces p "
@@ -423,9 +428,7 @@ absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, site_id);
   std::vector<v1::Space> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     v1::Space& space = result.emplace_back();
     space.set_code(stmt->ColumnText(0));
     space.set_site(std::string(site));
@@ -435,7 +438,7 @@ absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
     space.set_name(stmt->ColumnText(4));
     space.set_area_m2(stmt->ColumnDouble(5));
     space.set_capacity(static_cast<int32_t>(stmt->ColumnInt64(6)));
-  }
+  }));
   return result;
 }
 
@@ -448,22 +451,19 @@ absl::StatusOr<std::vector<int64_t>> SqliteSession::SpaceSubtree(
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, space_id);
   std::vector<int64_t> ids;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    ids.push_back(stmt->ColumnInt64(0));
-  }
+  RETURN_IF_ERROR(
+      stmt->ForEachRow([&] { ids.push_back(stmt->ColumnInt64(0)); }));
   std::sort(ids.begin(), ids.end());
   return ids;
 }
 
 absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
     absl::string_view site, absl::string_view space) {
-  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(kSiteIdSql, site, "", "site"));
+  ASSIGN_OR_RETURN(int64_t site_id, IdByCode(InventoryTable::kSite, site, ""));
   std::vector<int64_t> subtree;
   if (!space.empty()) {
     ASSIGN_OR_RETURN(int64_t space_id,
-                     IdByCode(kSpaceIdSql, space, "", "space"));
+                     IdByCode(InventoryTable::kSpace, space, ""));
     ASSIGN_OR_RETURN(subtree, SpaceSubtree(space_id));
   }
   static constexpr char kSql[] =
@@ -474,12 +474,10 @@ absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, site_id);
   std::vector<v1::Workstation> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     if (!space.empty() && !std::binary_search(subtree.begin(), subtree.end(),
                                               stmt->ColumnInt64(5))) {
-      continue;
+      return;
     }
     v1::Workstation& ws = result.emplace_back();
     ws.set_code(stmt->ColumnText(0));
@@ -487,7 +485,7 @@ absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
     ws.set_kind(stmt->ColumnText(2));
     ws.set_organization(stmt->ColumnText(3));
     ws.set_status(stmt->ColumnText(4));
-  }
+  }));
   return result;
 }
 
@@ -503,15 +501,13 @@ absl::StatusOr<std::vector<v1::Sensor>> SqliteSession::ListSensors(
       "WHERE (?1 = '' OR site.code = ?1) AND (?2 = '' OR n.gateway = ?2) "
       "ORDER BY n.external_id";
   if (!site.empty()) {
-    RETURN_IF_ERROR(IdByCode(kSiteIdSql, site, "", "site").status());
+    RETURN_IF_ERROR(IdByCode(InventoryTable::kSite, site, "").status());
   }
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindText(1, site);
   stmt->BindText(2, gateway);
   std::vector<v1::Sensor> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     v1::Sensor& sensor = result.emplace_back();
     sensor.set_external_id(stmt->ColumnText(0));
     sensor.set_kind(stmt->ColumnText(1));
@@ -522,7 +518,7 @@ absl::StatusOr<std::vector<v1::Sensor>> SqliteSession::ListSensors(
     sensor.set_installed(stmt->ColumnText(5));
     sensor.set_removed(stmt->ColumnText(6));
     sensor.set_site(stmt->ColumnText(7));
-  }
+  }));
   return result;
 }
 
@@ -531,78 +527,14 @@ absl::StatusOr<std::vector<SensorBinding>> SqliteSession::LoadSensorBindings() {
       "SELECT id, external_id, kind, gateway FROM sensors";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   std::vector<SensorBinding> result;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     SensorBinding& binding = result.emplace_back();
     binding.sensor_id = stmt->ColumnInt64(0);
     binding.external_id = stmt->ColumnText(1);
     binding.kind = stmt->ColumnText(2);
     binding.gateway = stmt->ColumnText(3);
-  }
+  }));
   return result;
-}
-
-absl::StatusOr<WorkstationScope> SqliteSession::LoadWorkstationScope(
-    absl::string_view site_code, absl::string_view space) {
-  WorkstationScope scope;
-  ASSIGN_OR_RETURN(scope.site, GetSite(site_code));
-  ASSIGN_OR_RETURN(int64_t site_id,
-                   IdByCode(kSiteIdSql, site_code, "", "site"));
-  ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(scope.site.timezone()));
-  std::vector<int64_t> subtree;
-  if (!space.empty()) {
-    static constexpr char kSpaceSql[] =
-        "SELECT id, site_id FROM spaces WHERE code = ?";
-    ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSpaceSql));
-    stmt->BindText(1, space);
-    ASSIGN_OR_RETURN(bool found, stmt->Step());
-    if (!found || stmt->ColumnInt64(1) != site_id) {
-      stmt->Reset();
-      return absl::NotFoundError(
-          absl::StrCat("no space \"", space, "\" in site \"", site_code, "\""));
-    }
-    int64_t space_id = stmt->ColumnInt64(0);
-    stmt->Reset();
-    ASSIGN_OR_RETURN(subtree, SpaceSubtree(space_id));
-    scope.space = std::string(space);
-  }
-  static constexpr char kSql[] =
-      "SELECT w.code, w.space_id, n.id, n.kind, n.installed, n.removed "
-      "FROM workstations w JOIN spaces s ON s.id = w.space_id "
-      "LEFT JOIN sensors n ON n.workstation_id = w.id "
-      "WHERE s.site_id = ? AND w.status = 'active' ORDER BY w.code, n.id";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindInt64(1, site_id);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    if (!space.empty() && !std::binary_search(subtree.begin(), subtree.end(),
-                                              stmt->ColumnInt64(1))) {
-      continue;
-    }
-    std::string code = stmt->ColumnText(0);
-    if (scope.workstations.empty() || scope.workstations.back().code != code) {
-      scope.workstations.push_back(ScopedWorkstation{code, {}});
-    }
-    if (stmt->ColumnIsNull(2)) continue;
-    ScopedWorkstation::Binding binding;
-    binding.sensor_id = stmt->ColumnInt64(2);
-    binding.kind = stmt->ColumnText(3);
-    // Dates were checked on import; a sensor binds from local midnight.
-    if (std::string installed = stmt->ColumnText(4); !installed.empty()) {
-      if (absl::StatusOr<absl::CivilDay> day = ParseDate(installed); day.ok()) {
-        binding.from_ms = LocalToMs(absl::CivilSecond(*day), zone);
-      }
-    }
-    if (std::string removed = stmt->ColumnText(5); !removed.empty()) {
-      if (absl::StatusOr<absl::CivilDay> day = ParseDate(removed); day.ok()) {
-        binding.until_ms = LocalToMs(absl::CivilSecond(*day), zone);
-      }
-    }
-    scope.workstations.back().sensors.push_back(binding);
-  }
-  return scope;
 }
 
 absl::Status SqliteSession::InsertReadings(
@@ -623,12 +555,10 @@ absl::Status SqliteSession::InsertReadings(
     stmt->BindInt64(2, reading.sensor_id);
     stmt->BindInt64(3, static_cast<int64_t>(reading.seq));
     stmt->BindInt64(4, reading.value);
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    (void)row;
+    RETURN_IF_ERROR(stmt->Run());
     const bool inserted = db_->Changes() > 0;
     outcomes->push_back(inserted ? InsertOutcome::kInserted
                                  : InsertOutcome::kDuplicate);
-    stmt->Reset();
     const int64_t hour = reading.ts_ms / (3600 * 1000);
     if (inserted && (hours.empty() || hours.back() != hour)) {
       hours.push_back(hour);
@@ -640,32 +570,6 @@ absl::Status SqliteSession::InsertReadings(
   return committed;
 }
 
-absl::Status SqliteSession::ScanReadings(
-    int64_t from_ms, int64_t to_ms, std::span<const int64_t> sensor_ids,
-    absl::FunctionRef<void(const StoredReading&)> visit) {
-  static constexpr char kSql[] =
-      "SELECT ts_ms, sensor_id, seq, value FROM readings "
-      "WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindInt64(1, from_ms);
-  stmt->BindInt64(2, to_ms);
-  StoredReading reading;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    reading.sensor_id = stmt->ColumnInt64(1);
-    if (!std::binary_search(sensor_ids.begin(), sensor_ids.end(),
-                            reading.sensor_id)) {
-      continue;
-    }
-    reading.ts_ms = stmt->ColumnInt64(0);
-    reading.seq = static_cast<uint64_t>(stmt->ColumnInt64(2));
-    reading.value = stmt->ColumnInt64(3);
-    visit(reading);
-  }
-  return absl::OkStatus();
-}
-
 absl::Status SqliteSession::ScanRecentReadings(
     int64_t since_ms, absl::FunctionRef<void(const StoredReading&)> visit) {
   static constexpr char kSql[] =
@@ -674,42 +578,22 @@ absl::Status SqliteSession::ScanRecentReadings(
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, since_ms);
   StoredReading reading;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     reading.ts_ms = stmt->ColumnInt64(0);
     reading.sensor_id = stmt->ColumnInt64(1);
     reading.seq = static_cast<uint64_t>(stmt->ColumnInt64(2));
     reading.value = stmt->ColumnInt64(3);
     visit(reading);
-  }
+  }));
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> SqliteSession::CountReadings() {
   static constexpr char kSql[] = "SELECT COUNT(*) FROM readings";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  int64_t count = row ? stmt->ColumnInt64(0) : 0;
-  stmt->Reset();
-  return count;
-}
-
-absl::StatusOr<int64_t> SqliteSession::DeleteReadingsBefore(int64_t before_ms) {
-  static constexpr char kSql[] = "DELETE FROM readings WHERE ts_ms < ?";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindInt64(1, before_ms);
-  RETURN_IF_ERROR(stmt->Run());
-  return db_->Changes();
-}
-
-absl::Status SqliteSession::CheckHealth() {
-  static constexpr char kSql[] = "SELECT 1";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  stmt->Reset();
-  if (!row) return absl::InternalError("health query returned nothing");
-  return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::optional<int64_t> count,
+                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+  return count.value_or(0);
 }
 
 absl::Status SqliteSession::ProbeWrite(int64_t now_ms) {
@@ -718,9 +602,7 @@ absl::Status SqliteSession::ProbeWrite(int64_t now_ms) {
       "ON CONFLICT(id) DO UPDATE SET probed_ms = excluded.probed_ms";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, now_ms);
-  absl::Status status = stmt->Run();
-  stmt->Reset();
-  return status;
+  return stmt->Run();
 }
 
 class SqliteStorage : public Storage {

@@ -166,27 +166,52 @@ TEST_F(SqliteStorageTest, UnknownSiteIsNotFound) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(session_->ListSpaces("NOPE").status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(session_->LoadWorkstationScope("NOPE", "").status().code(),
+  EXPECT_EQ(session_->ListWorkstations("NOPE", "").status().code(),
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(SqliteStorageTest, WorkstationScopeHasBindingsFromLocalMidnight) {
+TEST_F(SqliteStorageTest, ImportRolledBackLeavesNoCodeBehind) {
   ASSERT_TRUE(session_->ImportInventory(SmallInventory()).ok());
-  auto scope = session_->LoadWorkstationScope("S1", "");
-  ASSERT_TRUE(scope.ok()) << scope.status();
-  ASSERT_EQ(scope->workstations.size(), 3u);
-  EXPECT_EQ(scope->workstations[0].code, "S1-2-A-1");
-  EXPECT_EQ(scope->workstations[0].sensors.size(), 1u);
-  EXPECT_TRUE(scope->workstations[1].sensors.empty());  // not measured
-  ASSERT_EQ(scope->workstations[2].sensors.size(), 1u);
-  // 2026-03-02 00:00 in Helsinki (UTC+2) is 2026-03-01T22:00:00Z.
-  EXPECT_EQ(scope->workstations[2].sensors[0].from_ms, 1772402400000);
-
-  auto zone_scope = session_->LoadWorkstationScope("S1", "S1-2");
-  ASSERT_TRUE(zone_scope.ok());
-  EXPECT_EQ(zone_scope->workstations.size(), 2u);
-  EXPECT_EQ(session_->LoadWorkstationScope("S1", "NOPE").status().code(),
+  // A new site whose space names a parent that does not exist: the site row
+  // is written, its id looked up for the space, then all is rolled back.
+  v1::Inventory bad;
+  auto* site = bad.add_sites();
+  site->set_code("S9");
+  site->set_name("Puolivalmis");
+  site->set_kind("D");
+  auto* space = bad.add_spaces();
+  space->set_code("S9-1");
+  space->set_site("S9");
+  space->set_parent("NOPE");
+  space->set_level("zone");
+  auto result = session_->ImportInventory(bad);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("spaces[0].parent"),
+            std::string::npos)
+      << result.status();
+  // The session does not answer from an id of the rolled-back row.
+  EXPECT_EQ(session_->ListSpaces("S9").status().code(),
             absl::StatusCode::kNotFound);
+  EXPECT_EQ(session_->ListWorkstations("S9", "").status().code(),
+            absl::StatusCode::kNotFound);
+  // The codes it knew before still resolve.
+  auto spaces = session_->ListSpaces("S1");
+  ASSERT_TRUE(spaces.ok()) << spaces.status();
+  EXPECT_EQ(spaces->size(), 4u);
+}
+
+TEST_F(SqliteStorageTest, CodeUnknownToOneSessionIsFoundOnceAnotherAddsIt) {
+  EXPECT_EQ(session_->ListSpaces("S1").status().code(),
+            absl::StatusCode::kNotFound);
+  auto other = storage_->OpenSession();
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)->ImportInventory(SmallInventory()).ok());
+  auto spaces = session_->ListSpaces("S1");
+  ASSERT_TRUE(spaces.ok()) << spaces.status();
+  EXPECT_EQ(spaces->size(), 4u);
+  auto in_zone = session_->ListWorkstations("S1", "S1-2-A");
+  ASSERT_TRUE(in_zone.ok()) << in_zone.status();
+  EXPECT_EQ(in_zone->size(), 2u);
 }
 
 TEST_F(SqliteStorageTest, InsertIgnoresSameSensorAndTimestamp) {
@@ -205,14 +230,12 @@ TEST_F(SqliteStorageTest, InsertIgnoresSameSensorAndTimestamp) {
   EXPECT_EQ(*session_->CountReadings(), 4);
 
   std::vector<StoredReading> seen;
-  std::vector<int64_t> only_one = {1};
-  ASSERT_TRUE(
-      session_
-          ->ScanReadings(1000, 3000, only_one,
-                         [&](const StoredReading& r) { seen.push_back(r); })
-          .ok());
+  ASSERT_TRUE(session_
+                  ->ScanRecentReadings(
+                      2000, [&](const StoredReading& r) { seen.push_back(r); })
+                  .ok());
   EXPECT_EQ(seen,
-            (std::vector<StoredReading>{{1, 1000, 1, 1}, {1, 2000, 2, 0}}));
+            (std::vector<StoredReading>{{1, 2000, 2, 0}, {1, 3000, 3, 1}}));
 }
 
 TEST_F(SqliteStorageTest, ReadingsSurviveReopen) {

@@ -24,33 +24,11 @@ struct MonthEmployee {
 
 }  // namespace
 
-absl::StatusOr<int64_t> SqliteWorkforce::OrganizationId(
-    const std::string& code) {
-  if (auto it = organization_ids_.find(code); it != organization_ids_.end()) {
-    return it->second;
-  }
-  static constexpr char kSql[] = "SELECT id FROM organizations WHERE code = ?";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindText(1, code);
-  ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return 0;
-  const int64_t id = stmt->ColumnInt64(0);
-  stmt->Reset();
-  organization_ids_.emplace(code, id);
-  return id;
-}
-
-absl::StatusOr<int64_t> SqliteWorkforce::SiteId(const std::string& code) {
-  if (auto it = site_ids_.find(code); it != site_ids_.end()) return it->second;
-  static constexpr char kSql[] = "SELECT id FROM sites WHERE code = ?";
-  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  stmt->BindText(1, code);
-  ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return 0;
-  const int64_t id = stmt->ColumnInt64(0);
-  stmt->Reset();
-  site_ids_.emplace(code, id);
-  return id;
+absl::StatusOr<int64_t> SqliteWorkforce::InventoryId(InventoryTable table,
+                                                     const std::string& code) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   inventory_ids_->Find(table, code));
+  return id.value_or(0);
 }
 
 absl::StatusOr<int64_t> SqliteWorkforce::EmployeeId(
@@ -59,11 +37,9 @@ absl::StatusOr<int64_t> SqliteWorkforce::EmployeeId(
     // One read of the whole table beats a lookup per row of a large import.
     static constexpr char kAllSql[] = "SELECT pseudonym, id FROM employees";
     ASSIGN_OR_RETURN(Statement * all, db_->Cached(kAllSql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, all->Step());
-      if (!row) break;
+    RETURN_IF_ERROR(all->ForEachRow([&] {
       employee_ids_.emplace(all->ColumnText(0), all->ColumnInt64(1));
-    }
+    }));
     employees_loaded_ = true;
   }
   if (auto it = employee_ids_.find(pseudonym); it != employee_ids_.end()) {
@@ -73,12 +49,11 @@ absl::StatusOr<int64_t> SqliteWorkforce::EmployeeId(
   static constexpr char kSql[] = "SELECT id FROM employees WHERE pseudonym = ?";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindText(1, pseudonym);
-  ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return 0;
-  const int64_t id = stmt->ColumnInt64(0);
-  stmt->Reset();
-  employee_ids_.emplace(pseudonym, id);
-  return id;
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+  if (!id) return 0;
+  employee_ids_.emplace(pseudonym, *id);
+  return *id;
 }
 
 absl::Status SqliteWorkforce::InsertPeriodRow(
@@ -136,15 +111,13 @@ absl::StatusOr<bool> SqliteWorkforce::PutPeriod(int64_t employee_id,
     stmt->BindInt64(1, employee_id);
     stmt->BindInt64(2, to);
     stmt->BindInt64(3, from);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
+    RETURN_IF_ERROR(stmt->ForEachRow([&] {
       overlapping.push_back(Stored{
           stmt->ColumnInt64(0), stmt->ColumnInt64(1), stmt->ColumnInt64(2),
           stmt->ColumnText(3), stmt->ColumnDouble(4), stmt->ColumnInt64(5) != 0,
           static_cast<int>(stmt->ColumnInt64(6)), stmt->ColumnInt64(7) != 0,
           stmt->ColumnInt64(8) != 0, stmt->ColumnInt64(9)});
-    }
+    }));
   }
   if (overlapping.size() == 1) {
     const Stored& s = overlapping[0];
@@ -190,8 +163,9 @@ absl::StatusOr<EmployeeUpsertResult> SqliteWorkforce::UpsertEmployeePeriods(
   auto work = [&]() -> absl::Status {
     for (size_t i = 0; i < rows.size(); ++i) {
       const EmployeePeriod& period = rows[i].period;
-      ASSIGN_OR_RETURN(int64_t organization_id,
-                       OrganizationId(period.organization));
+      ASSIGN_OR_RETURN(
+          int64_t organization_id,
+          InventoryId(InventoryTable::kOrganization, period.organization));
       if (organization_id == 0) {
         result.rejected.push_back(
             {i, absl::StrCat("organization: no organization \"",
@@ -200,7 +174,8 @@ absl::StatusOr<EmployeeUpsertResult> SqliteWorkforce::UpsertEmployeePeriods(
       }
       int64_t site_id = 0;
       if (!period.site.empty()) {
-        ASSIGN_OR_RETURN(site_id, SiteId(period.site));
+        ASSIGN_OR_RETURN(site_id,
+                         InventoryId(InventoryTable::kSite, period.site));
         if (site_id == 0) {
           result.rejected.push_back(
               {i, absl::StrCat("site: no site \"", period.site,
@@ -257,7 +232,7 @@ absl::StatusOr<WorkDayUpsertResult> SqliteWorkforce::UpsertWorkDays(
     }
     int64_t site_id = 0;
     if (!row.site.empty()) {
-      ASSIGN_OR_RETURN(site_id, SiteId(row.site));
+      ASSIGN_OR_RETURN(site_id, InventoryId(InventoryTable::kSite, row.site));
       if (site_id == 0) {
         result.rejected.push_back({i, absl::StrCat("site: no site \"", row.site,
                                                    "\" in the inventory")});
@@ -274,10 +249,8 @@ absl::StatusOr<WorkDayUpsertResult> SqliteWorkforce::UpsertWorkDays(
       insert->BindNull(4);
     }
     insert->BindInt64(5, static_cast<int64_t>(row.source));
-    ASSIGN_OR_RETURN(bool returned, insert->Step());
-    (void)returned;
+    RETURN_IF_ERROR(insert->Run());
     const bool inserted = db_->Changes() > 0;
-    insert->Reset();
     const MonthEmployee key{day / 100, employee_id};
     if (inserted) {
       ++result.inserted;
@@ -290,14 +263,18 @@ absl::StatusOr<WorkDayUpsertResult> SqliteWorkforce::UpsertWorkDays(
     ASSIGN_OR_RETURN(Statement * old, db_->Cached(kOldSql));
     old->BindInt64(1, day);
     old->BindInt64(2, employee_id);
-    ASSIGN_OR_RETURN(bool found, old->Step());
-    if (!found) return absl::InternalError("work day vanished during upsert");
-    const int old_kind = static_cast<int>(old->ColumnInt64(0));
-    const int64_t old_site = old->ColumnInt64(1);
-    const int64_t old_source = old->ColumnInt64(2);
-    old->Reset();
-    if (old_kind == row.kind && old_site == site_id &&
-        old_source == static_cast<int64_t>(row.source)) {
+    struct StoredDay {
+      int kind;
+      int64_t site_id;
+      int64_t source;
+    };
+    ASSIGN_OR_RETURN(std::optional<StoredDay> stored, old->OneRow([&] {
+      return StoredDay{static_cast<int>(old->ColumnInt64(0)),
+                       old->ColumnInt64(1), old->ColumnInt64(2)};
+    }));
+    if (!stored) return absl::InternalError("work day vanished during upsert");
+    if (stored->kind == row.kind && stored->site_id == site_id &&
+        stored->source == static_cast<int64_t>(row.source)) {
       ++result.unchanged;
       continue;
     }
@@ -316,9 +293,9 @@ absl::StatusOr<WorkDayUpsertResult> SqliteWorkforce::UpsertWorkDays(
     update->BindInt64(5, employee_id);
     RETURN_IF_ERROR(update->Run());
     ++result.replaced;
-    if (old_kind != row.kind) {
+    if (stored->kind != row.kind) {
       auto& delta = deltas[key];
-      --delta[old_kind];
+      --delta[stored->kind];
       ++delta[row.kind];
     }
   }
@@ -361,11 +338,8 @@ absl::Status SqliteWorkforce::ScanEmployeePeriods(
   for (auto [sql, map] :
        {std::pair{kOrgSql, &organizations}, std::pair{kSiteSql, &sites}}) {
     ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
-      map->emplace(stmt->ColumnInt64(0), stmt->ColumnText(1));
-    }
+    RETURN_IF_ERROR(stmt->ForEachRow(
+        [&] { map->emplace(stmt->ColumnInt64(0), stmt->ColumnText(1)); }));
   }
   static constexpr char kSql[] =
       "SELECT employee_id, valid_from, valid_to, organization_id, unit, fte, "
@@ -377,9 +351,7 @@ absl::Status SqliteWorkforce::ScanEmployeePeriods(
   stmt->BindInt64(1, DayKey(from));
   stmt->BindInt64(2, DayKey(to));
   EmployeePeriod period;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     period.employee_id = stmt->ColumnInt64(0);
     period.valid_from = DayFromKey(stmt->ColumnInt64(1));
     period.valid_to = DayFromKey(stmt->ColumnInt64(2));
@@ -397,7 +369,7 @@ absl::Status SqliteWorkforce::ScanEmployeePeriods(
       period.site = sites[site_id];
     }
     visit(period);
-  }
+  }));
   return absl::OkStatus();
 }
 
@@ -411,9 +383,7 @@ absl::Status SqliteWorkforce::ScanWorkMonths(
   stmt->BindInt64(1, MonthKey(first));
   stmt->BindInt64(2, MonthKey(last));
   WorkMonth month;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
     const int64_t key = stmt->ColumnInt64(0);
     month.year = static_cast<int>(key / 100);
     month.month = static_cast<int>(key % 100);
@@ -422,7 +392,7 @@ absl::Status SqliteWorkforce::ScanWorkMonths(
       month.days[k] = static_cast<int32_t>(stmt->ColumnInt64(2 + k));
     }
     visit(month);
-  }
+  }));
   return absl::OkStatus();
 }
 
@@ -478,19 +448,17 @@ absl::StatusOr<int64_t> SqliteWorkforce::DeleteWorkDaysBefore(
 absl::StatusOr<int64_t> SqliteWorkforce::CountEmployees() {
   static constexpr char kSql[] = "SELECT COUNT(*) FROM employees";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  const int64_t count = row ? stmt->ColumnInt64(0) : 0;
-  stmt->Reset();
-  return count;
+  ASSIGN_OR_RETURN(std::optional<int64_t> count,
+                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+  return count.value_or(0);
 }
 
 absl::StatusOr<int64_t> SqliteWorkforce::CountWorkDays() {
   static constexpr char kSql[] = "SELECT COUNT(*) FROM work_days";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
-  ASSIGN_OR_RETURN(bool row, stmt->Step());
-  const int64_t count = row ? stmt->ColumnInt64(0) : 0;
-  stmt->Reset();
-  return count;
+  ASSIGN_OR_RETURN(std::optional<int64_t> count,
+                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+  return count.value_or(0);
 }
 
 }  // namespace monipaikka

@@ -8,14 +8,17 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/sqlite.h"
+#include "server/storage/inventory_ids.h"
 #include "server/storage/workforce_storage.h"
 
 namespace monipaikka {
 
 class SqliteWorkforce final : public WorkforceStorage {
  public:
-  // `db` is not owned and must outlive this object.
-  explicit SqliteWorkforce(Database* db) : db_(db) {}
+  // `db` and `inventory_ids` (the session's lookup of inventory codes on
+  // the same connection) are not owned and must outlive this object.
+  SqliteWorkforce(Database* db, InventoryIds* inventory_ids)
+      : db_(db), inventory_ids_(inventory_ids) {}
 
   absl::StatusOr<EmployeeUpsertResult> UpsertEmployeePeriods(
       std::span<const EmployeePeriodInput> rows) override;
@@ -32,9 +35,9 @@ class SqliteWorkforce final : public WorkforceStorage {
   absl::StatusOr<int64_t> CountWorkDays() override;
 
  private:
-  // Id of a code in organizations/sites, cached; 0 when unknown.
-  absl::StatusOr<int64_t> OrganizationId(const std::string& code);
-  absl::StatusOr<int64_t> SiteId(const std::string& code);
+  // Id of an inventory code (organization, site); 0 when unknown.
+  absl::StatusOr<int64_t> InventoryId(InventoryTable table,
+                                      const std::string& code);
   // Id of a pseudonym; 0 when unknown (nothing is created).
   absl::StatusOr<int64_t> EmployeeId(const std::string& pseudonym);
   // Replaces the stored periods of one employee on the days of `period`.
@@ -50,10 +53,9 @@ class SqliteWorkforce final : public WorkforceStorage {
   absl::Status RebuildMonth(absl::CivilMonth month);
 
   Database* const db_;
-  // Caches of ids by code and by pseudonym. Codes and pseudonyms are never
-  // deleted, so a cached id stays right; unknown ones are not cached.
-  absl::flat_hash_map<std::string, int64_t> organization_ids_;
-  absl::flat_hash_map<std::string, int64_t> site_ids_;
+  InventoryIds* const inventory_ids_;
+  // Ids by pseudonym. Pseudonyms are never deleted, so a cached id stays
+  // right; unknown ones are not cached.
   absl::flat_hash_map<std::string, int64_t> employee_ids_;
   bool employees_loaded_ = false;
 };

@@ -9,11 +9,10 @@
 // ingest writer thread) and one reading session per query thread.
 //
 // Inventory entities travel as the API's protobuf messages: they are plain
-// data and already carry every documented field. Readings and scopes are
-// plain structs.
+// data and already carry every documented field. Readings are plain
+// structs.
 
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -56,26 +55,6 @@ struct StoredReading {
 // What became of one reading offered to InsertReadings.
 enum class InsertOutcome : uint8_t { kInserted, kDuplicate };
 
-// A workstation in the scope of a utilization report, with the sensors bound
-// to it and when they were bound (UTC ms, half-open).
-struct ScopedWorkstation {
-  std::string code;
-  struct Binding {
-    int64_t sensor_id = 0;
-    std::string kind;
-    int64_t from_ms = std::numeric_limits<int64_t>::min();
-    int64_t until_ms = std::numeric_limits<int64_t>::max();
-  };
-  std::vector<Binding> sensors;  // empty: the workstation is not measured
-};
-
-// The workstations of a site, or of a space subtree in it.
-struct WorkstationScope {
-  v1::Site site;
-  std::string space;                            // empty for the whole site
-  std::vector<ScopedWorkstation> workstations;  // active ones, by code
-};
-
 class StorageSession {
  public:
   virtual ~StorageSession() = default;
@@ -100,9 +79,6 @@ class StorageSession {
       absl::string_view site, absl::string_view gateway) = 0;
   // Every sensor, for the ingest path's in-memory directory.
   virtual absl::StatusOr<std::vector<SensorBinding>> LoadSensorBindings() = 0;
-  // NOT_FOUND for an unknown site or space (or a space of another site).
-  virtual absl::StatusOr<WorkstationScope> LoadWorkstationScope(
-      absl::string_view site, absl::string_view space) = 0;
 
   // ---- Readings ----
   // Stores the readings in one transaction; a reading whose (sensor_id,
@@ -110,20 +86,11 @@ class StorageSession {
   // `outcomes` receives one entry per reading. On error nothing is stored.
   virtual absl::Status InsertReadings(std::span<const StoredReading> readings,
                                       std::vector<InsertOutcome>* outcomes) = 0;
-  // Calls `visit` for every stored reading with from_ms <= ts_ms < to_ms of
-  // the sensors in `sensor_ids` (sorted ascending), in ts_ms order.
-  virtual absl::Status ScanReadings(
-      int64_t from_ms, int64_t to_ms, std::span<const int64_t> sensor_ids,
-      absl::FunctionRef<void(const StoredReading&)> visit) = 0;
   // Every stored reading with ts_ms >= since_ms, in ts_ms order.
   virtual absl::Status ScanRecentReadings(
       int64_t since_ms,
       absl::FunctionRef<void(const StoredReading&)> visit) = 0;
   virtual absl::StatusOr<int64_t> CountReadings() = 0;
-  // Deletes readings with ts_ms < before_ms; returns how many.
-  virtual absl::StatusOr<int64_t> DeleteReadingsBefore(int64_t before_ms) = 0;
-  // OK when the store answers a trivial query.
-  virtual absl::Status CheckHealth() = 0;
   // Commits a one-row write (the time of the probe, UTC ms): OK when storage
   // takes writes; the storage error (e.g. disk full) otherwise.
   virtual absl::Status ProbeWrite(int64_t now_ms) = 0;

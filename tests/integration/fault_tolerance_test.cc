@@ -83,8 +83,9 @@ int64_t OutboxRows(const std::string& path) {
   if (!db.ok()) return -1;
   auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM outbox");
   if (!stmt.ok()) return -1;
-  absl::StatusOr<bool> row = (*stmt)->Step();
-  return row.ok() && *row ? (*stmt)->ColumnInt64(0) : -1;
+  absl::StatusOr<std::optional<int64_t>> count =
+      (*stmt)->OneRow([&] { return (*stmt)->ColumnInt64(0); });
+  return count.ok() ? count->value_or(-1) : -1;
 }
 
 // A client of the agent's line protocol over TCP: sends lines in chunks and

@@ -117,7 +117,7 @@ std::map<std::string, Health> ReadHealth(const std::string& db_path) {
       "h.rssi_dbm, h.snr_db FROM sensor_health h JOIN sensors s "
       "ON s.id = h.sensor_id");
   if (!stmt.ok()) return result;
-  while (*(*stmt)->Step()) {
+  absl::Status read = (*stmt)->ForEachRow([&] {
     Health h;
     h.last_seen_ms = (*stmt)->ColumnInt64(1);
     if (!(*stmt)->ColumnIsNull(2)) h.battery_mv = (*stmt)->ColumnInt64(2);
@@ -125,7 +125,8 @@ std::map<std::string, Health> ReadHealth(const std::string& db_path) {
     if (!(*stmt)->ColumnIsNull(4)) h.rssi_dbm = (*stmt)->ColumnInt64(4);
     if (!(*stmt)->ColumnIsNull(5)) h.snr_db = (*stmt)->ColumnDouble(5);
     result[(*stmt)->ColumnText(0)] = h;
-  }
+  });
+  EXPECT_TRUE(read.ok()) << read;
   return result;
 }
 

@@ -112,7 +112,9 @@ std::set<std::string> Pseudonyms(const std::string& db_path) {
   std::set<std::string> result;
   if (!db.ok()) return result;
   auto stmt = (*db)->Prepare("SELECT pseudonym FROM employees");
-  while (stmt.ok() && *(*stmt)->Step()) result.insert((*stmt)->ColumnText(0));
+  if (!stmt.ok()) return result;
+  EXPECT_TRUE(
+      (*stmt)->ForEachRow([&] { result.insert((*stmt)->ColumnText(0)); }).ok());
   return result;
 }
 
@@ -123,8 +125,9 @@ int64_t Count(const std::string& db_path, const std::string& table) {
   if (!db.ok()) return -1;
   auto stmt = (*db)->Prepare(absl::StrCat("SELECT COUNT(*) FROM ", table));
   if (!stmt.ok()) return -1;
-  absl::StatusOr<bool> row = (*stmt)->Step();
-  return row.ok() && *row ? (*stmt)->ColumnInt64(0) : -1;
+  absl::StatusOr<std::optional<int64_t>> count =
+      (*stmt)->OneRow([&] { return (*stmt)->ColumnInt64(0); });
+  return count.ok() ? count->value_or(-1) : -1;
 }
 
 class WorkforceIntegrationTest : public ::testing::Test {

@@ -61,9 +61,12 @@ std::vector<StoredRow> ReadAllReadings(const std::string& db_path) {
       "SELECT s.external_id, r.ts_ms, r.value FROM readings r "
       "JOIN sensors s ON s.id = r.sensor_id");
   EXPECT_TRUE(stmt.ok()) << stmt.status();
-  while (stmt.ok() && *(*stmt)->Step()) {
-    rows.push_back(StoredRow{(*stmt)->ColumnText(0), (*stmt)->ColumnInt64(1),
-                             (*stmt)->ColumnInt64(2)});
+  if (stmt.ok()) {
+    absl::Status read = (*stmt)->ForEachRow([&] {
+      rows.push_back(StoredRow{(*stmt)->ColumnText(0), (*stmt)->ColumnInt64(1),
+                               (*stmt)->ColumnInt64(2)});
+    });
+    EXPECT_TRUE(read.ok()) << read;
   }
   std::sort(rows.begin(), rows.end());
   return rows;
@@ -76,8 +79,9 @@ int64_t CountReadings(const std::string& db_path) {
   if (!db.ok()) return 0;
   auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM readings");
   if (!stmt.ok()) return 0;
-  absl::StatusOr<bool> row = (*stmt)->Step();
-  return row.ok() && *row ? (*stmt)->ColumnInt64(0) : 0;
+  absl::StatusOr<std::optional<int64_t>> count =
+      (*stmt)->OneRow([&] { return (*stmt)->ColumnInt64(0); });
+  return count.ok() ? count->value_or(0) : 0;
 }
 
 std::string IntegrityCheck(const std::string& db_path) {
@@ -85,8 +89,9 @@ std::string IntegrityCheck(const std::string& db_path) {
   if (!db.ok()) return std::string(db.status().message());
   auto stmt = (*db)->Prepare("PRAGMA integrity_check");
   if (!stmt.ok()) return std::string(stmt.status().message());
-  absl::StatusOr<bool> row = (*stmt)->Step();
-  return row.ok() && *row ? (*stmt)->ColumnText(0) : "no answer";
+  absl::StatusOr<std::optional<std::string>> answer =
+      (*stmt)->OneRow([&] { return (*stmt)->ColumnText(0); });
+  return answer.ok() && answer->has_value() ? **answer : "no answer";
 }
 
 ServerProcess::ServerProcess(const TempDir& dir, int port,

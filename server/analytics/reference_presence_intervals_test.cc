@@ -1,11 +1,10 @@
-#include "server/analytics/occupancy.h"
-
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/analytics/reference_utilization.h"
 
-namespace monipaikka {
+namespace monipaikka::reference {
 namespace {
 
 using ::testing::ElementsAre;
@@ -114,4 +113,4 @@ TEST(PresenceIntervalsTest, NonPositiveStaleAfterKnowsNothing) {
 }
 
 }  // namespace
-}  // namespace monipaikka
+}  // namespace monipaikka::reference

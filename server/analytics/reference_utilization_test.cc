@@ -1,4 +1,4 @@
-#include "server/analytics/utilization.h"
+#include "server/analytics/reference_utilization.h"
 
 #include <algorithm>
 #include <random>
@@ -12,7 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace monipaikka {
+namespace monipaikka::reference {
 namespace {
 
 constexpr int64_t kMinuteMs = 60 * 1000;
@@ -63,14 +63,14 @@ TEST(ComputeUtilizationTest, TimeUtilizationIsOccupiedOverObservedInCoreHours) {
       // Never observed: in W, but only as unknown time.
       {},
   };
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       w, CoreDays(absl::CivilDay(2026, 3, 23), absl::CivilDay(2026, 3, 23)));
 
-  EXPECT_EQ(figures.workstations_measured, 3);
-  EXPECT_EQ(figures.observed_ms, 10 * kHourMs);
-  EXPECT_EQ(figures.occupied_ms, 4 * kHourMs);
-  EXPECT_EQ(figures.unknown_ms, 3 * 8 * kHourMs - 10 * kHourMs);
-  EXPECT_DOUBLE_EQ(figures.time_utilization, 0.4);
+  EXPECT_EQ(figures.totals.workstations_measured, 3);
+  EXPECT_EQ(figures.totals.observed_ms, 10 * kHourMs);
+  EXPECT_EQ(figures.totals.occupied_ms, 4 * kHourMs);
+  EXPECT_EQ(figures.totals.unknown_ms, 3 * 8 * kHourMs - 10 * kHourMs);
+  EXPECT_DOUBLE_EQ(figures.totals.time_utilization, 0.4);
   ASSERT_EQ(figures.days.size(), 1u);
   EXPECT_EQ(figures.days[0].date, absl::CivilDay(2026, 3, 23));
   EXPECT_TRUE(figures.days[0].measured);
@@ -78,13 +78,13 @@ TEST(ComputeUtilizationTest, TimeUtilizationIsOccupiedOverObservedInCoreHours) {
   EXPECT_EQ(figures.days[0].occupied_ms, 4 * kHourMs);
   EXPECT_EQ(figures.days[0].observed_workstations, 2);
   EXPECT_EQ(figures.days[0].peak_occupancy, 1);
-  EXPECT_EQ(figures.days_counted, 1);
-  EXPECT_EQ(figures.peak_occupancy_max, 1);
-  EXPECT_EQ(figures.peak_occupancy_p95, 1);
-  EXPECT_DOUBLE_EQ(figures.peak_occupancy_mean, 1.0);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_max, 1.0 / 3);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_p95, 1.0 / 3);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_mean, 1.0 / 3);
+  EXPECT_EQ(figures.totals.days_counted, 1);
+  EXPECT_EQ(figures.totals.peak_occupancy_max, 1);
+  EXPECT_EQ(figures.totals.peak_occupancy_p95, 1);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_occupancy_mean, 1.0);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_max, 1.0 / 3);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_p95, 1.0 / 3);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_mean, 1.0 / 3);
 }
 
 TEST(ComputeUtilizationTest, ChristmasEveContributesNothing) {
@@ -92,13 +92,13 @@ TEST(ComputeUtilizationTest, ChristmasEveContributesNothing) {
   std::vector<std::vector<StateInterval>> w = {
       {Occupied("2026-12-22T00:00:00Z", "2026-12-25T00:00:00Z")},
   };
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       w, CoreDays(absl::CivilDay(2026, 12, 23), absl::CivilDay(2026, 12, 24)));
 
-  EXPECT_EQ(figures.observed_ms, 8 * kHourMs);
-  EXPECT_EQ(figures.occupied_ms, 8 * kHourMs);
-  EXPECT_EQ(figures.unknown_ms, 0);
-  EXPECT_DOUBLE_EQ(figures.time_utilization, 1.0);
+  EXPECT_EQ(figures.totals.observed_ms, 8 * kHourMs);
+  EXPECT_EQ(figures.totals.occupied_ms, 8 * kHourMs);
+  EXPECT_EQ(figures.totals.unknown_ms, 0);
+  EXPECT_DOUBLE_EQ(figures.totals.time_utilization, 1.0);
   ASSERT_EQ(figures.days.size(), 2u);
   EXPECT_TRUE(figures.days[0].measured);
   EXPECT_EQ(figures.days[1].date, absl::CivilDay(2026, 12, 24));
@@ -106,7 +106,7 @@ TEST(ComputeUtilizationTest, ChristmasEveContributesNothing) {
   EXPECT_EQ(figures.days[1].observed_ms, 0);
   EXPECT_EQ(figures.days[1].occupied_ms, 0);
   EXPECT_EQ(figures.days[1].peak_occupancy, 0);
-  EXPECT_EQ(figures.days_counted, 1);
+  EXPECT_EQ(figures.totals.days_counted, 1);
 }
 
 TEST(ComputeUtilizationTest, MidsummerEveObservationsAreNotCounted) {
@@ -115,15 +115,15 @@ TEST(ComputeUtilizationTest, MidsummerEveObservationsAreNotCounted) {
   std::vector<std::vector<StateInterval>> w = {
       {Occupied("2026-06-19T05:00:00Z", "2026-06-19T13:00:00Z")},
   };
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       w, CoreDays(absl::CivilDay(2026, 6, 18), absl::CivilDay(2026, 6, 19)));
 
-  EXPECT_EQ(figures.observed_ms, 0);
-  EXPECT_EQ(figures.occupied_ms, 0);
-  EXPECT_EQ(figures.unknown_ms, 8 * kHourMs);
-  EXPECT_DOUBLE_EQ(figures.time_utilization, 0.0);
-  EXPECT_EQ(figures.days_counted, 0);
-  EXPECT_EQ(figures.peak_occupancy_max, 0);
+  EXPECT_EQ(figures.totals.observed_ms, 0);
+  EXPECT_EQ(figures.totals.occupied_ms, 0);
+  EXPECT_EQ(figures.totals.unknown_ms, 8 * kHourMs);
+  EXPECT_DOUBLE_EQ(figures.totals.time_utilization, 0.0);
+  EXPECT_EQ(figures.totals.days_counted, 0);
+  EXPECT_EQ(figures.totals.peak_occupancy_max, 0);
 }
 
 TEST(ComputeUtilizationTest, SpringForwardDayHas23MeasuredHours) {
@@ -135,7 +135,7 @@ TEST(ComputeUtilizationTest, SpringForwardDayHas23MeasuredHours) {
       // Occupied exactly the whole of Sunday 03-29.
       {Occupied("2026-03-28T22:00:00Z", "2026-03-29T21:00:00Z")},
   };
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       w,
       AllHoursDays(absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 3, 30)));
 
@@ -144,13 +144,13 @@ TEST(ComputeUtilizationTest, SpringForwardDayHas23MeasuredHours) {
   EXPECT_EQ(figures.days[1].observed_ms, 2 * 82'800'000);
   EXPECT_EQ(figures.days[1].occupied_ms, 82'800'000);
   EXPECT_EQ(figures.days[2].observed_ms, 86'400'000);
-  EXPECT_EQ(figures.observed_ms, 338'400'000);  // 71 h + 23 h
-  EXPECT_EQ(figures.occupied_ms, 82'800'000);
-  EXPECT_EQ(figures.unknown_ms, 172'800'000);  // 2 · 71 h − 94 h
-  EXPECT_DOUBLE_EQ(figures.time_utilization, 23.0 / 94.0);
-  EXPECT_EQ(figures.days_counted, 3);
-  EXPECT_DOUBLE_EQ(figures.peak_occupancy_mean, 1.0 / 3);
-  EXPECT_EQ(figures.peak_occupancy_max, 1);
+  EXPECT_EQ(figures.totals.observed_ms, 338'400'000);  // 71 h + 23 h
+  EXPECT_EQ(figures.totals.occupied_ms, 82'800'000);
+  EXPECT_EQ(figures.totals.unknown_ms, 172'800'000);  // 2 · 71 h − 94 h
+  EXPECT_DOUBLE_EQ(figures.totals.time_utilization, 23.0 / 94.0);
+  EXPECT_EQ(figures.totals.days_counted, 3);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_occupancy_mean, 1.0 / 3);
+  EXPECT_EQ(figures.totals.peak_occupancy_max, 1);
 }
 
 TEST(ComputeUtilizationTest, FallBackDayHas25MeasuredHours) {
@@ -161,7 +161,7 @@ TEST(ComputeUtilizationTest, FallBackDayHas25MeasuredHours) {
        Occupied("2026-10-24T21:00:00Z", "2026-10-25T22:00:00Z"),
        Free("2026-10-25T22:00:00Z", "2026-10-30T00:00:00Z")},
   };
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       w,
       AllHoursDays(absl::CivilDay(2026, 10, 24), absl::CivilDay(2026, 10, 26)));
 
@@ -170,10 +170,10 @@ TEST(ComputeUtilizationTest, FallBackDayHas25MeasuredHours) {
   EXPECT_EQ(figures.days[1].observed_ms, 90'000'000);
   EXPECT_EQ(figures.days[1].occupied_ms, 90'000'000);
   EXPECT_EQ(figures.days[2].occupied_ms, 0);
-  EXPECT_EQ(figures.observed_ms, 262'800'000);  // 24 h + 25 h + 24 h
-  EXPECT_EQ(figures.occupied_ms, 90'000'000);
-  EXPECT_EQ(figures.unknown_ms, 0);
-  EXPECT_DOUBLE_EQ(figures.time_utilization, 25.0 / 73.0);
+  EXPECT_EQ(figures.totals.observed_ms, 262'800'000);  // 24 h + 25 h + 24 h
+  EXPECT_EQ(figures.totals.occupied_ms, 90'000'000);
+  EXPECT_EQ(figures.totals.unknown_ms, 0);
+  EXPECT_DOUBLE_EQ(figures.totals.time_utilization, 25.0 / 73.0);
 }
 
 TEST(ComputeUtilizationTest, CoreHoursAcrossTheClockChangeAreElapsedTime) {
@@ -193,12 +193,12 @@ TEST(ComputeUtilizationTest, CoreHoursAcrossTheClockChangeAreElapsedTime) {
   std::vector<std::vector<StateInterval>> w = {
       {Occupied("2026-03-01T00:00:00Z", "2026-11-01T00:00:00Z")},
   };
-  UtilizationFigures figures = ComputeUtilization(w, days);
+  WindowFigures figures = ComputeUtilization(w, days);
 
   ASSERT_EQ(figures.days.size(), 2u);
   EXPECT_EQ(figures.days[0].occupied_ms, 2 * kHourMs);
   EXPECT_EQ(figures.days[1].occupied_ms, 4 * kHourMs);
-  EXPECT_EQ(figures.observed_ms, 6 * kHourMs);
+  EXPECT_EQ(figures.totals.observed_ms, 6 * kHourMs);
 }
 
 TEST(ComputeUtilizationTest, LeavingAsAnotherArrivesIsNotConcurrent) {
@@ -209,9 +209,9 @@ TEST(ComputeUtilizationTest, LeavingAsAnotherArrivesIsNotConcurrent) {
       {Occupied("2026-03-23T06:00:00Z", "2026-03-23T10:00:00Z")},
       {Occupied("2026-03-23T10:00:00Z", "2026-03-23T14:00:00Z")},
   };
-  UtilizationFigures figures = ComputeUtilization(handover, days);
+  WindowFigures figures = ComputeUtilization(handover, days);
   EXPECT_EQ(figures.days[0].peak_occupancy, 1);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_max, 0.5);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_max, 0.5);
 
   // One millisecond of overlap makes two.
   std::vector<std::vector<StateInterval>> overlap = {
@@ -220,7 +220,7 @@ TEST(ComputeUtilizationTest, LeavingAsAnotherArrivesIsNotConcurrent) {
   };
   figures = ComputeUtilization(overlap, days);
   EXPECT_EQ(figures.days[0].peak_occupancy, 2);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_max, 1.0);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_max, 1.0);
 }
 
 TEST(ComputeUtilizationTest, UnmergedAdjacentIntervalsOfOneDeskCountOnce) {
@@ -229,10 +229,10 @@ TEST(ComputeUtilizationTest, UnmergedAdjacentIntervalsOfOneDeskCountOnce) {
        Occupied("2026-03-23T08:00:00Z", "2026-03-23T10:00:00Z")},
       {Occupied("2026-03-23T08:00:00Z", "2026-03-23T09:00:00Z")},
   };
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       w, CoreDays(absl::CivilDay(2026, 3, 23), absl::CivilDay(2026, 3, 23)));
   EXPECT_EQ(figures.days[0].peak_occupancy, 2);
-  EXPECT_EQ(figures.occupied_ms, 5 * kHourMs);
+  EXPECT_EQ(figures.totals.occupied_ms, 5 * kHourMs);
 }
 
 TEST(ComputeUtilizationTest, PeakStatisticsOverTwentyDays) {
@@ -255,14 +255,14 @@ TEST(ComputeUtilizationTest, PeakStatisticsOverTwentyDays) {
   }
   ASSERT_EQ(core_day, 20);
 
-  UtilizationFigures figures = ComputeUtilization(w, days);
-  EXPECT_EQ(figures.days_counted, 20);
-  EXPECT_EQ(figures.peak_occupancy_max, 20);
-  EXPECT_EQ(figures.peak_occupancy_p95, 19);  // ceil(0.95 · 20) = 19th
-  EXPECT_DOUBLE_EQ(figures.peak_occupancy_mean, 10.5);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_max, 1.0);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_p95, 0.95);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_mean, 0.525);
+  WindowFigures figures = ComputeUtilization(w, days);
+  EXPECT_EQ(figures.totals.days_counted, 20);
+  EXPECT_EQ(figures.totals.peak_occupancy_max, 20);
+  EXPECT_EQ(figures.totals.peak_occupancy_p95, 19);  // ceil(0.95 · 20) = 19th
+  EXPECT_DOUBLE_EQ(figures.totals.peak_occupancy_mean, 10.5);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_max, 1.0);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_p95, 0.95);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_mean, 0.525);
 }
 
 TEST(ComputeUtilizationTest, DaysWithoutObservationAreLeftOutOfPeaks) {
@@ -273,30 +273,30 @@ TEST(ComputeUtilizationTest, DaysWithoutObservationAreLeftOutOfPeaks) {
        Free("2026-03-25T06:00:00Z", "2026-03-25T14:00:00Z")},
       {},
   };
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       w, CoreDays(absl::CivilDay(2026, 3, 23), absl::CivilDay(2026, 3, 25)));
 
   ASSERT_EQ(figures.days.size(), 3u);
   EXPECT_EQ(figures.days[1].observed_workstations, 0);
   EXPECT_EQ(figures.days[2].observed_workstations, 1);
   EXPECT_EQ(figures.days[2].peak_occupancy, 0);
-  EXPECT_EQ(figures.days_counted, 2);
-  EXPECT_DOUBLE_EQ(figures.peak_occupancy_mean, 0.5);  // not 1/3
-  EXPECT_EQ(figures.peak_occupancy_max, 1);
-  EXPECT_EQ(figures.peak_occupancy_p95, 1);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_mean, 0.25);
-  EXPECT_EQ(figures.observed_ms, 9 * kHourMs);
-  EXPECT_EQ(figures.unknown_ms, 2 * 3 * 8 * kHourMs - 9 * kHourMs);
+  EXPECT_EQ(figures.totals.days_counted, 2);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_occupancy_mean, 0.5);  // not 1/3
+  EXPECT_EQ(figures.totals.peak_occupancy_max, 1);
+  EXPECT_EQ(figures.totals.peak_occupancy_p95, 1);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_mean, 0.25);
+  EXPECT_EQ(figures.totals.observed_ms, 9 * kHourMs);
+  EXPECT_EQ(figures.totals.unknown_ms, 2 * 3 * 8 * kHourMs - 9 * kHourMs);
 }
 
 TEST(ComputeUtilizationTest, EmptySetHasNoFigures) {
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       {}, CoreDays(absl::CivilDay(2026, 3, 23), absl::CivilDay(2026, 3, 23)));
-  EXPECT_EQ(figures.workstations_measured, 0);
-  EXPECT_EQ(figures.unknown_ms, 0);
-  EXPECT_DOUBLE_EQ(figures.time_utilization, 0.0);
-  EXPECT_EQ(figures.days_counted, 0);
-  EXPECT_DOUBLE_EQ(figures.peak_utilization_max, 0.0);
+  EXPECT_EQ(figures.totals.workstations_measured, 0);
+  EXPECT_EQ(figures.totals.unknown_ms, 0);
+  EXPECT_DOUBLE_EQ(figures.totals.time_utilization, 0.0);
+  EXPECT_EQ(figures.totals.days_counted, 0);
+  EXPECT_DOUBLE_EQ(figures.totals.peak_utilization_max, 0.0);
   ASSERT_EQ(figures.days.size(), 1u);
   EXPECT_TRUE(figures.days[0].measured);
 }
@@ -307,7 +307,7 @@ TEST(ComputeUtilizationTest, IntervalSpanningSeveralDaysCountsInEach) {
        Free("2026-03-25T10:00:00Z", "2026-03-25T11:00:00Z")},
   };
   // Friday 03-20 12–14 UTC, Monday and Tuesday 8 h each, Wednesday 06–10.
-  UtilizationFigures figures = ComputeUtilization(
+  WindowFigures figures = ComputeUtilization(
       w, CoreDays(absl::CivilDay(2026, 3, 20), absl::CivilDay(2026, 3, 25)));
   ASSERT_EQ(figures.days.size(), 6u);
   EXPECT_EQ(figures.days[0].occupied_ms, 2 * kHourMs);
@@ -315,9 +315,9 @@ TEST(ComputeUtilizationTest, IntervalSpanningSeveralDaysCountsInEach) {
   EXPECT_EQ(figures.days[4].occupied_ms, 8 * kHourMs);
   EXPECT_EQ(figures.days[5].occupied_ms, 4 * kHourMs);
   EXPECT_EQ(figures.days[5].observed_ms, 5 * kHourMs);
-  EXPECT_EQ(figures.occupied_ms, 22 * kHourMs);
-  EXPECT_EQ(figures.observed_ms, 23 * kHourMs);
-  EXPECT_EQ(figures.days_counted, 4);
+  EXPECT_EQ(figures.totals.occupied_ms, 22 * kHourMs);
+  EXPECT_EQ(figures.totals.observed_ms, 23 * kHourMs);
+  EXPECT_EQ(figures.totals.days_counted, 4);
 }
 
 // The sweep against minute-by-minute counting on random readings over two
@@ -344,7 +344,7 @@ TEST(ComputeUtilizationTest, AgreesWithMinuteByMinuteCounting) {
     }
     w.push_back(PresenceIntervals(readings, 45 * kMinuteMs));
   }
-  UtilizationFigures figures = ComputeUtilization(w, days);
+  WindowFigures figures = ComputeUtilization(w, days);
 
   auto state_at = [](const std::vector<StateInterval>& intervals, int64_t t) {
     for (const StateInterval& interval : intervals) {
@@ -392,40 +392,16 @@ TEST(ComputeUtilizationTest, AgreesWithMinuteByMinuteCounting) {
   }
   EXPECT_GT(occupied, 0);
   EXPECT_GT(unknown, 0);
-  EXPECT_EQ(figures.observed_ms, observed);
-  EXPECT_EQ(figures.occupied_ms, occupied);
-  EXPECT_EQ(figures.unknown_ms, unknown);
-  EXPECT_EQ(figures.days_counted, static_cast<int32_t>(peaks.size()));
-  EXPECT_EQ(figures.peak_occupancy_max,
+  EXPECT_EQ(figures.totals.observed_ms, observed);
+  EXPECT_EQ(figures.totals.occupied_ms, occupied);
+  EXPECT_EQ(figures.totals.unknown_ms, unknown);
+  EXPECT_EQ(figures.totals.days_counted, static_cast<int32_t>(peaks.size()));
+  EXPECT_EQ(figures.totals.peak_occupancy_max,
             *std::max_element(peaks.begin(), peaks.end()));
   std::sort(peaks.begin(), peaks.end());
-  EXPECT_EQ(figures.peak_occupancy_p95,
+  EXPECT_EQ(figures.totals.peak_occupancy_p95,
             peaks[(95 * peaks.size() + 99) / 100 - 1]);
 }
 
-TEST(NearestRankPercentileTest, NinetyFifthOfTwentyIsTheNineteenthSmallest) {
-  std::vector<int32_t> values = {7,  3,  20, 1,  14, 9, 12, 5,  18, 2,
-                                 16, 11, 4,  19, 8,  6, 17, 10, 13, 15};
-  EXPECT_EQ(NearestRankPercentile(values, 95), 19);
-  EXPECT_EQ(NearestRankPercentile(values, 100), 20);
-  EXPECT_EQ(NearestRankPercentile(values, 50), 10);
-  EXPECT_EQ(NearestRankPercentile(values, 5), 1);
-  EXPECT_EQ(NearestRankPercentile(values, 6), 2);  // ceil(1.2) = 2
-}
-
-TEST(NearestRankPercentileTest, RoundsTheRankUp) {
-  std::vector<int32_t> values(21);
-  for (int i = 0; i < 21; ++i) values[i] = 100 + i;
-  // ceil(0.95 · 21) = ceil(19.95) = 20.
-  EXPECT_EQ(NearestRankPercentile(values, 95), 119);
-  EXPECT_EQ(NearestRankPercentile({4}, 95), 4);
-  EXPECT_EQ(NearestRankPercentile({3, 3, 1, 3}, 25), 1);
-  EXPECT_EQ(NearestRankPercentile({3, 3, 1, 3}, 26), 3);
-}
-
-TEST(NearestRankPercentileTest, NoValuesGiveZero) {
-  EXPECT_EQ(NearestRankPercentile({}, 95), 0);
-}
-
 }  // namespace
-}  // namespace monipaikka
+}  // namespace monipaikka::reference

@@ -1,18 +1,28 @@
-#include "server/analytics/utilization.h"
+#include "server/analytics/reference_utilization.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
-namespace monipaikka {
+namespace monipaikka::reference {
 
 namespace {
+
+// a + b for b >= 0, saturating at the largest instant instead of overflowing.
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  if (a > std::numeric_limits<int64_t>::max() - b) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  return a + b;
+}
 
 // Broken preconditions are programming errors (the inputs come from
 // PresenceIntervals and LocalDays, never from a user): crash loudly.
 void CheckPrecondition(bool condition, const char* message) {
   if (!condition) {
-    std::fprintf(stderr, "ComputeUtilization: broken precondition: %s\n",
+    std::fprintf(stderr,
+                 "reference::ComputeUtilization: broken precondition: %s\n",
                  message);
     std::abort();
   }
@@ -39,7 +49,41 @@ bool IsStart(int64_t event) { return (event & 1) != 0; }
 
 }  // namespace
 
-UtilizationFigures ComputeUtilization(
+std::vector<StateInterval> PresenceIntervals(
+    std::span<const PresenceReading> readings, int64_t stale_after_ms) {
+  std::vector<StateInterval> intervals;
+  // A reading holds for at most stale_after_ms; with none, nothing is known.
+  if (readings.empty() || stale_after_ms <= 0) return intervals;
+
+  // Stable: of readings sharing a timestamp, the first in the input comes
+  // first and is the one kept below.
+  std::vector<PresenceReading> sorted(readings.begin(), readings.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const PresenceReading& a, const PresenceReading& b) {
+                     return a.ts_ms < b.ts_ms;
+                   });
+
+  intervals.reserve(sorted.size());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const PresenceReading& reading = sorted[i];
+    if (i > 0 && sorted[i - 1].ts_ms == reading.ts_ms) continue;
+    int64_t end = SaturatingAdd(reading.ts_ms, stale_after_ms);
+    // The next reading with a later timestamp ends this one's state.
+    size_t next = i + 1;
+    while (next < sorted.size() && sorted[next].ts_ms == reading.ts_ms) ++next;
+    if (next < sorted.size()) end = std::min(end, sorted[next].ts_ms);
+
+    if (!intervals.empty() && intervals.back().end_ms == reading.ts_ms &&
+        intervals.back().occupied == reading.occupied) {
+      intervals.back().end_ms = end;
+    } else {
+      intervals.push_back({reading.ts_ms, end, reading.occupied});
+    }
+  }
+  return intervals;
+}
+
+WindowFigures ComputeUtilization(
     std::span<const std::vector<StateInterval>> workstations,
     std::span<const LocalDay> days) {
   for (const std::vector<StateInterval>& intervals : workstations) {
@@ -48,8 +92,9 @@ UtilizationFigures ComputeUtilization(
                       "non-overlapping");
   }
 
-  UtilizationFigures figures;
-  figures.workstations_measured = static_cast<int32_t>(workstations.size());
+  WindowFigures figures;
+  UsageNumbers& totals = figures.totals;
+  totals.workstations_measured = static_cast<int32_t>(workstations.size());
   figures.days.reserve(days.size());
 
   // cursor[w]: the first interval of workstation w that may still reach into
@@ -63,7 +108,7 @@ UtilizationFigures ComputeUtilization(
   bool any_measured_day = false;
 
   for (const LocalDay& day : days) {
-    DailyUtilizationFigures daily;
+    DayFigures daily;
     daily.date = day.date;
     daily.measured = day.measured;
     if (!day.measured) {
@@ -110,52 +155,41 @@ UtilizationFigures ComputeUtilization(
       daily.peak_occupancy = std::max(daily.peak_occupancy, occupied_now);
     }
 
-    figures.observed_ms += daily.observed_ms;
-    figures.occupied_ms += daily.occupied_ms;
+    totals.observed_ms += daily.observed_ms;
+    totals.occupied_ms += daily.occupied_ms;
     if (daily.observed_workstations > 0) {
       daily_peaks.push_back(daily.peak_occupancy);
     }
     figures.days.push_back(daily);
   }
 
-  figures.unknown_ms =
-      measured_ms_per_workstation * figures.workstations_measured -
-      figures.observed_ms;
-  if (figures.observed_ms > 0) {
-    figures.time_utilization = static_cast<double>(figures.occupied_ms) /
-                               static_cast<double>(figures.observed_ms);
+  totals.unknown_ms =
+      measured_ms_per_workstation * totals.workstations_measured -
+      totals.observed_ms;
+  if (totals.observed_ms > 0) {
+    totals.time_utilization = static_cast<double>(totals.occupied_ms) /
+                              static_cast<double>(totals.observed_ms);
   }
 
-  figures.days_counted = static_cast<int32_t>(daily_peaks.size());
+  totals.days_counted = static_cast<int32_t>(daily_peaks.size());
   if (!daily_peaks.empty()) {
     int64_t sum = 0;
     for (int32_t peak : daily_peaks) {
       sum += peak;
-      figures.peak_occupancy_max = std::max(figures.peak_occupancy_max, peak);
+      totals.peak_occupancy_max = std::max(totals.peak_occupancy_max, peak);
     }
-    figures.peak_occupancy_mean =
+    totals.peak_occupancy_mean =
         static_cast<double>(sum) / static_cast<double>(daily_peaks.size());
-    figures.peak_occupancy_p95 =
-        NearestRankPercentile(std::move(daily_peaks), 95);
+    totals.peak_occupancy_p95 = NearestRank(daily_peaks, 95);
   }
-  if (figures.workstations_measured > 0) {
-    const double size = figures.workstations_measured;
-    figures.peak_utilization_mean = figures.peak_occupancy_mean / size;
-    figures.peak_utilization_max = figures.peak_occupancy_max / size;
-    figures.peak_utilization_p95 = figures.peak_occupancy_p95 / size;
+  if (totals.workstations_measured > 0) {
+    const double size = totals.workstations_measured;
+    totals.peak_utilization_mean = totals.peak_occupancy_mean / size;
+    totals.peak_utilization_max = totals.peak_occupancy_max / size;
+    totals.peak_utilization_p95 = totals.peak_occupancy_p95 / size;
   }
+  totals.daily_peaks = std::move(daily_peaks);
   return figures;
 }
 
-int32_t NearestRankPercentile(std::vector<int32_t> values, int percent) {
-  if (values.empty()) return 0;
-  const int64_t n = static_cast<int64_t>(values.size());
-  const int64_t p = std::clamp(percent, 1, 100);
-  // ceil(p · n / 100) in exact integer arithmetic; at least 1.
-  const int64_t rank = std::clamp<int64_t>((p * n + 99) / 100, 1, n);
-  auto nth = values.begin() + (rank - 1);
-  std::nth_element(values.begin(), nth, values.end());
-  return *nth;
-}
-
-}  // namespace monipaikka
+}  // namespace monipaikka::reference
