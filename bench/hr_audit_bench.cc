@@ -14,6 +14,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <map>
 #include <random>
 
 #include "absl/flags/flag.h"
@@ -34,6 +36,11 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// CPU seconds of this process: the figure to compare on a shared machine.
+double CpuSeconds() {
+  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 }
 
 int Run() {
@@ -119,8 +126,10 @@ int Run() {
   const double count_seconds = Seconds(start);
 
   start = Clock::now();
+  const double cpu_start = CpuSeconds();
   absl::StatusOr<HrPeriodTables> audited = AuditHrPeriod(counts, k);
   const double audit_seconds = Seconds(start);
+  const double audit_cpu_seconds = CpuSeconds() - cpu_start;
   if (!audited.ok()) {
     std::fprintf(stderr, "audit failed: %s\n",
                  audited.status().ToString().c_str());
@@ -150,17 +159,37 @@ int Run() {
   for (const auto& [scope, row] : audited->change) {
     for (const HrCount& c : row) tally(c);
   }
+  const AuditStats& stats = audited->stats;
   std::printf(
       "registry: %lld employees, %zu periods, %d organizations, %d units, "
       "k=%d\n"
+      "system:            %zu cells, %zu constraints\n"
       "counting:          %.3f s\n"
-      "audited period:    %.3f s (%d LP/MIP solves)\n"
+      "audited period:    %.3f s (%.3f s CPU; %d LP/MIP solves)\n"
+      "  protection checks %.3f s, secondary choice %.3f s, final bounds "
+      "%.3f s\n"
       "cached period:     %.3f s\n"
       "counts: %lld shown, %lld withheld (%lld to protect another)\n",
       static_cast<long long>(id), periods.size(), organizations, units, k,
-      count_seconds, audit_seconds, audited->solves, cached_seconds,
+      audited->cells, audited->constraints, count_seconds, audit_seconds,
+      audit_cpu_seconds, audited->solves, stats.check_seconds,
+      stats.secondary_seconds, stats.final_seconds, cached_seconds,
       static_cast<long long>(shown), static_cast<long long>(withheld),
       static_cast<long long>(secondary));
+  // Unknown cells per block of the final pattern, by powers of two: one
+  // large block is what makes the audit slow.
+  std::map<size_t, int> histogram;
+  for (size_t size : stats.block_sizes) {
+    size_t bucket = 1;
+    while (bucket * 2 <= size) bucket *= 2;
+    ++histogram[bucket];
+  }
+  std::printf("blocks (unknown cells: blocks):");
+  for (const auto& [bucket, blocks] : histogram) {
+    std::printf(" %zu-%zu: %d,", bucket, bucket * 2 - 1, blocks);
+  }
+  std::printf(" largest %zu\n",
+              stats.block_sizes.empty() ? size_t{0} : stats.block_sizes[0]);
   return cached.ok() ? 0 : 1;
 }
 

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace monipaikka {
 
@@ -62,6 +63,19 @@ struct LinearConstraint {
   double rhs = 0;
 };
 
+// Where an audit's work went, for benchmarks and operators.
+struct AuditStats {
+  // Unknown cells (withheld, or hidden and not known) per block of the
+  // final pattern that holds a withheld or sensitive cell, largest first.
+  std::vector<size_t> block_sizes;
+  // Wall seconds of the three phases: the protection checks (is a side of a
+  // withheld cell reachable?), the choice of secondary cells, and the final
+  // bounds of every withheld cell.
+  double check_seconds = 0;
+  double secondary_seconds = 0;
+  double final_seconds = 0;
+};
+
 struct AuditOutcome {
   std::vector<bool> withheld;  // per cell; hidden cells are false
   std::vector<double>
@@ -71,6 +85,15 @@ struct AuditOutcome {
   int problems_built = 0;  // block problems built by the protection checks
   int feasibility_searches =
       0;  // branch-and-bound feasibility searches among the solves
+  AuditStats stats;
+};
+
+struct AuditOptions {
+  // The audit stops with DEADLINE_EXCEEDED once this instant has passed (it
+  // is checked before every solve, and GLPK's own time limit ends a long
+  // solve at it). Nothing of a stopped audit is kept; the next call starts
+  // afresh.
+  absl::Time deadline = absl::InfiniteFuture();
 };
 
 // Chooses the cells to withhold: every sensitive shown cell, plus secondary
@@ -84,19 +107,24 @@ struct AuditOutcome {
 //
 // How a side is checked: the attacker reaches c.protect_low (resp.
 // c.protect_high) when some solution, integral where cells are, puts c at or
-// beyond it. The linear relaxation decides when it can not reach the limit
-// (not protected) or reaches it at an integral vertex (protected); otherwise
-// a branch-and-bound search for any solution with c's bound tightened to the
-// limit decides, and one not found within a fixed number of nodes counts as
-// not protected (more is withheld). The problem of a block of unknown cells
-// is built once and kept, warm-started, until a withheld cell changes it.
+// beyond it. Every solution the audit finds (and checks against every
+// bound, constraint and integrality) is recorded: withholding more only
+// frees cells, so it stays a solution, and a side some recorded solution
+// reaches needs no solve. Otherwise the linear relaxation decides when it
+// can not reach the limit (not protected) or reaches it at an integral
+// vertex (protected); otherwise a branch-and-bound search for any solution
+// with c's bound tightened to the limit decides, and one not found within a
+// fixed number of nodes counts as not protected (more is withheld). The
+// problem of a block of unknown cells is built once and kept,
+// warm-started, until a withheld cell changes it.
 //
 // attacker_min/attacker_max hold, for every cell the attacker does not know
 // (withheld, or hidden and not known) that shares a block with a withheld or
-// sensitive cell, the bounds of the linear relaxation of the final pattern
-// (integral cells: the integers within it), an outer bound of the integral
-// attacker's range; for other cells the value. A withheld secondary cell
-// these bounds pin is published (the integral attacker pins it too).
+// sensitive cell, the range of the recorded solutions: an inner bound of
+// the attacker's range, which covers the protection interval of every
+// protected cell. A withheld secondary cell that no recorded solution moves
+// off its value is bounded exactly instead (the linear relaxation, then
+// integrality), and published when that pins it. For other cells: the value.
 //
 // Secondary cells are chosen per unprotected bound by a linear program that
 // lets published cells deviate from their values at a price of (cost + 1)
@@ -107,7 +135,8 @@ struct AuditOutcome {
 // known that they want protected.
 absl::StatusOr<AuditOutcome> AuditDisclosure(
     const std::vector<AuditCell>& cells,
-    const std::vector<LinearConstraint>& constraints);
+    const std::vector<LinearConstraint>& constraints,
+    const AuditOptions& options = {});
 
 // The attacker's bounds for every cell, given which cells are published: a
 // cell is fixed at its value when it is known, or shown and not withheld

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -212,6 +213,21 @@ TEST(DisclosureAuditTest, ABlockProblemIsBuiltOnceWhileTheBlockDoesNotChange) {
   }
   EXPECT_GE(guarded, 36);
   EXPECT_LT(outcome->problems_built, guarded / 4);
+}
+
+TEST(DisclosureAuditTest, AnAuditPastItsDeadlineStopsAndTheNextOneWorks) {
+  Table table = MakeTable({{3, 12, 7}, {9, 1, 14}, {2, 8, 11}});
+  AuditOptions late;
+  late.deadline = absl::Now() - absl::Seconds(1);
+  absl::StatusOr<AuditOutcome> stopped =
+      AuditDisclosure(table.cells, table.constraints, late);
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(std::string(stopped.status().message()),
+              testing::HasSubstr("deadline"));
+  absl::StatusOr<AuditOutcome> outcome =
+      AuditDisclosure(table.cells, table.constraints);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(Unprotected(table, outcome->withheld), 0);
 }
 
 }  // namespace

@@ -42,12 +42,28 @@ HrScope ParentOf(const HrScope& scope) {
   return HrScope{0, "", ""};
 }
 
+// The deepest scope level (units): their cells are the most detailed.
+constexpr int kDetailLevel = 2;
+
 class SystemBuilder {
  public:
-  explicit SystemBuilder(int k) : k_(k) {}
+  // `margin_price`: what each level above the units adds to a cell's cost;
+  // more than any cell's value, so that secondary suppression takes unit
+  // cells before organization cells, and those before state cells, and
+  // within a level the smaller counts (statistical offices keep the
+  // margins whenever the detail can protect a cell).
+  SystemBuilder(int k, double margin_price)
+      : k_(k), margin_price_(margin_price) {}
 
-  // A count of `value` people out of a group of `group` (known size).
-  size_t Count(int64_t value, int64_t group, bool shown, bool known = false) {
+  // The secondary-suppression cost of a cell of `level` worth `value`.
+  double Cost(int level, double value) const {
+    return std::max(0, kDetailLevel - level) * margin_price_ + std::abs(value);
+  }
+
+  // A count of `value` people out of a group of `group` (known size) of a
+  // scope at `level`.
+  size_t Count(int64_t value, int64_t group, int level, bool shown,
+               bool known = false) {
     AuditCell cell;
     cell.value = static_cast<double>(value);
     cell.upper_bound = static_cast<double>(std::max<int64_t>(group, value));
@@ -56,7 +72,7 @@ class SystemBuilder {
     cell.sensitive = group < k_ || (value >= 1 && value < k_);
     cell.protect_low = 0;
     cell.protect_high = std::min<double>(k_, cell.upper_bound);
-    cell.cost = static_cast<double>(value);
+    cell.cost = Cost(level, static_cast<double>(value));
     cells_.push_back(cell);
     return cells_.size() - 1;
   }
@@ -98,6 +114,7 @@ class SystemBuilder {
 
  private:
   const int k_;
+  const double margin_price_;
   std::vector<AuditCell> cells_;
   std::vector<LinearConstraint> constraints_;
 };
@@ -199,8 +216,16 @@ std::array<bool, kLocationKinds> WithheldKinds(const OfficeDayCounts& counts,
 }  // namespace
 
 absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
-                                             int k) {
-  SystemBuilder system(k);
+                                             int k, absl::Time deadline) {
+  // Every count is at most the largest headcount of the period.
+  int64_t largest_group = 0;
+  for (const auto& [scope, r] : counts.office_days)
+    largest_group = std::max(largest_group, r.registered);
+  for (const auto& [scope, x] : counts.snapshot)
+    largest_group = std::max(largest_group, x[kAllEmployees]);
+  for (const auto& [scope, x] : counts.previous)
+    largest_group = std::max(largest_group, x[kAllEmployees]);
+  SystemBuilder system(k, static_cast<double>(largest_group + 1));
   const int64_t side_group = static_cast<int64_t>(kSideFigureGroupFactor) * k;
 
   // ---- Office days ----
@@ -208,18 +233,20 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
   for (const auto& [scope, r] : counts.office_days) {
     OfficeCells& c = office[scope];
     const int64_t group = r.registered;
-    c.registered = system.Count(r.registered, group, true, /*known=*/true);
-    c.shared_use = system.Count(r.shared_use, group, true);
+    const int level = scope.level;
+    c.registered =
+        system.Count(r.registered, group, level, true, /*known=*/true);
+    c.shared_use = system.Count(r.shared_use, group, level, true);
     const size_t not_shared =
-        system.Count(r.registered - r.shared_use, group, false);
-    c.with_days = system.Count(r.with_days, group, true);
+        system.Count(r.registered - r.shared_use, group, level, false);
+    c.with_days = system.Count(r.with_days, group, level, true);
     const size_t without_days =
-        system.Count(r.registered - r.with_days, group, false);
+        system.Count(r.registered - r.with_days, group, level, false);
     for (int b = 0; b < kOfficeDayBuckets; ++b) {
-      c.buckets[b] = system.Count(r.buckets[b], group, true);
+      c.buckets[b] = system.Count(r.buckets[b], group, level, true);
     }
-    c.meeting = system.Count(r.meeting, group, true);
-    c.below = system.Count(r.with_days - r.meeting, group, true);
+    c.meeting = system.Count(r.meeting, group, level, true);
+    c.below = system.Count(r.with_days - r.meeting, group, level, true);
     system.Sum(c.registered, {c.shared_use, not_shared});
     system.Sum(c.registered, {c.with_days, without_days});
     system.Sum(c.with_days, {c.meeting, c.below});
@@ -289,20 +316,21 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
     for (const auto& [scope, x] : counts.snapshot) {
       SnapshotCells& c = snapshot[scope];
       const int64_t group = x[kAllEmployees];
+      const int level = scope.level;
       c.counts[kAllEmployees] =
-          system.Count(group, group, true, /*known=*/true);
+          system.Count(group, group, level, true, /*known=*/true);
       for (int cat = 1; cat < kDistributionCategories; ++cat) {
-        c.counts[cat] = system.Count(x[cat], group, true);
+        c.counts[cat] = system.Count(x[cat], group, level, true);
       }
       const size_t all = c.counts[kAllEmployees];
       const size_t offices = c.counts[kInOffices];
-      system.Sum(all,
-                 {offices, system.Count(group - x[kInOffices], group, false)});
+      system.Sum(all, {offices, system.Count(group - x[kInOffices], group,
+                                             level, false)});
       system.Sum(all, {c.counts[kAtHome],
-                       system.Count(group - x[kAtHome], group, false)});
+                       system.Count(group - x[kAtHome], group, level, false)});
       for (int cat : {kSharedUse, kUnassigned, kMultiSpace}) {
         system.Sum(offices, {c.counts[cat], system.Count(x[kInOffices] - x[cat],
-                                                         group, false)});
+                                                         group, level, false)});
       }
       // The month's shared-use count is the date's plus the leavers'.
       if (auto it = office.find(scope); it != office.end()) {
@@ -336,7 +364,7 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
         change.sensitive = moved[cat] >= 1 && moved[cat] < k;
         change.protect_low = std::max(change.lower_bound, change.value - k);
         change.protect_high = std::min(change.upper_bound, change.value + k);
-        change.cost = std::abs(change.value);
+        change.cost = system.Cost(level, change.value);
         c.change[cat] = system.Add(change);
         system.Constrain({{c.counts[cat], 1}, {c.change[cat], -1}},
                          LinearConstraint::kEqual,
@@ -361,15 +389,21 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
 
   // ---- Audit (or the cached pattern of the same content) ----
   HrPeriodTables tables;
+  tables.cells = system.cells().size();
+  tables.constraints = system.constraints().size();
   std::string fingerprint = Fingerprint(system.cells(), system.constraints());
   fingerprint.append(reinterpret_cast<const char*>(&k), sizeof(k));
   std::vector<bool> withheld;
   if (std::optional<std::vector<bool>> cached = Cache().Find(fingerprint)) {
     withheld = std::move(*cached);
   } else {
-    ASSIGN_OR_RETURN(AuditOutcome outcome,
-                     AuditDisclosure(system.cells(), system.constraints()));
+    AuditOptions options;
+    options.deadline = deadline;
+    ASSIGN_OR_RETURN(
+        AuditOutcome outcome,
+        AuditDisclosure(system.cells(), system.constraints(), options));
     tables.solves = outcome.solves;
+    tables.stats = std::move(outcome.stats);
     withheld = outcome.withheld;
     Cache().Put(std::move(fingerprint), std::move(outcome.withheld));
   }

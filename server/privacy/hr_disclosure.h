@@ -38,7 +38,9 @@
 #include <map>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/analytics/workforce_figures.h"
+#include "server/privacy/disclosure_audit.h"
 
 namespace monipaikka {
 
@@ -67,13 +69,19 @@ struct HrPeriodTables {
   // The employees' change is shown when the snapshot's headcount is (the
   // caller also checks the previous date's own pattern).
   std::map<HrScope, std::array<HrCount, kDistributionCategories>> change;
-  int solves = 0;  // LP/MIP solves (0 when the pattern came from the cache)
+  int solves = 0;    // LP/MIP solves (0 when the pattern came from the cache)
+  AuditStats stats;  // of the audit (empty when from the cache)
+  size_t cells = 0;  // cells of the period's system
+  size_t constraints = 0;  // and its constraints
 };
 
 // The audited tables of a period at anonymity threshold `k`. The pattern is
 // cached per content of the period (the last few periods), so repeated
-// requests do not solve again. INTERNAL if the solver fails.
-absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
-                                             int k);
+// requests do not solve again. INTERNAL if the solver fails;
+// DEADLINE_EXCEEDED if the audit is still running at `deadline` (nothing is
+// cached then, and the next call audits afresh).
+absl::StatusOr<HrPeriodTables> AuditHrPeriod(
+    const HrPeriodCounts& counts, int k,
+    absl::Time deadline = absl::InfiniteFuture());
 
 }  // namespace monipaikka

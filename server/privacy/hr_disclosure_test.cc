@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace monipaikka {
 namespace {
@@ -190,6 +191,26 @@ TEST(HrDisclosureTest, ARareLocationKindIsWithheldWithAnother) {
   EXPECT_TRUE(u1.location_mix[4].withheld);
   EXPECT_FALSE(u1.location_mix[0].withheld);
   EXPECT_FALSE(u1.location_mix[1].withheld);
+}
+
+TEST(HrDisclosureTest, AnAuditPastItsDeadlineIsNotCached) {
+  // Content of its own (the cache is shared by the tests of this process).
+  const Period period = Build({{"D", "D1", 13, 2, 4, 3},
+                               {"D", "D2", 17, 6, 9, 7},
+                               {"D", "D3", 21, 8, 1, 2}});
+  const HrPeriodCounts counts = Counts(period);
+  absl::StatusOr<HrPeriodTables> late =
+      AuditHrPeriod(counts, kK, absl::Now() - absl::Seconds(1));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded);
+  absl::StatusOr<HrPeriodTables> tables = AuditHrPeriod(counts, kK);
+  ASSERT_TRUE(tables.ok()) << tables.status();
+  EXPECT_GT(tables->solves, 0);  // Audited now, not taken from a cache.
+  EXPECT_TRUE(tables->office_days.at(UnitScope("D", "D1")).shared_use.withheld);
+  // Once audited, the pattern comes from the cache even past a deadline.
+  absl::StatusOr<HrPeriodTables> cached =
+      AuditHrPeriod(counts, kK, absl::Now() - absl::Seconds(1));
+  ASSERT_TRUE(cached.ok()) << cached.status();
+  EXPECT_EQ(cached->solves, 0);
 }
 
 }  // namespace

@@ -167,10 +167,16 @@ absl::StatusOr<HrPeriodTables> AuditedPeriod(
     counts.previous = CountDistribution(periods, previous);
     counts.changes = CountDistributionChanges(periods, previous, *date);
   }
-  return AuditHrPeriod(counts, settings.anonymity_k);
+  // The audit is CPU-bound: it observes the query's deadline itself.
+  return AuditHrPeriod(counts, settings.anonymity_k, session.Deadline());
 }
 
 }  // namespace
+
+absl::Status PrepareHrPeriod(StorageSession& session, absl::CivilMonth month,
+                             const WorkforceSettings& settings) {
+  return AuditedPeriod(session, month, settings).status();
+}
 
 absl::CivilDay HelsinkiToday() {
   static const absl::TimeZone zone = [] {

@@ -39,6 +39,15 @@ absl::StatusOr<v1::OfficeDaysReport> BuildOfficeDays(
     StorageSession& session, const v1::OfficeDaysRequest& request,
     const WorkforceSettings& settings);
 
+// Audits the HR period of `month` now: its suppression pattern goes into
+// AuditHrPeriod's cache, from which the month's reports are then answered
+// without solving. A state-sized month's audit takes long (README
+// "Privacy"); the server runs this in the background for the last closed
+// month, at start, after each HR import and every hour, so that no report
+// waits for it.
+absl::Status PrepareHrPeriod(StorageSession& session, absl::CivilMonth month,
+                             const WorkforceSettings& settings);
+
 // Today in Europe/Helsinki by the system clock.
 absl::CivilDay HelsinkiToday();
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "server/storage/storage.h"
 #include "tests/support/temp_dir.h"
 
@@ -286,6 +287,92 @@ TEST_F(WorkforceReportTest, MonthBoundaryAndAMoveInTheMiddleOfTheMonth) {
   EXPECT_EQ(report->rows(2).with_days().value(), 1);             // April
   EXPECT_EQ(report->retained_from(), "2022-06-30");
   EXPECT_FALSE(report->rows(0).partial());
+}
+
+// The disclosure audit is CPU-bound; it observes the session's query
+// deadline (--max_query_seconds or the call's), and the session works again
+// afterwards.
+TEST_F(WorkforceReportTest, AnHrReportPastItsQueryDeadlineStopsCleanly) {
+  std::vector<EmployeePeriodInput> rows;
+  std::vector<WorkDayInput> days;
+  for (int i = 0; i < 23; ++i) {
+    EmployeePeriodInput row;
+    row.pseudonym = Pseudonym(500 + i);
+    row.period.valid_from = absl::CivilDay(2024, 1, 1);
+    row.period.organization = "A";
+    row.period.unit = i < 9 ? "d1" : "d2";
+    row.period.fte = 1;
+    row.period.office = OfficeWorkstation::kAssigned;
+    row.period.shared_use = i % 7 == 0;  // 2 in d1: a small count
+    rows.push_back(row);
+    for (int d = 0; d < 1 + i % 9; ++d) {
+      WorkDayInput input;
+      input.pseudonym = row.pseudonym;
+      input.day = absl::CivilDay(2024, 4, 2 + d);
+      input.kind = 1;
+      days.push_back(input);
+    }
+  }
+  Store(rows);
+  auto stored = session_->Workforce().UpsertWorkDays(days);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  v1::OfficeDaysRequest request;
+  request.set_from_month("2024-04");
+  request.set_to_month("2024-04");
+  request.set_group_by(v1::HR_GROUPING_UNIT);
+  session_->SetDeadline(absl::Now() - absl::Seconds(1));
+  auto late = BuildOfficeDays(*session_, request, settings_);
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << late.status();
+  // The audit stopped it, not a statement.
+  EXPECT_FALSE(session_->DeadlineExceeded());
+  session_->SetDeadline(absl::InfiniteFuture());
+  auto report = BuildOfficeDays(*session_, request, settings_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rows_size(), 2);  // its two units
+}
+
+// A month prepared in the background (PrepareHrPeriod) is answered from its
+// audited pattern: even a request with no time left for an audit gets it.
+TEST_F(WorkforceReportTest, APreparedMonthIsAnsweredWithoutAnAudit) {
+  std::vector<EmployeePeriodInput> rows;
+  std::vector<WorkDayInput> days;
+  for (int i = 0; i < 31; ++i) {
+    EmployeePeriodInput row;
+    row.pseudonym = Pseudonym(700 + i);
+    row.period.valid_from = absl::CivilDay(2024, 1, 1);
+    row.period.organization = "B";
+    row.period.unit = i < 12 ? "e1" : "e2";
+    row.period.fte = 1;
+    row.period.office = OfficeWorkstation::kAssigned;
+    row.period.shared_use = i % 5 == 0;
+    rows.push_back(row);
+    for (int d = 0; d < 1 + i % 11; ++d) {
+      WorkDayInput input;
+      input.pseudonym = row.pseudonym;
+      input.day = absl::CivilDay(2024, 5, 2 + d);
+      input.kind = 1;
+      days.push_back(input);
+    }
+  }
+  Store(rows);
+  auto stored = session_->Workforce().UpsertWorkDays(days);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  v1::OfficeDaysRequest request;
+  request.set_from_month("2024-05");
+  request.set_to_month("2024-05");
+  request.set_group_by(v1::HR_GROUPING_UNIT);
+  session_->SetDeadline(absl::Now() - absl::Seconds(1));
+  EXPECT_EQ(BuildOfficeDays(*session_, request, settings_).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  session_->SetDeadline(absl::InfiniteFuture());
+  ASSERT_TRUE(
+      PrepareHrPeriod(*session_, absl::CivilMonth(2024, 5), settings_).ok());
+  session_->SetDeadline(absl::Now() - absl::Seconds(1));
+  auto report = BuildOfficeDays(*session_, request, settings_);
+  session_->SetDeadline(absl::InfiniteFuture());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rows_size(), 2);
 }
 
 }  // namespace

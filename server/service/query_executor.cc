@@ -42,9 +42,14 @@ absl::Status QueryExecutor::RunWithDeadline(
     absl::FunctionRef<absl::Status()> query) {
   const absl::Time limit_deadline = absl::Now() + max_query_time_;
   const bool limit_first = limit_deadline <= call_deadline;
-  session.SetDeadline(limit_first ? limit_deadline : call_deadline);
+  const absl::Time deadline = limit_first ? limit_deadline : call_deadline;
+  session.SetDeadline(deadline);
   absl::Status status = query();
-  const bool interrupted = session.DeadlineExceeded();
+  // Interrupted in a statement, or stopped by CPU-bound work that observes
+  // the session's deadline (the disclosure audit).
+  const bool interrupted =
+      session.DeadlineExceeded() ||
+      (absl::IsDeadlineExceeded(status) && absl::Now() >= deadline);
   session.SetDeadline(absl::InfiniteFuture());
   if (!interrupted) return status;
   const std::string limit =

@@ -346,12 +346,14 @@ class WorkforceServiceImpl final
   WorkforceServiceImpl(QueryExecutor* queries, QueryExecutor* writer,
                        const AccessControl* access,
                        const Pseudonymizer* pseudonymizer,
-                       const WorkforceOptions* options)
+                       const WorkforceOptions* options,
+                       std::function<void()> imported)
       : queries_(queries),
         writer_(writer),
         access_(access),
         pseudonymizer_(pseudonymizer),
-        options_(options) {
+        options_(options),
+        imported_(std::move(imported)) {
     settings_.anonymity_k = options->anonymity_k;
     settings_.retention_months = options->retention_months;
     settings_.today = options->today;
@@ -488,6 +490,8 @@ class WorkforceServiceImpl final
       writer_->Post([this, caller, &policy, text = ImportAuditSummary(summary)](
                         StorageSession& session) {
         access_->Audit(session, caller, policy, text).IgnoreError();
+        // After the import's commit: the month's figures changed.
+        imported_();
       });
     };
   }
@@ -503,6 +507,7 @@ class WorkforceServiceImpl final
   const AccessControl* const access_;
   const Pseudonymizer* const pseudonymizer_;
   const WorkforceOptions* const options_;
+  const std::function<void()> imported_;  // after each successful import
   WorkforceSettings settings_;
 };
 
@@ -534,9 +539,15 @@ absl::StatusOr<std::unique_ptr<WorkforceBackend>> WorkforceBackend::Start(
   RETURN_IF_ERROR(backend->writer_->Start(1));
   backend->service_ = std::make_unique<WorkforceServiceImpl>(
       queries, backend->writer_.get(), access, backend->pseudonymizer_.get(),
-      &backend->options_);
+      &backend->options_, [b = backend.get()] { b->RequestPreparation(); });
+  ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> preparation,
+                   storage->OpenSession());
   backend->retention_thread_ =
       std::thread([b = backend.get()] { b->RetentionLoop(); });
+  backend->preparation_thread_ = std::thread(
+      [b = backend.get(), session = std::move(preparation)]() mutable {
+        b->PreparationLoop(std::move(session));
+      });
   return backend;
 }
 
@@ -550,7 +561,50 @@ void WorkforceBackend::Stop() {
     stopping_ = true;
   }
   if (retention_thread_.joinable()) retention_thread_.join();
+  // Waits for an audit under way.
+  if (preparation_thread_.joinable()) preparation_thread_.join();
   if (writer_) writer_->Stop();
+}
+
+void WorkforceBackend::RequestPreparation() {
+  absl::MutexLock lock(&mu_);
+  preparation_requested_ = true;
+}
+
+void WorkforceBackend::PreparationLoop(
+    std::unique_ptr<StorageSession> session) {
+  WorkforceSettings settings;
+  settings.anonymity_k = options_.anonymity_k;
+  settings.retention_months = options_.retention_months;
+  settings.today = options_.today;
+  settings.publication = options_.publication;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(
+          absl::Condition(
+              +[](WorkforceBackend* b) ABSL_EXCLUSIVE_LOCKS_REQUIRED(b->mu_) {
+                return b->stopping_ || b->preparation_requested_;
+              },
+              this),
+          options_.retention_interval);
+      if (stopping_) return;
+      preparation_requested_ = false;
+    }
+    // The last closed month; a pattern already cached costs only the count.
+    const absl::CivilMonth month = absl::CivilMonth(options_.today()) - 1;
+    const absl::Time start = absl::Now();
+    const absl::Status status = PrepareHrPeriod(*session, month, settings);
+    if (status.ok()) {
+      Log(LogLevel::kInfo, "hr_period_prepared",
+          {{"month", FormatIsoMonth(month)},
+           {"seconds", absl::ToDoubleSeconds(absl::Now() - start)}});
+    } else {
+      Log(LogLevel::kError, "hr_period_preparation_failed",
+          {{"month", FormatIsoMonth(month)},
+           {"error", std::string(status.message())}});
+    }
+  }
 }
 
 absl::StatusOr<int64_t> WorkforceBackend::RunRetention() {

@@ -1,8 +1,9 @@
 #pragma once
 
 // The HR part of the server: WorkforceService (imports and reports), the
-// single thread that writes HR data, and the retention task that deletes
-// old work-location days. Started and stopped as one by Server.
+// single thread that writes HR data, the retention task that deletes old
+// work-location days, and the task that audits the last closed month in the
+// background (PrepareHrPeriod). Started and stopped as one by Server.
 
 #include <memory>
 #include <string>
@@ -66,17 +67,26 @@ class WorkforceBackend {
   // Runs retention now and waits for it; returns the days deleted.
   absl::StatusOr<int64_t> RunRetention();
 
+  // Asks the background task to audit the last closed month again (its
+  // data changed); returns at once.
+  void RequestPreparation() ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   WorkforceBackend() = default;
   void RetentionLoop();
+  // Audits the last closed month at start, when asked and every
+  // retention_interval, on its own session, one audit at a time.
+  void PreparationLoop(std::unique_ptr<StorageSession> session);
 
   WorkforceOptions options_;
   std::unique_ptr<Pseudonymizer> pseudonymizer_;
   std::unique_ptr<QueryExecutor> writer_;
   std::unique_ptr<WorkforceServiceImpl> service_;
   std::thread retention_thread_;
+  std::thread preparation_thread_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool preparation_requested_ ABSL_GUARDED_BY(mu_) = true;
 };
 
 }  // namespace monipaikka

@@ -88,8 +88,12 @@ class SqliteSession : public StorageSession {
   SensorHealthStorage& SensorHealth() override { return sensor_health_; }
   AnalyticsStorage& Analytics() override { return analytics_; }
   AccessStorage& Access() override { return access_; }
-  void SetDeadline(absl::Time deadline) override { db_->SetDeadline(deadline); }
+  void SetDeadline(absl::Time deadline) override {
+    deadline_ = deadline;
+    db_->SetDeadline(deadline);
+  }
   bool DeadlineExceeded() const override { return db_->deadline_exceeded(); }
+  absl::Time Deadline() const override { return deadline_; }
 
  private:
   // Id of the row with `code` in `table`. When there is none: NOT_FOUND
@@ -115,6 +119,7 @@ class SqliteSession : public StorageSession {
   SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
   SqliteAnalytics analytics_{db_.get()};         // sqlite_analytics.cc
   SqliteAccess access_{db_.get()};  // tokens and audit log (sqlite_access.cc)
+  absl::Time deadline_ = absl::InfiniteFuture();  // SetDeadline's
 };
 
 // How IdByCode names each table in its errors.

@@ -127,6 +127,10 @@ class StorageSession {
   virtual void SetDeadline(absl::Time deadline) = 0;
   // Whether a statement was interrupted by the deadline since it was set.
   virtual bool DeadlineExceeded() const = 0;
+  // The deadline last set (absl::InfiniteFuture() when none): CPU-bound
+  // work done for the session's query (e.g. the disclosure audit of an HR
+  // report) stops at it too, with DEADLINE_EXCEEDED.
+  virtual absl::Time Deadline() const = 0;
 };
 
 struct SqliteStorageOptions {
