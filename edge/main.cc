@@ -66,7 +66,7 @@ ABSL_FLAG(int32_t, status_interval_s, 60,
 ABSL_FLAG(std::string, inputs, "",
           "JSON file configuring the real sensor inputs: MQTT (ChirpStack, "
           "The Things Stack, Haltian) and the UDP/TCP line protocol. See the "
-          "README and deploy/config/edge-inputs.example.json.");
+          "docs/edge-inputs.md and deploy/config/edge-inputs.example.json.");
 ABSL_FLAG(int64_t, mqtt_max_payload_bytes, 64 * 1024,
           "MQTT messages with a longer payload are not parsed: counted "
           "(reason too_large), logged and acknowledged. 1024..268435456.");

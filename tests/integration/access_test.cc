@@ -188,7 +188,8 @@ TEST_F(AccessTest, EveryMethodChecksCredentialsAndRole) {
     auto service_roles = ExpectedRoles().find(method->service()->full_name());
     ASSERT_NE(service_roles, ExpectedRoles().end())
         << method->service()->full_name()
-        << " has no row in the role table of this test (and of the README)";
+        << " has no row in the role table of this test (and of "
+           "docs/security.md)";
     auto method_roles = ExpectedMethodRoles().find(path);
     const std::set<std::string>& allowed =
         method_roles != ExpectedMethodRoles().end() ? method_roles->second
