@@ -65,7 +65,7 @@ ABSL_FLAG(int32_t, status_interval_s, 60,
           "Seconds between status log lines; 0 for none.");
 ABSL_FLAG(std::string, inputs, "",
           "JSON file configuring the real sensor inputs: MQTT (ChirpStack, "
-          "The Things Stack, Haltian) and the UDP/TCP line protocol. See the "
+          "The Things Stack, Haltian) and the UDP/TCP line protocol. See "
           "docs/edge-inputs.md and deploy/config/edge-inputs.example.json.");
 ABSL_FLAG(int64_t, mqtt_max_payload_bytes, 64 * 1024,
           "MQTT messages with a longer payload are not parsed: counted "
