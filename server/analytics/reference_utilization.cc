@@ -1,9 +1,9 @@
 #include "server/analytics/reference_utilization.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
+
+#include "common/check.h"
 
 namespace monipaikka::reference {
 
@@ -15,17 +15,6 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
     return std::numeric_limits<int64_t>::max();
   }
   return a + b;
-}
-
-// Broken preconditions are programming errors (the inputs come from
-// PresenceIntervals and LocalDays, never from a user): crash loudly.
-void CheckPrecondition(bool condition, const char* message) {
-  if (!condition) {
-    std::fprintf(stderr,
-                 "reference::ComputeUtilization: broken precondition: %s\n",
-                 message);
-    std::abort();
-  }
 }
 
 // Whether `intervals` are in time order, non-overlapping and not reversed:
@@ -87,9 +76,9 @@ WindowFigures ComputeUtilization(
     std::span<const std::vector<StateInterval>> workstations,
     std::span<const LocalDay> days) {
   for (const std::vector<StateInterval>& intervals : workstations) {
-    CheckPrecondition(WellFormed(intervals),
-                      "a workstation's intervals must be sorted and "
-                      "non-overlapping");
+    MONIPAIKKA_CHECK(WellFormed(intervals),
+                     "a workstation's intervals must be sorted and "
+                     "non-overlapping");
   }
 
   WindowFigures figures;
@@ -117,9 +106,9 @@ WindowFigures ComputeUtilization(
     }
     const int64_t from_ms = day.measured_start_ms;
     const int64_t to_ms = day.measured_end_ms;
-    CheckPrecondition(from_ms <= to_ms, "a day's measured hours are reversed");
-    CheckPrecondition(!any_measured_day || previous_measured_end_ms <= from_ms,
-                      "days must be in time order and must not overlap");
+    MONIPAIKKA_CHECK(from_ms <= to_ms, "a day's measured hours are reversed");
+    MONIPAIKKA_CHECK(!any_measured_day || previous_measured_end_ms <= from_ms,
+                     "days must be in time order and must not overlap");
     any_measured_day = true;
     previous_measured_end_ms = to_ms;
     measured_ms_per_workstation += to_ms - from_ms;

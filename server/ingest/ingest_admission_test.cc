@@ -26,8 +26,8 @@ class IngestAdmissionTest : public ::testing::Test {
     ASSERT_TRUE(session.ok()) << session.status();
     session_ = std::move(*session);
     directory_.Set(std::make_shared<SensorDirectory>(std::vector<SensorBinding>{
-        {1, "desk-1", "desk_presence", "gw-1"},
-        {2, "desk-2", "desk_presence", "gw-2"},
+        {1, "desk-1", SensorKind::kDeskPresence, "gw-1"},
+        {2, "desk-2", SensorKind::kDeskPresence, "gw-2"},
     }));
     IngestOptions options;
     options.max_batch_readings = 3;
