@@ -40,9 +40,20 @@ struct ProblemDeleter {
 };
 using Problem = std::unique_ptr<glp_prob, ProblemDeleter>;
 
+// GLPK keeps an environment per thread (its terminal switch, its memory
+// accounting), created by the first GLPK call. It is freed when the thread
+// ends, so a finished thread (e.g. the background audit of a month) leaves
+// nothing behind. Every problem is deleted before its audit returns.
+struct GlpkEnvironmentOfThisThread {
+  ~GlpkEnvironmentOfThisThread() { glp_free_env(); }
+};
+
 // GLPK prints to the terminal by default; a server must stay quiet. The
 // switch is per thread in GLPK 5, so every entry point sets it.
-void SilenceGlpk() { glp_term_out(GLP_OFF); }
+void SilenceGlpk() {
+  thread_local GlpkEnvironmentOfThisThread environment;
+  glp_term_out(GLP_OFF);
+}
 
 void SetColumnBounds(glp_prob* problem, int column, double low, double high) {
   const bool has_low = std::isfinite(low);
