@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/storage/storage.h"
@@ -18,6 +20,20 @@ std::string Pseudonym(int n) {
   std::string text = absl::StrCat(n);
   return std::string(64 - text.size(), 'a') + text;
 }
+
+// One organization of `people` employees in two units (the first
+// `first_unit` in `units[0]`), every `shared_every`-th in shared use, each
+// with 1 … `max_days` office days from the 2nd of `month`.
+struct OrganizationMonth {
+  int first_pseudonym = 0;
+  int people = 0;
+  std::string organization;
+  std::array<std::string, 2> units;
+  int first_unit = 0;
+  int shared_every = 1;
+  int max_days = 1;
+  absl::CivilMonth month;
+};
 
 class WorkforceReportTest : public ::testing::Test {
  protected:
@@ -36,6 +52,33 @@ class WorkforceReportTest : public ::testing::Test {
     }
     ASSERT_TRUE(session_->ImportInventory(inventory).ok());
     settings_.today = [] { return absl::CivilDay(2024, 6, 30); };
+  }
+
+  void StoreOrganizationMonth(const OrganizationMonth& shape) {
+    std::vector<EmployeePeriodInput> rows;
+    std::vector<WorkDayInput> days;
+    for (int i = 0; i < shape.people; ++i) {
+      EmployeePeriodInput row;
+      row.pseudonym = Pseudonym(shape.first_pseudonym + i);
+      row.period.valid_from = absl::CivilDay(2024, 1, 1);
+      row.period.organization = shape.organization;
+      row.period.unit = shape.units[i < shape.first_unit ? 0 : 1];
+      row.period.fte = 1;
+      row.period.office = OfficeWorkstation::kAssigned;
+      row.period.shared_use = i % shape.shared_every == 0;
+      rows.push_back(row);
+      for (int d = 0; d < 1 + i % shape.max_days; ++d) {
+        WorkDayInput input;
+        input.pseudonym = row.pseudonym;
+        input.day =
+            absl::CivilDay(shape.month.year(), shape.month.month(), 2 + d);
+        input.kind = 1;
+        days.push_back(input);
+      }
+    }
+    Store(rows);
+    auto stored = session_->Workforce().UpsertWorkDays(days);
+    ASSERT_TRUE(stored.ok()) << stored.status();
   }
 
   void Store(const std::vector<EmployeePeriodInput>& rows) {
@@ -293,29 +336,15 @@ TEST_F(WorkforceReportTest, MonthBoundaryAndAMoveInTheMiddleOfTheMonth) {
 // deadline (--max_query_seconds or the call's), and the session works again
 // afterwards.
 TEST_F(WorkforceReportTest, AnHrReportPastItsQueryDeadlineStopsCleanly) {
-  std::vector<EmployeePeriodInput> rows;
-  std::vector<WorkDayInput> days;
-  for (int i = 0; i < 23; ++i) {
-    EmployeePeriodInput row;
-    row.pseudonym = Pseudonym(500 + i);
-    row.period.valid_from = absl::CivilDay(2024, 1, 1);
-    row.period.organization = "A";
-    row.period.unit = i < 9 ? "d1" : "d2";
-    row.period.fte = 1;
-    row.period.office = OfficeWorkstation::kAssigned;
-    row.period.shared_use = i % 7 == 0;  // 2 in d1: a small count
-    rows.push_back(row);
-    for (int d = 0; d < 1 + i % 9; ++d) {
-      WorkDayInput input;
-      input.pseudonym = row.pseudonym;
-      input.day = absl::CivilDay(2024, 4, 2 + d);
-      input.kind = 1;
-      days.push_back(input);
-    }
-  }
-  Store(rows);
-  auto stored = session_->Workforce().UpsertWorkDays(days);
-  ASSERT_TRUE(stored.ok()) << stored.status();
+  // 2 in d1 in shared use: a small count.
+  StoreOrganizationMonth({.first_pseudonym = 500,
+                          .people = 23,
+                          .organization = "A",
+                          .units = {"d1", "d2"},
+                          .first_unit = 9,
+                          .shared_every = 7,
+                          .max_days = 9,
+                          .month = absl::CivilMonth(2024, 4)});
   v1::OfficeDaysRequest request;
   request.set_from_month("2024-04");
   request.set_to_month("2024-04");
@@ -335,29 +364,14 @@ TEST_F(WorkforceReportTest, AnHrReportPastItsQueryDeadlineStopsCleanly) {
 // A month prepared in the background (PrepareHrPeriod) is answered from its
 // audited pattern: even a request with no time left for an audit gets it.
 TEST_F(WorkforceReportTest, APreparedMonthIsAnsweredWithoutAnAudit) {
-  std::vector<EmployeePeriodInput> rows;
-  std::vector<WorkDayInput> days;
-  for (int i = 0; i < 31; ++i) {
-    EmployeePeriodInput row;
-    row.pseudonym = Pseudonym(700 + i);
-    row.period.valid_from = absl::CivilDay(2024, 1, 1);
-    row.period.organization = "B";
-    row.period.unit = i < 12 ? "e1" : "e2";
-    row.period.fte = 1;
-    row.period.office = OfficeWorkstation::kAssigned;
-    row.period.shared_use = i % 5 == 0;
-    rows.push_back(row);
-    for (int d = 0; d < 1 + i % 11; ++d) {
-      WorkDayInput input;
-      input.pseudonym = row.pseudonym;
-      input.day = absl::CivilDay(2024, 5, 2 + d);
-      input.kind = 1;
-      days.push_back(input);
-    }
-  }
-  Store(rows);
-  auto stored = session_->Workforce().UpsertWorkDays(days);
-  ASSERT_TRUE(stored.ok()) << stored.status();
+  StoreOrganizationMonth({.first_pseudonym = 700,
+                          .people = 31,
+                          .organization = "B",
+                          .units = {"e1", "e2"},
+                          .first_unit = 12,
+                          .shared_every = 5,
+                          .max_days = 11,
+                          .month = absl::CivilMonth(2024, 5)});
   v1::OfficeDaysRequest request;
   request.set_from_month("2024-05");
   request.set_to_month("2024-05");
