@@ -5,27 +5,13 @@
 
 #include "absl/strings/string_view.h"
 #include "common/time_format.h"
+#include "common/time_test_util.h"
 #include "gtest/gtest.h"
 
 namespace monipaikka {
 namespace {
 
 constexpr int64_t kHourMs = 60 * 60 * 1000;
-
-int64_t Ms(absl::string_view text) {
-  absl::StatusOr<int64_t> ms = ParseInstantMs(text);
-  if (!ms.ok()) {
-    ADD_FAILURE() << ms.status();
-    return 0;
-  }
-  return *ms;
-}
-
-absl::TimeZone Helsinki() {
-  absl::StatusOr<absl::TimeZone> zone = LoadZone("Europe/Helsinki");
-  EXPECT_TRUE(zone.ok()) << zone.status();
-  return zone.value_or(absl::UTCTimeZone());
-}
 
 std::vector<absl::CivilDay> Dates(const std::vector<PublicHoliday>& holidays) {
   std::vector<absl::CivilDay> dates;

@@ -9,6 +9,7 @@
 #include "absl/time/civil_time.h"
 #include "common/calendar.h"
 #include "common/time_format.h"
+#include "common/time_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -17,22 +18,6 @@ namespace {
 
 constexpr int64_t kMinuteMs = 60 * 1000;
 constexpr int64_t kHourMs = 60 * kMinuteMs;
-
-// The instant of an RFC 3339 text; fails the test on a typo.
-int64_t Ms(absl::string_view text) {
-  absl::StatusOr<int64_t> ms = ParseInstantMs(text);
-  if (!ms.ok()) {
-    ADD_FAILURE() << ms.status();
-    return 0;
-  }
-  return *ms;
-}
-
-absl::TimeZone Helsinki() {
-  absl::StatusOr<absl::TimeZone> zone = LoadZone("Europe/Helsinki");
-  EXPECT_TRUE(zone.ok()) << zone.status();
-  return zone.value_or(absl::UTCTimeZone());
-}
 
 // Default core hours (Mon–Fri 08–16 Helsinki, minus holidays).
 std::vector<LocalDay> CoreDays(absl::CivilDay first, absl::CivilDay last) {
