@@ -12,11 +12,13 @@
 // Usage: hr_audit_bench [--employees=76000] [--organizations=100]
 //                       [--units=1000] [--k=5] [--seed=1]
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -125,6 +127,27 @@ int Run() {
   counts.changes = CountDistributionChanges(periods, previous, date);
   const double count_seconds = Seconds(start);
 
+  // A server that shuts down cancels an audit under way: how long until it
+  // has stopped (the audit checks the flag before every solve).
+  double cancel_seconds = 0;
+  {
+    std::atomic<bool> cancelled{false};
+    absl::StatusOr<HrPeriodTables> stopped;
+    Clock::time_point cancel_time;
+    std::thread audit(
+        [&] { stopped = AuditHrPeriod(counts, k, {.cancelled = &cancelled}); });
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    cancel_time = Clock::now();
+    cancelled.store(true);
+    audit.join();
+    cancel_seconds = Seconds(cancel_time);
+    if (!absl::IsCancelled(stopped.status())) {
+      std::fprintf(stderr, "cancelled audit: expected CANCELLED, got %s\n",
+                   stopped.status().ToString().c_str());
+      return 1;
+    }
+  }
+
   start = Clock::now();
   const double cpu_start = CpuSeconds();
   absl::StatusOr<HrPeriodTables> audited = AuditHrPeriod(counts, k);
@@ -165,14 +188,15 @@ int Run() {
       "k=%d\n"
       "system:            %zu cells, %zu constraints\n"
       "counting:          %.3f s\n"
+      "cancelled audit:   stopped %.3f s after its cancel flag was set\n"
       "audited period:    %.3f s (%.3f s CPU; %d LP/MIP solves)\n"
       "  protection checks %.3f s, secondary choice %.3f s, final bounds "
       "%.3f s\n"
       "cached period:     %.3f s\n"
       "counts: %lld shown, %lld withheld (%lld to protect another)\n",
       static_cast<long long>(id), periods.size(), organizations, units, k,
-      audited->cells, audited->constraints, count_seconds, audit_seconds,
-      audit_cpu_seconds, audited->solves, stats.check_seconds,
+      audited->cells, audited->constraints, count_seconds, cancel_seconds,
+      audit_seconds, audit_cpu_seconds, audited->solves, stats.check_seconds,
       stats.secondary_seconds, stats.final_seconds, cached_seconds,
       static_cast<long long>(shown), static_cast<long long>(withheld),
       static_cast<long long>(secondary));

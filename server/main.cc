@@ -115,6 +115,10 @@ ABSL_FLAG(std::string, hr_publication, kDefaults.hr_publication,
           "them with the latest publication date before)");
 ABSL_FLAG(int, workforce_retention_months, kDefaults.workforce_retention_months,
           "work-location days older than this many months are deleted");
+ABSL_FLAG(double, hr_audit_inline_seconds, kDefaults.hr_audit_inline_seconds,
+          "an HR report whose month is not audited yet audits it within the "
+          "request for at most this long; a larger month is audited in the "
+          "background and the request answers UNAVAILABLE until it is ready");
 ABSL_FLAG(std::string, metrics_listen, kDefaults.metrics_listen,
           "host:port of the metrics endpoint (HTTP, Prometheus text format, "
           "at /metrics); port 0 picks a free one; empty: no endpoint");
@@ -186,6 +190,7 @@ monipaikka::ServerFlags FlagsFromCommandLine() {
   flags.hr_publication = absl::GetFlag(FLAGS_hr_publication);
   flags.workforce_retention_months =
       absl::GetFlag(FLAGS_workforce_retention_months);
+  flags.hr_audit_inline_seconds = absl::GetFlag(FLAGS_hr_audit_inline_seconds);
   flags.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   flags.metrics_allow_non_loopback =
       absl::GetFlag(FLAGS_metrics_allow_non_loopback);

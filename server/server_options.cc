@@ -199,6 +199,15 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const ServerFlags& flags) {
   options.workforce.pseudonym_key_file = flags.pseudonym_key_file;
   options.workforce.anonymity_k = flags.anonymity_k;
   options.workforce.retention_months = flags.workforce_retention_months;
+  // NaN fails the first comparison.
+  if (!(flags.hr_audit_inline_seconds >= 0) ||
+      flags.hr_audit_inline_seconds > kSecondsPerYear) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--hr_audit_inline_seconds: ", flags.hr_audit_inline_seconds,
+        " is not a number of seconds from 0 up to a year"));
+  }
+  options.workforce.hr_audit_inline =
+      absl::Seconds(flags.hr_audit_inline_seconds);
   absl::StatusOr<PublicationCalendar> publication =
       ParsePublicationCalendar(flags.hr_publication);
   if (!publication.ok()) {

@@ -108,6 +108,7 @@ struct ServerFlags {
   std::string recover_admin_token_file;
   std::string hr_publication = "month_end";
   int workforce_retention_months = 24;
+  double hr_audit_inline_seconds = 5;
   std::string metrics_listen = "127.0.0.1:9464";
   bool metrics_allow_non_loopback = false;
   int storage_probe_interval_ms = 5000;

@@ -144,10 +144,11 @@ class Auditor {
  public:
   Auditor(const std::vector<AuditCell>& cells,
           const std::vector<LinearConstraint>& constraints,
-          absl::Time deadline = absl::InfiniteFuture())
+          const AuditOptions& options = {})
       : cells_(cells),
         constraints_(constraints),
-        deadline_(deadline),
+        deadline_(options.deadline),
+        cancelled_(options.cancelled),
         cell_constraints_(cells.size()),
         withheld_(cells.size(), false) {
     for (const AuditCell& cell : cells) {
@@ -1020,10 +1021,15 @@ class Auditor {
     stale_ = std::move(kept);
   }
 
-  // Before every solve: DEADLINE_EXCEEDED once the deadline has passed,
+  // Before every solve: CANCELLED once the cancel flag is set,
+  // DEADLINE_EXCEEDED once the deadline has passed,
   // otherwise counts the solve and sets GLPK's time limit (`tm_lim`, ms) so
   // that one long solve ends at the deadline too.
   absl::Status StartSolve(int& tm_lim) {
+    if (cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed)) {
+      return absl::CancelledError(absl::StrCat(
+          "disclosure audit: cancelled after ", solves_, " solves"));
+    }
     const absl::Time now = absl::Now();
     if (now >= deadline_) return PastDeadline();
     ++solves_;
@@ -1048,6 +1054,7 @@ class Auditor {
   const std::vector<AuditCell>& cells_;
   const std::vector<LinearConstraint>& constraints_;
   const absl::Time deadline_;
+  const std::atomic<bool>* const cancelled_;
   std::vector<std::vector<size_t>> cell_constraints_;
   std::vector<bool> withheld_;
   // Per cell, the lowest and highest values of the recorded solutions
@@ -1074,7 +1081,7 @@ absl::StatusOr<AuditOutcome> AuditDisclosure(
     const std::vector<LinearConstraint>& constraints,
     const AuditOptions& options) {
   SilenceGlpk();
-  Auditor auditor(cells, constraints, options.deadline);
+  Auditor auditor(cells, constraints, options);
   RETURN_IF_ERROR(auditor.Validate());
   std::vector<bool> withheld(cells.size(), false);
   for (size_t c = 0; c < cells.size(); ++c) {

@@ -28,6 +28,7 @@
 // within a block, branch-and-bound where a block has integral cells and the
 // relaxation does not decide); its terminal output is switched off.
 
+#include <atomic>
 #include <cstddef>
 #include <limits>
 #include <utility>
@@ -94,6 +95,10 @@ struct AuditOptions {
   // solve at it). Nothing of a stopped audit is kept; the next call starts
   // afresh.
   absl::Time deadline = absl::InfiniteFuture();
+  // When set, the audit stops with CANCELLED once it reads true (checked
+  // before every solve, like the deadline; a solve under way runs to its
+  // end). Not owned; outlives the call. For a server that shuts down.
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 // Chooses the cells to withhold: every sensitive shown cell, plus secondary

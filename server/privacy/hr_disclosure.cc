@@ -216,7 +216,8 @@ std::array<bool, kLocationKinds> WithheldKinds(const OfficeDayCounts& counts,
 }  // namespace
 
 absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
-                                             int k, absl::Time deadline) {
+                                             int k,
+                                             const AuditOptions& options) {
   // Every count is at most the largest headcount of the period.
   int64_t largest_group = 0;
   for (const auto& [scope, r] : counts.office_days)
@@ -397,8 +398,6 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
   if (std::optional<std::vector<bool>> cached = Cache().Find(fingerprint)) {
     withheld = std::move(*cached);
   } else {
-    AuditOptions options;
-    options.deadline = deadline;
     ASSIGN_OR_RETURN(
         AuditOutcome outcome,
         AuditDisclosure(system.cells(), system.constraints(), options));

@@ -78,10 +78,12 @@ struct HrPeriodTables {
 // The audited tables of a period at anonymity threshold `k`. The pattern is
 // cached per content of the period (the last few periods), so repeated
 // requests do not solve again. INTERNAL if the solver fails;
-// DEADLINE_EXCEEDED if the audit is still running at `deadline` (nothing is
-// cached then, and the next call audits afresh).
-absl::StatusOr<HrPeriodTables> AuditHrPeriod(
-    const HrPeriodCounts& counts, int k,
-    absl::Time deadline = absl::InfiniteFuture());
+// DEADLINE_EXCEEDED if the audit is still running at `options.deadline`, or
+// CANCELLED once `options.cancelled` is set (nothing is cached then, and the
+// next call audits afresh). A cached pattern is returned whatever the
+// options.
+absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
+                                             int k,
+                                             const AuditOptions& options = {});
 
 }  // namespace monipaikka

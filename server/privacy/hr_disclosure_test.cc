@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -193,6 +195,22 @@ TEST(HrDisclosureTest, ARareLocationKindIsWithheldWithAnother) {
   EXPECT_FALSE(u1.location_mix[1].withheld);
 }
 
+TEST(HrDisclosureTest, ACancelledAuditStopsAndIsNotCached) {
+  // Content of its own (the cache is shared by the tests of this process).
+  const Period period = Build({{"E", "E1", 14, 3, 5, 2},
+                               {"E", "E2", 19, 7, 8, 6},
+                               {"E", "E3", 23, 9, 2, 1}});
+  const HrPeriodCounts counts = Counts(period);
+  const std::atomic<bool> cancelled{true};
+  absl::StatusOr<HrPeriodTables> stopped =
+      AuditHrPeriod(counts, kK, {.cancelled = &cancelled});
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled)
+      << stopped.status();
+  absl::StatusOr<HrPeriodTables> tables = AuditHrPeriod(counts, kK);
+  ASSERT_TRUE(tables.ok()) << tables.status();
+  EXPECT_GT(tables->solves, 0);  // Audited now, not taken from a cache.
+}
+
 TEST(HrDisclosureTest, AnAuditPastItsDeadlineIsNotCached) {
   // Content of its own (the cache is shared by the tests of this process).
   const Period period = Build({{"D", "D1", 13, 2, 4, 3},
@@ -200,7 +218,7 @@ TEST(HrDisclosureTest, AnAuditPastItsDeadlineIsNotCached) {
                                {"D", "D3", 21, 8, 1, 2}});
   const HrPeriodCounts counts = Counts(period);
   absl::StatusOr<HrPeriodTables> late =
-      AuditHrPeriod(counts, kK, absl::Now() - absl::Seconds(1));
+      AuditHrPeriod(counts, kK, {.deadline = absl::Now() - absl::Seconds(1)});
   EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded);
   absl::StatusOr<HrPeriodTables> tables = AuditHrPeriod(counts, kK);
   ASSERT_TRUE(tables.ok()) << tables.status();
@@ -208,7 +226,7 @@ TEST(HrDisclosureTest, AnAuditPastItsDeadlineIsNotCached) {
   EXPECT_TRUE(tables->office_days.at(UnitScope("D", "D1")).shared_use.withheld);
   // Once audited, the pattern comes from the cache even past a deadline.
   absl::StatusOr<HrPeriodTables> cached =
-      AuditHrPeriod(counts, kK, absl::Now() - absl::Seconds(1));
+      AuditHrPeriod(counts, kK, {.deadline = absl::Now() - absl::Seconds(1)});
   ASSERT_TRUE(cached.ok()) << cached.status();
   EXPECT_EQ(cached->solves, 0);
 }

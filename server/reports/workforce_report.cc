@@ -137,12 +137,24 @@ absl::Status CheckPublicationDate(absl::string_view field, absl::CivilDay day,
   return absl::OkStatus();
 }
 
+// The answer while `month`'s audit runs in the background.
+absl::Status BeingPrepared(absl::CivilMonth month) {
+  return absl::UnavailableError(absl::StrCat(
+      "the HR figures of ", FormatIsoMonth(month),
+      " are being prepared: the disclosure audit of a month this large runs "
+      "in the background (a state-sized month takes about a minute); ask "
+      "again shortly"));
+}
+
 // The audited HR tables of `month`: its office days, and its registry
 // snapshot (with the change since the previous publication date) when the
 // month has a publication date that has passed.
 absl::StatusOr<HrPeriodTables> AuditedPeriod(
     StorageSession& session, absl::CivilMonth month,
     const WorkforceSettings& settings) {
+  if (settings.preparation != nullptr && settings.preparation->Pending(month)) {
+    return BeingPrepared(month);
+  }
   const absl::CivilDay first(month);
   const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
   std::optional<absl::CivilDay> date =
@@ -167,8 +179,23 @@ absl::StatusOr<HrPeriodTables> AuditedPeriod(
     counts.previous = CountDistribution(periods, previous);
     counts.changes = CountDistributionChanges(periods, previous, *date);
   }
-  // The audit is CPU-bound: it observes the query's deadline itself.
-  return AuditHrPeriod(counts, settings.anonymity_k, session.Deadline());
+  // The audit is CPU-bound: it observes the query's deadline itself, and,
+  // when a background preparation exists, the inline limit before it.
+  AuditOptions options;
+  options.deadline = session.Deadline();
+  options.cancelled = settings.cancel_audit;
+  const bool may_defer = settings.preparation != nullptr;
+  if (may_defer) {
+    options.deadline =
+        std::min(options.deadline, absl::Now() + settings.inline_audit);
+  }
+  absl::StatusOr<HrPeriodTables> audited =
+      AuditHrPeriod(counts, settings.anonymity_k, options);
+  if (may_defer && absl::IsDeadlineExceeded(audited.status())) {
+    settings.preparation->Request(month);
+    if (absl::Now() < session.Deadline()) return BeingPrepared(month);
+  }
+  return audited;
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -385,6 +387,63 @@ TEST_F(WorkforceReportTest, APreparedMonthIsAnsweredWithoutAnAudit) {
   session_->SetDeadline(absl::Now() - absl::Seconds(1));
   auto report = BuildOfficeDays(*session_, request, settings_);
   session_->SetDeadline(absl::InfiniteFuture());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rows_size(), 2);
+}
+
+// Stands in for the server's preparation task: remembers what was queued.
+class QueuedMonths : public HrPeriodPreparation {
+ public:
+  bool Pending(absl::CivilMonth month) const override {
+    return std::find(queued.begin(), queued.end(), month) != queued.end();
+  }
+  void Request(absl::CivilMonth month) override { queued.push_back(month); }
+  std::vector<absl::CivilMonth> queued;
+};
+
+// A month too large to audit within the request is queued for the
+// background task, and the request says so at once (UNAVAILABLE) instead of
+// running into its deadline; once prepared, it is answered.
+TEST_F(WorkforceReportTest,
+       AMonthTooLargeToAuditInlineIsPreparedInTheBackground) {
+  StoreOrganizationMonth({.first_pseudonym = 900,
+                          .people = 29,
+                          .organization = "A",
+                          .units = {"f1", "f2"},
+                          .first_unit = 11,
+                          .shared_every = 4,
+                          .max_days = 9,
+                          .month = absl::CivilMonth(2024, 4)});
+  v1::OfficeDaysRequest request;
+  request.set_from_month("2024-04");
+  request.set_to_month("2024-04");
+  request.set_group_by(v1::HR_GROUPING_UNIT);
+  QueuedMonths preparation;
+  WorkforceSettings settings = settings_;
+  settings.preparation = &preparation;
+  settings.inline_audit = absl::ZeroDuration();  // no month fits inline
+  auto first = BuildOfficeDays(*session_, request, settings);
+  EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable)
+      << first.status();
+  EXPECT_NE(first.status().message().find("2024-04 are being prepared"),
+            std::string::npos)
+      << first.status();
+  ASSERT_EQ(preparation.queued.size(), 1u);
+  EXPECT_EQ(preparation.queued[0], absl::CivilMonth(2024, 4));
+
+  // While it is queued, a request with all the time it needs still does not
+  // audit it again.
+  settings.inline_audit = absl::InfiniteDuration();
+  EXPECT_EQ(BuildOfficeDays(*session_, request, settings).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(preparation.queued.size(), 1u);
+
+  // The background task's audit; then the month is answered at once.
+  ASSERT_TRUE(
+      PrepareHrPeriod(*session_, absl::CivilMonth(2024, 4), settings_).ok());
+  preparation.queued.clear();
+  settings.inline_audit = absl::ZeroDuration();
+  auto report = BuildOfficeDays(*session_, request, settings);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->rows_size(), 2);
 }

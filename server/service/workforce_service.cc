@@ -347,6 +347,7 @@ class WorkforceServiceImpl final
                        const AccessControl* access,
                        const Pseudonymizer* pseudonymizer,
                        const WorkforceOptions* options,
+                       HrPeriodPreparation* preparation,
                        std::function<void()> imported)
       : queries_(queries),
         writer_(writer),
@@ -358,6 +359,8 @@ class WorkforceServiceImpl final
     settings_.retention_months = options->retention_months;
     settings_.today = options->today;
     settings_.publication = options->publication;
+    settings_.preparation = preparation;
+    settings_.inline_audit = options->hr_audit_inline;
   }
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* ImportEmployees(
@@ -539,7 +542,8 @@ absl::StatusOr<std::unique_ptr<WorkforceBackend>> WorkforceBackend::Start(
   RETURN_IF_ERROR(backend->writer_->Start(1));
   backend->service_ = std::make_unique<WorkforceServiceImpl>(
       queries, backend->writer_.get(), access, backend->pseudonymizer_.get(),
-      &backend->options_, [b = backend.get()] { b->RequestPreparation(); });
+      &backend->options_, backend.get(),
+      [b = backend.get()] { b->RequestPreparation(); });
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> preparation,
                    storage->OpenSession());
   backend->retention_thread_ =
@@ -560,8 +564,9 @@ void WorkforceBackend::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  cancel_audit_.store(true);
   if (retention_thread_.joinable()) retention_thread_.join();
-  // Waits for an audit under way.
+  // An audit under way ends at its next solve.
   if (preparation_thread_.joinable()) preparation_thread_.join();
   if (writer_) writer_->Stop();
 }
@@ -571,6 +576,24 @@ void WorkforceBackend::RequestPreparation() {
   preparation_requested_ = true;
 }
 
+bool WorkforceBackend::Pending(absl::CivilMonth month) const {
+  absl::MutexLock lock(&mu_);
+  return month_in_audit_ == month ||
+         std::find(queued_months_.begin(), queued_months_.end(), month) !=
+             queued_months_.end();
+}
+
+void WorkforceBackend::Request(absl::CivilMonth month) {
+  absl::MutexLock lock(&mu_);
+  if (month_in_audit_ == month ||
+      std::find(queued_months_.begin(), queued_months_.end(), month) !=
+          queued_months_.end()) {
+    return;
+  }
+  queued_months_.push_back(month);
+  Log(LogLevel::kInfo, "hr_period_queued", {{"month", FormatIsoMonth(month)}});
+}
+
 void WorkforceBackend::PreparationLoop(
     std::unique_ptr<StorageSession> session) {
   WorkforceSettings settings;
@@ -578,23 +601,37 @@ void WorkforceBackend::PreparationLoop(
   settings.retention_months = options_.retention_months;
   settings.today = options_.today;
   settings.publication = options_.publication;
+  settings.cancel_audit = &cancel_audit_;
   while (true) {
+    absl::CivilMonth month;
     {
       absl::MutexLock lock(&mu_);
+      month_in_audit_.reset();
       mu_.AwaitWithTimeout(
           absl::Condition(
               +[](WorkforceBackend* b) ABSL_EXCLUSIVE_LOCKS_REQUIRED(b->mu_) {
-                return b->stopping_ || b->preparation_requested_;
+                return b->stopping_ || b->preparation_requested_ ||
+                       !b->queued_months_.empty();
               },
               this),
           options_.retention_interval);
       if (stopping_) return;
-      preparation_requested_ = false;
+      if (preparation_requested_ || queued_months_.empty()) {
+        // The last closed month (also hourly); a pattern already cached
+        // costs only the count.
+        preparation_requested_ = false;
+        month = absl::CivilMonth(options_.today()) - 1;
+      } else {
+        // A month a request queued: requests for it wait for this audit
+        // (Pending) rather than audit it again inline.
+        month = queued_months_.front();
+        queued_months_.pop_front();
+        month_in_audit_ = month;
+      }
     }
-    // The last closed month; a pattern already cached costs only the count.
-    const absl::CivilMonth month = absl::CivilMonth(options_.today()) - 1;
     const absl::Time start = absl::Now();
     const absl::Status status = PrepareHrPeriod(*session, month, settings);
+    if (absl::IsCancelled(status)) return;
     if (status.ok()) {
       Log(LogLevel::kInfo, "hr_period_prepared",
           {{"month", FormatIsoMonth(month)},

@@ -5,7 +5,10 @@
 // work-location days, and the task that audits the last closed month in the
 // background (PrepareHrPeriod). Started and stopped as one by Server.
 
+#include <atomic>
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -30,6 +33,9 @@ struct WorkforceOptions {
   int anonymity_k = 5;
   // Work-location days older than this many months are deleted.
   int retention_months = 24;
+  // A request audits a month not yet audited for at most this long; a
+  // larger month is left to the background task (HrPeriodPreparation).
+  absl::Duration hr_audit_inline = absl::Seconds(5);
   // How often retention runs (also once at start).
   absl::Duration retention_interval = absl::Hours(1);
   // Records written per transaction by an import. Large, because a day-
@@ -48,7 +54,7 @@ struct WorkforceOptions {
 
 class WorkforceServiceImpl;
 
-class WorkforceBackend {
+class WorkforceBackend : public HrPeriodPreparation {
  public:
   // Checks the options, reads the key and starts the writer thread and the
   // retention task. `database` is the database path (the key must not be
@@ -57,11 +63,12 @@ class WorkforceBackend {
   static absl::StatusOr<std::unique_ptr<WorkforceBackend>> Start(
       Storage* storage, const std::string& database, QueryExecutor* queries,
       const AccessControl* access, WorkforceOptions options);
-  ~WorkforceBackend();
+  ~WorkforceBackend() override;
 
   grpc::Service* service();
-  // Stops the retention task and, once no call can come any more, the
-  // writer (after the writes queued). Call after the gRPC server shut down.
+  // Stops the retention task, cancels an HR audit under way and, once no
+  // call can come any more, the writer (after the writes queued). Call after
+  // the gRPC server shut down.
   void Stop();
 
   // Runs retention now and waits for it; returns the days deleted.
@@ -71,11 +78,17 @@ class WorkforceBackend {
   // data changed); returns at once.
   void RequestPreparation() ABSL_LOCKS_EXCLUDED(mu_);
 
+  // HrPeriodPreparation: months that requests found too large to audit
+  // inline, audited one at a time after the last closed month.
+  bool Pending(absl::CivilMonth month) const override ABSL_LOCKS_EXCLUDED(mu_);
+  void Request(absl::CivilMonth month) override ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   WorkforceBackend() = default;
   void RetentionLoop();
   // Audits the last closed month at start, when asked and every
-  // retention_interval, on its own session, one audit at a time.
+  // retention_interval, and the months requests queued, on its own session,
+  // one audit at a time.
   void PreparationLoop(std::unique_ptr<StorageSession> session);
 
   WorkforceOptions options_;
@@ -84,9 +97,14 @@ class WorkforceBackend {
   std::unique_ptr<WorkforceServiceImpl> service_;
   std::thread retention_thread_;
   std::thread preparation_thread_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool preparation_requested_ ABSL_GUARDED_BY(mu_) = true;
+  // Queued by requests, in order; and the one of them being audited now.
+  std::deque<absl::CivilMonth> queued_months_ ABSL_GUARDED_BY(mu_);
+  std::optional<absl::CivilMonth> month_in_audit_ ABSL_GUARDED_BY(mu_);
+  // Set by Stop: the audit under way ends at its next solve.
+  std::atomic<bool> cancel_audit_{false};
 };
 
 }  // namespace monipaikka

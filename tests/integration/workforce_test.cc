@@ -5,9 +5,11 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -480,6 +482,66 @@ TEST_F(WorkforceIntegrationTest,
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("older than the retention period"), std::string::npos)
       << run.err;
+}
+
+// A month too large to audit within a request (here: any month, with no
+// time allowed inline) is audited in the background: the first request says
+// it is being prepared, and a later one gets the month's figures.
+TEST_F(WorkforceIntegrationTest,
+       AnOlderMonthIsPreparedInTheBackgroundOnRequest) {
+  const std::string csv = data_.File("employees.csv");
+  WriteFile(csv, std::string(kEmployeeHeader) +
+                     Employees(0, 7, "VERO", "V1", 2) +
+                     Employees(100, 12, "VERO", "V2", 3));
+  const absl::CivilMonth month = absl::CivilMonth(TodayInHelsinki()) - 3;
+  const std::string days = data_.File("days.csv");
+  std::string rows = "employee_id,date,location_kind\n";
+  for (int i = 0; i < 7; ++i) {
+    for (int d = 0; d <= i % 4; ++d) {
+      absl::StrAppend(&rows, absl::StrFormat("E%04d", i), ",",
+                      FormatDate(absl::CivilDay(month) + 2 + d), ",A\n");
+    }
+  }
+  for (int i = 100; i < 112; ++i) {
+    absl::StrAppend(&rows, absl::StrFormat("E%04d", i), ",",
+                    FormatDate(absl::CivilDay(month) + 3), ",A\n");
+  }
+  WriteFile(days, rows);
+  HrServer server(data_, key_file_, {"--hr_audit_inline_seconds=0"});
+  ASSERT_EQ(Client(server, {"import-inventory", data_.File("inventory.json")})
+                .exit_code,
+            0);
+  ASSERT_EQ(Client(server, {"import-employees", csv}).exit_code, 0);
+  ASSERT_EQ(Client(server, {"import-work-days", days}).exit_code, 0);
+  const std::string month_flag =
+      absl::StrFormat("%04d-%02d", month.year(), month.month());
+  const std::vector<std::string> request = {
+      "--output=json", "office-days", "--from_month=" + month_flag,
+      "--to_month=" + month_flag, "--group_by=unit"};
+  ClientRun first = Client(server, request);
+  EXPECT_NE(first.exit_code, 0);
+  EXPECT_NE(first.err.find(month_flag + " are being prepared"),
+            std::string::npos)
+      << first.err;
+  ClientRun later;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    later = Client(server, request);
+  } while (later.exit_code != 0 && std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(later.exit_code, 0) << later.err;
+  v1::OfficeDaysReport report;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(later.out, &report).ok());
+  EXPECT_EQ(report.rows_size(), 2);  // its two units
+  const std::string log = server.Log();
+  EXPECT_NE(log.find("event=hr_period_queued month=" + month_flag),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("event=hr_period_prepared month=" + month_flag),
+            std::string::npos)
+      << log;
 }
 
 }  // namespace
