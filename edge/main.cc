@@ -224,11 +224,13 @@ int main(int argc, char** argv) {
       "      [--tls_cert_file=PEM --tls_key_file=PEM]\n"
       "      [--backfill_from=YYYY-MM-DD --backfill_to=YYYY-MM-DD]\n"
       "      [--inputs=FILE] [--simulate] [--exit_when_drained] [--seed=N]");
-  // --help lists the flags of this file (absl matches the program name by
-  // default, which is not the file name here).
+  // --help lists the flags of this file and the connection flags it shares
+  // with the client (absl matches the program name by default, which is not
+  // the file name here).
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, "edge/main.cc");
+    return absl::EndsWith(path, "edge/main.cc") ||
+           absl::EndsWith(path, "common/connection_flags.cc");
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
   usage_config.version_string = [] {
