@@ -79,9 +79,11 @@ Watchdog::~Watchdog() {
 
 void Watchdog::Run() {
   bool was_alive = true;
-  absl::MutexLock lock(&mu_);
-  while (!stopping_) {
-    mu_.Unlock();
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
     const bool alive = alive_();
     if (alive) Notify("WATCHDOG=1");
     if (alive != was_alive) {
@@ -91,7 +93,7 @@ void Watchdog::Run() {
           {{"pings", alive ? "resumed" : "withheld"}});
       was_alive = alive;
     }
-    mu_.Lock();
+    absl::MutexLock lock(&mu_);
     mu_.AwaitWithTimeout(absl::Condition(&stopping_),
                          absl::FromChrono(period_));
   }

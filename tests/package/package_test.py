@@ -346,28 +346,32 @@ def check_units(root):
           "no simulator", edge_exec)
 
     # systemd-analyze verify: syntax, known settings, the programs exist.
-    # The template is verified as an instance of it.
+    # The programs are looked for in the throwaway root, and the template is
+    # verified as an instance of it.
     verify_dir = tempfile.mkdtemp(prefix="units-")
-    for unit in ("monipaikka-server.service", "monipaikka-backup.service",
-                 "monipaikka-backup.timer"):
-        shutil.copy(os.path.join(units, unit), verify_dir)
-    shutil.copy(os.path.join(units, "monipaikka-edge@.service"),
-                os.path.join(verify_dir, "monipaikka-edge@gw-test.service"))
+    for unit, copy in (
+            ("monipaikka-server.service", "monipaikka-server.service"),
+            ("monipaikka-backup.service", "monipaikka-backup.service"),
+            ("monipaikka-backup.timer", "monipaikka-backup.timer"),
+            ("monipaikka-edge@.service", "monipaikka-edge@gw-test.service")):
+        with open(os.path.join(units, unit)) as src:
+            text = src.read()
+        for prefix in ("/usr/bin/", "/usr/lib/monipaikka/"):
+            text = text.replace(prefix, root + prefix)
+        with open(os.path.join(verify_dir, copy), "w") as dst:
+            dst.write(text)
     analyze = shutil.which("systemd-analyze")
     if not check(analyze is not None, "systemd-analyze is installed"):
         return
     for unit in sorted(os.listdir(verify_dir)):
-        result = run([analyze, f"--root={root}", "verify",
-                      os.path.join(verify_dir, unit)])
-        problems = [line for line in (result.stdout + result.stderr)
-                    .splitlines() if unit.split("@")[0] in line or
-                    "monipaikka" in line]
-        check(result.returncode == 0 and not problems,
-              f"systemd-analyze verify {unit}",
-              result.stdout + result.stderr)
+        result = run([analyze, "verify", os.path.join(verify_dir, unit)])
+        # verify exits 0 on settings it ignores: any line is a problem.
+        output = (result.stdout + result.stderr).strip()
+        check(result.returncode == 0 and output == "",
+              f"systemd-analyze verify {unit}", output)
     for unit in ("monipaikka-server.service",
                  "monipaikka-edge@gw-test.service"):
-        result = run([analyze, "security", "--offline=yes", f"--root={root}",
+        result = run([analyze, "security", "--offline=yes",
                       os.path.join(verify_dir, unit)])
         match = re.search(r"Overall exposure level for \S+: ([0-9.]+)",
                           result.stdout + result.stderr)
@@ -526,6 +530,11 @@ def start_like_the_unit(root, tmp):
     edge_args = [into_root(arg).replace("/var/lib/monipaikka-edge",
                                         root + "/var/lib/monipaikka-edge")
                  for arg in edge_exec]
+    # The gateway's certificate and key are in place; its inputs file not.
+    for path in (os.path.join(root, "etc/monipaikka/tls/gw-test.crt"),
+                 os.path.join(credentials, "tls.key")):
+        with open(path, "w") as pem:
+            pem.write("not checked before the inputs file\n")
     edge = run(edge_args)
     check(edge.returncode == 2 and "edge-gw-test.json" in edge.stderr,
           "edge: without /etc/monipaikka/edge-<gateway>.json it refuses to "
