@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """The Debian packages, as an operator gets them.
 
-  package_test.py BUILD_DIR VERSION
+  package_test.py BUILD_DIR VERSION [DEB_DIR]
+
+(with DEB_DIR, the packages already built there are tested instead of
+building them again)
 
 Builds monipaikka-server, monipaikka-edge and monipaikka-client with CPack
 (into a temporary directory), inspects them (files, modes, owners,
@@ -290,9 +293,12 @@ def check_programs(root, version):
         commented = re.findall(r"^#--(\w+)=(\S+)\s*$", text, re.MULTILINE)
         check(len(commented) >= 3, f"{flag_file}: commented flags", commented)
         for name, value in commented:
+            # "--name (help); default: value;" wrapped over lines, within
+            # this flag's entry.
             match = re.search(
-                rf"--{name} \(.*?\); default: \"?(.*?)\"?;",
-                help_texts[program], re.DOTALL)
+                rf"^\s+--{name} \((?:(?!\n\s+--\w+ \().)*?\);\s+"
+                rf"default: \"?(.*?)\"?;$",
+                help_texts[program], re.DOTALL | re.MULTILINE)
             if name in ("listen", "tls_cert_file", "tls_key_file",
                         "tls_client_ca_file", "server", "tls_ca_file",
                         "metrics_listen"):
@@ -531,10 +537,12 @@ def start_like_the_unit(root, tmp):
                                         root + "/var/lib/monipaikka-edge")
                  for arg in edge_exec]
     # The gateway's certificate and key are in place; its inputs file not.
-    for path in (os.path.join(root, "etc/monipaikka/tls/gw-test.crt"),
-                 os.path.join(credentials, "tls.key")):
-        with open(path, "w") as pem:
-            pem.write("not checked before the inputs file\n")
+    made = run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=gw-test",
+                "-days", "1", "-keyout", os.path.join(credentials, "tls.key"),
+                "-out", os.path.join(root, "etc/monipaikka/tls/gw-test.crt")])
+    check(made.returncode == 0, "a certificate for gateway gw-test",
+          made.stderr)
     edge = run(edge_args)
     check(edge.returncode == 2 and "edge-gw-test.json" in edge.stderr,
           "edge: without /etc/monipaikka/edge-<gateway>.json it refuses to "
@@ -597,7 +605,7 @@ def check_backup_retention(root, tmp):
     result = run([script], env=failing)
     check(result.returncode != 0 and sorted(os.listdir(backups)) == before,
           "backup script: a failed backup deletes nothing")
-    for keep in ("0", "x", ""):
+    for keep in ("0", "x", "-1"):
         result = run([script], env=dict(env, MONIPAIKKA_BACKUP_KEEP=keep))
         check(result.returncode == 2 and "MONIPAIKKA_BACKUP_KEEP" in
               result.stderr, f"backup script: KEEP={keep!r} refused (exit 2)",
@@ -634,13 +642,16 @@ def main():
     tmp = tempfile.mkdtemp(prefix="monipaikka-package-")
     try:
         started = time.monotonic()
-        out = os.path.join(tmp, "out")
-        result = run(["cpack", "--config",
-                      os.path.join(build_dir, "CPackConfig.cmake"), "-B", out],
-                     timeout=600)
-        check(result.returncode == 0, "cpack builds the packages",
-              result.stdout + result.stderr)
-        print(f"      cpack: {time.monotonic() - started:.1f} s")
+        if len(sys.argv) > 3:
+            out = sys.argv[3]
+        else:
+            out = os.path.join(tmp, "out")
+            result = run(["cpack", "--config",
+                          os.path.join(build_dir, "CPackConfig.cmake"),
+                          "-B", out], timeout=600)
+            check(result.returncode == 0, "cpack builds the packages",
+                  result.stdout + result.stderr)
+            print(f"      cpack: {time.monotonic() - started:.1f} s")
         debs = {}
         for deb in glob.glob(os.path.join(out, "*.deb")):
             debs[deb_field(deb, "Package")] = deb
