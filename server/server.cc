@@ -361,6 +361,10 @@ absl::Status Server::Listen() {
   builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              options_.max_concurrent_streams);
+  // gRPC sets SO_REUSEPORT by default: a second server (or a leftover one
+  // under systemd) would share the port and take half the connections.
+  // Without it an address in use fails the start (UNAVAILABLE, exit 1).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

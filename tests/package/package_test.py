@@ -498,6 +498,35 @@ def start_like_the_unit(root, tmp):
                   "server: monipaikka_build_info metric",
                   [line for line in metrics.splitlines()
                    if "build_info" in line])
+        # A second server on the same port: the address is in use (no
+        # SO_REUSEPORT sharing), gRPC's own error comes through the logger
+        # with its priority, and the start fails with status 1 (restarted).
+        if ready and os.path.exists(port_file):
+            with open(port_file) as port:
+                taken = int(port.read())
+            # Its database apart from the credentials, as the server wants.
+            os.makedirs(os.path.join(tmp, "second"))
+            second_log = os.path.join(tmp, "second.log")
+            with open(second_log, "w") as second_err:
+                stream = os.fstat(second_err.fileno())
+                second = subprocess.run(
+                    args + [f"--listen=127.0.0.1:{taken}",
+                            "--metrics_listen=",
+                            f"--db={os.path.join(tmp, 'second', 'second.db')}",
+                            "--bootstrap_admin_token_file="],
+                    stdout=subprocess.DEVNULL, stderr=second_err, timeout=60,
+                    env=dict(os.environ, JOURNAL_STREAM=f"{stream.st_dev}:"
+                             f"{stream.st_ino}"))
+            with open(second_log) as second_err:
+                second_lines = second_err.read()
+            check(second.returncode == 1,
+                  "server: a port in use fails the start (status 1)",
+                  second.returncode)
+            check(re.search(r"^<3>ts=\S+ level=error event=grpc_log "
+                            r"source=\S+ message=.*Address already in use",
+                            second_lines, re.MULTILINE) is not None,
+                  "server: gRPC's error line through the logger, priority 3",
+                  second_lines)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
