@@ -539,6 +539,29 @@ def start_like_the_unit(root, tmp):
     check(notify.wait_for("STOPPING=1", 2), "server: STOPPING=1 to systemd",
           notify.messages)
     notify.close()
+
+    # A restart (the database now holds an admin token) writes no new one,
+    # even when the file was deleted.
+    token = os.path.join(root, "var/lib/monipaikka/admin.token")
+    if os.path.exists(token):
+        os.remove(token)
+    notify = NotifySocket(os.path.join(tmp, "notify-again"))
+    again = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL,
+                             env=dict(os.environ, NOTIFY_SOCKET=notify.path))
+    try:
+        check(notify.wait_for("READY=1", 60), "server: ready again after a "
+              "restart", notify.messages)
+        check(not os.path.exists(token),
+              "server: a restart mints no second bootstrap admin token")
+    finally:
+        again.send_signal(signal.SIGTERM)
+        try:
+            again.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            again.kill()
+            again.wait()
+        notify.close()
     with open(log_path) as log_file:
         lines = log_file.read().splitlines()
     check(lines and all(re.match(r"<[2-7]>ts=", line) for line in lines),
