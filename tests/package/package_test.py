@@ -29,6 +29,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -389,28 +390,45 @@ def check_units(root):
 
 
 class NotifySocket:
-    """Stands in for systemd's notify socket (NOTIFY_SOCKET)."""
+    """Stands in for systemd's notify socket (NOTIFY_SOCKET): like systemd,
+    it reads every message as it comes (a full socket would block the
+    sender)."""
 
     def __init__(self, path):
         self.path = path
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(path)
+        self.sock.settimeout(0.05)
         self.messages = []
+        self.lock = threading.Lock()
+        self.closing = False
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while not self.closing:
+            try:
+                message = self.sock.recv(4096).decode()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with self.lock:
+                self.messages.append(message)
 
     def wait_for(self, text, timeout_s):
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            for message in self.messages:
-                if text in message:
+        while True:
+            with self.lock:
+                if any(text in message for message in self.messages):
                     return True
-            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
-            try:
-                self.messages.append(self.sock.recv(4096).decode())
-            except socket.timeout:
-                pass
-        return any(text in message for message in self.messages)
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
 
     def close(self):
+        self.closing = True
+        self.reader.join()
         self.sock.close()
 
 
@@ -498,6 +516,40 @@ def start_like_the_unit(root, tmp):
                   "server: monipaikka_build_info metric",
                   [line for line in metrics.splitlines()
                    if "build_info" in line])
+        # The installed edge agent against it: READY=1 once its loop runs,
+        # then WATCHDOG=1 pings (the simulator only stands in for inputs).
+        if ready and os.path.exists(port_file):
+            with open(port_file) as port:
+                server_port = int(port.read())
+            os.makedirs(os.path.join(tmp, "edge"))
+            edge_notify = NotifySocket(os.path.join(tmp, "edge-notify"))
+            edge = subprocess.Popen(
+                [os.path.join(root, "usr/bin/monipaikka-edge"),
+                 "--gateway=gw-notify", f"--server=127.0.0.1:{server_port}",
+                 f"--token_file={token}",
+                 f"--outbox={os.path.join(tmp, 'edge', 'outbox.db')}",
+                 "--simulate"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env=dict(os.environ, NOTIFY_SOCKET=edge_notify.path,
+                         WATCHDOG_USEC="400000"))
+            try:
+                check(edge_notify.wait_for("READY=1", 60),
+                      "edge: READY=1 to systemd once its loop runs",
+                      edge_notify.messages)
+                check(edge_notify.wait_for("WATCHDOG=1", 5),
+                      "edge: WATCHDOG=1 pings", edge_notify.messages)
+            finally:
+                edge.send_signal(signal.SIGTERM)
+                try:
+                    edge_status = edge.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    edge.kill()
+                    edge_status = edge.wait()
+            check(edge_status == 0 and edge_notify.wait_for("STOPPING=1", 2),
+                  "edge: SIGTERM stops it cleanly, STOPPING=1",
+                  (edge_status, edge_notify.messages))
+            edge_notify.close()
+
         # A second server on the same port: the address is in use (no
         # SO_REUSEPORT sharing), gRPC's own error comes through the logger
         # with its priority, and the start fails with status 1 (restarted).
