@@ -36,6 +36,7 @@
 #include "client/utilization_command.h"
 #include "client/workforce_commands.h"
 #include "common/bearer_token.h"
+#include "common/build_info.h"
 #include "common/channel_security.h"
 #include "common/status_macros.h"
 #include "grpcpp/create_channel.h"
@@ -113,6 +114,12 @@ const std::vector<FlagDef>& GlobalFlags() {
        "name the server certificate must carry (implies --tls; default: the "
        "host of --server)"},
       {"help", {}, 'h', FlagKind::kBool, "", "show help and exit"},
+      {"version",
+       {},
+       0,
+       FlagKind::kBool,
+       "",
+       "show the version and git commit and exit"},
   };
   return *kFlags;
 }
@@ -1345,6 +1352,10 @@ int RunCommandLine(const std::vector<std::string>& args,
   bool help_flag = false;
   for (const RawFlag& flag : tokens->flags) {
     help_flag |= flag.name == "help" || flag.name == "h";
+    if (flag.name == "version") {
+      out << VersionText("monipaikka");
+      return kExitOk;
+    }
   }
   const bool help = help_command || help_flag;
 

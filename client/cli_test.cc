@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/fake_services_test_util.h"
 #include "client/inventory_csv.h"
+#include "common/build_info.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -99,6 +100,17 @@ TEST_F(CliTest, HelpListsEveryCommandByGroup) {
   Clear();
   EXPECT_EQ(Run({"--help"}), kExitOk);
   EXPECT_EQ(out_.str(), UsageText());
+}
+
+TEST_F(CliTest, VersionNamesVersionAndCommit) {
+  EXPECT_EQ(Run({"--version"}), kExitOk);
+  EXPECT_EQ(out_.str(), VersionText("monipaikka"));
+  EXPECT_THAT(out_.str(), HasSubstr(" (commit "));
+  Clear();
+  // Before or after a command, like --help.
+  EXPECT_EQ(Run({"sites", "list", "--version"}), kExitOk);
+  EXPECT_EQ(out_.str(), VersionText("monipaikka"));
+  EXPECT_THAT(UsageText(), HasSubstr("--version"));
 }
 
 TEST_F(CliTest, CommandHelpShowsOnlyItsOwnFlags) {

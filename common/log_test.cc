@@ -42,5 +42,28 @@ TEST(LogTest, ControlBytesDelAndBytesAbove0x7fAreEscaped) {
             "k=\"\\xe2\\x82\\xac\"");
 }
 
+// journalctl -p warning shows warnings and worse: the levels map to the
+// syslog priorities journald reads from the "<N>" prefix.
+TEST(LogTest, LevelsMapToSyslogPriorities) {
+  EXPECT_EQ(SyslogPriority(LogLevel::kDebug), 7);
+  EXPECT_EQ(SyslogPriority(LogLevel::kInfo), 6);
+  EXPECT_EQ(SyslogPriority(LogLevel::kWarning), 4);
+  EXPECT_EQ(SyslogPriority(LogLevel::kError), 3);
+  EXPECT_EQ(SyslogPriority(LogLevel::kFatal), 2);
+  EXPECT_EQ(FormatLogLine(0, LogLevel::kDebug, "e", {}),
+            "ts=1970-01-01T00:00:00Z level=debug event=e");
+}
+
+// The prefix is written only when stderr is the stream JOURNAL_STREAM names.
+TEST(LogTest, JournalStreamMustNameStderrsDeviceAndInode) {
+  EXPECT_TRUE(IsJournalStream("64769:1234567", 64769, 1234567));
+  EXPECT_FALSE(IsJournalStream("64769:1234567", 64769, 1234568));
+  EXPECT_FALSE(IsJournalStream("64769:1234567", 64770, 1234567));
+  EXPECT_FALSE(IsJournalStream("", 0, 0));
+  EXPECT_FALSE(IsJournalStream("64769", 64769, 0));
+  EXPECT_FALSE(IsJournalStream("a:b", 0, 0));
+  EXPECT_FALSE(IsJournalStream("1:2:3", 1, 2));
+}
+
 }  // namespace
 }  // namespace monipaikka

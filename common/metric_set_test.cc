@@ -3,6 +3,8 @@
 #include <atomic>
 #include <memory>
 
+#include "common/build_info.h"
+#include "common/build_info_metric.h"
 #include "gtest/gtest.h"
 
 namespace monipaikka {
@@ -49,6 +51,18 @@ TEST(MetricSetTest, HistogramHasCumulativeBucketsSumAndCount) {
             "x_commit_seconds_bucket{le=\"0.01\"} 1\n"
             "x_commit_seconds_bucket{le=\"0.1\"} 2\n"
             "x_commit_seconds_bucket{le=\"+Inf\"} 3\n");
+}
+
+TEST(MetricSetTest, BuildInfoNamesVersionAndCommit) {
+  MetricSet metrics;
+  AddBuildInfoMetric(&metrics);
+  EXPECT_EQ(PrometheusText(metrics.Collect()),
+            "# HELP monipaikka_build_info Always 1; its labels name the "
+            "version and the git commit this program was built from.\n"
+            "# TYPE monipaikka_build_info gauge\n"
+            "monipaikka_build_info{version=\"" +
+                std::string(BuildVersion()) + "\",commit=\"" +
+                std::string(BuildCommit()) + "\"} 1\n");
 }
 
 TEST(MetricSetTest, LabelValuesFromEnumNames) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package Monipaikka needs to build, test and run:
-# compiler, CMake and libraries. Idempotent: installs only what is missing.
+# compiler, CMake and libraries, and what building and checking the Debian
+# packages takes (dpkg-dev, file: CPack's dependency scan; systemd:
+# systemd-analyze; python3: their test). Idempotent: installs only what is missing.
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 
@@ -11,6 +13,7 @@ PACKAGES=(
   libssl-dev openssl prometheus-cpp-dev libglpk-dev
   libmosquitto-dev mosquitto nlohmann-json3-dev
   clang libclang-rt-14-dev clang-format
+  libsystemd-dev systemd dpkg-dev file python3
 )
 
 missing=()

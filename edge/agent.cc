@@ -197,6 +197,7 @@ Agent::Agent(AgentOptions options, int outbox_lock_fd,
       signals_(io_),
       status_timer_(io_),
       metrics_timer_(io_),
+      heartbeat_timer_(io_),
       live_timer_(io_),
       inventory_retry_timer_(io_),
       inventory_backoff_(options_.backoff, options_.jitter_seed),
@@ -305,6 +306,7 @@ void Agent::Start() {
   uplink_->Start();
   ScheduleStatus();
   ScheduleMetrics();
+  ScheduleHeartbeat();
   FetchInventory();
   CheckDrained();
 }
@@ -638,6 +640,16 @@ void Agent::ScheduleMetrics() {
   });
 }
 
+void Agent::ScheduleHeartbeat() {
+  if (!options_.on_heartbeat || stopping_) return;
+  options_.on_heartbeat();
+  heartbeat_timer_.expires_after(options_.heartbeat_interval);
+  heartbeat_timer_.async_wait([this](const std::error_code& error) {
+    if (error) return;
+    ScheduleHeartbeat();
+  });
+}
+
 void Agent::PublishMetrics() {
   if (options_.metrics == nullptr) return;
   const AgentCounters counters = this->counters();
@@ -707,6 +719,7 @@ void Agent::BeginStop(absl::Status status) {
       {{"status", final_status_.ToString()}});
   status_timer_.cancel();
   metrics_timer_.cancel();
+  heartbeat_timer_.cancel();
   PublishMetrics();
   live_timer_.cancel();
   inventory_retry_timer_.cancel();

@@ -117,6 +117,12 @@ struct AgentOptions {
   // outlives the agent.
   AgentMetrics* metrics = nullptr;
   std::chrono::milliseconds metrics_interval{1000};
+  // Called on the event loop when the agent has started (its outbox open,
+  // the uplink started) and then every `heartbeat_interval` while the loop
+  // runs, so that a watchdog can tell a working loop from a stuck one (the
+  // systemd watchdog, see edge/main.cc). None when empty. Must not block.
+  std::function<void()> on_heartbeat;
+  std::chrono::milliseconds heartbeat_interval{1000};
 };
 
 // Checks the options; messages name the command-line flag, e.g.
@@ -183,6 +189,7 @@ class Agent {
   void ScheduleStatus();
   void ScheduleMetrics();
   void PublishMetrics();
+  void ScheduleHeartbeat();
   void LogCounters(absl::string_view event);
   void BeginStop(absl::Status status);
 
@@ -200,6 +207,7 @@ class Agent {
   asio::signal_set signals_;
   asio::steady_timer status_timer_;
   asio::steady_timer metrics_timer_;
+  asio::steady_timer heartbeat_timer_;
   asio::steady_timer live_timer_;
   asio::steady_timer inventory_retry_timer_;
   Backoff inventory_backoff_;

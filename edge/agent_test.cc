@@ -287,6 +287,30 @@ TEST_F(AgentTest, LiveSimulationSendsReadingsAsTimePassesAndStopsCleanly) {
   EXPECT_EQ(Received(recorder), all);
 }
 
+// The loop beats while it runs (what the systemd watchdog of edge/main.cc
+// checks) and stops beating once the agent stops.
+TEST_F(AgentTest, HeartbeatsWhileTheLoopRuns) {
+  IngestRecorder recorder;
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, Inventory());
+  ASSERT_NE(server, nullptr);
+  AgentOptions options = Options(*server);
+  options.simulate = true;
+  std::atomic<int> beats{0};
+  options.on_heartbeat = [&beats] { ++beats; };
+  options.heartbeat_interval = milliseconds(10);
+  auto agent = std::make_unique<RunningAgent>(options);
+  const auto deadline = std::chrono::steady_clock::now() + milliseconds(10000);
+  while (beats.load() < 5 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_GE(beats.load(), 5);
+  EXPECT_TRUE(agent->StopAndJoin().ok());
+  const int after_stop = beats.load();
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(beats.load(), after_stop);
+}
+
 TEST_F(AgentTest, RefusesAnOutboxOfAnotherGateway) {
   IngestRecorder recorder;
   std::unique_ptr<FakeServer> server =

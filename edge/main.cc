@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -22,12 +23,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/bearer_token.h"
+#include "common/build_info.h"
+#include "common/build_info_metric.h"
 #include "common/command_line.h"
 #include "common/connection_flags.h"
 #include "common/exit_code.h"
+#include "common/grpc_log.h"
 #include "common/log.h"
 #include "common/metric_set.h"
 #include "common/metrics_endpoint.h"
+#include "common/service_manager.h"
 #include "common/sqlite.h"
 #include "common/time_format.h"
 #include "edge/agent.h"
@@ -219,13 +224,18 @@ int main(int argc, char** argv) {
       "      [--tls_cert_file=PEM --tls_key_file=PEM]\n"
       "      [--backfill_from=YYYY-MM-DD --backfill_to=YYYY-MM-DD]\n"
       "      [--inputs=FILE] [--simulate] [--exit_when_drained] [--seed=N]");
-  // --help lists the flags of this file (absl matches the program name by
-  // default, which is not the file name here).
+  // --help lists the flags of this file and the connection flags it shares
+  // with the client (absl matches the program name by default, which is not
+  // the file name here).
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, "edge/main.cc");
+    return absl::EndsWith(path, "edge/main.cc") ||
+           absl::EndsWith(path, "common/connection_flags.cc");
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  usage_config.version_string = [] {
+    return monipaikka::VersionText("monipaikka-edge");
+  };
   absl::SetFlagsUsageConfig(usage_config);
   std::vector<char*> positional =
       monipaikka::ParseCommandLineOrExit(argc, argv);
@@ -244,8 +254,22 @@ int main(int argc, char** argv) {
                  std::string(options.status().message()).c_str());
     return ExitStatus(ExitCode::kBadConfiguration);
   }
+  monipaikka::RouteGrpcLogsToLog();
+  // systemd (Type=notify): ready once the agent's loop runs (its outbox
+  // open), and alive while the loop keeps beating (WatchdogSec=).
+  std::atomic<int64_t> last_beat_ns{0};
+  options->on_heartbeat = [&last_beat_ns, gateway = options->gateway] {
+    const int64_t now =
+        std::chrono::steady_clock::now().time_since_epoch().count();
+    if (last_beat_ns.exchange(now) == 0) {
+      monipaikka::NotifyReady(absl::StrCat("running for gateway ", gateway));
+    }
+  };
+  const std::chrono::milliseconds heartbeat_interval =
+      options->heartbeat_interval;
   // Declared before the agent and the endpoint: outlives both.
   auto metrics = std::make_shared<monipaikka::MetricSet>();
+  monipaikka::AddBuildInfoMetric(metrics.get());
   monipaikka::edge::AgentMetrics agent_metrics(metrics.get());
   std::unique_ptr<monipaikka::MetricsEndpoint> metrics_endpoint;
   if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
@@ -272,7 +296,18 @@ int main(int argc, char** argv) {
                     {{"error", agent.status().ToString()}});
     return ExitStatus(ExitCode::kRuntimeError);
   }
+  // A loop that stopped beating for 10 heartbeats is stuck.
+  std::unique_ptr<monipaikka::Watchdog> watchdog =
+      monipaikka::Watchdog::Start([&last_beat_ns, heartbeat_interval] {
+        const int64_t last = last_beat_ns.load();
+        if (last == 0) return true;  // still starting
+        return std::chrono::steady_clock::now().time_since_epoch() -
+                   std::chrono::steady_clock::duration(last) <
+               10 * heartbeat_interval;
+      });
   absl::Status run = (*agent)->Run();
+  monipaikka::NotifyStopping();
+  watchdog.reset();
   if (!run.ok()) {
     monipaikka::Log(monipaikka::LogLevel::kError, "agent_failed",
                     {{"error", run.ToString()}});

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,12 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/build_info.h"
 #include "common/command_line.h"
 #include "common/exit_code.h"
+#include "common/grpc_log.h"
 #include "common/log.h"
+#include "common/service_manager.h"
 #include "server/server.h"
 #include "server/server_options.h"
 
@@ -234,6 +238,9 @@ int main(int argc, char** argv) {
     return absl::EndsWith(path, "server/main.cc");
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  usage_config.version_string = [] {
+    return monipaikka::VersionText("monipaikka-server");
+  };
   absl::SetFlagsUsageConfig(usage_config);
   const std::vector<char*> positional =
       monipaikka::ParseCommandLineOrExit(argc, argv);
@@ -245,6 +252,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<monipaikka::ServerOptions> options =
       monipaikka::ServerOptionsFromFlags(FlagsFromCommandLine());
   if (!options.ok()) return BadConfiguration(options.status());
+  monipaikka::RouteGrpcLogsToLog();
 
   // Every file the server creates (the database and its -wal and -shm, the
   // token files) is its own alone: they hold token hashes, the audit log and
@@ -279,14 +287,27 @@ int main(int argc, char** argv) {
                    {"db", options->database},
                    {"security", options->plaintext ? "plaintext" : "tls"},
                    {"metrics_listen", options->metrics_listen},
-                   {"metrics_port", (*server)->metrics_port()}});
+                   {"metrics_port", (*server)->metrics_port()},
+                   {"version", monipaikka::BuildVersion()},
+                   {"commit", monipaikka::BuildCommit()}});
+  // systemd (Type=notify): ready once the port is bound, and alive while
+  // the ingest writer works (WatchdogSec=).
+  const std::string serving =
+      absl::StrCat("serving on port ", (*server)->port());
+  monipaikka::NotifyReady(serving);
+  std::unique_ptr<monipaikka::Watchdog> watchdog = monipaikka::Watchdog::Start(
+      [s = server->get()] { return s->WriterResponsive(); });
 
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    monipaikka::NotifyReloading();
     ReloadTls(**server);
+    monipaikka::NotifyReady(serving);
   }
   monipaikka::Log(monipaikka::LogLevel::kInfo, "stopping",
                   {{"signal", received}});
+  monipaikka::NotifyStopping();
+  watchdog.reset();
   (*server)->Shutdown();
   const monipaikka::IngestCounters& counters = (*server)->counters();
   const monipaikka::AuthCounters& auth = (*server)->auth_counters();

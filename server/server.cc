@@ -18,7 +18,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/build_info_metric.h"
 #include "common/log.h"
+#include "common/service_manager.h"
 #include "common/status_macros.h"
 #include "monipaikka/v1/analytics.grpc.pb.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
@@ -308,6 +310,7 @@ absl::Status Server::BuildServices() {
 }
 
 absl::Status Server::ExportMetrics() {
+  AddBuildInfoMetric(metrics_.get());
   AddIngestMetrics(counters_, metrics_.get());
   AddStorageHealthMetrics(*storage_health_, metrics_.get());
   AddQueryMetrics(executor_->query_seconds(), executor_->counters(),
@@ -358,6 +361,10 @@ absl::Status Server::Listen() {
   builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              options_.max_concurrent_streams);
+  // gRPC sets SO_REUSEPORT by default: a second server (or a leftover one
+  // under systemd) would share the port and take half the connections.
+  // Without it an address in use fails the start (UNAVAILABLE, exit 1).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -399,12 +406,23 @@ int Server::metrics_port() const {
   return metrics_endpoint_ ? metrics_endpoint_->port() : 0;
 }
 
+bool Server::WriterResponsive() const {
+  const std::chrono::milliseconds probe = options_.writer.probe_interval;
+  if (probe.count() <= 0) return true;
+  const std::chrono::steady_clock::duration silence =
+      std::chrono::steady_clock::now() - storage_health_->last_outcome();
+  return silence < std::max<std::chrono::steady_clock::duration>(
+                       4 * probe, std::chrono::seconds(30));
+}
+
 void Server::OnStorageHealthChanged(bool healthy, const absl::Status& cause) {
   if (healthy) {
     Log(LogLevel::kInfo, "storage_healthy");
+    NotifyStatus("serving");
   } else {
     Log(LogLevel::kError, "storage_unhealthy",
         {{"error", std::string(cause.message())}});
+    NotifyStatus(absl::StrCat("storage failing: ", cause.message()));
   }
   absl::MutexLock lock(&health_mu_);
   if (health_service_ != nullptr) health_service_->SetServingStatus(healthy);

@@ -60,6 +60,12 @@ class Server {
   MetricSet& metrics() { return *metrics_; }
   // Whether storage takes writes (also the gRPC health status).
   bool storage_healthy() const { return storage_health_->healthy(); }
+  // Whether the ingest writer works: it finished a write or a probe, with
+  // success or not, within the last max(4 probe intervals, 30 s) (always
+  // true with probes off). False means it is stuck; the systemd watchdog
+  // then withholds its pings. A failing disk is not "stuck": it shows in
+  // storage_healthy() and the unit's status, and a restart would not fix it.
+  bool WriterResponsive() const;
   const IngestCounters& counters() const { return counters_; }
   // Calls allowed and refused (by reason) by the access checks.
   const AuthCounters& auth_counters() const { return auth_counters_; }

@@ -9,6 +9,8 @@
 // with itself, and must not block.
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 
 #include "absl/base/thread_annotations.h"
@@ -32,11 +34,21 @@ class StorageHealth {
   bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
   // 1 when healthy, 0 when not (for the gauge).
   const std::atomic<int>& healthy_gauge() const { return healthy_; }
+  // When the last outcome, success or failure, was recorded (steady clock;
+  // construction before the first). The writer records one per write and
+  // probes an idle database, so a long silence means it is stuck.
+  std::chrono::steady_clock::time_point last_outcome() const {
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(
+            last_outcome_.load(std::memory_order_relaxed)));
+  }
 
  private:
   const OnChange on_change_;
   absl::Mutex mu_;  // serializes state changes and their callbacks
   std::atomic<int> healthy_{1};
+  std::atomic<int64_t> last_outcome_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
 };
 
 }  // namespace monipaikka
