@@ -23,7 +23,10 @@ struct SeriesValue {
 
 struct ForecastOptions {
   // The level of a weekday: the mean of its last `level_weeks` values.
-  int level_weeks = 4;
+  // Eight rather than four: on day-to-day noise around a steady level, the
+  // mean of eight values errs by √(1/8) of one day's noise, of four by
+  // √(1/4); the damped trend follows slower changes.
+  int level_weeks = 8;
   // The trend per week: per weekday, the mean of its values in the last
   // `trend_weeks` weeks minus the mean in the `trend_weeks` weeks before,
   // averaged over the weekdays that have both, divided by trend_weeks.

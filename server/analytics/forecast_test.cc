@@ -20,6 +20,7 @@ TEST(PointForecastTest, LevelWithDampedTrend) {
   }
   const absl::CivilDay last = kMonday + 49;
   ForecastOptions options;
+  options.level_weeks = 4;
   // 14 + 1 · 0.8 · (1 − 0.8^2.5) / 0.2 = 14 + 4 · (1 − 0.64 · √0.8)
   //   = 14 + 4 · (1 − 0.5724334) = 15.7102664
   EXPECT_NEAR(*PointForecast(history, last, last + 7, options), 15.7102664,
