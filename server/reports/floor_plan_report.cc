@@ -58,8 +58,8 @@ absl::Status CheckAssumption(absl::string_view field, bool has, double value,
 }
 
 // The units of `site` in plan order: floors by code; with zones, each
-// floor's zones by code, then the part of the floor outside its zones (when
-// it has workstations or area).
+// floor's zones by code, then the part of the floor outside its zones when
+// it has workstations.
 std::vector<Unit> MakeUnits(const OccupancyInventory& inventory, int32_t site,
                             bool zones) {
   const OccupancyInventory::Site& s = inventory.sites()[site];
@@ -144,10 +144,11 @@ std::vector<Unit> MakeUnits(const OccupancyInventory& inventory, int32_t site,
         std::max_element(counts.begin(), counts.end()) - counts.begin());
     units[home].home_of.push_back(inventory.organizations()[org].code);
   }
-  // The part of a floor outside its zones with nothing in it is no unit.
-  std::erase_if(units, [](const Unit& u) {
-    return u.space < 0 && u.active == 0 && u.area_m2 <= 0;
-  });
+  // The part of a floor outside its zones without workstations (corridors,
+  // meeting rooms, kitchens) is no unit: it serves the zones around it, so
+  // the plan neither closes it nor counts it.
+  std::erase_if(units,
+                [](const Unit& u) { return u.space < 0 && u.active == 0; });
   return units;
 }
 

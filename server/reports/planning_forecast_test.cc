@@ -195,6 +195,47 @@ TEST_F(FloorPlanReportTest, ZonesAndBadRequests) {
             absl::StatusCode::kNotFound);
 }
 
+// Zone mode: floor F (100 m²) with zones Z1 (30 m², three desks) and Z2
+// (20 m², three desks); the rest of the floor has no workstations and is no
+// unit. Monday two desks of Z1: demand ceil(2 × 1.1) = 3, which Z2 holds in
+// less area.
+TEST(FloorPlanZonesTest, ZonesCloseAndTheRestOfTheFloorIsNoUnit) {
+  OccupancyFixture f;
+  v1::Inventory inventory;
+  AddSite(inventory, "TRE", 100, 10000);
+  AddSpace(inventory, "F", "TRE", "", "floor")->set_area_m2(100);
+  AddSpace(inventory, "Z1", "TRE", "F", "zone")->set_area_m2(30);
+  AddSpace(inventory, "Z2", "TRE", "F", "zone")->set_area_m2(20);
+  for (const std::string& d : Desks("P", 1, 3)) {
+    AddDesk(inventory, d, "Z1", "multi-space", "");
+  }
+  for (const std::string& d : Desks("Q", 1, 3)) {
+    AddDesk(inventory, d, "Z2", "multi-space", "");
+  }
+  f.Import(inventory);
+  Readings readings;
+  Occupy(readings, absl::CivilDay(2026, 3, 2), {"P1", "P2"});
+  Store(f, readings);
+  f.Summarize();
+  v1::FloorPlanRequest request;
+  request.set_site("TRE");
+  request.set_from_date("2026-03-02");
+  request.set_to_date("2026-03-02");
+  request.set_unit("zone");
+  absl::StatusOr<v1::FloorPlanReport> report =
+      BuildFloorPlan(f.Context(At("2026-03-10T00:00:00Z")), request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->units_size(), 2);
+  EXPECT_EQ(report->units(0).code(), "Z1");
+  EXPECT_EQ(report->units(0).floor(), "F");
+  EXPECT_EQ(report->units(1).area_source(), "zone");
+  const v1::FloorPlanWeekday& monday = report->weekdays(0);
+  EXPECT_EQ(monday.demand(), 3);
+  EXPECT_THAT(monday.open_units(), ElementsAre("Z2"));
+  EXPECT_THAT(monday.closed_units(), ElementsAre("Z1"));
+  EXPECT_DOUBLE_EQ(monday.closed_area_m2(), 30);
+}
+
 // Sixteen weeks to 2026-04-26 (a Sunday) with the same desks every week:
 // Monday 4, Tuesday 8, Wednesday 9, Thursday 7, Friday 3, each 09:00-09:30.
 // Epiphany, Good Friday and Easter Monday have readings but are no working
