@@ -98,7 +98,7 @@ TEST_F(PlanningIntegrationTest, FloorPlanAndForecast) {
   ASSERT_EQ(plan.weekdays_size(), 5);
   EXPECT_EQ(plan.weekdays(0).demand(), 4);  // ceil(3 × 1.1)
   EXPECT_TRUE(plan.weekdays(0).demand_met());
-  EXPECT_EQ(plan.weekdays(1).demand(), 2);  // ceil(1 × 1.1)
+  EXPECT_EQ(plan.weekdays(1).demand(), 2);       // ceil(1 × 1.1)
   EXPECT_EQ(plan.closed_m2_days_per_year(), 0);  // one floor: it stays open
   EXPECT_DOUBLE_EQ(plan.assumptions().kwh_per_m2_closed_day(), 0.25);
 
