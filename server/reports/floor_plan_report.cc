@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -47,6 +48,18 @@ struct Unit {
   std::vector<std::string> home_of;
 };
 
+Unit MakeUnit(std::string code, std::string name, int32_t floor, int32_t space,
+              double area_m2, std::string area_source) {
+  Unit unit;
+  unit.code = std::move(code);
+  unit.name = std::move(name);
+  unit.floor = floor;
+  unit.space = space;
+  unit.area_m2 = area_m2;
+  unit.area_source = std::move(area_source);
+  return unit;
+}
+
 absl::Status CheckAssumption(absl::string_view field, bool has, double value,
                              double max) {
   if (!has) return absl::OkStatus();
@@ -70,8 +83,8 @@ std::vector<Unit> MakeUnits(const OccupancyInventory& inventory, int32_t site,
     const OccupancyInventory::Space& f = inventory.spaces()[floor];
     if (!zones) {
       unit_of_space[floor] = units.size();
-      units.push_back({f.code, f.name, floor, floor, f.area_m2,
-                       f.area_m2 > 0 ? "floor" : ""});
+      units.push_back(MakeUnit(f.code, f.name, floor, floor, f.area_m2,
+                               f.area_m2 > 0 ? "floor" : ""));
       continue;
     }
     std::vector<int32_t> floor_zones;
@@ -89,17 +102,14 @@ std::vector<Unit> MakeUnits(const OccupancyInventory& inventory, int32_t site,
     for (int32_t z : floor_zones) {
       const OccupancyInventory::Space& zone = inventory.spaces()[z];
       unit_of_space[z] = units.size();
-      units.push_back({zone.code, zone.name, floor, z, zone.area_m2,
-                       zone.area_m2 > 0 ? "zone" : ""});
+      units.push_back(MakeUnit(zone.code, zone.name, floor, z, zone.area_m2,
+                               zone.area_m2 > 0 ? "zone" : ""));
       zoned_area += std::max(0.0, zone.area_m2);
     }
     remainder_of_floor[floor] = units.size();
-    Unit rest{absl::StrCat(f.code, "/-"),
-              absl::StrCat(f.name, " outside zones"),
-              floor,
-              -1,
-              0,
-              ""};
+    Unit rest =
+        MakeUnit(absl::StrCat(f.code, "/-"),
+                 absl::StrCat(f.name, " outside zones"), floor, -1, 0, "");
     if (f.area_m2 > 0) {
       rest.area_m2 = std::max(0.0, f.area_m2 - zoned_area);
       rest.area_source = "floor less zones";
