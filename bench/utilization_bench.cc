@@ -5,7 +5,9 @@
 //   (a) the site's utilization over the whole window, grouped by floor,
 //   (b) the site's weekday × hour heatmap over the window,
 //   (c) the portfolio over its window, grouped by organization,
-//   (d) a consolidation what-if of three organizations into one site.
+//   (d) a consolidation what-if of three organizations into one site,
+//   (e) the floor-closing plan of one 10-floor site over the window,
+//   (f) the 4-week forecast of that site from 16 weeks of history.
 // It prints the time to load (ingest, then the summaries catching up), the
 // p50 and p95 latency of each report, and the database sizes.
 //
@@ -43,6 +45,7 @@
 #include "monipaikka/v1/analytics.grpc.pb.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
+#include "monipaikka/v1/planning.grpc.pb.h"
 #include "server/server.h"
 
 ABSL_FLAG(bool, full, false,
@@ -515,6 +518,38 @@ void SitePhase(int desks, int days, int runs) {
   }
 }
 
+// (e) and (f): the planning reports of the portfolio's first site.
+void PlanningReports(const Layout& layout, const Loaded& loaded, int runs) {
+  auto planning = v1::PlanningService::NewStub(loaded.channel);
+  v1::FloorPlanRequest plan_request;
+  plan_request.set_site(SiteCode(layout, 0));
+  plan_request.set_from_date(FormatDate(layout.first));
+  plan_request.set_to_date(FormatDate(layout.last));
+  v1::FloorPlanReport plan;
+  const Latency floor_plan = Time(runs, [&] {
+    grpc::ClientContext context;
+    Check(planning->GetFloorPlan(&context, plan_request, &plan), "floor plan");
+  });
+  std::printf("  floor plan: %d floors, %.0f closed m2-days a year\n",
+              plan.units_size(), plan.closed_m2_days_per_year());
+  v1::ForecastRequest forecast_request;
+  forecast_request.set_site(SiteCode(layout, 0));
+  forecast_request.set_last_date(FormatDate(layout.last));
+  v1::ForecastReport forecast;
+  const Latency forecasting = Time(runs, [&] {
+    grpc::ClientContext context;
+    Check(planning->GetForecast(&context, forecast_request, &forecast),
+          "forecast");
+  });
+  std::printf(
+      "  forecast: %d history days, peak MAE %.1f (naive %.1f), %d days "
+      "ahead\n",
+      forecast.history_days(), forecast.peak_accuracy().mae(),
+      forecast.peak_accuracy().naive_mae(), forecast.days_size());
+  PrintLatency("(e) floor plan of a 10-floor site", floor_plan, 200);
+  PrintLatency("(f) 4-week forecast of a site", forecasting, 200);
+}
+
 void PortfolioPhase(int desks, int days, int runs) {
   const absl::CivilDay yesterday =
       absl::ToCivilDay(absl::Now(), *LoadZone("Europe/Helsinki")) - 1;
@@ -560,6 +595,7 @@ void PortfolioPhase(int desks, int days, int runs) {
           .c_str(),
       by_org, 2000);
   PrintLatency("(d) consolidation of three organizations", consolidate, 2000);
+  PlanningReports(layout, loaded, runs);
   loaded.server->Shutdown();
   std::printf("  database: %.1f MiB\n", FileMiB(loaded.db));
   if (!absl::GetFlag(FLAGS_keep)) {

@@ -30,6 +30,7 @@
 #include "client/inventory_csv.h"
 #include "client/local_time.h"
 #include "client/output_format.h"
+#include "client/planning_commands.h"
 #include "client/sensor_health_command.h"
 #include "client/settings.h"
 #include "client/text_file.h"
@@ -259,6 +260,31 @@ const std::vector<FlagDef>& CommandFlagDefs() {
        FlagKind::kValue,
        "N",
        "at most this many events (1000)"},
+      {"keep_home",
+       {},
+       0,
+       FlagKind::kBool,
+       "",
+       "keep each organization's home floor (zone) open"},
+      {"kwh_per_m2_day",
+       {},
+       0,
+       FlagKind::kValue,
+       "KWH",
+       "energy a closed m2 saves per closed day (0.25)"},
+      {"kg_co2_per_kwh",
+       {},
+       0,
+       FlagKind::kValue,
+       "KG",
+       "emission factor of that energy (0.08)"},
+      {"weeks", {}, 0, FlagKind::kValue, "N", "weeks to forecast, 1-8 (4)"},
+      {"history_weeks",
+       {},
+       0,
+       FlagKind::kValue,
+       "N",
+       "weeks of history the forecast uses, 2-104 (16)"},
   };
   return *kFlags;
 }
@@ -433,6 +459,23 @@ absl::Status RunAnalytics(const CommandContext& c, const char* module_name) {
   args.all_hours = Get(c.flags, "all_hours") == "true";
   return RunAnalyticsCommand(c.channel, module_name, args,
                              ToAnalyticsFlags(c.flags), c.options, c.out);
+}
+
+PlanningFlags ToPlanningFlags(const FlagValues& f) {
+  PlanningFlags p;
+  CopyFlags(f, {{"site", &p.site},
+                {"from", &p.from},
+                {"to", &p.to},
+                {"buffer_pct", &p.buffer_pct},
+                {"unit", &p.unit},
+                {"kwh_per_m2_day", &p.kwh_per_m2_day},
+                {"kg_co2_per_kwh", &p.kg_co2_per_kwh},
+                {"space", &p.space},
+                {"organization", &p.organization},
+                {"weeks", &p.weeks},
+                {"history_weeks", &p.history_weeks}});
+  p.keep_home = Get(f, "keep_home") == "true";
+  return p;
 }
 
 absl::Status RunAccess(const CommandContext& c, const char* module_name) {
@@ -669,6 +712,46 @@ const std::vector<Command>& Commands() {
        "--sites.",
        "consolidate",
        RUN_ANALYTICS("consolidate")},
+      {"report",
+       "floor-plan",
+       {},
+       "",
+       {Required("site"), Required("from"), Required("to"),
+        Optional("buffer_pct"),
+        Optional("unit", "what may close: floor (default) or zone",
+                 "floor|zone"),
+        Optional("keep_home"), Optional("kwh_per_m2_day"),
+        Optional("kg_co2_per_kwh")},
+       "Which floors can close on which weekdays, and what it saves.",
+       "Per weekday, the floors (or zones) with the least area whose office "
+       "workstations hold the demand: the P95 of that weekday's daily peaks "
+       "in the window plus the buffer. Closed m2-days a year, energy and CO2 "
+       "saved under the assumptions shown. Exact (dynamic programming).",
+       "floor-plan",
+       [](const CommandContext& c) {
+         auto stub = v1::PlanningService::NewStub(c.channel);
+         return RunFloorPlanCommand(*stub, ToPlanningFlags(c.flags), c.options,
+                                    c.out);
+       }},
+      {"report",
+       "forecast",
+       {},
+       "",
+       {Required("site"), Optional("space", "only this floor", "FLOOR"),
+        Optional("organization", "only this organization (\"-\": shared use)"),
+        Optional("to", "last day of history (default: yesterday)"),
+        Optional("weeks"), Optional("history_weeks")},
+       "Daily peak and utilization of the next weeks, with intervals.",
+       "Each working day's peak occupancy and time utilization for the next "
+       "1-8 weeks with 80 % and 95 % prediction intervals; public holidays "
+       "have no demand. States its backtest accuracy against "
+       "same-weekday-last-week.",
+       "forecast",
+       [](const CommandContext& c) {
+         auto stub = v1::PlanningService::NewStub(c.channel);
+         return RunForecastCommand(*stub, ToPlanningFlags(c.flags), c.options,
+                                   c.out);
+       }},
       {"report",
        "efficiency",
        {"efficiency"},

@@ -70,6 +70,12 @@ inline constexpr RpcPolicy kPutTarget{"AnalyticsService/PutTarget",
 inline constexpr RpcPolicy kDeleteTarget{"AnalyticsService/DeleteTarget",
                                          kFacilityRoles};
 
+// PlanningService: facility reports.
+inline constexpr RpcPolicy kGetFloorPlan{"PlanningService/GetFloorPlan",
+                                         kFacilityRoles};
+inline constexpr RpcPolicy kGetForecast{"PlanningService/GetForecast",
+                                        kFacilityRoles};
+
 // WorkforceService (HR).
 inline constexpr RpcPolicy kImportEmployees{"WorkforceService/ImportEmployees",
                                             kHrRoles};
