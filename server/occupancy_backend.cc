@@ -7,6 +7,7 @@
 #include "server/reports/workforce_report.h"
 #include "server/service/analytics_service.h"
 #include "server/service/live_service.h"
+#include "server/service/sampling_service.h"
 #include "server/service/utilization_service.h"
 #include "server/summary/codec.h"
 
@@ -95,6 +96,7 @@ absl::Status OccupancyBackend::Start(QueryExecutor* executor,
   live_service_ = std::make_unique<LiveOccupancyServiceImpl>(
       executor, access, hub_.get(), options_.max_watches_per_token);
   utilization_service_ = std::make_unique<UtilizationServiceImpl>(deps_);
+  sampling_service_ = std::make_unique<SamplingServiceImpl>(deps_);
   return absl::OkStatus();
 }
 
@@ -117,7 +119,7 @@ void OccupancyBackend::Stop() {
 
 std::vector<grpc::Service*> OccupancyBackend::services() const {
   return {analytics_service_.get(), live_service_.get(),
-          utilization_service_.get()};
+          utilization_service_.get(), sampling_service_.get()};
 }
 
 }  // namespace monipaikka

@@ -2,8 +2,8 @@
 
 // Everything of occupancy analytics the server runs, started and stopped as
 // one: the inventory snapshot, the summarizer, live occupancy and the
-// report services (AnalyticsService, LiveOccupancyService, and the first
-// UtilizationService).
+// report services (AnalyticsService, LiveOccupancyService, the first
+// UtilizationService, and SamplingService).
 //
 // Wiring (server.cc): Create before the ingest writer and hand the writer
 // OnCommitted; Start once the query executor runs; InventoryChanged after
@@ -89,6 +89,7 @@ class OccupancyBackend {
   std::unique_ptr<grpc::Service> analytics_service_;
   std::unique_ptr<grpc::Service> live_service_;
   std::unique_ptr<grpc::Service> utilization_service_;
+  std::unique_ptr<grpc::Service> sampling_service_;
 };
 
 }  // namespace monipaikka

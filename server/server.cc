@@ -24,6 +24,7 @@
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "monipaikka/v1/live.grpc.pb.h"
+#include "monipaikka/v1/sampling.grpc.pb.h"
 #include "monipaikka/v1/sensor_health.grpc.pb.h"
 #include "monipaikka/v1/utilization.grpc.pb.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
@@ -44,6 +45,7 @@ const char* const kServiceNames[] = {
     v1::IngestService::service_full_name(),
     v1::InventoryService::service_full_name(),
     v1::LiveOccupancyService::service_full_name(),
+    v1::SamplingService::service_full_name(),
     v1::SensorHealthService::service_full_name(),
     v1::UtilizationService::service_full_name(),
     v1::WorkforceService::service_full_name(),

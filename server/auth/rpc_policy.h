@@ -70,6 +70,14 @@ inline constexpr RpcPolicy kPutTarget{"AnalyticsService/PutTarget",
 inline constexpr RpcPolicy kDeleteTarget{"AnalyticsService/DeleteTarget",
                                          kFacilityRoles};
 
+// SamplingService: estimates from samples, like the other facility reports.
+inline constexpr RpcPolicy kGetSampleEstimate{
+    "SamplingService/GetSampleEstimate", kFacilityRoles};
+inline constexpr RpcPolicy kImportObservationRounds{
+    "SamplingService/ImportObservationRounds", kFacilityRoles};
+inline constexpr RpcPolicy kGetObservationStudy{
+    "SamplingService/GetObservationStudy", kFacilityRoles};
+
 // WorkforceService (HR).
 inline constexpr RpcPolicy kImportEmployees{"WorkforceService/ImportEmployees",
                                             kHrRoles};
