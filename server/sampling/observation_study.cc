@@ -74,7 +74,7 @@ absl::StatusOr<int64_t> ParseRoundTime(absl::string_view text,
                      "\" is not a time like 2026-03-23T09:00 (local) or "
                      "2026-03-23T09:00:00+02:00"));
   }
-  const absl::TimeZone::CivilInfo info = zone.At(civil);
+  const absl::TimeZone::TimeInfo info = zone.At(civil);
   if (info.kind == absl::TimeZone::TimeInfo::SKIPPED) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" does not exist in ", zone.name(),

@@ -31,7 +31,8 @@ grpc::ServerUnaryReactor* SamplingServiceImpl::ImportObservationRounds(
       context, deps_.executor, *deps_.access, rpc::kImportObservationRounds,
       [=, this](StorageSession& session, const Caller& caller) {
         return WithReportContext(deps_, session, [&](const ReportContext& c) {
-          ASSIGN_OR_RETURN(*response, ImportObservationRounds(c, *request));
+          ASSIGN_OR_RETURN(*response,
+                           monipaikka::ImportObservationRounds(c, *request));
           return deps_.access->Audit(
               session, caller, rpc::kImportObservationRounds,
               absl::StrCat("rows ", response->received(), ", inserted ",
