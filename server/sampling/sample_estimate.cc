@@ -47,6 +47,7 @@ class SeededRandom {
 struct DeskEvent {
   int32_t at_ms = 0;
   int32_t desk = 0;
+  int16_t stratum = 0;
   int8_t occupied_delta = 0;
   int8_t observed_delta = 0;
 };
@@ -86,8 +87,10 @@ std::vector<std::vector<DeskEvent>> DayEvents(
       for (const DaySpan& span : day.spans) {
         if (span.end_ms <= span.start_ms) continue;
         const int8_t occupied = span.value > 0 ? 1 : 0;
-        own.push_back({span.start_ms, static_cast<int32_t>(d), occupied, 1});
-        own.push_back({span.end_ms, static_cast<int32_t>(d),
+        const int16_t stratum = static_cast<int16_t>(desks[d].stratum);
+        own.push_back(
+            {span.start_ms, static_cast<int32_t>(d), stratum, occupied, 1});
+        own.push_back({span.end_ms, static_cast<int32_t>(d), stratum,
                        static_cast<int8_t>(-occupied), -1});
       }
       std::stable_sort(own.begin(), own.end(),
@@ -122,11 +125,9 @@ std::vector<std::vector<DeskEvent>> DayEvents(
 class PeakSweep {
  public:
   PeakSweep(const std::vector<SamplingStratum>& strata,
-            const std::vector<SampledDesk>& desks,
             const std::vector<std::vector<DeskEvent>>& events,
             const std::vector<bool>& counted)
       : strata_(strata),
-        desks_(desks),
         events_(events),
         counted_(counted),
         occupied_(strata.size()),
@@ -153,7 +154,7 @@ class PeakSweep {
         dirty_list_.clear();
         for (; i < day_events.size() && day_events[i].at_ms == at; ++i) {
           const DeskEvent& e = day_events[i];
-          const int32_t h = desks_[e.desk].stratum;
+          const int32_t h = e.stratum;
           const double w = weight[e.desk];
           occupied_[h] += w * e.occupied_delta;
           observed_[h] += w * e.observed_delta;
@@ -182,7 +183,6 @@ class PeakSweep {
 
  private:
   const std::vector<SamplingStratum>& strata_;
-  const std::vector<SampledDesk>& desks_;
   const std::vector<std::vector<DeskEvent>>& events_;
   const std::vector<bool>& counted_;
   std::vector<double> occupied_;
@@ -421,7 +421,7 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
   if (options.peaks) {
     result.peaks = true;
     events = DayEvents(desks, days);
-    sweep = std::make_unique<PeakSweep>(strata, desks, events, counted);
+    sweep = std::make_unique<PeakSweep>(strata, events, counted);
     const std::vector<double> peaks = sweep->Peaks(ones, result.exact);
     result.peak_occupancy_mean.value = Mean(peaks);
     result.peak_occupancy_p95.value = NearestRankOf(peaks, 95);
@@ -458,10 +458,13 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
   }
   std::vector<double> time_util(replicates), desk_day(replicates);
   std::vector<double> peak_mean, peak_p95;
-  if (options.peaks) {
-    peak_mean.resize(replicates);
-    peak_p95.resize(replicates);
-  }
+  const int32_t peak_replicates =
+      options.peaks ? std::clamp(options.peak_replicates,
+                                 std::min(100, replicates), replicates)
+                    : 0;
+  result.peak_replicates = peak_replicates;
+  peak_mean.resize(peak_replicates);
+  peak_p95.resize(peak_replicates);
   std::vector<uint32_t> drawn;
   for (int32_t b = 0; b < replicates; ++b) {
     for (size_t h = 0; h < strata_count; ++h) {
@@ -477,7 +480,7 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
       }
     }
     ratios(weight, &time_util[b], &desk_day[b]);
-    if (options.peaks) {
+    if (b < peak_replicates) {
       const std::vector<double> peaks = sweep->Peaks(weight, false);
       peak_mean[b] = Mean(peaks);
       peak_p95[b] = NearestRankOf(peaks, 95);

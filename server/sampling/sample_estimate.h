@@ -51,8 +51,11 @@ struct SamplingStratum {
 };
 
 struct SampleEstimateOptions {
-  // Bootstrap replicates (at least 100) and their seed.
+  // Bootstrap replicates (at least 100) and their seed. The daily peaks,
+  // whose replicates cost a sweep over every day's state changes, take the
+  // first min(replicates, peak_replicates) of them.
   int32_t replicates = 1000;
+  int32_t peak_replicates = 200;
   uint64_t seed = 20260415;
   // Estimate the daily peak occupancy (costlier than the ratios).
   bool peaks = true;
@@ -125,6 +128,7 @@ struct SampleEstimate {
   std::vector<StratumEstimate> strata;
 
   int32_t replicates = 0;  // 0 when there is no interval
+  int32_t peak_replicates = 0;
   uint64_t seed = 0;
 };
 
