@@ -31,6 +31,7 @@
 #include "client/local_time.h"
 #include "client/output_format.h"
 #include "client/planning_commands.h"
+#include "client/sampling_commands.h"
 #include "client/sensor_health_command.h"
 #include "client/settings.h"
 #include "client/text_file.h"
@@ -170,6 +171,31 @@ const std::vector<FlagDef>& CommandFlagDefs() {
        FlagKind::kValue,
        "N",
        "safety margin over the P95 of daily peaks, whole percent (10)"},
+      {"strata",
+       {},
+       0,
+       FlagKind::kValue,
+       "zone|kind",
+       "what the measured workstations are a sample within (zone)"},
+      {"margin_pp",
+       {},
+       0,
+       FlagKind::kValue,
+       "PP",
+       "wanted half-width of the 95 % interval of time utilization, "
+       "percentage points (5)"},
+      {"seed",
+       {},
+       0,
+       FlagKind::kValue,
+       "N",
+       "bootstrap seed (a fixed default; same seed, same intervals)"},
+      {"replicates",
+       {},
+       0,
+       FlagKind::kValue,
+       "N",
+       "bootstrap replicates, 100 … 10000 (1000)"},
       {"as_of", {"date"}, 0, FlagKind::kValue, "YYYY-MM-DD", "as-of date"},
       {"compare_to",
        {},
@@ -478,6 +504,46 @@ PlanningFlags ToPlanningFlags(const FlagValues& f) {
   return p;
 }
 
+absl::Status RunSampleEstimate(const CommandContext& c) {
+  auto stub = v1::SamplingService::NewStub(c.channel);
+  SampleEstimateArgs args;
+  CopyFlags(c.flags, {{"site", &args.site},
+                      {"space", &args.space},
+                      {"organization", &args.orgs},
+                      {"kinds", &args.kinds},
+                      {"from", &args.from},
+                      {"to", &args.to},
+                      {"strata", &args.strata},
+                      {"buffer_pct", &args.buffer_pct},
+                      {"margin_pp", &args.margin_pp},
+                      {"seed", &args.seed},
+                      {"replicates", &args.replicates},
+                      {"by", &args.by}});
+  args.all_hours = Get(c.flags, "all_hours") == "true";
+  return ShowSampleEstimate(*stub, args, c.options, c.out);
+}
+
+absl::Status RunObservationsImport(const CommandContext& c) {
+  auto stub = v1::SamplingService::NewStub(c.channel);
+  return RunObservationImport(*stub, c.args[0], c.options, c.out, c.err,
+                              c.rows_refused);
+}
+
+absl::Status RunObservationStudy(const CommandContext& c) {
+  auto stub = v1::SamplingService::NewStub(c.channel);
+  ObservationStudyArgs args;
+  CopyFlags(c.flags, {{"site", &args.site},
+                      {"space", &args.space},
+                      {"organization", &args.orgs},
+                      {"kinds", &args.kinds},
+                      {"from", &args.from},
+                      {"to", &args.to},
+                      {"strata", &args.strata},
+                      {"seed", &args.seed},
+                      {"replicates", &args.replicates}});
+  return ShowObservationStudy(*stub, args, c.options, c.out);
+}
+
 absl::Status RunAccess(const CommandContext& c, const char* module_name) {
   auto stub = v1::AuthService::NewStub(c.channel);
   AccessArgs args;
@@ -492,9 +558,9 @@ absl::Status RunAccess(const CommandContext& c, const char* module_name) {
 // Groups in the order `monipaikka --help` lists them.
 const std::vector<std::string>& GroupOrder() {
   static const auto* kGroups = new std::vector<std::string>{
-      "inventory", "organizations", "sites",  "spaces", "workstations",
-      "sensors",   "readings",      "report", "live",   "targets",
-      "employees", "work-days",     "tokens", "audit"};
+      "inventory",    "organizations", "sites",     "spaces", "workstations",
+      "sensors",      "readings",      "report",    "live",   "targets",
+      "observations", "employees",     "work-days", "tokens", "audit"};
   return *kGroups;
 }
 
@@ -624,6 +690,22 @@ const std::vector<Command>& Commands() {
        "progress line shows rows, rate and the time left.",
        "import-readings",
        &RunReadingsImport},
+      {"observations",
+       "import",
+       {},
+       "FILE.csv",
+       {},
+       "Load the rounds of an observation study from CSV (\"-\": stdin).",
+       "The header is round_time,workstation,state[,observer] (any order). "
+       "round_time is local to the workstation's site (2026-03-23T09:00) or "
+       "carries an offset (2026-03-23T09:00:00+02:00); all rows of a round "
+       "carry the round's time. state is occupied, signs_of_life or vacant. "
+       "Observer names are never stored. Importing a file again changes "
+       "nothing; a row for the same workstation and round replaces the "
+       "state. Rows refused are listed on stderr as FILE:LINE: reason, and "
+       "the exit status is then 1.",
+       "observations-import",
+       &RunObservationsImport},
       {"report",
        "utilization",
        {"utilization"},
@@ -694,6 +776,51 @@ const std::vector<Command>& Commands() {
        "site, or for a site and its floors.",
        "right-size",
        RUN_ANALYTICS("right-size")},
+      {"report",
+       "estimate",
+       {},
+       "",
+       {Optional("site"), Optional("space"),
+        Optional("organization",
+                 "organization codes, comma-separated (\"-\" for shared use)",
+                 "A,B"),
+        Optional("kinds"), Required("from"), Required("to"),
+        Optional("all_hours"), Optional("strata"), Optional("buffer_pct"),
+        Optional("margin_pp"), Optional("seed"), Optional("replicates"),
+        Optional("by", "stratum: CSV of the strata instead of the figures",
+                 "stratum")},
+       "Figures estimated from a sample of measured desks, with 95 % "
+       "intervals.",
+       "When only some workstations of the scope have sensors: time "
+       "utilization, desk-day usage and the daily peak occupancy (mean, P95, "
+       "as counts of the whole scope) estimated within strata (zones or "
+       "workstation kinds) with 95 % intervals from a stratified bootstrap "
+       "with a fixed seed; needed workstations from the upper end of the P95 "
+       "interval; and how many more sensors each stratum needs for "
+       "--margin_pp. Every workstation measured: exact figures. A stratum "
+       "without a measured workstation makes the estimate not available.",
+       "estimate",
+       &RunSampleEstimate},
+      {"report",
+       "observations",
+       {},
+       "",
+       {Optional("site"), Optional("space"),
+        Optional("organization",
+                 "organization codes, comma-separated (\"-\" for shared use)",
+                 "A,B"),
+        Optional("kinds"), Required("from"), Required("to"), Optional("strata"),
+        Optional("seed"), Optional("replicates")},
+       "Figures of an observation study: rounds, hours, estimate, "
+       "calibration.",
+       "Mean and peak round utilization (signs of life counted as used and "
+       "shown apart), the by-hour profile and the figures per stratum (zone "
+       "or workstation kind); the scope's figures estimated with 95 % "
+       "intervals when the rounds covered only some workstations; and where "
+       "sensors watched the same desks, the share of observations the sensor "
+       "state confirms and the bias.",
+       "observations",
+       &RunObservationStudy},
       {"report",
        "consolidation",
        {"consolidate"},

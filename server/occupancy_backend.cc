@@ -8,6 +8,7 @@
 #include "server/service/analytics_service.h"
 #include "server/service/live_service.h"
 #include "server/service/planning_service.h"
+#include "server/service/sampling_service.h"
 #include "server/service/utilization_service.h"
 #include "server/summary/codec.h"
 
@@ -97,6 +98,7 @@ absl::Status OccupancyBackend::Start(QueryExecutor* executor,
       executor, access, hub_.get(), options_.max_watches_per_token);
   utilization_service_ = std::make_unique<UtilizationServiceImpl>(deps_);
   planning_service_ = std::make_unique<PlanningServiceImpl>(deps_);
+  sampling_service_ = std::make_unique<SamplingServiceImpl>(deps_);
   return absl::OkStatus();
 }
 
@@ -119,7 +121,8 @@ void OccupancyBackend::Stop() {
 
 std::vector<grpc::Service*> OccupancyBackend::services() const {
   return {analytics_service_.get(), live_service_.get(),
-          utilization_service_.get(), planning_service_.get()};
+          utilization_service_.get(), planning_service_.get(),
+          sampling_service_.get()};
 }
 
 }  // namespace monipaikka

@@ -3,7 +3,7 @@
 // Everything of occupancy analytics the server runs, started and stopped as
 // one: the inventory snapshot, the summarizer, live occupancy and the
 // report services (AnalyticsService, LiveOccupancyService, the first
-// UtilizationService and PlanningService).
+// UtilizationService, PlanningService and SamplingService).
 //
 // Wiring (server.cc): Create before the ingest writer and hand the writer
 // OnCommitted; Start once the query executor runs; InventoryChanged after
@@ -90,6 +90,7 @@ class OccupancyBackend {
   std::unique_ptr<grpc::Service> live_service_;
   std::unique_ptr<grpc::Service> utilization_service_;
   std::unique_ptr<grpc::Service> planning_service_;
+  std::unique_ptr<grpc::Service> sampling_service_;
 };
 
 }  // namespace monipaikka

@@ -27,6 +27,7 @@
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "monipaikka/v1/live.grpc.pb.h"
 #include "monipaikka/v1/planning.grpc.pb.h"
+#include "monipaikka/v1/sampling.grpc.pb.h"
 #include "monipaikka/v1/sensor_health.grpc.pb.h"
 #include "monipaikka/v1/utilization.grpc.pb.h"
 #include "monipaikka/v1/workforce.grpc.pb.h"
@@ -48,6 +49,7 @@ const char* const kServiceNames[] = {
     v1::InventoryService::service_full_name(),
     v1::LiveOccupancyService::service_full_name(),
     v1::PlanningService::service_full_name(),
+    v1::SamplingService::service_full_name(),
     v1::SensorHealthService::service_full_name(),
     v1::UtilizationService::service_full_name(),
     v1::WorkforceService::service_full_name(),

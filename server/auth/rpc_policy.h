@@ -75,6 +75,13 @@ inline constexpr RpcPolicy kGetFloorPlan{"PlanningService/GetFloorPlan",
                                          kFacilityRoles};
 inline constexpr RpcPolicy kGetForecast{"PlanningService/GetForecast",
                                         kFacilityRoles};
+// SamplingService: estimates from samples, like the other facility reports.
+inline constexpr RpcPolicy kGetSampleEstimate{
+    "SamplingService/GetSampleEstimate", kFacilityRoles};
+inline constexpr RpcPolicy kImportObservationRounds{
+    "SamplingService/ImportObservationRounds", kFacilityRoles};
+inline constexpr RpcPolicy kGetObservationStudy{
+    "SamplingService/GetObservationStudy", kFacilityRoles};
 
 // WorkforceService (HR).
 inline constexpr RpcPolicy kImportEmployees{"WorkforceService/ImportEmployees",

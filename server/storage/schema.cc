@@ -249,6 +249,19 @@ CREATE TABLE storage_probe (
   probed_ms INTEGER NOT NULL  -- UTC milliseconds
 );
 )sql",
+    // 7: observation rounds of utilization studies: what an observer marked
+    // at a workstation in a round. The observer is not stored.
+    R"sql(
+-- round_ms: UTC milliseconds of the round. state: 0 vacant, 1 signs of
+-- life, 2 occupied.
+CREATE TABLE observation_rounds (
+  workstation_id INTEGER NOT NULL REFERENCES workstations(id),
+  round_ms       INTEGER NOT NULL,
+  state          INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+  PRIMARY KEY (workstation_id, round_ms)
+) WITHOUT ROWID;
+CREATE INDEX observation_rounds_by_time ON observation_rounds(round_ms);
+)sql",
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "server/storage/schema.h"
 #include "server/storage/sqlite_access.h"
 #include "server/storage/sqlite_analytics.h"
+#include "server/storage/sqlite_observations.h"
 #include "server/storage/sqlite_sensor_health.h"
 #include "server/storage/sqlite_workforce.h"
 #include "server/storage/storage.h"
@@ -87,6 +88,7 @@ class SqliteSession : public StorageSession {
   WorkforceStorage& Workforce() override { return workforce_; }
   SensorHealthStorage& SensorHealth() override { return sensor_health_; }
   AnalyticsStorage& Analytics() override { return analytics_; }
+  ObservationStorage& Observations() override { return observations_; }
   AccessStorage& Access() override { return access_; }
   void SetDeadline(absl::Time deadline) override {
     deadline_ = deadline;
@@ -118,6 +120,7 @@ class SqliteSession : public StorageSession {
   SqliteWorkforce workforce_{db_.get(), &inventory_ids_};
   SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
   SqliteAnalytics analytics_{db_.get()};         // sqlite_analytics.cc
+  SqliteObservations observations_{db_.get()};   // sqlite_observations.cc
   SqliteAccess access_{db_.get()};  // tokens and audit log (sqlite_access.cc)
   absl::Time deadline_ = absl::InfiniteFuture();  // SetDeadline's
 };

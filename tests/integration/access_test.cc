@@ -46,6 +46,7 @@ const std::map<std::string, std::set<std::string>>& ExpectedRoles() {
       {"monipaikka.v1.AnalyticsService", {"facility", "admin"}},
       {"monipaikka.v1.LiveOccupancyService", {"facility", "admin"}},
       {"monipaikka.v1.PlanningService", {"facility", "admin"}},
+      {"monipaikka.v1.SamplingService", {"facility", "admin"}},
       {"monipaikka.v1.WorkforceService", {"hr", "admin"}},
       {"monipaikka.v1.AuthService", {"admin"}},
   };
