@@ -289,8 +289,10 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
     for (const auto& [scope, cells] : office) {
       if (scope.level > 0) children[ParentOf(scope)].push_back(scope);
     }
-    for (const auto& [parent, kids] : children) {
-      auto it = office.find(parent);
+    for (const auto& entry : children) {
+      // Named, not a structured binding: the lambda below captures it.
+      const std::vector<HrScope>& kids = entry.second;
+      auto it = office.find(entry.first);
       if (it == office.end()) continue;
       const OfficeCells& p = it->second;
       auto sum = [&](auto member) {
