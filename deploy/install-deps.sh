@@ -11,6 +11,7 @@ PACKAGES=(
   libssl-dev openssl prometheus-cpp-dev libglpk-dev
   libmosquitto-dev mosquitto nlohmann-json3-dev
   clang libclang-rt-14-dev clang-format
+  prometheus  # promtool: the test of deploy/prometheus/monipaikka-alerts.yml
 )
 
 missing=()
