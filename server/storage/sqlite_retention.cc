@@ -29,6 +29,34 @@ absl::Status RaiseHorizon(Database* db, int64_t horizon_ms) {
   return stmt->Run();
 }
 
+// While it lives, the connection's commits skip the sync of the
+// write-ahead log (PRAGMA synchronous=NORMAL), which is most of a small
+// transaction's time: a deletion lost in a power loss is done again by the
+// next round, and the next commit of readings (synchronous=FULL) syncs the
+// log with the deletion in it. Restores the connection's level after.
+class UnsyncedCommits {
+ public:
+  explicit UnsyncedCommits(Database* db) : db_(db) {
+    absl::StatusOr<int> level = db_->SynchronousPragma();
+    if (level.ok() && *level > 1) {
+      level_ = *level;
+      if (!db_->Execute("PRAGMA synchronous=NORMAL").ok()) level_ = 0;
+    }
+  }
+  ~UnsyncedCommits() {
+    if (level_ > 1) {
+      // Only outside a transaction: the caller's transaction has ended.
+      db_->Execute(absl::StrCat("PRAGMA synchronous=", level_)).IgnoreError();
+    }
+  }
+  UnsyncedCommits(const UnsyncedCommits&) = delete;
+  UnsyncedCommits& operator=(const UnsyncedCommits&) = delete;
+
+ private:
+  Database* const db_;
+  int level_ = 0;  // the level to restore; 0: nothing changed
+};
+
 }  // namespace
 
 absl::StatusOr<int64_t> SqliteRetention::PragmaInt(const char* sql) {
@@ -61,6 +89,7 @@ absl::StatusOr<RetentionChunk> SqliteRetention::DeleteReadingsBefore(
   static constexpr char kDeleteBefore[] =
       "DELETE FROM readings WHERE ts_ms < ?";
   max_rows = std::max(1, max_rows);
+  UnsyncedCommits unsynced(db_);
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.Begin());
   ASSIGN_OR_RETURN(Statement * last, db_->Cached(kLastOfChunk));
@@ -127,6 +156,7 @@ absl::StatusOr<RetentionChunk> SqliteRetention::DeleteSummariesBefore(
   // delete.
   constexpr int kNodesPerChunk = 256;
   max_rows = std::max(1, max_rows);
+  UnsyncedCommits unsynced(db_);
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.Begin());
   RetentionChunk chunk;
@@ -207,6 +237,7 @@ absl::StatusOr<int> SqliteRetention::AutoVacuumMode() {
 absl::StatusOr<int64_t> SqliteRetention::IncrementalVacuum(int pages) {
   ASSIGN_OR_RETURN(int mode, AutoVacuumMode());
   if (mode == 2 && pages > 0) {
+    UnsyncedCommits unsynced(db_);
     RETURN_IF_ERROR(
         db_->Execute(absl::StrCat("PRAGMA incremental_vacuum(", pages, ")")));
   }

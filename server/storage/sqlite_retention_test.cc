@@ -77,6 +77,8 @@ TEST_F(SqliteRetentionTest, DeletesOldestReadingsInBoundedChunks) {
   EXPECT_EQ(*retention().RawReadingsHorizonMs(), kBase + 3);
   EXPECT_EQ(Times(), (std::vector<int64_t>{kBase + 3, kBase + 3, kBase + 3,
                                            kBase + 4, kBase + 4, kBase + 4}));
+  // The chunks commit without syncing; the connection's level is restored.
+  EXPECT_EQ(*session_->SynchronousPragma(), 2);
   auto nothing = retention().DeleteReadingsBefore(kBase + 3, 4);
   ASSERT_TRUE(nothing.ok());
   EXPECT_EQ(nothing->deleted, 0);
