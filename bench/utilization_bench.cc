@@ -405,6 +405,11 @@ Loaded Load(const Layout& layout) {
   ServerOptions options;
   options.database = loaded.db;
   options.query_threads = 2;
+  // Raw readings of every loaded day are accepted and kept.
+  const int keep_days =
+      std::max(options.retention.policy.raw_days, layout.days + 2);
+  options.retention.policy.raw_days = keep_days;
+  options.ingest.limits.retention_ms = int64_t{keep_days} * 24 * 3600 * 1000;
   InProcessServer started = StartInProcessServer(options);
   loaded.server = std::move(started.server);
   loaded.channel = std::move(started.channel);

@@ -14,6 +14,7 @@ PACKAGES=(
   libmosquitto-dev mosquitto nlohmann-json3-dev
   clang libclang-rt-14-dev clang-format
   libsystemd-dev systemd dpkg-dev file python3
+  prometheus  # promtool: the test of deploy/prometheus/monipaikka-alerts.yml
 )
 
 missing=()

@@ -660,6 +660,12 @@ void Agent::PublishMetrics() {
   snapshot.mqtt = counters.mqtt;
   snapshot.outbox_rows = outbox_->queued_rows();
   snapshot.outbox_bytes = outbox_->DiskBytes();
+  if (absl::StatusOr<std::optional<int64_t>> oldest =
+          outbox_->OldestQueuedTsMs();
+      oldest.ok() && oldest->has_value()) {
+    snapshot.outbox_oldest_age_s =
+        std::max(0.0, static_cast<double>(NowMs() - **oldest) / 1000);
+  }
   snapshot.dropped_outbox_full = counters.dropped_outbox_full;
   options_.metrics->Publish(std::move(snapshot));
 }

@@ -39,6 +39,12 @@ AgentMetrics::AgentMetrics(MetricSet* metrics) {
                     "Bytes the outbox database and its write-ahead log take "
                     "on disk.",
                     read([](S s) { return s.outbox_bytes; }));
+  metrics->AddGauge(
+      "monipaikka_edge_outbox_oldest_age_seconds",
+      "Age of the oldest reading waiting in the outbox (the one queued "
+      "first, by its timestamp); 0 when the outbox is empty. Grows while the "
+      "server is unreachable or refuses the batches.",
+      read([](S s) { return s.outbox_oldest_age_s; }));
   metrics->AddCounterFamily(
       "monipaikka_edge_readings_received_total",
       "Readings appended to the outbox, by source: simulator, or inputs "

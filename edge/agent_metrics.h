@@ -28,6 +28,9 @@ struct AgentMetricsSnapshot {
   // Rows queued in the outbox, and the bytes its files take on disk.
   int64_t outbox_rows = 0;
   int64_t outbox_bytes = 0;
+  // Age of the reading queued first of those still queued, seconds (0 when
+  // none is queued).
+  double outbox_oldest_age_s = 0;
   // Readings refused because the outbox had used up --outbox_max_mb.
   int64_t dropped_outbox_full = 0;
 };

@@ -331,6 +331,12 @@ absl::StatusOr<int64_t> Outbox::Count() {
   return rows.value_or(0);
 }
 
+absl::StatusOr<std::optional<int64_t>> Outbox::OldestQueuedTsMs() {
+  static constexpr char kSql[] = "SELECT ts_ms FROM outbox ORDER BY id LIMIT 1";
+  ASSIGN_OR_RETURN(Statement * first, db_->Cached(kSql));
+  return first->OneRow([&] { return first->ColumnInt64(0); });
+}
+
 absl::StatusOr<bool> Outbox::IsEmpty() {
   static constexpr char kSql[] = "SELECT 1 FROM outbox LIMIT 1";
   ASSIGN_OR_RETURN(Statement * any, db_->Cached(kSql));

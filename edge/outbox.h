@@ -127,6 +127,9 @@ class Outbox {
   int64_t queued_rows() const { return queued_rows_; }
   // Bytes the outbox database and its write-ahead log take on disk.
   int64_t DiskBytes() const;
+  // The time (UTC ms) of the reading queued first of those still queued
+  // (the lowest id: the one waiting longest); nullopt when none is. Cheap.
+  absl::StatusOr<std::optional<int64_t>> OldestQueuedTsMs();
 
   // The last sequence number given to `sensor`, 0 if none.
   absl::StatusOr<uint64_t> LastSequence(const std::string& sensor);

@@ -90,6 +90,20 @@ TEST_F(OutboxTest, AppendPeekRemove) {
   EXPECT_TRUE(outbox->Peek(0, 10)->empty());
 }
 
+TEST_F(OutboxTest, OldestQueuedIsTheFirstStillQueued) {
+  std::unique_ptr<Outbox> outbox = Open();
+  EXPECT_FALSE(outbox->OldestQueuedTsMs()->has_value());
+  // Queue order, not time order: a backfill may append older readings later.
+  ASSERT_TRUE(outbox->Append({Presence("A", 5000, true)}).ok());
+  ASSERT_TRUE(outbox->Append({Presence("B", 1000, true)}).ok());
+  EXPECT_EQ(outbox->OldestQueuedTsMs()->value_or(-1), 5000);
+  std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+  ASSERT_TRUE(outbox->RemoveThrough(rows[0].id).ok());
+  EXPECT_EQ(outbox->OldestQueuedTsMs()->value_or(-1), 1000);
+  ASSERT_TRUE(outbox->RemoveThrough(rows[1].id).ok());
+  EXPECT_FALSE(outbox->OldestQueuedTsMs()->has_value());
+}
+
 TEST_F(OutboxTest, CountingReadingsKeepTheirCount) {
   std::unique_ptr<Outbox> outbox = Open();
   Reading counter;

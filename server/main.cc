@@ -66,8 +66,13 @@ ABSL_FLAG(int, summary_quiet_ms, kDefaults.summary_quiet_ms,
           "a summary pass starts after this long without commits ...");
 ABSL_FLAG(int, summary_max_delay_s, kDefaults.summary_max_delay_s,
           "... or at the latest this long after the first commit it covers");
+ABSL_FLAG(int, raw_retention_days, kDefaults.raw_retention_days,
+          "raw readings are kept this many days (and a day more): older "
+          "ones are deleted once summarized, and refused at ingest");
+ABSL_FLAG(int, summary_retention_days, kDefaults.summary_retention_days,
+          "day summaries (what the reports read) are kept this many days");
 ABSL_FLAG(int, retention_days, kDefaults.retention_days,
-          "readings older than this many days are rejected");
+          "deprecated: the old name of --raw_retention_days");
 ABSL_FLAG(int, max_batch_readings, kDefaults.max_batch_readings,
           "largest batch a gateway may send");
 ABSL_FLAG(int, max_message_bytes, kDefaults.max_message_bytes,
@@ -133,6 +138,9 @@ ABSL_FLAG(bool, metrics_allow_non_loopback,
 ABSL_FLAG(int, storage_probe_interval_ms, kDefaults.storage_probe_interval_ms,
           "when storage was not written for this long, write a probe row to "
           "check that it still takes writes (0: never)");
+ABSL_FLAG(int, storage_stats_interval_s, kDefaults.storage_stats_interval_s,
+          "how often the rows of each table are counted for the metrics "
+          "(the summarizer's backlog: 20 times as often)");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "write the metrics endpoint's bound port to this file once serving");
 
@@ -175,6 +183,8 @@ monipaikka::ServerFlags FlagsFromCommandLine() {
       absl::GetFlag(FLAGS_desk_day_min_occupied_min);
   flags.summary_quiet_ms = absl::GetFlag(FLAGS_summary_quiet_ms);
   flags.summary_max_delay_s = absl::GetFlag(FLAGS_summary_max_delay_s);
+  flags.raw_retention_days = absl::GetFlag(FLAGS_raw_retention_days);
+  flags.summary_retention_days = absl::GetFlag(FLAGS_summary_retention_days);
   flags.retention_days = absl::GetFlag(FLAGS_retention_days);
   flags.max_batch_readings = absl::GetFlag(FLAGS_max_batch_readings);
   flags.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
@@ -200,6 +210,8 @@ monipaikka::ServerFlags FlagsFromCommandLine() {
       absl::GetFlag(FLAGS_metrics_allow_non_loopback);
   flags.storage_probe_interval_ms =
       absl::GetFlag(FLAGS_storage_probe_interval_ms);
+  flags.storage_stats_interval_s =
+      absl::GetFlag(FLAGS_storage_stats_interval_s);
   return flags;
 }
 

@@ -270,6 +270,21 @@ absl::Status Server::StartIngestWriter() {
       [health = storage_health_.get()](const absl::Status& outcome) {
         health->Record(outcome);
       };
+  // Retention runs on the writer's connection, between its commits. Raw
+  // readings outlive the ingest window by the longest stale_after at least,
+  // so that a summary pass for the oldest reading accepted finds the
+  // readings before it.
+  RetentionOptions retention = options_.retention;
+  retention.policy.lookback =
+      std::max({retention.policy.lookback,
+                absl::Milliseconds(options_.utilization.desk_stale_after_ms),
+                absl::Milliseconds(options_.utilization.room_stale_after_ms)});
+  retention_ = std::make_unique<Retention>(retention, options_.ingest.now_ms,
+                                           &retention_counters_);
+  writer_options.background = [retention =
+                                   retention_.get()](StorageSession& session) {
+    return retention->Step(session);
+  };
   ASSIGN_OR_RETURN(std::unique_ptr<StorageSession> writer_session,
                    storage_->OpenSession());
   // What an ingest ack promises, as the writer's connection reports it.
@@ -321,6 +336,11 @@ absl::Status Server::ExportMetrics() {
                   metrics_.get());
   AddAuthMetrics(auth_counters_, metrics_.get());
   AddMemoryMetrics(metrics_.get());
+  AddRetentionMetrics(retention_counters_, metrics_.get());
+  storage_stats_ = std::make_unique<StorageStats>(
+      storage_.get(), options_.database, options_.storage_stats_interval);
+  RETURN_IF_ERROR(storage_stats_->Start());
+  storage_stats_->AddMetrics(metrics_.get());
   metrics_->AddCounter(
       "monipaikka_malformed_requests_total",
       "Requests of unary or server-streaming calls that were no protobuf of "
@@ -452,6 +472,7 @@ void Server::Shutdown() {
   if (executor_) executor_->Stop();
   if (writer_) writer_->Stop();
   if (occupancy_) occupancy_->Stop();
+  if (storage_stats_) storage_stats_->Stop();
 }
 
 Server::~Server() { Shutdown(); }

@@ -16,12 +16,14 @@
 #include "server/auth/token_store.h"
 #include "server/occupancy_backend.h"
 #include "server/reports/utilization_report.h"
+#include "server/retention/retention.h"
 #include "server/server_options.h"
 #include "server/service/ingest_service.h"
 #include "server/service/query_executor.h"
 #include "server/service/workforce_service.h"
 #include "server/storage/storage.h"
 #include "server/storage_health.h"
+#include "server/storage_stats.h"
 #include "server/tls/server_tls_material.h"
 
 namespace grpc {
@@ -67,6 +69,12 @@ class Server {
   // storage_healthy() and the unit's status, and a restart would not fix it.
   bool WriterResponsive() const;
   const IngestCounters& counters() const { return counters_; }
+  // What retention deleted (run by the ingest writer between commits).
+  const RetentionCounters& retention_counters() const {
+    return retention_counters_;
+  }
+  // Rows per table, backlog and pages, as last counted.
+  StorageStats& storage_stats() { return *storage_stats_; }
   // Calls allowed and refused (by reason) by the access checks.
   const AuthCounters& auth_counters() const { return auth_counters_; }
   // Unary and server-streaming requests that were no protobuf.
@@ -135,7 +143,11 @@ class Server {
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<AccessControl> access_;
   SensorDirectoryHolder directory_;
+  RetentionCounters retention_counters_;
+  // Stepped by the writer thread only; outlives the writer.
+  std::unique_ptr<Retention> retention_;
   std::unique_ptr<IngestWriter> writer_;
+  std::unique_ptr<StorageStats> storage_stats_;
   std::unique_ptr<QueryExecutor> executor_;
   std::unique_ptr<grpc::Service> ingest_service_;
   std::unique_ptr<grpc::Service> inventory_service_;

@@ -3,7 +3,9 @@
 #include <malloc.h>
 #include <sqlite3.h>
 
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "monipaikka/v1/ingest.pb.h"
 
@@ -60,6 +62,64 @@ void AddIngestMetrics(const IngestCounters& counters, MetricSet* metrics) {
       {{"commit", &counters.commit_failures},
        {"sensor_health", &counters.health_flush_failures},
        {"probe", &counters.probe_failures}});
+  metrics->AddHistogram(
+      "monipaikka_writer_background_seconds",
+      "Time each retention step (a chunk of deletions or a vacuum step) held "
+      "the ingest writer; batches waited meanwhile.",
+      &counters.background_seconds);
+  metrics->AddGauge(
+      "monipaikka_writer_background_max_seconds",
+      "Longest a retention step held the ingest writer since "
+      "start.",
+      std::function<double()>([&counters] {
+        return static_cast<double>(counters.background_max_micros.load()) / 1e6;
+      }));
+  metrics->AddFamily(
+      "monipaikka_gateway_last_batch_timestamp_seconds", [&counters] {
+        prometheus::MetricFamily family;
+        family.name = "monipaikka_gateway_last_batch_timestamp_seconds";
+        family.help =
+            "When each gateway's last batch arrived (Unix seconds), since "
+            "the server started: a building gone silent stops moving it.";
+        family.type = prometheus::MetricType::Gauge;
+        for (const auto& [gateway, ms] :
+             counters.gateway_last_batches.Snapshot()) {
+          prometheus::ClientMetric metric;
+          metric.label.push_back({"gateway", gateway});
+          metric.gauge.value = static_cast<double>(ms) / 1000;
+          family.metric.push_back(std::move(metric));
+        }
+        return family;
+      });
+}
+
+void AddRetentionMetrics(const RetentionCounters& counters,
+                         MetricSet* metrics) {
+  metrics->AddCounter("monipaikka_retention_readings_deleted_total",
+                      "Raw readings deleted past --raw_retention_days.",
+                      &counters.readings_deleted);
+  metrics->AddCounter(
+      "monipaikka_retention_summary_days_deleted_total",
+      "Sensor days and node days deleted past --summary_retention_days.",
+      &counters.summary_days_deleted);
+  metrics->AddCounter("monipaikka_retention_rounds_total",
+                      "Retention rounds completed (one an hour).",
+                      &counters.rounds);
+  metrics->AddCounter("monipaikka_retention_failures_total",
+                      "Retention steps that failed (retried a minute later).",
+                      &counters.failures);
+  metrics->AddGauge(
+      "monipaikka_retention_last_round_timestamp_seconds",
+      "When the last retention round ended (Unix seconds); 0 before the "
+      "first.",
+      &counters.last_round_end_s);
+  metrics->AddGauge(
+      "monipaikka_raw_readings_horizon_timestamp_seconds",
+      "Raw readings before this instant (Unix seconds) were deleted: the "
+      "days before it cannot be recomputed from readings; 0 when none were.",
+      std::function<double()>([&counters] {
+        return static_cast<double>(counters.raw_horizon_ms.load()) / 1000;
+      }));
 }
 
 void AddStorageHealthMetrics(const StorageHealth& health, MetricSet* metrics) {

@@ -106,9 +106,24 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
     return Negative("summary_max_delay_s",
                     absl::ToInt64Seconds(options.occupancy.summary_max_delay));
   }
-  if (options.ingest.limits.retention_ms <= 0) {
-    return NotPositive("retention_days",
-                       options.ingest.limits.retention_ms / kMillisPerDay);
+  if (options.retention.policy.raw_days <= 0) {
+    return NotPositive("raw_retention_days", options.retention.policy.raw_days);
+  }
+  if (options.ingest.limits.retention_ms !=
+      int64_t{options.retention.policy.raw_days} * kMillisPerDay) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--raw_retention_days: the ingest window (",
+        options.ingest.limits.retention_ms / kMillisPerDay,
+        " days) differs from the raw readings' retention (",
+        options.retention.policy.raw_days,
+        " days): readings would be accepted that are deleted at once"));
+  }
+  if (options.retention.policy.summary_days <
+      options.retention.policy.raw_days) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--summary_retention_days: ", options.retention.policy.summary_days,
+        " is below --raw_retention_days (", options.retention.policy.raw_days,
+        "): summaries must outlive the readings they are made of"));
   }
   if (options.ingest.max_batch_readings <= 0) {
     return NotPositive("max_batch_readings", options.ingest.max_batch_readings);
@@ -188,7 +203,23 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const ServerFlags& flags) {
       absl::Seconds(flags.summary_max_delay_s);
   options.occupancy.max_watches_per_token = flags.max_watches_per_token;
 
-  options.ingest.limits.retention_ms = flags.retention_days * kMillisPerDay;
+  int raw_retention_days = flags.raw_retention_days;
+  if (flags.retention_days != 0) {
+    // The old flag: it only refused old readings; now the same window also
+    // deletes them.
+    if (flags.raw_retention_days != ServerFlags().raw_retention_days &&
+        flags.raw_retention_days != flags.retention_days) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--retention_days=", flags.retention_days,
+          " is the old name of --raw_retention_days (given as ",
+          flags.raw_retention_days, "): give --raw_retention_days only"));
+    }
+    raw_retention_days = flags.retention_days;
+  }
+  options.retention.policy.raw_days = raw_retention_days;
+  options.retention.policy.summary_days = flags.summary_retention_days;
+  options.ingest.limits.retention_ms =
+      int64_t{raw_retention_days} * kMillisPerDay;
   options.ingest.max_batch_readings = flags.max_batch_readings;
   options.ingest.max_streams_per_gateway = flags.max_streams_per_gateway;
   options.max_receive_message_bytes = flags.max_message_bytes;
@@ -218,6 +249,12 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const ServerFlags& flags) {
 
   options.writer.probe_interval =
       std::chrono::milliseconds(std::max(0, flags.storage_probe_interval_ms));
+  if (flags.storage_stats_interval_s < 1) {
+    return NotPositive("storage_stats_interval_s",
+                       flags.storage_stats_interval_s);
+  }
+  options.storage_stats_interval =
+      absl::Seconds(flags.storage_stats_interval_s);
   options.metrics_listen = flags.metrics_listen;
   options.metrics_allow_non_loopback = flags.metrics_allow_non_loopback;
   options.auth.bootstrap_admin_token_file = flags.bootstrap_admin_token_file;

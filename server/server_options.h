@@ -16,6 +16,7 @@
 #include "server/ingest/ingest_writer.h"
 #include "server/occupancy_backend.h"
 #include "server/reports/utilization_report.h"
+#include "server/retention/retention.h"
 #include "server/service/workforce_service.h"
 #include "server/storage/storage.h"
 #include "server/tls/server_tls_material.h"
@@ -67,6 +68,14 @@ struct ServerOptions {
   UtilizationSettings utilization;
   WorkforceOptions workforce;
   OccupancyOptions occupancy;
+  // How long raw readings and summaries are kept (retention.policy.raw_days
+  // must match ingest.limits.retention_ms, the ingest window:
+  // ServerOptionsFromFlags sets both from --raw_retention_days).
+  RetentionOptions retention;
+  // How often the storage metrics (rows per table) are counted; the
+  // summarizer's backlog and the file's pages are read every
+  // storage_stats_interval / 20.
+  absl::Duration storage_stats_interval = absl::Minutes(5);
   // host:port of the metrics endpoint (HTTP, Prometheus text format, at
   // /metrics); empty: none. Loopback only unless metrics_allow_non_loopback.
   std::string metrics_listen;
@@ -92,7 +101,10 @@ struct ServerFlags {
   int desk_day_min_occupied_min = 15;
   int summary_quiet_ms = 1000;
   int summary_max_delay_s = 30;
-  int retention_days = 1098;
+  int raw_retention_days = 90;
+  int summary_retention_days = 3650;
+  // The old name of --raw_retention_days; 0: not given.
+  int retention_days = 0;
   int max_batch_readings = 10000;
   int max_message_bytes = 16 * 1024 * 1024;
   int max_request_bytes = 64 * 1024;
@@ -112,6 +124,7 @@ struct ServerFlags {
   std::string metrics_listen = "127.0.0.1:9464";
   bool metrics_allow_non_loopback = false;
   int storage_probe_interval_ms = 5000;
+  int storage_stats_interval_s = 300;
 };
 
 // The options the flags ask for, checked: each flag's own range and form

@@ -63,7 +63,10 @@ TEST(ServerOptionsTest, FlagsBecomeOptionsInTheLibrarysUnits) {
   EXPECT_EQ(options->utilization.desk_day_min_occupied_ms, 0);
   EXPECT_EQ(options->occupancy.summary_quiet, absl::Milliseconds(250));
   EXPECT_EQ(options->occupancy.summary_max_delay, absl::Seconds(7));
+  // The old --retention_days names the raw readings' retention.
   EXPECT_EQ(options->ingest.limits.retention_ms, int64_t{10} * 86'400'000);
+  EXPECT_EQ(options->retention.policy.raw_days, 10);
+  EXPECT_EQ(options->retention.policy.summary_days, 3650);
   EXPECT_EQ(options->grpc_memory_bytes, int64_t{32} * 1024 * 1024);
   EXPECT_EQ(options->storage.cache_kib, 2048);
   EXPECT_EQ(options->storage.synchronous, SqliteSynchronous::kNormal);
@@ -166,8 +169,18 @@ TEST(ServerOptionsTest, EachValueOutOfRangeNamesItsFlag) {
        "--summary_quiet_ms: -1 is negative"},
       {[](ServerFlags& f) { f.summary_max_delay_s = -2; },
        "--summary_max_delay_s: -2 is negative"},
-      {[](ServerFlags& f) { f.retention_days = 0; },
-       "--retention_days: 0 is not positive"},
+      {[](ServerFlags& f) { f.raw_retention_days = 0; },
+       "--raw_retention_days: 0 is not positive"},
+      {[](ServerFlags& f) { f.retention_days = -5; },
+       "--raw_retention_days: -5 is not positive"},
+      {[](ServerFlags& f) { f.summary_retention_days = 30; },
+       "--summary_retention_days: 30 is below --raw_retention_days (90)"},
+      {[](ServerFlags& f) {
+         f.retention_days = 30;
+         f.raw_retention_days = 60;
+       },
+       "--retention_days=30 is the old name of --raw_retention_days (given "
+       "as 60)"},
       {[](ServerFlags& f) { f.max_batch_readings = 0; },
        "--max_batch_readings: 0 is not positive"},
       {[](ServerFlags& f) { f.max_streams_per_gateway = 0; },

@@ -51,7 +51,8 @@ ValidatedHealth ValidateHealth(const v1::ReadingBatch& batch,
     if (report.ts_ms() < now_ms - limits.retention_ms) {
       reject(i, v1::REJECT_REASON_TOO_OLD,
              absl::StrCat("ts_ms: ", FormatInstantMs(report.ts_ms()),
-                          " is older than the retention window"));
+                          " is older than the retention window "
+                          "(--raw_retention_days)"));
       continue;
     }
     if (report.has_battery_mv() &&

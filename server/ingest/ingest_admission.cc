@@ -93,6 +93,9 @@ absl::StatusOr<AdmittedBatch> StreamAdmission::Admit(v1::ReadingBatch& batch) {
   const std::shared_ptr<const SensorDirectory> directory =
       admission_->directory_->Get();
   const int64_t now_ms = options.now_ms();
+  if (!batch.gateway().empty()) {
+    counters.gateway_last_batches.Note(batch.gateway(), now_ms);
+  }
   AdmittedBatch admitted;
   admitted.batch = ValidateBatch(batch, *directory, now_ms, options.limits);
   ValidatedHealth health =

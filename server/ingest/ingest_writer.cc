@@ -36,6 +36,9 @@ absl::Status IngestWriter::Start(int64_t now_ms) {
       }));
   health_flushed_at_ = std::chrono::steady_clock::now();
   last_write_at_ = health_flushed_at_;
+  background_due_ = options_.background
+                        ? health_flushed_at_
+                        : std::chrono::steady_clock::time_point::max();
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
@@ -68,7 +71,7 @@ std::chrono::steady_clock::time_point IngestWriter::NextIdleWork() const {
   if (!health_dirty_.empty()) {
     next = std::min(next, health_flushed_at_ + options_.health_flush_interval);
   }
-  return next;
+  return std::min(next, background_due_);
 }
 
 void IngestWriter::Run() {
@@ -113,11 +116,36 @@ void IngestWriter::Run() {
     if (idle) {
       FlushHealth(/*force=*/false);
       ProbeIfIdle();
+      RunBackgroundIfDue();
       continue;
     }
     CommitGroup(group);
     group.clear();
+    // Under a steady stream of batches the writer is never idle: one step
+    // after each commit keeps the background work going.
+    RunBackgroundIfDue();
   }
+}
+
+void IngestWriter::RunBackgroundIfDue() {
+  const auto started = std::chrono::steady_clock::now();
+  if (!options_.background || started < background_due_) return;
+  const absl::Duration delay = options_.background(*session_);
+  const auto ended = std::chrono::steady_clock::now();
+  const uint64_t micros = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(ended - started)
+          .count());
+  counters_->background_steps.fetch_add(1, std::memory_order_relaxed);
+  counters_->background_seconds.Observe(static_cast<double>(micros) / 1e6);
+  uint64_t longest = counters_->background_max_micros.load();
+  while (micros > longest &&
+         !counters_->background_max_micros.compare_exchange_weak(longest,
+                                                                 micros)) {
+  }
+  background_due_ = delay >= absl::Hours(24 * 365)
+                        ? std::chrono::steady_clock::time_point::max()
+                        : ended + absl::ToChronoNanoseconds(
+                                      std::max(delay, absl::ZeroDuration()));
 }
 
 void IngestWriter::ProbeIfIdle() {

@@ -24,8 +24,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/atomic_histogram.h"
 #include "monipaikka/v1/ingest.pb.h"
+#include "server/ingest/gateway_streams.h"
 #include "server/ingest/reading_validation.h"
 #include "server/ingest/sequence_window.h"
 #include "server/storage/storage.h"
@@ -65,6 +67,14 @@ struct IngestCounters {
   std::atomic<uint64_t> health_flush_failures{0};
   // Storage probes (see IngestWriterOptions::probe_interval) that failed.
   std::atomic<uint64_t> probe_failures{0};
+  // Steps of background work (IngestWriterOptions::background), the seconds
+  // each held the writer (ingest waited meanwhile), and the longest, in
+  // microseconds.
+  std::atomic<uint64_t> background_steps{0};
+  AtomicHistogram background_seconds{AtomicHistogram::LatencySecondsBounds()};
+  std::atomic<uint64_t> background_max_micros{0};
+  // When each gateway's last batch was admitted.
+  GatewayLastBatches gateway_last_batches;
 };
 
 struct IngestWriterOptions {
@@ -88,6 +98,14 @@ struct IngestWriterOptions {
   // Called on the writer thread with the outcome of every write to storage
   // (commits, sensor health flushes, probes). Must not block.
   std::function<void(const absl::Status&)> on_storage_outcome;
+  // Work of the writer's own connection that is not ingest (retention's
+  // chunked deletions): called on the writer thread once due, between group
+  // commits (one step after a commit while batches keep coming, back to
+  // back while none are queued), with the writer's session; returns how
+  // long until the next step is due. Each step must hold storage for a few
+  // milliseconds only: ingest waits for it. The first step is due at
+  // Start(). Empty: none.
+  std::function<absl::Duration(StorageSession&)> background;
 };
 
 class IngestWriter {
@@ -127,6 +145,8 @@ class IngestWriter {
   void ProbeIfIdle();
   // Writer thread: notes a write's outcome and passes it on.
   void NoteStorageOutcome(const absl::Status& status);
+  // Writer thread: runs a step of background work when one is due.
+  void RunBackgroundIfDue();
 
   std::unique_ptr<StorageSession> session_;  // used by the writer thread only
   const IngestWriterOptions options_;
@@ -139,6 +159,8 @@ class IngestWriter {
   std::chrono::steady_clock::time_point health_flushed_at_;
   // Writer thread only: the last write to storage (of any kind).
   std::chrono::steady_clock::time_point last_write_at_;
+  // Writer thread only: when the next background step is due.
+  std::chrono::steady_clock::time_point background_due_;
   std::thread thread_;
 
   mutable absl::Mutex mu_;

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "tests/support/temp_dir.h"
 
 namespace monipaikka {
@@ -122,6 +126,59 @@ TEST_F(IngestWriterTest, ManyConcurrentBatchesAreEachAnsweredOnce) {
   EXPECT_EQ(Count(), kBatches * 50);
   // Group commit: fewer transactions than batches is typical, never more.
   EXPECT_LE(counters_.commits.load(), uint64_t{kBatches});
+}
+
+}  // namespace
+}  // namespace monipaikka
+
+namespace monipaikka {
+namespace {
+
+TEST(IngestWriterBackgroundTest, StepsRunOnTheWriterBetweenCommitsAndWhenIdle) {
+  testing::TempDir dir;
+  auto storage = Storage::OpenSqlite(dir.File("b.db"));
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  auto session = (*storage)->OpenSession();
+  ASSERT_TRUE(session.ok());
+  IngestCounters counters;
+  IngestWriterOptions options;
+  std::atomic<int> steps{0};
+  std::atomic<StorageSession*> seen{nullptr};
+  std::atomic<std::thread::id> thread{};
+  options.background = [&](StorageSession& s) {
+    seen = &s;
+    thread = std::this_thread::get_id();
+    // Five steps back to back, then none for a long while.
+    return ++steps < 5 ? absl::ZeroDuration() : absl::Hours(1);
+  };
+  StorageSession* const writer_session = session->get();
+  IngestWriter writer(std::move(*session), options, &counters);
+  ASSERT_TRUE(writer.Start(kNow).ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (steps.load() < 5 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(steps.load(), 5);
+  // On the writer's own session and thread.
+  EXPECT_EQ(seen.load(), writer_session);
+  EXPECT_NE(thread.load(), std::this_thread::get_id());
+  EXPECT_EQ(counters.background_steps.load(), 5u);
+  EXPECT_EQ(counters.background_seconds.Read().cumulative_counts.back(), 5u);
+
+  // Batches still commit while the next step is far away.
+  ValidatedBatch batch;
+  batch.readings = {{1, kNow - 1000, 1, 1}};
+  batch.indexes = {0};
+  absl::Notification done;
+  writer.Submit(std::move(batch), [&](BatchOutcome outcome) {
+    EXPECT_TRUE(outcome.status.ok());
+    EXPECT_EQ(outcome.accepted, 1u);
+    done.Notify();
+  });
+  EXPECT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  writer.Stop();
+  EXPECT_EQ(steps.load(), 5);
 }
 
 }  // namespace

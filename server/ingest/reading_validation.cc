@@ -58,7 +58,10 @@ ValidatedBatch ValidateBatch(const v1::ReadingBatch& batch,
       reject(index, v1::REJECT_REASON_TOO_OLD,
              absl::StrCat("ts_ms: ", FormatInstantMs(reading.ts_ms()),
                           " is older than the retention window of ",
-                          limits.retention_ms / (24 * 3600 * 1000), " days"));
+                          limits.retention_ms / (24 * 3600 * 1000),
+                          " days (--raw_retention_days): raw readings before ",
+                          FormatInstantMs(now_ms - limits.retention_ms),
+                          " are not kept"));
       continue;
     }
     if (reading.seq() > static_cast<uint64_t>(INT64_MAX)) {

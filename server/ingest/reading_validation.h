@@ -17,8 +17,9 @@ namespace monipaikka {
 struct ValidationLimits {
   // Readings later than now + this are rejected.
   int64_t max_future_ms = 5 * 60 * 1000;
-  // Readings older than now − this are rejected.
-  int64_t retention_ms = int64_t{3 * 366} * 24 * 3600 * 1000;
+  // Readings older than now − this are rejected: raw readings are kept this
+  // long (--raw_retention_days), so an older one could not be summarized.
+  int64_t retention_ms = int64_t{90} * 24 * 3600 * 1000;
   // Largest count a counting sensor may report.
   int32_t max_count = 100000;
 };

@@ -195,6 +195,8 @@ class AnalyticsStorage {
   // Deletes every node day (and node); with `sensor_days_too`, the sensor
   // days as well.
   virtual absl::Status DeleteSummaries(bool sensor_days_too) = 0;
+  // Deletes the sensor days with date >= first_date.
+  virtual absl::Status DeleteSensorDaysFrom(int32_t first_date) = 0;
   // Values of the summarizer's bookkeeping ("" when unset).
   virtual absl::StatusOr<std::string> GetSummaryMeta(absl::string_view key) = 0;
   virtual absl::Status SetSummaryMeta(absl::string_view key,

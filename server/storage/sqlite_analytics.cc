@@ -326,6 +326,13 @@ absl::Status SqliteAnalytics::DeleteSummaries(bool sensor_days_too) {
   return transaction.Commit();
 }
 
+absl::Status SqliteAnalytics::DeleteSensorDaysFrom(int32_t first_date) {
+  static constexpr char kSql[] = "DELETE FROM sensor_days WHERE date >= ?";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, first_date);
+  return stmt->Run();
+}
+
 absl::StatusOr<std::string> SqliteAnalytics::GetSummaryMeta(
     absl::string_view key) {
   static constexpr char kSql[] = "SELECT value FROM summary_meta WHERE key = ?";

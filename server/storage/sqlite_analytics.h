@@ -41,6 +41,7 @@ class SqliteAnalytics final : public AnalyticsStorage {
       absl::FunctionRef<void(int32_t, absl::string_view)> visit) override;
   absl::Status WriteSummaries(const SummaryWrite& write) override;
   absl::Status DeleteSummaries(bool sensor_days_too) override;
+  absl::Status DeleteSensorDaysFrom(int32_t first_date) override;
   absl::StatusOr<std::string> GetSummaryMeta(absl::string_view key) override;
   absl::Status SetSummaryMeta(absl::string_view key,
                               absl::string_view value) override;

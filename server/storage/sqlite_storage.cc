@@ -18,6 +18,7 @@
 #include "server/storage/sqlite_access.h"
 #include "server/storage/sqlite_analytics.h"
 #include "server/storage/sqlite_observations.h"
+#include "server/storage/sqlite_retention.h"
 #include "server/storage/sqlite_sensor_health.h"
 #include "server/storage/sqlite_workforce.h"
 #include "server/storage/storage.h"
@@ -90,6 +91,7 @@ class SqliteSession : public StorageSession {
   AnalyticsStorage& Analytics() override { return analytics_; }
   ObservationStorage& Observations() override { return observations_; }
   AccessStorage& Access() override { return access_; }
+  RetentionStorage& Retention() override { return retention_; }
   void SetDeadline(absl::Time deadline) override {
     deadline_ = deadline;
     db_->SetDeadline(deadline);
@@ -122,6 +124,7 @@ class SqliteSession : public StorageSession {
   SqliteAnalytics analytics_{db_.get()};         // sqlite_analytics.cc
   SqliteObservations observations_{db_.get()};   // sqlite_observations.cc
   SqliteAccess access_{db_.get()};  // tokens and audit log (sqlite_access.cc)
+  SqliteRetention retention_{db_.get()};          // sqlite_retention.cc
   absl::Time deadline_ = absl::InfiniteFuture();  // SetDeadline's
 };
 
@@ -642,6 +645,17 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::OpenSqlite(
   db_options.cache_kib = 2048;
   ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                    Database::Open(path, db_options));
+  // auto_vacuum can be chosen only before the first table is created, and
+  // (the file being in WAL mode already) takes a VACUUM of the empty file.
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<Statement> tables,
+                     db->Prepare("SELECT COUNT(*) FROM sqlite_schema"));
+    ASSIGN_OR_RETURN(std::optional<int64_t> count,
+                     tables->OneRow([&] { return tables->ColumnInt64(0); }));
+    if (count.value_or(0) == 0) {
+      RETURN_IF_ERROR(db->Execute("PRAGMA auto_vacuum=INCREMENTAL; VACUUM;"));
+    }
+  }
   RETURN_IF_ERROR(MigrateSchema(db.get()));
   return std::make_unique<SqliteStorage>(path, options);
 }

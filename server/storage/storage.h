@@ -30,6 +30,7 @@
 #include "server/storage/access_storage.h"
 #include "server/storage/analytics_storage.h"
 #include "server/storage/observation_storage.h"
+#include "server/storage/retention_storage.h"
 #include "server/storage/sensor_health_storage.h"
 #include "server/storage/workforce_storage.h"
 
@@ -126,6 +127,12 @@ class StorageSession {
   // access_storage.h), on this session's connection.
   virtual AccessStorage& Access() = 0;
 
+  // ---- Retention ----
+  // Deleting old readings and summaries in chunks, free pages, what is
+  // stored (server/storage/retention_storage.h), on this session's
+  // connection.
+  virtual RetentionStorage& Retention() = 0;
+
   // ---- Query time ----
   // A statement of this session still running at `deadline` is interrupted
   // and fails (DEADLINE_EXCEEDED); absl::InfiniteFuture() lifts it. Clears
@@ -152,6 +159,9 @@ class Storage {
   virtual ~Storage() = default;
 
   // Opens (creating and migrating as needed) the SQLite database at `path`.
+  // A database it creates has auto_vacuum=INCREMENTAL, so that retention
+  // can return the pages of deleted rows to the file system; an existing one
+  // keeps its mode (switching needs a VACUUM, see docs/operations.md).
   static absl::StatusOr<std::unique_ptr<Storage>> OpenSqlite(
       const std::string& path, const SqliteStorageOptions& options = {});
 

@@ -260,6 +260,14 @@ absl::Status RecomputeZoneDay(
 
 }  // namespace
 
+int32_t FirstRecomputableDate(int64_t horizon_ms, int64_t lookback_ms) {
+  if (horizon_ms <= 0) return std::numeric_limits<int32_t>::min();
+  constexpr int64_t kDayMs = 24 * kHourMs;
+  constexpr int64_t kMaxZoneOffsetMs = 14 * kHourMs;
+  const int64_t earliest_midnight = horizon_ms + lookback_ms + kMaxZoneOffsetMs;
+  return static_cast<int32_t>(earliest_midnight / kDayMs + 1);
+}
+
 absl::StatusOr<bool> LatticeIsCurrent(StorageSession& session,
                                       const OccupancyInventory& inventory) {
   ASSIGN_OR_RETURN(std::string stored,
@@ -277,11 +285,24 @@ absl::Status SummarizePending(StorageSession& session,
   AnalyticsStorage& store = session.Analytics();
   const SummarySettings& settings = inventory.settings();
 
+  // Raw readings before the horizon were deleted: the dates before
+  // `recomputable` keep the sensor days they have.
+  ASSIGN_OR_RETURN(const int64_t horizon_ms,
+                   session.Retention().RawReadingsHorizonMs());
+  const int32_t recomputable =
+      FirstRecomputableDate(horizon_ms, settings.MaxStaleAfterMs());
+
   // States computed with other stale times are recomputed from readings.
   ASSIGN_OR_RETURN(std::string states, store.GetSummaryMeta(kStatesMeta));
-  if (states != settings.StatesFingerprint()) {
+  const bool restate = states != settings.StatesFingerprint();
+  if (restate) {
     RETURN_IF_ERROR(store.SetSummaryMeta(kLatticeMeta, ""));
-    RETURN_IF_ERROR(store.DeleteSummaries(/*sensor_days_too=*/true));
+    if (horizon_ms == 0) {
+      RETURN_IF_ERROR(store.DeleteSummaries(/*sensor_days_too=*/true));
+    } else {
+      RETURN_IF_ERROR(store.DeleteSummaries(/*sensor_days_too=*/false));
+      RETURN_IF_ERROR(store.DeleteSensorDaysFrom(recomputable));
+    }
     RETURN_IF_ERROR(store.MarkEveryReadingHourDirty());
     RETURN_IF_ERROR(
         store.SetSummaryMeta(kStatesMeta, settings.StatesFingerprint()));
@@ -292,6 +313,26 @@ absl::Status SummarizePending(StorageSession& session,
   const bool rebuild = lattice != inventory.fingerprint();
   if (hours.empty() && !rebuild) return absl::OkStatus();
   out.lattice_rebuilt = rebuild;
+  if (rebuild && horizon_ms != 0) {
+    ASSIGN_OR_RETURN(std::vector<int32_t> stored, store.ListSensorDayDates());
+    if (!stored.empty() && stored.front() < recomputable) {
+      Log(LogLevel::kWarning, "summaries_not_recomputed",
+          {{"first_date", FormatDate(DateOf(stored.front()))},
+           {"last_date", FormatDate(DateOf(recomputable - 1))},
+           {"change", restate ? "stale_after (--desk_stale_after_min, "
+                                "--room_stale_after_min)"
+                              : "inventory"},
+           {"reason",
+            absl::StrCat(
+                "raw readings before ", FormatInstantMs(horizon_ms),
+                " were deleted (--raw_retention_days): on these dates the "
+                "sensor days stay as computed before",
+                restate ? " (with the stale_after then in force)" : "",
+                ", and the figures are rebuilt from them; sensors newly "
+                "placed at a site or moved to another time zone are not "
+                "counted on these dates")}});
+    }
+  }
 
   std::map<std::string, Zone> zones;
   std::vector<const Zone*> zone_of_sensor(inventory.sensors().size(), nullptr);

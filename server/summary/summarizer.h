@@ -20,6 +20,11 @@
 //   when it changes (an inventory import that moves, adds or rebinds
 //   something), every date is recomputed from the sensor days. A change of
 //   a stale_after recomputes the sensor days from the readings.
+// - Once retention deleted raw readings (RetentionStorage horizon), the
+//   dates before FirstRecomputableDate cannot be recomputed from readings:
+//   a stale_after change keeps their sensor days as they are, an inventory
+//   change rebuilds their node days from those sensor days, and both say so
+//   in a warning naming the dates (summaries_not_recomputed).
 //
 // Memory: a pass holds a few slices of readings at a time (SummarySlicing)
 // and the states of one date; after a pass the thread returns the heap's
@@ -76,6 +81,14 @@ absl::Status SummarizePending(StorageSession& session,
                               const OccupancyInventory& inventory,
                               SummaryPassStats* stats = nullptr,
                               const SummarySlicing& slicing = {});
+
+// The first site-local date (days since 1970-01-01) whose sensor days can
+// be recomputed from the raw readings when those before `horizon_ms` (UTC
+// ms) were deleted by retention: a date's states depend on the readings
+// from `lookback_ms` (the longest stale_after) before its start, and a
+// site-local date starts up to 14 hours before its UTC date. The smallest
+// date when horizon_ms is 0 (nothing deleted).
+int32_t FirstRecomputableDate(int64_t horizon_ms, int64_t lookback_ms);
 
 // Whether the node days are those of `inventory` (false while a rebuild is
 // pending or running).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <random>
 
@@ -333,6 +334,53 @@ TEST(SummarizerTest, AnotherStaleAfterRecomputesTheStates) {
     ASSERT_TRUE(SummarizePending(f.session(), **shorter).ok());
     EXPECT_EQ(observed(**shorter), 20 * kMinute);
   }
+}
+
+TEST(SummarizerTest, FirstRecomputableDateLeavesRoomForZonesAndLookback) {
+  EXPECT_EQ(FirstRecomputableDate(0, kMinute),
+            std::numeric_limits<int32_t>::min());
+  // Readings from 2026-03-24T00:00Z on, stale after an hour: 03-24 in
+  // Helsinki began 2026-03-23T22:00Z, before the horizon; 03-25 is the
+  // first date every zone has whole.
+  EXPECT_EQ(FirstRecomputableDate(At("2026-03-24T00:00:00Z"), 60 * kMinute),
+            DateIndex(absl::CivilDay(2026, 3, 25)));
+  EXPECT_EQ(FirstRecomputableDate(At("2026-03-24T10:00:00Z"), 60 * kMinute),
+            DateIndex(absl::CivilDay(2026, 3, 26)));
+}
+
+TEST(SummarizerTest, AfterRetentionAStaleAfterChangeKeepsDatesWithoutReadings) {
+  SummarySettings settings;
+  settings.desk_stale_after_ms = 20 * kMinute;
+  OccupancyFixture f;
+  f.Import(TwoFloors());
+  f.Insert("A-DEV", {{"2026-03-23T07:00:00Z", 1}, {"2026-03-27T07:00:00Z", 1}});
+  f.Summarize();
+  auto observed = [&](const OccupancyInventory& inventory, int day) {
+    Selection selection;
+    ReportContext context{f.session(), inventory, 0};
+    const int32_t date = DateIndex(absl::CivilDay(2026, 3, day));
+    auto figures = LoadDayFigures(context, {&selection, 1}, date, date, false);
+    EXPECT_TRUE(figures.ok());
+    const auto& figure = (*figures)[0][0];
+    return figure.has_value() ? figure->desks[kCoreHours].observed_ms : -1;
+  };
+  EXPECT_EQ(observed(f.inventory(), 23), 60 * kMinute);
+  EXPECT_EQ(observed(f.inventory(), 27), 60 * kMinute);
+  // Retention deletes the readings before 03-25.
+  RetentionChunk chunk = *f.session().Retention().DeleteReadingsBefore(
+      At("2026-03-25T00:00:00Z"), 1000);
+  EXPECT_EQ(chunk.deleted, 1);
+  // The report over the date without readings still works, from the
+  // summaries.
+  EXPECT_EQ(observed(f.inventory(), 23), 60 * kMinute);
+
+  auto rows = f.session().Analytics().LoadInventoryRows();
+  auto shorter = OccupancyInventory::Build(*rows, settings);
+  ASSERT_TRUE(shorter.ok());
+  ASSERT_TRUE(SummarizePending(f.session(), **shorter).ok());
+  // 03-23 keeps what it had (its readings are gone); 03-27 is recomputed.
+  EXPECT_EQ(observed(**shorter, 23), 60 * kMinute);
+  EXPECT_EQ(observed(**shorter, 27), 20 * kMinute);
 }
 
 TEST(SummarizerTest, ThreadSummarizesAndReportsWaitForIt) {

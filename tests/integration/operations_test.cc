@@ -411,6 +411,9 @@ TEST(OperationsTest, EdgeOutboxDepthGrowsWhileServerIsDownAndDrainsToZero) {
   EXPECT_EQ(Sample(text, "monipaikka_edge_outbox_readings"), expected)
       << edge.Log();
   EXPECT_GT(Sample(text, "monipaikka_edge_outbox_bytes"), 0);
+  // The oldest queued reading is of four days ago (the backfill's first).
+  EXPECT_GT(Sample(text, "monipaikka_edge_outbox_oldest_age_seconds"),
+            2 * 86400);
   EXPECT_EQ(
       Sample(text,
              "monipaikka_edge_readings_received_total{source=\"simulator\"}"),
@@ -429,6 +432,7 @@ TEST(OperationsTest, EdgeOutboxDepthGrowsWhileServerIsDownAndDrainsToZero) {
       },
       std::chrono::seconds(60));
   EXPECT_EQ(Sample(text, "monipaikka_edge_outbox_readings"), 0) << edge.Log();
+  EXPECT_EQ(Sample(text, "monipaikka_edge_outbox_oldest_age_seconds"), 0);
   EXPECT_EQ(
       Sample(text,
              "monipaikka_edge_readings_acked_total{outcome=\"accepted\"}"),

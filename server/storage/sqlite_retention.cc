@@ -1,0 +1,283 @@
+#include "server/storage/sqlite_retention.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace monipaikka {
+namespace {
+
+constexpr int64_t kHourMs = 3600 * 1000;
+
+// A primary key of two integers.
+using Key = std::pair<int64_t, int64_t>;
+
+// Raises the stored horizon to `horizon_ms` (never lowers it), inside the
+// caller's transaction.
+absl::Status RaiseHorizon(Database* db, int64_t horizon_ms) {
+  static constexpr char kSql[] =
+      "INSERT INTO summary_meta(key, value) VALUES(?1, ?2) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value "
+      "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)";
+  ASSIGN_OR_RETURN(Statement * stmt, db->Cached(kSql));
+  stmt->BindText(1, kRawHorizonMeta);
+  stmt->BindText(2, absl::StrCat(horizon_ms));
+  return stmt->Run();
+}
+
+// While it lives, the connection's commits skip the sync of the
+// write-ahead log (PRAGMA synchronous=NORMAL), which is most of a small
+// transaction's time: a deletion lost in a power loss is done again by the
+// next round, and the next commit of readings (synchronous=FULL) syncs the
+// log with the deletion in it. Restores the connection's level after.
+class UnsyncedCommits {
+ public:
+  explicit UnsyncedCommits(Database* db) : db_(db) {
+    absl::StatusOr<int> level = db_->SynchronousPragma();
+    if (level.ok() && *level > 1) {
+      level_ = *level;
+      if (!db_->Execute("PRAGMA synchronous=NORMAL").ok()) level_ = 0;
+    }
+  }
+  ~UnsyncedCommits() {
+    if (level_ > 1) {
+      // Only outside a transaction: the caller's transaction has ended.
+      db_->Execute(absl::StrCat("PRAGMA synchronous=", level_)).IgnoreError();
+    }
+  }
+  UnsyncedCommits(const UnsyncedCommits&) = delete;
+  UnsyncedCommits& operator=(const UnsyncedCommits&) = delete;
+
+ private:
+  Database* const db_;
+  int level_ = 0;  // the level to restore; 0: nothing changed
+};
+
+}  // namespace
+
+absl::StatusOr<int64_t> SqliteRetention::PragmaInt(const char* sql) {
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
+  ASSIGN_OR_RETURN(std::optional<int64_t> value,
+                   stmt->OneRow([&] { return stmt->ColumnInt64(0); }));
+  if (!value) return absl::InternalError(absl::StrCat(sql, ": no row"));
+  return *value;
+}
+
+absl::StatusOr<std::optional<int64_t>> SqliteRetention::OldestUnsummarizedMs() {
+  static constexpr char kSql[] = "SELECT MIN(hour) FROM summary_dirty_hours";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  std::optional<int64_t> oldest;
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
+    if (!stmt->ColumnIsNull(0)) oldest = stmt->ColumnInt64(0) * kHourMs;
+  }));
+  return oldest;
+}
+
+absl::StatusOr<RetentionChunk> SqliteRetention::DeleteReadingsBefore(
+    int64_t before_ms, int max_rows) {
+  // The key of the chunk's last row: the chunk is one range of the primary
+  // key, deleted with one seek.
+  static constexpr char kLastOfChunk[] =
+      "SELECT ts_ms, sensor_id FROM readings WHERE ts_ms < ? "
+      "ORDER BY ts_ms, sensor_id LIMIT 1 OFFSET ?";
+  static constexpr char kDeleteThrough[] =
+      "DELETE FROM readings WHERE (ts_ms, sensor_id) <= (?, ?)";
+  static constexpr char kDeleteBefore[] =
+      "DELETE FROM readings WHERE ts_ms < ?";
+  max_rows = std::max(1, max_rows);
+  UnsyncedCommits unsynced(db_);
+  Transaction transaction(db_);
+  RETURN_IF_ERROR(transaction.Begin());
+  ASSIGN_OR_RETURN(Statement * last, db_->Cached(kLastOfChunk));
+  last->BindInt64(1, before_ms);
+  last->BindInt64(2, max_rows - 1);
+  ASSIGN_OR_RETURN(std::optional<Key> key, last->OneRow([&] {
+    return std::make_pair(last->ColumnInt64(0), last->ColumnInt64(1));
+  }));
+  RetentionChunk chunk;
+  int64_t horizon_ms = before_ms;
+  if (key.has_value()) {
+    ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kDeleteThrough));
+    remove->BindInt64(1, key->first);
+    remove->BindInt64(2, key->second);
+    RETURN_IF_ERROR(remove->Run());
+    chunk.more = true;
+    // Readings of that millisecond may be left; all before it are gone.
+    horizon_ms = key->first + 1;
+  } else {
+    ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kDeleteBefore));
+    remove->BindInt64(1, before_ms);
+    RETURN_IF_ERROR(remove->Run());
+  }
+  chunk.deleted = db_->Changes();
+  if (chunk.deleted > 0) RETURN_IF_ERROR(RaiseHorizon(db_, horizon_ms));
+  RETURN_IF_ERROR(transaction.Commit());
+  return chunk;
+}
+
+absl::StatusOr<int64_t> SqliteRetention::RawReadingsHorizonMs() {
+  static constexpr char kSql[] = "SELECT value FROM summary_meta WHERE key = ?";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindText(1, kRawHorizonMeta);
+  ASSIGN_OR_RETURN(std::optional<std::string> value,
+                   stmt->OneRow([&] { return stmt->ColumnText(0); }));
+  int64_t horizon_ms = 0;
+  if (value.has_value() && !absl::SimpleAtoi(*value, &horizon_ms)) {
+    return absl::DataLossError(absl::StrCat("summary_meta ", kRawHorizonMeta,
+                                            ": \"", *value,
+                                            "\" is not an integer"));
+  }
+  return horizon_ms;
+}
+
+absl::StatusOr<RetentionChunk> SqliteRetention::DeleteSummariesBefore(
+    int32_t before_date, int max_rows, int64_t* node_cursor) {
+  static constexpr char kLastSensorDay[] =
+      "SELECT date, sensor_id FROM sensor_days WHERE date < ? "
+      "ORDER BY date, sensor_id LIMIT 1 OFFSET ?";
+  static constexpr char kDeleteSensorDaysThrough[] =
+      "DELETE FROM sensor_days WHERE (date, sensor_id) <= (?, ?)";
+  static constexpr char kDeleteSensorDaysBefore[] =
+      "DELETE FROM sensor_days WHERE date < ?";
+  static constexpr char kNextNodes[] =
+      "SELECT id FROM summary_nodes WHERE id > ? ORDER BY id LIMIT ?";
+  static constexpr char kLastNodeDay[] =
+      "SELECT date FROM node_days WHERE node_id = ? AND date < ? "
+      "ORDER BY date LIMIT 1 OFFSET ?";
+  static constexpr char kDeleteNodeDaysThrough[] =
+      "DELETE FROM node_days WHERE node_id = ? AND date <= ?";
+  static constexpr char kDeleteNodeDaysBefore[] =
+      "DELETE FROM node_days WHERE node_id = ? AND date < ?";
+  // Nodes looked at per chunk: each is one seek, even with nothing to
+  // delete.
+  constexpr int kNodesPerChunk = 256;
+  max_rows = std::max(1, max_rows);
+  UnsyncedCommits unsynced(db_);
+  Transaction transaction(db_);
+  RETURN_IF_ERROR(transaction.Begin());
+  RetentionChunk chunk;
+  int64_t budget = max_rows;
+
+  ASSIGN_OR_RETURN(Statement * last, db_->Cached(kLastSensorDay));
+  last->BindInt64(1, before_date);
+  last->BindInt64(2, budget - 1);
+  ASSIGN_OR_RETURN(std::optional<Key> key, last->OneRow([&] {
+    return std::make_pair(last->ColumnInt64(0), last->ColumnInt64(1));
+  }));
+  if (key.has_value()) {
+    ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kDeleteSensorDaysThrough));
+    remove->BindInt64(1, key->first);
+    remove->BindInt64(2, key->second);
+    RETURN_IF_ERROR(remove->Run());
+    chunk.deleted = db_->Changes();
+    chunk.more = true;
+    RETURN_IF_ERROR(transaction.Commit());
+    return chunk;
+  }
+  ASSIGN_OR_RETURN(Statement * remove_days,
+                   db_->Cached(kDeleteSensorDaysBefore));
+  remove_days->BindInt64(1, before_date);
+  RETURN_IF_ERROR(remove_days->Run());
+  chunk.deleted = db_->Changes();
+  budget -= chunk.deleted;
+
+  ASSIGN_OR_RETURN(Statement * nodes_stmt, db_->Cached(kNextNodes));
+  nodes_stmt->BindInt64(1, *node_cursor);
+  nodes_stmt->BindInt64(2, kNodesPerChunk);
+  std::vector<int64_t> nodes;
+  RETURN_IF_ERROR(nodes_stmt->ForEachRow(
+      [&] { nodes.push_back(nodes_stmt->ColumnInt64(0)); }));
+  bool budget_spent = false;
+  for (int64_t node : nodes) {
+    if (budget <= 0) {
+      budget_spent = true;
+      break;
+    }
+    ASSIGN_OR_RETURN(Statement * last_day, db_->Cached(kLastNodeDay));
+    last_day->BindInt64(1, node);
+    last_day->BindInt64(2, before_date);
+    last_day->BindInt64(3, budget - 1);
+    ASSIGN_OR_RETURN(std::optional<int64_t> through, last_day->OneRow([&] {
+      return last_day->ColumnInt64(0);
+    }));
+    if (through.has_value()) {
+      // More of this node's days than the budget: the next chunk goes on
+      // with this node.
+      ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kDeleteNodeDaysThrough));
+      remove->BindInt64(1, node);
+      remove->BindInt64(2, *through);
+      RETURN_IF_ERROR(remove->Run());
+      chunk.deleted += db_->Changes();
+      budget_spent = true;
+      break;
+    }
+    ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kDeleteNodeDaysBefore));
+    remove->BindInt64(1, node);
+    remove->BindInt64(2, before_date);
+    RETURN_IF_ERROR(remove->Run());
+    chunk.deleted += db_->Changes();
+    budget -= db_->Changes();
+    *node_cursor = node;
+  }
+  RETURN_IF_ERROR(transaction.Commit());
+  chunk.more = budget_spent || static_cast<int>(nodes.size()) == kNodesPerChunk;
+  if (!chunk.more) *node_cursor = 0;
+  return chunk;
+}
+
+absl::StatusOr<int> SqliteRetention::AutoVacuumMode() {
+  ASSIGN_OR_RETURN(int64_t mode, PragmaInt("PRAGMA auto_vacuum"));
+  return static_cast<int>(mode);
+}
+
+absl::StatusOr<int64_t> SqliteRetention::IncrementalVacuum(int pages) {
+  ASSIGN_OR_RETURN(int mode, AutoVacuumMode());
+  if (mode == 2 && pages > 0) {
+    UnsyncedCommits unsynced(db_);
+    RETURN_IF_ERROR(
+        db_->Execute(absl::StrCat("PRAGMA incremental_vacuum(", pages, ")")));
+  }
+  return PragmaInt("PRAGMA freelist_count");
+}
+
+absl::StatusOr<StoredCounts> SqliteRetention::CountStored(bool count_rows) {
+  // The tables that grow with time (the inventory and the tokens do not).
+  static constexpr const char* kTables[][2] = {
+      {"readings", "SELECT COUNT(*) FROM readings"},
+      {"sensor_days", "SELECT COUNT(*) FROM sensor_days"},
+      {"node_days", "SELECT COUNT(*) FROM node_days"},
+      {"summary_dirty_hours", "SELECT COUNT(*) FROM summary_dirty_hours"},
+      {"sensor_health", "SELECT COUNT(*) FROM sensor_health"},
+      {"audit_events", "SELECT COUNT(*) FROM audit_events"},
+      {"employees", "SELECT COUNT(*) FROM employees"},
+      {"work_days", "SELECT COUNT(*) FROM work_days"},
+      {"work_months", "SELECT COUNT(*) FROM work_months"},
+  };
+  StoredCounts counts;
+  for (const auto& [table, sql] : kTables) {
+    if (!count_rows) break;
+    ASSIGN_OR_RETURN(int64_t rows, PragmaInt(sql));
+    counts.rows.emplace_back(table, rows);
+  }
+  static constexpr char kDirtyHours[] =
+      "SELECT COUNT(*) FROM summary_dirty_hours";
+  ASSIGN_OR_RETURN(counts.dirty_hours, PragmaInt(kDirtyHours));
+  ASSIGN_OR_RETURN(counts.oldest_dirty_hour_ms, OldestUnsummarizedMs());
+  static constexpr char kOldest[] = "SELECT MIN(ts_ms) FROM readings";
+  ASSIGN_OR_RETURN(Statement * oldest, db_->Cached(kOldest));
+  RETURN_IF_ERROR(oldest->ForEachRow([&] {
+    if (!oldest->ColumnIsNull(0)) {
+      counts.oldest_reading_ms = oldest->ColumnInt64(0);
+    }
+  }));
+  ASSIGN_OR_RETURN(counts.page_count, PragmaInt("PRAGMA page_count"));
+  ASSIGN_OR_RETURN(counts.freelist_count, PragmaInt("PRAGMA freelist_count"));
+  ASSIGN_OR_RETURN(counts.page_size, PragmaInt("PRAGMA page_size"));
+  return counts;
+}
+
+}  // namespace monipaikka
