@@ -29,6 +29,7 @@
 #include "monipaikka/v1/inventory.pb.h"
 #include "server/storage/access_storage.h"
 #include "server/storage/analytics_storage.h"
+#include "server/storage/booking_storage.h"
 #include "server/storage/sensor_health_storage.h"
 #include "server/storage/workforce_storage.h"
 
@@ -114,6 +115,11 @@ class StorageSession {
   // the targets (server/storage/analytics_storage.h), on this session's
   // connection.
   virtual AnalyticsStorage& Analytics() = 0;
+
+  // ---- Bookings ----
+  // Desk and meeting-room bookings (server/storage/booking_storage.h), on
+  // this session's connection.
+  virtual BookingStorage& Bookings() = 0;
 
   // ---- Access control ----
   // API tokens (their hashes) and the audit log (server/storage/
