@@ -70,6 +70,14 @@ inline constexpr RpcPolicy kPutTarget{"AnalyticsService/PutTarget",
 inline constexpr RpcPolicy kDeleteTarget{"AnalyticsService/DeleteTarget",
                                          kFacilityRoles};
 
+// BookingService: as the facility reports.
+inline constexpr RpcPolicy kImportBookings{"BookingService/ImportBookings",
+                                           kFacilityRoles};
+inline constexpr RpcPolicy kGetBookingReport{"BookingService/GetBookingReport",
+                                             kFacilityRoles};
+inline constexpr RpcPolicy kListBookingSources{
+    "BookingService/ListBookingSources", kFacilityRoles};
+
 // WorkforceService (HR).
 inline constexpr RpcPolicy kImportEmployees{"WorkforceService/ImportEmployees",
                                             kHrRoles};
