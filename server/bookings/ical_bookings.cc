@@ -5,14 +5,16 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
-#include "absl/base/no_destructor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace monipaikka {
 namespace {
@@ -23,7 +25,7 @@ constexpr int64_t kDayS = 24 * 3600;
 constexpr int kMaxInstancesPerEvent = 20000;
 
 absl::Mutex& LibicalMutex() {
-  static absl::NoDestructor<absl::Mutex> mutex;
+  static absl::Mutex* const mutex = new absl::Mutex();
   return *mutex;
 }
 
@@ -31,31 +33,64 @@ struct ComponentDeleter {
   void operator()(icalcomponent* c) const { icalcomponent_free(c); }
 };
 
+// Where a local time is: in a VTIMEZONE of the export (libical converts),
+// in a zone of the system's database (absl converts: libical's own copy of
+// the database is not installed), in UTC, or nowhere (floating).
+struct Zone {
+  const icaltimezone* vtimezone = nullptr;
+  std::optional<absl::TimeZone> system;
+};
+
 // A DATE or DATE-TIME value resolved to an instant.
 struct Instant {
   int64_t s = 0;          // UTC seconds, or local written as UTC (floating)
   bool floating = false;  // no zone: the room's local time
   bool is_date = false;
-  icaltimetype local{};  // the value with its zone set
+  icaltimetype local{};  // the value as written (its wall clock)
+  Zone zone;
 };
 
-// The zone of a property's TZID parameter: the export's own VTIMEZONE,
-// else a zone of the system's database by that name. nullptr with
-// *unknown set when a TZID names no zone.
-const icaltimezone* ZoneOf(icalproperty* prop, icalcomponent* event,
-                           std::string* unknown) {
+// The zone of a property's TZID parameter: a VTIMEZONE of the export, else
+// a zone of the system's database by that name. *unknown is set when a
+// TZID names neither.
+Zone ZoneOf(icalproperty* prop, icalcomponent* event, std::string* unknown) {
+  Zone zone;
   const char* tzid = icalproperty_get_parameter_as_string(prop, "TZID");
-  if (tzid == nullptr || *tzid == '\0') return nullptr;
-  if (icaltimezone* own = icalcomponent_get_timezone(event, tzid)) return own;
-  if (icaltimezone* builtin = icaltimezone_get_builtin_timezone(tzid)) {
-    return builtin;
+  if (tzid == nullptr || *tzid == '\0') return zone;
+  for (icalcomponent* c = event; c != nullptr;
+       c = icalcomponent_get_parent(c)) {
+    if (icalcomponent_isa(c) != ICAL_VCALENDAR_COMPONENT) continue;
+    if (icaltimezone* own = icalcomponent_get_timezone(c, tzid)) {
+      zone.vtimezone = own;
+      return zone;
+    }
   }
-  if (icaltimezone* by_tzid =
-          icaltimezone_get_builtin_timezone_from_tzid(tzid)) {
-    return by_tzid;
+  absl::TimeZone system;
+  if (absl::LoadTimeZone(tzid, &system)) {
+    zone.system = system;
+    return zone;
   }
   *unknown = tzid;
-  return nullptr;
+  return zone;
+}
+
+// UTC seconds of a wall-clock time in `zone` (floating: the wall clock
+// written as if it were UTC).
+int64_t ToSeconds(icaltimetype local, const Zone& zone) {
+  if (zone.vtimezone != nullptr) {
+    // The VTIMEZONE's offset at that wall-clock time (its STANDARD and
+    // DAYLIGHT rules), taken off the wall clock.
+    local.zone = nullptr;
+    int is_daylight = 0;
+    const int offset_s = icaltimezone_get_utc_offset(
+        const_cast<icaltimezone*>(zone.vtimezone), &local, &is_daylight);
+    return static_cast<int64_t>(icaltime_as_timet(local)) - offset_s;
+  }
+  const absl::CivilSecond civil(
+      local.year, local.month, local.day, local.is_date ? 0 : local.hour,
+      local.is_date ? 0 : local.minute, local.is_date ? 0 : local.second);
+  return absl::ToUnixSeconds(absl::FromCivil(
+      civil, zone.system.has_value() ? *zone.system : absl::UTCTimeZone()));
 }
 
 absl::StatusOr<Instant> ResolveTime(icaltimetype value, icalproperty* prop,
@@ -66,27 +101,23 @@ absl::StatusOr<Instant> ResolveTime(icaltimetype value, icalproperty* prop,
   }
   Instant instant;
   instant.is_date = value.is_date != 0;
-  if (!instant.is_date && !icaltime_is_utc(value)) {
+  if (icaltime_is_utc(value)) {
+    instant.zone.system = absl::UTCTimeZone();
+  } else if (!instant.is_date) {
     std::string unknown;
-    const icaltimezone* zone = ZoneOf(prop, event, &unknown);
+    instant.zone = ZoneOf(prop, event, &unknown);
     if (!unknown.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat(name, ": unknown time zone TZID=", unknown,
                        " (no VTIMEZONE of that name in the export, and no "
                        "such zone in the time-zone database)"));
     }
-    if (zone != nullptr) value.zone = zone;
   }
+  value.zone = nullptr;
   instant.local = value;
-  if (instant.is_date || (value.zone == nullptr && !icaltime_is_utc(value))) {
-    instant.floating = true;
-    icaltimetype naked = value;
-    naked.zone = nullptr;
-    instant.s = static_cast<int64_t>(icaltime_as_timet(naked));
-  } else {
-    instant.s = static_cast<int64_t>(
-        icaltime_as_timet_with_zone(value, icaltimezone_get_utc_timezone()));
-  }
+  instant.floating =
+      instant.zone.vtimezone == nullptr && !instant.zone.system.has_value();
+  instant.s = ToSeconds(value, instant.zone);
   return instant;
 }
 
@@ -236,15 +267,6 @@ absl::StatusOr<Exclusions> ReadExclusions(icalcomponent* c) {
   return exclusions;
 }
 
-int64_t ToSeconds(icaltimetype local, bool floating) {
-  if (floating) {
-    local.zone = nullptr;
-    return static_cast<int64_t>(icaltime_as_timet(local));
-  }
-  return static_cast<int64_t>(
-      icaltime_as_timet_with_zone(local, icaltimezone_get_utc_timezone()));
-}
-
 // The start instants of a recurring event's instances that end after
 // from_s and start before to_s, less its EXDATEs.
 absl::StatusOr<std::vector<int64_t>> Expand(const Event& event, int64_t from_s,
@@ -281,8 +303,8 @@ absl::StatusOr<std::vector<int64_t>> Expand(const Event& event, int64_t from_s,
             absl::StrCat("RRULE: more than ", kMaxInstancesPerEvent,
                          " instances in the expanded range"));
       }
-      next.zone = event.start.local.zone;
-      const int64_t s = ToSeconds(next, event.start.floating);
+      next.zone = nullptr;
+      const int64_t s = ToSeconds(next, event.start.zone);
       if (s >= to_s) break;
       add(next, s);
     }
