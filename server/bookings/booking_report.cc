@@ -294,10 +294,16 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
       bool bound = false;
       for (int32_t s : ws.desk_sensors)
         bound |= inventory.sensors()[s].BoundOn(date);
-      std::vector<DaySpan> states;
+      // The one sensor's states as they are; several combined.
+      std::span<const DaySpan> states;
+      std::vector<DaySpan> combined;
       if (auto it = desk_states.find(w); it != desk_states.end()) {
-        states = it->second.size() == 1 ? it->second.front()
-                                        : CombineDaySpans(it->second);
+        if (it->second.size() == 1) {
+          states = it->second.front();
+        } else {
+          combined = CombineDaySpans(it->second);
+          states = combined;
+        }
       }
       auto booked = booked_desks.find(w);
       const DeskBookingDay input{
@@ -335,12 +341,15 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
       }
       input.capacity = space.capacity;
       input.length_ms = frame.length_ms;
-      std::vector<DaySpan> states;
+      std::vector<DaySpan> combined;
       if (auto it = room_states.find(r); it != room_states.end()) {
-        states = it->second.size() == 1 ? it->second.front()
-                                        : CombineDaySpans(it->second);
+        if (it->second.size() == 1) {
+          input.states = it->second.front();
+        } else {
+          combined = CombineDaySpans(it->second);
+          input.states = combined;
+        }
       }
-      input.states = states;
       std::vector<RoomBooking>* bookings = nullptr;
       if (auto it = booked_rooms.find(r); it != booked_rooms.end()) {
         bookings = &it->second;
