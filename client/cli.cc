@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "client/access_commands.h"
 #include "client/analytics_commands.h"
+#include "client/booking_commands.h"
 #include "client/command_options.h"
 #include "client/did_you_mean.h"
 #include "client/excel_csv.h"
@@ -132,6 +133,12 @@ const std::vector<FlagDef>& CommandFlagDefs() {
       {"site", {}, 0, FlagKind::kValue, "CODE", "site code"},
       {"space", {}, 0, FlagKind::kValue, "CODE", "space code"},
       {"gateway", {}, 0, FlagKind::kValue, "ID", "gateway identifier"},
+      {"source",
+       {},
+       0,
+       FlagKind::kValue,
+       "NAME",
+       "the source an export comes from (default: the file name)"},
       {"from", {}, 0, FlagKind::kValue, "YYYY-MM-DD", "first day, inclusive"},
       {"to", {}, 0, FlagKind::kValue, "YYYY-MM-DD", "last day, inclusive"},
       {"all_hours",
@@ -542,25 +549,49 @@ absl::Status RunObservationStudy(const CommandContext& c) {
                       {"seed", &args.seed},
                       {"replicates", &args.replicates}});
   return ShowObservationStudy(*stub, args, c.options, c.out);
-}
+  absl::Status RunBookingReport(const CommandContext& c) {
+    v1::BookingReportRequest request;
+    request.mutable_scope()->set_site(Get(c.flags, "site"));
+    request.mutable_scope()->set_space(Get(c.flags, "space"));
+    for (absl::string_view org :
+         absl::StrSplit(Get(c.flags, "organization"), ',', absl::SkipEmpty())) {
+      request.mutable_scope()->add_organizations(std::string(org));
+    }
+    for (absl::string_view kind :
+         absl::StrSplit(Get(c.flags, "kinds"), ',', absl::SkipEmpty())) {
+      request.mutable_scope()->add_workstation_kinds(std::string(kind));
+    }
+    request.set_from_date(Get(c.flags, "from"));
+    request.set_to_date(Get(c.flags, "to"));
+    request.set_all_hours(Get(c.flags, "all_hours") == "true");
+    ASSIGN_OR_RETURN(v1::BookingGrouping grouping,
+                     ParseBookingGrouping(Get(c.flags, "by")));
+    request.set_group_by(grouping);
+    auto stub = v1::BookingService::NewStub(c.channel);
+    return ShowBookingReport(*stub, request, c.options, c.out);
+  }
 
-absl::Status RunAccess(const CommandContext& c, const char* module_name) {
-  auto stub = v1::AuthService::NewStub(c.channel);
-  AccessArgs args;
-  args.gateway = Get(c.flags, "gateway");
-  args.from = Get(c.flags, "from");
-  args.to = Get(c.flags, "to");
-  if (!c.args.empty()) args.id = c.args[0];
-  return RunAccessCommand(*stub, module_name, args, ToAccessFlags(c.flags),
-                          c.options, c.out, c.err);
-}
+  absl::Status RunAccess(const CommandContext& c, const char* module_name) {
+    auto stub = v1::AuthService::NewStub(c.channel);
+    AccessArgs args;
+    args.gateway = Get(c.flags, "gateway");
+    args.from = Get(c.flags, "from");
+    args.to = Get(c.flags, "to");
+    if (!c.args.empty()) args.id = c.args[0];
+    return RunAccessCommand(*stub, module_name, args, ToAccessFlags(c.flags),
+                            c.options, c.out, c.err);
+  }
 
-// Groups in the order `monipaikka --help` lists them.
-const std::vector<std::string>& GroupOrder() {
-  static const auto* kGroups = new std::vector<std::string>{
-      "inventory",    "organizations", "sites",     "spaces", "workstations",
-      "sensors",      "readings",      "report",    "live",   "targets",
-      "observations", "employees",     "work-days", "tokens", "audit"};
+  // Groups in the order `monipaikka --help` lists them.
+  const std::vector<std::string>& GroupOrder() {
+    static const auto* kGroups = new std::vector<std::string>{
+        "inventory",    "organizations", "sites",     "spaces", "workstations",
+        "sensors",      "readings",      "report",    "live",   "targets",
+        "observations", "employees",     "work-days", "tokens", "audit"};
+    "inventory", "organizations", "sites", "spaces", "workstations", "sensors",
+        "readings", "bookings", "report", "live", "targets", "employees",
+        "work-days", "tokens", "audit"
+  };
   return *kGroups;
 }
 
@@ -963,6 +994,62 @@ const std::vector<Command>& Commands() {
        "",
        "delete-target",
        RUN_ANALYTICS("delete-target")},
+      {"bookings",
+       "import",
+       {},
+       "FILE",
+       {Optional("source"),
+        Optional("space",
+                 "the room of iCalendar events that name none the inventory "
+                 "knows (the export of one room mailbox)")},
+       "Import desk or room bookings from an .ics export or a CSV file.",
+       "FILE ending in .ics is an iCalendar export (Exchange / Microsoft 365 "
+       "room mailboxes: time zones, recurrences, exceptions, cancellations); "
+       "any other FILE is CSV with the columns workstation or space, start, "
+       "end and optionally booker (hashed into the HR pseudonym on the "
+       "server). The import replaces the bookings of its source in the time "
+       "it covers: importing the same export again changes nothing. Bad rows "
+       "are reported by line; the others load. See docs/bookings.md.",
+       "bookings-import",
+       [](const CommandContext& c) {
+         auto stub = v1::BookingService::NewStub(c.channel);
+         BookingImportArgs args{c.args[0], Get(c.flags, "source"),
+                                Get(c.flags, "space")};
+         return ImportBookingsFile(*stub, args, c.options, c.out, c.err,
+                                   c.rows_refused);
+       }},
+      {"bookings",
+       "sources",
+       {},
+       "",
+       {},
+       "List the booking sources imported, with their bookings.",
+       "",
+       "bookings-sources",
+       [](const CommandContext& c) {
+         auto stub = v1::BookingService::NewStub(c.channel);
+         return ListBookingSources(*stub, c.options, c.out);
+       }},
+      {"report",
+       "bookings",
+       {},
+       "",
+       {Optional("site"), Optional("space"),
+        Optional("organization", "organization codes, comma-separated", "A,B"),
+        Optional("kinds"), Required("from"), Required("to"),
+        Optional("all_hours"),
+        Optional("by",
+                 "one row per group: site, floor, room, organization, "
+                 "weekday or hour")},
+       "Bookings against the sensors: no-shows, ghost meetings, walk-ins.",
+       "Desks: booked desk-days, no-shows (booked, not used by the desk-day "
+       "rule), booked but unmeasured desk-days, unbooked use. Rooms: booked "
+       "and occupied hours, ghost meetings (no presence in the first 15 min; "
+       "unknown during sensor outages), early releases, walk-ins, seat "
+       "utilization of booked time, and rooms needed at P95 by size. See "
+       "docs/bookings.md.",
+       "report-bookings",
+       RunBookingReport},
       {"employees",
        "import",
        {"import-employees"},

@@ -22,9 +22,10 @@ InventorySheets SampleSheets() {
        "HKI-VT,Virastotalo,D,\"Snellmaninkatu 1, Helsinki\",Helsinki,"
        "Europe/Helsinki,1234.5,456789.25,1 2 3 4 5,08:00,16:00\n"},
       {"spaces.csv",
-       "code,site,parent,level,kind,name,area_m2,capacity\n"
-       "HKI-VT-2,HKI-VT,,floor,office,2. kerros,812.75,\n"
-       "HKI-VT-2-R1,HKI-VT,HKI-VT-2,room,meeting,Neuvotteluhuone,18,8\n"},
+       "code,site,parent,level,kind,name,area_m2,capacity,email\n"
+       "HKI-VT-2,HKI-VT,,floor,office,2. kerros,812.75,,\n"
+       "HKI-VT-2-R1,HKI-VT,HKI-VT-2,room,meeting,Neuvotteluhuone,18,8,"
+       "neuvotteluhuone@vm.fi\n"},
       {"workstations.csv",
        "code,space,kind,organization,status\n"
        "HKI-VT-2-001,HKI-VT-2,desk,VM,active\n"},
@@ -44,6 +45,7 @@ TEST(InventoryCsvTest, SheetsRoundTripByteForByte) {
   EXPECT_THAT(inventory->sites(0).core_hours().weekdays(),
               ::testing::ElementsAre(1, 2, 3, 4, 5));
   EXPECT_EQ(inventory->spaces(1).capacity(), 8);
+  EXPECT_EQ(inventory->spaces(1).email(), "neuvotteluhuone@vm.fi");
   EXPECT_EQ(inventory->sensors(0).workstation(), "HKI-VT-2-001");
   EXPECT_EQ(WriteInventorySheets(*inventory), SampleSheets());
 }

@@ -6,6 +6,7 @@
 #include "common/time_format.h"
 #include "server/reports/workforce_report.h"
 #include "server/service/analytics_service.h"
+#include "server/service/booking_service.h"
 #include "server/service/live_service.h"
 #include "server/service/planning_service.h"
 #include "server/service/sampling_service.h"
@@ -99,6 +100,14 @@ absl::Status OccupancyBackend::Start(QueryExecutor* executor,
   utilization_service_ = std::make_unique<UtilizationServiceImpl>(deps_);
   planning_service_ = std::make_unique<PlanningServiceImpl>(deps_);
   sampling_service_ = std::make_unique<SamplingServiceImpl>(deps_);
+  if (!options_.pseudonym_key_file.empty()) {
+    ASSIGN_OR_RETURN(Pseudonymizer pseudonymizer,
+                     Pseudonymizer::FromKeyFile(options_.pseudonym_key_file));
+    booker_pseudonyms_ =
+        std::make_unique<Pseudonymizer>(std::move(pseudonymizer));
+  }
+  booking_service_ =
+      std::make_unique<BookingServiceImpl>(deps_, booker_pseudonyms_.get());
   return absl::OkStatus();
 }
 
@@ -120,9 +129,9 @@ void OccupancyBackend::Stop() {
 }
 
 std::vector<grpc::Service*> OccupancyBackend::services() const {
-  return {analytics_service_.get(), live_service_.get(),
+  return {analytics_service_.get(),   live_service_.get(),
           utilization_service_.get(), planning_service_.get(),
-          sampling_service_.get()};
+          sampling_service_.get(),    booking_service_.get()};
 }
 
 }  // namespace monipaikka

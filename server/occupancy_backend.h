@@ -24,6 +24,7 @@
 #include "server/service/report_deps.h"
 #include "server/storage/storage.h"
 #include "server/summary/summarizer.h"
+#include "server/workforce/pseudonym.h"
 
 namespace grpc {
 class Service;
@@ -49,6 +50,10 @@ struct OccupancyOptions {
   RegistryPublication registry;
   // Today in Europe/Helsinki; injectable for tests. Empty: the system clock.
   std::function<absl::CivilDay()> today;
+  // The HR pseudonym key file (the server's --pseudonym_key_file): booking
+  // imports store bookers under the same keyed pseudonyms. Empty: booker
+  // names are dropped.
+  std::string pseudonym_key_file;
 };
 
 class OccupancyBackend {
@@ -91,6 +96,8 @@ class OccupancyBackend {
   std::unique_ptr<grpc::Service> utilization_service_;
   std::unique_ptr<grpc::Service> planning_service_;
   std::unique_ptr<grpc::Service> sampling_service_;
+  std::unique_ptr<Pseudonymizer> booker_pseudonyms_;
+  std::unique_ptr<grpc::Service> booking_service_;
 };
 
 }  // namespace monipaikka

@@ -258,6 +258,7 @@ absl::Status Server::StartIngestWriter() {
   occupancy.registry.disclosure.anonymity_k = options_.workforce.anonymity_k;
   occupancy.registry.calendar = options_.workforce.publication;
   if (!occupancy.today) occupancy.today = options_.workforce.today;
+  occupancy.pseudonym_key_file = options_.workforce.pseudonym_key_file;
   ASSIGN_OR_RETURN(
       occupancy_, OccupancyBackend::Create(storage_.get(), options_.utilization,
                                            occupancy, options_.ingest.now_ms));

@@ -8,6 +8,7 @@ absl::flat_hash_set<std::string> RequestSizeLimit::ImportMethods() {
   return {"/monipaikka.v1.IngestService/StreamReadings",
           "/monipaikka.v1.InventoryService/ImportInventory",
           "/monipaikka.v1.SamplingService/ImportObservationRounds",
+          "/monipaikka.v1.BookingService/ImportBookings",
           "/monipaikka.v1.WorkforceService/ImportEmployees",
           "/monipaikka.v1.WorkforceService/ImportWorkDays",
           "/monipaikka.v1.WorkforceService/RecordWorkDays"};

@@ -82,6 +82,13 @@ inline constexpr RpcPolicy kImportObservationRounds{
     "SamplingService/ImportObservationRounds", kFacilityRoles};
 inline constexpr RpcPolicy kGetObservationStudy{
     "SamplingService/GetObservationStudy", kFacilityRoles};
+// BookingService: as the facility reports.
+inline constexpr RpcPolicy kImportBookings{"BookingService/ImportBookings",
+                                           kFacilityRoles};
+inline constexpr RpcPolicy kGetBookingReport{"BookingService/GetBookingReport",
+                                             kFacilityRoles};
+inline constexpr RpcPolicy kListBookingSources{
+    "BookingService/ListBookingSources", kFacilityRoles};
 
 // WorkforceService (HR).
 inline constexpr RpcPolicy kImportEmployees{"WorkforceService/ImportEmployees",

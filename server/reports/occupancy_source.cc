@@ -132,6 +132,38 @@ SelectionMembers MembersOf(const OccupancyInventory& inventory,
   return members;
 }
 
+SelectionMembers MembersOnDates(const OccupancyInventory& inventory,
+                                const SelectionMembers& members,
+                                std::span<const int32_t> dates) {
+  auto bound_on_a_date = [&](int32_t s) {
+    const OccupancyInventory::Sensor& sensor = inventory.sensors()[s];
+    // The first date not before from_date is bound unless the sensor was
+    // removed by then.
+    auto it = std::lower_bound(dates.begin(), dates.end(), sensor.from_date);
+    return it != dates.end() && *it < sensor.until_date;
+  };
+  SelectionMembers narrowed;
+  narrowed.workstations = members.workstations;
+  narrowed.rooms = members.rooms;
+  narrowed.unmeasured = members.unmeasured;
+  for (int32_t w : members.measured) {
+    const auto& sensors = inventory.workstations()[w].desk_sensors;
+    if (std::any_of(sensors.begin(), sensors.end(), bound_on_a_date)) {
+      narrowed.measured.push_back(w);
+    } else {
+      narrowed.unmeasured.push_back(w);
+    }
+  }
+  std::sort(narrowed.unmeasured.begin(), narrowed.unmeasured.end());
+  for (int32_t r : members.rooms_measured) {
+    const auto& sensors = inventory.spaces()[r].room_sensors;
+    if (std::any_of(sensors.begin(), sensors.end(), bound_on_a_date)) {
+      narrowed.rooms_measured.push_back(r);
+    }
+  }
+  return narrowed;
+}
+
 absl::StatusOr<std::vector<std::vector<std::optional<NodeDayFigures>>>>
 LoadDayFigures(const ReportContext& context,
                std::span<const Selection> selections, int32_t first_date,

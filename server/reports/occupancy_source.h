@@ -75,6 +75,14 @@ struct SelectionMembers {
 SelectionMembers MembersOf(const OccupancyInventory& inventory,
                            const Selection& selection, int32_t first_date,
                            int32_t last_date);
+// `members` narrowed to the local dates `dates` (ascending): W and the
+// measured rooms keep only those with a sensor bound on one of those dates;
+// the workstations dropped from W join the unmeasured ones. What a report
+// over exactly those dates counts, so a time group (a day, a weekday …) is
+// the scope narrowed to it.
+SelectionMembers MembersOnDates(const OccupancyInventory& inventory,
+                                const SelectionMembers& members,
+                                std::span<const int32_t> dates);
 
 // Day figures of each selection over first … last: result[s][date - first],
 // nullopt when nothing of it was known that date. With `minute_peaks` the

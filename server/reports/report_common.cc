@@ -115,6 +115,20 @@ std::vector<UsageDay> MakeUsageDays(
     const SelectionMembers& members,
     const std::vector<std::optional<NodeDayFigures>>& figures,
     const DateWindow& window, HoursMode mode) {
+  std::vector<int32_t> dates;
+  dates.reserve(static_cast<size_t>(window.days()));
+  for (int32_t date = window.first_date; date <= window.last_date; ++date) {
+    dates.push_back(date);
+  }
+  return MakeUsageDays(inventory, frames, members, figures, window, dates,
+                       mode);
+}
+
+std::vector<UsageDay> MakeUsageDays(
+    const OccupancyInventory& inventory, FrameCache& frames,
+    const SelectionMembers& members,
+    const std::vector<std::optional<NodeDayFigures>>& figures,
+    const DateWindow& window, std::span<const int32_t> dates, HoursMode mode) {
   std::map<int32_t, int64_t> desks_by_site;
   std::map<int32_t, int64_t> rooms_by_site;
   std::map<int32_t, bool> scope_sites;
@@ -130,9 +144,10 @@ std::vector<UsageDay> MakeUsageDays(
   for (int32_t r : members.rooms)
     scope_sites[inventory.spaces()[r].site] = true;
 
-  std::vector<UsageDay> days(static_cast<size_t>(window.days()));
-  for (int32_t date = window.first_date; date <= window.last_date; ++date) {
-    UsageDay& day = days[date - window.first_date];
+  std::vector<UsageDay> days(dates.size());
+  for (size_t i = 0; i < dates.size(); ++i) {
+    const int32_t date = dates[i];
+    UsageDay& day = days[i];
     day.date = DateOf(date);
     for (const auto& [site, unused] : scope_sites) {
       const DayFrame& frame = frames.Get(site, date);

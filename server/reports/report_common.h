@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,12 @@ std::vector<UsageDay> MakeUsageDays(
     const SelectionMembers& members,
     const std::vector<std::optional<NodeDayFigures>>& figures,
     const DateWindow& window, HoursMode mode);
+// The same for only the local dates `dates` (inside the window), in order.
+std::vector<UsageDay> MakeUsageDays(
+    const OccupancyInventory& inventory, FrameCache& frames,
+    const SelectionMembers& members,
+    const std::vector<std::optional<NodeDayFigures>>& figures,
+    const DateWindow& window, std::span<const int32_t> dates, HoursMode mode);
 
 void ToProto(const UsageNumbers& numbers, v1::UsageFigures* out);
 

@@ -184,13 +184,43 @@ std::string HourLabel(int hour) {
   return absl::StrFormat("%02d:00-%02d:00", hour, (hour + 1) % 24);
 }
 
-void AddTimeGroups(const std::vector<UsageDay>& days, int32_t workstations,
-                   int32_t rooms, int32_t ws_in_scope, int32_t rooms_in_scope,
-                   v1::Grouping grouping, v1::UsageReport& report) {
+// The inputs a time group is computed from.
+struct TimeGroupInputs {
+  const OccupancyInventory& inventory;
+  FrameCache& frames;
+  const SelectionMembers& members;  // of the whole window
+  const std::vector<std::optional<NodeDayFigures>>& figures;
+  const DateWindow& window;
+  HoursMode mode;
+};
+
+// Each group is the scope narrowed to its dates: W and R are the members
+// with a sensor bound on one of the group's dates, so a desk whose sensor
+// is installed (or removed) inside the window counts only on its dates, as
+// in a report over those dates alone. Hour groups span every date.
+void AddTimeGroups(const TimeGroupInputs& in, v1::Grouping grouping,
+                   v1::UsageReport& report) {
+  const int32_t ws_in_scope =
+      static_cast<int32_t>(in.members.workstations.size());
+  const int32_t rooms_in_scope = static_cast<int32_t>(in.members.rooms.size());
+  // The scope narrowed to some dates: its days and |W|, |R|.
+  struct Narrowed {
+    std::vector<UsageDay> days;
+    int32_t workstations = 0;
+    int32_t rooms = 0;
+  };
+  auto narrow = [&](const std::vector<int32_t>& dates) {
+    const SelectionMembers members =
+        MembersOnDates(in.inventory, in.members, dates);
+    return Narrowed{MakeUsageDays(in.inventory, in.frames, members, in.figures,
+                                  in.window, dates, in.mode),
+                    static_cast<int32_t>(members.measured.size()),
+                    static_cast<int32_t>(members.rooms_measured.size())};
+  };
   auto add = [&](const std::string& key, const std::string& label, int weekday,
-                 int hour, const std::vector<UsageDay>& subset,
-                 bool only_measured) {
-    UsageNumbers numbers = AggregateUsage(subset, workstations, rooms, hour);
+                 int hour, const Narrowed& scope, bool only_measured) {
+    UsageNumbers numbers =
+        AggregateUsage(scope.days, scope.workstations, scope.rooms, hour);
     if (only_measured && !numbers.measured) return;
     v1::UsageGroup* group = report.add_groups();
     group->set_key(key);
@@ -202,60 +232,69 @@ void AddTimeGroups(const std::vector<UsageDay>& days, int32_t workstations,
     group->set_rooms_in_scope(rooms_in_scope);
     ToProto(numbers, group->mutable_figures());
   };
+  std::vector<int32_t> all_dates;
+  for (int32_t date = in.window.first_date; date <= in.window.last_date;
+       ++date) {
+    all_dates.push_back(date);
+  }
   switch (grouping) {
     case v1::GROUPING_DAY:
-      for (const UsageDay& day : days) {
-        add(FormatDate(day.date), WeekdayName(IsoWeekday(day.date)), 0, -1,
-            {day}, false);
+      for (int32_t date : all_dates) {
+        const absl::CivilDay day = DateOf(date);
+        add(FormatDate(day), WeekdayName(IsoWeekday(day)), 0, -1,
+            narrow({date}), false);
       }
       return;
     case v1::GROUPING_WEEK:
     case v1::GROUPING_MONTH: {
-      std::vector<std::pair<std::string, std::vector<UsageDay>>> buckets;
-      for (const UsageDay& day : days) {
+      std::vector<std::pair<std::string, std::vector<int32_t>>> buckets;
+      for (int32_t date : all_dates) {
+        const absl::CivilDay day = DateOf(date);
         const std::string key =
             grouping == v1::GROUPING_WEEK
-                ? IsoWeekKey(day.date)
-                : absl::StrFormat("%04d-%02d", day.date.year(),
-                                  day.date.month());
+                ? IsoWeekKey(day)
+                : absl::StrFormat("%04d-%02d", day.year(), day.month());
         if (buckets.empty() || buckets.back().first != key) {
-          buckets.emplace_back(key, std::vector<UsageDay>{});
+          buckets.emplace_back(key, std::vector<int32_t>{});
         }
-        buckets.back().second.push_back(day);
+        buckets.back().second.push_back(date);
       }
-      for (const auto& [key, subset] : buckets) {
+      for (const auto& [key, dates] : buckets) {
         add(key,
-            absl::StrCat(FormatDate(subset.front().date), " to ",
-                         FormatDate(subset.back().date)),
-            0, -1, subset, false);
+            absl::StrCat(FormatDate(DateOf(dates.front())), " to ",
+                         FormatDate(DateOf(dates.back()))),
+            0, -1, narrow(dates), false);
       }
       return;
     }
     case v1::GROUPING_WEEKDAY:
     case v1::GROUPING_WEEKDAY_HOUR:
       for (int weekday = 1; weekday <= 7; ++weekday) {
-        std::vector<UsageDay> subset;
-        for (const UsageDay& day : days) {
-          if (IsoWeekday(day.date) == weekday) subset.push_back(day);
+        std::vector<int32_t> dates;
+        for (int32_t date : all_dates) {
+          if (IsoWeekday(DateOf(date)) == weekday) dates.push_back(date);
         }
+        const Narrowed scope = narrow(dates);
         if (grouping == v1::GROUPING_WEEKDAY) {
-          add(absl::StrCat(weekday), WeekdayName(weekday), weekday, -1, subset,
+          add(absl::StrCat(weekday), WeekdayName(weekday), weekday, -1, scope,
               true);
           continue;
         }
         for (int hour = 0; hour < 24; ++hour) {
           add(absl::StrFormat("%d-%02d", weekday, hour),
               absl::StrCat(WeekdayName(weekday), " ", HourLabel(hour)), weekday,
-              hour, subset, true);
+              hour, scope, true);
         }
       }
       return;
-    case v1::GROUPING_HOUR:
+    case v1::GROUPING_HOUR: {
+      const Narrowed scope = narrow(all_dates);
       for (int hour = 0; hour < 24; ++hour) {
-        add(absl::StrFormat("%02d", hour), HourLabel(hour), 0, hour, days,
+        add(absl::StrFormat("%02d", hour), HourLabel(hour), 0, hour, scope,
             true);
       }
       return;
+    }
     default:
       return;
   }
@@ -353,9 +392,7 @@ absl::StatusOr<v1::UsageReport> BuildUsageReport(
   }
 
   if (IsTimeGrouping(request.group_by())) {
-    AddTimeGroups(days, workstations, rooms,
-                  static_cast<int32_t>(members.workstations.size()),
-                  static_cast<int32_t>(members.rooms.size()),
+    AddTimeGroups({inventory, frames, members, figures[0], window, mode},
                   request.group_by(), report);
     return report;
   }

@@ -1,12 +1,16 @@
 #include "server/reports/usage_report.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/time_format.h"
 #include "server/reports/occupancy_test_util.h"
 #include "server/reports/planning_reports.h"
+#include "server/reports/utilization_report.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -179,6 +183,118 @@ TEST_F(UsageReportTest, TimeGroupingsAndTheHeatmap) {
   EXPECT_EQ(heatmap->groups(24).key(), "4-08");
   EXPECT_EQ(heatmap->groups(24).figures().unknown_ms(), 5 * kHour);
   EXPECT_EQ(heatmap->groups(24).figures().days_counted(), 0);
+}
+
+// Desk M is measured throughout; desk N's sensor is installed on Tuesday
+// 2026-03-24 and desk R's removed on Wednesday 2026-03-25 (bound Monday and
+// Tuesday). Each is occupied 09:00-10:00 local and known 08:00-16:00 on the
+// dates its sensor is bound; M also 13:00-14:00 on Wednesday.
+class TimeGroupWorkstationsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    v1::Inventory inventory;
+    AddSite(inventory, "HKI", 1000, 300000);
+    AddSpace(inventory, "HKI-1", "HKI", "", "floor");
+    AddDesk(inventory, "M", "HKI-1", "unassigned", "");
+    AddDesk(inventory, "N", "HKI-1", "unassigned", "");
+    inventory.mutable_sensors(inventory.sensors_size() - 1)
+        ->set_installed("2026-03-24");
+    AddDesk(inventory, "R", "HKI-1", "unassigned", "");
+    inventory.mutable_sensors(inventory.sensors_size() - 1)
+        ->set_removed("2026-03-25");
+    f_.Import(inventory);
+    const std::map<std::string, std::vector<int>> bound = {
+        {"M", {23, 24, 25}}, {"N", {24, 25}}, {"R", {23, 24}}};
+    for (const auto& [desk, days] : bound) {
+      std::vector<std::pair<std::string, int64_t>> readings;
+      for (int day : days) {
+        for (int h = 6; h < 14; ++h) {  // 08:00 … 16:00 local
+          const bool busy = h == 7 || (desk == "M" && day == 25 && h == 11);
+          readings.emplace_back(
+              absl::StrFormat("2026-03-%dT%02d:00:00Z", day, h), busy ? 1 : 0);
+        }
+      }
+      f_.Insert(desk + "-DEV", readings);
+    }
+    f_.Summarize();
+  }
+
+  v1::UsageReport Report(v1::Grouping grouping, const std::string& from,
+                         const std::string& to) {
+    v1::UsageReportRequest request;
+    request.set_from_date(from);
+    request.set_to_date(to);
+    request.set_group_by(grouping);
+    auto report =
+        BuildUsageReport(f_.Context(At("2026-04-01T00:00:00Z")), request);
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.ok() ? *report : v1::UsageReport{};
+  }
+
+  OccupancyFixture f_;
+};
+
+TEST_F(TimeGroupWorkstationsTest, EachDayCountsTheDesksMeasuredThatDay) {
+  const v1::UsageReport by_day =
+      Report(v1::GROUPING_DAY, "2026-03-23", "2026-03-25");
+  const v1::UsageReport by_weekday =
+      Report(v1::GROUPING_WEEKDAY, "2026-03-23", "2026-03-25");
+  const v1::UsageReport heatmap =
+      Report(v1::GROUPING_WEEKDAY_HOUR, "2026-03-23", "2026-03-25");
+  EXPECT_EQ(by_day.total().workstations_measured(), 3);
+  ASSERT_EQ(by_day.groups_size(), 3);
+  ASSERT_EQ(by_weekday.groups_size(), 3);
+  // Hand-computed: W is {M, R}, {M, N, R}, {M, N}; one desk-hour of unknown
+  // time is never counted for a desk whose sensor is not bound.
+  const int expected_w[] = {2, 3, 2};
+  const int64_t expected_occupied[] = {2 * kHour, 3 * kHour, 3 * kHour};
+  for (int d = 0; d < 3; ++d) {
+    const std::string date = absl::StrFormat("2026-03-%d", 23 + d);
+    SCOPED_TRACE(date);
+    const v1::UsageReport one_day = Report(v1::GROUPING_NONE, date, date);
+    const v1::UsageReport one_day_hours = Report(v1::GROUPING_HOUR, date, date);
+    const v1::UsageFigures& day = by_day.groups(d).figures();
+    EXPECT_EQ(by_day.groups(d).key(), date);
+    EXPECT_EQ(day.workstations_measured(), expected_w[d]);
+    EXPECT_EQ(day.unknown_ms(), 0);
+    EXPECT_EQ(day.occupied_ms(), expected_occupied[d]);
+    EXPECT_EQ(day.peak_occupancy_max(), expected_w[d]);
+    EXPECT_DOUBLE_EQ(day.peak_utilization_max(), 1.0);
+    EXPECT_EQ(one_day.coverage().workstations_measured(), expected_w[d]);
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        day, one_day.total()))
+        << day.DebugString() << " vs " << one_day.total().DebugString();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        by_weekday.groups(d).figures(), one_day.total()))
+        << by_weekday.groups(d).figures().DebugString();
+    // The heatmap's cells of that weekday are the day's hour groups.
+    int cells = 0;
+    for (const v1::UsageGroup& cell : heatmap.groups()) {
+      if (cell.weekday() != d + 1) continue;
+      for (const v1::UsageGroup& hour : one_day_hours.groups()) {
+        if (hour.hour() != cell.hour()) continue;
+        ++cells;
+        EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+            cell.figures(), hour.figures()))
+            << cell.key() << ": " << cell.figures().DebugString() << " vs "
+            << hour.figures().DebugString();
+      }
+    }
+    EXPECT_EQ(cells, 8);
+  }
+
+  // The utilization report's days divide each day's peak by that day's W.
+  v1::UtilizationRequest request;
+  request.set_site("HKI");
+  request.set_from_date("2026-03-23");
+  request.set_to_date("2026-03-25");
+  auto utilization =
+      BuildUtilizationReport(f_.Context(At("2026-04-01T00:00:00Z")), request);
+  ASSERT_TRUE(utilization.ok()) << utilization.status();
+  ASSERT_EQ(utilization->days_size(), 3);
+  for (const v1::DailyUtilization& day : utilization->days()) {
+    EXPECT_DOUBLE_EQ(day.peak_utilization(), 1.0) << day.date();
+  }
 }
 
 TEST_F(UsageReportTest, BadRequestsNameTheField) {

@@ -88,8 +88,14 @@ absl::StatusOr<v1::UtilizationReport> BuildUtilizationReport(
                   day.desks->observed_ms
             : 0.0);
     out->set_peak_occupancy(day.desks->peak);
+    // The day's own W: a desk whose sensor is bound on other dates of the
+    // window only does not dilute this day.
+    const int32_t day_date[] = {date};
+    const auto day_measured = static_cast<int32_t>(
+        MembersOnDates(inventory, members, day_date).measured.size());
     out->set_peak_utilization(
-        measured > 0 ? static_cast<double>(day.desks->peak) / measured : 0.0);
+        day_measured > 0 ? static_cast<double>(day.desks->peak) / day_measured
+                         : 0.0);
     out->set_observed_workstations(day.desks->observed_members);
   }
   return report;

@@ -63,6 +63,7 @@ struct InventorySpaceRow {
   std::string name;
   double area_m2 = 0;
   int32_t capacity = 0;
+  std::string email;  // a bookable room's mailbox, or ""
 };
 
 struct InventoryWorkstationRow {

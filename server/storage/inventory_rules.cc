@@ -128,6 +128,11 @@ absl::Status CheckSpace(const v1::Space& space, absl::string_view where) {
   if (space.capacity() < 0) {
     return Invalid(where, "capacity", "must not be negative");
   }
+  if (!space.email().empty() &&
+      (space.email().find('@') == std::string::npos ||
+       space.email().find_first_of(" \t\r\n,;<>") != std::string::npos)) {
+    return Invalid(where, "email", "is not a mailbox address (name@domain)");
+  }
   return absl::OkStatus();
 }
 

@@ -262,6 +262,37 @@ CREATE TABLE observation_rounds (
 ) WITHOUT ROWID;
 CREATE INDEX observation_rounds_by_time ON observation_rounds(round_ms);
 )sql",
+    // 8: bookings of desks and meeting rooms (docs/bookings.md), and the
+    // mailbox address by which calendar exports name a room.
+    R"sql(
+ALTER TABLE spaces ADD COLUMN email TEXT NOT NULL DEFAULT '';
+-- One imported export per source name: when (UTC ms) and in which format.
+CREATE TABLE booking_sources (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  format      TEXT NOT NULL,      -- 'ics' or 'csv'
+  imported_ms INTEGER NOT NULL
+);
+-- [start_ms, end_ms) UTC ms of a desk (workstation_id) or a room
+-- (space_id). attendees NULL: not said. booker: a keyed pseudonym or NULL,
+-- never an identity in clear. uid: the iCalendar UID or ''.
+CREATE TABLE bookings (
+  id             INTEGER PRIMARY KEY,
+  source_id      INTEGER NOT NULL REFERENCES booking_sources(id),
+  uid            TEXT NOT NULL DEFAULT '',
+  workstation_id INTEGER REFERENCES workstations(id),
+  space_id       INTEGER REFERENCES spaces(id),
+  start_ms       INTEGER NOT NULL,
+  end_ms         INTEGER NOT NULL,
+  attendees      INTEGER,
+  booker         TEXT,
+  CHECK ((workstation_id IS NULL) <> (space_id IS NULL)),
+  CHECK (end_ms > start_ms)
+);
+CREATE INDEX bookings_by_start ON bookings(start_ms);
+CREATE INDEX bookings_by_source ON bookings(source_id, start_ms);
+CREATE INDEX bookings_by_uid ON bookings(source_id, uid);
+)sql",
 };
 
 }  // namespace

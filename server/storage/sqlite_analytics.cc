@@ -63,7 +63,7 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
   {
     static constexpr char kSql[] =
         "SELECT id, site_id, COALESCE(parent_id, 0), code, level, kind, name, "
-        "area_m2, capacity FROM spaces ORDER BY id";
+        "area_m2, capacity, email FROM spaces ORDER BY id";
     ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
     RETURN_IF_ERROR(stmt->ForEachRow([&] {
       InventorySpaceRow& space = rows.spaces.emplace_back();
@@ -77,6 +77,7 @@ absl::StatusOr<InventoryRows> SqliteAnalytics::LoadInventoryRows() {
       space.name = stmt->ColumnText(6);
       space.area_m2 = stmt->ColumnDouble(7);
       space.capacity = static_cast<int32_t>(stmt->ColumnInt64(8));
+      space.email = stmt->ColumnText(9);
     }));
   }
   {

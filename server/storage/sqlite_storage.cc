@@ -17,6 +17,7 @@
 #include "server/storage/schema.h"
 #include "server/storage/sqlite_access.h"
 #include "server/storage/sqlite_analytics.h"
+#include "server/storage/sqlite_bookings.h"
 #include "server/storage/sqlite_observations.h"
 #include "server/storage/sqlite_retention.h"
 #include "server/storage/sqlite_sensor_health.h"
@@ -90,6 +91,7 @@ class SqliteSession : public StorageSession {
   SensorHealthStorage& SensorHealth() override { return sensor_health_; }
   AnalyticsStorage& Analytics() override { return analytics_; }
   ObservationStorage& Observations() override { return observations_; }
+  BookingStorage& Bookings() override { return bookings_; }
   AccessStorage& Access() override { return access_; }
   RetentionStorage& Retention() override { return retention_; }
   void SetDeadline(absl::Time deadline) override {
@@ -123,6 +125,7 @@ class SqliteSession : public StorageSession {
   SqliteSensorHealth sensor_health_{db_.get()};  // sqlite_sensor_health.cc
   SqliteAnalytics analytics_{db_.get()};         // sqlite_analytics.cc
   SqliteObservations observations_{db_.get()};   // sqlite_observations.cc
+  SqliteBookings bookings_{db_.get()};           // sqlite_bookings.cc
   SqliteAccess access_{db_.get()};  // tokens and audit log (sqlite_access.cc)
   SqliteRetention retention_{db_.get()};          // sqlite_retention.cc
   absl::Time deadline_ = absl::InfiniteFuture();  // SetDeadline's
@@ -232,11 +235,12 @@ absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
   }
   static constexpr char kSql[] =
       "INSERT INTO spaces(code, site_id, parent_id, level, kind, name, "
-      "area_m2, capacity) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
+      "area_m2, capacity, email) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT(code) DO UPDATE SET site_id = excluded.site_id, "
       "parent_id = excluded.parent_id, level = excluded.level, "
       "kind = excluded.kind, name = excluded.name, "
-      "area_m2 = excluded.area_m2, capacity = excluded.capacity";
+      "area_m2 = excluded.area_m2, capacity = excluded.capacity, "
+      "email = excluded.email";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindText(1, space.code());
   stmt->BindInt64(2, site_id);
@@ -250,6 +254,7 @@ absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
   stmt->BindText(6, space.name());
   stmt->BindDouble(7, space.area_m2());
   stmt->BindInt64(8, space.capacity());
+  stmt->BindText(9, space.email());
   return stmt->Run();
 }
 
@@ -433,7 +438,7 @@ absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
   ASSIGN_OR_RETURN(int64_t site_id, IdByCode(InventoryTable::kSite, site, ""));
   static constexpr char kSql[] =
       "SELECT s.code, COALESCE(p.code, ''), s.level, s.kind, s.name, "
-      "s.area_m2, s.capacity FROM spaces s LEFT JOIN spaces p "
+      "s.area_m2, s.capacity, s.email FROM spaces s LEFT JOIN spaces p "
       "ON p.id = s.parent_id WHERE s.site_id = ? ORDER BY s.code";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, site_id);
@@ -448,6 +453,7 @@ absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
     space.set_name(stmt->ColumnText(4));
     space.set_area_m2(stmt->ColumnDouble(5));
     space.set_capacity(static_cast<int32_t>(stmt->ColumnInt64(6)));
+    space.set_email(stmt->ColumnText(7));
   }));
   return result;
 }

@@ -29,6 +29,7 @@
 #include "monipaikka/v1/inventory.pb.h"
 #include "server/storage/access_storage.h"
 #include "server/storage/analytics_storage.h"
+#include "server/storage/booking_storage.h"
 #include "server/storage/observation_storage.h"
 #include "server/storage/retention_storage.h"
 #include "server/storage/sensor_health_storage.h"
@@ -121,6 +122,10 @@ class StorageSession {
   // Utilization studies' observations (server/storage/
   // observation_storage.h), on this session's connection.
   virtual ObservationStorage& Observations() = 0;
+  // ---- Bookings ----
+  // Desk and meeting-room bookings (server/storage/booking_storage.h), on
+  // this session's connection.
+  virtual BookingStorage& Bookings() = 0;
 
   // ---- Access control ----
   // API tokens (their hashes) and the audit log (server/storage/

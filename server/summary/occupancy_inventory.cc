@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
@@ -128,6 +129,7 @@ OccupancyInventory::Build(const InventoryRows& rows,
     space.name = row.name;
     space.area_m2 = row.area_m2;
     space.capacity = row.capacity;
+    space.email = absl::AsciiStrToLower(row.email);
     auto site = site_by_id.find(row.site_id);
     if (site == site_by_id.end()) {
       return absl::FailedPreconditionError(

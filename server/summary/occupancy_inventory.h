@@ -64,6 +64,7 @@ class OccupancyInventory {
     std::string name;
     double area_m2 = 0;
     int32_t capacity = 0;
+    std::string email;  // a bookable room's mailbox (lower case), or ""
     // The space itself and its ancestors, from the floor down to it.
     std::vector<int32_t> path;
     // Nearest floor, zone and room on the path (itself included).

@@ -44,6 +44,7 @@ const std::map<std::string, std::set<std::string>>& ExpectedRoles() {
       {"monipaikka.v1.SensorHealthService", {"facility", "admin"}},
       {"monipaikka.v1.UtilizationService", {"facility", "admin"}},
       {"monipaikka.v1.AnalyticsService", {"facility", "admin"}},
+      {"monipaikka.v1.BookingService", {"facility", "admin"}},
       {"monipaikka.v1.LiveOccupancyService", {"facility", "admin"}},
       {"monipaikka.v1.PlanningService", {"facility", "admin"}},
       {"monipaikka.v1.SamplingService", {"facility", "admin"}},

@@ -1,0 +1,26 @@
+#pragma once
+
+// BookingService.ImportBookings: an iCalendar export or the rows of a
+// desk-booking CSV, checked and mapped onto the inventory, replacing what
+// the export covers (docs/bookings.md "Import"). Bad rows and events are
+// problems named by line; the good ones load.
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "monipaikka/v1/bookings.pb.h"
+#include "server/storage/storage.h"
+#include "server/summary/occupancy_inventory.h"
+#include "server/workforce/pseudonym.h"
+
+namespace monipaikka {
+
+// `pseudonymizer` may be null: booker names are then dropped (counted).
+// INVALID_ARGUMENT naming the field for a request that is wrong as a
+// whole; storage errors as they come.
+absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
+    StorageSession& session, const OccupancyInventory& inventory,
+    const Pseudonymizer* pseudonymizer,
+    const v1::ImportBookingsRequest& request, int64_t now_ms);
+
+}  // namespace monipaikka

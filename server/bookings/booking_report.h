@@ -1,0 +1,20 @@
+#pragma once
+
+// BookingService.GetBookingReport: bookings against the sensors' known
+// states for a scope over a window, in total and grouped by site, floor,
+// room, organization, weekday or hour, with the right-sizing of rooms by
+// the people present (docs/bookings.md). Reads the stored bookings and the
+// summarizer's sensor days; the figures are booking_figures.h's.
+
+#include "absl/status/statusor.h"
+#include "monipaikka/v1/bookings.pb.h"
+#include "server/reports/occupancy_source.h"
+
+namespace monipaikka {
+
+// INVALID_ARGUMENT for bad dates, windows, groupings or thresholds;
+// NOT_FOUND for unknown sites, spaces or organizations.
+absl::StatusOr<v1::BookingReport> BuildBookingReport(
+    const ReportContext& context, const v1::BookingReportRequest& request);
+
+}  // namespace monipaikka
