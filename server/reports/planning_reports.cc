@@ -380,7 +380,10 @@ absl::StatusOr<v1::SensorCoverageReport> BuildSensorCoverage(
   absl::flat_hash_map<int64_t, int64_t> observed_today;
   for (int32_t date = window.first_date; date <= window.last_date; ++date) {
     const DayFrame& frame = frames.Get(site, date);
-    const auto [start, end] = MeasuredWindow(frame, mode);
+    // Named, not a structured binding: the lambda below captures them.
+    const auto window = MeasuredWindow(frame, mode);
+    const int64_t start = window.first;
+    const int64_t end = window.second;
     if (end <= start || rows.empty()) continue;
     observed_today.clear();
     absl::Status decoded = absl::OkStatus();
