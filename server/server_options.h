@@ -111,6 +111,7 @@ struct ServerFlags {
   std::string metrics_listen = "127.0.0.1:9464";
   bool metrics_allow_non_loopback = false;
   int storage_probe_interval_ms = 5000;
+  bool backup_before_migration = true;
 };
 
 // The options the flags ask for, checked: each flag's own range and form

@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/sqlite.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
@@ -639,7 +640,9 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::OpenSqlite(
   db_options.cache_kib = 2048;
   ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                    Database::Open(path, db_options));
-  RETURN_IF_ERROR(MigrateSchema(db.get()));
+  RETURN_IF_ERROR(UpgradeSchema(
+      db.get(), {.backup_before_migration = options.backup_before_migration,
+                 .now = absl::Now()}));
   return std::make_unique<SqliteStorage>(path, options);
 }
 
