@@ -6,7 +6,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/log.h"
+#include "common/time_format.h"
 
 namespace monipaikka::edge {
 
@@ -151,15 +154,65 @@ void Uplink::Connect() {
   stream_abandoned_ = false;
   first_ack_on_stream_ = true;
   send_cursor_ = 0;
+  awaiting_newest_ = false;
   in_flight_.clear();
   write_queue_.clear();
   writing_ = false;
   stream_->Begin(stub_.get());
-  Fill();
+  absl::StatusOr<bool> kept = outbox_->HasAcknowledged();
+  if (!kept.ok()) {
+    Log(LogLevel::kWarning, "outbox_read_failed",
+        {{"outbox", outbox_->path()}, {"error", kept.status().ToString()}});
+  }
+  if (kept.ok() && *kept) {
+    AskNewest();
+  } else {
+    Fill();
+  }
+}
+
+int64_t Uplink::NowMs() const {
+  return options_.now_ms ? options_.now_ms() : absl::ToUnixMillis(absl::Now());
+}
+
+void Uplink::AskNewest() {
+  v1::ReadingBatch ask;
+  ask.set_batch_id(0);  // no row: acknowledges none
+  ask.set_gateway(options_.gateway);
+  awaiting_newest_ = true;
+  in_flight_.push_back({0, 0});
+  write_queue_.push_back(std::move(ask));
+  MaybeWrite();
+}
+
+void Uplink::ResendWhatTheServerLacks(const v1::BatchAck& ack) {
+  if (!ack.has_gateway_newest_ts_ms()) return;  // a server that does not say
+  absl::StatusOr<int64_t> requeued =
+      outbox_->RequeueAcknowledgedAfter(ack.gateway_newest_ts_ms());
+  if (!requeued.ok()) {
+    Log(LogLevel::kError, "outbox_requeue_failed",
+        {{"outbox", outbox_->path()}, {"error", requeued.status().ToString()}});
+    return;
+  }
+  if (*requeued == 0) return;
+  ++counters_.resends;
+  counters_.resent_rows += *requeued;
+  Log(LogLevel::kWarning, "resending_acknowledged_readings",
+      {{"gateway", options_.gateway},
+       {"rows", *requeued},
+       {"server_newest", ack.gateway_newest_ts_ms() == 0
+                             ? std::string("none")
+                             : FormatInstantMs(ack.gateway_newest_ts_ms())},
+       {"reason",
+        "the server holds no newer reading of this gateway (restored from a "
+        "backup?)"}});
 }
 
 void Uplink::Fill() {
-  if (stream_ == nullptr || stream_abandoned_ || stopping_ || failed_) return;
+  if (stream_ == nullptr || stream_abandoned_ || stopping_ || failed_ ||
+      awaiting_newest_) {
+    return;
+  }
   while (static_cast<int>(in_flight_.size()) < options_.max_in_flight) {
     absl::StatusOr<std::vector<OutboxRow>> rows =
         outbox_->Peek(send_cursor_, batch_size_);
@@ -287,6 +340,10 @@ void Uplink::OnStreamRead(IngestStream* stream, bool ok, v1::BatchAck ack) {
   const InFlightBatch batch = in_flight_.front();
   in_flight_.pop_front();
   ApplyAck(ack, batch);
+  if (awaiting_newest_) {
+    awaiting_newest_ = false;
+    ResendWhatTheServerLacks(ack);
+  }
   backoff_.Reset();
   if (first_ack_on_stream_) {
     first_ack_on_stream_ = false;
@@ -342,8 +399,8 @@ void Uplink::ApplyAck(const v1::BatchAck& ack, const InFlightBatch& batch) {
          {"readings", batch.readings},
          {"acknowledged", total}});
   }
-  if (absl::Status removed =
-          outbox_->RemoveThrough(static_cast<int64_t>(ack.batch_id()));
+  if (absl::Status removed = outbox_->AcknowledgeThrough(
+          static_cast<int64_t>(ack.batch_id()), NowMs());
       !removed.ok()) {
     // The rows stay and are sent again later; the server ignores them then.
     Log(LogLevel::kError, "outbox_remove_failed",
