@@ -311,9 +311,11 @@ absl::Status Outbox::AcknowledgeThrough(int64_t id, int64_t now_ms) {
 }
 
 absl::StatusOr<int64_t> Outbox::RequeueAcknowledgedAfter(int64_t ts_ms) {
-  // Lost anything? Only a kept row newer than the server's newest says so.
+  // Lost anything? Only a kept reading (health reports are no readings)
+  // newer than the server's newest says so.
   static constexpr char kNewer[] =
-      "SELECT 1 FROM outbox WHERE acked_ms IS NOT NULL AND ts_ms > ?1 LIMIT 1";
+      "SELECT 1 FROM outbox WHERE acked_ms IS NOT NULL AND health_only = 0 "
+      "AND ts_ms > ?1 LIMIT 1";
   ASSIGN_OR_RETURN(Statement * newer, db_->Cached(kNewer));
   newer->BindInt64(1, ts_ms);
   ASSIGN_OR_RETURN(std::optional<bool> lost,
@@ -345,6 +347,26 @@ absl::StatusOr<int64_t> Outbox::RequeueAcknowledgedAfter(int64_t ts_ms) {
   const int64_t changed = db_->Changes();
   queued_rows_ += changed;
   return changed;
+}
+
+absl::Status Outbox::RemoveRows(absl::Span<const int64_t> ids) {
+  if (ids.empty()) return absl::OkStatus();
+  Transaction transaction(db_.get());
+  RETURN_IF_ERROR(transaction.Begin());
+  static constexpr char kSql[] =
+      "DELETE FROM outbox WHERE id = ?1 RETURNING acked_ms IS NULL";
+  int64_t waiting = 0;
+  for (int64_t id : ids) {
+    ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kSql));
+    remove->BindInt64(1, id);
+    ASSIGN_OR_RETURN(std::optional<bool> was_waiting, remove->OneRow([&] {
+      return remove->ColumnInt64(0) != 0;
+    }));
+    if (was_waiting.value_or(false)) ++waiting;
+  }
+  RETURN_IF_ERROR(transaction.Commit());
+  queued_rows_ = std::max<int64_t>(0, queued_rows_ - waiting);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> Outbox::HasAcknowledged() {

@@ -140,7 +140,7 @@ class Outbox {
   // rows acknowledged before now_ms − keep time are deleted.
   absl::Status AcknowledgeThrough(int64_t id, int64_t now_ms);
   // The server holds readings through `ts_ms` (its newest of this gateway)
-  // and no more. When a kept acknowledged row is newer, the server lost
+  // and no more. When a kept acknowledged reading is newer, the server lost
   // readings (it was restored from a backup): the rows newer than `ts_ms`
   // wait again, and so do those acknowledged after the kept rows at `ts_ms`
   // (late readings, older but acknowledged later, may be lost too; rows
@@ -148,6 +148,9 @@ class Outbox {
   // row nothing changes. Returns how many rows wait again; they are sent
   // from the first one, in their places.
   absl::StatusOr<int64_t> RequeueAcknowledgedAfter(int64_t ts_ms);
+  // Deletes the rows with these ids, waiting or kept (readings the server
+  // rejected: sending them again is of no use).
+  absl::Status RemoveRows(absl::Span<const int64_t> ids);
   // Whether any acknowledged row is kept (cheap).
   absl::StatusOr<bool> HasAcknowledged();
   // Kept acknowledged rows (scans them).

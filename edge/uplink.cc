@@ -180,7 +180,7 @@ void Uplink::AskNewest() {
   ask.set_batch_id(0);  // no row: acknowledges none
   ask.set_gateway(options_.gateway);
   awaiting_newest_ = true;
-  in_flight_.push_back({0, 0});
+  in_flight_.push_back({0, 0, {}});
   write_queue_.push_back(std::move(ask));
   MaybeWrite();
 }
@@ -229,6 +229,8 @@ void Uplink::Fill() {
     batch.set_batch_id(static_cast<uint64_t>(rows->back().id));
     batch.set_gateway(options_.gateway);
     batch.mutable_readings()->Reserve(static_cast<int>(rows->size()));
+    std::vector<int64_t> reading_rows;
+    reading_rows.reserve(rows->size());
     for (OutboxRow& row : *rows) {
       const DeviceHealth& health = row.reading.health;
       if (!health.empty()) {
@@ -245,6 +247,7 @@ void Uplink::Fill() {
         }
       }
       if (row.reading.health_only) continue;
+      reading_rows.push_back(row.id);
       v1::Reading* reading = batch.add_readings();
       reading->set_sensor(std::move(row.reading.sensor));
       reading->set_ts_ms(row.reading.ts_ms);
@@ -260,8 +263,9 @@ void Uplink::Fill() {
       }
     }
     send_cursor_ = rows->back().id;
-    in_flight_.push_back(
-        {batch.batch_id(), static_cast<int>(batch.readings_size())});
+    in_flight_.push_back({batch.batch_id(),
+                          static_cast<int>(batch.readings_size()),
+                          std::move(reading_rows)});
     write_queue_.push_back(std::move(batch));
   }
   MaybeWrite();
@@ -337,7 +341,7 @@ void Uplink::OnStreamRead(IngestStream* stream, bool ok, v1::BatchAck ack) {
     if (!stream_abandoned_) Abandon(stream, "acknowledgement out of order");
     return;
   }
-  const InFlightBatch batch = in_flight_.front();
+  const InFlightBatch batch = std::move(in_flight_.front());
   in_flight_.pop_front();
   ApplyAck(ack, batch);
   if (awaiting_newest_) {
@@ -405,6 +409,22 @@ void Uplink::ApplyAck(const v1::BatchAck& ack, const InFlightBatch& batch) {
     // The rows stay and are sent again later; the server ignores them then.
     Log(LogLevel::kError, "outbox_remove_failed",
         {{"batch_id", ack.batch_id()}, {"error", removed.ToString()}});
+    return;
+  }
+  if (outbox_->keep_acked_ms() > 0 && ack.rejected_size() > 0) {
+    // Rejected readings are not kept for a restored server: it would
+    // reject them again.
+    std::vector<int64_t> rejected_rows;
+    for (const v1::RejectedReading& rejected : ack.rejected()) {
+      if (rejected.index() < batch.reading_rows.size()) {
+        rejected_rows.push_back(batch.reading_rows[rejected.index()]);
+      }
+    }
+    if (absl::Status removed = outbox_->RemoveRows(rejected_rows);
+        !removed.ok()) {
+      Log(LogLevel::kWarning, "outbox_remove_failed",
+          {{"batch_id", ack.batch_id()}, {"error", removed.ToString()}});
+    }
   }
 }
 

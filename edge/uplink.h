@@ -41,6 +41,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "edge/backoff.h"
@@ -130,6 +131,8 @@ class Uplink {
   struct InFlightBatch {
     uint64_t batch_id = 0;
     int readings = 0;
+    // The outbox row of each reading of the batch, in order.
+    std::vector<int64_t> reading_rows;
   };
 
   void Connect();

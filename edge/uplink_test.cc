@@ -370,5 +370,25 @@ TEST_F(UplinkTest, SendsAgainTheKeptRowsARestoredServerLacks) {
   EXPECT_EQ(uplink_->counters().resent_rows, 200);
 }
 
+// Readings the server rejected are not kept: a restored server would
+// reject them again.
+TEST_F(UplinkTest, RejectedReadingsAreNotKept) {
+  outbox_->set_keep_acked_ms(int64_t{72} * 3600 * 1000);
+  IngestRecorder recorder;
+  FakeServerOptions server_options;
+  server_options.unknown_sensors = {"S3"};
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, server_options);
+  ASSERT_NE(server, nullptr);
+  Fill(700);  // 100 readings of each of S0 … S6
+  UplinkOptions options;
+  options.max_batch_size = 64;
+  StartUplink(server->address(), options);
+  ASSERT_TRUE(RunUntil([&] { return Drained(); }, milliseconds(10000)));
+  EXPECT_EQ(uplink_->counters().rejected, 100);
+  EXPECT_EQ(*outbox_->CountAcknowledged(), 600);
+  EXPECT_EQ(outbox_->queued_rows(), 0);
+}
+
 }  // namespace
 }  // namespace monipaikka::edge
