@@ -25,12 +25,21 @@ absl::Status IngestWriter::Start(int64_t now_ms) {
       [this](const SensorHealthRecord& record) {
         health_[record.sensor_id] = record;
       }));
-  // The summarizer's newest readings may lag the readings by a pass; the
-  // recent readings below cover that lag.
-  RETURN_IF_ERROR(
-      session_->Analytics().ScanLastReadings([this](const LastReading& last) {
-        NoteNewest(last.sensor_id, last.ts_ms);
-      }));
+  // Each sensor's newest reading: the summarizer's newest readings cover
+  // the summarized hours; the readings of the hours not yet summarized
+  // (dirty) are read here.
+  AnalyticsStorage& analytics = session_->Analytics();
+  RETURN_IF_ERROR(analytics.ScanLastReadings([this](const LastReading& last) {
+    NoteNewest(last.sensor_id, last.ts_ms);
+  }));
+  ASSIGN_OR_RETURN(const std::vector<DirtyHour> dirty,
+                   analytics.ListDirtyHours());
+  constexpr int64_t kHourMs = 3600 * 1000;
+  for (const DirtyHour& hour : dirty) {
+    RETURN_IF_ERROR(analytics.ScanAllReadings(
+        hour.hour * kHourMs, (hour.hour + 1) * kHourMs,
+        [this](const StoredReading& r) { NoteNewest(r.sensor_id, r.ts_ms); }));
+  }
   RETURN_IF_ERROR(session_->ScanRecentReadings(
       now_ms - options_.sequence_warmup_ms, [this](const StoredReading& r) {
         sequences_.Remember(r.sensor_id, r.seq, r.ts_ms);

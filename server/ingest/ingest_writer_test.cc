@@ -89,25 +89,32 @@ TEST_F(IngestWriterTest, ReportsTheNewestReadingOfTheSensorsBeforeTheBatch) {
 }
 
 TEST_F(IngestWriterTest, TheNewestReadingsAreKnownAgainAfterARestart) {
-  // Sensor 1: recent. Sensor 2: older than the warm-up window, known from
-  // the summaries' newest readings.
+  // Sensor 1: recent. Sensors 2 and 3: older than the warm-up window; 2
+  // summarized (known from the summaries' newest readings), 3 not yet (its
+  // hour is dirty).
+  const int64_t old_ms = kNow - int64_t{10} * 24 * 3600 * 1000;
   Write({{1, kNow - 3000, 1, 1}});
   {
     auto session = storage_->OpenSession();
     ASSERT_TRUE(session.ok());
     std::vector<InsertOutcome> inserted;
-    const int64_t old_ms = kNow - int64_t{10} * 24 * 3600 * 1000;
     ASSERT_TRUE(
         (*session)->InsertReadings({{{2, old_ms, 1, 1}}}, &inserted).ok());
     SummaryWrite summaries;
     summaries.last_readings.push_back({2, old_ms, 1});
     ASSERT_TRUE((*session)->Analytics().WriteSummaries(summaries).ok());
+    auto dirty = (*session)->Analytics().ListDirtyHours();
+    ASSERT_TRUE(dirty.ok());
+    ASSERT_TRUE((*session)->Analytics().ClearDirtyHours(*dirty).ok());
+    ASSERT_TRUE((*session)
+                    ->InsertReadings({{{3, old_ms + 1000, 1, 1}}}, &inserted)
+                    .ok());
   }
   writer_->Stop();
   StartWriter();
   EXPECT_EQ(AskNewest(writer_.get(), {1, 2}).gateway_newest_ts_ms, kNow - 3000);
-  EXPECT_EQ(AskNewest(writer_.get(), {2}).gateway_newest_ts_ms,
-            kNow - int64_t{10} * 24 * 3600 * 1000);
+  EXPECT_EQ(AskNewest(writer_.get(), {2}).gateway_newest_ts_ms, old_ms);
+  EXPECT_EQ(AskNewest(writer_.get(), {3}).gateway_newest_ts_ms, old_ms + 1000);
 }
 
 TEST_F(IngestWriterTest, AcknowledgesOnlyWhatIsCommitted) {
