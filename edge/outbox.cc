@@ -261,7 +261,9 @@ absl::StatusOr<int64_t> Outbox::UsedBytes() {
   return (values[0] - values[1]) * values[2];
 }
 
-absl::Status Outbox::CheckBudget() {
+absl::Status Outbox::CheckBudget() { return MakeRoom(); }
+
+absl::Status Outbox::BudgetStatus() {
   if (max_bytes_ <= 0) return absl::OkStatus();
   ASSIGN_OR_RETURN(int64_t used, UsedBytes());
   if (used < max_bytes_) return absl::OkStatus();
@@ -276,7 +278,7 @@ absl::Status Outbox::CheckBudget() {
 
 absl::Status Outbox::MakeRoom() {
   while (true) {
-    absl::Status budget = CheckBudget();
+    absl::Status budget = BudgetStatus();
     if (budget.ok() || !absl::IsResourceExhausted(budget)) return budget;
     // The oldest acknowledged rows go first: they were delivered.
     static constexpr char kDropAcked[] =

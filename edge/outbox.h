@@ -96,8 +96,9 @@ class Outbox {
   // Bytes of the pages holding data (the file size less its free pages; the
   // write-ahead log beside it adds up to a few MB until a checkpoint).
   absl::StatusOr<int64_t> UsedBytes();
-  // OK while under the budget; RESOURCE_EXHAUSTED "outbox full: …" naming
-  // the budget when at or over it.
+  // OK while under the budget, after dropping kept acknowledged rows
+  // (oldest first) to get there; RESOURCE_EXHAUSTED "outbox full: …" naming
+  // the budget when the rows waiting alone reach it.
   absl::Status CheckBudget();
 
   // Appends `readings` in their order, in one transaction: all or none.
@@ -196,8 +197,10 @@ class Outbox {
 
   absl::Status Migrate();
   // Drops kept acknowledged rows, oldest first, until the budget has room;
-  // then CheckBudget's answer.
+  // then BudgetStatus's answer.
   absl::Status MakeRoom();
+  // OK while under the budget; RESOURCE_EXHAUSTED naming it otherwise.
+  absl::Status BudgetStatus();
   absl::StatusOr<std::optional<std::string>> GetState(const char* key);
   absl::Status SetState(const char* key, const std::string& value);
 
