@@ -88,6 +88,11 @@ absl::Status ValidateAgentOptions(const AgentOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--max_in_flight: ", options.max_in_flight, " is not within 1..1000"));
   }
+  if (options.keep_acked.count() < 0 || options.keep_acked.count() > 24 * 366) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--keep_acked_hours: ", options.keep_acked.count(),
+                     " is not within 0..", 24 * 366));
+  }
   if (options.outbox_max_bytes < 0) {
     return absl::InvalidArgumentError("--outbox_max_mb: must not be negative");
   }
@@ -174,7 +179,13 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(AgentOptions options) {
   }
   absl::StatusOr<std::unique_ptr<Outbox>> outbox =
       Outbox::Open(options.outbox_path, options.outbox_synchronous);
-  if (outbox.ok()) (*outbox)->set_max_bytes(options.outbox_max_bytes);
+  if (outbox.ok()) {
+    (*outbox)->set_max_bytes(options.outbox_max_bytes);
+    (*outbox)->set_keep_acked_ms(
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            options.keep_acked)
+            .count());
+  }
   absl::Status bound =
       outbox.ok() ? (*outbox)->BindGateway(options.gateway) : outbox.status();
   if (!bound.ok()) {
@@ -209,6 +220,7 @@ Agent::Agent(AgentOptions options, int outbox_lock_fd,
   uplink.backoff = options_.backoff;
   uplink.ack_timeout = options_.ack_timeout;
   uplink.jitter_seed = options_.jitter_seed;
+  uplink.now_ms = [this] { return NowMs(); };
   uplink_ = std::make_unique<Uplink>(io_, channel_, outbox_.get(), uplink);
   uplink_->set_on_ack([this] { CheckDrained(); });
   uplink_->set_on_error(
@@ -687,6 +699,8 @@ void Agent::LogCounters(absl::string_view event) {
        {"rejected", up.rejected},
        {"rejected_by_reason", FormatReasons(up.rejected_by_reason)},
        {"reconnects", up.reconnects},
+       {"resent_after_server_loss", up.resent_rows},
+       {"kept_acked_dropped_for_space", outbox_->acked_rows_dropped()},
        {"health_accepted", up.health_accepted},
        {"health_rejected", up.health_rejected},
        {"in_flight", uplink_->in_flight()},

@@ -68,6 +68,10 @@ struct AgentOptions {
   // up new readings are dropped and counted (see outbox.h for why the newest
   // and not the oldest).
   int64_t outbox_max_bytes = int64_t{1024} * 1024 * 1024;
+  // How long the outbox keeps rows after the server acknowledged them
+  // (within outbox_max_bytes, which drops the oldest of them first), so
+  // that a server restored from a backup gets them again; zero: not at all.
+  std::chrono::hours keep_acked{72};
   // What an outbox commit survives before the inputs acknowledge what it
   // holds: kFull a power loss too, kNormal a crash of the agent only.
   SqliteSynchronous outbox_synchronous = SqliteSynchronous::kFull;

@@ -1,5 +1,7 @@
 #include "edge/fake_server.h"
 
+#include <algorithm>
+#include <optional>
 #include <thread>
 
 namespace monipaikka::edge::testing {
@@ -29,6 +31,17 @@ v1::BatchAck IngestRecorder::Record(
     }
   }
   return ack;
+}
+
+int64_t IngestRecorder::NewestTsMs() const {
+  absl::MutexLock lock(&mutex_);
+  int64_t newest = 0;
+  for (const v1::ReadingBatch& batch : batches_) {
+    for (const v1::Reading& reading : batch.readings()) {
+      newest = std::max(newest, reading.ts_ms());
+    }
+  }
+  return newest;
 }
 
 std::vector<v1::ReadingBatch> IngestRecorder::batches() const {
@@ -66,6 +79,7 @@ class FakeServer::Ingest final : public v1::IngestService::Service {
       grpc::ServerReaderWriter<v1::BatchAck, v1::ReadingBatch>* stream)
       override {
     v1::ReadingBatch batch;
+    bool newest_reported = false;
     while (stream->Read(&batch)) {
       if (options_.max_batch_readings > 0 &&
           batch.readings_size() > options_.max_batch_readings) {
@@ -75,7 +89,14 @@ class FakeServer::Ingest final : public v1::IngestService::Service {
                 " in one batch, at most " +
                 std::to_string(options_.max_batch_readings));
       }
+      std::optional<int64_t> newest;
+      if (options_.report_newest && !newest_reported &&
+          !batch.gateway().empty()) {
+        newest_reported = true;
+        newest = recorder_->NewestTsMs();
+      }
       v1::BatchAck ack = recorder_->Record(batch, options_.unknown_sensors);
+      if (newest) ack.set_gateway_newest_ts_ms(*newest);
       if (!options_.ack) continue;
       if (options_.ack_delay.count() > 0) {
         std::this_thread::sleep_for(options_.ack_delay);

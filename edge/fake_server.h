@@ -33,6 +33,8 @@ class IngestRecorder {
                       const std::set<std::string>& unknown_sensors);
 
   std::vector<v1::ReadingBatch> batches() const;
+  // The newest ts_ms of the readings received, 0 for none.
+  int64_t NewestTsMs() const;
   int64_t batch_count() const;
   // Every reading received, resends included.
   int64_t readings_received() const;
@@ -55,6 +57,10 @@ struct FakeServerOptions {
   bool ack = true;
   // Sleep this long before acknowledging each batch.
   std::chrono::milliseconds ack_delay{0};
+  // The acknowledgement of each stream's first batch naming a gateway
+  // carries the newest reading recorded before it (gateway_newest_ts_ms),
+  // as the real server's does.
+  bool report_newest = false;
   // Readings of these sensors are rejected as REJECT_REASON_UNKNOWN_SENSOR.
   std::set<std::string> unknown_sensors;
   // Larger batches end the stream with INVALID_ARGUMENT; 0 for no limit.

@@ -53,6 +53,10 @@ ABSL_FLAG(int64_t, outbox_max_mb, 1024,
           "Disk budget of the outbox in MiB; when its data reaches it, new "
           "readings are dropped (and counted) until the server acknowledges "
           "queued ones. 0: no budget.");
+ABSL_FLAG(int32_t, keep_acked_hours, 72,
+          "Hours the outbox keeps readings after the server acknowledged "
+          "them (within --outbox_max_mb, which drops the oldest first), so "
+          "that a server restored from a backup gets them again; 0: none.");
 ABSL_FLAG(std::string, backfill_from, "",
           "First local day to backfill, YYYY-MM-DD (with --backfill_to).");
 ABSL_FLAG(std::string, backfill_to, "",
@@ -151,6 +155,8 @@ absl::StatusOr<AgentOptions> OptionsFromFlags() {
         "--outbox_max_mb: ", outbox_max_mb, " is not within 0..2^40"));
   }
   options.outbox_max_bytes = outbox_max_mb * 1024 * 1024;
+  options.keep_acked =
+      std::chrono::hours(absl::GetFlag(FLAGS_keep_acked_hours));
   absl::StatusOr<monipaikka::SqliteSynchronous> synchronous =
       monipaikka::ParseSqliteSynchronous(
           absl::GetFlag(FLAGS_sqlite_synchronous));

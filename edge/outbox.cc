@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -69,6 +70,13 @@ constexpr const char* kMigrations[] = {
       total_out INTEGER
     ) WITHOUT ROWID;
     )sql",
+    // 2 -> 3: acknowledged rows are kept a while (acked_ms set), so that
+    // they can be sent again to a server restored from a backup.
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN acked_ms INTEGER;  -- UTC ms; NULL: waiting
+    CREATE INDEX outbox_waiting ON outbox(id) WHERE acked_ms IS NULL;
+    CREATE INDEX outbox_acked ON outbox(acked_ms) WHERE acked_ms IS NOT NULL;
+    )sql",
 };
 
 void BindOptional(Statement* statement, int index,
@@ -96,6 +104,12 @@ absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(
   std::unique_ptr<Outbox> outbox(new Outbox(std::move(db)));
   RETURN_IF_ERROR(outbox->Migrate());
   ASSIGN_OR_RETURN(outbox->queued_rows_, outbox->Count());
+  static constexpr char kLastAck[] =
+      "SELECT MAX(acked_ms) FROM outbox WHERE acked_ms IS NOT NULL";
+  ASSIGN_OR_RETURN(Statement * last_ack, outbox->db_->Cached(kLastAck));
+  ASSIGN_OR_RETURN(std::optional<int64_t> last,
+                   last_ack->OneRow([&] { return last_ack->ColumnInt64(0); }));
+  outbox->last_acked_ms_ = last.value_or(0);
   return outbox;
 }
 
@@ -123,7 +137,7 @@ absl::Status Outbox::Append(
   if (readings.empty() && !produced_through_ms && states.empty()) {
     return absl::OkStatus();
   }
-  if (!readings.empty()) RETURN_IF_ERROR(CheckBudget());
+  if (!readings.empty()) RETURN_IF_ERROR(MakeRoom());
 
   Transaction transaction(db_.get());
   RETURN_IF_ERROR(transaction.Begin());
@@ -247,7 +261,9 @@ absl::StatusOr<int64_t> Outbox::UsedBytes() {
   return (values[0] - values[1]) * values[2];
 }
 
-absl::Status Outbox::CheckBudget() {
+absl::Status Outbox::CheckBudget() { return MakeRoom(); }
+
+absl::Status Outbox::BudgetStatus() {
   if (max_bytes_ <= 0) return absl::OkStatus();
   ASSIGN_OR_RETURN(int64_t used, UsedBytes());
   if (used < max_bytes_) return absl::OkStatus();
@@ -260,12 +276,124 @@ absl::Status Outbox::CheckBudget() {
       static_cast<double>(max_bytes_) / kMiB));
 }
 
+absl::Status Outbox::MakeRoom() {
+  while (true) {
+    absl::Status budget = BudgetStatus();
+    if (budget.ok() || !absl::IsResourceExhausted(budget)) return budget;
+    // The oldest acknowledged rows go first: they were delivered.
+    static constexpr char kDropAcked[] =
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox "
+        "WHERE acked_ms IS NOT NULL ORDER BY acked_ms LIMIT 1000)";
+    ASSIGN_OR_RETURN(Statement * drop, db_->Cached(kDropAcked));
+    RETURN_IF_ERROR(drop->Run());
+    if (db_->Changes() == 0) return budget;
+    acked_rows_dropped_ += db_->Changes();
+  }
+}
+
+absl::Status Outbox::AcknowledgeThrough(int64_t id, int64_t now_ms) {
+  if (keep_acked_ms_ <= 0) return RemoveThrough(id);
+  // Each acknowledgement gets its own, increasing stamp (a millisecond later
+  // than the previous one at least): RequeueAcknowledgedAfter orders the
+  // acknowledgements by it.
+  const int64_t stamp = std::max(now_ms, last_acked_ms_ + 1);
+  static constexpr char kMark[] =
+      "UPDATE outbox SET acked_ms = ?2 WHERE id <= ?1 AND acked_ms IS NULL";
+  ASSIGN_OR_RETURN(Statement * mark, db_->Cached(kMark));
+  mark->BindInt64(1, id);
+  mark->BindInt64(2, stamp);
+  RETURN_IF_ERROR(mark->Run());
+  if (db_->Changes() > 0) last_acked_ms_ = stamp;
+  queued_rows_ = std::max<int64_t>(0, queued_rows_ - db_->Changes());
+  static constexpr char kPrune[] =
+      "DELETE FROM outbox WHERE acked_ms IS NOT NULL AND acked_ms < ?1";
+  ASSIGN_OR_RETURN(Statement * prune, db_->Cached(kPrune));
+  prune->BindInt64(1, now_ms - keep_acked_ms_);
+  return prune->Run();
+}
+
+absl::StatusOr<int64_t> Outbox::RequeueAcknowledgedAfter(int64_t ts_ms) {
+  // Lost anything? Only a kept reading (health reports are no readings)
+  // newer than the server's newest says so.
+  static constexpr char kNewer[] =
+      "SELECT 1 FROM outbox WHERE acked_ms IS NOT NULL AND health_only = 0 "
+      "AND ts_ms > ?1 LIMIT 1";
+  ASSIGN_OR_RETURN(Statement * newer, db_->Cached(kNewer));
+  newer->BindInt64(1, ts_ms);
+  ASSIGN_OR_RETURN(std::optional<bool> lost,
+                   newer->OneRow([] { return true; }));
+  if (!lost.has_value()) return 0;
+  // The server holds the reading at ts_ms, so everything acknowledged with
+  // it or before (committed before it, acknowledgements coming in commit
+  // order). Later acknowledgements may be lost, late (older) readings too.
+  static constexpr char kHeldAck[] =
+      "SELECT MIN(acked_ms) FROM outbox "
+      "WHERE acked_ms IS NOT NULL AND ts_ms = ?1";
+  ASSIGN_OR_RETURN(Statement * held, db_->Cached(kHeldAck));
+  held->BindInt64(1, ts_ms);
+  ASSIGN_OR_RETURN(std::optional<std::optional<int64_t>> held_ack,
+                   held->OneRow([&]() -> std::optional<int64_t> {
+                     if (held->ColumnIsNull(0)) return std::nullopt;
+                     return held->ColumnInt64(0);
+                   }));
+  const int64_t after_ack = held_ack.has_value() && held_ack->has_value()
+                                ? **held_ack
+                                : std::numeric_limits<int64_t>::max();
+  static constexpr char kSql[] =
+      "UPDATE outbox SET acked_ms = NULL "
+      "WHERE acked_ms IS NOT NULL AND (ts_ms > ?1 OR acked_ms > ?2)";
+  ASSIGN_OR_RETURN(Statement * requeue, db_->Cached(kSql));
+  requeue->BindInt64(1, ts_ms);
+  requeue->BindInt64(2, after_ack);
+  RETURN_IF_ERROR(requeue->Run());
+  const int64_t changed = db_->Changes();
+  queued_rows_ += changed;
+  return changed;
+}
+
+absl::Status Outbox::RemoveRows(absl::Span<const int64_t> ids) {
+  if (ids.empty()) return absl::OkStatus();
+  Transaction transaction(db_.get());
+  RETURN_IF_ERROR(transaction.Begin());
+  static constexpr char kSql[] =
+      "DELETE FROM outbox WHERE id = ?1 RETURNING acked_ms IS NULL";
+  int64_t waiting = 0;
+  for (int64_t id : ids) {
+    ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kSql));
+    remove->BindInt64(1, id);
+    ASSIGN_OR_RETURN(std::optional<bool> was_waiting, remove->OneRow([&] {
+      return remove->ColumnInt64(0) != 0;
+    }));
+    if (was_waiting.value_or(false)) ++waiting;
+  }
+  RETURN_IF_ERROR(transaction.Commit());
+  queued_rows_ = std::max<int64_t>(0, queued_rows_ - waiting);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Outbox::HasAcknowledged() {
+  static constexpr char kSql[] =
+      "SELECT 1 FROM outbox WHERE acked_ms IS NOT NULL LIMIT 1";
+  ASSIGN_OR_RETURN(Statement * any, db_->Cached(kSql));
+  ASSIGN_OR_RETURN(std::optional<bool> row, any->OneRow([] { return true; }));
+  return row.has_value();
+}
+
+absl::StatusOr<int64_t> Outbox::CountAcknowledged() {
+  static constexpr char kSql[] =
+      "SELECT COUNT(*) FROM outbox WHERE acked_ms IS NOT NULL";
+  ASSIGN_OR_RETURN(Statement * count, db_->Cached(kSql));
+  ASSIGN_OR_RETURN(std::optional<int64_t> rows,
+                   count->OneRow([&] { return count->ColumnInt64(0); }));
+  return rows.value_or(0);
+}
+
 absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
                                                     int max_count) {
   static constexpr char kSql[] =
       "SELECT id, sensor, ts_ms, seq, occupied, count, entered, exited, "
       "health_only, battery_mv, battery_percent, rssi_dbm, snr_db FROM outbox "
-      "WHERE id > ?1 ORDER BY id LIMIT ?2";
+      "WHERE acked_ms IS NULL AND id > ?1 ORDER BY id LIMIT ?2";
   ASSIGN_OR_RETURN(Statement * select, db_->Cached(kSql));
   select->BindInt64(1, after_id);
   select->BindInt64(2, max_count);
@@ -305,7 +433,8 @@ absl::StatusOr<std::vector<OutboxRow>> Outbox::Peek(int64_t after_id,
 }
 
 absl::Status Outbox::RemoveThrough(int64_t id) {
-  static constexpr char kSql[] = "DELETE FROM outbox WHERE id <= ?1";
+  static constexpr char kSql[] =
+      "DELETE FROM outbox WHERE id <= ?1 AND acked_ms IS NULL";
   ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kSql));
   remove->BindInt64(1, id);
   RETURN_IF_ERROR(remove->Run());
@@ -324,7 +453,8 @@ int64_t Outbox::DiskBytes() const {
 }
 
 absl::StatusOr<int64_t> Outbox::Count() {
-  static constexpr char kSql[] = "SELECT COUNT(*) FROM outbox";
+  static constexpr char kSql[] =
+      "SELECT COUNT(*) FROM outbox WHERE acked_ms IS NULL";
   ASSIGN_OR_RETURN(Statement * count, db_->Cached(kSql));
   ASSIGN_OR_RETURN(std::optional<int64_t> rows,
                    count->OneRow([&] { return count->ColumnInt64(0); }));
@@ -338,7 +468,8 @@ absl::StatusOr<std::optional<int64_t>> Outbox::OldestQueuedTsMs() {
 }
 
 absl::StatusOr<bool> Outbox::IsEmpty() {
-  static constexpr char kSql[] = "SELECT 1 FROM outbox LIMIT 1";
+  static constexpr char kSql[] =
+      "SELECT 1 FROM outbox WHERE acked_ms IS NULL LIMIT 1";
   ASSIGN_OR_RETURN(Statement * any, db_->Cached(kSql));
   ASSIGN_OR_RETURN(std::optional<bool> row, any->OneRow([] { return true; }));
   return !row.has_value();

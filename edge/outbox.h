@@ -16,9 +16,17 @@
 // while the server is unreachable, and a little agent state (the gateway the
 // file belongs to, how far the live simulation has produced).
 //
-// Disk budget: with a budget set (set_max_bytes), Append refuses readings
-// with RESOURCE_EXHAUSTED while the pages holding the outbox's data take the
-// budget or more. Rows already queued are never dropped to make room: each
+// Acknowledged rows: with a keep time set (set_keep_acked_ms), a row the
+// server acknowledged stays, marked acknowledged, for that long after the
+// acknowledgement (or until the budget needs its space, oldest first), so
+// that a server restored from a backup can get again what it lost
+// (RequeueAcknowledgedAfter). Peek, Count, IsEmpty and queued_rows() see
+// only the rows waiting for an acknowledgement.
+//
+// Disk budget: with a budget set (set_max_bytes), Append first drops kept
+// acknowledged rows, oldest first, and then refuses readings with
+// RESOURCE_EXHAUSTED while the pages holding the outbox's data take the
+// budget or more. Rows waiting are never dropped to make room: each
 // was acknowledged to its sender (an MQTT broker, a line-protocol client) or
 // is part of a contiguous simulated history, and the agent promised to
 // deliver it. The newest readings are refused instead, and the callers count
@@ -88,8 +96,9 @@ class Outbox {
   // Bytes of the pages holding data (the file size less its free pages; the
   // write-ahead log beside it adds up to a few MB until a checkpoint).
   absl::StatusOr<int64_t> UsedBytes();
-  // OK while under the budget; RESOURCE_EXHAUSTED "outbox full: …" naming
-  // the budget when at or over it.
+  // OK while under the budget, after dropping kept acknowledged rows
+  // (oldest first) to get there; RESOURCE_EXHAUSTED "outbox full: …" naming
+  // the budget when the rows waiting alone reach it.
   absl::Status CheckBudget();
 
   // Appends `readings` in their order, in one transaction: all or none.
@@ -115,10 +124,43 @@ class Outbox {
   // Up to `max_count` rows with id > `after_id`, in id order.
   absl::StatusOr<std::vector<OutboxRow>> Peek(int64_t after_id, int max_count);
 
-  // Deletes every row with id <= `id` (the server acknowledged them).
+  // Deletes every waiting row with id <= `id` (the server acknowledged
+  // them), whatever the keep time.
   absl::Status RemoveThrough(int64_t id);
 
-  // Number of queued rows (scans the table).
+  // How long acknowledged rows are kept (ms since their acknowledgement);
+  // 0 (the default): not at all.
+  void set_keep_acked_ms(int64_t keep_acked_ms) {
+    keep_acked_ms_ = keep_acked_ms;
+  }
+  int64_t keep_acked_ms() const { return keep_acked_ms_; }
+  // The server acknowledged every waiting row with id <= `id` at `now_ms`
+  // (UTC): they are kept, marked, when a keep time is set, else deleted
+  // (RemoveThrough). Each acknowledgement's stamp is later than the
+  // previous one's (by a millisecond when the clock says otherwise). Kept
+  // rows acknowledged before now_ms − keep time are deleted.
+  absl::Status AcknowledgeThrough(int64_t id, int64_t now_ms);
+  // The server holds readings through `ts_ms` (its newest of this gateway)
+  // and no more. When a kept acknowledged reading is newer, the server lost
+  // readings (it was restored from a backup): the rows newer than `ts_ms`
+  // wait again, and so do those acknowledged after the kept rows at `ts_ms`
+  // (late readings, older but acknowledged later, may be lost too; rows
+  // acknowledged with those were stored with them). Without a newer kept
+  // row nothing changes. Returns how many rows wait again; they are sent
+  // from the first one, in their places.
+  absl::StatusOr<int64_t> RequeueAcknowledgedAfter(int64_t ts_ms);
+  // Deletes the rows with these ids, waiting or kept (readings the server
+  // rejected: sending them again is of no use).
+  absl::Status RemoveRows(absl::Span<const int64_t> ids);
+  // Whether any acknowledged row is kept (cheap).
+  absl::StatusOr<bool> HasAcknowledged();
+  // Kept acknowledged rows (scans them).
+  absl::StatusOr<int64_t> CountAcknowledged();
+  // Kept acknowledged rows Append dropped to stay within the budget, since
+  // the outbox was opened.
+  int64_t acked_rows_dropped() const { return acked_rows_dropped_; }
+
+  // Number of waiting rows (scans them).
   absl::StatusOr<int64_t> Count();
   // Whether no row is queued (cheap).
   absl::StatusOr<bool> IsEmpty();
@@ -157,12 +199,21 @@ class Outbox {
   explicit Outbox(std::unique_ptr<Database> db) : db_(std::move(db)) {}
 
   absl::Status Migrate();
+  // Drops kept acknowledged rows, oldest first, until the budget has room;
+  // then BudgetStatus's answer.
+  absl::Status MakeRoom();
+  // OK while under the budget; RESOURCE_EXHAUSTED naming it otherwise.
+  absl::Status BudgetStatus();
   absl::StatusOr<std::optional<std::string>> GetState(const char* key);
   absl::Status SetState(const char* key, const std::string& value);
 
   std::unique_ptr<Database> db_;
   int64_t queued_rows_ = 0;
   int64_t max_bytes_ = 0;
+  int64_t keep_acked_ms_ = 0;
+  // The stamp of the latest acknowledgement (AcknowledgeThrough).
+  int64_t last_acked_ms_ = 0;
+  int64_t acked_rows_dropped_ = 0;
 };
 
 }  // namespace monipaikka::edge

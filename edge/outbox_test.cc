@@ -301,5 +301,126 @@ TEST_F(OutboxTest, BudgetRefusesTheNewestAndKeepsTheQueued) {
   EXPECT_EQ(*outbox->Count(), appended - appended / 2 + 1);
 }
 
+// Acknowledged rows are kept for the keep time, out of sight of Peek and
+// Count, and can be made to wait again.
+TEST_F(OutboxTest, AcknowledgedRowsAreKeptAndCanWaitAgain) {
+  std::unique_ptr<Outbox> outbox = Open();
+  constexpr int64_t kHour = 3600 * 1000;
+  outbox->set_keep_acked_ms(72 * kHour);
+  ASSERT_TRUE(
+      outbox
+          ->Append({Presence("A", 1000, true), Presence("B", 2000, true),
+                    Presence("A", 3000, false), Presence("B", 4000, false)})
+          .ok());
+  std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_FALSE(*outbox->HasAcknowledged());
+  const int64_t acked_at = 1'780'000'000'000;
+  ASSERT_TRUE(outbox->AcknowledgeThrough(rows[2].id, acked_at).ok());
+  EXPECT_EQ(*outbox->Count(), 1);
+  EXPECT_EQ(outbox->queued_rows(), 1);
+  EXPECT_FALSE(*outbox->IsEmpty());
+  EXPECT_TRUE(*outbox->HasAcknowledged());
+  EXPECT_EQ(*outbox->CountAcknowledged(), 3);
+  ASSERT_EQ(outbox->Peek(0, 10)->size(), 1u);
+  EXPECT_EQ(outbox->Peek(0, 10)->front().id, rows[3].id);
+
+  // The server holds readings through ts 1000 only: the kept ones after it
+  // wait again, in their places, with their sequence numbers.
+  absl::StatusOr<int64_t> requeued = outbox->RequeueAcknowledgedAfter(1000);
+  ASSERT_TRUE(requeued.ok()) << requeued.status();
+  EXPECT_EQ(*requeued, 2);
+  EXPECT_EQ(outbox->queued_rows(), 3);
+  std::vector<OutboxRow> again = *outbox->Peek(0, 10);
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_EQ(again[0].id, rows[1].id);
+  EXPECT_EQ(again[0].seq, rows[1].seq);
+  EXPECT_EQ(again[1].id, rows[2].id);
+  EXPECT_EQ(again[2].id, rows[3].id);
+  EXPECT_EQ(*outbox->CountAcknowledged(), 1);
+
+  // Past the keep time, an acknowledgement also forgets the old ones.
+  ASSERT_TRUE(
+      outbox->AcknowledgeThrough(rows[3].id, acked_at + 73 * kHour).ok());
+  EXPECT_TRUE(*outbox->IsEmpty());
+  EXPECT_EQ(*outbox->CountAcknowledged(), 3);  // row 0 is gone
+  EXPECT_EQ(*outbox->RequeueAcknowledgedAfter(0), 3);
+}
+
+TEST_F(OutboxTest, WithoutAKeepTimeAcknowledgedRowsAreDeleted) {
+  std::unique_ptr<Outbox> outbox = Open();
+  ASSERT_TRUE(
+      outbox->Append({Presence("A", 1000, true), Presence("A", 2000, false)})
+          .ok());
+  std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+  ASSERT_TRUE(outbox->AcknowledgeThrough(rows[1].id, 5000).ok());
+  EXPECT_TRUE(*outbox->IsEmpty());
+  EXPECT_FALSE(*outbox->HasAcknowledged());
+  EXPECT_EQ(*outbox->RequeueAcknowledgedAfter(0), 0);
+}
+
+// Kept rows yield to new readings when the budget is reached: the oldest
+// acknowledged go first, rows waiting never.
+TEST_F(OutboxTest, TheBudgetDropsTheOldestKeptRowsBeforeRefusingReadings) {
+  std::unique_ptr<Outbox> outbox = Open();
+  constexpr int64_t kBudget = 256 * 1024;
+  outbox->set_max_bytes(kBudget);
+  outbox->set_keep_acked_ms(int64_t{72} * 3600 * 1000);
+  int64_t appended = 0;
+  int64_t acked_at = 1'780'000'000'000;
+  // Each chunk is acknowledged at once: the outbox fills with kept rows.
+  for (int chunk = 0; chunk < 200; ++chunk) {
+    std::vector<Reading> readings;
+    for (int i = 0; i < 100; ++i) {
+      readings.push_back(Presence("DESK-" + std::to_string(i % 7),
+                                  1000 + appended + i, i % 2 == 0));
+    }
+    ASSERT_TRUE(outbox->Append(readings).ok()) << "chunk " << chunk;
+    appended += 100;
+    std::vector<OutboxRow> rows = *outbox->Peek(0, 1000);
+    ASSERT_TRUE(outbox->AcknowledgeThrough(rows.back().id, ++acked_at).ok());
+  }
+  EXPECT_GT(outbox->acked_rows_dropped(), 0);
+  EXPECT_LT(*outbox->UsedBytes(), kBudget + 64 * 1024);
+  const int64_t kept = *outbox->CountAcknowledged();
+  EXPECT_EQ(kept + outbox->acked_rows_dropped(), appended);
+  // The newest acknowledged rows are the ones kept.
+  EXPECT_EQ(*outbox->RequeueAcknowledgedAfter(1000 + appended - 1 - 10), 10);
+}
+
+// A late reading (older than the newest, acknowledged after it) lost with
+// newer ones is sent again too; what was acknowledged with the newest
+// reading the server holds is not.
+TEST_F(OutboxTest, LateReadingsAcknowledgedAfterTheServersNewestWaitAgain) {
+  std::unique_ptr<Outbox> outbox = Open();
+  outbox->set_keep_acked_ms(int64_t{72} * 3600 * 1000);
+  const int64_t t = 1'780'000'000'000;
+  auto append_and_ack = [&](std::vector<Reading> readings) {
+    ASSERT_TRUE(outbox->Append(readings).ok());
+    std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+    // The same clock reading for each: the stamps still increase.
+    ASSERT_TRUE(outbox->AcknowledgeThrough(rows.back().id, t).ok());
+  };
+  append_and_ack({Presence("A", 1000, true), Presence("B", 5000, true)});
+  append_and_ack({Presence("C", 3000, true)});  // late
+  append_and_ack({Presence("D", 6000, true)});
+  // The server holds the first acknowledgement only (newest: 5000).
+  EXPECT_EQ(*outbox->RequeueAcknowledgedAfter(5000), 2);
+  std::vector<OutboxRow> again = *outbox->Peek(0, 10);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0].reading.sensor, "C");
+  EXPECT_EQ(again[1].reading.sensor, "D");
+  // Nothing newer than what a server holds: nothing is sent again, even
+  // after a reopen.
+  std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+  ASSERT_TRUE(outbox->AcknowledgeThrough(rows.back().id, t).ok());
+  outbox.reset();
+  outbox = Open();
+  outbox->set_keep_acked_ms(int64_t{72} * 3600 * 1000);
+  EXPECT_EQ(*outbox->RequeueAcknowledgedAfter(6000), 0);
+  EXPECT_EQ(*outbox->CountAcknowledged(), 4);
+  EXPECT_TRUE(*outbox->IsEmpty());
+}
+
 }  // namespace
 }  // namespace monipaikka::edge

@@ -6,7 +6,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/log.h"
+#include "common/time_format.h"
 
 namespace monipaikka::edge {
 
@@ -151,15 +154,65 @@ void Uplink::Connect() {
   stream_abandoned_ = false;
   first_ack_on_stream_ = true;
   send_cursor_ = 0;
+  awaiting_newest_ = false;
   in_flight_.clear();
   write_queue_.clear();
   writing_ = false;
   stream_->Begin(stub_.get());
-  Fill();
+  absl::StatusOr<bool> kept = outbox_->HasAcknowledged();
+  if (!kept.ok()) {
+    Log(LogLevel::kWarning, "outbox_read_failed",
+        {{"outbox", outbox_->path()}, {"error", kept.status().ToString()}});
+  }
+  if (kept.ok() && *kept) {
+    AskNewest();
+  } else {
+    Fill();
+  }
+}
+
+int64_t Uplink::NowMs() const {
+  return options_.now_ms ? options_.now_ms() : absl::ToUnixMillis(absl::Now());
+}
+
+void Uplink::AskNewest() {
+  v1::ReadingBatch ask;
+  ask.set_batch_id(0);  // no row: acknowledges none
+  ask.set_gateway(options_.gateway);
+  awaiting_newest_ = true;
+  in_flight_.push_back({0, 0, {}});
+  write_queue_.push_back(std::move(ask));
+  MaybeWrite();
+}
+
+void Uplink::ResendWhatTheServerLacks(const v1::BatchAck& ack) {
+  if (!ack.has_gateway_newest_ts_ms()) return;  // a server that does not say
+  absl::StatusOr<int64_t> requeued =
+      outbox_->RequeueAcknowledgedAfter(ack.gateway_newest_ts_ms());
+  if (!requeued.ok()) {
+    Log(LogLevel::kError, "outbox_requeue_failed",
+        {{"outbox", outbox_->path()}, {"error", requeued.status().ToString()}});
+    return;
+  }
+  if (*requeued == 0) return;
+  ++counters_.resends;
+  counters_.resent_rows += *requeued;
+  Log(LogLevel::kWarning, "resending_acknowledged_readings",
+      {{"gateway", options_.gateway},
+       {"rows", *requeued},
+       {"server_newest", ack.gateway_newest_ts_ms() == 0
+                             ? std::string("none")
+                             : FormatInstantMs(ack.gateway_newest_ts_ms())},
+       {"reason",
+        "the server holds no newer reading of this gateway (restored from a "
+        "backup?)"}});
 }
 
 void Uplink::Fill() {
-  if (stream_ == nullptr || stream_abandoned_ || stopping_ || failed_) return;
+  if (stream_ == nullptr || stream_abandoned_ || stopping_ || failed_ ||
+      awaiting_newest_) {
+    return;
+  }
   while (static_cast<int>(in_flight_.size()) < options_.max_in_flight) {
     absl::StatusOr<std::vector<OutboxRow>> rows =
         outbox_->Peek(send_cursor_, batch_size_);
@@ -176,6 +229,8 @@ void Uplink::Fill() {
     batch.set_batch_id(static_cast<uint64_t>(rows->back().id));
     batch.set_gateway(options_.gateway);
     batch.mutable_readings()->Reserve(static_cast<int>(rows->size()));
+    std::vector<int64_t> reading_rows;
+    reading_rows.reserve(rows->size());
     for (OutboxRow& row : *rows) {
       const DeviceHealth& health = row.reading.health;
       if (!health.empty()) {
@@ -192,6 +247,7 @@ void Uplink::Fill() {
         }
       }
       if (row.reading.health_only) continue;
+      reading_rows.push_back(row.id);
       v1::Reading* reading = batch.add_readings();
       reading->set_sensor(std::move(row.reading.sensor));
       reading->set_ts_ms(row.reading.ts_ms);
@@ -207,8 +263,9 @@ void Uplink::Fill() {
       }
     }
     send_cursor_ = rows->back().id;
-    in_flight_.push_back(
-        {batch.batch_id(), static_cast<int>(batch.readings_size())});
+    in_flight_.push_back({batch.batch_id(),
+                          static_cast<int>(batch.readings_size()),
+                          std::move(reading_rows)});
     write_queue_.push_back(std::move(batch));
   }
   MaybeWrite();
@@ -284,9 +341,13 @@ void Uplink::OnStreamRead(IngestStream* stream, bool ok, v1::BatchAck ack) {
     if (!stream_abandoned_) Abandon(stream, "acknowledgement out of order");
     return;
   }
-  const InFlightBatch batch = in_flight_.front();
+  const InFlightBatch batch = std::move(in_flight_.front());
   in_flight_.pop_front();
   ApplyAck(ack, batch);
+  if (awaiting_newest_) {
+    awaiting_newest_ = false;
+    ResendWhatTheServerLacks(ack);
+  }
   backoff_.Reset();
   if (first_ack_on_stream_) {
     first_ack_on_stream_ = false;
@@ -342,12 +403,28 @@ void Uplink::ApplyAck(const v1::BatchAck& ack, const InFlightBatch& batch) {
          {"readings", batch.readings},
          {"acknowledged", total}});
   }
-  if (absl::Status removed =
-          outbox_->RemoveThrough(static_cast<int64_t>(ack.batch_id()));
+  if (absl::Status removed = outbox_->AcknowledgeThrough(
+          static_cast<int64_t>(ack.batch_id()), NowMs());
       !removed.ok()) {
     // The rows stay and are sent again later; the server ignores them then.
     Log(LogLevel::kError, "outbox_remove_failed",
         {{"batch_id", ack.batch_id()}, {"error", removed.ToString()}});
+    return;
+  }
+  if (outbox_->keep_acked_ms() > 0 && ack.rejected_size() > 0) {
+    // Rejected readings are not kept for a restored server: it would
+    // reject them again.
+    std::vector<int64_t> rejected_rows;
+    for (const v1::RejectedReading& rejected : ack.rejected()) {
+      if (rejected.index() < batch.reading_rows.size()) {
+        rejected_rows.push_back(batch.reading_rows[rejected.index()]);
+      }
+    }
+    if (absl::Status removed = outbox_->RemoveRows(rejected_rows);
+        !removed.ok()) {
+      Log(LogLevel::kWarning, "outbox_remove_failed",
+          {{"batch_id", ack.batch_id()}, {"error", removed.ToString()}});
+    }
   }
 }
 

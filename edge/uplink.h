@@ -11,6 +11,13 @@
 // the batches were sent; each removes its batch (every row up to batch_id)
 // from the outbox.
 //
+// Acknowledged rows the outbox keeps (Outbox::set_keep_acked_ms) make a
+// stream start with a batch without readings: its acknowledgement carries
+// the newest reading the server holds of this gateway
+// (BatchAck.gateway_newest_ts_ms), and kept rows newer than that (the
+// server lost them: it was restored from a backup) wait again and are sent
+// first. Rows are sent only after that answer.
+//
 // When the stream fails (server down, restarted, unreachable, or no
 // acknowledgement within `ack_timeout`) the uplink reconnects after an
 // exponential backoff with full jitter, reset by the first acknowledgement,
@@ -34,6 +41,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "edge/backoff.h"
@@ -55,6 +63,9 @@ struct UplinkOptions {
   std::chrono::milliseconds ack_timeout{60000};
   // Seeds the backoff jitter; 0 for a random seed.
   uint64_t jitter_seed = 0;
+  // The clock (UTC ms) stamping acknowledgements in the outbox; unset: the
+  // system clock.
+  std::function<int64_t()> now_ms;
 };
 
 struct UplinkCounters {
@@ -74,6 +85,10 @@ struct UplinkCounters {
   std::map<std::string, int64_t> health_rejected_by_reason;
   // Streams opened after the first one.
   int64_t reconnects = 0;
+  // Acknowledged rows sent again because the server no longer held them
+  // (it reported an older newest reading), and the times that happened.
+  int64_t resent_rows = 0;
+  int64_t resends = 0;
 };
 
 class IngestStream;
@@ -116,6 +131,8 @@ class Uplink {
   struct InFlightBatch {
     uint64_t batch_id = 0;
     int readings = 0;
+    // The outbox row of each reading of the batch, in order.
+    std::vector<int64_t> reading_rows;
   };
 
   void Connect();
@@ -134,6 +151,12 @@ class Uplink {
   void OnStreamDone(IngestStream* stream, const grpc::Status& status);
 
   void ApplyAck(const v1::BatchAck& ack, const InFlightBatch& batch);
+  // Starts a stream with the batch without readings that asks for the
+  // server's newest reading of the gateway.
+  void AskNewest();
+  // The answer: kept rows newer than the server's newest wait again.
+  void ResendWhatTheServerLacks(const v1::BatchAck& ack);
+  int64_t NowMs() const;
 
   asio::io_context& io_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -167,6 +190,9 @@ class Uplink {
   int batch_size_;
   // Highest outbox row id read into a batch on this stream.
   int64_t send_cursor_ = 0;
+  // The stream's first batch asked for the server's newest reading and its
+  // acknowledgement has not come yet: no rows are sent until it has.
+  bool awaiting_newest_ = false;
   // Sent or queued, not yet acknowledged; oldest first.
   std::deque<InFlightBatch> in_flight_;
   // The tail of in_flight_ not yet handed to StartWrite.

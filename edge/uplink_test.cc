@@ -310,5 +310,85 @@ TEST_F(UplinkTest, ShrinksBatchesTheServerFindsTooLarge) {
   EXPECT_EQ(uplink_->counters().reconnects, 2);  // 1000 -> 500 -> 250
 }
 
+// A server restored from a backup holds only the older readings: on the
+// next stream it says so, and the uplink sends the kept acknowledged rows
+// newer than what it holds, and nothing it already has.
+TEST_F(UplinkTest, SendsAgainTheKeptRowsARestoredServerLacks) {
+  outbox_->set_keep_acked_ms(int64_t{72} * 3600 * 1000);
+  IngestRecorder before;
+  FakeServerOptions server_options;
+  server_options.report_newest = true;
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&before, server_options);
+  ASSERT_NE(server, nullptr);
+  const int port = server->port();
+  Fill(300);
+  const std::vector<OutboxRow> queued = *outbox_->Peek(0, 300);
+  UplinkOptions options;
+  options.max_batch_size = 50;
+  StartUplink(server->address(), options);
+  ASSERT_TRUE(RunUntil([&] { return Drained(); }, milliseconds(10000)));
+  EXPECT_EQ(*outbox_->CountAcknowledged(), 300);
+  EXPECT_EQ(uplink_->counters().resent_rows, 0);
+  server->Shutdown();
+
+  // The restored server: the first 100 readings only.
+  IngestRecorder restored;
+  v1::ReadingBatch backup;
+  backup.set_gateway("gw-test");
+  for (int i = 0; i < 100; ++i) {
+    v1::Reading* reading = backup.add_readings();
+    reading->set_sensor(queued[i].reading.sensor);
+    reading->set_ts_ms(queued[i].reading.ts_ms);
+    reading->set_seq(queued[i].seq);
+    reading->set_occupied(queued[i].reading.occupied);
+  }
+  restored.Record(backup, {});
+  server_options.port = port;
+  server = FakeServer::Start(&restored, server_options);
+  ASSERT_NE(server, nullptr) << "port " << port << " could not be reused";
+
+  ASSERT_TRUE(
+      RunUntil([&] { return restored.distinct_readings() == 300 && Drained(); },
+               milliseconds(20000)));
+  ExpectAllDelivered(restored, 300);
+  // The 200 it lacked, once each; not one it had.
+  EXPECT_EQ(restored.readings_received(), 300);
+  EXPECT_EQ(uplink_->counters().resent_rows, 200);
+  EXPECT_EQ(uplink_->counters().resends, 1);
+  EXPECT_EQ(*outbox_->CountAcknowledged(), 300);
+
+  // A stream to a server that lacks nothing sends nothing again.
+  server->Shutdown();
+  server = FakeServer::Start(&restored, server_options);
+  ASSERT_NE(server, nullptr);
+  const int64_t batches = restored.batch_count();
+  ASSERT_TRUE(RunUntil([&] { return restored.batch_count() > batches; },
+                       milliseconds(20000)));
+  RunFor(milliseconds(300));
+  EXPECT_EQ(restored.readings_received(), 300);
+  EXPECT_EQ(uplink_->counters().resent_rows, 200);
+}
+
+// Readings the server rejected are not kept: a restored server would
+// reject them again.
+TEST_F(UplinkTest, RejectedReadingsAreNotKept) {
+  outbox_->set_keep_acked_ms(int64_t{72} * 3600 * 1000);
+  IngestRecorder recorder;
+  FakeServerOptions server_options;
+  server_options.unknown_sensors = {"S3"};
+  std::unique_ptr<FakeServer> server =
+      FakeServer::Start(&recorder, server_options);
+  ASSERT_NE(server, nullptr);
+  Fill(700);  // 100 readings of each of S0 … S6
+  UplinkOptions options;
+  options.max_batch_size = 64;
+  StartUplink(server->address(), options);
+  ASSERT_TRUE(RunUntil([&] { return Drained(); }, milliseconds(10000)));
+  EXPECT_EQ(uplink_->counters().rejected, 100);
+  EXPECT_EQ(*outbox_->CountAcknowledged(), 600);
+  EXPECT_EQ(outbox_->queued_rows(), 0);
+}
+
 }  // namespace
 }  // namespace monipaikka::edge

@@ -24,6 +24,7 @@
 #include "common/grpc_log.h"
 #include "common/log.h"
 #include "common/service_manager.h"
+#include "server/backup_command.h"
 #include "server/server.h"
 #include "server/server_options.h"
 
@@ -143,6 +144,13 @@ ABSL_FLAG(int, storage_stats_interval_s, kDefaults.storage_stats_interval_s,
           "(the summarizer's backlog: 20 times as often)");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "write the metrics endpoint's bound port to this file once serving");
+ABSL_FLAG(bool, backup_before_migration, kDefaults.backup_before_migration,
+          "before migrating the schema of an existing database (an upgrade), "
+          "copy it beside itself as <db>.v<old>-to-v<new>.<UTC time>.backup "
+          "and refuse to migrate when the copy fails; false migrates without "
+          "a copy");
+ABSL_FLAG(std::string, to, "",
+          "backup command only: the new backup file (never replaced)");
 
 namespace {
 
@@ -212,7 +220,31 @@ monipaikka::ServerFlags FlagsFromCommandLine() {
       absl::GetFlag(FLAGS_storage_probe_interval_ms);
   flags.storage_stats_interval_s =
       absl::GetFlag(FLAGS_storage_stats_interval_s);
+  flags.backup_before_migration = absl::GetFlag(FLAGS_backup_before_migration);
   return flags;
+}
+
+// `monipaikka-server backup --db=FILE --to=FILE [--pseudonym_key_file=KEY]`:
+// an online copy of the database (server/backup_command.h); the other flags
+// (e.g. of the server's --flagfile) are read and ignored.
+int RunBackup() {
+  using monipaikka::ExitCode;
+  using monipaikka::ExitStatus;
+  absl::StatusOr<std::string> report = monipaikka::RunBackupCommand(
+      {.db = absl::GetFlag(FLAGS_db),
+       .to = absl::GetFlag(FLAGS_to),
+       .pseudonym_key_file = absl::GetFlag(FLAGS_pseudonym_key_file)});
+  if (!report.ok()) {
+    if (absl::IsInvalidArgument(report.status())) {
+      return BadConfiguration(report.status());
+    }
+    std::fprintf(stderr, "monipaikka-server backup: %s\n",
+                 std::string(report.status().message()).c_str());
+    return ExitStatus(ExitCode::kRuntimeError);
+  }
+  std::fputs(report->c_str(), stdout);
+  std::fflush(stdout);
+  return ExitStatus(ExitCode::kOk);
 }
 
 // On SIGHUP: the TLS files again, or a logged refusal that keeps the old.
@@ -242,7 +274,9 @@ int main(int argc, char** argv) {
       "Monipaikka server: ingest of occupancy readings, inventory and "
       "utilization reports over gRPC.\nUsage: monipaikka-server --db=FILE "
       "[--listen=HOST:PORT] (--tls_cert_file=PEM --tls_key_file=PEM "
-      "[--tls_client_ca_file=PEM] | --plaintext)");
+      "[--tls_client_ca_file=PEM] | --plaintext)\n"
+      "       monipaikka-server backup --db=FILE --to=NEW_FILE "
+      "[--pseudonym_key_file=KEY]  (an online, checked copy of the database)");
   // --help lists the flags of this file (absl matches the program name by
   // default, which is not the file name here).
   absl::FlagsUsageConfig usage_config;
@@ -256,10 +290,18 @@ int main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(usage_config);
   const std::vector<char*> positional =
       monipaikka::ParseCommandLineOrExit(argc, argv);
+  if (positional.size() == 2 && std::string(positional[1]) == "backup") {
+    return RunBackup();
+  }
   if (positional.size() > 1) {
+    return BadConfiguration(absl::InvalidArgumentError(absl::StrCat(
+        "unexpected argument \"", positional[1],
+        "\"; the server takes flags only (or the command \"backup\")")));
+  }
+  if (!absl::GetFlag(FLAGS_to).empty()) {
     return BadConfiguration(absl::InvalidArgumentError(
-        absl::StrCat("unexpected argument \"", positional[1],
-                     "\"; the server takes flags only")));
+        "--to: only for the backup command (monipaikka-server backup "
+        "--db=FILE --to=NEW_FILE)"));
   }
   absl::StatusOr<monipaikka::ServerOptions> options =
       monipaikka::ServerOptionsFromFlags(FlagsFromCommandLine());

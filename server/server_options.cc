@@ -191,6 +191,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const ServerFlags& flags) {
   // The message names --sqlite_synchronous.
   ASSIGN_OR_RETURN(options.storage.synchronous,
                    ParseSqliteSynchronous(flags.sqlite_synchronous));
+  options.storage.backup_before_migration = flags.backup_before_migration;
 
   options.utilization.desk_stale_after_ms =
       flags.desk_stale_after_min * kMillisPerMinute;

@@ -125,6 +125,7 @@ struct ServerFlags {
   bool metrics_allow_non_loopback = false;
   int storage_probe_interval_ms = 5000;
   int storage_stats_interval_s = 300;
+  bool backup_before_migration = true;
 };
 
 // The options the flags ask for, checked: each flag's own range and form

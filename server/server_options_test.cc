@@ -77,6 +77,18 @@ TEST(ServerOptionsTest, FlagsBecomeOptionsInTheLibrarysUnits) {
   EXPECT_EQ(options->metrics_listen, "127.0.0.1:9464");
 }
 
+TEST(ServerOptionsTest, AMigrationIsPrecededByABackupUnlessTheFlagSaysNo) {
+  absl::StatusOr<ServerOptions> by_default =
+      ServerOptionsFromFlags(Plaintext());
+  ASSERT_TRUE(by_default.ok()) << by_default.status();
+  EXPECT_TRUE(by_default->storage.backup_before_migration);
+  ServerFlags flags = Plaintext();
+  flags.backup_before_migration = false;
+  absl::StatusOr<ServerOptions> without = ServerOptionsFromFlags(flags);
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_FALSE(without->storage.backup_before_migration);
+}
+
 TEST(ServerOptionsTest, QueryThreadsAndProbeIntervalAreClampedNotRefused) {
   ServerFlags flags = Plaintext();
   flags.query_threads = 0;

@@ -15,6 +15,9 @@ namespace monipaikka {
 void CompleteAck(BatchOutcome outcome, v1::BatchAck* ack) {
   ack->set_accepted(outcome.accepted);
   ack->set_duplicates(outcome.duplicates);
+  if (outcome.gateway_newest_ts_ms.has_value()) {
+    ack->set_gateway_newest_ts_ms(*outcome.gateway_newest_ts_ms);
+  }
   for (v1::RejectedReading& rejected : outcome.rejected) {
     *ack->add_rejected() = std::move(rejected);
   }
@@ -101,6 +104,10 @@ absl::StatusOr<AdmittedBatch> StreamAdmission::Admit(v1::ReadingBatch& batch) {
   ValidatedHealth health =
       ValidateHealth(batch, *directory, now_ms, options.limits);
   admitted.batch.health = std::move(health.records);
+  if (gateway_.has_value() && !newest_reported_) {
+    newest_reported_ = true;
+    admitted.batch.report_newest_of = directory->SensorsOfGateway(*gateway_);
+  }
   counters.health_accepted.fetch_add(admitted.batch.health.size(),
                                      std::memory_order_relaxed);
   for (const v1::RejectedReading& rejected : admitted.batch.rejected) {

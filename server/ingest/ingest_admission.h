@@ -132,6 +132,9 @@ class StreamAdmission {
   // Messages read and parsed so far.
   uint64_t messages_ = 0;
   std::optional<std::string> gateway_;
+  // The acknowledgement of the first batch naming the gateway reports the
+  // gateway's newest reading (v1::BatchAck.gateway_newest_ts_ms).
+  bool newest_reported_ = false;
 };
 
 }  // namespace monipaikka

@@ -196,6 +196,33 @@ TEST_F(IngestAdmissionTest, OneGatewayPerStream) {
   EXPECT_EQ(admission_->OpenStreams("gw-2"), 0);
 }
 
+TEST_F(IngestAdmissionTest, TheFirstBatchNamingTheGatewayAsksForItsNewest) {
+  StreamAdmission stream(admission_.get(), Admin());
+  v1::ReadingBatch unnamed = Batch(1, "", {"desk-2"});
+  absl::StatusOr<AdmittedBatch> admitted = stream.Admit(unnamed);
+  ASSERT_TRUE(admitted.ok()) << admitted.status();
+  EXPECT_FALSE(admitted->batch.report_newest_of.has_value());
+  // A batch without readings (how an edge asks at stream start).
+  v1::ReadingBatch hello = Batch(2, "gw-1", {});
+  admitted = stream.Admit(hello);
+  ASSERT_TRUE(admitted.ok()) << admitted.status();
+  EXPECT_EQ(admitted->batch.report_newest_of, std::vector<int64_t>{1});
+  v1::ReadingBatch next = Batch(3, "gw-1", {"desk-1"});
+  admitted = stream.Admit(next);
+  ASSERT_TRUE(admitted.ok()) << admitted.status();
+  EXPECT_FALSE(admitted->batch.report_newest_of.has_value());
+
+  BatchOutcome outcome;
+  outcome.gateway_newest_ts_ms = kNow - 5000;
+  v1::BatchAck ack;
+  CompleteAck(std::move(outcome), &ack);
+  ASSERT_TRUE(ack.has_gateway_newest_ts_ms());
+  EXPECT_EQ(ack.gateway_newest_ts_ms(), kNow - 5000);
+  v1::BatchAck plain;
+  CompleteAck(BatchOutcome{}, &plain);
+  EXPECT_FALSE(plain.has_gateway_newest_ts_ms());
+}
+
 TEST_F(IngestAdmissionTest, AGatewaysStreamsAreLimitedAndGivenBack) {
   const Caller admin = Admin();
   auto first = std::make_unique<StreamAdmission>(admission_.get(), admin);

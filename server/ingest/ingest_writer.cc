@@ -25,9 +25,25 @@ absl::Status IngestWriter::Start(int64_t now_ms) {
       [this](const SensorHealthRecord& record) {
         health_[record.sensor_id] = record;
       }));
+  // Each sensor's newest reading: the summarizer's newest readings cover
+  // the summarized hours; the readings of the hours not yet summarized
+  // (dirty) are read here.
+  AnalyticsStorage& analytics = session_->Analytics();
+  RETURN_IF_ERROR(analytics.ScanLastReadings([this](const LastReading& last) {
+    NoteNewest(last.sensor_id, last.ts_ms);
+  }));
+  ASSIGN_OR_RETURN(const std::vector<DirtyHour> dirty,
+                   analytics.ListDirtyHours());
+  constexpr int64_t kHourMs = 3600 * 1000;
+  for (const DirtyHour& hour : dirty) {
+    RETURN_IF_ERROR(analytics.ScanAllReadings(
+        hour.hour * kHourMs, (hour.hour + 1) * kHourMs,
+        [this](const StoredReading& r) { NoteNewest(r.sensor_id, r.ts_ms); }));
+  }
   RETURN_IF_ERROR(session_->ScanRecentReadings(
       now_ms - options_.sequence_warmup_ms, [this](const StoredReading& r) {
         sequences_.Remember(r.sensor_id, r.seq, r.ts_ms);
+        NoteNewest(r.sensor_id, r.ts_ms);
         // Readings committed after the last health flush before a crash.
         SensorHealthRecord seen;
         seen.sensor_id = r.sensor_id;
@@ -166,9 +182,26 @@ void IngestWriter::NoteStorageOutcome(const absl::Status& status) {
   if (options_.on_storage_outcome) options_.on_storage_outcome(status);
 }
 
+void IngestWriter::NoteNewest(int64_t sensor_id, int64_t ts_ms) {
+  auto [it, inserted] = newest_ms_by_sensor_.try_emplace(sensor_id, ts_ms);
+  if (!inserted && it->second < ts_ms) it->second = ts_ms;
+}
+
 void IngestWriter::CommitGroup(std::vector<Pending>& group) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<BatchOutcome> outcomes(group.size());
+  // What the server held before this commit.
+  for (size_t g = 0; g < group.size(); ++g) {
+    if (!group[g].batch.report_newest_of.has_value()) continue;
+    int64_t newest = 0;
+    for (int64_t sensor_id : *group[g].batch.report_newest_of) {
+      auto it = newest_ms_by_sensor_.find(sensor_id);
+      if (it != newest_ms_by_sensor_.end()) {
+        newest = std::max(newest, it->second);
+      }
+    }
+    outcomes[g].gateway_newest_ts_ms = newest;
+  }
   std::vector<StoredReading> rows;
   // For each row: which group member and which position in its batch.
   std::vector<std::pair<uint32_t, uint32_t>> origin;
@@ -226,6 +259,7 @@ void IngestWriter::CommitGroup(std::vector<Pending>& group) {
     return;
   }
   for (const StoredReading& row : rows) {
+    NoteNewest(row.sensor_id, row.ts_ms);
     SensorHealthRecord seen;
     seen.sensor_id = row.sensor_id;
     seen.last_seen_ms = row.ts_ms;

@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <thread>
 #include <vector>
@@ -43,6 +44,9 @@ struct BatchOutcome {
   // Readings refused by the writer (duplicate sequence numbers), with their
   // batch indexes.
   std::vector<v1::RejectedReading> rejected;
+  // When the batch asked (ValidatedBatch::report_newest_of): the newest
+  // ts_ms stored of those sensors before the batch's commit, 0 for none.
+  std::optional<int64_t> gateway_newest_ts_ms;
 };
 
 // Totals since start, for operators.
@@ -118,7 +122,8 @@ class IngestWriter {
   IngestWriter(const IngestWriter&) = delete;
   IngestWriter& operator=(const IngestWriter&) = delete;
 
-  // Loads recent sequence numbers and starts the thread.
+  // Loads recent sequence numbers and each sensor's newest reading, and
+  // starts the thread.
   absl::Status Start(int64_t now_ms);
   // Queues a batch; `done` is called exactly once, on the writer thread.
   void Submit(ValidatedBatch batch, Done done) ABSL_LOCKS_EXCLUDED(mu_);
@@ -134,6 +139,8 @@ class IngestWriter {
   };
   void Run();
   void CommitGroup(std::vector<Pending>& group);
+  // Writer thread: `ts_ms` is stored for `sensor_id`.
+  void NoteNewest(int64_t sensor_id, int64_t ts_ms);
   // Writer thread: folds a report into health_ and marks it for writing.
   void MergeHealth(const SensorHealthRecord& report);
   // Writer thread: writes the changed health records when the flush
@@ -152,6 +159,11 @@ class IngestWriter {
   const IngestWriterOptions options_;
   IngestCounters* const counters_;
   SequenceWindow sequences_;  // writer thread only
+  // Each sensor's newest stored reading (UTC ms), for the newest reading of
+  // a gateway (BatchOutcome::gateway_newest_ts_ms). From the summaries'
+  // newest readings and the recent readings at Start(), then kept up by
+  // each commit. Writer thread only (and Start()).
+  absl::flat_hash_map<int64_t, int64_t> newest_ms_by_sensor_;
   // Latest health per sensor id, and which records changed since the last
   // flush. Writer thread only (and Start()).
   absl::flat_hash_map<int64_t, SensorHealthRecord> health_;

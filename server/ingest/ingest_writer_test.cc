@@ -59,6 +59,68 @@ class IngestWriterTest : public ::testing::Test {
   std::unique_ptr<IngestWriter> writer_;
 };
 
+// Submits a batch asking for the newest reading of `sensors`.
+BatchOutcome AskNewest(IngestWriter* writer, std::vector<int64_t> sensors,
+                       std::vector<StoredReading> readings = {}) {
+  ValidatedBatch batch;
+  for (size_t i = 0; i < readings.size(); ++i) {
+    batch.indexes.push_back(static_cast<uint32_t>(i));
+  }
+  batch.readings = std::move(readings);
+  batch.report_newest_of = std::move(sensors);
+  absl::Notification done;
+  BatchOutcome result;
+  writer->Submit(std::move(batch), [&](BatchOutcome outcome) {
+    result = std::move(outcome);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return result;
+}
+
+TEST_F(IngestWriterTest, ReportsTheNewestReadingOfTheSensorsBeforeTheBatch) {
+  Write(
+      {{1, kNow - 3000, 1, 1}, {2, kNow - 1000, 1, 1}, {3, kNow - 500, 1, 1}});
+  EXPECT_FALSE(Write({{1, kNow - 2500, 2, 0}}).gateway_newest_ts_ms);
+  // The batch's own reading (newer) is not counted: it was not held before.
+  BatchOutcome outcome = AskNewest(writer_.get(), {1, 2}, {{1, kNow, 3, 1}});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_EQ(outcome.gateway_newest_ts_ms, kNow - 1000);
+  EXPECT_EQ(outcome.accepted, 1u);
+  EXPECT_EQ(AskNewest(writer_.get(), {1, 2}).gateway_newest_ts_ms, kNow);
+  EXPECT_EQ(AskNewest(writer_.get(), {4}).gateway_newest_ts_ms, 0);
+  EXPECT_EQ(AskNewest(writer_.get(), {}).gateway_newest_ts_ms, 0);
+}
+
+TEST_F(IngestWriterTest, TheNewestReadingsAreKnownAgainAfterARestart) {
+  // Sensor 1: recent. Sensors 2 and 3: older than the warm-up window; 2
+  // summarized (known from the summaries' newest readings), 3 not yet (its
+  // hour is dirty).
+  const int64_t old_ms = kNow - int64_t{10} * 24 * 3600 * 1000;
+  Write({{1, kNow - 3000, 1, 1}});
+  {
+    auto session = storage_->OpenSession();
+    ASSERT_TRUE(session.ok());
+    std::vector<InsertOutcome> inserted;
+    ASSERT_TRUE(
+        (*session)->InsertReadings({{{2, old_ms, 1, 1}}}, &inserted).ok());
+    SummaryWrite summaries;
+    summaries.last_readings.push_back({2, old_ms, 1});
+    ASSERT_TRUE((*session)->Analytics().WriteSummaries(summaries).ok());
+    auto dirty = (*session)->Analytics().ListDirtyHours();
+    ASSERT_TRUE(dirty.ok());
+    ASSERT_TRUE((*session)->Analytics().ClearDirtyHours(*dirty).ok());
+    ASSERT_TRUE((*session)
+                    ->InsertReadings({{{3, old_ms + 1000, 1, 1}}}, &inserted)
+                    .ok());
+  }
+  writer_->Stop();
+  StartWriter();
+  EXPECT_EQ(AskNewest(writer_.get(), {1, 2}).gateway_newest_ts_ms, kNow - 3000);
+  EXPECT_EQ(AskNewest(writer_.get(), {2}).gateway_newest_ts_ms, old_ms);
+  EXPECT_EQ(AskNewest(writer_.get(), {3}).gateway_newest_ts_ms, old_ms + 1000);
+}
+
 TEST_F(IngestWriterTest, AcknowledgesOnlyWhatIsCommitted) {
   BatchOutcome outcome =
       Write({{1, kNow - 3000, 1, 1}, {1, kNow - 2000, 2, 0}});

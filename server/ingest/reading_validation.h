@@ -5,6 +5,7 @@
 // come in as arguments.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct ValidatedBatch {
   std::vector<v1::RejectedReading> rejected;
   // Acceptable health reports of the batch (health_validation.h).
   std::vector<SensorHealthRecord> health;
+  // Set for a stream's first batch naming a gateway: the ids of that
+  // gateway's sensors, whose newest stored reading before this batch the
+  // writer reports (BatchOutcome::gateway_newest_ts_ms).
+  std::optional<std::vector<int64_t>> report_newest_of;
 };
 
 // `batch.gateway()`, when set, must match every reading's sensor binding.

@@ -20,10 +20,13 @@ class SensorDirectory {
 
   // nullptr when no sensor has the id.
   const SensorBinding* Find(absl::string_view external_id) const;
+  // The ids of the sensors bound to `gateway`, in no particular order.
+  std::vector<int64_t> SensorsOfGateway(absl::string_view gateway) const;
   size_t size() const { return by_external_id_.size(); }
 
  private:
   absl::flat_hash_map<std::string, SensorBinding> by_external_id_;
+  absl::flat_hash_map<std::string, std::vector<int64_t>> by_gateway_;
 };
 
 // Holds the current snapshot. Thread-safe.

@@ -1,8 +1,13 @@
 #include "server/storage/schema.h"
 
 #include <iterator>
+#include <span>
 
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/sqlite_backup.h"
 #include "common/sqlite_migrations.h"
+#include "common/status_macros.h"
 
 namespace monipaikka {
 namespace {
@@ -303,6 +308,68 @@ absl::Status MigrateSchema(Database* db) {
   return Migrate(
       db,
       {.scripts = kMigrations, .database = "database", .program = "server"});
+}
+
+absl::Status MigrateSchemaTo(Database* db, int version) {
+  if (version < 0 || version > LatestSchemaVersion()) {
+    return absl::InvalidArgumentError(absl::StrCat("schema version ", version,
+                                                   " is not within 0..",
+                                                   LatestSchemaVersion()));
+  }
+  return Migrate(db, {.scripts = std::span<const char* const>(kMigrations)
+                                     .first(static_cast<size_t>(version)),
+                      .database = "database",
+                      .program = "server"});
+}
+
+std::string MigrationBackupPath(const std::string& db_path, int from, int to,
+                                absl::Time now) {
+  return absl::StrCat(
+      db_path, ".v", from, "-to-v", to, ".",
+      absl::FormatTime("%Y%m%dT%H%M%SZ", now, absl::UTCTimeZone()), ".backup");
+}
+
+absl::Status UpgradeSchema(Database* db, const SchemaUpgradeOptions& options) {
+  ASSIGN_OR_RETURN(const int version, SchemaVersion(db));
+  const int latest = LatestSchemaVersion();
+  if (version >= 1 && version < latest) {
+    if (options.backup_before_migration) {
+      const std::string backup =
+          MigrationBackupPath(db->path(), version, latest, options.now);
+      absl::StatusOr<DatabaseBackupReport> copied =
+          BackupDatabase(db->path(), backup);
+      if (!copied.ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "database ", db->path(), " has schema version ", version,
+            " and this server migrates it to ", latest,
+            ", but the backup before the migration failed, so nothing was "
+            "migrated: ",
+            copied.status().message(),
+            ". Free space beside the database or make a backup yourself "
+            "and start once with --backup_before_migration=false"));
+      }
+      Log(LogLevel::kInfo, "schema_backup_written",
+          {{"db", db->path()},
+           {"backup", backup},
+           {"from_version", version},
+           {"to_version", latest},
+           {"bytes", copied->bytes}});
+    } else {
+      Log(LogLevel::kWarning, "schema_migration_without_backup",
+          {{"db", db->path()},
+           {"from_version", version},
+           {"to_version", latest},
+           {"reason", "--backup_before_migration=false"}});
+    }
+  }
+  RETURN_IF_ERROR(MigrateSchema(db));
+  if (version >= 1 && version < latest) {
+    Log(LogLevel::kInfo, "schema_migrated",
+        {{"db", db->path()},
+         {"from_version", version},
+         {"to_version", latest}});
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace monipaikka

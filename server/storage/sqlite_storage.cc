@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/sqlite.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
@@ -662,7 +663,9 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::OpenSqlite(
       RETURN_IF_ERROR(db->Execute("PRAGMA auto_vacuum=INCREMENTAL; VACUUM;"));
     }
   }
-  RETURN_IF_ERROR(MigrateSchema(db.get()));
+  RETURN_IF_ERROR(UpgradeSchema(
+      db.get(), {.backup_before_migration = options.backup_before_migration,
+                 .now = absl::Now()}));
   return std::make_unique<SqliteStorage>(path, options);
 }
 

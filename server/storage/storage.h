@@ -157,6 +157,9 @@ struct SqliteStorageOptions {
   // Durability of every session's commits: FULL (the default) survives
   // power loss and OS crashes, NORMAL process crashes only (common/sqlite.h).
   SqliteSynchronous synchronous = SqliteSynchronous::kFull;
+  // Copy the database beside itself before migrating its schema
+  // (UpgradeSchema in server/storage/schema.h).
+  bool backup_before_migration = true;
 };
 
 class Storage {

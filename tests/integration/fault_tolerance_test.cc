@@ -75,13 +75,16 @@ std::string DeviceTokenFile(const ServerProcess& server, const TempDir& dir,
   return path;
 }
 
-// Rows queued in an outbox file (read-only), -1 when unreadable.
+// Rows queued in an outbox file (read-only): waiting for an
+// acknowledgement, not those kept after one (--keep_acked_hours). -1 when
+// unreadable.
 int64_t OutboxRows(const std::string& path) {
   DatabaseOptions options;
   options.read_only = true;
   auto db = Database::Open(path, options);
   if (!db.ok()) return -1;
-  auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM outbox");
+  auto stmt =
+      (*db)->Prepare("SELECT COUNT(*) FROM outbox WHERE acked_ms IS NULL");
   if (!stmt.ok()) return -1;
   absl::StatusOr<std::optional<int64_t>> count =
       (*stmt)->OneRow([&] { return (*stmt)->ColumnInt64(0); });
