@@ -3,10 +3,8 @@
 # Exits non-zero on any failure. .ci/run calls exactly this.
 # First it checks the formatting (deploy/check-format.sh).
 #
-#   deploy/test.sh            all tests (GCC, Release), then the unit tests
-#                             again under AddressSanitizer + UndefinedBehavior-
-#                             Sanitizer, built with clang (a second compiler's
-#                             warnings, and it builds them in half the time)
+#   deploy/test.sh            all tests (Release), then the unit tests again
+#                             under AddressSanitizer + UndefinedBehaviorSanitizer
 #   SANITIZE=0 deploy/test.sh skip the sanitizer pass
 #   FUZZ=0 deploy/test.sh     skip the fuzz pass (deploy/fuzz.sh: every
 #                             decoder and message parser under libFuzzer for
@@ -31,8 +29,7 @@ phase_done "tests"
 if [ "${SANITIZE:-1}" != "0" ]; then
   BUILD_DIR="$root/build-sanitize" "$root/deploy/build.sh" \
     -DMONIPAIKKA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DMONIPAIKKA_BUILD_BENCH=OFF \
-    -DMONIPAIKKA_BUILD_INTEGRATION_TESTS=OFF \
-    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+    -DMONIPAIKKA_BUILD_INTEGRATION_TESTS=OFF
   phase_done "sanitizer build"
   (cd "$root/build-sanitize" &&
     ctest --output-on-failure --timeout 600 -j 2 -LE integration)
