@@ -791,8 +791,10 @@ class Connection final
                                 absl::ToChronoMilliseconds(timeout));
     state->request = ToByteBuffer(binary);
     unary_ = &state->context;
+    // Copied first: the callback below takes `call` over.
+    const std::string path = call.grpc_path;
     gateway_->stub().UnaryCall(
-        &state->context, call.grpc_path, grpc::StubOptions(), &state->request,
+        &state->context, path, grpc::StubOptions(), &state->request,
         &state->response,
         [self = Self(), state, call = std::move(call),
          session = credentials.session_token_id](grpc::Status status) mutable {
