@@ -395,6 +395,13 @@ class Connection final
                              options().max_header_bytes, " bytes")));
       return;
     }
+    if (error == bhttp::error::body_limit) {
+      // The parser checks an announced Content-Length with the header.
+      RefuseRequest(413, absl::ResourceExhaustedError(
+                             absl::StrCat("the request body is over ",
+                                          options().max_body_bytes, " bytes")));
+      return;
+    }
     if (error == beast::error::timeout) {
       // The stream closed the socket: nothing can be answered.
       gateway_->counters().bad_requests.fetch_add(1);
