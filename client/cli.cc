@@ -511,6 +511,18 @@ PlanningFlags ToPlanningFlags(const FlagValues& f) {
   return p;
 }
 
+absl::Status RunAccess(const CommandContext& c, const char* module_name) {
+  auto stub = v1::AuthService::NewStub(c.channel);
+  AccessArgs args;
+  args.gateway = Get(c.flags, "gateway");
+  args.sites = Get(c.flags, "sites");
+  args.from = Get(c.flags, "from");
+  args.to = Get(c.flags, "to");
+  if (!c.args.empty()) args.id = c.args[0];
+  return RunAccessCommand(*stub, module_name, args, ToAccessFlags(c.flags),
+                          c.options, c.out, c.err);
+}
+
 absl::Status RunSampleEstimate(const CommandContext& c) {
   auto stub = v1::SamplingService::NewStub(c.channel);
   SampleEstimateArgs args;
@@ -549,50 +561,41 @@ absl::Status RunObservationStudy(const CommandContext& c) {
                       {"seed", &args.seed},
                       {"replicates", &args.replicates}});
   return ShowObservationStudy(*stub, args, c.options, c.out);
-  absl::Status RunBookingReport(const CommandContext& c) {
-    v1::BookingReportRequest request;
-    request.mutable_scope()->set_site(Get(c.flags, "site"));
-    request.mutable_scope()->set_space(Get(c.flags, "space"));
-    for (absl::string_view org :
-         absl::StrSplit(Get(c.flags, "organization"), ',', absl::SkipEmpty())) {
-      request.mutable_scope()->add_organizations(std::string(org));
-    }
-    for (absl::string_view kind :
-         absl::StrSplit(Get(c.flags, "kinds"), ',', absl::SkipEmpty())) {
-      request.mutable_scope()->add_workstation_kinds(std::string(kind));
-    }
-    request.set_from_date(Get(c.flags, "from"));
-    request.set_to_date(Get(c.flags, "to"));
-    request.set_all_hours(Get(c.flags, "all_hours") == "true");
-    ASSIGN_OR_RETURN(v1::BookingGrouping grouping,
-                     ParseBookingGrouping(Get(c.flags, "by")));
-    request.set_group_by(grouping);
-    auto stub = v1::BookingService::NewStub(c.channel);
-    return ShowBookingReport(*stub, request, c.options, c.out);
-  }
+}
 
-  absl::Status RunAccess(const CommandContext& c, const char* module_name) {
-    auto stub = v1::AuthService::NewStub(c.channel);
-    AccessArgs args;
-    args.gateway = Get(c.flags, "gateway");
-    args.from = Get(c.flags, "from");
-    args.to = Get(c.flags, "to");
-    if (!c.args.empty()) args.id = c.args[0];
-    return RunAccessCommand(*stub, module_name, args, ToAccessFlags(c.flags),
-                            c.options, c.out, c.err);
+absl::Status RunBookingReport(const CommandContext& c) {
+  v1::BookingReportRequest request;
+  request.mutable_scope()->set_site(Get(c.flags, "site"));
+  request.mutable_scope()->set_space(Get(c.flags, "space"));
+  for (absl::string_view org :
+       absl::StrSplit(Get(c.flags, "organization"), ',', absl::SkipEmpty())) {
+    request.mutable_scope()->add_organizations(std::string(org));
   }
+  for (absl::string_view kind :
+       absl::StrSplit(Get(c.flags, "kinds"), ',', absl::SkipEmpty())) {
+    request.mutable_scope()->add_workstation_kinds(std::string(kind));
+  }
+  request.set_from_date(Get(c.flags, "from"));
+  request.set_to_date(Get(c.flags, "to"));
+  request.set_all_hours(Get(c.flags, "all_hours") == "true");
+  ASSIGN_OR_RETURN(v1::BookingGrouping grouping,
+                   ParseBookingGrouping(Get(c.flags, "by")));
+  request.set_group_by(grouping);
+  auto stub = v1::BookingService::NewStub(c.channel);
+  return ShowBookingReport(*stub, request, c.options, c.out);
+}
 
-  // Groups in the order `monipaikka --help` lists them.
-  const std::vector<std::string>& GroupOrder() {
-    static const auto* kGroups = new std::vector<std::string>{
-        "inventory",    "organizations", "sites",     "spaces", "workstations",
-        "sensors",      "readings",      "report",    "live",   "targets",
-        "observations", "employees",     "work-days", "tokens", "audit"};
-    "inventory", "organizations", "sites", "spaces", "workstations", "sensors",
-        "readings", "bookings", "report", "live", "targets", "employees",
-        "work-days", "tokens", "audit"
-  };
-  return *kGroups;
+// Groups in the order `monipaikka --help` lists them.
+const std::vector<std::string>& GroupOrder() {
+  static const auto* kGroups = new std::vector<std::string>{
+      "inventory",    "organizations", "sites",     "spaces", "workstations",
+      "sensors",      "readings",      "report",    "live",   "targets",
+      "observations", "employees",     "work-days", "tokens", "audit"};
+  "inventory", "organizations", "sites", "spaces", "workstations", "sensors",
+      "readings", "bookings", "report", "live", "targets", "employees",
+      "work-days", "tokens", "audit"
+};
+return *kGroups;
 }
 
 #define RUN_ANALYTICS(module) \
@@ -1079,11 +1082,13 @@ const std::vector<Command>& Commands() {
        "",
        {Required("role"), Required("name"),
         Optional("gateway", "the gateway a device token speaks for"),
+        Optional("sites", "the sites a display token shows"),
         Optional("expires"), Optional("ttl")},
        "Create an API token and print it (admin only).",
        "The token is printed alone on one line and shown only this once (the "
-       "server keeps its hash). Device tokens need --gateway. Give --expires "
-       "or --ttl, not both.",
+       "server keeps its hash). Device tokens need --gateway, display tokens "
+       "(live occupancy of their sites, for lobby screens) --sites. Give "
+       "--expires or --ttl, not both.",
        "tokens create",
        RUN_ACCESS("tokens create")},
       {"tokens",

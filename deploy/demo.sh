@@ -28,6 +28,7 @@ BUILD_DIR="$root/build" "$root/deploy/build.sh"
 bin="$root/build"
 data="${DEMO_DIR:-$root/var/demo}"
 port="${MONIPAIKKA_PORT:-7070}"
+http_port="${MONIPAIKKA_HTTP_PORT:-8080}"
 rm -rf "$data"
 mkdir -p "$data"
 
@@ -47,6 +48,7 @@ echo "== starting the server on 127.0.0.1:$port (database $data/monipaikka.db)" 
   --db="$data/monipaikka.db" --port_file="$data/server.port" \
   --pseudonym_key_file="$key_dir/pseudonym.key" \
   --bootstrap_admin_token_file="$data/admin.token" \
+  --http_listen="127.0.0.1:$http_port" --web_root="$root/web/dist" \
   2>"$data/server.log" &
 server_pid=$!
 stop_server() {
@@ -76,6 +78,8 @@ make_token() {
 echo "== creating tokens with the bootstrap admin token" >&2
 make_token "$data/facility.token" --role=facility --name="demo facility team"
 make_token "$data/hr.token" --role=hr --name="demo HR" --ttl=1d
+make_token "$data/display.token" --role=display --name="demo lobby screen" \
+  --sites=HKI-PASILA-VT
 client=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/facility.token")
 hr=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/hr.token")
 echo "== importing the sample inventory" >&2
@@ -171,5 +175,10 @@ if [ "$keep_running" = 1 ]; then
   echo
   echo "The server keeps running (pid $server_pid) on 127.0.0.1:$port. Try:"
   echo "  $bin/client/monipaikka --server=127.0.0.1:$port --token_file=$data/facility.token sites list"
+  echo "The dashboard: http://127.0.0.1:$http_port/ (sign in with the token in"
+  echo "  $data/facility.token, $data/hr.token or, for a lobby screen,"
+  echo "  $data/display.token). The same API from a program:"
+  echo "  curl -X POST http://127.0.0.1:$http_port/monipaikka.v1.InventoryService/ListSites \\"
+  echo "    -H \"Authorization: Bearer \$(cat $data/facility.token)\" -H 'Content-Type: application/json' -d '{}'"
   echo "Stop it with: kill $server_pid"
 fi

@@ -11,7 +11,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libasio-dev libgtest-dev libgmock-dev
   libssl-dev openssl prometheus-cpp-dev libglpk-dev
-  libmosquitto-dev mosquitto nlohmann-json3-dev libical-dev
+  libmosquitto-dev mosquitto nlohmann-json3-dev libical-dev libboost-dev
   clang libclang-rt-14-dev clang-format
   libsystemd-dev systemd dpkg-dev file python3
   prometheus  # promtool: the test of deploy/prometheus/monipaikka-alerts.yml

@@ -151,6 +151,30 @@ ABSL_FLAG(bool, backup_before_migration, kDefaults.backup_before_migration,
           "a copy");
 ABSL_FLAG(std::string, to, "",
           "backup command only: the new backup file (never replaced)");
+ABSL_FLAG(std::string, http_listen, kDefaults.http_listen,
+          "host:port of the HTTP side: the web dashboard and the Connect "
+          "protocol API (docs/web-api.md); port 0 picks a free one; empty: "
+          "none. TLS with --tls_cert_file/--tls_key_file when given, else "
+          "plaintext on a loopback address only");
+ABSL_FLAG(std::string, http_port_file, "",
+          "write the HTTP side's bound port to this file once serving");
+ABSL_FLAG(std::string, web_root, MONIPAIKKA_DEFAULT_WEB_ROOT,
+          "directory of the built web app served over HTTP (web/dist after "
+          "web/build.sh); empty: no files, only the API");
+ABSL_FLAG(int, http_session_idle_min, kDefaults.http_session_idle_min,
+          "a dashboard session unused for this many minutes ends");
+ABSL_FLAG(int, http_max_connections, kDefaults.http_max_connections,
+          "HTTP connections open at once; one more is answered 503");
+ABSL_FLAG(int, http_max_body_kb, kDefaults.http_max_body_kb,
+          "largest HTTP request body, KiB; a larger one is answered 413");
+ABSL_FLAG(int, http_threads, kDefaults.http_threads,
+          "threads serving HTTP connections");
+ABSL_FLAG(int, http_idle_timeout_s, kDefaults.http_idle_timeout_s,
+          "an HTTP connection without a new request for this many seconds "
+          "is closed");
+ABSL_FLAG(int, http_header_timeout_s, kDefaults.http_header_timeout_s,
+          "an HTTP request's header (and the TLS handshake) must arrive "
+          "within this many seconds of its first byte");
 
 namespace {
 
@@ -221,6 +245,14 @@ monipaikka::ServerFlags FlagsFromCommandLine() {
   flags.storage_stats_interval_s =
       absl::GetFlag(FLAGS_storage_stats_interval_s);
   flags.backup_before_migration = absl::GetFlag(FLAGS_backup_before_migration);
+  flags.http_listen = absl::GetFlag(FLAGS_http_listen);
+  flags.web_root = absl::GetFlag(FLAGS_web_root);
+  flags.http_session_idle_min = absl::GetFlag(FLAGS_http_session_idle_min);
+  flags.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  flags.http_max_body_kb = absl::GetFlag(FLAGS_http_max_body_kb);
+  flags.http_threads = absl::GetFlag(FLAGS_http_threads);
+  flags.http_idle_timeout_s = absl::GetFlag(FLAGS_http_idle_timeout_s);
+  flags.http_header_timeout_s = absl::GetFlag(FLAGS_http_header_timeout_s);
   return flags;
 }
 
@@ -335,6 +367,7 @@ int main(int argc, char** argv) {
   WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port());
   WritePortFile(absl::GetFlag(FLAGS_metrics_port_file),
                 (*server)->metrics_port());
+  WritePortFile(absl::GetFlag(FLAGS_http_port_file), (*server)->http_port());
   monipaikka::Log(monipaikka::LogLevel::kInfo, "serving",
                   {{"listen", options->listen},
                    {"port", (*server)->port()},
@@ -342,6 +375,7 @@ int main(int argc, char** argv) {
                    {"security", options->plaintext ? "plaintext" : "tls"},
                    {"metrics_listen", options->metrics_listen},
                    {"metrics_port", (*server)->metrics_port()},
+                   {"http_port", (*server)->http_port()},
                    {"version", monipaikka::BuildVersion()},
                    {"commit", monipaikka::BuildCommit()}});
   // systemd (Type=notify): ready once the port is bound, and alive while

@@ -201,6 +201,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   RETURN_IF_ERROR(server->BuildServices());
   RETURN_IF_ERROR(server->ExportMetrics());
   RETURN_IF_ERROR(server->Listen());
+  RETURN_IF_ERROR(server->ListenHttp());
   server->PublishHealth();
   return server;
 }
@@ -404,6 +405,79 @@ absl::Status Server::Listen() {
   return absl::OkStatus();
 }
 
+absl::Status Server::ListenHttp() {
+  if (options_.http_listen.empty()) return absl::OkStatus();
+  http::HttpGatewayOptions http_options;
+  http_options.listen = options_.http_listen;
+  if (tls_credentials_ != nullptr) {
+    http_options.tls = true;
+    ASSIGN_OR_RETURN(http_options.tls_material,
+                     LoadServerTlsMaterial(options_.tls));
+  }
+  http_options.web_root = options_.web_root;
+  http_options.threads = options_.http_threads;
+  http_options.max_connections = options_.http_max_connections;
+  http_options.max_body_bytes = options_.http_max_body_bytes;
+  http_options.session_idle = options_.http_session_idle;
+  http_options.idle_timeout = options_.http_idle_timeout;
+  http_options.header_timeout = options_.http_header_timeout;
+  http_options.now_ms = options_.ingest.now_ms;
+  // Answers of our own services: no bound but theirs.
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(-1);
+  ASSIGN_OR_RETURN(http_gateway_, http::HttpGateway::Start(
+                                      std::move(http_options),
+                                      grpc_server_->InProcessChannel(arguments),
+                                      tokens_.get()));
+  const http::HttpCounters& counters = http_gateway_->counters();
+  metrics_->AddCounter("monipaikka_http_requests_total",
+                       "HTTP requests read whole.", &counters.requests);
+  metrics_->AddCounter("monipaikka_http_connect_calls_total",
+                       "Connect protocol calls (forwarded or refused).",
+                       &counters.connect_calls);
+  metrics_->AddCounter(
+      "monipaikka_http_refused_connections_total",
+      "HTTP connections refused at --http_max_connections (answered 503).",
+      &counters.refused_connections);
+  metrics_->AddCounter("monipaikka_http_bad_requests_total",
+                       "HTTP requests refused unread: malformed, over a size "
+                       "limit or too slow.",
+                       &counters.bad_requests);
+  metrics_->AddCounter("monipaikka_http_sessions_created_total",
+                       "Dashboard sign-ins that opened a session.",
+                       &counters.sessions_created);
+  metrics_->AddCounter("monipaikka_http_failed_sign_ins_total",
+                       "Dashboard sign-ins refused (token not accepted).",
+                       &counters.failed_sign_ins);
+  metrics_->AddCounter("monipaikka_http_csrf_refusals_total",
+                       "Session requests refused for a missing or wrong "
+                       "X-CSRF-Token.",
+                       &counters.csrf_refusals);
+  metrics_->AddGauge("monipaikka_http_open_connections",
+                     "HTTP connections open now.", &counters.open_connections);
+  metrics_->AddGauge("monipaikka_http_sessions", "Dashboard sessions open now.",
+                     std::function<double()>([gateway = http_gateway_.get()] {
+                       return static_cast<double>(gateway->sessions());
+                     }));
+  Log(LogLevel::kInfo, "http_serving",
+      {{"http_listen", options_.http_listen},
+       {"http_port", http_gateway_->port()},
+       {"security", tls_credentials_ != nullptr ? "tls" : "plaintext"},
+       {"web_root", options_.web_root}});
+  if (!options_.web_root.empty() &&
+      !std::filesystem::exists(std::filesystem::path(options_.web_root) /
+                               "index.html")) {
+    Log(LogLevel::kWarning, "web_app_missing",
+        {{"web_root", options_.web_root},
+         {"effect", "the dashboard's pages answer 404; the API works"}});
+  }
+  return absl::OkStatus();
+}
+
+int Server::http_port() const {
+  return http_gateway_ ? http_gateway_->port() : 0;
+}
+
 void Server::PublishHealth() {
   absl::MutexLock lock(&health_mu_);
   health_service_ = grpc_server_->GetHealthCheckService();
@@ -423,6 +497,7 @@ absl::StatusOr<ServerTlsMaterial> Server::ReloadTls() {
   }
   ASSIGN_OR_RETURN(ServerTlsMaterial material,
                    LoadServerTlsMaterial(options_.tls));
+  if (http_gateway_) RETURN_IF_ERROR(http_gateway_->ReloadTls(material));
   tls_credentials_->Replace(material);
   return material;
 }
@@ -457,6 +532,8 @@ void Server::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   metrics_endpoint_.reset();
+  // Before the gRPC server: its forwarded calls are cancelled and end.
+  if (http_gateway_) http_gateway_->Shutdown();
   {
     // gRPC's shutdown marks every service NOT_SERVING and ends the health
     // service; no update may follow.
