@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package Monipaikka needs to build, test and run:
-# compiler, CMake and libraries. Idempotent: installs only what is missing.
+# compiler, CMake and libraries; Node.js 18 and npm (the web dashboard's
+# build, deploy/build-web.sh) and Chromium (its browser tests). Idempotent: installs only what is missing.
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ PACKAGES=(
   libssl-dev openssl prometheus-cpp-dev libglpk-dev
   libmosquitto-dev mosquitto nlohmann-json3-dev
   clang libclang-rt-14-dev clang-format
+  nodejs npm chromium
 )
 
 missing=()
