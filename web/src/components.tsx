@@ -297,7 +297,7 @@ export function ErrorBox(props: { error: unknown }) {
   return (
     <div className="error-box" role="alert" data-refused={refused ? "true" : "false"}>
       <strong>{refused ? t.refused : t.error}</strong>
-      {e && (e.rawMessage || e.message) ? <span>: {e.rawMessage ?? e.message}</span> : null}
+      {e && (e.rawMessage || e.message) ? <span> ({e.rawMessage ?? e.message})</span> : null}
     </div>
   );
 }

@@ -87,14 +87,17 @@ function App() {
   const kiosk = display || route.query.get("kiosk") === "1";
   const navItems: [string, string][] = display
     ? session!.sites.map((s) => ["live/" + s, `${t.live}: ${s}`] as [string, string])
-    : [
+    : ([
         ["portfolio", t.portfolio],
         ["site", t.site],
         ["floor", t.floorPlan],
         ["live", t.live],
         ["consolidation", t.consolidation],
         ["hr", t.hr],
-      ];
+      ] as [string, string][]).filter(([to]) =>
+        // What the role may open; the server decides on every call anyway.
+        session?.role === "hr" ? to === "hr" : session?.role === "admin" ? true : to !== "hr",
+      );
   let page: React.ReactNode = null;
   if (session) {
     switch (route.page) {

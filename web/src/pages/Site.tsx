@@ -53,7 +53,7 @@ export function Heatmap(props: { groups: UsageGroup[]; id: string; filename: str
   const hours = measured.length ? [...new Set(measured.map((g) => g.hour))].sort((a, b) => a - b) : [];
   const days = [1, 2, 3, 4, 5, 6, 7].filter((d) => measured.some((g) => g.weekday === d) || d <= 5);
   const cell = (d: number, h: number) => measured.find((g) => g.weekday === d && g.hour === h);
-  const cw = 46, ch = 30, left = 56, top = 28;
+  const cw = 54, ch = 34, left = 56, top = 28;
   const width = left + hours.length * cw + 8, height = top + days.length * ch + 8;
   const rows = days.map((d) => ({ d }));
   const columns: Column<{ d: number }>[] = [
@@ -93,7 +93,7 @@ export function Heatmap(props: { groups: UsageGroup[]; id: string; filename: str
                 <g key={h} className="heat-cell" data-weekday={d} data-hour={h} data-value={v === null ? "" : String(v)}>
                   <title>{`${t.weekdays[d - 1]} ${String(h).padStart(2, "0")}: ${v === null ? t.noData : pct(v)}`}</title>
                   <rect x={left + i * cw} y={top + j * ch} width={cw - 2} height={ch - 2} fill={c.fill} stroke="#a5acb0" strokeDasharray={v === null ? "3 2" : undefined} />
-                  <text x={left + i * cw + (cw - 2) / 2} y={top + j * ch + ch / 2 + 3} textAnchor="middle" fill={c.text} fontSize={11}>
+                  <text x={left + i * cw + (cw - 2) / 2} y={top + j * ch + ch / 2 + 4} textAnchor="middle" fill={c.text} fontSize={13}>
                     {v === null ? "–" : num(v * 100)}
                   </text>
                 </g>
@@ -107,7 +107,7 @@ export function Heatmap(props: { groups: UsageGroup[]; id: string; filename: str
 }
 
 export function Site(props: { route: Route }) {
-  const { t, num } = useLocale();
+  const { t, num, dateTime } = useLocale();
   const site = props.route.args[0] ?? "";
   const q = props.route.query;
   const win = defaultWindow();
@@ -175,7 +175,7 @@ export function Site(props: { route: Route }) {
       {!site ? null : data.loading ? <Loading /> : data.error ? <ErrorBox error={data.error} /> : d ? (
         <>
           <p className="window">
-            {d.info.code} · {d.info.municipality} · {t.period}: {from} – {to} · {t.asOf} {d.trend.asOf} ({d.info.timezone || "Europe/Helsinki"})
+            {d.info.code} · {d.info.municipality} · {t.period}: {from} – {to} · {t.asOf} {d.trend.asOf && !Number.isNaN(Date.parse(d.trend.asOf)) ? dateTime(Date.parse(d.trend.asOf), d.info.timezone) : d.trend.asOf} ({d.info.timezone || "Europe/Helsinki"})
           </p>
           <p className="links">
             <a href={href("floor", [site], { from, to })}>{t.floorPlan}</a> · <a href={href("live", [site])}>{t.live}</a>
