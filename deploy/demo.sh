@@ -11,7 +11,8 @@
 #   deploy/demo.sh                 run, report, stop everything
 #   deploy/demo.sh --keep-running  leave the server running afterwards
 #
-# Environment: MONIPAIKKA_PORT (default 7070), DEMO_DIR (default var/demo).
+# Environment: MONIPAIKKA_PORT (default 7070), MONIPAIKKA_HTTP_PORT (the web
+# dashboard, default 8080), DEMO_DIR (default var/demo).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 keep_running=0
@@ -28,6 +29,7 @@ BUILD_DIR="$root/build" "$root/deploy/build.sh"
 bin="$root/build"
 data="${DEMO_DIR:-$root/var/demo}"
 port="${MONIPAIKKA_PORT:-7070}"
+http_port="${MONIPAIKKA_HTTP_PORT:-8080}"
 rm -rf "$data"
 mkdir -p "$data"
 
@@ -47,6 +49,7 @@ echo "== starting the server on 127.0.0.1:$port (database $data/monipaikka.db)" 
   --db="$data/monipaikka.db" --port_file="$data/server.port" \
   --pseudonym_key_file="$key_dir/pseudonym.key" \
   --bootstrap_admin_token_file="$data/admin.token" \
+  --http_listen="127.0.0.1:$http_port" --web_root="$root/web/dist" \
   2>"$data/server.log" &
 server_pid=$!
 stop_server() {
@@ -76,6 +79,7 @@ make_token() {
 echo "== creating tokens with the bootstrap admin token" >&2
 make_token "$data/facility.token" --role=facility --name="demo facility team"
 make_token "$data/hr.token" --role=hr --name="demo HR" --ttl=1d
+make_token "$data/display.token" --role=display --name="lobby Jyväskylä" --sites=JKL-YPA
 client=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/facility.token")
 hr=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/hr.token")
 echo "== importing the sample inventory" >&2
@@ -171,5 +175,9 @@ if [ "$keep_running" = 1 ]; then
   echo
   echo "The server keeps running (pid $server_pid) on 127.0.0.1:$port. Try:"
   echo "  $bin/client/monipaikka --server=127.0.0.1:$port --token_file=$data/facility.token sites list"
+  echo "The web dashboard: http://127.0.0.1:$http_port/ (docs/dashboard.md). Sign in"
+  echo "with a token: facility pages $data/facility.token, HR $data/hr.token, the"
+  echo "lobby screen of JKL-YPA $data/display.token, e.g."
+  echo "  cat $data/facility.token"
   echo "Stop it with: kill $server_pid"
 fi
