@@ -38,7 +38,7 @@ export function useLiveOccupancy(site: string): { occupancy: LiveOccupancy | nul
       while (!abort.signal.aborted) {
         try {
           let state: LiveOccupancy | null = null;
-          for await (const update of live.watchLiveOccupancy({ site }, { signal: abort.signal, timeoutMs: 0 })) {
+          for await (const update of live.watchLiveOccupancy({ site }, { signal: abort.signal })) {
             state = applyUpdate(state, update);
             setOccupancy(state);
             setConnected(true);
