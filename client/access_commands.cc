@@ -3,6 +3,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "client/output_format.h"
@@ -23,8 +25,9 @@ absl::StatusOr<v1::Role> ParseRoleName(const std::string& name) {
   if (name == "facility") return v1::ROLE_FACILITY;
   if (name == "hr") return v1::ROLE_HR;
   if (name == "admin") return v1::ROLE_ADMIN;
+  if (name == "display") return v1::ROLE_DISPLAY;
   return absl::InvalidArgumentError(absl::StrCat(
-      "--role=", name, " is not one of device, facility, hr, admin"));
+      "--role=", name, " is not one of device, facility, hr, admin, display"));
 }
 
 std::string RoleText(v1::Role role) {
@@ -37,6 +40,8 @@ std::string RoleText(v1::Role role) {
       return "hr";
     case v1::ROLE_ADMIN:
       return "admin";
+    case v1::ROLE_DISPLAY:
+      return "display";
     default:
       return "unknown";
   }
@@ -68,6 +73,10 @@ absl::Status CreateToken(v1::AuthService::StubInterface& stub,
   ASSIGN_OR_RETURN(v1::Role role, ParseRoleName(flags.role));
   request.set_role(role);
   request.set_gateway(args.gateway);
+  for (absl::string_view site :
+       absl::StrSplit(args.sites, ',', absl::SkipWhitespace())) {
+    request.add_sites(std::string(absl::StripAsciiWhitespace(site)));
+  }
   if (!flags.expires.empty()) {
     ASSIGN_OR_RETURN(int64_t expires_ms, ParseInstantMs(flags.expires));
     request.set_expires_ms(expires_ms);
@@ -90,6 +99,9 @@ absl::Status CreateToken(v1::AuthService::StubInterface& stub,
       << RoleText(response.token().role());
   if (!response.token().gateway().empty()) {
     err << " for gateway " << response.token().gateway();
+  }
+  if (!response.token().sites().empty()) {
+    err << " for sites " << absl::StrJoin(response.token().sites(), ", ");
   }
   if (response.token().expires_ms() != 0) {
     err << ", expires " << FormatInstantMs(response.token().expires_ms());
@@ -177,6 +189,7 @@ Table TokensTable(const v1::ListTokensResponse& response, int64_t now_ms) {
                {"name", "name"},
                {"role", "role"},
                {"gateway", "gateway"},
+               {"sites", "sites"},
                {"created (UTC)", "created"},
                {"expires (UTC)", "expires"},
                {"status", "status"}});
@@ -189,6 +202,7 @@ Table TokensTable(const v1::ListTokensResponse& response, int64_t now_ms) {
     }
     table.AddRow({absl::StrCat(token.id()), token.name(),
                   RoleText(token.role()), token.gateway(),
+                  absl::StrJoin(token.sites(), ","),
                   FormatInstantMs(token.created_ms()),
                   token.expires_ms() != 0 ? FormatInstantMs(token.expires_ms())
                                           : "never",

@@ -1,7 +1,7 @@
 #pragma once
 
 // The access-control commands (admin tokens only):
-//   tokens create --role=ROLE --name=NAME [--gateway=GW]
+//   tokens create --role=ROLE --name=NAME [--gateway=GW] [--sites=A,B]
 //                 [--expires=RFC3339 | --ttl=DURATION]
 //   tokens list [--include_inactive]
 //   tokens revoke ID
@@ -45,6 +45,7 @@ absl::StatusOr<absl::Duration> ParseTtl(const std::string& text);
 // The inputs of the access commands besides their flags.
 struct AccessArgs {
   std::string gateway;  // tokens create
+  std::string sites;    // tokens create: site codes, comma-separated
   std::string from;     // audit: YYYY-MM-DD (UTC day) or RFC 3339 instant
   std::string to;       // audit: YYYY-MM-DD (inclusive) or instant (exclusive)
   std::string id;       // tokens revoke

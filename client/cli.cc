@@ -432,6 +432,7 @@ absl::Status RunAccess(const CommandContext& c, const char* module_name) {
   auto stub = v1::AuthService::NewStub(c.channel);
   AccessArgs args;
   args.gateway = Get(c.flags, "gateway");
+  args.sites = Get(c.flags, "sites");
   args.from = Get(c.flags, "from");
   args.to = Get(c.flags, "to");
   if (!c.args.empty()) args.id = c.args[0];
@@ -775,11 +776,13 @@ const std::vector<Command>& Commands() {
        "",
        {Required("role"), Required("name"),
         Optional("gateway", "the gateway a device token speaks for"),
+        Optional("sites", "the sites a display token shows"),
         Optional("expires"), Optional("ttl")},
        "Create an API token and print it (admin only).",
        "The token is printed alone on one line and shown only this once (the "
-       "server keeps its hash). Device tokens need --gateway. Give --expires "
-       "or --ttl, not both.",
+       "server keeps its hash). Device tokens need --gateway, display tokens "
+       "(live occupancy of their sites, for lobby screens) --sites. Give "
+       "--expires or --ttl, not both.",
        "tokens create",
        RUN_ACCESS("tokens create")},
       {"tokens",

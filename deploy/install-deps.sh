@@ -10,7 +10,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libasio-dev libgtest-dev libgmock-dev
   libssl-dev openssl prometheus-cpp-dev libglpk-dev
-  libmosquitto-dev mosquitto nlohmann-json3-dev
+  libmosquitto-dev mosquitto nlohmann-json3-dev libboost-dev
   clang libclang-rt-14-dev clang-format
   nodejs npm chromium
 )

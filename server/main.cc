@@ -127,6 +127,30 @@ ABSL_FLAG(int, storage_probe_interval_ms, kDefaults.storage_probe_interval_ms,
           "check that it still takes writes (0: never)");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "write the metrics endpoint's bound port to this file once serving");
+ABSL_FLAG(std::string, http_listen, kDefaults.http_listen,
+          "host:port of the HTTP side: the web dashboard and the Connect "
+          "protocol API (docs/web-api.md); port 0 picks a free one; empty: "
+          "none. TLS with --tls_cert_file/--tls_key_file when given, else "
+          "plaintext on a loopback address only");
+ABSL_FLAG(std::string, http_port_file, "",
+          "write the HTTP side's bound port to this file once serving");
+ABSL_FLAG(std::string, web_root, MONIPAIKKA_DEFAULT_WEB_ROOT,
+          "directory of the built web app served over HTTP (web/dist after "
+          "web/build.sh); empty: no files, only the API");
+ABSL_FLAG(int, http_session_idle_min, kDefaults.http_session_idle_min,
+          "a dashboard session unused for this many minutes ends");
+ABSL_FLAG(int, http_max_connections, kDefaults.http_max_connections,
+          "HTTP connections open at once; one more is answered 503");
+ABSL_FLAG(int, http_max_body_kb, kDefaults.http_max_body_kb,
+          "largest HTTP request body, KiB; a larger one is answered 413");
+ABSL_FLAG(int, http_threads, kDefaults.http_threads,
+          "threads serving HTTP connections");
+ABSL_FLAG(int, http_idle_timeout_s, kDefaults.http_idle_timeout_s,
+          "an HTTP connection without a new request for this many seconds "
+          "is closed");
+ABSL_FLAG(int, http_header_timeout_s, kDefaults.http_header_timeout_s,
+          "an HTTP request's header (and the TLS handshake) must arrive "
+          "within this many seconds of its first byte");
 
 namespace {
 
@@ -191,6 +215,14 @@ monipaikka::ServerFlags FlagsFromCommandLine() {
       absl::GetFlag(FLAGS_metrics_allow_non_loopback);
   flags.storage_probe_interval_ms =
       absl::GetFlag(FLAGS_storage_probe_interval_ms);
+  flags.http_listen = absl::GetFlag(FLAGS_http_listen);
+  flags.web_root = absl::GetFlag(FLAGS_web_root);
+  flags.http_session_idle_min = absl::GetFlag(FLAGS_http_session_idle_min);
+  flags.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  flags.http_max_body_kb = absl::GetFlag(FLAGS_http_max_body_kb);
+  flags.http_threads = absl::GetFlag(FLAGS_http_threads);
+  flags.http_idle_timeout_s = absl::GetFlag(FLAGS_http_idle_timeout_s);
+  flags.http_header_timeout_s = absl::GetFlag(FLAGS_http_header_timeout_s);
   return flags;
 }
 
@@ -268,13 +300,15 @@ int main(int argc, char** argv) {
   WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port());
   WritePortFile(absl::GetFlag(FLAGS_metrics_port_file),
                 (*server)->metrics_port());
+  WritePortFile(absl::GetFlag(FLAGS_http_port_file), (*server)->http_port());
   monipaikka::Log(monipaikka::LogLevel::kInfo, "serving",
                   {{"listen", options->listen},
                    {"port", (*server)->port()},
                    {"db", options->database},
                    {"security", options->plaintext ? "plaintext" : "tls"},
                    {"metrics_listen", options->metrics_listen},
-                   {"metrics_port", (*server)->metrics_port()}});
+                   {"metrics_port", (*server)->metrics_port()},
+                   {"http_port", (*server)->http_port()}});
 
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {

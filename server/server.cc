@@ -195,6 +195,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   RETURN_IF_ERROR(server->BuildServices());
   RETURN_IF_ERROR(server->ExportMetrics());
   RETURN_IF_ERROR(server->Listen());
+  RETURN_IF_ERROR(server->ListenHttp());
   server->PublishHealth();
   return server;
 }
@@ -372,6 +373,49 @@ absl::Status Server::Listen() {
   return absl::OkStatus();
 }
 
+absl::Status Server::ListenHttp() {
+  if (options_.http_listen.empty()) return absl::OkStatus();
+  http::HttpGatewayOptions http_options;
+  http_options.listen = options_.http_listen;
+  if (tls_credentials_ != nullptr) {
+    http_options.tls = true;
+    ASSIGN_OR_RETURN(http_options.tls_material,
+                     LoadServerTlsMaterial(options_.tls));
+  }
+  http_options.web_root = options_.web_root;
+  http_options.threads = options_.http_threads;
+  http_options.max_connections = options_.http_max_connections;
+  http_options.max_body_bytes = options_.http_max_body_bytes;
+  http_options.session_idle = options_.http_session_idle;
+  http_options.idle_timeout = options_.http_idle_timeout;
+  http_options.header_timeout = options_.http_header_timeout;
+  http_options.now_ms = options_.ingest.now_ms;
+  // Answers of our own services: no bound but theirs.
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(-1);
+  ASSIGN_OR_RETURN(http_gateway_, http::HttpGateway::Start(
+                                      std::move(http_options),
+                                      grpc_server_->InProcessChannel(arguments),
+                                      tokens_.get()));
+  Log(LogLevel::kInfo, "http_serving",
+      {{"http_listen", options_.http_listen},
+       {"http_port", http_gateway_->port()},
+       {"security", tls_credentials_ != nullptr ? "tls" : "plaintext"},
+       {"web_root", options_.web_root}});
+  if (!options_.web_root.empty() &&
+      !std::filesystem::exists(std::filesystem::path(options_.web_root) /
+                               "index.html")) {
+    Log(LogLevel::kWarning, "web_app_missing",
+        {{"web_root", options_.web_root},
+         {"effect", "the dashboard's pages answer 404; the API works"}});
+  }
+  return absl::OkStatus();
+}
+
+int Server::http_port() const {
+  return http_gateway_ ? http_gateway_->port() : 0;
+}
+
 void Server::PublishHealth() {
   absl::MutexLock lock(&health_mu_);
   health_service_ = grpc_server_->GetHealthCheckService();
@@ -391,6 +435,7 @@ absl::StatusOr<ServerTlsMaterial> Server::ReloadTls() {
   }
   ASSIGN_OR_RETURN(ServerTlsMaterial material,
                    LoadServerTlsMaterial(options_.tls));
+  if (http_gateway_) RETURN_IF_ERROR(http_gateway_->ReloadTls(material));
   tls_credentials_->Replace(material);
   return material;
 }
@@ -414,6 +459,8 @@ void Server::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   metrics_endpoint_.reset();
+  // Before the gRPC server: its forwarded calls are cancelled and end.
+  if (http_gateway_) http_gateway_->Shutdown();
   {
     // gRPC's shutdown marks every service NOT_SERVING and ends the health
     // service; no update may follow.

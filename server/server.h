@@ -14,6 +14,7 @@
 #include "common/metrics_endpoint.h"
 #include "server/auth/access_control.h"
 #include "server/auth/token_store.h"
+#include "server/http/http_gateway.h"
 #include "server/occupancy_backend.h"
 #include "server/reports/utilization_report.h"
 #include "server/server_options.h"
@@ -56,6 +57,8 @@ class Server {
   int port() const { return port_; }
   // The metrics endpoint's port; 0 without one.
   int metrics_port() const;
+  // The HTTP side's port; 0 without one.
+  int http_port() const;
   // The metrics served; more families may be added at any time.
   MetricSet& metrics() { return *metrics_; }
   // Whether storage takes writes (also the gRPC health status).
@@ -108,6 +111,9 @@ class Server {
   absl::Status ExportMetrics();
   // The gRPC server, listening; UNAVAILABLE when it cannot.
   absl::Status Listen();
+  // The HTTP side, forwarding to the gRPC server in-process; nothing
+  // without options_.http_listen.
+  absl::Status ListenHttp();
   // The gRPC health status of every service, from the storage health.
   void PublishHealth() ABSL_LOCKS_EXCLUDED(health_mu_);
 
@@ -142,6 +148,8 @@ class Server {
   std::shared_ptr<ReloadableServerCredentials> tls_credentials_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
+  // Stopped before the gRPC server it forwards to.
+  std::unique_ptr<http::HttpGateway> http_gateway_;
   bool shut_down_ = false;
   // Set once the gRPC server runs; cleared at shutdown.
   absl::Mutex health_mu_;

@@ -138,6 +138,36 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
     return NotPositive("max_watches_per_token",
                        options.occupancy.max_watches_per_token);
   }
+  if (!options.http_listen.empty() && !options.tls.enabled() &&
+      !IsLoopbackListenAddress(options.http_listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http_listen=", options.http_listen,
+        " is not a loopback address; plaintext HTTP is allowed on loopback "
+        "(127.0.0.1, localhost, [::1]) only: give --tls_cert_file and "
+        "--tls_key_file, or --http_listen= (empty) for no HTTP side"));
+  }
+  if (options.http_session_idle <= absl::ZeroDuration()) {
+    return NotPositive("http_session_idle_min",
+                       absl::ToInt64Minutes(options.http_session_idle));
+  }
+  if (options.http_max_connections <= 0) {
+    return NotPositive("http_max_connections", options.http_max_connections);
+  }
+  if (options.http_max_body_bytes < kMinMessageBytes) {
+    return BelowMinimum("http_max_body_kb", options.http_max_body_bytes / 1024,
+                        kMinMessageBytes / 1024);
+  }
+  if (options.http_threads <= 0) {
+    return NotPositive("http_threads", options.http_threads);
+  }
+  if (options.http_idle_timeout <= absl::ZeroDuration()) {
+    return NotPositive("http_idle_timeout_s",
+                       absl::ToInt64Seconds(options.http_idle_timeout));
+  }
+  if (options.http_header_timeout <= absl::ZeroDuration()) {
+    return NotPositive("http_header_timeout_s",
+                       absl::ToInt64Seconds(options.http_header_timeout));
+  }
   if (options.workforce.anonymity_k < kMinAnonymityK) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--anonymity_k=", options.workforce.anonymity_k, " is below ",
@@ -213,6 +243,19 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const ServerFlags& flags) {
   options.metrics_allow_non_loopback = flags.metrics_allow_non_loopback;
   options.auth.bootstrap_admin_token_file = flags.bootstrap_admin_token_file;
   options.auth.recover_admin_token_file = flags.recover_admin_token_file;
+  options.http_listen = flags.http_listen;
+  options.web_root = flags.web_root;
+  options.http_session_idle = absl::Minutes(flags.http_session_idle_min);
+  options.http_max_connections = flags.http_max_connections;
+  if (flags.http_max_body_kb < 1 || flags.http_max_body_kb > 1024 * 1024) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--http_max_body_kb: ", flags.http_max_body_kb,
+                     " is not within 1..1048576"));
+  }
+  options.http_max_body_bytes = flags.http_max_body_kb * 1024;
+  options.http_threads = flags.http_threads;
+  options.http_idle_timeout = absl::Seconds(flags.http_idle_timeout_s);
+  options.http_header_timeout = absl::Seconds(flags.http_header_timeout_s);
 
   RETURN_IF_ERROR(ValidateServerOptions(options));
   return options;

@@ -72,6 +72,23 @@ struct ServerOptions {
   std::string metrics_listen;
   bool metrics_allow_non_loopback = false;
   AuthOptions auth;
+  // The HTTP side (Connect protocol, sessions, the web app): host:port,
+  // port 0 picks a free one (Server::http_port()); empty: none. It serves
+  // TLS with the gRPC listener's certificate and key when they are given
+  // (reloaded with them), else plaintext, on loopback only.
+  std::string http_listen;
+  // Directory of the built web app; empty: no files are served.
+  std::string web_root;
+  // Sessions unused for this long end.
+  absl::Duration http_session_idle = absl::Minutes(30);
+  int http_max_connections = 512;
+  int http_max_body_bytes = 1024 * 1024;
+  int http_threads = 2;
+  // A kept-alive connection without a new request for this long closes; a
+  // request's header (and the TLS handshake) must arrive within
+  // http_header_timeout once it began.
+  absl::Duration http_idle_timeout = absl::Seconds(60);
+  absl::Duration http_header_timeout = absl::Seconds(10);
 };
 
 // The command-line flags of monipaikka-server that make its ServerOptions,
@@ -111,6 +128,14 @@ struct ServerFlags {
   std::string metrics_listen = "127.0.0.1:9464";
   bool metrics_allow_non_loopback = false;
   int storage_probe_interval_ms = 5000;
+  std::string http_listen = "127.0.0.1:8080";
+  std::string web_root;
+  int http_session_idle_min = 30;
+  int http_max_connections = 512;
+  int http_max_body_kb = 1024;
+  int http_threads = 2;
+  int http_idle_timeout_s = 60;
+  int http_header_timeout_s = 10;
 };
 
 // The options the flags ask for, checked: each flag's own range and form

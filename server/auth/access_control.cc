@@ -3,9 +3,12 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/auth_context.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/log.h"
 
 namespace monipaikka {
@@ -52,6 +55,8 @@ absl::string_view AuthRefusalName(AuthRefusal refusal) {
       return "wrong_gateway";
     case AuthRefusal::kRevokedCertificate:
       return "revoked_certificate";
+    case AuthRefusal::kWrongSite:
+      return "wrong_site";
   }
   return "unknown";
 }
@@ -148,6 +153,7 @@ absl::StatusOr<Caller> AccessControl::Authorize(
     caller.name = std::move(token->name);
     caller.role = *role;
     caller.gateway = std::move(token->gateway);
+    caller.sites = std::move(token->sites);
   }
   if (!policy.roles.Contains(caller.role)) {
     return Refuse(
@@ -216,6 +222,21 @@ absl::Status AccessControl::CheckOwnGateway(const Caller& caller,
                     absl::StrCat(policy.rpc, ": the device token \"",
                                  caller.name, "\" speaks for gateway \"",
                                  caller.gateway, "\", not \"", gateway, "\"")));
+}
+
+absl::Status AccessControl::CheckOwnSite(const Caller& caller,
+                                         absl::string_view site,
+                                         const RpcPolicy& policy) const {
+  if (caller.role != Role::kDisplay ||
+      std::find(caller.sites.begin(), caller.sites.end(), site) !=
+          caller.sites.end()) {
+    return absl::OkStatus();
+  }
+  return Refuse(
+      AuthRefusal::kWrongSite, policy, "-",
+      absl::PermissionDeniedError(absl::StrCat(
+          policy.rpc, ": the display token \"", caller.name, "\" shows sites ",
+          absl::StrJoin(caller.sites, ", "), ", not \"", site, "\"")));
 }
 
 absl::Status AccessControl::Audit(StorageSession& session, const Caller& caller,

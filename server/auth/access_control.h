@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -42,6 +43,8 @@ struct Caller {
   Role role = Role::kDevice;
   // The gateway a device speaks for; empty for other roles.
   std::string gateway;
+  // The sites a display token may read; empty for other roles.
+  std::vector<std::string> sites;
   // For a caller known by its client certificate: the certificate (PEM),
   // checked again against the revocation list with each message of a
   // stream.
@@ -75,12 +78,13 @@ enum class AuthRefusal : uint8_t {
   kWrongRole,       // valid, but the RPC needs another role  PERMISSION_DENIED
   kWrongGateway,    // a device asking about another gateway PERMISSION_DENIED
   kRevokedCertificate,  // a client certificate in the CRL  UNAUTHENTICATED
+  kWrongSite,           // a display asking about another site PERMISSION_DENIED
 };
-inline constexpr int kAuthRefusalCount = 8;
+inline constexpr int kAuthRefusalCount = 9;
 
 // "missing_token", "malformed_token", "unknown_token", "expired_token",
-// "revoked_token", "wrong_role", "wrong_gateway", "revoked_certificate"
-// (metric label values).
+// "revoked_token", "wrong_role", "wrong_gateway", "revoked_certificate",
+// "wrong_site" (metric label values).
 absl::string_view AuthRefusalName(AuthRefusal refusal);
 
 // Counters of the access checks (monotonic), for the metrics exporter.
@@ -148,6 +152,12 @@ class AccessControl {
   // PERMISSION_DENIED (counted and logged). Other roles: always OK.
   absl::Status CheckOwnGateway(const Caller& caller, absl::string_view gateway,
                                const RpcPolicy& policy) const;
+
+  // For display callers: OK if `site` is named on the caller's token,
+  // otherwise PERMISSION_DENIED (counted as wrong_site and logged). Other
+  // roles: always OK.
+  absl::Status CheckOwnSite(const Caller& caller, absl::string_view site,
+                            const RpcPolicy& policy) const;
 
   // Appends an audit entry for `caller` calling `policy.rpc` now.
   // `summary` must hold neither secrets nor personal data.

@@ -9,7 +9,7 @@ namespace monipaikka {
 namespace {
 
 constexpr Role kAllRoles[] = {Role::kDevice, Role::kFacility, Role::kHr,
-                              Role::kAdmin};
+                              Role::kAdmin, Role::kDisplay};
 
 }  // namespace
 
@@ -23,6 +23,8 @@ absl::string_view RoleName(Role role) {
       return "hr";
     case Role::kAdmin:
       return "admin";
+    case Role::kDisplay:
+      return "display";
   }
   return "unknown";
 }

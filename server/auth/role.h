@@ -12,9 +12,9 @@
 
 namespace monipaikka {
 
-enum class Role : uint8_t { kDevice, kFacility, kHr, kAdmin };
+enum class Role : uint8_t { kDevice, kFacility, kHr, kAdmin, kDisplay };
 
-// "device", "facility", "hr", "admin".
+// "device", "facility", "hr", "admin", "display".
 absl::string_view RoleName(Role role);
 // The role named `name` (as RoleName spells it), or nullopt.
 std::optional<Role> ParseRole(absl::string_view name);

@@ -6,7 +6,8 @@
 //
 // Admin may do everything facility and hr may do. Device callers are
 // further held to their own gateway by the handlers that admit them
-// (StreamReadings, ListSensors).
+// (StreamReadings, ListSensors), display callers to the sites named on
+// their token (the live occupancy, for lobby screens).
 
 #include "server/auth/access_control.h"
 
@@ -47,10 +48,13 @@ inline constexpr RpcPolicy kListSensorHealth{
     "SensorHealthService/ListSensorHealth", kFacilityRoles};
 inline constexpr RpcPolicy kGetUtilization{"UtilizationService/GetUtilization",
                                            kFacilityRoles};
+// A display token reads the live occupancy of its own sites only.
+inline constexpr RoleSet kLiveRoles{Role::kFacility, Role::kAdmin,
+                                    Role::kDisplay};
 inline constexpr RpcPolicy kGetLiveOccupancy{
-    "LiveOccupancyService/GetLiveOccupancy", kFacilityRoles};
+    "LiveOccupancyService/GetLiveOccupancy", kLiveRoles};
 inline constexpr RpcPolicy kWatchLiveOccupancy{
-    "LiveOccupancyService/WatchLiveOccupancy", kFacilityRoles};
+    "LiveOccupancyService/WatchLiveOccupancy", kLiveRoles};
 
 // AnalyticsService.
 inline constexpr RpcPolicy kGetUsageReport{"AnalyticsService/GetUsageReport",

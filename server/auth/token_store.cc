@@ -1,5 +1,7 @@
 #include "server/auth/token_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
@@ -30,6 +32,26 @@ absl::Status CheckNewToken(const NewToken& token, int64_t now_ms) {
     return absl::InvalidArgumentError(absl::StrCat(
         "gateway: only device tokens have a gateway; this one has role ",
         RoleName(token.role)));
+  }
+  if (token.role == Role::kDisplay && token.sites.empty()) {
+    return absl::InvalidArgumentError(
+        "sites: a display token needs the sites whose live occupancy it "
+        "shows");
+  }
+  if (token.role != Role::kDisplay && !token.sites.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sites: only display tokens name sites; this one has role ",
+        RoleName(token.role)));
+  }
+  for (const std::string& site : token.sites) {
+    if (site.empty() || site.size() > kMaxNameLength ||
+        std::any_of(site.begin(), site.end(), [](char c) {
+          return static_cast<unsigned char>(c) < 0x20;
+        })) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "sites: \"", site,
+          "\" is no site code (1 to 100 characters, no control characters)"));
+    }
   }
   if (token.expires_ms != 0 && token.expires_ms <= now_ms) {
     return absl::InvalidArgumentError(
@@ -74,6 +96,7 @@ absl::StatusOr<CreatedToken> TokenStore::Create(AccessStorage& storage,
   created.record.name = token.name;
   created.record.role = std::string(RoleName(token.role));
   created.record.gateway = token.gateway;
+  created.record.sites = token.sites;
   created.record.secret_sha256 = TokenSecretSha256(created.secret);
   created.record.created_ms = now_ms;
   created.record.expires_ms = token.expires_ms;

@@ -33,6 +33,8 @@ struct NewToken {
   std::string name;
   Role role = Role::kFacility;
   std::string gateway;  // required for device tokens, refused for others
+  // Site codes: required for display tokens, refused for others.
+  std::vector<std::string> sites;
   int64_t expires_ms = 0;
 };
 

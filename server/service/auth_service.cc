@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/auth/rpc_policy.h"
@@ -24,10 +25,12 @@ absl::StatusOr<Role> FromProtoRole(v1::Role role) {
       return Role::kHr;
     case v1::ROLE_ADMIN:
       return Role::kAdmin;
+    case v1::ROLE_DISPLAY:
+      return Role::kDisplay;
     default:
       return absl::InvalidArgumentError(
           "role: must be one of ROLE_DEVICE, ROLE_FACILITY, ROLE_HR, "
-          "ROLE_ADMIN");
+          "ROLE_ADMIN, ROLE_DISPLAY");
   }
 }
 
@@ -37,6 +40,8 @@ std::string TokenSummary(const TokenRecord& token) {
                                   "\" role ", token.role);
   if (!token.gateway.empty())
     absl::StrAppend(&text, " gateway ", token.gateway);
+  if (!token.sites.empty())
+    absl::StrAppend(&text, " sites ", absl::StrJoin(token.sites, ","));
   if (token.expires_ms != 0) {
     absl::StrAppend(&text, " expires ", FormatInstantMs(token.expires_ms));
   }
@@ -55,6 +60,8 @@ v1::Role ToProtoRole(Role role) {
       return v1::ROLE_HR;
     case Role::kAdmin:
       return v1::ROLE_ADMIN;
+    case Role::kDisplay:
+      return v1::ROLE_DISPLAY;
   }
   return v1::ROLE_UNSPECIFIED;
 }
@@ -66,6 +73,7 @@ v1::TokenInfo ToTokenInfo(const TokenRecord& token) {
   std::optional<Role> role = ParseRole(token.role);
   info.set_role(role.has_value() ? ToProtoRole(*role) : v1::ROLE_UNSPECIFIED);
   info.set_gateway(token.gateway);
+  for (const std::string& site : token.sites) info.add_sites(site);
   info.set_created_ms(token.created_ms);
   info.set_expires_ms(token.expires_ms);
   info.set_revoked_ms(token.revoked_ms);
@@ -75,22 +83,23 @@ v1::TokenInfo ToTokenInfo(const TokenRecord& token) {
 grpc::ServerUnaryReactor* AuthServiceImpl::CreateToken(
     grpc::CallbackServerContext* context, const v1::CreateTokenRequest* request,
     v1::CreateTokenResponse* response) {
-  return RunUnary(context, executor_, *access_, rpc::kCreateToken,
-                  [=, this](StorageSession& session, const Caller& caller) {
-                    NewToken token;
-                    token.name = request->name();
-                    ASSIGN_OR_RETURN(token.role,
-                                     FromProtoRole(request->role()));
-                    token.gateway = request->gateway();
-                    token.expires_ms = request->expires_ms();
-                    ASSIGN_OR_RETURN(CreatedToken created,
-                                     tokens_->Create(session.Access(), token));
-                    *response->mutable_token() = ToTokenInfo(created.record);
-                    response->set_secret(std::move(created.secret));
-                    return access_->Audit(
-                        session, caller, rpc::kCreateToken,
-                        absl::StrCat("created ", TokenSummary(created.record)));
-                  });
+  return RunUnary(
+      context, executor_, *access_, rpc::kCreateToken,
+      [=, this](StorageSession& session, const Caller& caller) {
+        NewToken token;
+        token.name = request->name();
+        ASSIGN_OR_RETURN(token.role, FromProtoRole(request->role()));
+        token.gateway = request->gateway();
+        token.sites.assign(request->sites().begin(), request->sites().end());
+        token.expires_ms = request->expires_ms();
+        ASSIGN_OR_RETURN(CreatedToken created,
+                         tokens_->Create(session.Access(), token));
+        *response->mutable_token() = ToTokenInfo(created.record);
+        response->set_secret(std::move(created.secret));
+        return access_->Audit(
+            session, caller, rpc::kCreateToken,
+            absl::StrCat("created ", TokenSummary(created.record)));
+      });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::ListTokens(

@@ -193,7 +193,9 @@ grpc::ServerUnaryReactor* LiveOccupancyServiceImpl::GetLiveOccupancy(
     grpc::CallbackServerContext* context,
     const v1::LiveOccupancyRequest* request, v1::LiveOccupancy* response) {
   return RunUnary(context, executor_, *access_, rpc::kGetLiveOccupancy,
-                  [=, this](StorageSession&) {
+                  [=, this](StorageSession&, const Caller& caller) {
+                    RETURN_IF_ERROR(access_->CheckOwnSite(
+                        caller, request->site(), rpc::kGetLiveOccupancy));
                     ASSIGN_OR_RETURN(
                         *response,
                         hub_->Snapshot(request->site(), request->space()));
@@ -215,6 +217,11 @@ LiveOccupancyServiceImpl::WatchLiveOccupancy(
           access_->CheckRequestSize(*context, rpc::kWatchLiveOccupancy);
       !size.ok()) {
     return new RefusedWriteStream<v1::LiveOccupancyUpdate>(ToGrpcStatus(size));
+  }
+  if (absl::Status site = access_->CheckOwnSite(*caller, request->site(),
+                                                rpc::kWatchLiveOccupancy);
+      !site.ok()) {
+    return new RefusedWriteStream<v1::LiveOccupancyUpdate>(ToGrpcStatus(site));
   }
   // Certificate callers have no token id; their name is their identity.
   const std::string key = caller->token_id != 0

@@ -23,6 +23,9 @@ struct TokenRecord {
   std::string name;
   std::string role;     // "device", "facility", "hr" or "admin"
   std::string gateway;  // device tokens only
+  // The site codes a display token may read the live occupancy of (display
+  // tokens only; at least one).
+  std::vector<std::string> sites;
   std::string secret_sha256;
   int64_t created_ms = 0;
   int64_t expires_ms = 0;

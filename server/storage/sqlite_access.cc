@@ -3,6 +3,8 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 
 namespace monipaikka {
@@ -12,12 +14,26 @@ constexpr char kTokenColumns[] =
     "id, name, role, gateway, secret_sha256, created_ms, "
     "IFNULL(expires_ms, 0), IFNULL(revoked_ms, 0)";
 
+// The gateway column holds a token's scope: the gateway of a device token,
+// the site codes of a display token (one per line; codes hold no control
+// characters), empty for the other roles.
+constexpr char kDisplayRole[] = "display";
+
+std::string ScopeColumn(const TokenRecord& token) {
+  return token.role == kDisplayRole ? absl::StrJoin(token.sites, "\n")
+                                    : token.gateway;
+}
+
 TokenRecord TokenFromRow(const Statement& row) {
   TokenRecord token;
   token.id = row.ColumnInt64(0);
   token.name = row.ColumnText(1);
   token.role = row.ColumnText(2);
-  token.gateway = row.ColumnText(3);
+  if (token.role == kDisplayRole) {
+    token.sites = absl::StrSplit(row.ColumnText(3), '\n', absl::SkipEmpty());
+  } else {
+    token.gateway = row.ColumnText(3);
+  }
   token.secret_sha256 = row.ColumnText(4);
   token.created_ms = row.ColumnInt64(5);
   token.expires_ms = row.ColumnInt64(6);
@@ -34,7 +50,7 @@ absl::StatusOr<int64_t> SqliteAccess::InsertToken(const TokenRecord& token) {
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindText(1, token.name);
   stmt->BindText(2, token.role);
-  stmt->BindText(3, token.gateway);
+  stmt->BindText(3, ScopeColumn(token));
   stmt->BindText(4, token.secret_sha256);
   stmt->BindInt64(5, token.created_ms);
   if (token.expires_ms != 0)

@@ -157,6 +157,7 @@ TEST_F(AccessTest, EveryMethodChecksCredentialsAndRole) {
       Token("facility", "short-lived", {"--expires=" + expires});
   std::map<std::string, std::string> by_role = {
       {"device", Token("device", "edge A", {"--gateway=GW-A"})},
+      {"display", Token("display", "lobby A", {"--sites=SITE-A"})},
       {"facility", Token("facility", "facility team")},
       {"hr", Token("hr", "HR")},
       {"admin", server_->admin_token()},
@@ -204,6 +205,8 @@ TEST_F(AccessTest, EveryMethodChecksCredentialsAndRole) {
       const CallOutcome outcome = Call(channel_, path, "", Bearer(token));
       // A device may list sensors of its own gateway only: the empty request
       // names none (ListSensorsOfOwnGatewayOnly covers the allowed case).
+      // A display token reads the live occupancy of its own sites only: the
+      // empty request names none (http_test covers the allowed case).
       if (allowed.count(role) > 0) {
         EXPECT_NE(outcome.code, Code::UNAUTHENTICATED)
             << path << " as " << role << ": " << outcome.message;
@@ -213,7 +216,9 @@ TEST_F(AccessTest, EveryMethodChecksCredentialsAndRole) {
         EXPECT_EQ(outcome.code, Code::PERMISSION_DENIED)
             << path << " as " << role << ": " << outcome.message;
         EXPECT_TRUE(absl::StrContains(outcome.message, "needs role") ||
-                    absl::StrContains(outcome.message, "speaks for gateway"))
+                    absl::StrContains(outcome.message, "speaks for gateway") ||
+                    (role == "display" &&
+                     absl::StrContains(outcome.message, "shows sites")))
             << path << " as " << role << ": " << outcome.message;
       }
     }
@@ -554,7 +559,7 @@ TEST_F(AccessTest, TokensCommandsRoundTrip) {
   }
   const ClientRun csv =
       Client(server_->admin_token(), {"--output=csv", "tokens", "list"});
-  EXPECT_NE(csv.out.find("id,name,role,gateway,created,expires,status\n"),
+  EXPECT_NE(csv.out.find("id,name,role,gateway,sites,created,expires,status\n"),
             std::string::npos)
       << csv.out;
   EXPECT_NE(csv.out.find("2,Facility team,facility,,"), std::string::npos)

@@ -147,6 +147,7 @@ class BootstrapTokenTest : public ::testing::Test {
         "--db=" + dir_.File("server.db"),
         "--port_file=" + port_file,
         "--metrics_listen=",
+        "--http_listen=",
         "--bootstrap_admin_token_file=" + token_file()};
     args.insert(args.end(), extra.begin(), extra.end());
     server_ = std::make_unique<Process>(ServerBinary(), args,

@@ -35,8 +35,8 @@ class RegistryFiguresTest : public ::testing::Test {
         std::vector<std::string>{
             "--listen=127.0.0.1:0", "--plaintext", "--db=" + data_.File("s.db"),
             "--port_file=" + port_file, "--pseudonym_key_file=" + key_file,
-            "--bootstrap_admin_token_file=" + token_file,
-            "--metrics_listen=", "--hr_publication=month_end"},
+            "--bootstrap_admin_token_file=" + token_file, "--metrics_listen=",
+            "--http_listen=", "--hr_publication=month_end"},
         data_.File("server.log"));
     const int port = WaitForPortFile(port_file, std::chrono::seconds(30));
     ASSERT_GT(port, 0) << server_->Log();

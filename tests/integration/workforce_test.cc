@@ -44,7 +44,8 @@ class HrServer {
         "--port_file=" + port_file,
         "--pseudonym_key_file=" + key_file,
         "--bootstrap_admin_token_file=" + token_file,
-        "--metrics_listen="};
+        "--metrics_listen=",
+        "--http_listen="};
     args.insert(args.end(), extra.begin(), extra.end());
     process_ = std::make_unique<Process>(ServerBinary(), args,
                                          data.File(name + ".log"));

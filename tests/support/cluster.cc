@@ -102,14 +102,18 @@ ServerProcess::ServerProcess(const TempDir& dir, int port,
   const std::string port_file = dir.File(log_name + ".port");
   const std::string token_file = dir.File("admin.token");
   const std::string metrics_port_file = dir.File(log_name + ".metrics_port");
+  const std::string http_port_file = dir.File(log_name + ".http_port");
   std::remove(port_file.c_str());
   std::remove(metrics_port_file.c_str());
+  std::remove(http_port_file.c_str());
   std::vector<std::string> args = {absl::StrCat("--listen=127.0.0.1:", port),
                                    "--db=" + db_path_,
                                    "--port_file=" + port_file,
                                    "--bootstrap_admin_token_file=" + token_file,
                                    "--metrics_listen=127.0.0.1:0",
-                                   "--metrics_port_file=" + metrics_port_file};
+                                   "--metrics_port_file=" + metrics_port_file,
+                                   "--http_listen=127.0.0.1:0",
+                                   "--http_port_file=" + http_port_file};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   if (std::none_of(extra_args.begin(), extra_args.end(),
                    [](const std::string& arg) {
@@ -122,6 +126,7 @@ ServerProcess::ServerProcess(const TempDir& dir, int port,
   port_ = WaitForPortFile(port_file, std::chrono::seconds(30));
   EXPECT_GT(port_, 0) << "server did not start: " << process_->Log();
   metrics_port_ = WaitForPortFile(metrics_port_file, std::chrono::seconds(5));
+  http_port_ = WaitForPortFile(http_port_file, std::chrono::seconds(5));
   // The server writes the token before it serves (and so before the port).
   absl::StatusOr<std::string> token = ReadTokenFile(token_file);
   EXPECT_TRUE(token.ok() || port_ <= 0) << token.status();

@@ -55,13 +55,16 @@ class ServerProcess {
  public:
   // port 0: any free port. `extra_args` are added to the command line; the
   // listener is plaintext unless they hold --tls_cert_file. `db_path` empty:
-  // "server.db" in `dir`. The metrics endpoint listens on a free port too.
+  // "server.db" in `dir`. The metrics endpoint and the HTTP side listen on
+  // free ports too.
   ServerProcess(const TempDir& dir, int port, const std::string& log_name,
                 const std::vector<std::string>& extra_args = {},
                 const std::string& db_path = "");
   int port() const { return port_; }
   // The metrics endpoint's port (HTTP on 127.0.0.1).
   int metrics_port() const { return metrics_port_; }
+  // The HTTP side's port (127.0.0.1; TLS when the gRPC listener has TLS).
+  int http_port() const { return http_port_; }
   std::string address() const;
   // The bootstrap admin token.
   const std::string& admin_token() const { return admin_token_; }
@@ -73,6 +76,7 @@ class ServerProcess {
   std::unique_ptr<Process> process_;
   int port_ = -1;
   int metrics_port_ = -1;
+  int http_port_ = -1;
   std::string admin_token_;
 };
 
