@@ -41,6 +41,9 @@ async function test(name, fn) {
 function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
+// What the page shows for a number in Finnish: decimal comma.
+const fiNumber = (v, digits) =>
+  new Intl.NumberFormat("fi-FI", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v).replace(/\u2212/g, "-");
 function near(a, b, eps = 1e-9) {
   return Math.abs(Number(a) - Number(b)) <= eps;
 }
@@ -97,8 +100,12 @@ try {
     const page = await context.newPage();
     await page.goto(fixture.base + "/");
     await page.locator("#token").fill("not-a-token");
-    await page.locator("#sign-in").click();
-    await page.locator("[id$='statusText'], .fi-status-text").first().waitFor({ timeout: 10000 }).catch(() => {});
+    const [refusal] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/session") && r.request().method() === "POST"),
+      page.locator("#sign-in").click(),
+    ]);
+    assert(refusal.status() === 401, `a wrong token answered ${refusal.status()}`);
+    await page.waitForTimeout(200);
     assert(await page.locator("#sign-out").count() === 0, "signed in with a wrong token");
     await shot(page, "sign-in");
     await axe(page, "sign-in");
@@ -128,7 +135,7 @@ try {
       const f = g.figures ?? {};
       assert(near(rows[i].value, f.timeUtilization ?? 0), `${g.key} utilization page ${rows[i].value} API ${f.timeUtilization}`);
       assert(Number(p95[i].value) === (f.peakOccupancyP95 ?? 0), `${g.key} P95 page ${p95[i].value} API ${f.peakOccupancyP95}`);
-      const shown = (Math.round((f.timeUtilization ?? 0) * 1000) / 10).toFixed(1).replace(".", ",") + " %";
+      const shown = `${fiNumber((f.timeUtilization ?? 0) * 100, 1)} %`;
       assert(rows[i].text === shown, `${g.key} shows "${rows[i].text}", expected "${shown}"`);
     }
     await shot(page, "portfolio");
@@ -189,7 +196,7 @@ try {
       const c = cells.find((x) => x.d === g.weekday && x.h === (g.hour ?? 0));
       assert(c, `no cell for ${g.weekday}/${g.hour}`);
       assert(near(c.v, g.figures.timeUtilization ?? 0), `cell ${g.weekday}/${g.hour}: ${c.v} vs ${g.figures.timeUtilization}`);
-      assert(c.text === String(Math.round((g.figures.timeUtilization ?? 0) * 100)), `cell ${g.weekday}/${g.hour} reads ${c.text}`);
+      assert(c.text === fiNumber((g.figures.timeUtilization ?? 0) * 100, 0), `cell ${g.weekday}/${g.hour} reads ${c.text}`);
     }
     assert((await page.locator(".scale-legend").count()) >= 1, "no legend");
     const sizing = await fixture.call(facility, "AnalyticsService/GetRightSizing", { site, fromDate: from, toDate: to });
