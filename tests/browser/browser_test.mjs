@@ -257,6 +257,8 @@ try {
   });
 
   await test("keyboard: skip link, navigation, sorting and visible focus", async () => {
+    // A fresh load, so that focus starts at the top of the document.
+    await page.goto("about:blank");
     await go(page, `#/portfolio?from=${from}&to=${to}`);
     await page.keyboard.press("Tab");
     const first = await page.evaluate(() => document.activeElement?.textContent);
