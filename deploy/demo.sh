@@ -79,7 +79,8 @@ make_token() {
 echo "== creating tokens with the bootstrap admin token" >&2
 make_token "$data/facility.token" --role=facility --name="demo facility team"
 make_token "$data/hr.token" --role=hr --name="demo HR" --ttl=1d
-make_token "$data/display.token" --role=display --name="lobby Jyväskylä" --sites=JKL-YPA
+make_token "$data/display.token" --role=display --name="demo lobby screen" \
+  --sites=HKI-PASILA-VT
 client=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/facility.token")
 hr=("$bin/client/monipaikka" "--server=127.0.0.1:$port" "--token_file=$data/hr.token")
 echo "== importing the sample inventory" >&2
@@ -175,9 +176,10 @@ if [ "$keep_running" = 1 ]; then
   echo
   echo "The server keeps running (pid $server_pid) on 127.0.0.1:$port. Try:"
   echo "  $bin/client/monipaikka --server=127.0.0.1:$port --token_file=$data/facility.token sites list"
-  echo "The web dashboard: http://127.0.0.1:$http_port/ (docs/dashboard.md). Sign in"
-  echo "with a token: facility pages $data/facility.token, HR $data/hr.token, the"
-  echo "lobby screen of JKL-YPA $data/display.token, e.g."
-  echo "  cat $data/facility.token"
+  echo "The dashboard: http://127.0.0.1:$http_port/ (sign in with the token in"
+  echo "  $data/facility.token, $data/hr.token or, for a lobby screen,"
+  echo "  $data/display.token). The same API from a program:"
+  echo "  curl -X POST http://127.0.0.1:$http_port/monipaikka.v1.InventoryService/ListSites \\"
+  echo "    -H \"Authorization: Bearer \$(cat $data/facility.token)\" -H 'Content-Type: application/json' -d '{}'"
   echo "Stop it with: kill $server_pid"
 fi

@@ -397,6 +397,36 @@ absl::Status Server::ListenHttp() {
                                       std::move(http_options),
                                       grpc_server_->InProcessChannel(arguments),
                                       tokens_.get()));
+  const http::HttpCounters& counters = http_gateway_->counters();
+  metrics_->AddCounter("monipaikka_http_requests_total",
+                       "HTTP requests read whole.", &counters.requests);
+  metrics_->AddCounter("monipaikka_http_connect_calls_total",
+                       "Connect protocol calls (forwarded or refused).",
+                       &counters.connect_calls);
+  metrics_->AddCounter(
+      "monipaikka_http_refused_connections_total",
+      "HTTP connections refused at --http_max_connections (answered 503).",
+      &counters.refused_connections);
+  metrics_->AddCounter("monipaikka_http_bad_requests_total",
+                       "HTTP requests refused unread: malformed, over a size "
+                       "limit or too slow.",
+                       &counters.bad_requests);
+  metrics_->AddCounter("monipaikka_http_sessions_created_total",
+                       "Dashboard sign-ins that opened a session.",
+                       &counters.sessions_created);
+  metrics_->AddCounter("monipaikka_http_failed_sign_ins_total",
+                       "Dashboard sign-ins refused (token not accepted).",
+                       &counters.failed_sign_ins);
+  metrics_->AddCounter("monipaikka_http_csrf_refusals_total",
+                       "Session requests refused for a missing or wrong "
+                       "X-CSRF-Token.",
+                       &counters.csrf_refusals);
+  metrics_->AddGauge("monipaikka_http_open_connections",
+                     "HTTP connections open now.", &counters.open_connections);
+  metrics_->AddGauge("monipaikka_http_sessions", "Dashboard sessions open now.",
+                     std::function<double()>([gateway = http_gateway_.get()] {
+                       return static_cast<double>(gateway->sessions());
+                     }));
   Log(LogLevel::kInfo, "http_serving",
       {{"http_listen", options_.http_listen},
        {"http_port", http_gateway_->port()},

@@ -3,6 +3,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -173,6 +174,21 @@ class StreamForward final
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
 };
+
+// Reads and drops what a refused client sends until it closes or the
+// stream's time-out closes the socket.
+void DrainRefused(std::shared_ptr<beast::tcp_stream> stream) {
+  auto buffer = std::make_shared<std::array<char, 4096>>();
+  stream->async_read_some(
+      net::buffer(*buffer),
+      [stream, buffer](boost::system::error_code error, size_t) {
+        if (error) {
+          stream->close();
+          return;
+        }
+        DrainRefused(stream);
+      });
+}
 
 class ConnectionBase {
  public:
@@ -380,9 +396,9 @@ class Connection final
       return;
     }
     if (error == beast::error::timeout) {
+      // The stream closed the socket: nothing can be answered.
       gateway_->counters().bad_requests.fetch_add(1);
-      RefuseRequest(408, absl::DeadlineExceededError(
-                             "the request header did not arrive in time"));
+      CloseNow();
       return;
     }
     if (error) {
@@ -438,8 +454,8 @@ class Connection final
       return;
     }
     if (error == beast::error::timeout) {
-      RefuseRequest(408, absl::DeadlineExceededError(
-                             "the request body did not arrive in time"));
+      gateway_->counters().bad_requests.fetch_add(1);
+      CloseNow();
       return;
     }
     if (error) {
@@ -678,7 +694,6 @@ class Connection final
     token.role = record->role;
     token.gateway = record->gateway;
     token.sites = record->sites;
-    const std::string json_token = SessionJson(token, "");
     NewSession created = gateway_->sessions().Create(token);
     gateway_->counters().sessions_created.fetch_add(1);
     Log(LogLevel::kInfo, "web_session_created",
@@ -881,12 +896,15 @@ class Connection final
   // completes means it closed the connection (or broke the protocol), and
   // the forwarded call is cancelled.
   void WatchPeer() {
+    watching_peer_ = true;
     stream_.async_read_some(
         net::buffer(peer_bytes_),
         [self = Self()](boost::system::error_code error, size_t) {
           if (error) {
+            self->watching_peer_ = false;
             self->peer_gone_ = true;
             if (self->forward_ != nullptr) self->forward_->Cancel();
+            if (self->finishing_) self->CloseNow();
             return;
           }
           self->WatchPeer();
@@ -1011,8 +1029,7 @@ class Connection final
 
   void SendError(int http_status, const absl::Status& status,
                  bool clear_cookie = false) {
-    StringResponse response(static_cast<bhttp::status>(http_status),
-                            version_ == 0 ? 11 : version_);
+    StringResponse response(static_cast<bhttp::status>(http_status), version_);
     if (clear_cookie) response.set(bhttp::field::set_cookie, ClearedCookie());
     SendJson(std::move(response), ConnectErrorJson(status));
   }
@@ -1064,19 +1081,40 @@ class Connection final
     WaitForRequest();
   }
 
-  // Ends the connection after the last answer: TLS close_notify, then the
-  // socket.
+  // Ends the connection after the last answer. Plain: no more sending,
+  // then what the client still sends (e.g. the rest of a refused body) is
+  // read and dropped for up to 2 s before the socket closes, so that the
+  // close does not reset the connection before the client read the
+  // answer. TLS: close_notify (unless a stream's read is pending).
   void FinishConnection() {
-    if (closed_) return;
+    if (closed_ || finishing_) return;
+    finishing_ = true;
+    Lowest().expires_after(std::chrono::seconds(2));
     if constexpr (kTls) {
-      Lowest().expires_after(std::chrono::seconds(2));
+      if (watching_peer_) {
+        CloseNow();
+        return;
+      }
       stream_.async_shutdown(
           [self = Self()](boost::system::error_code) { self->CloseNow(); });
     } else {
       boost::system::error_code ignored;
       Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-      CloseNow();
+      // A stream's read of the peer is pending: it drains and closes.
+      if (!watching_peer_) Drain();
     }
+  }
+
+  void Drain() {
+    stream_.async_read_some(
+        net::buffer(peer_bytes_),
+        [self = Self()](boost::system::error_code error, size_t) {
+          if (error) {
+            self->CloseNow();
+            return;
+          }
+          self->Drain();
+        });
   }
 
   std::shared_ptr<Impl> gateway_;
@@ -1099,7 +1137,9 @@ class Connection final
   int64_t stream_session_ = 0;
   absl::Status stream_error_;
   bool peer_gone_ = false;
-  char peer_bytes_[256];
+  bool watching_peer_ = false;
+  bool finishing_ = false;
+  char peer_bytes_[4096];
 };
 
 }  // namespace
@@ -1184,12 +1224,18 @@ void HttpGateway::Impl::OnAccept(boost::system::error_code error,
             "close\r\nContent-Length: ",
             body.size(), "\r\n\r\n", body);
       }();
-      auto refused = std::make_shared<tcp::socket>(std::move(socket));
+      // Answered, then what the client sends is dropped for up to a second
+      // before the close (a close with unread data would reset the
+      // connection before the client read the answer).
+      auto refused = std::make_shared<beast::tcp_stream>(std::move(socket));
+      refused->expires_after(std::chrono::seconds(1));
       net::async_write(*refused, net::buffer(kRefusal),
-                       [refused](boost::system::error_code, size_t) {
+                       [refused](boost::system::error_code error, size_t) {
+                         if (error) return;
                          boost::system::error_code ignored;
-                         refused->shutdown(tcp::socket::shutdown_both, ignored);
-                         refused->close(ignored);
+                         refused->socket().shutdown(tcp::socket::shutdown_send,
+                                                    ignored);
+                         DrainRefused(refused);
                        });
     }
     Accept();

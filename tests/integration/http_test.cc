@@ -461,9 +461,7 @@ TEST_F(HttpIntegrationTest, LimitsRefuseWithoutHarmingTheServer) {
     HttpConnection slow(port());
     ASSERT_TRUE(slow.SendRaw("GET / HTTP/1.1\r\nHost: x\r\n").ok());
     const auto start = std::chrono::steady_clock::now();
-    absl::StatusOr<HttpAnswer> refused = slow.Read(std::chrono::seconds(10));
-    ASSERT_TRUE(refused.ok()) << refused.status();
-    EXPECT_EQ(refused->status, 408);
+    EXPECT_TRUE(slow.ClosedByPeer(std::chrono::seconds(10)));
     EXPECT_LT(std::chrono::steady_clock::now() - start,
               std::chrono::seconds(5));
   }
