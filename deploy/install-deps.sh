@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package Monipaikka needs to build, test and run:
 # compiler, CMake and libraries; Node.js 18 and npm (the web dashboard's
-# build, deploy/build-web.sh) and Chromium (its browser tests). Idempotent: installs only what is missing.
+# build, deploy/build-web.sh) and Chromium (its browser tests).
+# Idempotent: installs only what is missing.
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 
