@@ -158,7 +158,8 @@ function App() {
         </nav>
       ) : null}
       <main id="main" tabIndex={-1}>
-        {session === undefined ? null : session === null ? <SignIn onSignedIn={setSession} /> : page}
+        {/* A new address is a new page: its form starts from the address's choices. */}
+        {session === undefined ? null : session === null ? <SignIn onSignedIn={setSession} /> : <React.Fragment key={window.location.hash}>{page}</React.Fragment>}
       </main>
     </LocaleContext.Provider>
   );
