@@ -11,7 +11,8 @@
 #   deploy/demo.sh                 run, report, stop everything
 #   deploy/demo.sh --keep-running  leave the server running afterwards
 #
-# Environment: MONIPAIKKA_PORT (default 7070), DEMO_DIR (default var/demo).
+# Environment: MONIPAIKKA_PORT (default 7070), MONIPAIKKA_HTTP_PORT (the web
+# dashboard, default 8080), DEMO_DIR (default var/demo).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 keep_running=0

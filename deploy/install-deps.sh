@@ -2,7 +2,9 @@
 # Installs every Debian 12 package Monipaikka needs to build, test and run:
 # compiler, CMake and libraries, and what building and checking the Debian
 # packages takes (dpkg-dev, file: CPack's dependency scan; systemd:
-# systemd-analyze; python3: their test). Idempotent: installs only what is missing.
+# systemd-analyze; python3: their test); Node.js 18 and npm (the web
+# dashboard's build, deploy/build-web.sh) and Chromium (its browser tests).
+# Idempotent: installs only what is missing.
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 
@@ -15,6 +17,7 @@ PACKAGES=(
   clang libclang-rt-14-dev clang-format
   libsystemd-dev systemd dpkg-dev file python3
   prometheus  # promtool: the test of deploy/prometheus/monipaikka-alerts.yml
+  nodejs npm chromium
 )
 
 missing=()

@@ -1,0 +1,350 @@
+// Real-browser tests of the web dashboard: Debian's Chromium driven by
+// playwright-core against a real monipaikka-server with sample data.
+//
+//   node tests/browser/browser_test.mjs --build=<cmake build dir> [--artifacts=<dir>]
+//
+// Screenshots of every page go to <artifacts> (default
+// <build>/browser-artifacts). Exits non-zero when a check fails.
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { Fixture, sleep } from "./fixture.mjs";
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
+const root = path.resolve(new URL("../..", import.meta.url).pathname);
+const build = path.resolve(args.build ?? path.join(root, "build"));
+const artifacts = path.resolve(args.artifacts ?? path.join(build, "browser-artifacts"));
+mkdirSync(artifacts, { recursive: true });
+const require = createRequire(path.join(root, "web", "package.json"));
+const { chromium } = require("playwright-core");
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+const results = [];
+let failed = 0;
+async function test(name, fn) {
+  const start = Date.now();
+  try {
+    await fn();
+    results.push(`ok   ${name} (${Date.now() - start} ms)`);
+    console.log(`ok   ${name} (${Date.now() - start} ms)`);
+  } catch (e) {
+    failed++;
+    results.push(`FAIL ${name}: ${e.stack ?? e}`);
+    console.log(`FAIL ${name}: ${e.stack ?? e}`);
+  }
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+// What the page shows for a number in Finnish: decimal comma.
+const fiNumber = (v, digits) =>
+  new Intl.NumberFormat("fi-FI", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v).replace(/\u2212/g, "-");
+function near(a, b, eps = 1e-9) {
+  return Math.abs(Number(a) - Number(b)) <= eps;
+}
+
+const fixture = new Fixture({ root, build });
+let browser;
+try {
+  await fixture.start();
+  await fixture.load();
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const { from, to } = fixture;
+
+  // A fresh browser context (own cookie jar) signed in with `token` in `lang`.
+  async function signedIn(token, lang = "fi") {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, locale: "fi-FI" });
+    await context.addInitScript((l) => window.localStorage.setItem("monipaikka.lang", l), lang);
+    const page = await context.newPage();
+    page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
+    await page.goto(fixture.base + "/");
+    await page.locator("#token").fill(token);
+    await page.locator("#sign-in").click();
+    await page.locator("#sign-out").waitFor({ timeout: 10000 });
+    return { context, page };
+  }
+  async function go(page, hash) {
+    await page.goto(`${fixture.base}/${hash}`);
+    await page.waitForFunction(() => !document.querySelector(".loading"), null, { timeout: 30000 });
+  }
+  async function shot(page, name) {
+    await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+  }
+  async function axe(page, name) {
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+    );
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    writeFileSync(path.join(artifacts, `axe-${name}.json`), JSON.stringify(result.violations, null, 2));
+    assert(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; ")}`);
+  }
+  const cellValues = (page, table, col) =>
+    page.$$eval(`#${table} tbody tr`, (rows, c) =>
+      rows.map((r) => {
+        const link = r.querySelector("a");
+        const cell = r.querySelector(`[data-col="${c}"]`);
+        return { href: link ? link.getAttribute("href") : "", value: cell?.getAttribute("data-value") ?? null, text: cell?.textContent ?? "" };
+      }), col);
+
+  const facility = fixture.token("facility");
+  const hr = fixture.token("hr");
+
+  await test("sign-in page refuses a wrong token and keeps it out of the URL and storage", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(fixture.base + "/");
+    await page.locator("#token").fill("not-a-token");
+    const [refusal] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/session") && r.request().method() === "POST"),
+      page.locator("#sign-in").click(),
+    ]);
+    assert(refusal.status() === 401, `a wrong token answered ${refusal.status()}`);
+    await page.waitForTimeout(200);
+    assert(await page.locator("#sign-out").count() === 0, "signed in with a wrong token");
+    await shot(page, "sign-in");
+    await axe(page, "sign-in");
+    const { page: p2, context: c2 } = await signedIn(facility);
+    assert(!p2.url().includes(facility), "token in URL");
+    const stored = await p2.evaluate(() => JSON.stringify({ ...window.localStorage }) + JSON.stringify({ ...window.sessionStorage }));
+    assert(!stored.includes(facility), "token in web storage");
+    const cookies = await c2.cookies();
+    const session = cookies.find((c) => c.httpOnly);
+    assert(session && session.sameSite === "Strict", `session cookie not HttpOnly+Strict: ${JSON.stringify(cookies)}`);
+    assert(!cookies.some((c) => c.value.includes(facility)), "token in a cookie");
+    await c2.close();
+    await context.close();
+  });
+
+  const { context: fctx, page } = await signedIn(facility);
+
+  await test("portfolio shows the API's numbers for the same request (fi: decimal comma)", async () => {
+    await go(page, `#/portfolio?from=${from}&to=${to}`);
+    const api = await fixture.call(facility, "AnalyticsService/GetUsageReport", { scope: {}, fromDate: from, toDate: to, groupBy: "GROUPING_SITE" });
+    const rows = await cellValues(page, "portfolio-table", "timeUtilization");
+    const p95 = await cellValues(page, "portfolio-table", "peakP95");
+    assert(rows.length === api.groups.length && rows.length === 3, `sites on page ${rows.length}, API ${api.groups.length}`);
+    for (const g of api.groups) {
+      const i = rows.findIndex((r) => r.href.includes(`/site/${encodeURIComponent(g.key)}`));
+      assert(i >= 0, `site ${g.key} missing`);
+      const f = g.figures ?? {};
+      assert(near(rows[i].value, f.timeUtilization ?? 0), `${g.key} utilization page ${rows[i].value} API ${f.timeUtilization}`);
+      assert(Number(p95[i].value) === (f.peakOccupancyP95 ?? 0), `${g.key} P95 page ${p95[i].value} API ${f.peakOccupancyP95}`);
+      const shown = `${fiNumber((f.timeUtilization ?? 0) * 100, 1)} %`;
+      assert(rows[i].text === shown, `${g.key} shows "${rows[i].text}", expected "${shown}"`);
+    }
+    await shot(page, "portfolio");
+    await axe(page, "portfolio");
+  });
+
+  await test("portfolio filters by organization and site kind, and sorts", async () => {
+    await go(page, `#/portfolio?from=${from}&to=${to}&org=ELY-PIR`);
+    const api = await fixture.call(facility, "AnalyticsService/GetUsageReport", { scope: { organizations: ["ELY-PIR"] }, fromDate: from, toDate: to, groupBy: "GROUPING_SITE" });
+    const expected = api.groups.filter((g) => (g.workstationsInScope ?? 0) > 0);
+    const rows = await cellValues(page, "portfolio-table", "timeUtilization");
+    assert(rows.length === expected.length && rows.length >= 1, `ELY-PIR sites page ${rows.length} API ${expected.length}`);
+    for (const g of expected) {
+      const r = rows.find((x) => x.href.includes(`/site/${encodeURIComponent(g.key)}`));
+      assert(r && near(r.value, g.figures?.timeUtilization ?? 0), `ELY-PIR ${g.key}: ${r?.value} vs ${g.figures?.timeUtilization}`);
+    }
+    await go(page, `#/portfolio?from=${from}&to=${to}&kind=C`);
+    const kinds = await cellValues(page, "portfolio-table", "kind");
+    assert(kinds.length === 1 && kinds[0].value === "C", `kind C rows: ${JSON.stringify(kinds)}`);
+    await go(page, `#/portfolio?from=${from}&to=${to}`);
+    await page.locator('button[data-sort="timeUtilization"]').click();
+    await page.locator('button[data-sort="timeUtilization"]').click();
+    const sorted = (await cellValues(page, "portfolio-table", "timeUtilization")).map((r) => Number(r.value));
+    assert(sorted.every((v, i) => i === 0 || sorted[i - 1] >= v), `not sorted descending: ${sorted}`);
+    assert((await page.locator('th[aria-sort="descending"]').count()) === 1, "aria-sort not set");
+  });
+
+  await test("portfolio table downloads as Finnish Excel CSV (BOM, ';', decimal comma)", async () => {
+    await go(page, `#/portfolio?from=${from}&to=${to}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".table-block .download").first().click()]);
+    const file = path.join(artifacts, "portfolio.csv");
+    await download.saveAs(file);
+    const text = readFileSync(file, "utf8");
+    assert(text.charCodeAt(0) === 0xfeff, "no BOM");
+    const lines = text.slice(1).trim().split("\r\n");
+    assert(lines.length === 4, `${lines.length} lines`);
+    assert(lines[0].split(";").length > 8, `header: ${lines[0]}`);
+    assert(/;\d+,\d+;/.test(lines.slice(1).join("\n")), `no decimal comma: ${lines[1]}`);
+  });
+
+  const site = "HKI-PASILA-VT";
+  await test("site page: floor table and heatmap cells equal the report's", async () => {
+    await go(page, `#/site/${site}?from=${from}&to=${to}`);
+    const floors = await fixture.call(facility, "AnalyticsService/GetUsageReport", { scope: { site }, fromDate: from, toDate: to, groupBy: "GROUPING_FLOOR" });
+    const floorRows = await page.$$eval("#floor-table tbody tr", (rows) =>
+      rows.map((r) => ({ label: r.querySelector("th")?.textContent, value: r.querySelector('[data-col="timeUtilization"]')?.getAttribute("data-value") })));
+    assert(floorRows.length === floors.groups.length, `floors page ${floorRows.length} API ${floors.groups.length}`);
+    for (const g of floors.groups) {
+      const r = floorRows.find((x) => x.label === (g.label || g.key));
+      assert(r && near(r.value, g.figures?.timeUtilization ?? 0), `floor ${g.key}: ${r?.value} vs ${g.figures?.timeUtilization}`);
+    }
+    const heat = await fixture.call(facility, "AnalyticsService/GetUsageReport", { scope: { site }, fromDate: from, toDate: to, groupBy: "GROUPING_WEEKDAY_HOUR" });
+    const cells = await page.$$eval("#heatmap .heat-cell", (cs) =>
+      cs.map((c) => ({ d: Number(c.getAttribute("data-weekday")), h: Number(c.getAttribute("data-hour")), v: c.getAttribute("data-value"), text: c.querySelector("text")?.textContent })));
+    const measured = heat.groups.filter((g) => g.measured && Number(g.figures?.observedMs ?? 0) > 0);
+    assert(measured.length > 10, `only ${measured.length} measured heatmap cells`);
+    for (const g of measured) {
+      const c = cells.find((x) => x.d === g.weekday && x.h === (g.hour ?? 0));
+      assert(c, `no cell for ${g.weekday}/${g.hour}`);
+      assert(near(c.v, g.figures.timeUtilization ?? 0), `cell ${g.weekday}/${g.hour}: ${c.v} vs ${g.figures.timeUtilization}`);
+      assert(c.text === fiNumber((g.figures.timeUtilization ?? 0) * 100, 0), `cell ${g.weekday}/${g.hour} reads ${c.text}`);
+    }
+    assert((await page.locator(".scale-legend").count()) >= 1, "no legend");
+    const sizing = await fixture.call(facility, "AnalyticsService/GetRightSizing", { site, fromDate: from, toDate: to });
+    const needed = await page.$$eval('#sizing-table [data-col="needed"]', (cs) => cs.map((c) => c.getAttribute("data-value")));
+    assert(needed.length === sizing.rows.length, `right-sizing rows ${needed.length} vs ${sizing.rows.length}`);
+    await shot(page, "site");
+    await axe(page, "site");
+  });
+
+  await test("floor plan draws every workstation of the floor, by utilization and live", async () => {
+    await go(page, `#/floor/${site}/HKI-PASILA-VT-2?from=${from}&to=${to}`);
+    const ws = await fixture.call(facility, "InventoryService/ListWorkstations", { site, space: "HKI-PASILA-VT-2" });
+    const desks = await page.locator("#floorplan .desk").count();
+    assert(desks === ws.workstations.filter((w) => w.status !== "inactive").length, `desks ${desks} vs ${ws.workstations.length}`);
+    await shot(page, "floor-plan");
+    await axe(page, "floor-plan");
+    await go(page, `#/floor/${site}/HKI-PASILA-VT-2?mode=live`);
+    await page.waitForFunction(() => document.querySelectorAll('#floorplan .desk[data-state]:not([data-state=""])').length > 0, null, { timeout: 10000 });
+    await shot(page, "floor-plan-live");
+  });
+
+  await test("consolidation what-if shows the report's verdict and chart", async () => {
+    await go(page, `#/consolidation?from=${from}&to=${to}&orgs=VERO,MML&candidate=${site}`);
+    const api = await fixture.call(facility, "AnalyticsService/GetConsolidation", { organizations: ["VERO", "MML"], candidateSite: site, fromDate: from, toDate: to });
+    const fits = await page.locator("#verdict").getAttribute("data-fits");
+    assert(fits === String(!!api.fits), `fits page ${fits} API ${api.fits}`);
+    assert((await page.locator("#consolidation-chart svg rect").count()) > 1, "no bars");
+    await shot(page, "consolidation");
+    await axe(page, "consolidation");
+  });
+
+  await test("a reading sent through the real ingest path changes the live screen within 2 s", async () => {
+    const sensor = fixture.sensors.find((s) => s.gateway === "gw-jkl-ypa" && s.workstation);
+    const send = await fixture.lineAgent("gw-jkl-ypa");
+    await go(page, "#/live/JKL-YPA");
+    await page.locator("#live-total").waitFor();
+    const free = async () => Number(await page.locator("#live-total").getAttribute("data-free"));
+    const latencies = [];
+    for (const state of ["free", "occupied", "free"]) {
+      const before = await free();
+      const t0 = Date.now();
+      const answer = await send(`${sensor.id} ${state}`);
+      assert(answer === "ok", `line protocol answered ${answer}`);
+      const expect = state === "free" ? before + 1 : before - 1;
+      await page.waitForFunction((n) => Number(document.querySelector("#live-total")?.getAttribute("data-free")) === n, expect, { timeout: 5000 });
+      latencies.push(Date.now() - t0);
+    }
+    console.log(`live latency (reading sent to screen changed), ms: ${latencies.join(", ")}`);
+    assert(latencies.every((l) => l < 2000), `latency over 2 s: ${latencies}`);
+    await shot(page, "live");
+    await axe(page, "live");
+  });
+
+  await test("a facility user is refused the HR page", async () => {
+    await go(page, "#/hr");
+    await page.locator('.error-box[data-refused="true"]').first().waitFor({ timeout: 10000 });
+    await shot(page, "hr-refused-facility");
+  });
+
+  await test("keyboard: skip link, navigation, sorting and visible focus", async () => {
+    // A fresh load, so that focus starts at the top of the document.
+    await page.goto("about:blank");
+    await go(page, `#/portfolio?from=${from}&to=${to}`);
+    await page.keyboard.press("Tab");
+    const first = await page.evaluate(() => document.activeElement?.textContent);
+    assert(first === "Siirry pääsisältöön", `first Tab stop: ${first}`);
+    // Tab to the "Toimipaikka" navigation link and follow it with Enter.
+    let found = false;
+    for (let i = 0; i < 20 && !found; i++) {
+      await page.keyboard.press("Tab");
+      found = await page.evaluate(() => document.activeElement?.getAttribute("href") === "#/site");
+    }
+    assert(found, "navigation link not reachable by Tab");
+    const outline = await page.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return `${s.outlineStyle} ${s.outlineWidth}`;
+    });
+    assert(/solid \d/.test(outline) && parseFloat(outline.split(" ")[1]) >= 2, `focus not visible: ${outline}`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => location.hash === "#/site");
+    await go(page, `#/portfolio?from=${from}&to=${to}`);
+    await page.locator('button[data-sort="peakP95"]').focus();
+    await page.keyboard.press("Enter");
+    assert((await page.locator('th[aria-sort="ascending"] button[data-sort="peakP95"]').count()) === 1, "sorting by keyboard");
+  });
+
+  await test("languages: Swedish and English headings and number formats", async () => {
+    const { context, page: p } = await signedIn(facility, "sv");
+    await go(p, `#/portfolio?from=${from}&to=${to}`);
+    assert((await p.locator("h1").textContent()) === "Fastighetsbestånd", "sv heading");
+    const sv = await cellValues(p, "portfolio-table", "timeUtilization");
+    assert(sv.every((r) => /^\d+,\d %$/.test(r.text)), `sv numbers: ${sv.map((r) => r.text)}`);
+    await p.locator('button[lang="en"]').click();
+    assert((await p.locator("h1").textContent()) === "Portfolio", "en heading");
+    const en = await cellValues(p, "portfolio-table", "timeUtilization");
+    assert(en.every((r) => /^\d+\.\d %$/.test(r.text)), `en numbers: ${en.map((r) => r.text)}`);
+    assert((await p.evaluate(() => document.documentElement.lang)) === "en", "html lang");
+    await context.close();
+  });
+
+  await test("HR page: withheld figures read 'suppressed' (fi: salattu), never 0 or blank", async () => {
+    const { context, page: p } = await signedIn(hr);
+    await go(p, `#/hr?asof=${fixture.hrMonthEnd}&from=${fixture.hrMonth}&to=${fixture.hrMonth}&by=unit`);
+    const api = await fixture.call(hr, "WorkforceService/GetOfficeDays", { fromMonth: fixture.hrMonth, toMonth: fixture.hrMonth, groupBy: "HR_GROUPING_UNIT" });
+    let withheld = 0;
+    for (const r of api.rows) {
+      for (const f of [r.registered, r.withDays, ...(r.officeDayBuckets ?? []), r.medianOfficeDays, r.meetingRecommendation, r.meetingRecommendationPct, r.sharedUsePct]) {
+        if (f?.withheld) withheld++;
+      }
+    }
+    const suppressed = await p.locator("#office-days-table td.suppressed").count();
+    assert(withheld > 0, "the sample has no withheld figure");
+    assert(suppressed === withheld, `suppressed cells ${suppressed}, withheld figures ${withheld}`);
+    const texts = await p.$$eval("#office-days-table td.suppressed", (cs) => [...new Set(cs.map((c) => c.textContent))]);
+    assert(texts.length === 1 && texts[0] === "salattu", `suppressed reads ${texts}`);
+    const blank = await p.$$eval("#office-days-table tbody td", (cs) => cs.filter((c) => c.textContent.trim() === "").length);
+    assert(blank === 0, `${blank} blank cells`);
+    await shot(p, "hr");
+    await axe(p, "hr");
+    await p.locator('button[lang="sv"]').click();
+    assert((await p.locator("#office-days-table td.suppressed").first().textContent()) === "sekretessbelagd", "sv suppressed");
+    await context.close();
+  });
+
+  await test("a display token sees only its live screen (kiosk), everything else is refused", async () => {
+    fixture.makeToken("display", ["--role=display", "--name=lobby", "--sites=JKL-YPA"]);
+    const { context, page: p } = await signedIn(fixture.token("display"));
+    await p.waitForFunction(() => location.hash.startsWith("#/live/JKL-YPA"));
+    await p.locator("#live-total").waitFor({ timeout: 10000 });
+    assert((await p.locator(".kiosk").count()) === 1, "not the kiosk layout");
+    await shot(p, "live-kiosk");
+    await axe(p, "live-kiosk");
+    for (const hash of ["#/portfolio", `#/site/${site}`, "#/hr", "#/live/HKI-PASILA-VT"]) {
+      await p.goto(`${fixture.base}/${hash}`);
+      await p.locator('.error-box[data-refused="true"]').first().waitFor({ timeout: 10000 });
+    }
+    await context.close();
+  });
+
+  await fctx.close();
+} catch (e) {
+  failed++;
+  console.log(`FAIL setup: ${e.stack ?? e}`);
+  if (fixture.serverLog) console.log(fixture.serverLog.join("").slice(-4000));
+} finally {
+  if (browser) await browser.close();
+  fixture.stop();
+  writeFileSync(path.join(artifacts, "results.txt"), results.join("\n") + "\n");
+}
+console.log(failed ? `${failed} failed` : "all passed");
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,90 @@
+// The dashboard's one way to the server: Connect calls generated from the
+// protos in proto/, over the session cookie the server set at sign-in. The
+// token itself is sent once (POST /session) and never kept by the page.
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import { AnalyticsService } from "./gen/monipaikka/v1/analytics_pb";
+import { InventoryService } from "./gen/monipaikka/v1/inventory_pb";
+import { LiveOccupancyService } from "./gen/monipaikka/v1/live_pb";
+import { SensorHealthService } from "./gen/monipaikka/v1/sensor_health_pb";
+import { WorkforceService } from "./gen/monipaikka/v1/workforce_pb";
+
+export interface SessionInfo {
+  role: string;
+  sites: string[];
+  tokenName: string;
+  csrf: string;
+}
+
+let csrfToken = "";
+
+function readSession(json: Record<string, unknown>): SessionInfo {
+  const pick = (...keys: string[]) => {
+    for (const k of keys) if (json[k] !== undefined) return json[k];
+    return undefined;
+  };
+  const info: SessionInfo = {
+    role: String(pick("role") ?? ""),
+    sites: (pick("sites") as string[] | undefined) ?? [],
+    tokenName: String(pick("token_name", "tokenName", "name") ?? ""),
+    csrf: String(pick("csrf_token", "csrfToken", "csrf") ?? ""),
+  };
+  csrfToken = info.csrf;
+  return info;
+}
+
+export class SignInError extends Error {}
+
+async function errorText(response: Response): Promise<string> {
+  try {
+    const body = await response.json();
+    if (body && typeof body.message === "string") return body.message;
+  } catch {
+    /* not JSON */
+  }
+  return `HTTP ${response.status}`;
+}
+
+export async function signIn(token: string): Promise<SessionInfo> {
+  const response = await fetch("/session", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token }),
+  });
+  if (!response.ok) throw new SignInError(await errorText(response));
+  return readSession(await response.json());
+}
+
+// The session the cookie stands for, or null when there is none.
+export async function currentSession(): Promise<SessionInfo | null> {
+  const response = await fetch("/session", { credentials: "same-origin" });
+  if (!response.ok) return null;
+  return readSession(await response.json());
+}
+
+export async function signOut(): Promise<void> {
+  await fetch("/session/logout", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRF-Token": csrfToken },
+  });
+  csrfToken = "";
+}
+
+const csrf: Interceptor = (next) => async (req) => {
+  if (csrfToken) req.header.set("X-CSRF-Token", csrfToken);
+  return next(req);
+};
+
+const transport = createConnectTransport({
+  baseUrl: window.location.origin,
+  interceptors: [csrf],
+  fetch: (input, init) => fetch(input, { ...init, credentials: "same-origin" }),
+});
+
+export const analytics: Client<typeof AnalyticsService> = createClient(AnalyticsService, transport);
+export const inventory: Client<typeof InventoryService> = createClient(InventoryService, transport);
+export const live: Client<typeof LiveOccupancyService> = createClient(LiveOccupancyService, transport);
+export const sensorHealth: Client<typeof SensorHealthService> = createClient(SensorHealthService, transport);
+export const workforce: Client<typeof WorkforceService> = createClient(WorkforceService, transport);

@@ -1,0 +1,168 @@
+// The Monipaikka dashboard: sign-in, language, navigation and the pages.
+import React, { useEffect, useMemo, useState } from "react";
+import { createRoot } from "react-dom/client";
+import { Button, Heading, Paragraph, SkipLink, TextInput } from "suomifi-ui-components";
+import { currentSession, signIn, signOut, type SessionInfo } from "./api";
+import { LANGS, LocaleContext, STRINGS, initialLang, makeLocale, type Lang } from "./i18n";
+import { Consolidation } from "./pages/Consolidation";
+import { FloorPlan } from "./pages/FloorPlan";
+import { Hr } from "./pages/Hr";
+import { Live } from "./pages/Live";
+import { Portfolio } from "./pages/Portfolio";
+import { Site } from "./pages/Site";
+import { href, navigate, useRoute } from "./route";
+import "./app.css";
+
+function SignIn(props: { onSignedIn: (s: SessionInfo) => void }) {
+  const { t } = React.useContext(LocaleContext);
+  const [token, setToken] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  return (
+    <section aria-labelledby="page-title" className="sign-in">
+      <Heading variant="h1" id="page-title">{t.signInTitle}</Heading>
+      <Paragraph>{t.signInHelp}</Paragraph>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError("");
+          try {
+            const session = await signIn(token.trim());
+            setToken("");
+            props.onSignedIn(session);
+          } catch (err) {
+            setError((err as Error).message || t.error);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <TextInput
+          id="token"
+          type="password"
+          autoComplete="off"
+          labelText={t.token}
+          value={token}
+          onChange={(v) => setToken(String(v ?? ""))}
+          status={error ? "error" : "default"}
+          statusText={error}
+          fullWidth
+        />
+        <Button type="submit" id="sign-in" disabled={busy || !token.trim()}>{t.signIn}</Button>
+      </form>
+    </section>
+  );
+}
+
+function App() {
+  const [lang, setLang] = useState<Lang>(initialLang());
+  const locale = useMemo(() => makeLocale(lang), [lang]);
+  const t = locale.t;
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const route = useRoute();
+  useEffect(() => {
+    currentSession().then(setSession, () => setSession(null));
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    window.localStorage.setItem("monipaikka.lang", lang);
+  }, [lang]);
+  useEffect(() => {
+    if (!session) return;
+    if (!route.page) {
+      if (session.role === "display") navigate(href("live", [session.sites[0] ?? ""], { kiosk: "1" }));
+      else if (session.role === "hr") navigate(href("hr"));
+      else navigate(href("portfolio"));
+    }
+  }, [session, route.page]);
+  useEffect(() => {
+    const titles: Record<string, string> = {
+      portfolio: t.portfolio, site: t.site, floor: t.floorPlan, live: t.live, consolidation: t.consolidation, hr: t.hr,
+    };
+    document.title = `${session ? titles[route.page] ?? t.appName : t.signInTitle} – ${t.appName}`;
+  }, [route.page, session, t]);
+
+  const display = session?.role === "display";
+  const kiosk = display || route.query.get("kiosk") === "1";
+  const navItems: [string, string][] = display
+    ? session!.sites.map((s) => ["live/" + s, `${t.live}: ${s}`] as [string, string])
+    : ([
+        ["portfolio", t.portfolio],
+        ["site", t.site],
+        ["floor", t.floorPlan],
+        ["live", t.live],
+        ["consolidation", t.consolidation],
+        ["hr", t.hr],
+      ] as [string, string][]).filter(([to]) =>
+        // What the role may open; the server decides on every call anyway.
+        session?.role === "hr" ? to === "hr" : session?.role === "admin" ? true : to !== "hr",
+      );
+  let page: React.ReactNode = null;
+  if (session) {
+    switch (route.page) {
+      case "portfolio": page = <Portfolio route={route} />; break;
+      case "site": page = <Site route={route} />; break;
+      case "floor": page = <FloorPlan route={route} />; break;
+      case "live": page = <Live route={route} kiosk={display} />; break;
+      case "consolidation": page = <Consolidation route={route} />; break;
+      case "hr": page = <Hr route={route} />; break;
+      default: page = null;
+    }
+  }
+  return (
+    <LocaleContext.Provider value={locale}>
+      <SkipLink href="#main">{t.skip}</SkipLink>
+      <header className={kiosk ? "app-header kiosk-header" : "app-header"}>
+        <span className="brand">{t.appName}</span>
+        <div className="lang" role="group" aria-label={t.language}>
+          {LANGS.map((l) => (
+            <button
+              key={l}
+              type="button"
+              lang={l}
+              className={l === lang ? "lang-button current" : "lang-button"}
+              aria-pressed={l === lang}
+              onClick={() => setLang(l)}
+            >
+              {STRINGS[l].langName}
+            </button>
+          ))}
+        </div>
+        {session ? (
+          <div className="who">
+            <span>{t.signedInAs}: {session.tokenName || "–"} ({t.role} {session.role})</span>
+            <Button
+              variant="secondary"
+              id="sign-out"
+              onClick={async () => {
+                await signOut();
+                setSession(null);
+                navigate("#/");
+              }}
+            >
+              {t.signOut}
+            </Button>
+          </div>
+        ) : null}
+      </header>
+      {session && !kiosk ? (
+        <nav aria-label={t.nav} className="main-nav">
+          <ul>
+            {navItems.map(([to, label]) => (
+              <li key={to}>
+                <a href={`#/${to}`} aria-current={route.page === to.split("/")[0] ? "page" : undefined}>{label}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+      <main id="main" tabIndex={-1}>
+        {/* A new address is a new page: its form starts from the address's choices. */}
+        {session === undefined ? null : session === null ? <SignIn onSignedIn={setSession} /> : <React.Fragment key={window.location.hash}>{page}</React.Fragment>}
+      </main>
+    </LocaleContext.Provider>
+  );
+}
+
+createRoot(document.getElementById("root")!).render(<App />);

@@ -1,0 +1,106 @@
+// Unit tests of the dashboard's pure functions, bundled by esbuild and run
+// on Node (no browser): CSV export, locale formats, live updates, the
+// automatic floor layout.
+import assert from "node:assert/strict";
+import { toCsv } from "../src/export";
+import { makeLocale } from "../src/i18n";
+import { applyUpdate } from "../src/liveState";
+import { layout } from "../src/pages/FloorPlan";
+import { parseRoute, href } from "../src/route";
+import { scaleColour } from "../src/components";
+
+let failed = 0;
+function test(name: string, fn: () => void) {
+  try {
+    fn();
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${(e as Error).stack}`);
+  }
+}
+
+test("CSV for Finnish Excel: BOM, ';', decimal comma, quoting, CRLF", () => {
+  const csv = toCsv(["Toimipaikka", "Käyttöaste"], [["Pasila; virastotalo", 23.4], ['Sanoi "hei"', -0.5], ["tyhjä", null]]);
+  assert.equal(csv.charCodeAt(0), 0xfeff);
+  assert.equal(
+    csv.slice(1),
+    'Toimipaikka;Käyttöaste\r\n"Pasila; virastotalo";23,4\r\n"Sanoi ""hei""";-0,5\r\ntyhjä;\r\n',
+  );
+});
+
+test("numbers: decimal comma in fi and sv, point in en; ASCII minus", () => {
+  assert.equal(makeLocale("fi").num(1234.5, 1), "1\u00a0234,5");
+  assert.equal(makeLocale("sv").pct(0.234), "23,4 %");
+  assert.equal(makeLocale("en").pct(0.234), "23.4 %");
+  assert.equal(makeLocale("fi").num(-3), "-3");
+});
+
+test("times in the site's time zone", () => {
+  const ms = Date.UTC(2026, 2, 23, 7, 15, 0); // 09:15 in Helsinki (EET)
+  assert.match(makeLocale("fi").dateTime(ms, "Europe/Helsinki"), /9\.15\.00/);
+  assert.match(makeLocale("en").dateTime(ms, "Europe/Stockholm"), /08:15:00/);
+});
+
+test("every language has every string", () => {
+  for (const lang of ["fi", "sv", "en"] as const) {
+    const t = makeLocale(lang).t as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(t)) assert.ok(v !== "" && v !== undefined, `${lang}.${k}`);
+  }
+  assert.equal(makeLocale("fi").t.suppressed, "salattu");
+  assert.equal(makeLocale("sv").t.suppressed, "sekretessbelagd");
+});
+
+test("live: a snapshot replaces, a change merges by code and updates totals", () => {
+  const ws = (code: string, state: number) => ({ workstation: code, state }) as never;
+  const snap = { snapshot: true, occupancy: { site: "S", asOfMs: 1n, workstations: [ws("A", 2), ws("B", 3)], rooms: [], spaces: [], free: 1, occupied: 1, unknown: 0, workstationsTotal: 2 } } as never;
+  let s = applyUpdate(null, snap)!;
+  assert.equal(s.workstations.length, 2);
+  s = applyUpdate(s, { snapshot: false, occupancy: { site: "S", asOfMs: 2n, workstations: [ws("B", 2)], rooms: [], spaces: [], free: 2, occupied: 0, unknown: 0, workstationsTotal: 2 } } as never)!;
+  assert.equal(s.free, 2);
+  assert.equal(s.asOfMs, 2n);
+  assert.deepEqual(s.workstations.map((w) => [w.workstation, w.state]), [["A", 2], ["B", 2]]);
+  s = applyUpdate(s, snap)!;
+  assert.equal(s.free, 1);
+});
+
+test("floor layout: every desk once, zone blocks do not overlap", () => {
+  const floor = { code: "F", level: "floor", parent: "" } as never;
+  const spaces = [floor, { code: "Z1", parent: "F", level: "zone" }, { code: "Z2", parent: "F", level: "zone" }, { code: "R1", parent: "Z1", level: "room" }] as never[];
+  const desks = [
+    ...Array.from({ length: 23 }, (_, i) => ({ code: `Z1-${i}`, space: "Z1" })),
+    ...Array.from({ length: 5 }, (_, i) => ({ code: `R1-${i}`, space: "R1" })),
+    ...Array.from({ length: 40 }, (_, i) => ({ code: `Z2-${i}`, space: "Z2" })),
+    { code: "F-1", space: "F" },
+    { code: "X-1", space: "OTHER-FLOOR" },
+  ] as never[];
+  const plan = layout(floor, spaces, desks);
+  const placed = plan.blocks.flatMap((b) => b.desks.map((d) => d.code));
+  assert.equal(placed.length, 69);
+  assert.equal(new Set(placed).size, 69);
+  assert.ok(!placed.includes("X-1"));
+  assert.deepEqual(plan.blocks.map((b) => b.space.code), ["F", "Z1", "Z2"]);
+  for (const a of plan.blocks)
+    for (const b of plan.blocks)
+      if (a !== b) assert.ok(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y, "overlap");
+});
+
+test("routes round-trip codes and queries", () => {
+  const r = parseRoute(href("site", ["HKI/1 ä"], { from: "2026-01-01", to: "" }));
+  assert.equal(r.page, "site");
+  assert.deepEqual(r.args, ["HKI/1 ä"]);
+  assert.equal(r.query.get("from"), "2026-01-01");
+  assert.equal(r.query.has("to"), false);
+});
+
+test("heatmap colours: text keeps contrast on dark cells", () => {
+  assert.equal(scaleColour(0).text, "#1f2933");
+  assert.equal(scaleColour(0.99).text, "#ffffff");
+  assert.equal(scaleColour(1).fill, "#003479");
+});
+
+if (failed) {
+  console.log(`${failed} failed`);
+  process.exit(1);
+}
+console.log("all passed");
