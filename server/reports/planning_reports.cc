@@ -382,8 +382,8 @@ absl::StatusOr<v1::SensorCoverageReport> BuildSensorCoverage(
     const DayFrame& frame = frames.Get(site, date);
     // Named, not a structured binding: the lambda below captures them.
     const auto window = MeasuredWindow(frame, mode);
-    const int64_t start = window.first;
-    const int64_t end = window.second;
+    const auto start = window.first;
+    const auto end = window.second;
     if (end <= start || rows.empty()) continue;
     observed_today.clear();
     absl::Status decoded = absl::OkStatus();
