@@ -588,14 +588,11 @@ absl::Status RunBookingReport(const CommandContext& c) {
 // Groups in the order `monipaikka --help` lists them.
 const std::vector<std::string>& GroupOrder() {
   static const auto* kGroups = new std::vector<std::string>{
-      "inventory",    "organizations", "sites",     "spaces", "workstations",
-      "sensors",      "readings",      "report",    "live",   "targets",
-      "observations", "employees",     "work-days", "tokens", "audit"};
-  "inventory", "organizations", "sites", "spaces", "workstations", "sensors",
-      "readings", "bookings", "report", "live", "targets", "employees",
-      "work-days", "tokens", "audit"
-};
-return *kGroups;
+      "inventory",    "organizations", "sites",    "spaces",
+      "workstations", "sensors",       "readings", "bookings",
+      "report",       "live",          "targets",  "observations",
+      "employees",    "work-days",     "tokens",   "audit"};
+  return *kGroups;
 }
 
 #define RUN_ANALYTICS(module) \
