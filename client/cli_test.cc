@@ -143,7 +143,7 @@ TEST_F(CliTest, CommandHelpShowsOnlyItsOwnFlags) {
   EXPECT_EQ(Run({"help", "tokens", "create"}), kExitOk);
   EXPECT_EQ(out_.str(), CommandHelp("tokens create"));
   EXPECT_THAT(out_.str(), HasSubstr("--role=ROLE"));
-  EXPECT_THAT(out_.str(), Not(HasSubstr("--site")));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("--site=")));
 }
 
 TEST_F(CliTest, GroupWithoutCommandListsItsCommands) {

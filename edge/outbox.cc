@@ -462,7 +462,9 @@ absl::StatusOr<int64_t> Outbox::Count() {
 }
 
 absl::StatusOr<std::optional<int64_t>> Outbox::OldestQueuedTsMs() {
-  static constexpr char kSql[] = "SELECT ts_ms FROM outbox ORDER BY id LIMIT 1";
+  // Kept acknowledged rows (acked_ms set) are not queued.
+  static constexpr char kSql[] =
+      "SELECT ts_ms FROM outbox WHERE acked_ms IS NULL ORDER BY id LIMIT 1";
   ASSIGN_OR_RETURN(Statement * first, db_->Cached(kSql));
   return first->OneRow([&] { return first->ColumnInt64(0); });
 }

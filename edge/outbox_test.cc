@@ -104,6 +104,20 @@ TEST_F(OutboxTest, OldestQueuedIsTheFirstStillQueued) {
   EXPECT_FALSE(outbox->OldestQueuedTsMs()->has_value());
 }
 
+// Acknowledged rows kept for a restored server (--keep_acked_hours) are not
+// queued: the oldest queued reading is the first one still waiting.
+TEST_F(OutboxTest, OldestQueuedSkipsKeptAcknowledgedRows) {
+  std::unique_ptr<Outbox> outbox = Open();
+  outbox->set_keep_acked_ms(int64_t{72} * 3600 * 1000);
+  ASSERT_TRUE(outbox->Append({Presence("A", 1000, true)}).ok());
+  ASSERT_TRUE(outbox->Append({Presence("B", 7000, true)}).ok());
+  std::vector<OutboxRow> rows = *outbox->Peek(0, 10);
+  ASSERT_TRUE(outbox->AcknowledgeThrough(rows[0].id, 2000).ok());
+  EXPECT_EQ(outbox->OldestQueuedTsMs()->value_or(-1), 7000);
+  ASSERT_TRUE(outbox->AcknowledgeThrough(rows[1].id, 8000).ok());
+  EXPECT_FALSE(outbox->OldestQueuedTsMs()->has_value());
+}
+
 TEST_F(OutboxTest, CountingReadingsKeepTheirCount) {
   std::unique_ptr<Outbox> outbox = Open();
   Reading counter;

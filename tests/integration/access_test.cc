@@ -684,9 +684,9 @@ TEST_F(AccessTest, BootstrapTokenFileIsPrivateAndKeptAcrossRestarts) {
   EXPECT_EQ(Client(first, {"sites"}).exit_code, 0);
   const ClientRun list = Client(first, {"--output=csv", "tokens", "list"});
   // Still the one bootstrap token.
-  EXPECT_TRUE(absl::StartsWith(
-      list.out,
-      "id,name,role,gateway,created,expires,status\n1,bootstrap,admin,,"))
+  EXPECT_TRUE(absl::StartsWith(list.out,
+                               "id,name,role,gateway,sites,created,expires,"
+                               "status\n1,bootstrap,admin,,,"))
       << list.out;
   EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 2) << list.out;
 }
