@@ -16,75 +16,20 @@
 #include "monipaikka/v1/analytics.pb.h"
 #include "monipaikka/v1/live.pb.h"
 #include "monipaikka/v1/utilization.pb.h"
-#include "tests/support/cluster.h"
+#include "tests/support/client_server_test.h"
+#include "tests/support/test_days.h"
 
 namespace monipaikka::testing {
 namespace {
 
 constexpr int64_t kHourMs = 3600 * 1000;
 
-// A past Monday whose week has no public holiday.
-absl::CivilDay QuietMonday() {
-  absl::CivilDay monday = TodayInHelsinki() - 7;
-  monday -= IsoWeekday(monday) - 1;
-  while (true) {
-    bool holiday = false;
-    for (int d = 0; d < 5; ++d)
-      holiday = holiday || IsFinnishPublicHoliday(monday + d);
-    if (!holiday) return monday;
-    monday -= 7;
-  }
-}
-
-std::string Local(absl::CivilDay day, int hour, int minute) {
-  static const absl::TimeZone zone = *LoadZone("Europe/Helsinki");
-  return FormatInstantMs(LocalToMs(
-      absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, 0),
-      zone));
-}
-
-class AnalyticsIntegrationTest : public ::testing::Test {
+class AnalyticsIntegrationTest : public ClientServerTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ServerProcess>(dir_, 0, "server");
-    ASSERT_GT(server_->port(), 0);
-    const std::string inventory = dir_.File("inventory.json");
-    std::ofstream(inventory) << OneSiteInventoryJson(4, "gw-it");
-    Run({"inventory", "import", inventory});
-    ASSERT_EQ(exit_code_, 0) << out_ << err_;
+    ASSERT_NO_FATAL_FAILURE(
+        StartServerWithInventory(OneSiteInventoryJson(4, "gw-it")));
   }
-
-  // Runs the client; keeps its exit code and output.
-  void Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "--server=" + server_->address());
-    exit_code_ = RunToCompletion(ClientBinary(), args, &out_,
-                                 std::chrono::seconds(60), &err_);
-  }
-
-  void ImportReadings(const std::string& name, const std::string& csv) {
-    const std::string path = dir_.File(name);
-    std::ofstream(path) << "sensor,ts,occupied\n" << csv;
-    Run({"readings", "import", path});
-    ASSERT_EQ(exit_code_, 0) << out_ << err_;
-  }
-
-  template <typename Message>
-  Message Json(std::vector<std::string> args) {
-    args.insert(args.begin(), "--output=json");
-    Run(args);
-    Message message;
-    EXPECT_EQ(exit_code_, 0) << out_ << err_;
-    EXPECT_TRUE(
-        google::protobuf::util::JsonStringToMessage(out_, &message).ok())
-        << out_;
-    return message;
-  }
-
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
-  int exit_code_ = -1;
-  std::string out_;
-  std::string err_;
 };
 
 TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
@@ -98,8 +43,8 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
       const int minutes = 8 * 60 + slot * 30;
       const bool busy = minutes < 9 * 60 + desk * 30;
       csv << "IT-DEV-" << desk << ","
-          << Local(monday, minutes / 60, minutes % 60) << "," << (busy ? 1 : 0)
-          << "\n";
+          << HelsinkiLocal(monday, minutes / 60, minutes % 60) << ","
+          << (busy ? 1 : 0) << "\n";
     }
   }
   ImportReadings("monday.csv", csv.str());
@@ -132,7 +77,8 @@ TEST_F(AnalyticsIntegrationTest, ReportsFromImportedReadingsAndALateOne) {
   EXPECT_EQ(legacy.peak_occupancy_p95(), report.total().peak_occupancy_p95());
 
   // A late reading for Tuesday: desk 3 occupied 09:00-10:00.
-  ImportReadings("late.csv", "IT-DEV-3," + Local(monday + 1, 9, 0) + ",1\n");
+  ImportReadings("late.csv",
+                 "IT-DEV-3," + HelsinkiLocal(monday + 1, 9, 0) + ",1\n");
   report = Json<v1::UsageReport>(args({"report", "usage"}));
   EXPECT_EQ(report.total().observed_ms(), 33 * kHourMs);
   EXPECT_EQ(report.total().occupied_ms(), 8 * kHourMs);

@@ -14,47 +14,24 @@
 #include "common/calendar.h"
 #include "common/time_format.h"
 #include "monipaikka/v1/bookings.pb.h"
-#include "tests/support/cluster.h"
+#include "tests/support/client_server_test.h"
+#include "tests/support/test_days.h"
 
 namespace monipaikka::testing {
 namespace {
 
 constexpr int64_t kMinMs = 60 * 1000;
 
-// A past Monday whose week has no public holiday.
-absl::CivilDay QuietMonday() {
-  absl::CivilDay monday = TodayInHelsinki() - 7;
-  monday -= IsoWeekday(monday) - 1;
-  while (true) {
-    bool holiday = false;
-    for (int d = 0; d < 5; ++d)
-      holiday = holiday || IsFinnishPublicHoliday(monday + d);
-    if (!holiday) return monday;
-    monday -= 7;
-  }
-}
-
-std::string Local(absl::CivilDay day, int hour, int minute) {
-  static const absl::TimeZone zone = *LoadZone("Europe/Helsinki");
-  return FormatInstantMs(LocalToMs(
-      absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, 0),
-      zone));
-}
-
 // YYYYMMDD of a day, for iCalendar.
 std::string Compact(absl::CivilDay day) {
   return absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day());
 }
 
-class BookingsIntegrationTest : public ::testing::Test {
+class BookingsIntegrationTest : public ClientServerTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ServerProcess>(dir_, 0, "server");
-    ASSERT_GT(server_->port(), 0);
-    const std::string inventory = dir_.File("inventory.json");
-    std::ofstream(inventory) << OneSiteInventoryJson(3, "gw-it");
-    Run({"inventory", "import", inventory});
-    ASSERT_EQ(exit_code_, 0) << out_ << err_;
+    ASSERT_NO_FATAL_FAILURE(
+        StartServerWithInventory(OneSiteInventoryJson(3, "gw-it")));
     // A meeting room with a mailbox and a presence sensor.
     const std::string room = dir_.File("room.json");
     std::ofstream(room)
@@ -66,18 +43,6 @@ class BookingsIntegrationTest : public ::testing::Test {
     Run({"inventory", "import", room});
     ASSERT_EQ(exit_code_, 0) << out_ << err_;
   }
-
-  void Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "--server=" + server_->address());
-    exit_code_ = RunToCompletion(ClientBinary(), args, &out_,
-                                 std::chrono::seconds(60), &err_);
-  }
-
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
-  int exit_code_ = -1;
-  std::string out_;
-  std::string err_;
 };
 
 TEST_F(BookingsIntegrationTest, ImportAndReportThroughTheClient) {
@@ -85,19 +50,15 @@ TEST_F(BookingsIntegrationTest, ImportAndReportThroughTheClient) {
   // Monday, known 08:00-16:00: desk 0 occupied 09:00-10:00, desk 1 free,
   // desk 2 silent; the room free all day.
   std::ostringstream readings;
-  readings << "sensor,ts,occupied\n";
   for (int slot = 0; slot < 16; ++slot) {
     const int minutes = 8 * 60 + slot * 30;
-    const std::string at = Local(monday, minutes / 60, minutes % 60);
+    const std::string at = HelsinkiLocal(monday, minutes / 60, minutes % 60);
     const bool busy = minutes >= 9 * 60 && minutes < 10 * 60;
     readings << "IT-DEV-0," << at << "," << (busy ? 1 : 0) << "\n"
              << "IT-DEV-1," << at << ",0\n"
              << "IT-ROOM-1," << at << ",0\n";
   }
-  const std::string readings_csv = dir_.File("readings.csv");
-  std::ofstream(readings_csv) << readings.str();
-  Run({"readings", "import", readings_csv});
-  ASSERT_EQ(exit_code_, 0) << out_ << err_;
+  ASSERT_NO_FATAL_FAILURE(ImportReadings("readings.csv", readings.str()));
 
   // Every desk booked for Monday; line 5 names no known desk.
   const std::string day = FormatDate(monday);

@@ -12,79 +12,30 @@
 #include "common/calendar.h"
 #include "common/time_format.h"
 #include "monipaikka/v1/planning.pb.h"
-#include "tests/support/cluster.h"
+#include "tests/support/client_server_test.h"
+#include "tests/support/test_days.h"
 
 namespace monipaikka::testing {
 namespace {
 
-// A past Monday whose week and the next have no public holiday.
-absl::CivilDay QuietMonday() {
-  absl::CivilDay monday = TodayInHelsinki() - 7;
-  monday -= IsoWeekday(monday) - 1;
-  while (true) {
-    bool holiday = false;
-    for (int d = 0; d < 12; ++d)
-      holiday = holiday || IsFinnishPublicHoliday(monday + d);
-    if (!holiday) return monday;
-    monday -= 7;
-  }
-}
-
-std::string Local(absl::CivilDay day, int hour, int minute) {
-  static const absl::TimeZone zone = *LoadZone("Europe/Helsinki");
-  return FormatInstantMs(LocalToMs(
-      absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, 0),
-      zone));
-}
-
-class PlanningIntegrationTest : public ::testing::Test {
+class PlanningIntegrationTest : public ClientServerTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ServerProcess>(dir_, 0, "server");
-    ASSERT_GT(server_->port(), 0);
-    const std::string inventory = dir_.File("inventory.json");
-    std::ofstream(inventory) << OneSiteInventoryJson(4, "gw-it");
-    Run({"inventory", "import", inventory});
-    ASSERT_EQ(exit_code_, 0) << out_ << err_;
+    ASSERT_NO_FATAL_FAILURE(
+        StartServerWithInventory(OneSiteInventoryJson(4, "gw-it")));
     // Monday: three desks occupied 09:00-10:00; Tuesday: one.
     std::ostringstream csv;
-    csv << "sensor,ts,occupied\n";
     for (int desk = 0; desk < 3; ++desk) {
-      csv << "IT-DEV-" << desk << "," << Local(monday_, 9, 0) << ",1\n"
-          << "IT-DEV-" << desk << "," << Local(monday_, 10, 0) << ",0\n";
+      csv << "IT-DEV-" << desk << "," << HelsinkiLocal(monday_, 9, 0) << ",1\n"
+          << "IT-DEV-" << desk << "," << HelsinkiLocal(monday_, 10, 0)
+          << ",0\n";
     }
-    csv << "IT-DEV-3," << Local(monday_ + 1, 9, 0) << ",1\n"
-        << "IT-DEV-3," << Local(monday_ + 1, 10, 0) << ",0\n";
-    const std::string path = dir_.File("readings.csv");
-    std::ofstream(path) << csv.str();
-    Run({"readings", "import", path});
-    ASSERT_EQ(exit_code_, 0) << out_ << err_;
+    csv << "IT-DEV-3," << HelsinkiLocal(monday_ + 1, 9, 0) << ",1\n"
+        << "IT-DEV-3," << HelsinkiLocal(monday_ + 1, 10, 0) << ",0\n";
+    ASSERT_NO_FATAL_FAILURE(ImportReadings("readings.csv", csv.str()));
   }
 
-  void Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "--server=" + server_->address());
-    exit_code_ = RunToCompletion(ClientBinary(), args, &out_,
-                                 std::chrono::seconds(60), &err_);
-  }
-
-  template <typename Message>
-  Message Json(std::vector<std::string> args) {
-    args.insert(args.begin(), "--output=json");
-    Run(args);
-    Message message;
-    EXPECT_EQ(exit_code_, 0) << out_ << err_;
-    EXPECT_TRUE(
-        google::protobuf::util::JsonStringToMessage(out_, &message).ok())
-        << out_;
-    return message;
-  }
-
-  const absl::CivilDay monday_ = QuietMonday();
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
-  int exit_code_ = -1;
-  std::string out_;
-  std::string err_;
+  const absl::CivilDay monday_ = QuietMonday(12);
 };
 
 TEST_F(PlanningIntegrationTest, FloorPlanAndForecast) {

@@ -12,30 +12,11 @@
 #include "common/calendar.h"
 #include "common/time_format.h"
 #include "monipaikka/v1/sampling.pb.h"
-#include "tests/support/cluster.h"
+#include "tests/support/client_server_test.h"
+#include "tests/support/test_days.h"
 
 namespace monipaikka::testing {
 namespace {
-
-// A past Monday whose week has no public holiday.
-absl::CivilDay QuietMonday() {
-  absl::CivilDay monday = TodayInHelsinki() - 7;
-  monday -= IsoWeekday(monday) - 1;
-  while (true) {
-    bool holiday = false;
-    for (int d = 0; d < 5; ++d)
-      holiday = holiday || IsFinnishPublicHoliday(monday + d);
-    if (!holiday) return monday;
-    monday -= 7;
-  }
-}
-
-std::string Local(absl::CivilDay day, int hour, int minute) {
-  static const absl::TimeZone zone = *LoadZone("Europe/Helsinki");
-  return FormatInstantMs(LocalToMs(
-      absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, 0),
-      zone));
-}
 
 // Floor F1: zone Z1 with desks W0-W5 (sensors on W0-W2), zone Z2 with
 // W6-W9 (sensors on W6, W7). Floor F2: zone Z3 with W10, no sensor.
@@ -65,19 +46,13 @@ std::string Inventory() {
       workstations, R"(],"sensors":[)", sensors, "]}");
 }
 
-class SamplingIntegrationTest : public ::testing::Test {
+class SamplingIntegrationTest : public ClientServerTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ServerProcess>(dir_, 0, "server");
-    ASSERT_GT(server_->port(), 0);
-    const std::string inventory = dir_.File("inventory.json");
-    std::ofstream(inventory) << Inventory();
-    Run({"inventory", "import", inventory});
-    ASSERT_EQ(exit_code_, 0) << out_ << err_;
+    ASSERT_NO_FATAL_FAILURE(StartServerWithInventory(Inventory()));
     // Monday, sensors known 08:00-16:00: D0 occupied 08-12, D1 08-16, D6
     // 09-11, D2 and D7 never.
     std::ostringstream csv;
-    csv << "sensor,ts,occupied\n";
     const std::vector<std::pair<int, std::pair<int, int>>> busy = {
         {0, {8, 12}}, {1, {8, 16}}, {2, {0, 0}}, {6, {9, 11}}, {7, {0, 0}}};
     for (const auto& [desk, hours] : busy) {
@@ -85,32 +60,12 @@ class SamplingIntegrationTest : public ::testing::Test {
         const int minutes = 8 * 60 + slot * 30;
         const bool on =
             minutes >= hours.first * 60 && minutes < hours.second * 60;
-        csv << "D" << desk << "," << Local(monday_, minutes / 60, minutes % 60)
-            << "," << (on ? 1 : 0) << "\n";
+        csv << "D" << desk << ","
+            << HelsinkiLocal(monday_, minutes / 60, minutes % 60) << ","
+            << (on ? 1 : 0) << "\n";
       }
     }
-    const std::string path = dir_.File("readings.csv");
-    std::ofstream(path) << csv.str();
-    Run({"readings", "import", path});
-    ASSERT_EQ(exit_code_, 0) << out_ << err_;
-  }
-
-  void Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "--server=" + server_->address());
-    exit_code_ = RunToCompletion(ClientBinary(), args, &out_,
-                                 std::chrono::seconds(60), &err_);
-  }
-
-  template <typename Message>
-  Message Json(std::vector<std::string> args) {
-    args.insert(args.begin(), "--output=json");
-    Run(args);
-    Message message;
-    EXPECT_EQ(exit_code_, 0) << out_ << err_;
-    EXPECT_TRUE(
-        google::protobuf::util::JsonStringToMessage(out_, &message).ok())
-        << out_;
-    return message;
+    ASSERT_NO_FATAL_FAILURE(ImportReadings("readings.csv", csv.str()));
   }
 
   std::vector<std::string> Window(std::vector<std::string> args) {
@@ -120,11 +75,6 @@ class SamplingIntegrationTest : public ::testing::Test {
   }
 
   const absl::CivilDay monday_ = QuietMonday();
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
-  int exit_code_ = -1;
-  std::string out_;
-  std::string err_;
 };
 
 TEST_F(SamplingIntegrationTest, EstimateOfAFloorAndANamedUnmeasuredZone) {
