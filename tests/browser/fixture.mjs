@@ -181,6 +181,41 @@ export class Fixture {
     this.cli(this.tokenFile("hr"), ["work-days", "import", path.join(this.dir, "work-days.csv")]);
   }
 
+  // Imports a small desk-booking CSV and a room mailbox's iCalendar export
+  // of `site` through the real API (BookingService.ImportBookings): every
+  // working day of the window, desks booked 08:00–16:00 (one of them without
+  // a sensor) and two meetings a day in `room`. Returns the two responses.
+  async importBookings(site, desks, room) {
+    const facility = this.token("facility");
+    const days = [];
+    for (let i = this.days; i >= 1; i--) {
+      const day = helsinkiDay(-i);
+      const wd = new Date(day + "T12:00:00Z").getUTCDay();
+      if (wd !== 0 && wd !== 6) days.push(day);
+    }
+    const rows = [];
+    days.forEach((day, i) =>
+      desks.forEach((desk, j) => {
+        // Each desk skips every third day: booked and unbooked days alike.
+        if ((i + j) % 3 === 2) return;
+        rows.push({ line: String(rows.length + 2), workstation: desk, start: `${day} 08:00`, end: `${day} 16:00`, booker: `booker-${j}` });
+      }),
+    );
+    const csv = await this.call(facility, "BookingService/ImportBookings", { source: `desks-${site}`, rows });
+    const stamp = (day, time) => `${day.replace(/-/g, "")}T${time}`;
+    const ics = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Monipaikka browser test//EN"];
+    days.forEach((day, i) => {
+      for (const [k, start, end] of [[0, "090000", "100000"], [1, "130000", "143000"]]) {
+        ics.push("BEGIN:VEVENT", `UID:${site}-${i}-${k}@test`, `DTSTAMP:${stamp(day, "070000Z")}`,
+          `DTSTART;TZID=Europe/Helsinki:${stamp(day, start)}`, `DTEND;TZID=Europe/Helsinki:${stamp(day, end)}`,
+          "SUMMARY:Meeting", "ATTENDEE;CN=A:mailto:a@example.org", "ATTENDEE;CN=B:mailto:b@example.org", "END:VEVENT");
+      }
+    });
+    ics.push("END:VCALENDAR");
+    const calendar = await this.call(facility, "BookingService/ImportBookings", { source: `room-${room}`, ics: ics.join("\r\n") + "\r\n", space: room });
+    return { csv, calendar };
+  }
+
   runEdge(gateway, extra) {
     return new Promise((resolve, reject) => {
       const p = spawn(
