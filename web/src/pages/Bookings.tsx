@@ -36,7 +36,7 @@ interface Row {
 const hours = (ms: bigint | undefined) => (ms === undefined ? 0 : Number(ms) / 3600000);
 const n = (v: bigint | undefined) => (v === undefined ? 0 : Number(v));
 // A rate over an empty denominator is no figure, not 0.
-const rate = (value: number | undefined, denominator: number) => (denominator > 0 && value !== undefined ? value : null);
+export const rate = (value: number | undefined, denominator: number) => (denominator > 0 && value !== undefined ? value : null);
 
 export function deskColumns(t: Strings, first: string): Column<Row>[] {
   return [

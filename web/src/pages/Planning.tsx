@@ -30,7 +30,7 @@ export function forecastWeeks(q: URLSearchParams): number {
   return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 4;
 }
 
-function bandPoint(d: ForecastDay, v: ForecastValue | undefined, label: string): BandPoint {
+export function bandPoint(d: ForecastDay, v: ForecastValue | undefined, label: string): BandPoint {
   const has = !!v && v.hasValue && !d.holiday;
   const band = has && v!.hasInterval;
   return {
