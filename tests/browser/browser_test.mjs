@@ -60,6 +60,8 @@ try {
   if (imported.csv.problems?.length || imported.calendar.problems?.length) {
     throw new Error(`booking import problems: ${JSON.stringify([imported.csv.problems, imported.calendar.problems])}`);
   }
+  const rounds = await fixture.importObservationRounds("HKI-PASILA-VT");
+  if (rounds.rejected?.length || !rounds.inserted) throw new Error(`observation rounds: ${JSON.stringify(rounds)}`);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const { from, to } = fixture;
 
@@ -245,7 +247,7 @@ try {
     else assert(cell !== "" && near(cell, value, 1e-9), `${what}: page ${cell}, API ${value}`);
   };
 
-  await test("planning page: forecast values and interval ends, plan grid and estimate equal the API's", async () => {
+  await test("planning page: forecast values and interval ends, plan grid, estimates and observation rounds equal the API's", async () => {
     await go(page, `#/planning/${site}?from=${from}&to=${to}&weeks=3`);
     const f = await fixture.call(facility, "PlanningService/GetForecast", { site, lastDate: to, weeks: 3 });
     assert(f.days.length >= 10, `forecast days ${f.days.length}`);
@@ -311,8 +313,19 @@ try {
     const p95 = e.peakOccupancyP95 ?? {};
     assert((p95.lower ?? 0) <= (p95.value ?? 0) && (p95.value ?? 0) <= (p95.upper ?? 0), `P95 interval ${JSON.stringify(p95)}`);
     assert((await page.locator("#estimate-chart svg .whisker").count()) === 4, "no whiskers");
-    const unmeasured = await page.locator("#unmeasured-workstations").textContent();
+    const unmeasured = await page.locator("#estimate-unmeasured-workstations").textContent();
     assert((e.unmeasuredWorkstations ?? []).every((w) => unmeasured.includes(w)), `unmeasured workstations: ${unmeasured}`);
+    const study = await fixture.call(facility, "SamplingService/GetObservationStudy", { scope: { site }, fromDate: from, toDate: to });
+    assert((study.total?.rounds ?? 0) === 9, `observation rounds ${study.total?.rounds}`);
+    same(await page.locator("#obs-mean").getAttribute("data-value"), study.total.meanUtilization ?? 0, "mean round utilization");
+    const hoursOnPage = await tableRows(page, "obs-hours");
+    assert(hoursOnPage.length === study.byHour.length && hoursOnPage.length === 3, `round hours ${hoursOnPage.length}`);
+    study.byHour.forEach((h, i) => same(hoursOnPage[i].utilization, h.shares?.utilization ?? 0, `round hour ${h.hour}`));
+    const obsEst = await tableRows(page, "obs-estimate-table");
+    const se = study.estimate ?? {};
+    [se.timeUtilization, se.deskDayUsage, se.peakOccupancyMean, se.peakOccupancyP95].forEach((api, i) => {
+      for (const end of ["value", "lower", "upper"]) same(obsEst[i]?.[end], api?.[end] ?? 0, `round estimate row ${i} ${end}`);
+    });
     await shot(page, "planning");
     await axe(page, "planning");
     await go(page, `#/planning/${site}?from=${from}&to=${to}&unit=zone`);

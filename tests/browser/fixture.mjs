@@ -216,6 +216,32 @@ export class Fixture {
     return { csv, calendar };
   }
 
+  // Imports an observation-round study of `site` through the real API
+  // (SamplingService.ImportObservationRounds): on three working days of the
+  // window, rounds at 09, 11 and 14 over the first `perZone` workstations
+  // of each of the site's zones. Returns the response.
+  async importObservationRounds(site, perZone = 5) {
+    const inventory = JSON.parse(readFileSync(path.join(this.root, "deploy/sample/inventory.json"), "utf8"));
+    const zones = inventory.spaces.filter((s) => s.level === "zone" && s.code.startsWith(`${site}-`)).map((s) => s.code);
+    const desks = zones.flatMap((z) => inventory.workstations.filter((w) => w.space === z).slice(0, perZone).map((w) => w.code));
+    const days = [];
+    for (let i = this.days; i >= 1 && days.length < 3; i--) {
+      const day = helsinkiDay(-i);
+      const wd = new Date(day + "T12:00:00Z").getUTCDay();
+      if (wd !== 0 && wd !== 6) days.push(day);
+    }
+    const states = ["occupied", "vacant", "signs_of_life", "vacant", "occupied", "vacant", "vacant"];
+    const rows = [];
+    days.forEach((day, i) =>
+      ["09:00", "11:00", "14:00"].forEach((time, j) =>
+        desks.forEach((desk, k) =>
+          rows.push({ line: rows.length + 2, roundTime: `${day} ${time}`, workstation: desk, state: states[(i + j + k) % states.length], observer: "A" }),
+        ),
+      ),
+    );
+    return this.call(this.token("facility"), "SamplingService/ImportObservationRounds", { rows });
+  }
+
   runEdge(gateway, extra) {
     return new Promise((resolve, reject) => {
       const p = spawn(

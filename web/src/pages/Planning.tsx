@@ -9,19 +9,22 @@ import { BandChart, BandLegend, WhiskerChart, type BandPoint, type Whisker } fro
 import { ChartFigure, DataTable, ErrorBox, Loading, useLoad, type Column } from "../components";
 import { defaultWindow, isDay } from "../dates";
 import type { FloorPlanReport, FloorPlanUnit, FloorPlanWeekday, ForecastAccuracy, ForecastDay, ForecastReport, ForecastValue } from "../gen/monipaikka/v1/planning_pb";
-import { SamplingStrata, type SampleEstimateReport, type SamplingStratumFigures } from "../gen/monipaikka/v1/sampling_pb";
+import {
+  SamplingStrata, type ObservationGroup, type ObservationHour, type ObservationStudyReport, type SampleEstimateReport, type SamplingStratumFigures,
+} from "../gen/monipaikka/v1/sampling_pb";
 import { useLocale } from "../i18n";
 import { href, navigate, type Route } from "../route";
 import { SitePicker } from "./Site";
 
 export async function loadPlanning(site: string, from: string, to: string, weeks: number, unit: string) {
-  const [info, forecast, plan, estimate] = await Promise.all([
+  const [info, forecast, plan, estimate, study] = await Promise.all([
     inventory.getSite({ code: site }),
     planning.getForecast({ site, lastDate: to, weeks }),
     planning.getFloorPlan({ site, fromDate: from, toDate: to, unit }),
     sampling.getSampleEstimate({ scope: { site }, fromDate: from, toDate: to, strata: SamplingStrata.ZONE }),
+    sampling.getObservationStudy({ scope: { site }, fromDate: from, toDate: to, strata: SamplingStrata.ZONE }),
   ]);
-  return { info, forecast, plan, estimate };
+  return { info, forecast, plan, estimate, study };
 }
 
 // Weeks ahead in the address: 1 … 8, default 4.
@@ -234,19 +237,20 @@ function PlanSection(props: { plan: FloorPlanReport; site: string; name: string;
   );
 }
 
-function EstimateSection(props: { e: SampleEstimateReport; site: string; name: string; from: string; to: string }) {
+// `id`: the prefix of its element ids ("estimate", "obs-estimate").
+function EstimateSection(props: { e: SampleEstimateReport; site: string; name: string; from: string; to: string; id: string }) {
   const { t, num, pct } = useLocale();
   const { e } = props;
   const coverage = `${t.measured} ${num(e.workstationsMeasured)} / ${num(e.workstations)}`;
-  if (e.exact) return <p id="estimate-status" data-status="exact">{coverage}: {t.estimateExact}</p>;
+  if (e.exact) return <p id={`${props.id}-status`} data-status="exact">{coverage}: {t.estimateExact}</p>;
   if (!e.available) {
     return (
-      <div id="estimate-status" data-status="unavailable">
+      <div id={`${props.id}-status`} data-status="unavailable">
         <p>{coverage}: {t.estimateUnavailable}</p>
         {e.unmeasuredStrata.length ? (
           <>
             <p>{t.unmeasuredStrata}:</p>
-            <ul id="unmeasured-strata">{e.unmeasuredStrata.map((s) => <li key={s}>{s}</li>)}</ul>
+            <ul id={`${props.id}-unmeasured-strata`}>{e.unmeasuredStrata.map((s) => <li key={s}>{s}</li>)}</ul>
           </>
         ) : null}
       </div>
@@ -280,17 +284,17 @@ function EstimateSection(props: { e: SampleEstimateReport; site: string; name: s
   const maxCount = Math.max(1, e.workstations, ...countRows.map((r) => r.upper));
   return (
     <>
-      <p id="estimate-status" data-status="estimate">
+      <p id={`${props.id}-status`} data-status="estimate">
         {coverage} · {t.daysCounted} {num(e.daysCounted)} · {t.replicates} {num(e.replicates)} ({t.seed} {String(e.seed)}) · {t.neededWs}{" "}
         {num(e.neededWorkstations)} ({t.upper95} P95 + {num(e.bufferPct)} %)
       </p>
       <ChartFigure
-        id="estimate-chart"
+        id={`${props.id}-chart`}
         title={title}
-        filename={`estimate-${props.site}-${props.from}-${props.to}`}
+        filename={`${props.id}-${props.site}-${props.from}-${props.to}`}
         width={720}
         height={40 * rows.length + 90}
-        table={<DataTable id="estimate-table" caption={title} filename={`estimate-${props.site}-${props.from}-${props.to}`} rows={rows} columns={columns} />}
+        table={<DataTable id={`${props.id}-table`} caption={title} filename={`${props.id}-${props.site}-${props.from}-${props.to}`} rows={rows} columns={columns} />}
       >
         <g>
           <WhiskerChart rows={shareRows} width={720} max={1} format={(v) => `${num(v * 100, 1)} %`} />
@@ -299,13 +303,59 @@ function EstimateSection(props: { e: SampleEstimateReport; site: string; name: s
           </g>
         </g>
       </ChartFigure>
-      <p id="estimate-margin">
+      <p id={`${props.id}-margin`}>
         {t.marginNow}: ± {num(e.currentMarginPp, 1)} {t.pp} · {t.marginTarget}: ± {num(e.targetMarginPp, 1)} {t.pp} · {t.neededMeasured}{" "}
         {num(e.neededMeasured)} · {t.additionalSensors} {num(e.additionalSensors)}
       </p>
       {e.singleMeasuredStrata.length ? <p>{t.singleMeasured}: {e.singleMeasuredStrata.join(", ")}</p> : null}
-      <DataTable id="estimate-strata" caption={`${t.strata}: ${props.name}`} filename={`estimate-strata-${props.site}-${props.from}-${props.to}`} rows={e.stratumFigures} columns={strataColumns} />
-      {e.unmeasuredWorkstations.length ? <p id="unmeasured-workstations">{t.unmeasuredWorkstations}: {e.unmeasuredWorkstations.join(", ")}</p> : null}
+      <DataTable id={`${props.id}-strata`} caption={`${t.strata}: ${props.name}`} filename={`${props.id}-strata-${props.site}-${props.from}-${props.to}`} rows={e.stratumFigures} columns={strataColumns} />
+      {e.unmeasuredWorkstations.length ? <p id={`${props.id}-unmeasured-workstations`}>{t.unmeasuredWorkstations}: {e.unmeasuredWorkstations.join(", ")}</p> : null}
+    </>
+  );
+}
+
+// An observation-round study of the site over the window: the rounds'
+// figures, by hour and by zone, the estimate from the observed workstations
+// and the agreement with the sensors.
+function ObservationSection(props: { study: ObservationStudyReport; site: string; name: string; from: string; to: string; timeZone: string }) {
+  const { t, num, pct, dateTime } = useLocale();
+  const { study } = props;
+  const total = study.total;
+  if (!total || total.rounds === 0) return <p id="obs-status" data-status="none">{t.noRounds}</p>;
+  const hourColumns: Column<ObservationHour>[] = [
+    { key: "hour", header: t.hour, value: (h) => `${String(h.hour).padStart(2, "0")}:00` },
+    { key: "rounds", header: t.rounds, value: (h) => h.rounds },
+    { key: "observed", header: t.observations, value: (h) => h.shares?.observed ?? 0 },
+    { key: "utilization", header: t.roundUtilization, value: (h) => h.shares?.utilization ?? 0, share: true },
+    { key: "occupied", header: t.occupiedShare, value: (h) => h.shares?.occupiedShare ?? 0, share: true },
+    { key: "signsOfLife", header: t.signsOfLifeShare, value: (h) => h.shares?.signsOfLifeShare ?? 0, share: true },
+  ];
+  const groupColumns: Column<ObservationGroup>[] = [
+    { key: "name", header: t.zone, value: (g) => g.name },
+    { key: "workstations", header: t.workstations, value: (g) => g.workstations },
+    { key: "observed", header: t.workstationsObserved, value: (g) => g.figures?.workstationsObserved ?? 0 },
+    { key: "rounds", header: t.rounds, value: (g) => g.figures?.rounds ?? 0 },
+    { key: "meanUtilization", header: t.meanRoundUtilization, value: (g) => g.figures?.meanUtilization ?? 0, share: true },
+    { key: "peak", header: t.peakRoundUtilization, value: (g) => g.figures?.peak?.utilization ?? 0, share: true },
+  ];
+  const c = study.calibration;
+  const peakMs = Date.parse(total.peakRound);
+  return (
+    <>
+      <p id="obs-status" data-status="rounds">
+        {t.rounds} {num(total.rounds)} · {t.workstationsObserved} {num(total.workstationsObserved)} / {num(study.workstations)} ·{" "}
+        {t.meanRoundUtilization} <span id="obs-mean" data-value={total.meanUtilization}>{pct(total.meanUtilization)}</span> ({t.occupiedShare}{" "}
+        {pct(total.meanOccupiedShare)}, {t.signsOfLifeShare} {pct(total.meanSignsOfLifeShare)}) · {t.peakRoundUtilization}{" "}
+        {pct(total.peak?.utilization ?? 0)} ({Number.isNaN(peakMs) ? total.peakRound : dateTime(peakMs, props.timeZone)})
+      </p>
+      <DataTable id="obs-hours" caption={`${t.observationStudy} ${t.byHour}: ${props.name}`} filename={`observations-hours-${props.site}-${props.from}-${props.to}`} rows={study.byHour} columns={hourColumns} />
+      <DataTable id="obs-groups" caption={`${t.observationStudy}, ${t.zones}: ${props.name}`} filename={`observations-zones-${props.site}-${props.from}-${props.to}`} rows={study.groups} columns={groupColumns} />
+      {study.estimate ? <EstimateSection e={study.estimate} site={props.site} name={props.name} from={props.from} to={props.to} id="obs-estimate" /> : null}
+      {c && c.pairs > 0 ? (
+        <p id="obs-calibration">
+          {t.calibration}: {num(c.pairs)} {t.pairs} · {t.agreement} {pct(c.agreement)} · {t.bias} {num(c.biasPp, 1)} {t.pp}
+        </p>
+      ) : null}
     </>
   );
 }
@@ -353,7 +403,9 @@ export function Planning(props: { route: Route }) {
           <Heading variant="h2">{t.floorClosingPlan}</Heading>
           <PlanSection plan={d.plan} site={site} name={d.info.name} query={query} />
           <Heading variant="h2">{t.sampleEstimate}</Heading>
-          <EstimateSection e={d.estimate} site={site} name={d.info.name} from={from} to={to} />
+          <EstimateSection e={d.estimate} site={site} name={d.info.name} from={from} to={to} id="estimate" />
+          <Heading variant="h2">{t.observationStudy}</Heading>
+          <ObservationSection study={d.study} site={site} name={d.info.name} from={from} to={to} timeZone={d.info.timezone} />
         </>
       ) : null}
     </section>
