@@ -22,7 +22,8 @@ export const BAND_COLOURS = { line: "#003479", band80: "#8fb5de", band95: "#d6e6
 export function BandChart(props: { points: BandPoint[]; width: number; height: number; max: number; unit: "count" | "pct" }) {
   const { num } = useLocale();
   const { points, width, height, unit } = props;
-  const left = 56, right = 16, top = 16, bottom = 64;
+  // Room on the left and below for the slanted day labels.
+  const left = 96, right = 16, top = 16, bottom = 80;
   const w = width - left - right, h = height - top - bottom;
   const max = Math.max(unit === "pct" ? 0.01 : 1, props.max);
   const x = (i: number) => left + (points.length <= 1 ? w / 2 : (i * w) / (points.length - 1));

@@ -170,7 +170,7 @@ function PlanGrid(props: { plan: FloorPlanReport; name: string }) {
             </tr>
           ))}
           <tr className="plan-demand">
-            <th scope="row">{t.demand}</th>
+            <th scope="row">{t.demand} / {t.openCapacity}</th>
             {days.map((d) => (
               <td key={d.isoWeekday} className="num" data-weekday={d.isoWeekday} data-value={d.hasData ? d.demand : ""}>
                 {d.hasData ? `${num(d.demand)} / ${num(d.openCapacity)}${d.demandMet ? "" : ` ⚠ ${t.demandNotMet}`}` : t.noData}
@@ -218,7 +218,7 @@ function PlanSection(props: { plan: FloorPlanReport; site: string; name: string;
         <ToggleButton checked={zone} onClick={() => navigate(href("planning", [props.site], { ...props.query, unit: "zone" }))}>{t.byZoneUnit}</ToggleButton>
       </div>
       <p className="window">
-        {t.period}: {plan.fromDate} – {plan.toDate} · buffer {num(plan.bufferPct)} % · {t.measured} {num(plan.workstationsMeasured)} · {t.planYear}: {plan.yearFrom} – {plan.yearTo}
+        {t.period}: {plan.fromDate} – {plan.toDate} · {t.buffer} {num(plan.bufferPct)} % · {t.measured} {num(plan.workstationsMeasured)} · {t.planYear}: {plan.yearFrom} – {plan.yearTo}
       </p>
       <PlanGrid plan={plan} name={props.name} />
       <dl className="key-figures" id="plan-totals">
@@ -309,7 +309,12 @@ function EstimateSection(props: { e: SampleEstimateReport; site: string; name: s
       </p>
       {e.singleMeasuredStrata.length ? <p>{t.singleMeasured}: {e.singleMeasuredStrata.join(", ")}</p> : null}
       <DataTable id={`${props.id}-strata`} caption={`${t.strata}: ${props.name}`} filename={`${props.id}-strata-${props.site}-${props.from}-${props.to}`} rows={e.stratumFigures} columns={strataColumns} />
-      {e.unmeasuredWorkstations.length ? <p id={`${props.id}-unmeasured-workstations`}>{t.unmeasuredWorkstations}: {e.unmeasuredWorkstations.join(", ")}</p> : null}
+      {e.unmeasuredWorkstations.length ? (
+        <details className="chart-table">
+          <summary>{t.unmeasuredWorkstations}: {num(e.unmeasuredWorkstations.length)}</summary>
+          <p id={`${props.id}-unmeasured-workstations`}>{e.unmeasuredWorkstations.join(", ")}</p>
+        </details>
+      ) : null}
     </>
   );
 }
