@@ -23,6 +23,7 @@
 #include "common/service_manager.h"
 #include "common/status_macros.h"
 #include "monipaikka/v1/analytics.grpc.pb.h"
+#include "monipaikka/v1/bookings.grpc.pb.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
 #include "monipaikka/v1/live.grpc.pb.h"
@@ -45,6 +46,7 @@ namespace {
 // Every service the server registers, as the health service reports them.
 const char* const kServiceNames[] = {
     v1::AnalyticsService::service_full_name(),
+    v1::BookingService::service_full_name(),
     v1::IngestService::service_full_name(),
     v1::InventoryService::service_full_name(),
     v1::LiveOccupancyService::service_full_name(),

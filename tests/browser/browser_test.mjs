@@ -48,11 +48,20 @@ function near(a, b, eps = 1e-9) {
   return Math.abs(Number(a) - Number(b)) <= eps;
 }
 
-const fixture = new Fixture({ root, build });
+// Four weeks of history: enough backtest residuals for the forecast's
+// prediction intervals.
+const fixture = new Fixture({ root, build, days: 28 });
 let browser;
 try {
   await fixture.start();
   await fixture.load();
+  const imported = await fixture.importBookings("HKI-PASILA-VT",
+    ["HKI-PASILA-VT-2A-001", "HKI-PASILA-VT-2A-002", "HKI-PASILA-VT-2B-001", "HKI-PASILA-VT-3A-039"], "HKI-PASILA-VT-4-NEUVOTTELU");
+  if (imported.csv.problems?.length || imported.calendar.problems?.length) {
+    throw new Error(`booking import problems: ${JSON.stringify([imported.csv.problems, imported.calendar.problems])}`);
+  }
+  const rounds = await fixture.importObservationRounds("HKI-PASILA-VT");
+  if (rounds.rejected?.length || !rounds.inserted) throw new Error(`observation rounds: ${JSON.stringify(rounds)}`);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const { from, to } = fixture;
 
@@ -228,6 +237,141 @@ try {
     await axe(page, "consolidation");
   });
 
+  // Rows of a DataTable as { column key: data-value }, in the page's order.
+  const tableRows = (page, table) =>
+    page.$$eval(`#${table} tbody tr`, (rows) =>
+      rows.map((r) => Object.fromEntries([...r.querySelectorAll("[data-col]")].map((c) => [c.getAttribute("data-col"), c.getAttribute("data-value")]))));
+  // What a table cell holds for an API figure: "" for none.
+  const same = (cell, value, what) => {
+    if (value === null || value === undefined) assert(cell === "", `${what}: page ${cell}, API none`);
+    else assert(cell !== "" && near(cell, value, 1e-9), `${what}: page ${cell}, API ${value}`);
+  };
+
+  await test("planning page: forecast values and interval ends, plan grid, estimates and observation rounds equal the API's", async () => {
+    await go(page, `#/planning/${site}?from=${from}&to=${to}&weeks=3`);
+    const f = await fixture.call(facility, "PlanningService/GetForecast", { site, lastDate: to, weeks: 3 });
+    assert(f.days.length >= 10, `forecast days ${f.days.length}`);
+    let intervals = 0;
+    for (const [table, key] of [["forecast-peak-table", "peakOccupancy"], ["forecast-util-table", "timeUtilization"]]) {
+      const rows = await tableRows(page, table);
+      assert(rows.length === f.days.length, `${table}: ${rows.length} rows, API ${f.days.length}`);
+      f.days.forEach((d, i) => {
+        const v = d[key] ?? {};
+        const has = !!v.hasValue && !d.holiday;
+        const band = has && !!v.hasInterval;
+        assert(rows[i].date === d.date, `${table} row ${i}: ${rows[i].date} vs ${d.date}`);
+        same(rows[i].value, has ? v.value ?? 0 : null, `${table} ${d.date} value`);
+        for (const end of ["low80", "high80", "low95", "high95"]) same(rows[i][end], band ? v[end] ?? 0 : null, `${table} ${d.date} ${end}`);
+        if (band) intervals++;
+      });
+    }
+    assert(intervals > 0, "no forecast day has an interval");
+    // The peak in Finnish on screen, one decimal.
+    const first = f.days.find((d) => d.peakOccupancy?.hasValue && !d.holiday);
+    const shown = await page.$eval("#forecast-peak-table tbody tr [data-col=value]", (c) => c.textContent);
+    assert(shown === fiNumber(first.peakOccupancy.value ?? 0, 1), `forecast reads ${shown}`);
+    assert((await page.locator("#forecast-peak svg polygon.band95").count()) > 0, "no 95 % band drawn");
+    assert((await page.locator("#forecast-peak svg polygon.band80").count()) > 0, "no 80 % band drawn");
+    const accuracy = await tableRows(page, "accuracy-table");
+    const pa = f.peakAccuracy ?? {};
+    assert(accuracy.length === 2, `accuracy rows ${accuracy.length}`);
+    same(accuracy[0].mae, (pa.days ?? 0) > 0 ? pa.mae ?? 0 : null, "peak MAE");
+    same(accuracy[0].naiveMae, (pa.days ?? 0) > 0 ? pa.naiveMae ?? 0 : null, "peak naive MAE");
+    same(accuracy[0].mape, (pa.mapeDays ?? 0) > 0 ? pa.mape ?? 0 : null, "peak MAPE");
+
+    const plan = await fixture.call(facility, "PlanningService/GetFloorPlan", { site, fromDate: from, toDate: to });
+    const cells = await page.$$eval("#plan-grid td.plan-cell", (cs) =>
+      cs.map((c) => ({ unit: c.getAttribute("data-unit"), wd: Number(c.getAttribute("data-weekday")), state: c.getAttribute("data-state"), text: c.textContent })));
+    assert(cells.length === plan.units.length * plan.weekdays.length && cells.length > 0, `grid cells ${cells.length}`);
+    let closed = 0;
+    for (const d of plan.weekdays) {
+      for (const u of plan.units) {
+        const c = cells.find((x) => x.unit === u.code && x.wd === d.isoWeekday);
+        const isClosed = (d.closedUnits ?? []).includes(u.code);
+        if (isClosed) closed++;
+        assert(c && c.state === (isClosed ? "closed" : "open"), `plan ${u.code} weekday ${d.isoWeekday}: page ${c?.state}`);
+        assert(c.text === (isClosed ? "✗ suljettu" : "✓ auki"), `plan cell reads "${c.text}"`);
+      }
+    }
+    console.log(`floor plan: ${closed} closed of ${cells.length} cells, ${plan.closedM2DaysPerYear ?? 0} m²-days a year`);
+    const totals = await page.$$eval("#plan-totals dd", (ds) => ds.map((d) => d.getAttribute("data-value")));
+    same(totals[0], plan.closedM2DaysPerYear ?? 0, "closed m²-days");
+    same(totals[1], plan.energySavedKwhPerYear ?? 0, "kWh");
+    same(totals[2], plan.co2SavedKgPerYear ?? 0, "CO₂");
+    const assumptions = await page.locator("#plan-assumptions").textContent();
+    assert(assumptions.includes(plan.assumptions.kwhSource) && assumptions.includes(plan.assumptions.co2Source), `assumptions: ${assumptions}`);
+
+    const e = await fixture.call(facility, "SamplingService/GetSampleEstimate", { scope: { site }, fromDate: from, toDate: to });
+    assert(e.available && !e.exact, `the sample site should be partially measured: ${JSON.stringify({ available: e.available, exact: e.exact })}`);
+    const est = await tableRows(page, "estimate-table");
+    // The table's rows in the page's order: utilization, desk-day usage, peak mean, peak P95.
+    const figures = [e.timeUtilization, e.deskDayUsage, e.peakOccupancyMean, e.peakOccupancyP95];
+    assert(est.length === figures.length, `estimate rows ${est.length}`);
+    figures.forEach((api, i) => {
+      for (const end of ["value", "lower", "upper"]) same(est[i][end], api?.[end] ?? 0, `estimate row ${i} ${end}`);
+    });
+    const p95 = e.peakOccupancyP95 ?? {};
+    assert((p95.lower ?? 0) <= (p95.value ?? 0) && (p95.value ?? 0) <= (p95.upper ?? 0), `P95 interval ${JSON.stringify(p95)}`);
+    assert((await page.locator("#estimate-chart svg .whisker").count()) === 4, "no whiskers");
+    const unmeasured = await page.locator("#estimate-unmeasured-workstations").textContent();
+    assert((e.unmeasuredWorkstations ?? []).every((w) => unmeasured.includes(w)), `unmeasured workstations: ${unmeasured}`);
+    const study = await fixture.call(facility, "SamplingService/GetObservationStudy", { scope: { site }, fromDate: from, toDate: to });
+    assert((study.total?.rounds ?? 0) === 9, `observation rounds ${study.total?.rounds}`);
+    same(await page.locator("#obs-mean").getAttribute("data-value"), study.total.meanUtilization ?? 0, "mean round utilization");
+    const hoursOnPage = await tableRows(page, "obs-hours");
+    assert(hoursOnPage.length === study.byHour.length && hoursOnPage.length === 3, `round hours ${hoursOnPage.length}`);
+    study.byHour.forEach((h, i) => same(hoursOnPage[i].utilization, h.shares?.utilization ?? 0, `round hour ${h.hour}`));
+    const obsEst = await tableRows(page, "obs-estimate-table");
+    const se = study.estimate ?? {};
+    [se.timeUtilization, se.deskDayUsage, se.peakOccupancyMean, se.peakOccupancyP95].forEach((api, i) => {
+      for (const end of ["value", "lower", "upper"]) same(obsEst[i]?.[end], api?.[end] ?? 0, `round estimate row ${i} ${end}`);
+    });
+    await shot(page, "planning");
+    await axe(page, "planning");
+    await go(page, `#/planning/${site}?from=${from}&to=${to}&unit=zone`);
+    const zones = await fixture.call(facility, "PlanningService/GetFloorPlan", { site, fromDate: from, toDate: to, unit: "zone" });
+    assert((await page.locator("#plan-grid tbody tr").count()) === zones.units.length + 1, "zone plan rows");
+  });
+
+  await test("bookings page: desk and room figures equal the API's (imported CSV and iCalendar)", async () => {
+    await go(page, `#/bookings/${site}?from=${from}&to=${to}`);
+    const report = (groupBy) => fixture.call(facility, "BookingService/GetBookingReport", { scope: { site }, fromDate: from, toDate: to, groupBy });
+    const total = await report("BOOKING_GROUPING_NONE");
+    const weekday = await report("BOOKING_GROUPING_WEEKDAY");
+    const n = (v) => Number(v ?? 0);
+    const desk = (f, r, what) => {
+      f = f ?? {};
+      for (const k of ["bookedDeskDays", "bookedObserved", "noShows", "bookedUnmeasured", "usedDeskDays", "unbookedUsed"]) same(r[k], n(f[k]), `${what} ${k}`);
+      same(r.noShowRate, n(f.bookedObserved) > 0 ? n(f.noShowRate) : null, `${what} no-show rate`);
+      same(r.unbookedUseShare, n(f.usedDeskDays) > 0 ? n(f.unbookedUseShare) : null, `${what} unbooked share`);
+    };
+    const room = (f, r, what) => {
+      f = f ?? {};
+      for (const k of ["meetings", "ghosts", "ghostUnknown", "earlyReleases", "walkIns"]) same(r[k], n(f[k]), `${what} ${k}`);
+      same(r.bookedH, n(f.bookedMs) / 3600000, `${what} booked h`);
+      same(r.bookedUnknownH, n(f.bookedUnknownMs) / 3600000, `${what} booked unknown h`);
+    };
+    const d = total.desks ?? {};
+    assert(n(d.bookedDeskDays) > 0 && n(d.bookedObserved) > 0 && n(d.bookedUnmeasured) > 0, `desk figures: ${JSON.stringify(d)}`);
+    assert(n(total.rooms?.meetings) > 0, `room figures: ${JSON.stringify(total.rooms)}`);
+    const [deskTotal] = await tableRows(page, "desk-table");
+    desk(total.desks, deskTotal, "total");
+    const [roomTotal] = await tableRows(page, "room-table");
+    room(total.rooms, roomTotal, "total");
+    const byDay = await tableRows(page, "desk-weekday-table");
+    assert(byDay.length === weekday.groups.length && byDay.length >= 5, `weekday rows ${byDay.length} vs ${weekday.groups.length}`);
+    weekday.groups.forEach((g, i) => desk(g.desks, byDay[i], `weekday ${g.key}`));
+    const roomsByDay = await tableRows(page, "room-weekday-table");
+    weekday.groups.forEach((g, i) => room(g.rooms, roomsByDay[i], `rooms weekday ${g.key}`));
+    assert((await page.locator("#desk-weekday-chart svg rect title").count()) === weekday.groups.length * 3, "weekday bars");
+    const hour = await report("BOOKING_GROUPING_HOUR");
+    assert((await tableRows(page, "room-hour-table")).length === hour.groups.length, "hour rows");
+    const sizes = total.roomSizes ?? [];
+    assert((await page.locator("#room-sizes tbody tr").count()) === sizes.length, "room sizes");
+    await shot(page, "bookings");
+    await axe(page, "bookings");
+  });
+
   await test("a reading sent through the real ingest path changes the live screen within 2 s", async () => {
     const sensor = fixture.sensors.find((s) => s.gateway === "gw-jkl-ypa" && s.workstation);
     const send = await fixture.lineAgent("gw-jkl-ypa");
@@ -329,7 +473,7 @@ try {
     assert((await p.locator(".kiosk").count()) === 1, "not the kiosk layout");
     await shot(p, "live-kiosk");
     await axe(p, "live-kiosk");
-    for (const hash of ["#/portfolio", `#/site/${site}`, "#/hr", "#/live/HKI-PASILA-VT"]) {
+    for (const hash of ["#/portfolio", `#/site/${site}`, "#/hr", "#/live/HKI-PASILA-VT", "#/planning/JKL-YPA", "#/bookings/JKL-YPA"]) {
       await p.goto(`${fixture.base}/${hash}`);
       await p.locator('.error-box[data-refused="true"]').first().waitFor({ timeout: 10000 });
     }

@@ -181,6 +181,67 @@ export class Fixture {
     this.cli(this.tokenFile("hr"), ["work-days", "import", path.join(this.dir, "work-days.csv")]);
   }
 
+  // Imports a small desk-booking CSV and a room mailbox's iCalendar export
+  // of `site` through the real API (BookingService.ImportBookings): every
+  // working day of the window, desks booked 08:00–16:00 (one of them without
+  // a sensor) and two meetings a day in `room`. Returns the two responses.
+  async importBookings(site, desks, room) {
+    const facility = this.token("facility");
+    const days = [];
+    for (let i = this.days; i >= 1; i--) {
+      const day = helsinkiDay(-i);
+      const wd = new Date(day + "T12:00:00Z").getUTCDay();
+      if (wd !== 0 && wd !== 6) days.push(day);
+    }
+    const rows = [];
+    days.forEach((day, i) =>
+      desks.forEach((desk, j) => {
+        // Each desk skips every third day: booked and unbooked days alike.
+        if ((i + j) % 3 === 2) return;
+        rows.push({ line: String(rows.length + 2), workstation: desk, start: `${day} 08:00`, end: `${day} 16:00`, booker: `booker-${j}` });
+      }),
+    );
+    const csv = await this.call(facility, "BookingService/ImportBookings", { source: `desks-${site}`, rows });
+    const stamp = (day, time) => `${day.replace(/-/g, "")}T${time}`;
+    const ics = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Monipaikka browser test//EN"];
+    days.forEach((day, i) => {
+      for (const [k, start, end] of [[0, "090000", "100000"], [1, "130000", "143000"]]) {
+        ics.push("BEGIN:VEVENT", `UID:${site}-${i}-${k}@test`, `DTSTAMP:${stamp(day, "070000Z")}`,
+          `DTSTART;TZID=Europe/Helsinki:${stamp(day, start)}`, `DTEND;TZID=Europe/Helsinki:${stamp(day, end)}`,
+          "SUMMARY:Meeting", "ATTENDEE;CN=A:mailto:a@example.org", "ATTENDEE;CN=B:mailto:b@example.org", "END:VEVENT");
+      }
+    });
+    ics.push("END:VCALENDAR");
+    const calendar = await this.call(facility, "BookingService/ImportBookings", { source: `room-${room}`, ics: ics.join("\r\n") + "\r\n", space: room });
+    return { csv, calendar };
+  }
+
+  // Imports an observation-round study of `site` through the real API
+  // (SamplingService.ImportObservationRounds): on three working days of the
+  // window, rounds at 09, 11 and 14 over the first `perZone` workstations
+  // of each of the site's zones. Returns the response.
+  async importObservationRounds(site, perZone = 5) {
+    const inventory = JSON.parse(readFileSync(path.join(this.root, "deploy/sample/inventory.json"), "utf8"));
+    const zones = inventory.spaces.filter((s) => s.level === "zone" && s.code.startsWith(`${site}-`)).map((s) => s.code);
+    const desks = zones.flatMap((z) => inventory.workstations.filter((w) => w.space === z).slice(0, perZone).map((w) => w.code));
+    const days = [];
+    for (let i = this.days; i >= 1 && days.length < 3; i--) {
+      const day = helsinkiDay(-i);
+      const wd = new Date(day + "T12:00:00Z").getUTCDay();
+      if (wd !== 0 && wd !== 6) days.push(day);
+    }
+    const states = ["occupied", "vacant", "signs_of_life", "vacant", "occupied", "vacant", "vacant"];
+    const rows = [];
+    days.forEach((day, i) =>
+      ["09:00", "11:00", "14:00"].forEach((time, j) =>
+        desks.forEach((desk, k) =>
+          rows.push({ line: rows.length + 2, roundTime: `${day} ${time}`, workstation: desk, state: states[(i + j + k) % states.length], observer: "A" }),
+        ),
+      ),
+    );
+    return this.call(this.token("facility"), "SamplingService/ImportObservationRounds", { rows });
+  }
+
   runEdge(gateway, extra) {
     return new Promise((resolve, reject) => {
       const p = spawn(

@@ -232,6 +232,13 @@ TEST(OperationsTest, MetricsCountReadingsByOutcomeAndReason) {
   EXPECT_EQ(Health(server.address(), ""), HealthCheckResponse::SERVING);
   EXPECT_EQ(Health(server.address(), "monipaikka.v1.IngestService"),
             HealthCheckResponse::SERVING);
+  // Every service the server registers answers health checks by name.
+  for (const char* service :
+       {"monipaikka.v1.BookingService", "monipaikka.v1.PlanningService",
+        "monipaikka.v1.SamplingService"}) {
+    EXPECT_EQ(Health(server.address(), service), HealthCheckResponse::SERVING)
+        << service;
+  }
 
   server.process().Signal(SIGTERM);
   ASSERT_EQ(server.process().Wait(std::chrono::seconds(20)), 0);

@@ -8,6 +8,9 @@ import { InventoryService } from "./gen/monipaikka/v1/inventory_pb";
 import { LiveOccupancyService } from "./gen/monipaikka/v1/live_pb";
 import { SensorHealthService } from "./gen/monipaikka/v1/sensor_health_pb";
 import { WorkforceService } from "./gen/monipaikka/v1/workforce_pb";
+import { BookingService } from "./gen/monipaikka/v1/bookings_pb";
+import { PlanningService } from "./gen/monipaikka/v1/planning_pb";
+import { SamplingService } from "./gen/monipaikka/v1/sampling_pb";
 
 export interface SessionInfo {
   role: string;
@@ -88,3 +91,6 @@ export const inventory: Client<typeof InventoryService> = createClient(Inventory
 export const live: Client<typeof LiveOccupancyService> = createClient(LiveOccupancyService, transport);
 export const sensorHealth: Client<typeof SensorHealthService> = createClient(SensorHealthService, transport);
 export const workforce: Client<typeof WorkforceService> = createClient(WorkforceService, transport);
+export const planning: Client<typeof PlanningService> = createClient(PlanningService, transport);
+export const sampling: Client<typeof SamplingService> = createClient(SamplingService, transport);
+export const bookings: Client<typeof BookingService> = createClient(BookingService, transport);

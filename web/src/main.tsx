@@ -8,6 +8,8 @@ import { Consolidation } from "./pages/Consolidation";
 import { FloorPlan } from "./pages/FloorPlan";
 import { Hr } from "./pages/Hr";
 import { Live } from "./pages/Live";
+import { Bookings } from "./pages/Bookings";
+import { Planning } from "./pages/Planning";
 import { Portfolio } from "./pages/Portfolio";
 import { Site } from "./pages/Site";
 import { href, navigate, useRoute } from "./route";
@@ -79,6 +81,7 @@ function App() {
   useEffect(() => {
     const titles: Record<string, string> = {
       portfolio: t.portfolio, site: t.site, floor: t.floorPlan, live: t.live, consolidation: t.consolidation, hr: t.hr,
+      planning: t.planning, bookings: t.bookings,
     };
     document.title = `${session ? titles[route.page] ?? t.appName : t.signInTitle} – ${t.appName}`;
   }, [route.page, session, t]);
@@ -93,6 +96,8 @@ function App() {
         ["floor", t.floorPlan],
         ["live", t.live],
         ["consolidation", t.consolidation],
+        ["planning", t.planning],
+        ["bookings", t.bookings],
         ["hr", t.hr],
       ] as [string, string][]).filter(([to]) =>
         // What the role may open; the server decides on every call anyway.
@@ -107,6 +112,8 @@ function App() {
       case "live": page = <Live route={route} kiosk={display} />; break;
       case "consolidation": page = <Consolidation route={route} />; break;
       case "hr": page = <Hr route={route} />; break;
+      case "planning": page = <Planning route={route} />; break;
+      case "bookings": page = <Bookings route={route} />; break;
       default: page = null;
     }
   }

@@ -8,6 +8,8 @@ import { applyUpdate } from "../src/liveState";
 import { layout } from "../src/pages/FloorPlan";
 import { parseRoute, href } from "../src/route";
 import { scaleColour } from "../src/components";
+import { rate } from "../src/pages/Bookings";
+import { bandPoint, forecastWeeks } from "../src/pages/Planning";
 
 let failed = 0;
 function test(name: string, fn: () => void) {
@@ -91,6 +93,33 @@ test("routes round-trip codes and queries", () => {
   assert.deepEqual(r.args, ["HKI/1 ä"]);
   assert.equal(r.query.get("from"), "2026-01-01");
   assert.equal(r.query.has("to"), false);
+});
+
+test("planning: weeks ahead from the address, 1 … 8, else 4", () => {
+  const weeks = (q: string) => forecastWeeks(new URLSearchParams(q));
+  assert.equal(weeks(""), 4);
+  assert.equal(weeks("weeks=1"), 1);
+  assert.equal(weeks("weeks=8"), 8);
+  assert.equal(weeks("weeks=9"), 4);
+  assert.equal(weeks("weeks=0"), 4);
+  assert.equal(weeks("weeks=2.5"), 4);
+});
+
+test("forecast points: holidays and days without intervals draw no band", () => {
+  const day = (holiday: boolean) => ({ holiday }) as Parameters<typeof bandPoint>[0];
+  const value = (hasInterval: boolean) =>
+    ({ hasValue: true, value: 40, hasInterval, low80: 35, high80: 45, low95: 30, high95: 50 }) as Parameters<typeof bandPoint>[1];
+  assert.deepEqual(bandPoint(day(false), value(true), "ma"), { label: "ma", value: 40, low80: 35, high80: 45, low95: 30, high95: 50 });
+  assert.deepEqual(bandPoint(day(false), value(false), "ma"), { label: "ma", value: 40, low80: null, high80: null, low95: null, high95: null });
+  assert.deepEqual(bandPoint(day(true), value(true), "ma"), { label: "ma", value: null, low80: null, high80: null, low95: null, high95: null });
+  assert.equal(bandPoint(day(false), undefined, "ma").value, null);
+});
+
+test("bookings: a rate over an empty denominator is no figure, not 0", () => {
+  assert.equal(rate(0, 0), null);
+  assert.equal(rate(0, 5), 0);
+  assert.equal(rate(0.25, 8), 0.25);
+  assert.equal(rate(undefined, 8), null);
 });
 
 test("heatmap colours: text keeps contrast on dark cells", () => {
