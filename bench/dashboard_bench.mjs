@@ -270,7 +270,7 @@ try {
     const state = r % 2 === 0 ? "OCCUPANCY_STATE_OCCUPIED" : "OCCUPANCY_STATE_FREE";
     for (const s of streams) s.seen.delete(state);
     const s0 = Date.now();
-    await send(`${sensor.id} ${r % 2 === 0 ? "occupied" : "free"}`);
+    await send(`${sensor.external_id} ${r % 2 === 0 ? "occupied" : "free"}`);
     const deadline = s0 + 10000;
     while (Date.now() < deadline && streams.some((s) => !s.seen.has(state))) await sleep(5);
     for (const s of streams) latencies.push(s.seen.has(state) ? s.seen.get(state) - s0 : 10000);
@@ -278,6 +278,7 @@ try {
   }
   console.log(`live: ${screens} screens × ${readings} readings: reading sent → screen updated ${fmt(latencies)}; max ${Math.max(...latencies)} ms; target p95 < 2000 ms`);
   console.log(`server VmRSS with ${screens} screens open: ${rss().toFixed(0)} MiB`);
+  if (latencies.some((l) => l >= 10000)) console.error(`some screens missed a reading; the server's log ends:\n${fixture.serverLog.join("").slice(-3000)}`);
   abort.abort();
 } finally {
   if (browser) await browser.close();
