@@ -24,6 +24,7 @@
 //   is used in place (each run adds a recovery admin token and a few tokens
 //   to it).
 import { spawn } from "node:child_process";
+import { setMaxListeners } from "node:events";
 import { createRequire } from "node:module";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -235,6 +236,7 @@ try {
   fixture.makeToken(`edge-${gw}`, ["--role=device", `--name=edge ${gw} live`, `--gateway=${gw}`]);
   const streams = [];
   const abort = new AbortController();
+  setMaxListeners(screens + 10, abort.signal);
   const envelope = (obj) => {
     const b = Buffer.from(JSON.stringify(obj));
     const h = Buffer.alloc(5);
