@@ -25,6 +25,10 @@
 //
 // Usage: portfolio_fixture --out=PATH [--desks=50000] [--days=90]
 //   [--last=YYYY-MM-DD (default yesterday in Helsinki)] [--measured_pct=25]
+//
+// Measured 2026-12-02 on the 2-core shared machine (load 7–9), nice -n 10,
+// 50,000 desks and 90 days: 48,520 sensors, 4.37 M sensor days, 239,040
+// node days in 323 s of wall time (28 s of CPU); database 232 MiB.
 
 #include <google/protobuf/util/json_util.h>
 

@@ -23,6 +23,9 @@
 // --db=PATH (with --phase=portfolio) times (c)–(f) on a database written by
 // bench/portfolio_fixture instead (the issue's 50,000 desks and 90 days in
 // minutes; (d) into and (e), (f) of its fully measured 10-floor site).
+// Measured 2026-12-02 on the 2-core shared machine (load 8–12) with --db= a
+// 50,000-desk, 90-day portfolio: (c) p50 251–259 ms, (d) 21–28 ms, (e)
+// 3.9–4.3 ms, (f) 6.3–6.6 ms (docs/benchmarks.md "Planning").
 // --full sets the sizes of the issue: a 2,000-desk site with a year of
 // readings and a 50,000-desk portfolio with 90 days (about 80 M and 480 M
 // readings: an hour or more on two cores).
