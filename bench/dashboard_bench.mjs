@@ -24,14 +24,15 @@
 //   is used in place (each run adds a recovery admin token and a few tokens
 //   to it).
 //
-// Measured 2026-12-02 on the 2-core shared machine (load 12–18), --db= a
-// 50 000-desk, 90-day portfolio (94 sites), --runs=10 --screens=200
-// --readings=20: portfolio first full render p50 4 087 ms, p95 5 066 ms
-// (target < 1 s: not met; DOMContentLoaded at 1 784 ms, last API response
-// at 3 459 ms); portfolio GetUsageReport by site p50 565 ms (136 ms of
+// Measured 2026-12-02 on the 2-core shared machine (load 10–18, three
+// runs), --db= a 50 000-desk, 90-day portfolio (94 sites), --runs=10
+// --screens=200 --readings=20: portfolio first full render p50 3.3–4.6 s
+// (target < 1 s: not met; DOMContentLoaded at 1.6–1.8 s, last API response
+// at 3.1–3.5 s); portfolio GetUsageReport by site p50 295–565 ms (136 ms of
 // server CPU); 200 screens on 50 display tokens, reading → every screen
-// p50 80 ms, p95 301 ms (target p95 < 2 s: met); server VmRSS 288 MiB, 340
-// MiB with the screens open. Details: docs/dashboard.md "Benchmark".
+// p50 44–80 ms, p95 193–339 ms (target p95 < 2 s: met); server VmRSS
+// 288–294 MiB, 310–346 MiB with the screens open. Details:
+// docs/dashboard.md "Benchmark".
 import { spawn } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import { createRequire } from "node:module";
