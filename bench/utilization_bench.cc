@@ -19,7 +19,13 @@
 //
 // Usage: utilization_bench [--full] [--site_desks=2000 --site_days=60]
 //   [--portfolio_desks=5000 --portfolio_days=30] [--runs=20]
-//   [--phase=site|portfolio|both] [--dir=/tmp] [--keep]
+//   [--phase=site|portfolio|both] [--dir=/tmp] [--keep] [--db=PATH]
+// --db=PATH (with --phase=portfolio) times (c)–(f) on a database written by
+// bench/portfolio_fixture instead (the issue's 50,000 desks and 90 days in
+// minutes; (d) into and (e), (f) of its fully measured 10-floor site).
+// Measured 2026-12-02 on the 2-core shared machine (load 8–12) with --db= a
+// 50,000-desk, 90-day portfolio: (c) p50 251–259 ms, (d) 21–28 ms, (e)
+// 3.9–4.3 ms, (f) 6.3–6.6 ms (docs/benchmarks.md "Planning").
 // --full sets the sizes of the issue: a 2,000-desk site with a year of
 // readings and a 50,000-desk portfolio with 90 days (about 80 M and 480 M
 // readings: an hour or more on two cores).
@@ -39,6 +45,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/in_process_server.h"
+#include "bench/portfolio/fixture_manifest.h"
 #include "common/bearer_token.h"
 #include "common/calendar.h"
 #include "common/time_format.h"
@@ -60,6 +67,9 @@ ABSL_FLAG(std::string, dir, "/tmp", "where the databases go");
 ABSL_FLAG(bool, keep, false,
           "keep the databases, and reuse them when they exist (skips loading)");
 ABSL_FLAG(int, streams, 4, "concurrent gateway streams while loading");
+ABSL_FLAG(std::string, db, "",
+          "portfolio phase: a database written by bench/portfolio_fixture "
+          "instead of loading one through ingest (the file is kept)");
 
 namespace monipaikka {
 namespace {
@@ -524,12 +534,14 @@ void SitePhase(int desks, int days, int runs) {
 }
 
 // (e) and (f): the planning reports of the portfolio's first site.
-void PlanningReports(const Layout& layout, const Loaded& loaded, int runs) {
-  auto planning = v1::PlanningService::NewStub(loaded.channel);
+void PlanningReports(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::string& site, absl::CivilDay first,
+                     absl::CivilDay last, int runs) {
+  auto planning = v1::PlanningService::NewStub(channel);
   v1::FloorPlanRequest plan_request;
-  plan_request.set_site(SiteCode(layout, 0));
-  plan_request.set_from_date(FormatDate(layout.first));
-  plan_request.set_to_date(FormatDate(layout.last));
+  plan_request.set_site(site);
+  plan_request.set_from_date(FormatDate(first));
+  plan_request.set_to_date(FormatDate(last));
   v1::FloorPlanReport plan;
   const Latency floor_plan = Time(runs, [&] {
     grpc::ClientContext context;
@@ -538,8 +550,8 @@ void PlanningReports(const Layout& layout, const Loaded& loaded, int runs) {
   std::printf("  floor plan: %d floors, %.0f closed m2-days a year\n",
               plan.units_size(), plan.closed_m2_days_per_year());
   v1::ForecastRequest forecast_request;
-  forecast_request.set_site(SiteCode(layout, 0));
-  forecast_request.set_last_date(FormatDate(layout.last));
+  forecast_request.set_site(site);
+  forecast_request.set_last_date(FormatDate(last));
   v1::ForecastReport forecast;
   const Latency forecasting = Time(runs, [&] {
     grpc::ClientContext context;
@@ -555,18 +567,16 @@ void PlanningReports(const Layout& layout, const Loaded& loaded, int runs) {
   PrintLatency("(f) 4-week forecast of a site", forecasting, 200);
 }
 
-void PortfolioPhase(int desks, int days, int runs) {
-  const absl::CivilDay yesterday =
-      absl::ToCivilDay(absl::Now(), *LoadZone("Europe/Helsinki")) - 1;
-  Layout layout{"PORTFOLIO", desks,
-                days,        (desks + kDesksPerSite - 1) / kDesksPerSite,
-                12,          yesterday - (days - 1),
-                yesterday};
-  Loaded loaded = Load(layout);
-  auto analytics = v1::AnalyticsService::NewStub(loaded.channel);
+// (c) and (d): the portfolio by organization over [first, last], and the
+// consolidation of `organizations` into `candidate_site`.
+void PortfolioReports(const std::shared_ptr<grpc::Channel>& channel,
+                      const std::vector<std::string>& organizations,
+                      const std::string& candidate_site, absl::CivilDay first,
+                      absl::CivilDay last, int runs) {
+  auto analytics = v1::AnalyticsService::NewStub(channel);
   v1::UsageReportRequest request;
-  request.set_from_date(FormatDate(layout.first));
-  request.set_to_date(FormatDate(layout.last));
+  request.set_from_date(FormatDate(first));
+  request.set_to_date(FormatDate(last));
   request.set_group_by(v1::GROUPING_ORGANIZATION);
   v1::UsageReport report;
   const Latency by_org = Time(runs, [&] {
@@ -579,10 +589,10 @@ void PortfolioPhase(int desks, int days, int runs) {
       report.total().workstations_measured(), report.groups_size(),
       100 * report.total().time_utilization());
   v1::ConsolidationRequest what_if;
-  for (int o : {0, 1, 2}) what_if.add_organizations(OrgCode(o));
-  what_if.set_candidate_site(SiteCode(layout, 0));
-  what_if.set_from_date(FormatDate(layout.first));
-  what_if.set_to_date(FormatDate(layout.last));
+  for (const std::string& o : organizations) what_if.add_organizations(o);
+  what_if.set_candidate_site(candidate_site);
+  what_if.set_from_date(FormatDate(first));
+  what_if.set_to_date(FormatDate(last));
   v1::ConsolidationReport consolidation;
   const Latency consolidate = Time(runs, [&] {
     grpc::ClientContext context;
@@ -595,18 +605,66 @@ void PortfolioPhase(int desks, int days, int runs) {
       consolidation.combined_peak_p95(), consolidation.sum_of_group_p95(),
       consolidation.capacity(), consolidation.needed_workstations(),
       consolidation.fits() ? "yes" : "no");
-  PrintLatency(
-      absl::StrCat("(c) ", days, "-day portfolio report by organization")
-          .c_str(),
-      by_org, 2000);
+  PrintLatency(absl::StrCat("(c) ", last - first + 1,
+                            "-day portfolio report by organization")
+                   .c_str(),
+               by_org, 2000);
   PrintLatency("(d) consolidation of three organizations", consolidate, 2000);
-  PlanningReports(layout, loaded, runs);
+}
+
+void PortfolioPhase(int desks, int days, int runs) {
+  const absl::CivilDay yesterday =
+      absl::ToCivilDay(absl::Now(), *LoadZone("Europe/Helsinki")) - 1;
+  Layout layout{"PORTFOLIO", desks,
+                days,        (desks + kDesksPerSite - 1) / kDesksPerSite,
+                12,          yesterday - (days - 1),
+                yesterday};
+  Loaded loaded = Load(layout);
+  PortfolioReports(loaded.channel, {OrgCode(0), OrgCode(1), OrgCode(2)},
+                   SiteCode(layout, 0), layout.first, layout.last, runs);
+  PlanningReports(loaded.channel, SiteCode(layout, 0), layout.first,
+                  layout.last, runs);
   loaded.server->Shutdown();
   std::printf("  database: %.1f MiB\n", FileMiB(loaded.db));
   if (!absl::GetFlag(FLAGS_keep)) {
     for (const char* s : {"", "-wal", "-shm"})
       std::filesystem::remove(loaded.db + s);
   }
+}
+
+// (c)–(f) on a database written by bench/portfolio_fixture: the portfolio
+// by organization, the consolidation of three organizations into its fully
+// measured 10-floor site, and that site's floor plan and forecast.
+void PreparedPortfolioPhase(const std::string& db, int runs) {
+  absl::StatusOr<FixtureManifest> manifest = ReadFixtureManifest(db);
+  if (!manifest.ok()) {
+    std::fprintf(stderr, "%s\n",
+                 std::string(manifest.status().message()).c_str());
+    std::exit(1);
+  }
+  if (manifest->plan_site.empty()) {
+    std::fprintf(stderr, "%s has no fully measured 10-floor site\n",
+                 db.c_str());
+    std::exit(1);
+  }
+  ServerOptions options;
+  options.database = db;
+  options.query_threads = 2;
+  const auto start = Clock::now();
+  InProcessServer started = StartInProcessServer(options);
+  started.server->occupancy().summarizer().AwaitCurrent(absl::Hours(1));
+  std::printf("PORTFOLIO: %s (%d desks, %d days, %s .. %s) opened in %.1f s\n",
+              db.c_str(), manifest->desks, manifest->days,
+              manifest->from.c_str(), manifest->to.c_str(),
+              SecondsSince(start));
+  const absl::CivilDay first = *ParseDate(manifest->from);
+  const absl::CivilDay last = *ParseDate(manifest->to);
+  PortfolioReports(started.channel, {"ORG-01", "ORG-02", "ORG-03"},
+                   manifest->plan_site, first, last, runs);
+  std::printf("  planning reports of %s:\n", manifest->plan_site.c_str());
+  PlanningReports(started.channel, manifest->plan_site, first, last, runs);
+  started.server->Shutdown();
+  std::printf("  database: %.1f MiB\n", FileMiB(db));
 }
 
 int Main() {
@@ -624,7 +682,10 @@ int Main() {
   const std::string phase = absl::GetFlag(FLAGS_phase);
   if (phase == "site" || phase == "both")
     SitePhase(site_desks, site_days, runs);
-  if (phase == "portfolio" || phase == "both") {
+  if ((phase == "portfolio" || phase == "both") &&
+      !absl::GetFlag(FLAGS_db).empty()) {
+    PreparedPortfolioPhase(absl::GetFlag(FLAGS_db), runs);
+  } else if (phase == "portfolio" || phase == "both") {
     PortfolioPhase(portfolio_desks, portfolio_days, runs);
   }
   return 0;
