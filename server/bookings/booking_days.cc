@@ -240,6 +240,40 @@ RoomBookingFiguresOfDay ComputeRoomDay(const RoomBookingDay& day,
   return figures;
 }
 
+absl::Status AddRoomHours(const RoomBookingFiguresOfDay& room,
+                          RoomHoursTally* into) {
+  if (!room.hours.empty() || room.stored_hours.empty()) {
+    for (const auto& [hour, tally] : room.hours) {
+      into->hours[hour] += tally;
+      into->present[hour] = true;
+    }
+    return absl::OkStatus();
+  }
+  // Straight from the stored form into the sums: a year by hour adds up
+  // some 10 hours of every room-day.
+  Reader in(room.stored_hours);
+  size_t count = 0;
+  if (!in.Bounded(&count, 24)) return Corrupt();
+  for (size_t i = 0; i < count; ++i) {
+    int32_t hour = 0;
+    uint64_t mask = 0;
+    if (!in.Bounded(&hour, 23) || !in.Varint(&mask) ||
+        mask >= (uint64_t{1} << kRoomFields.size())) {
+      return Corrupt();
+    }
+    RoomBookingTally& sum = into->hours[hour];
+    for (size_t f = 0; mask != 0; ++f, mask >>= 1) {
+      if ((mask & 1) == 0) continue;
+      uint64_t v = 0;
+      if (!in.Varint(&v)) return Corrupt();
+      sum.*kRoomFields[f] += UnZigZag(v);
+    }
+    into->present[hour] = true;
+  }
+  if (!in.done()) return Corrupt();
+  return absl::OkStatus();
+}
+
 std::string EncodeSiteBookingDay(const SiteBookingDay& day) {
   std::string out;
   PutVarint(out, kSiteBookingDayVersion);
@@ -267,7 +301,7 @@ std::string EncodeSiteBookingDay(const SiteBookingDay& day) {
   return out;
 }
 
-absl::Status DecodeSiteBookingDay(absl::string_view bytes, bool with_hours,
+absl::Status DecodeSiteBookingDay(absl::string_view bytes,
                                   SiteBookingDay* day) {
   Reader in(bytes);
   uint64_t version = 0;
@@ -290,6 +324,7 @@ absl::Status DecodeSiteBookingDay(absl::string_view bytes, bool with_hours,
   day->rooms.resize(rooms);
   for (RoomBookingFiguresOfDay& room : day->rooms) {
     room.hours.clear();
+    room.stored_hours = {};
     room.headcounts.clear();
     if (!in.Tally(&room.total)) return Corrupt();
     size_t hours_size = 0;
@@ -298,20 +333,7 @@ absl::Status DecodeSiteBookingDay(absl::string_view bytes, bool with_hours,
         !in.Take(hours_size, &hours_bytes)) {
       return Corrupt();
     }
-    if (with_hours) {
-      Reader hours(hours_bytes);
-      size_t count = 0;
-      if (!hours.Bounded(&count, 25)) return Corrupt();
-      for (size_t i = 0; i < count; ++i) {
-        int32_t hour = 0;
-        RoomBookingTally tally;
-        if (!hours.Bounded(&hour, 23) || !hours.Tally(&tally)) {
-          return Corrupt();
-        }
-        room.hours.emplace_back(hour, tally);
-      }
-      if (!hours.done()) return Corrupt();
-    }
+    room.stored_hours = hours_bytes;
     size_t headcounts = 0;
     if (!in.Bounded(&headcounts, in.remaining())) return Corrupt();
     for (size_t i = 0; i < headcounts; ++i) {

@@ -7,6 +7,7 @@
 // of reading and decoding every sensor day and booking again. Pure
 // functions: no I/O.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,6 +63,9 @@ struct RoomBookingFiguresOfDay {
   // Each local clock hour whose part in the measured window is not empty,
   // with the figures of that part.
   std::vector<std::pair<int32_t, RoomBookingTally>> hours;
+  // DecodeSiteBookingDay leaves `hours` empty and keeps their stored form
+  // here instead (a view into the decoded bytes), for AddRoomHours.
+  absl::string_view stored_hours;
   std::vector<RoomDayHeadcount> headcounts;
   friend bool operator==(const RoomBookingFiguresOfDay&,
                          const RoomBookingFiguresOfDay&) = default;
@@ -83,11 +87,23 @@ RoomBookingFiguresOfDay ComputeRoomDay(const RoomBookingDay& day,
                                        const DayFrame& frame, HoursMode mode,
                                        const BookingThresholds& thresholds);
 
+// Room figures by local clock hour, added up over room-days.
+struct RoomHoursTally {
+  std::array<RoomBookingTally, 24> hours;
+  // Whether some room-day had the hour in its measured window.
+  std::array<bool, 24> present{};
+};
+
+// Adds a room-day's hours, from `hours` or else `stored_hours`, to `into`.
+// DATA_LOSS on bad stored bytes.
+absl::Status AddRoomHours(const RoomBookingFiguresOfDay& room,
+                          RoomHoursTally* into);
+
 // Stored form: unsigned LEB128 varints, zero tally fields left out.
 std::string EncodeSiteBookingDay(const SiteBookingDay& day);
-// Decodes into `day` (its vectors are reused). Without `with_hours` the
-// rooms' hours are skipped and left empty. DATA_LOSS on bad bytes.
-absl::Status DecodeSiteBookingDay(absl::string_view bytes, bool with_hours,
-                                  SiteBookingDay* day);
+// Decodes into `day` (its vectors are reused; the rooms' stored_hours point
+// into `bytes`). The hours are checked only by AddRoomHours. DATA_LOSS on
+// bad bytes.
+absl::Status DecodeSiteBookingDay(absl::string_view bytes, SiteBookingDay* day);
 
 }  // namespace monipaikka

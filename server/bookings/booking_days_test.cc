@@ -96,38 +96,60 @@ SiteBookingDay Sample() {
   return day;
 }
 
+RoomHoursTally HoursOf(const RoomBookingFiguresOfDay& room) {
+  RoomHoursTally hours;
+  EXPECT_TRUE(AddRoomHours(room, &hours).ok());
+  return hours;
+}
+
 TEST(SiteBookingDayCodecTest, RoundTrips) {
   const SiteBookingDay day = Sample();
+  const std::string bytes = EncodeSiteBookingDay(day);
   SiteBookingDay decoded;
+  ASSERT_TRUE(DecodeSiteBookingDay(bytes, &decoded).ok());
+  EXPECT_EQ(decoded.desks, day.desks);
+  ASSERT_EQ(decoded.rooms.size(), day.rooms.size());
+  for (size_t i = 0; i < day.rooms.size(); ++i) {
+    EXPECT_EQ(decoded.rooms[i].total, day.rooms[i].total);
+    EXPECT_EQ(decoded.rooms[i].headcounts, day.rooms[i].headcounts);
+    EXPECT_TRUE(decoded.rooms[i].hours.empty());
+    const RoomHoursTally want = HoursOf(day.rooms[i]);
+    const RoomHoursTally got = HoursOf(decoded.rooms[i]);
+    EXPECT_EQ(got.hours, want.hours);
+    EXPECT_EQ(got.present, want.present);
+  }
+  EXPECT_TRUE(HoursOf(decoded.rooms[0]).present[9]);
+  EXPECT_TRUE(HoursOf(decoded.rooms[0]).present[10]);
+  EXPECT_EQ(HoursOf(decoded.rooms[0]).hours[9].booked_ms, kHour);
+  // An empty day, into an object used before.
   ASSERT_TRUE(
-      DecodeSiteBookingDay(EncodeSiteBookingDay(day), true, &decoded).ok());
-  EXPECT_EQ(decoded, day);
-  // Without the hours, into an object used before.
-  ASSERT_TRUE(
-      DecodeSiteBookingDay(EncodeSiteBookingDay(day), false, &decoded).ok());
-  EXPECT_TRUE(decoded.rooms[0].hours.empty());
-  EXPECT_EQ(decoded.rooms[0].total, day.rooms[0].total);
-  EXPECT_EQ(decoded.rooms[0].headcounts, day.rooms[0].headcounts);
-  ASSERT_TRUE(DecodeSiteBookingDay(EncodeSiteBookingDay(SiteBookingDay{}), true,
-                                   &decoded)
-                  .ok());
-  EXPECT_EQ(decoded, SiteBookingDay{});
+      DecodeSiteBookingDay(EncodeSiteBookingDay(SiteBookingDay{}), &decoded)
+          .ok());
+  EXPECT_TRUE(decoded.desks.empty());
+  EXPECT_TRUE(decoded.rooms.empty());
 }
 
 TEST(SiteBookingDayCodecTest, BadBytesAreDataLoss) {
   const std::string bytes = EncodeSiteBookingDay(Sample());
   SiteBookingDay decoded;
   for (size_t n = 0; n < bytes.size(); ++n) {
-    EXPECT_EQ(DecodeSiteBookingDay(bytes.substr(0, n), true, &decoded).code(),
+    EXPECT_EQ(DecodeSiteBookingDay(bytes.substr(0, n), &decoded).code(),
               absl::StatusCode::kDataLoss)
         << n;
   }
-  EXPECT_EQ(DecodeSiteBookingDay(bytes + "x", true, &decoded).code(),
+  EXPECT_EQ(DecodeSiteBookingDay(bytes + "x", &decoded).code(),
             absl::StatusCode::kDataLoss);
   std::string bad_flags = bytes;
   bad_flags[2] = 8;  // the first desk
-  EXPECT_EQ(DecodeSiteBookingDay(bad_flags, true, &decoded).code(),
+  EXPECT_EQ(DecodeSiteBookingDay(bad_flags, &decoded).code(),
             absl::StatusCode::kDataLoss);
+  // Stored hours are checked as they are added: hour 48, and a cut tally.
+  RoomHoursTally hours;
+  RoomBookingFiguresOfDay room;
+  room.stored_hours = absl::string_view("\x01\x30\x00", 3);
+  EXPECT_EQ(AddRoomHours(room, &hours).code(), absl::StatusCode::kDataLoss);
+  room.stored_hours = absl::string_view("\x01\x09\x01", 3);
+  EXPECT_EQ(AddRoomHours(room, &hours).code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -200,11 +200,7 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
                              grouping != v1::BOOKING_GROUPING_WEEKDAY &&
                              grouping != v1::BOOKING_GROUPING_HOUR;
   std::array<int32_t, 8> weekday_group{};
-  std::array<int32_t, 24> hour_group{};
-  if (grouping == v1::BOOKING_GROUPING_WEEKDAY) {
-    for (int d = 1; d <= 7; ++d) weekday_group[d] = -1;
-  }
-  hour_group.fill(-1);
+  weekday_group.fill(-1);
 
   // The sites of the targets in scope, with their targets' positions.
   std::vector<ScopeSite> scope;
@@ -276,6 +272,8 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
   RoomBookingTally room_total;
   std::vector<MeetingHeadcount> headcounts;
   std::vector<bool> counted(days, false);
+  RoomHoursTally room_hours;  // by hour
+  absl::Status add_error;
   auto add = [&](size_t slot, int32_t date, const SiteBookingDay& day) {
     const ScopeSite& site = scope[slot];
     const DayFrame& frame = frames.Get(site.site, date);
@@ -303,14 +301,9 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
       const RoomBookingFiguresOfDay& room = day.rooms[position];
       room_total += room.total;
       if (grouping == v1::BOOKING_GROUPING_HOUR) {
-        for (const auto& [h, tally] : room.hours) {
-          if (hour_group[h] < 0) {
-            hour_group[h] =
-                group_id(absl::StrFormat("%02d", h),
-                         absl::StrFormat("%02d:00-%02d:00", h, (h + 1) % 24));
-          }
-          groups[hour_group[h]].rooms += tally;
-          groups[hour_group[h]].seen = true;
+        if (absl::Status added = AddRoomHours(room, &room_hours);
+            !added.ok() && add_error.ok()) {
+          add_error = added;
         }
       } else {
         const int32_t to = weekday >= 0 ? weekday : g;
@@ -354,10 +347,7 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
             return;
           }
           // Bytes that do not decode are computed again, and replaced.
-          if (!DecodeSiteBookingDay(figures,
-                                    grouping == v1::BOOKING_GROUPING_HOUR, &day)
-                   .ok() ||
-              !fits(slot, day)) {
+          if (!DecodeSiteBookingDay(figures, &day).ok() || !fits(slot, day)) {
             return;
           }
           add(slot, date, day);
@@ -408,6 +398,15 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
       RETURN_IF_ERROR(
           context.session.Bookings().WriteBookingDays(hours_variant, stored));
     }
+  }
+  RETURN_IF_ERROR(add_error);
+  for (int h = 0; h < 24; ++h) {
+    if (!room_hours.present[h]) continue;
+    GroupTally& g =
+        groups[group_id(absl::StrFormat("%02d", h),
+                        absl::StrFormat("%02d:00-%02d:00", h, (h + 1) % 24))];
+    g.rooms = room_hours.hours[h];
+    g.seen = true;
   }
   int32_t days_counted = 0;
   for (bool c : counted) days_counted += c ? 1 : 0;
