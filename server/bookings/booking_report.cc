@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/calendar.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/bookings/booking_day_source.h"
@@ -317,12 +318,13 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
       }
     }
   };
-  // Whether a site-day's figures fit the site's targets.
-  auto fits = [&](size_t slot, const SiteBookingDay& day) {
-    const SiteBookingTargets& t = targets[scope[slot].site];
-    return (day.desks.empty() && day.rooms.empty()) ||
-           (day.desks.size() == t.workstations.size() &&
-            day.rooms.size() == t.rooms.size());
+  // Whether a site-day's figures fit the site's targets on that date.
+  auto fits = [&](size_t slot, int32_t date, const SiteBookingDay& day) {
+    const ScopeSite& site = scope[slot];
+    const auto [start, end] = MeasuredWindow(frames.Get(site.site, date), mode);
+    const SiteBookingTargets& t = targets[site.site];
+    return end <= start || (day.desks.size() == t.workstations.size() &&
+                            day.rooms.size() == t.rooms.size());
   };
 
   // The stored site-days that are current.
@@ -347,7 +349,8 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
             return;
           }
           // Bytes that do not decode are computed again, and replaced.
-          if (!DecodeSiteBookingDay(figures, &day).ok() || !fits(slot, day)) {
+          if (!DecodeSiteBookingDay(figures, &day).ok() ||
+              !fits(slot, date, day)) {
             return;
           }
           add(slot, date, day);
@@ -394,9 +397,14 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
                  EncodeSiteBookingDay(day)});
           }
         }));
+    // The report stands without them: the next one computes them again.
     if (!stored.empty()) {
-      RETURN_IF_ERROR(
-          context.session.Bookings().WriteBookingDays(hours_variant, stored));
+      if (absl::Status written = context.session.Bookings().WriteBookingDays(
+              hours_variant, stored);
+          !written.ok()) {
+        Log(LogLevel::kWarning, "booking_days_not_stored",
+            {{"error", std::string(written.message())}});
+      }
     }
   }
   RETURN_IF_ERROR(add_error);
