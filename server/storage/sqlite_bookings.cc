@@ -280,13 +280,22 @@ absl::Status SqliteBookings::WriteBookingDays(
 
 absl::Status RaiseBookingDayGenerations(Database* db,
                                         std::span<const int32_t> dates) {
+  // One statement per run of consecutive dates (an export of a room's
+  // year touches every date). WHERE true: an upsert from a SELECT needs a
+  // WHERE clause to parse.
   static constexpr char kSql[] =
-      "INSERT INTO booking_day_marks(date, generation) VALUES(?, 1) "
+      "WITH RECURSIVE d(date) AS (SELECT ? UNION ALL SELECT date + 1 FROM d "
+      "WHERE date < ?) INSERT INTO booking_day_marks(date, generation) "
+      "SELECT date, 1 FROM d WHERE true "
       "ON CONFLICT(date) DO UPDATE SET generation = generation + 1";
-  for (int32_t date : dates) {
+  for (size_t i = 0; i < dates.size();) {
+    size_t j = i + 1;
+    while (j < dates.size() && dates[j] == dates[j - 1] + 1) ++j;
     ASSIGN_OR_RETURN(Statement * stmt, db->Cached(kSql));
-    stmt->BindInt64(1, date);
+    stmt->BindInt64(1, dates[i]);
+    stmt->BindInt64(2, dates[j - 1]);
     RETURN_IF_ERROR(stmt->Run());
+    i = j;
   }
   return absl::OkStatus();
 }

@@ -36,9 +36,9 @@ class SqliteBookings final : public BookingStorage {
   Database* const db_;
 };
 
-// Raises the generation of `dates` (days since 1970-01-01), making the
-// stored booking figures of those dates out of date. For the writers of
-// bookings and sensor days, inside their transaction.
+// Raises the generation of `dates` (days since 1970-01-01, ascending and
+// distinct), making the stored booking figures of those dates out of date.
+// For the writers of bookings and sensor days, inside their transaction.
 absl::Status RaiseBookingDayGenerations(Database* db,
                                         std::span<const int32_t> dates);
 
