@@ -293,6 +293,22 @@ TEST_F(BookingReportTest, StoredDaysFollowNewBookingsAndSensorDays) {
   EXPECT_EQ(report.desks().used_desk_days(), 3);
 }
 
+TEST_F(BookingReportTest, OtherThresholdsAreNotTakenFromStoredDays) {
+  ImportAll();
+  EXPECT_EQ(Report(v1::BOOKING_GROUPING_NONE).rooms().checked(), 3);
+  v1::BookingReportRequest request;
+  request.set_from_date("2026-03-16");
+  request.set_to_date("2026-04-06");
+  request.set_ghost_min_booking_min(120);  // none of the meetings is as long
+  auto report =
+      BuildBookingReport(f_.Context(At("2026-04-10T00:00:00Z")), request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rooms().meetings(), 3);
+  EXPECT_EQ(report->rooms().checked(), 0);
+  EXPECT_EQ(report->ghost_min_booking_min(), 120);
+  EXPECT_EQ(Report(v1::BOOKING_GROUPING_NONE).rooms().checked(), 3);
+}
+
 // Every grouping and both hour modes give the same report from the stored
 // site-days as when they were computed.
 class BookingReportStoredTest : public BookingReportTest,
