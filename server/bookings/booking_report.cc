@@ -1,25 +1,28 @@
 #include "server/bookings/booking_report.h"
 
 #include <algorithm>
-#include <map>
+#include <array>
 #include <set>
+#include <span>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/calendar.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "server/bookings/booking_day_source.h"
+#include "server/bookings/booking_days.h"
 #include "server/bookings/booking_figures.h"
 #include "server/reports/report_common.h"
-#include "server/summary/codec.h"
 #include "server/summary/node_days.h"
 
 namespace monipaikka {
 namespace {
 
 constexpr int64_t kMinuteMs = 60 * 1000;
-constexpr int64_t kDayMs = 24 * 3600 * 1000;
 
 double Ratio(double numerator, double denominator) {
   return denominator > 0 ? numerator / denominator : 0.0;
@@ -67,11 +70,29 @@ void ToProto(const RoomBookingTally& t, v1::RoomBookingFigures* out) {
   out->set_mean_invited(Ratio(t.invited, t.invited_meetings));
 }
 
+// A group's figures: desk-days counted by their DeskDayFlags.
 struct GroupTally {
+  std::string key;
   std::string label;
-  DeskBookingTally desks;
+  std::array<int64_t, 8> desk_days{};
   RoomBookingTally rooms;
+  bool seen = false;
 };
+
+DeskBookingTally DeskTallyOfCounts(const std::array<int64_t, 8>& counts) {
+  DeskBookingTally total;
+  for (uint8_t flags = 0; flags < counts.size(); ++flags) {
+    const DeskBookingTally one = DeskTallyOfFlags(flags);
+    total.booked += one.booked * counts[flags];
+    total.booked_observed += one.booked_observed * counts[flags];
+    total.no_shows += one.no_shows * counts[flags];
+    total.booked_unmeasured += one.booked_unmeasured * counts[flags];
+    total.observed += one.observed * counts[flags];
+    total.used += one.used * counts[flags];
+    total.unbooked_used += one.unbooked_used * counts[flags];
+  }
+  return total;
+}
 
 // The group of a target (site, floor, room, organization); empty key for
 // the time groupings.
@@ -109,14 +130,12 @@ GroupOf SpaceGroup(const OccupancyInventory& inventory, int32_t space,
   }
 }
 
-// One booking cut to one local day of its target.
-struct DeskPart {
-  int32_t desk;
-  DayRange range;
-};
-struct RoomPart {
-  int32_t room;
-  RoomBooking booking;
+// A site with targets in scope: its targets' positions in the site-day
+// figures with their group (-1: none).
+struct ScopeSite {
+  int32_t site = -1;
+  std::vector<std::pair<int32_t, int32_t>> desks;
+  std::vector<std::pair<int32_t, int32_t>> rooms;
 };
 
 }  // namespace
@@ -135,6 +154,7 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
   BookingThresholds thresholds;
   thresholds.desk_day_min_occupied_ms =
       inventory.settings().desk_day_min_occupied_ms;
+  const BookingThresholds defaults = thresholds;
   struct {
     const char* field;
     int32_t value;
@@ -154,89 +174,89 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
     }
     if (m.value > 0) *m.target = m.value * kMinuteMs;
   }
+  // Stored site-day figures are those of the default thresholds.
+  const bool stored_figures =
+      thresholds.ghost_min_booking_ms == defaults.ghost_min_booking_ms &&
+      thresholds.ghost_first_ms == defaults.ghost_first_ms &&
+      thresholds.early_release_min_ms == defaults.early_release_min_ms;
   const HoursMode mode = request.all_hours() ? kAllHours : kCoreHours;
+  const char* const hours_variant = mode == kAllHours ? "all" : "core";
   const v1::BookingGrouping grouping = request.group_by();
   const SelectionMembers members =
       MembersOf(inventory, base, window.first_date, window.last_date);
+  const std::vector<SiteBookingTargets> targets =
+      BookingTargetsBySite(inventory);
 
-  // Targets in scope, by inventory index, and by storage id.
-  absl::flat_hash_map<int64_t, int32_t> desk_by_id;
-  absl::flat_hash_map<int64_t, int32_t> room_by_id;
-  for (int32_t w : members.workstations) {
-    desk_by_id[inventory.workstations()[w].id] = w;
-  }
-  for (int32_t r : members.rooms) room_by_id[inventory.spaces()[r].id] = r;
-
-  // Bookings cut into local days, by date.
-  const size_t days = static_cast<size_t>(window.days());
-  std::vector<std::vector<DeskPart>> desk_parts(days);
-  std::vector<std::vector<RoomPart>> room_parts(days);
-  FrameCache frames(inventory);
-  const int64_t scan_from =
-      absl::ToUnixMillis(absl::FromCivil(window.first, absl::UTCTimeZone())) -
-      kDayMs;
-  const int64_t scan_to = absl::ToUnixMillis(absl::FromCivil(
-                              window.last + 1, absl::UTCTimeZone())) +
-                          kDayMs;
-  auto cut = [&](int32_t site, int64_t start_ms, int64_t end_ms, auto&& emit) {
-    const absl::TimeZone& zone = inventory.sites()[site].zone;
-    const int32_t first = std::max(window.first_date,
-                                   DateIndex(absl::CivilDay(absl::ToCivilDay(
-                                       absl::FromUnixMillis(start_ms), zone))));
-    const int32_t last = std::min(
-        window.last_date, DateIndex(absl::CivilDay(absl::ToCivilDay(
-                              absl::FromUnixMillis(end_ms - 1), zone))));
-    for (int32_t date = first; date <= last; ++date) {
-      const DayFrame& frame = frames.Get(site, date);
-      const int64_t day_start = frame.day_start_ms;
-      const int64_t from = std::max<int64_t>(start_ms, day_start) - day_start;
-      const int64_t to =
-          std::min<int64_t>(end_ms, day_start + frame.length_ms) - day_start;
-      if (to <= from) continue;
-      emit(date, DayRange{static_cast<int32_t>(from), static_cast<int32_t>(to)},
-           start_ms - day_start, end_ms - day_start);
-    }
+  // Groups by key; the groups of each target that do not depend on time.
+  std::vector<GroupTally> groups;
+  absl::flat_hash_map<std::string, int32_t> group_ids;
+  auto group_id = [&](const std::string& key,
+                      const std::string& label) -> int32_t {
+    auto [it, added] =
+        group_ids.emplace(key, static_cast<int32_t>(groups.size()));
+    if (added) groups.push_back({key, label, {}, {}, false});
+    return it->second;
   };
-  RETURN_IF_ERROR(context.session.Bookings().ScanBookings(
-      scan_from, scan_to, [&](const BookingRow& b) {
-        if (b.workstation_id != 0) {
-          auto it = desk_by_id.find(b.workstation_id);
-          if (it == desk_by_id.end()) return;
-          const int32_t desk = it->second;
-          cut(inventory.workstations()[desk].site, b.start_ms, b.end_ms,
-              [&](int32_t date, DayRange range, int64_t, int64_t) {
-                desk_parts[date - window.first_date].push_back({desk, range});
-              });
-        } else {
-          auto it = room_by_id.find(b.space_id);
-          if (it == room_by_id.end()) return;
-          const int32_t room = it->second;
-          cut(inventory.spaces()[room].site, b.start_ms, b.end_ms,
-              [&](int32_t date, DayRange range, int64_t start, int64_t end) {
-                room_parts[date - window.first_date].push_back(
-                    {room, RoomBooking{range, start, end, b.attendees}});
-              });
-        }
-      }));
+  const bool target_groups = grouping != v1::BOOKING_GROUPING_NONE &&
+                             grouping != v1::BOOKING_GROUPING_WEEKDAY &&
+                             grouping != v1::BOOKING_GROUPING_HOUR;
+  std::array<int32_t, 8> weekday_group{};
+  weekday_group.fill(-1);
 
-  // Which sensors watch a target in scope.
-  absl::flat_hash_map<int32_t, int32_t> desk_of_sensor;
-  absl::flat_hash_map<int32_t, int32_t> room_of_sensor;
-  int64_t min_sensor = INT64_MAX;
-  int64_t max_sensor = INT64_MIN;
-  for (int32_t w : members.workstations) {
-    for (int32_t s : inventory.workstations()[w].desk_sensors) {
-      desk_of_sensor[s] = w;
-      min_sensor = std::min(min_sensor, inventory.sensors()[s].id);
-      max_sensor = std::max(max_sensor, inventory.sensors()[s].id);
+  // The sites of the targets in scope, with their targets' positions.
+  std::vector<ScopeSite> scope;
+  std::vector<int32_t> slot_of_site(inventory.sites().size(), -1);
+  auto slot_of = [&](int32_t site) -> ScopeSite& {
+    if (slot_of_site[site] < 0) {
+      slot_of_site[site] = static_cast<int32_t>(scope.size());
+      scope.push_back({site, {}, {}});
+    }
+    return scope[slot_of_site[site]];
+  };
+  {
+    std::vector<int32_t> position(inventory.workstations().size(), -1);
+    for (const SiteBookingTargets& t : targets) {
+      for (size_t p = 0; p < t.workstations.size(); ++p) {
+        position[t.workstations[p]] = static_cast<int32_t>(p);
+      }
+    }
+    for (int32_t w : members.workstations) {
+      const OccupancyInventory::Workstation& ws = inventory.workstations()[w];
+      if (ws.site < 0) continue;
+      int32_t g = -1;
+      if (target_groups) {
+        const GroupOf of = SpaceGroup(
+            inventory, ws.space, grouping, inventory.OrganizationCode(ws),
+            ws.organization < 0
+                ? std::string("Shared use")
+                : inventory.organizations()[ws.organization].name);
+        g = group_id(of.key, of.label);
+      }
+      slot_of(ws.site).desks.emplace_back(position[w], g);
+    }
+    std::vector<int32_t> room_position(inventory.spaces().size(), -1);
+    for (const SiteBookingTargets& t : targets) {
+      for (size_t p = 0; p < t.rooms.size(); ++p) {
+        room_position[t.rooms[p]] = static_cast<int32_t>(p);
+      }
+    }
+    for (int32_t r : members.rooms) {
+      const int32_t site = inventory.spaces()[r].site;
+      if (site < 0 || room_position[r] < 0) continue;
+      int32_t g = -1;
+      if (target_groups) {
+        const GroupOf of =
+            SpaceGroup(inventory, r, grouping, "-", "No organization");
+        g = group_id(of.key, of.label);
+      }
+      slot_of(site).rooms.emplace_back(room_position[r], g);
     }
   }
+
+  // Rooms whose sensors count people in the window.
   std::set<int32_t> counting_rooms;
   for (int32_t r : members.rooms) {
     for (int32_t s : inventory.spaces()[r].room_sensors) {
-      room_of_sensor[s] = r;
-      min_sensor = std::min(min_sensor, inventory.sensors()[s].id);
-      max_sensor = std::max(max_sensor, inventory.sensors()[s].id);
       const OccupancyInventory::Sensor& sensor = inventory.sensors()[s];
       if (sensor.meaning != ReadingMeaning::kPresence &&
           sensor.from_date <= window.last_date &&
@@ -246,178 +266,159 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
     }
   }
 
-  // The groups of each target that do not depend on time.
-  absl::flat_hash_map<int32_t, GroupOf> desk_group;
-  absl::flat_hash_map<int32_t, GroupOf> room_group;
-  for (int32_t w : members.workstations) {
-    const OccupancyInventory::Workstation& ws = inventory.workstations()[w];
-    desk_group[w] = SpaceGroup(
-        inventory, ws.space, grouping, inventory.OrganizationCode(ws),
-        ws.organization < 0 ? std::string("Shared use")
-                            : inventory.organizations()[ws.organization].name);
-  }
-  for (int32_t r : members.rooms) {
-    room_group[r] = SpaceGroup(inventory, r, grouping, "-", "No organization");
-  }
-
-  DeskBookingTally desk_total;
+  // Adding up: a site-day's figures into the totals and groups.
+  const size_t days = static_cast<size_t>(window.days());
+  FrameCache frames(inventory);
+  std::array<int64_t, 8> desk_days{};
   RoomBookingTally room_total;
-  std::map<std::string, GroupTally> groups;
   std::vector<MeetingHeadcount> headcounts;
-  int32_t days_counted = 0;
-  auto group = [&](const std::string& key,
-                   const std::string& label) -> GroupTally& {
-    GroupTally& g = groups[key];
-    if (g.label.empty()) g.label = label;
-    return g;
-  };
-
-  // A date's sensor states, by target; filled from the sensor days.
-  absl::flat_hash_map<int32_t, std::vector<std::vector<DaySpan>>> desk_states;
-  absl::flat_hash_map<int32_t, std::vector<std::vector<DaySpan>>> room_states;
-  absl::Status decode_error;
-  auto flush = [&](int32_t date) {
-    const size_t d = static_cast<size_t>(date - window.first_date);
-    const absl::CivilDay day = DateOf(date);
-    const int weekday = IsoWeekday(day);
-    bool core_day = false;
-    absl::flat_hash_map<int32_t, std::vector<DayRange>> booked_desks;
-    for (const DeskPart& p : desk_parts[d]) {
-      booked_desks[p.desk].push_back(p.range);
-    }
-    for (int32_t w : members.workstations) {
-      const OccupancyInventory::Workstation& ws = inventory.workstations()[w];
-      const DayFrame& frame = frames.Get(ws.site, date);
-      const auto [start, end] = MeasuredWindow(frame, mode);
-      if (end <= start) continue;
-      core_day = true;
-      bool bound = false;
-      for (int32_t s : ws.desk_sensors)
-        bound |= inventory.sensors()[s].BoundOn(date);
-      // The one sensor's states as they are; several combined.
-      std::span<const DaySpan> states;
-      std::vector<DaySpan> combined;
-      if (auto it = desk_states.find(w); it != desk_states.end()) {
-        if (it->second.size() == 1) {
-          states = it->second.front();
-        } else {
-          combined = CombineDaySpans(it->second);
-          states = combined;
-        }
+  std::vector<bool> counted(days, false);
+  RoomHoursTally room_hours;  // by hour
+  absl::Status add_error;
+  auto add = [&](size_t slot, int32_t date, const SiteBookingDay& day) {
+    const ScopeSite& site = scope[slot];
+    const DayFrame& frame = frames.Get(site.site, date);
+    const auto [start, end] = MeasuredWindow(frame, mode);
+    if (end <= start) return;
+    counted[static_cast<size_t>(date - window.first_date)] = true;
+    int32_t weekday = -1;
+    if (grouping == v1::BOOKING_GROUPING_WEEKDAY) {
+      const int d = IsoWeekday(DateOf(date));
+      if (weekday_group[d] < 0) {
+        weekday_group[d] = group_id(absl::StrCat(d), WeekdayName(d));
       }
-      auto booked = booked_desks.find(w);
-      const DeskBookingDay input{
-          bound, states,
-          booked == booked_desks.end()
-              ? std::span<const DayRange>()
-              : std::span<const DayRange>(booked->second)};
-      const DeskBookingTally t =
-          TallyDeskDay(input, DayRange{start, end}, thresholds);
-      desk_total += t;
-      if (grouping == v1::BOOKING_GROUPING_WEEKDAY) {
-        group(absl::StrCat(weekday), WeekdayName(weekday)).desks += t;
-      } else if (grouping != v1::BOOKING_GROUPING_NONE &&
-                 grouping != v1::BOOKING_GROUPING_HOUR) {
-        const GroupOf& g = desk_group[w];
-        group(g.key, g.label).desks += t;
+      weekday = weekday_group[d];
+    }
+    for (const auto& [position, g] : site.desks) {
+      const uint8_t flags = day.desks[position];
+      ++desk_days[flags];
+      const int32_t to = weekday >= 0 ? weekday : g;
+      if (to >= 0) {
+        ++groups[to].desk_days[flags];
+        groups[to].seen = true;
       }
     }
-    absl::flat_hash_map<int32_t, std::vector<RoomBooking>> booked_rooms;
-    for (const RoomPart& p : room_parts[d]) {
-      booked_rooms[p.room].push_back(p.booking);
-    }
-    for (int32_t r : members.rooms) {
-      const OccupancyInventory::Space& space = inventory.spaces()[r];
-      const DayFrame& frame = frames.Get(space.site, date);
-      const auto [start, end] = MeasuredWindow(frame, mode);
-      if (end <= start) continue;
-      core_day = true;
-      RoomBookingDay input;
-      for (int32_t s : space.room_sensors) {
-        const OccupancyInventory::Sensor& sensor = inventory.sensors()[s];
-        if (!sensor.BoundOn(date)) continue;
-        input.sensor_bound = true;
-        if (sensor.meaning != ReadingMeaning::kPresence) input.counting = true;
-      }
-      input.capacity = space.capacity;
-      input.length_ms = frame.length_ms;
-      std::vector<DaySpan> combined;
-      if (auto it = room_states.find(r); it != room_states.end()) {
-        if (it->second.size() == 1) {
-          input.states = it->second.front();
-        } else {
-          combined = CombineDaySpans(it->second);
-          input.states = combined;
-        }
-      }
-      std::vector<RoomBooking>* bookings = nullptr;
-      if (auto it = booked_rooms.find(r); it != booked_rooms.end()) {
-        bookings = &it->second;
-        std::sort(bookings->begin(), bookings->end(),
-                  [](const RoomBooking& a, const RoomBooking& b) {
-                    return a.start_ms < b.start_ms;
-                  });
-        input.bookings = *bookings;
-      }
-      const RoomBookingTally t =
-          TallyRoomDay(input, DayRange{start, end}, thresholds);
-      room_total += t;
+    for (const auto& [position, g] : site.rooms) {
+      const RoomBookingFiguresOfDay& room = day.rooms[position];
+      room_total += room.total;
       if (grouping == v1::BOOKING_GROUPING_HOUR) {
-        for (int h = 0; h < 24; ++h) {
-          const DayRange hour{std::max(start, frame.hour_start_ms[h]),
-                              std::min(end, frame.hour_start_ms[h + 1])};
-          if (hour.end_ms <= hour.start_ms) continue;
-          group(absl::StrFormat("%02d", h),
-                absl::StrFormat("%02d:00-%02d:00", h, (h + 1) % 24))
-              .rooms += TallyRoomDay(input, hour, thresholds);
+        if (absl::Status added = AddRoomHours(room, &room_hours);
+            !added.ok() && add_error.ok()) {
+          add_error = added;
         }
-      } else if (grouping == v1::BOOKING_GROUPING_WEEKDAY) {
-        group(absl::StrCat(weekday), WeekdayName(weekday)).rooms += t;
-      } else if (grouping != v1::BOOKING_GROUPING_NONE) {
-        const GroupOf& g = room_group[r];
-        group(g.key, g.label).rooms += t;
+      } else {
+        const int32_t to = weekday >= 0 ? weekday : g;
+        if (to >= 0) {
+          groups[to].rooms += room.total;
+          groups[to].seen = true;
+        }
       }
-      if (bookings != nullptr && input.counting && counting_rooms.contains(r)) {
-        for (const RoomBooking& b : *bookings) {
-          if (b.start_ms < start || b.start_ms >= end) continue;
-          const int32_t people = PeoplePresent(input, b);
-          if (people < 0) continue;
-          headcounts.push_back({date, b.part.start_ms, b.part.end_ms, people});
-        }
+      for (const RoomDayHeadcount& h : room.headcounts) {
+        headcounts.push_back({date, h.start_ms, h.end_ms, h.people});
       }
     }
-    if (core_day) ++days_counted;
-    desk_states.clear();
-    room_states.clear();
+  };
+  // Whether a site-day's figures fit the site's targets on that date.
+  auto fits = [&](size_t slot, int32_t date, const SiteBookingDay& day) {
+    const ScopeSite& site = scope[slot];
+    const auto [start, end] = MeasuredWindow(frames.Get(site.site, date), mode);
+    const SiteBookingTargets& t = targets[site.site];
+    return end <= start || (day.desks.size() == t.workstations.size() &&
+                            day.rooms.size() == t.rooms.size());
   };
 
-  int32_t current = window.first_date;
-  if (min_sensor <= max_sensor) {
-    RETURN_IF_ERROR(context.session.Analytics().ScanSensorDays(
-        window.first_date, window.last_date, min_sensor, max_sensor,
-        [&](int32_t date, int64_t sensor_id, absl::string_view encoded) {
-          while (current < date) flush(current++);
-          const int32_t s = inventory.SensorIndex(sensor_id);
-          if (s < 0 || !inventory.sensors()[s].BoundOn(date)) return;
-          auto desk = desk_of_sensor.find(s);
-          auto room = room_of_sensor.find(s);
-          if (desk == desk_of_sensor.end() && room == room_of_sensor.end()) {
+  // The stored site-days that are current.
+  std::vector<std::vector<bool>> done(scope.size(),
+                                      std::vector<bool>(days, false));
+  if (stored_figures && !scope.empty()) {
+    absl::flat_hash_map<int64_t, size_t> slot_of_id;
+    for (size_t slot = 0; slot < scope.size(); ++slot) {
+      slot_of_id[inventory.sites()[scope[slot].site].id] = slot;
+    }
+    SiteBookingDay day;
+    RETURN_IF_ERROR(context.session.Bookings().ScanBookingDays(
+        hours_variant, window.first_date, window.last_date,
+        [&](int64_t site_id, int32_t date, absl::string_view fingerprint,
+            absl::string_view figures) {
+          auto it = slot_of_id.find(site_id);
+          if (it == slot_of_id.end()) return;
+          const size_t slot = it->second;
+          const size_t d = static_cast<size_t>(date - window.first_date);
+          if (fingerprint != targets[scope[slot].site].fingerprint ||
+              done[slot][d]) {
             return;
           }
-          absl::StatusOr<std::vector<DaySpan>> spans = DecodeDaySpans(encoded);
-          if (!spans.ok()) {
-            if (decode_error.ok()) decode_error = spans.status();
+          // Bytes that do not decode are computed again, and replaced.
+          if (!DecodeSiteBookingDay(figures, &day).ok() ||
+              !fits(slot, date, day)) {
             return;
           }
-          if (desk != desk_of_sensor.end()) {
-            desk_states[desk->second].push_back(*std::move(spans));
-          } else {
-            room_states[room->second].push_back(*std::move(spans));
-          }
+          add(slot, date, day);
+          done[slot][d] = true;
         }));
   }
-  while (current <= window.last_date) flush(current++);
-  RETURN_IF_ERROR(decode_error);
+
+  // The others are computed from the bookings and the sensor days.
+  int32_t first_missing = INT32_MAX;
+  int32_t last_missing = INT32_MIN;
+  for (size_t slot = 0; slot < scope.size(); ++slot) {
+    for (size_t d = 0; d < days; ++d) {
+      if (done[slot][d]) continue;
+      const int32_t date = window.first_date + static_cast<int32_t>(d);
+      first_missing = std::min(first_missing, date);
+      last_missing = std::max(last_missing, date);
+    }
+  }
+  if (first_missing <= last_missing) {
+    // The dates' generations before their inputs are read: a change while
+    // they are computed makes what is stored out of date at once.
+    std::vector<int64_t> generations;
+    if (stored_figures) {
+      ASSIGN_OR_RETURN(generations,
+                       context.session.Bookings().BookingDayGenerations(
+                           first_missing, last_missing));
+    }
+    std::vector<int32_t> sites;
+    for (const ScopeSite& site : scope) sites.push_back(site.site);
+    std::vector<StoredBookingDay> stored;
+    RETURN_IF_ERROR(ComputeSiteBookingDays(
+        context.session, inventory, targets, sites, first_missing, last_missing,
+        [&](size_t slot, int32_t date) {
+          return !done[slot][static_cast<size_t>(date - window.first_date)];
+        },
+        mode, thresholds, frames,
+        [&](size_t slot, int32_t date, const SiteBookingDay& day) {
+          add(slot, date, day);
+          if (stored_figures) {
+            const int32_t site = scope[slot].site;
+            stored.push_back(
+                {inventory.sites()[site].id, date, targets[site].fingerprint,
+                 generations[static_cast<size_t>(date - first_missing)],
+                 EncodeSiteBookingDay(day)});
+          }
+        }));
+    // The report stands without them: the next one computes them again.
+    if (!stored.empty()) {
+      if (absl::Status written = context.session.Bookings().WriteBookingDays(
+              hours_variant, stored);
+          !written.ok()) {
+        Log(LogLevel::kWarning, "booking_days_not_stored",
+            {{"error", std::string(written.message())}});
+      }
+    }
+  }
+  RETURN_IF_ERROR(add_error);
+  for (int h = 0; h < 24; ++h) {
+    if (!room_hours.present[h]) continue;
+    GroupTally& g =
+        groups[group_id(absl::StrFormat("%02d", h),
+                        absl::StrFormat("%02d:00-%02d:00", h, (h + 1) % 24))];
+    g.rooms = room_hours.hours[h];
+    g.seen = true;
+  }
+  int32_t days_counted = 0;
+  for (bool c : counted) days_counted += c ? 1 : 0;
+  const DeskBookingTally desk_total = DeskTallyOfCounts(desk_days);
 
   v1::BookingReport report;
   *report.mutable_scope() = request.scope();
@@ -443,12 +444,19 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
   report.set_days_counted(days_counted);
   ToProto(desk_total, report.mutable_desks());
   ToProto(room_total, report.mutable_rooms());
-  for (const auto& [key, g] : groups) {
+  std::vector<const GroupTally*> shown;
+  for (const GroupTally& g : groups) {
+    if (g.seen) shown.push_back(&g);
+  }
+  std::sort(
+      shown.begin(), shown.end(),
+      [](const GroupTally* a, const GroupTally* b) { return a->key < b->key; });
+  for (const GroupTally* g : shown) {
     v1::BookingGroup* out = report.add_groups();
-    out->set_key(key);
-    out->set_label(g.label);
-    ToProto(g.desks, out->mutable_desks());
-    ToProto(g.rooms, out->mutable_rooms());
+    out->set_key(g->key);
+    out->set_label(g->label);
+    ToProto(DeskTallyOfCounts(g->desk_days), out->mutable_desks());
+    ToProto(g->rooms, out->mutable_rooms());
   }
   std::vector<int32_t> capacities;
   for (int32_t r : counting_rooms) {

@@ -3,8 +3,10 @@
 // BookingService.GetBookingReport: bookings against the sensors' known
 // states for a scope over a window, in total and grouped by site, floor,
 // room, organization, weekday or hour, with the right-sizing of rooms by
-// the people present (docs/bookings.md). Reads the stored bookings and the
-// summarizer's sensor days; the figures are booking_figures.h's.
+// the people present (docs/bookings.md). Adds up the stored site-days of
+// its window (booking_days.h) and computes the missing or out-of-date ones
+// from the bookings and the summarizer's sensor days, and stores them (for
+// the default thresholds); the figures are booking_figures.h's.
 
 #include "absl/status/statusor.h"
 #include "monipaikka/v1/bookings.pb.h"

@@ -269,6 +269,75 @@ TEST_F(BookingReportTest, AChangedExportReplacesWhatItCovers) {
   EXPECT_EQ(Report(v1::BOOKING_GROUPING_NONE).rooms().meetings(), 2);
 }
 
+TEST_F(BookingReportTest, StoredDaysFollowNewBookingsAndSensorDays) {
+  ImportAll();
+  // The first report stores each site-day's figures, the next reads them.
+  EXPECT_EQ(Report(v1::BOOKING_GROUPING_NONE).rooms().meetings(), 3);
+  EXPECT_EQ(Report(v1::BOOKING_GROUPING_NONE).desks().no_shows(), 1);
+  // The room mailbox exported again without the Tuesday meeting.
+  v1::ImportBookingsRequest ics;
+  ics.set_source("room.r mailbox");
+  std::string calendar = kCalendar;
+  calendar.erase(calendar.find("BEGIN:VEVENT\nUID:tuesday"),
+                 calendar.find("END:VCALENDAR") -
+                     calendar.find("BEGIN:VEVENT\nUID:tuesday"));
+  ics.set_ics(calendar);
+  EXPECT_EQ(Import(ics).removed(), 1);
+  EXPECT_EQ(Report(v1::BOOKING_GROUPING_NONE).rooms().meetings(), 2);
+  // D2 turns out to have been used on 03-16 after all: 09:20-09:50.
+  f_.Insert("D2-DEV",
+            {{"2026-03-16T07:20:00Z", 1}, {"2026-03-16T07:50:00Z", 0}});
+  f_.Summarize();
+  const v1::BookingReport report = Report(v1::BOOKING_GROUPING_NONE);
+  EXPECT_EQ(report.desks().no_shows(), 0);
+  EXPECT_EQ(report.desks().used_desk_days(), 3);
+}
+
+TEST_F(BookingReportTest, OtherThresholdsAreNotTakenFromStoredDays) {
+  ImportAll();
+  EXPECT_EQ(Report(v1::BOOKING_GROUPING_NONE).rooms().checked(), 3);
+  v1::BookingReportRequest request;
+  request.set_from_date("2026-03-16");
+  request.set_to_date("2026-04-06");
+  request.set_ghost_min_booking_min(120);  // none of the meetings is as long
+  auto report =
+      BuildBookingReport(f_.Context(At("2026-04-10T00:00:00Z")), request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rooms().meetings(), 3);
+  EXPECT_EQ(report->rooms().checked(), 0);
+  EXPECT_EQ(report->ghost_min_booking_min(), 120);
+  EXPECT_EQ(Report(v1::BOOKING_GROUPING_NONE).rooms().checked(), 3);
+}
+
+// Every grouping and both hour modes give the same report from the stored
+// site-days as when they were computed.
+class BookingReportStoredTest : public BookingReportTest,
+                                public ::testing::WithParamInterface<
+                                    std::tuple<v1::BookingGrouping, bool>> {};
+
+TEST_P(BookingReportStoredTest, SameAsComputed) {
+  ImportAll();
+  const auto [grouping, all_hours] = GetParam();
+  const v1::BookingReport computed = Report(grouping, all_hours);
+  const v1::BookingReport stored = Report(grouping, all_hours);
+  EXPECT_EQ(stored.SerializeAsString(), computed.SerializeAsString());
+  EXPECT_GT(computed.days_counted(), 0);
+  if (grouping != v1::BOOKING_GROUPING_NONE) {
+    EXPECT_GT(computed.groups_size(), 0);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllGroupings, BookingReportStoredTest,
+    ::testing::Combine(::testing::Values(v1::BOOKING_GROUPING_NONE,
+                                         v1::BOOKING_GROUPING_SITE,
+                                         v1::BOOKING_GROUPING_FLOOR,
+                                         v1::BOOKING_GROUPING_ROOM,
+                                         v1::BOOKING_GROUPING_ORGANIZATION,
+                                         v1::BOOKING_GROUPING_WEEKDAY,
+                                         v1::BOOKING_GROUPING_HOUR),
+                       ::testing::Bool()));
+
 TEST_F(BookingReportTest, BadRequestsNameTheField) {
   v1::BookingReportRequest request;
   request.set_from_date("2026-03-16");

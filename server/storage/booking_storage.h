@@ -14,6 +14,7 @@
 // Thread safety: as StorageSession (one thread at a time).
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,23 @@ struct BookingSourceRow {
   int64_t last_end_ms = 0;
 };
 
+// The bookings report's figures of one site's local date (days since
+// 1970-01-01), kept so that reports over long windows add them up instead
+// of recomputing them (server/bookings/booking_days.h). They are computed
+// from the date's bookings and sensor days, whose changes raise the date's
+// generation (every write of bookings or sensor days does so in its own
+// transaction): stored figures of an older generation are out of date.
+struct StoredBookingDay {
+  int64_t site_id = 0;
+  int32_t date = 0;
+  // What else they were computed with (inventory, settings); the reader
+  // compares it.
+  std::string fingerprint;
+  // The date's generation read before the inputs were.
+  int64_t generation = 0;
+  std::string figures;
+};
+
 class BookingStorage {
  public:
   virtual ~BookingStorage() = default;
@@ -89,6 +107,25 @@ class BookingStorage {
   // Every source, by name.
   virtual absl::StatusOr<std::vector<BookingSourceRow>>
   ListBookingSources() = 0;
+
+  // The current generation of each date first_date … last_date (element
+  // date - first_date); 0 for a date whose inputs never changed.
+  virtual absl::StatusOr<std::vector<int64_t>> BookingDayGenerations(
+      int32_t first_date, int32_t last_date) = 0;
+
+  // The stored figures of the variant `hours` ("core" or "all") on dates
+  // first_date … last_date that are of their date's current generation, as
+  // (site_id, date, fingerprint, figures).
+  virtual absl::Status ScanBookingDays(
+      absl::string_view hours, int32_t first_date, int32_t last_date,
+      absl::FunctionRef<void(int64_t, int32_t, absl::string_view,
+                             absl::string_view)>
+          visit) = 0;
+
+  // Stores `days` of the variant `hours`, replacing what is stored for the
+  // same site and date, in one transaction.
+  virtual absl::Status WriteBookingDays(
+      absl::string_view hours, std::span<const StoredBookingDay> days) = 0;
 };
 
 }  // namespace monipaikka

@@ -298,6 +298,29 @@ CREATE INDEX bookings_by_start ON bookings(start_ms);
 CREATE INDEX bookings_by_source ON bookings(source_id, start_ms);
 CREATE INDEX bookings_by_uid ON bookings(source_id, uid);
 )sql",
+    // 9: the bookings report's figures of each site's local date, kept so
+    // that reports over long windows only add them up
+    // (server/bookings/booking_days.h).
+    R"sql(
+-- The generation of each local date (days since 1970-01-01): raised in the
+-- same transaction as every change of a booking or a sensor day that can
+-- touch the date. No row: generation 0.
+CREATE TABLE booking_day_marks (
+  date       INTEGER PRIMARY KEY,
+  generation INTEGER NOT NULL
+);
+-- hours: 'core' or 'all'. figures: EncodeSiteBookingDay. Valid while
+-- generation is the date's and fingerprint the inventory's.
+CREATE TABLE booking_days (
+  hours       TEXT NOT NULL,
+  date        INTEGER NOT NULL,
+  site_id     INTEGER NOT NULL,
+  fingerprint TEXT NOT NULL,
+  generation  INTEGER NOT NULL,
+  figures     BLOB NOT NULL,
+  PRIMARY KEY (hours, date, site_id)
+);
+)sql",
 };
 
 }  // namespace

@@ -1,11 +1,14 @@
 #include "server/storage/sqlite_analytics.h"
 
 #include <algorithm>
+#include <limits>
+#include <set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/vocabulary.h"
+#include "server/storage/sqlite_bookings.h"
 #include "server/storage/storage.h"
 #include "server/storage/stored_vocabulary.h"
 
@@ -301,6 +304,14 @@ absl::Status SqliteAnalytics::WriteSummaries(const SummaryWrite& write) {
     deleted->BindInt64(2, sensor_id);
     RETURN_IF_ERROR(deleted->Run());
   }
+  // The booking figures of these dates are out of date.
+  std::set<int32_t> dates;
+  for (const SensorDayRow& row : write.sensor_days) dates.insert(row.date);
+  for (const auto& [date, sensor_id] : write.deleted_sensor_days) {
+    dates.insert(date);
+  }
+  const std::vector<int32_t> changed(dates.begin(), dates.end());
+  RETURN_IF_ERROR(RaiseBookingDayGenerations(db_, changed));
   ASSIGN_OR_RETURN(Statement * node_day, db_->Cached(kNodeDay));
   for (const NodeDayRow& row : write.node_days) {
     node_day->BindInt64(1, row.node_id);
@@ -323,15 +334,25 @@ absl::Status SqliteAnalytics::DeleteSummaries(bool sensor_days_too) {
   RETURN_IF_ERROR(transaction.Begin());
   RETURN_IF_ERROR(
       db_->Execute("DELETE FROM node_days; DELETE FROM summary_nodes;"));
-  if (sensor_days_too) RETURN_IF_ERROR(db_->Execute("DELETE FROM sensor_days"));
+  if (sensor_days_too) {
+    RETURN_IF_ERROR(RaiseBookingDayGenerationsOfSensorDays(
+        db_, std::numeric_limits<int32_t>::min(),
+        std::numeric_limits<int32_t>::max()));
+    RETURN_IF_ERROR(db_->Execute("DELETE FROM sensor_days"));
+  }
   return transaction.Commit();
 }
 
 absl::Status SqliteAnalytics::DeleteSensorDaysFrom(int32_t first_date) {
   static constexpr char kSql[] = "DELETE FROM sensor_days WHERE date >= ?";
+  Transaction transaction(db_);
+  RETURN_IF_ERROR(transaction.Begin());
+  RETURN_IF_ERROR(RaiseBookingDayGenerationsOfSensorDays(
+      db_, first_date, std::numeric_limits<int32_t>::max()));
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, first_date);
-  return stmt->Run();
+  RETURN_IF_ERROR(stmt->Run());
+  return transaction.Commit();
 }
 
 absl::StatusOr<std::string> SqliteAnalytics::GetSummaryMeta(

@@ -1,6 +1,8 @@
 #include "server/storage/sqlite_bookings.h"
 
+#include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
@@ -33,6 +35,20 @@ using BookingKey = std::tuple<int64_t, int64_t, int64_t, int64_t, int32_t,
 BookingKey KeyOf(const BookingRow& b) {
   return {b.workstation_id, b.space_id, b.start_ms, b.end_ms,
           b.attendees,      b.uid,      b.booker};
+}
+
+// The local dates (days since 1970-01-01) a booking can touch in any time
+// zone: its UTC dates and one on either side.
+void AddDatesOf(const BookingRow& b, std::set<int32_t>* dates) {
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  auto floor_day = [](int64_t ms) {
+    return ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
+  };
+  const int64_t first = floor_day(b.start_ms) - 1;
+  const int64_t last = floor_day(b.end_ms - 1) + 1;
+  for (int64_t d = first; d <= last; ++d) {
+    dates->insert(static_cast<int32_t>(d));
+  }
 }
 
 absl::Status CheckRow(const BookingRow& row, size_t index) {
@@ -124,6 +140,8 @@ absl::StatusOr<BookingReplaceCounts> SqliteBookings::ReplaceBookings(
       inserts.push_back(&row);
     }
   }
+  // The dates whose stored booking figures the change makes out of date.
+  std::set<int32_t> changed_dates;
   static constexpr char kDelete[] = "DELETE FROM bookings WHERE id = ?";
   for (const auto& [key, ids] : stored) {
     for (int64_t id : ids) {
@@ -131,6 +149,7 @@ absl::StatusOr<BookingReplaceCounts> SqliteBookings::ReplaceBookings(
       del->BindInt64(1, id);
       RETURN_IF_ERROR(del->Run());
       ++counts.removed;
+      AddDatesOf(covered.at(id), &changed_dates);
     }
   }
   static constexpr char kInsert[] =
@@ -157,7 +176,10 @@ absl::StatusOr<BookingReplaceCounts> SqliteBookings::ReplaceBookings(
     ins->BindTextOrNull(8, row->booker);
     RETURN_IF_ERROR(ins->Run());
     ++counts.added;
+    AddDatesOf(*row, &changed_dates);
   }
+  const std::vector<int32_t> dates(changed_dates.begin(), changed_dates.end());
+  RETURN_IF_ERROR(RaiseBookingDayGenerations(db_, dates));
   RETURN_IF_ERROR(transaction.Commit());
   return counts;
 }
@@ -193,6 +215,102 @@ SqliteBookings::ListBookingSources() {
                     stmt->ColumnInt64(4), stmt->ColumnInt64(5)});
   }));
   return rows;
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteBookings::BookingDayGenerations(
+    int32_t first_date, int32_t last_date) {
+  static constexpr char kSql[] =
+      "SELECT date, generation FROM booking_day_marks "
+      "WHERE date >= ? AND date <= ?";
+  std::vector<int64_t> generations(
+      static_cast<size_t>(std::max(0, last_date - first_date + 1)), 0);
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, first_date);
+  stmt->BindInt64(2, last_date);
+  RETURN_IF_ERROR(stmt->ForEachRow([&] {
+    generations[static_cast<size_t>(stmt->ColumnInt64(0) - first_date)] =
+        stmt->ColumnInt64(1);
+  }));
+  return generations;
+}
+
+absl::Status SqliteBookings::ScanBookingDays(
+    absl::string_view hours, int32_t first_date, int32_t last_date,
+    absl::FunctionRef<void(int64_t, int32_t, absl::string_view,
+                           absl::string_view)>
+        visit) {
+  // One statement, so that the figures and the generations are read from
+  // the same snapshot.
+  static constexpr char kSql[] =
+      "SELECT d.site_id, d.date, d.fingerprint, d.figures "
+      "FROM booking_days d LEFT JOIN booking_day_marks m ON m.date = d.date "
+      "WHERE d.hours = ? AND d.date >= ? AND d.date <= ? "
+      "AND d.generation = COALESCE(m.generation, 0)";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindText(1, hours);
+  stmt->BindInt64(2, first_date);
+  stmt->BindInt64(3, last_date);
+  return stmt->ForEachRow([&] {
+    visit(stmt->ColumnInt64(0), static_cast<int32_t>(stmt->ColumnInt64(1)),
+          stmt->ColumnBlob(2), stmt->ColumnBlob(3));
+  });
+}
+
+absl::Status SqliteBookings::WriteBookingDays(
+    absl::string_view hours, std::span<const StoredBookingDay> days) {
+  static constexpr char kSql[] =
+      "INSERT INTO booking_days(hours, date, site_id, fingerprint, generation, "
+      "figures) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(hours, date, site_id) DO "
+      "UPDATE SET fingerprint = excluded.fingerprint, "
+      "generation = excluded.generation, figures = excluded.figures";
+  Transaction transaction(db_);
+  RETURN_IF_ERROR(transaction.Begin());
+  for (const StoredBookingDay& day : days) {
+    ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+    stmt->BindText(1, hours);
+    stmt->BindInt64(2, day.date);
+    stmt->BindInt64(3, day.site_id);
+    stmt->BindText(4, day.fingerprint);
+    stmt->BindInt64(5, day.generation);
+    stmt->BindBlob(6, day.figures);
+    RETURN_IF_ERROR(stmt->Run());
+  }
+  return transaction.Commit();
+}
+
+absl::Status RaiseBookingDayGenerations(Database* db,
+                                        std::span<const int32_t> dates) {
+  // One statement per run of consecutive dates (an export of a room's
+  // year touches every date). WHERE true: an upsert from a SELECT needs a
+  // WHERE clause to parse.
+  static constexpr char kSql[] =
+      "WITH RECURSIVE d(date) AS (SELECT ? UNION ALL SELECT date + 1 FROM d "
+      "WHERE date < ?) INSERT INTO booking_day_marks(date, generation) "
+      "SELECT date, 1 FROM d WHERE true "
+      "ON CONFLICT(date) DO UPDATE SET generation = generation + 1";
+  for (size_t i = 0; i < dates.size();) {
+    size_t j = i + 1;
+    while (j < dates.size() && dates[j] == dates[j - 1] + 1) ++j;
+    ASSIGN_OR_RETURN(Statement * stmt, db->Cached(kSql));
+    stmt->BindInt64(1, dates[i]);
+    stmt->BindInt64(2, dates[j - 1]);
+    RETURN_IF_ERROR(stmt->Run());
+    i = j;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RaiseBookingDayGenerationsOfSensorDays(Database* db,
+                                                    int32_t first_date,
+                                                    int32_t last_date) {
+  static constexpr char kSql[] =
+      "INSERT INTO booking_day_marks(date, generation) "
+      "SELECT DISTINCT date, 1 FROM sensor_days WHERE date >= ? AND date <= ? "
+      "ON CONFLICT(date) DO UPDATE SET generation = generation + 1";
+  ASSIGN_OR_RETURN(Statement * stmt, db->Cached(kSql));
+  stmt->BindInt64(1, first_date);
+  stmt->BindInt64(2, last_date);
+  return stmt->Run();
 }
 
 }  // namespace monipaikka

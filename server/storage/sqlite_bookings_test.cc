@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "server/storage/storage.h"
 #include "tests/support/temp_dir.h"
 
@@ -105,6 +107,55 @@ TEST_F(SqliteBookingsTest, ReimportChangesNothingAndAChangedExportReplaces) {
   ASSERT_EQ(sources->size(), 2u);
   EXPECT_EQ((*sources)[0].name, "room-a");
   EXPECT_EQ((*sources)[0].bookings, 1);
+}
+
+TEST_F(SqliteBookingsTest, StoredBookingDaysLastUntilTheirDateChanges) {
+  // Dates 0 … 4 (1970-01-01 …); hour 30 is on date 1.
+  auto current = [&](const char* hours) {
+    std::vector<int32_t> dates;
+    EXPECT_TRUE(session_->Bookings()
+                    .ScanBookingDays(hours, 0, 4,
+                                     [&](int64_t site, int32_t date,
+                                         absl::string_view fingerprint,
+                                         absl::string_view figures) {
+                                       EXPECT_EQ(site, 7);
+                                       EXPECT_EQ(fingerprint, "fp");
+                                       EXPECT_EQ(figures, "x");
+                                       dates.push_back(date);
+                                     })
+                    .ok());
+    std::sort(dates.begin(), dates.end());
+    return dates;
+  };
+  auto store = [&](int32_t first, int32_t last) {
+    auto generations = session_->Bookings().BookingDayGenerations(first, last);
+    ASSERT_TRUE(generations.ok());
+    std::vector<StoredBookingDay> days;
+    for (int32_t d = first; d <= last; ++d) {
+      days.push_back({7, d, "fp", (*generations)[d - first], "x"});
+    }
+    ASSERT_TRUE(session_->Bookings().WriteBookingDays("core", days).ok());
+  };
+  store(0, 4);
+  EXPECT_EQ(current("core"), (std::vector<int32_t>{0, 1, 2, 3, 4}));
+  EXPECT_TRUE(current("all").empty());
+  // A booking on date 1 touches dates 0 … 2 (any time zone).
+  Replace("room-a", 0, 100, {Room(30, 31)});
+  EXPECT_EQ(current("core"), (std::vector<int32_t>{3, 4}));
+  store(0, 2);
+  EXPECT_EQ(current("core"), (std::vector<int32_t>{0, 1, 2, 3, 4}));
+  // A sensor day of date 4 is written, then deleted.
+  SummaryWrite write;
+  write.sensor_days.push_back({4, 1, ""});
+  ASSERT_TRUE(session_->Analytics().WriteSummaries(write).ok());
+  EXPECT_EQ(current("core"), (std::vector<int32_t>{0, 1, 2, 3}));
+  store(4, 4);
+  ASSERT_TRUE(session_->Analytics().DeleteSensorDaysFrom(3).ok());
+  EXPECT_EQ(current("core"), (std::vector<int32_t>{0, 1, 2, 3}));
+  // Re-importing the same export changes no date.
+  store(4, 4);
+  Replace("room-a", 0, 100, {Room(30, 31)});
+  EXPECT_EQ(current("core"), (std::vector<int32_t>{0, 1, 2, 3, 4}));
 }
 
 TEST_F(SqliteBookingsTest, BadRowsAreRefusedAndNothingIsWritten) {

@@ -1,12 +1,14 @@
 #include "server/storage/sqlite_retention.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "server/storage/sqlite_bookings.h"
 
 namespace monipaikka {
 namespace {
@@ -169,6 +171,9 @@ absl::StatusOr<RetentionChunk> SqliteRetention::DeleteSummariesBefore(
     return std::make_pair(last->ColumnInt64(0), last->ColumnInt64(1));
   }));
   if (key.has_value()) {
+    RETURN_IF_ERROR(RaiseBookingDayGenerationsOfSensorDays(
+        db_, std::numeric_limits<int32_t>::min(),
+        static_cast<int32_t>(key->first)));
     ASSIGN_OR_RETURN(Statement * remove, db_->Cached(kDeleteSensorDaysThrough));
     remove->BindInt64(1, key->first);
     remove->BindInt64(2, key->second);
@@ -178,11 +183,21 @@ absl::StatusOr<RetentionChunk> SqliteRetention::DeleteSummariesBefore(
     RETURN_IF_ERROR(transaction.Commit());
     return chunk;
   }
+  RETURN_IF_ERROR(RaiseBookingDayGenerationsOfSensorDays(
+      db_, std::numeric_limits<int32_t>::min(), before_date - 1));
   ASSIGN_OR_RETURN(Statement * remove_days,
                    db_->Cached(kDeleteSensorDaysBefore));
   remove_days->BindInt64(1, before_date);
   RETURN_IF_ERROR(remove_days->Run());
   chunk.deleted = db_->Changes();
+  // The booking figures of those dates are out of date now; no report
+  // reads them again.
+  static constexpr char kDeleteBookingDaysBefore[] =
+      "DELETE FROM booking_days WHERE date < ?";
+  ASSIGN_OR_RETURN(Statement * remove_booking_days,
+                   db_->Cached(kDeleteBookingDaysBefore));
+  remove_booking_days->BindInt64(1, before_date);
+  RETURN_IF_ERROR(remove_booking_days->Run());
   budget -= chunk.deleted;
 
   ASSIGN_OR_RETURN(Statement * nodes_stmt, db_->Cached(kNextNodes));
