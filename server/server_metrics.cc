@@ -108,6 +108,11 @@ void AddRetentionMetrics(const RetentionCounters& counters,
   metrics->AddCounter("monipaikka_retention_failures_total",
                       "Retention steps that failed (retried a minute later).",
                       &counters.failures);
+  metrics->AddCounter(
+      "monipaikka_retention_busy_total",
+      "Retention steps that found the write lock held by the summarizer and "
+      "left their chunk for the next step instead of waiting.",
+      &counters.busy);
   metrics->AddGauge(
       "monipaikka_retention_last_round_timestamp_seconds",
       "When the last retention round ended (Unix seconds); 0 before the "

@@ -1,6 +1,7 @@
 #include "server/retention/retention.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
@@ -15,6 +16,11 @@ constexpr int64_t kDayMs = 24 * kHourMs;
 
 int64_t FloorDiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+// The time since `started`, on the steady clock.
+absl::Duration Since(std::chrono::steady_clock::time_point started) {
+  return absl::FromChrono(std::chrono::steady_clock::now() - started);
 }
 
 }  // namespace
@@ -37,7 +43,15 @@ int32_t SummaryDeleteBeforeDate(const RetentionPolicy& policy, int64_t now_ms) {
 
 Retention::Retention(RetentionOptions options, std::function<int64_t()> now_ms,
                      RetentionCounters* counters)
-    : options_(options), now_ms_(std::move(now_ms)), counters_(counters) {}
+    : options_(options),
+      now_ms_(std::move(now_ms)),
+      counters_(counters),
+      raw_rows_(1, options.chunk_rows, options.first_chunk_rows,
+                options.step_budget),
+      summary_rows_(1, options.chunk_rows, options.first_chunk_rows,
+                    options.step_budget),
+      vacuum_pages_(1, options.vacuum_pages, options.first_vacuum_pages,
+                    options.step_budget) {}
 
 absl::Duration Retention::Step(StorageSession& session) {
   absl::Duration next = options_.pause;
@@ -70,9 +84,16 @@ absl::Status Retention::StepPhase(StorageSession& session,
       [[fallthrough]];
     }
     case Phase::kRaw: {
-      ASSIGN_OR_RETURN(
-          RetentionChunk chunk,
-          storage.DeleteReadingsBefore(raw_before_ms_, options_.chunk_rows));
+      const int asked = raw_rows_.next();
+      const auto started = std::chrono::steady_clock::now();
+      ASSIGN_OR_RETURN(RetentionChunk chunk,
+                       storage.DeleteReadingsBefore(raw_before_ms_, asked));
+      const absl::Duration took = Since(started);
+      if (chunk.busy) {
+        counters_->busy.fetch_add(1, std::memory_order_relaxed);
+        return absl::OkStatus();
+      }
+      raw_rows_.Observe(asked, chunk.deleted, took);
       counters_->chunks.fetch_add(1, std::memory_order_relaxed);
       counters_->readings_deleted.fetch_add(
           static_cast<uint64_t>(chunk.deleted), std::memory_order_relaxed);
@@ -85,10 +106,17 @@ absl::Status Retention::StepPhase(StorageSession& session,
       return absl::OkStatus();
     }
     case Phase::kSummaries: {
-      ASSIGN_OR_RETURN(
-          RetentionChunk chunk,
-          storage.DeleteSummariesBefore(summary_before_date_,
-                                        options_.chunk_rows, &node_cursor_));
+      const int asked = summary_rows_.next();
+      const auto started = std::chrono::steady_clock::now();
+      ASSIGN_OR_RETURN(RetentionChunk chunk,
+                       storage.DeleteSummariesBefore(summary_before_date_,
+                                                     asked, &node_cursor_));
+      const absl::Duration took = Since(started);
+      if (chunk.busy) {
+        counters_->busy.fetch_add(1, std::memory_order_relaxed);
+        return absl::OkStatus();
+      }
+      summary_rows_.Observe(asked, chunk.deleted, took);
       counters_->chunks.fetch_add(1, std::memory_order_relaxed);
       counters_->summary_days_deleted.fetch_add(
           static_cast<uint64_t>(chunk.deleted), std::memory_order_relaxed);
@@ -97,8 +125,17 @@ absl::Status Retention::StepPhase(StorageSession& session,
       return absl::OkStatus();
     }
     case Phase::kVacuum: {
-      ASSIGN_OR_RETURN(int64_t free_pages,
-                       storage.IncrementalVacuum(options_.vacuum_pages));
+      const int asked = vacuum_pages_.next();
+      const auto started = std::chrono::steady_clock::now();
+      ASSIGN_OR_RETURN(VacuumStep vacuum, storage.IncrementalVacuum(asked));
+      const absl::Duration took = Since(started);
+      if (vacuum.busy) {
+        counters_->busy.fetch_add(1, std::memory_order_relaxed);
+        return absl::OkStatus();
+      }
+      const int64_t free_pages = vacuum.free_pages;
+      // Pages left free: the step returned as many as it was asked for.
+      vacuum_pages_.Observe(asked, free_pages > 0 ? asked : 0, took);
       counters_->free_pages.store(free_pages, std::memory_order_relaxed);
       ASSIGN_OR_RETURN(int mode, storage.AutoVacuumMode());
       if (mode == 2 && free_pages > 0) return absl::OkStatus();

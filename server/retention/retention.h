@@ -11,10 +11,18 @@
 // - They are kept a lookback (the longest stale_after, a day by default)
 //   longer than the ingest window, so that a summary pass for the oldest
 //   reading ingest still accepts finds the readings before it.
-// - Every deletion is a chunk of at most `chunk_rows` rows in its own short
-//   transaction. The server runs Step() on the ingest writer's thread and
-//   connection, between group commits (IngestWriterOptions::background):
-//   one writer, and ingest waits for one chunk at most.
+// - Every deletion is a chunk in its own short transaction. The server runs
+//   Step() on the ingest writer's thread and connection, between group
+//   commits (IngestWriterOptions::background): one writer, and ingest waits
+//   for one chunk at most.
+// - A chunk is sized to take about `step_budget` (ChunkSize: from the time
+//   the previous chunks took, at most `chunk_rows` rows or `vacuum_pages`
+//   pages), so that it holds the writer a few milliseconds whatever the
+//   disk, the database's size and the load.
+// - A step never waits on the writer's thread: when the summarizer holds
+//   the write lock the step does nothing and is tried again after `pause`;
+//   its commits neither checkpoint nor sync the write-ahead log (see
+//   RetentionStorage).
 //
 // Thread safety: thread-compatible; Step() runs on one thread (the ingest
 // writer's). The counters may be read from any thread.
@@ -25,6 +33,7 @@
 #include <optional>
 
 #include "absl/time/time.h"
+#include "server/retention/chunk_size.h"
 #include "server/storage/storage.h"
 
 namespace monipaikka {
@@ -55,10 +64,16 @@ int32_t SummaryDeleteBeforeDate(const RetentionPolicy& policy, int64_t now_ms);
 
 struct RetentionOptions {
   RetentionPolicy policy;
-  // Most rows one chunk (one transaction) deletes.
+  // About how long one step (one chunk, one transaction) may hold the
+  // ingest writer; the chunks are sized to it.
+  absl::Duration step_budget = absl::Milliseconds(2);
+  // Most rows one chunk deletes, and the first chunk's size.
   int chunk_rows = 2000;
-  // Most free pages one incremental vacuum step returns (4 KiB each).
+  int first_chunk_rows = 256;
+  // Most free pages one incremental vacuum step returns (4 KiB each), and
+  // the first step's.
   int vacuum_pages = 512;
+  int first_vacuum_pages = 32;
   // How often a round starts (the first at once).
   absl::Duration interval = absl::Hours(1);
   // Rest after each chunk, so that the summarizer's writes get the lock.
@@ -74,6 +89,9 @@ struct RetentionCounters {
   std::atomic<uint64_t> readings_deleted{0};
   std::atomic<uint64_t> summary_days_deleted{0};
   std::atomic<uint64_t> failures{0};
+  // Steps that found the write lock held by another connection (the
+  // summarizer) and left their chunk for the next step.
+  std::atomic<uint64_t> busy{0};
   // Pages free in the database file after the last vacuum step.
   std::atomic<int64_t> free_pages{0};
   // The raw readings' horizon (UTC ms, 0: nothing deleted yet) and the end
@@ -92,6 +110,8 @@ class Retention {
 
   // Does one bounded piece of work on `session` (a chunk of deletions, or
   // one vacuum step) and returns how long until the next is due.
+  // `options.step_budget` bounds the chunks, not the call: a chunk may take
+  // a few times the budget before the next one is resized.
   absl::Duration Step(StorageSession& session);
 
  private:
@@ -101,6 +121,10 @@ class Retention {
   const RetentionOptions options_;
   const std::function<int64_t()> now_ms_;
   RetentionCounters* const counters_;
+  // The next chunk's size, for each kind of chunk.
+  ChunkSize raw_rows_;
+  ChunkSize summary_rows_;
+  ChunkSize vacuum_pages_;
   Phase phase_ = Phase::kIdle;
   // The round's bounds, and what it deleted so far.
   int64_t raw_before_ms_ = 0;

@@ -132,6 +132,68 @@ TEST_F(RetentionTest, ReadingsNotYetSummarizedAreKept) {
   EXPECT_EQ(counters_.raw_horizon_ms.load(), 0);
 }
 
+TEST_F(RetentionTest, ChunksGrowWhileWithinTheBudget) {
+  // 2 sensors a minute for 2 days: 5760 readings to delete.
+  Insert(kNow - 100 * kDayMs, kNow - 98 * kDayMs, 60 * 1000);
+  MarkAllSummarized();
+  RetentionOptions options;
+  options.chunk_rows = 1000;
+  options.first_chunk_rows = 100;
+  // A budget no chunk of this size comes near.
+  options.step_budget = absl::Seconds(30);
+  Retention retention(
+      options, [] { return kNow; }, &counters_);
+  std::vector<uint64_t> deleted;
+  for (int i = 0; i < 6; ++i) {
+    retention.Step(*session_);
+    deleted.push_back(counters_.readings_deleted.load());
+  }
+  // Doubling from the first chunk's size up to chunk_rows.
+  EXPECT_EQ(deleted, (std::vector<uint64_t>{100, 300, 700, 1500, 2500, 3500}));
+}
+
+TEST_F(RetentionTest, ChunksShrinkToTheBudget) {
+  Insert(kNow - 100 * kDayMs, kNow - 98 * kDayMs, 60 * 1000);
+  MarkAllSummarized();
+  RetentionOptions options;
+  options.chunk_rows = 1000;
+  options.first_chunk_rows = 1000;
+  // A budget every chunk overruns: each next chunk a quarter of the last,
+  // down to one row.
+  options.step_budget = absl::Nanoseconds(1);
+  Retention retention(
+      options, [] { return kNow; }, &counters_);
+  std::vector<uint64_t> deleted;
+  for (int i = 0; i < 6; ++i) {
+    retention.Step(*session_);
+    deleted.push_back(counters_.readings_deleted.load());
+  }
+  EXPECT_EQ(deleted,
+            (std::vector<uint64_t>{1000, 1250, 1312, 1327, 1330, 1331}));
+}
+
+TEST_F(RetentionTest, AStepFindingTheWriteLockTakenYieldsAndGoesOnLater) {
+  Insert(kNow - 100 * kDayMs, kNow - 99 * kDayMs, 60 * 1000);
+  MarkAllSummarized();
+  RetentionOptions options;
+  Retention retention(
+      options, [] { return kNow; }, &counters_);
+  // The summarizer's connection holds the write lock.
+  auto other = Database::Open(dir_.File("r.db"));
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Execute("BEGIN IMMEDIATE").ok());
+  EXPECT_EQ(retention.Step(*session_), options.pause);
+  EXPECT_EQ(retention.Step(*session_), options.pause);
+  EXPECT_EQ(counters_.busy.load(), 2u);
+  EXPECT_EQ(counters_.failures.load(), 0u);
+  EXPECT_EQ(counters_.chunks.load(), 0u);
+  EXPECT_EQ(counters_.readings_deleted.load(), 0u);
+  ASSERT_TRUE((*other)->Execute("COMMIT").ok());
+  RunRound(retention, options.interval);
+  EXPECT_EQ(counters_.readings_deleted.load(), 2u * 24 * 60);
+  EXPECT_EQ(counters_.rounds.load(), 1u);
+}
+
 TEST_F(RetentionTest, AFailedStepIsCountedAndRetriedLater) {
   RetentionOptions options;
   Retention retention(

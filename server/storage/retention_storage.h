@@ -7,7 +7,15 @@
 // Each Delete* call is one short transaction of at most `max_rows` rows, so
 // that the connection holds the database's write lock for a few
 // milliseconds only (the server runs them on the ingest writer's connection
-// between commits, see server/retention/retention.h).
+// between commits, see server/retention/retention.h). So that the ingest
+// writer never waits on retention's behalf, the Delete* and
+// IncrementalVacuum calls never wait either:
+// - for the write lock: when another connection (the summarizer) holds it,
+//   they do nothing and return at once with `busy` set;
+// - for a checkpoint: their commits leave the write-ahead log as it is
+//   (the next commit of readings checkpoints it as usual);
+// - for the disk: their commits do not sync the log (a deletion lost in a
+//   power loss is done again by the next round).
 
 #include <cstdint>
 #include <optional>
@@ -24,6 +32,16 @@ namespace monipaikka {
 struct RetentionChunk {
   int64_t deleted = 0;
   bool more = false;
+  // Another connection held the write lock: nothing was done; try again
+  // shortly.
+  bool busy = false;
+};
+
+// One incremental vacuum step: the pages still free afterwards, or `busy`
+// as in RetentionChunk (then free_pages is not known: 0).
+struct VacuumStep {
+  int64_t free_pages = 0;
+  bool busy = false;
 };
 
 // What the storage holds, for the metrics.
@@ -71,9 +89,9 @@ class RetentionStorage {
   // PRAGMA auto_vacuum: 0 none, 1 full, 2 incremental.
   virtual absl::StatusOr<int> AutoVacuumMode() = 0;
   // Returns at most `pages` free pages to the file system (PRAGMA
-  // incremental_vacuum), when the database's auto_vacuum is incremental;
-  // returns the pages still free afterwards.
-  virtual absl::StatusOr<int64_t> IncrementalVacuum(int pages) = 0;
+  // incremental_vacuum) in one transaction, when the database's auto_vacuum
+  // is incremental; reports the pages still free afterwards.
+  virtual absl::StatusOr<VacuumStep> IncrementalVacuum(int pages) = 0;
 
   // The summarizer's backlog, the oldest reading and the pages of the file
   // (cheap); with `count_rows`, also the rows of the tables that grow with

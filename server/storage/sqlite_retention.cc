@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,33 +33,75 @@ absl::Status RaiseHorizon(Database* db, int64_t horizon_ms) {
   return stmt->Run();
 }
 
-// While it lives, the connection's commits skip the sync of the
-// write-ahead log (PRAGMA synchronous=NORMAL), which is most of a small
-// transaction's time: a deletion lost in a power loss is done again by the
-// next round, and the next commit of readings (synchronous=FULL) syncs the
-// log with the deletion in it. Restores the connection's level after.
-class UnsyncedCommits {
+// While it lives, the connection works as retention needs (see
+// retention_storage.h), and restores its settings after:
+// - no wait for locks (busy timeout 0): a statement that finds the write
+//   lock taken fails at once with UNAVAILABLE;
+// - no checkpoint in its commits (wal_autocheckpoint 0): copying the log
+//   into the database and syncing it can take longer than the chunk, and
+//   the next commit of readings does it anyway;
+// - commits skip the sync of the write-ahead log (PRAGMA
+//   synchronous=NORMAL), which is most of a small transaction's time: a
+//   deletion lost in a power loss is done again by the next round, and the
+//   next commit of readings (synchronous=FULL) syncs the log with the
+//   deletion in it.
+class RetentionTurn {
  public:
-  explicit UnsyncedCommits(Database* db) : db_(db) {
-    absl::StatusOr<int> level = db_->SynchronousPragma();
-    if (level.ok() && *level > 1) {
-      level_ = *level;
-      if (!db_->Execute("PRAGMA synchronous=NORMAL").ok()) level_ = 0;
-    }
+  explicit RetentionTurn(Database* db) : db_(db) {
+    busy_timeout_ms_ = Swap("busy_timeout", 0);
+    autocheckpoint_pages_ = Swap("wal_autocheckpoint", 0);
+    synchronous_ = Swap("synchronous", 1);
   }
-  ~UnsyncedCommits() {
-    if (level_ > 1) {
-      // Only outside a transaction: the caller's transaction has ended.
-      db_->Execute(absl::StrCat("PRAGMA synchronous=", level_)).IgnoreError();
-    }
+  ~RetentionTurn() {
+    // Only outside a transaction: the caller's transaction has ended.
+    Restore("synchronous", synchronous_);
+    Restore("wal_autocheckpoint", autocheckpoint_pages_);
+    Restore("busy_timeout", busy_timeout_ms_);
   }
-  UnsyncedCommits(const UnsyncedCommits&) = delete;
-  UnsyncedCommits& operator=(const UnsyncedCommits&) = delete;
+  RetentionTurn(const RetentionTurn&) = delete;
+  RetentionTurn& operator=(const RetentionTurn&) = delete;
 
  private:
+  // Sets the integer PRAGMA `name` to `value` when it is higher, and
+  // returns the value to restore (-1: nothing changed).
+  int64_t Swap(const char* name, int64_t value) {
+    absl::StatusOr<std::unique_ptr<Statement>> read =
+        db_->Prepare(absl::StrCat("PRAGMA ", name));
+    if (!read.ok()) return -1;
+    Statement& stmt = **read;
+    absl::StatusOr<std::optional<int64_t>> current =
+        stmt.OneRow([&] { return stmt.ColumnInt64(0); });
+    if (!current.ok() || !current->has_value() || **current <= value) {
+      return -1;
+    }
+    if (!db_->Execute(absl::StrCat("PRAGMA ", name, "=", value)).ok()) {
+      return -1;
+    }
+    return **current;
+  }
+  void Restore(const char* name, int64_t value) {
+    if (value < 0) return;
+    db_->Execute(absl::StrCat("PRAGMA ", name, "=", value)).IgnoreError();
+  }
+
   Database* const db_;
-  int level_ = 0;  // the level to restore; 0: nothing changed
+  int64_t busy_timeout_ms_ = -1;
+  int64_t autocheckpoint_pages_ = -1;
+  int64_t synchronous_ = -1;
 };
+
+// In a RetentionTurn, UNAVAILABLE means a lock was taken (SQLITE_BUSY or
+// SQLITE_LOCKED, at once instead of after a wait): the transaction rolled
+// back and nothing was done.
+template <typename T>
+absl::StatusOr<T> BusyIsNoError(absl::StatusOr<T> result) {
+  if (result.status().code() == absl::StatusCode::kUnavailable) {
+    T busy;
+    busy.busy = true;
+    return busy;
+  }
+  return result;
+}
 
 }  // namespace
 
@@ -81,6 +125,12 @@ absl::StatusOr<std::optional<int64_t>> SqliteRetention::OldestUnsummarizedMs() {
 
 absl::StatusOr<RetentionChunk> SqliteRetention::DeleteReadingsBefore(
     int64_t before_ms, int max_rows) {
+  RetentionTurn turn(db_);
+  return BusyIsNoError(DeleteReadingsInTurn(before_ms, max_rows));
+}
+
+absl::StatusOr<RetentionChunk> SqliteRetention::DeleteReadingsInTurn(
+    int64_t before_ms, int max_rows) {
   // The key of the chunk's last row: the chunk is one range of the primary
   // key, deleted with one seek.
   static constexpr char kLastOfChunk[] =
@@ -91,7 +141,6 @@ absl::StatusOr<RetentionChunk> SqliteRetention::DeleteReadingsBefore(
   static constexpr char kDeleteBefore[] =
       "DELETE FROM readings WHERE ts_ms < ?";
   max_rows = std::max(1, max_rows);
-  UnsyncedCommits unsynced(db_);
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.Begin());
   ASSIGN_OR_RETURN(Statement * last, db_->Cached(kLastOfChunk));
@@ -138,6 +187,17 @@ absl::StatusOr<int64_t> SqliteRetention::RawReadingsHorizonMs() {
 
 absl::StatusOr<RetentionChunk> SqliteRetention::DeleteSummariesBefore(
     int32_t before_date, int max_rows, int64_t* node_cursor) {
+  RetentionTurn turn(db_);
+  // The cursor moves only with a committed chunk.
+  int64_t cursor = *node_cursor;
+  absl::StatusOr<RetentionChunk> chunk =
+      BusyIsNoError(DeleteSummariesInTurn(before_date, max_rows, &cursor));
+  if (chunk.ok() && !chunk->busy) *node_cursor = cursor;
+  return chunk;
+}
+
+absl::StatusOr<RetentionChunk> SqliteRetention::DeleteSummariesInTurn(
+    int32_t before_date, int max_rows, int64_t* node_cursor) {
   static constexpr char kLastSensorDay[] =
       "SELECT date, sensor_id FROM sensor_days WHERE date < ? "
       "ORDER BY date, sensor_id LIMIT 1 OFFSET ?";
@@ -158,7 +218,6 @@ absl::StatusOr<RetentionChunk> SqliteRetention::DeleteSummariesBefore(
   // delete.
   constexpr int kNodesPerChunk = 256;
   max_rows = std::max(1, max_rows);
-  UnsyncedCommits unsynced(db_);
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.Begin());
   RetentionChunk chunk;
@@ -249,14 +308,26 @@ absl::StatusOr<int> SqliteRetention::AutoVacuumMode() {
   return static_cast<int>(mode);
 }
 
-absl::StatusOr<int64_t> SqliteRetention::IncrementalVacuum(int pages) {
+absl::StatusOr<VacuumStep> SqliteRetention::IncrementalVacuum(int pages) {
   ASSIGN_OR_RETURN(int mode, AutoVacuumMode());
-  if (mode == 2 && pages > 0) {
-    UnsyncedCommits unsynced(db_);
-    RETURN_IF_ERROR(
-        db_->Execute(absl::StrCat("PRAGMA incremental_vacuum(", pages, ")")));
+  if (mode != 2 || pages <= 0) {
+    VacuumStep step;
+    ASSIGN_OR_RETURN(step.free_pages, PragmaInt("PRAGMA freelist_count"));
+    return step;
   }
-  return PragmaInt("PRAGMA freelist_count");
+  RetentionTurn turn(db_);
+  return BusyIsNoError(IncrementalVacuumInTurn(pages));
+}
+
+absl::StatusOr<VacuumStep> SqliteRetention::IncrementalVacuumInTurn(int pages) {
+  Transaction transaction(db_);
+  RETURN_IF_ERROR(transaction.Begin());
+  RETURN_IF_ERROR(
+      db_->Execute(absl::StrCat("PRAGMA incremental_vacuum(", pages, ")")));
+  VacuumStep step;
+  ASSIGN_OR_RETURN(step.free_pages, PragmaInt("PRAGMA freelist_count"));
+  RETURN_IF_ERROR(transaction.Commit());
+  return step;
 }
 
 absl::StatusOr<StoredCounts> SqliteRetention::CountStored(bool count_rows) {

@@ -20,10 +20,17 @@ class SqliteRetention final : public RetentionStorage {
   absl::StatusOr<RetentionChunk> DeleteSummariesBefore(
       int32_t before_date, int max_rows, int64_t* node_cursor) override;
   absl::StatusOr<int> AutoVacuumMode() override;
-  absl::StatusOr<int64_t> IncrementalVacuum(int pages) override;
+  absl::StatusOr<VacuumStep> IncrementalVacuum(int pages) override;
   absl::StatusOr<StoredCounts> CountStored(bool count_rows) override;
 
  private:
+  // The calls above, in a RetentionTurn (see sqlite_retention.cc).
+  absl::StatusOr<RetentionChunk> DeleteReadingsInTurn(int64_t before_ms,
+                                                      int max_rows);
+  absl::StatusOr<RetentionChunk> DeleteSummariesInTurn(int32_t before_date,
+                                                       int max_rows,
+                                                       int64_t* node_cursor);
+  absl::StatusOr<VacuumStep> IncrementalVacuumInTurn(int pages);
   // An integer PRAGMA's value.
   absl::StatusOr<int64_t> PragmaInt(const char* sql);
 

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "common/sqlite.h"
 #include "server/storage/storage.h"
 #include "tests/support/temp_dir.h"
@@ -150,14 +152,61 @@ TEST_F(SqliteRetentionTest, IncrementalVacuumReturnsFreePages) {
   while (retention().DeleteReadingsBefore(kBase + 20000, 5000)->more) {
   }
   const int64_t pages_before = retention().CountStored(true)->page_count;
-  auto free_before = retention().IncrementalVacuum(0);
-  ASSERT_TRUE(free_before.ok()) << free_before.status();
-  EXPECT_GT(*free_before, 50);
-  auto free_after = retention().IncrementalVacuum(1000000);
-  ASSERT_TRUE(free_after.ok()) << free_after.status();
-  EXPECT_EQ(*free_after, 0);
+  auto before = retention().IncrementalVacuum(0);
+  ASSERT_TRUE(before.ok()) << before.status();
+  const int64_t free_before = before->free_pages;
+  EXPECT_GT(free_before, 50);
+  // A bounded step returns that many pages.
+  auto step = retention().IncrementalVacuum(10);
+  ASSERT_TRUE(step.ok()) << step.status();
+  EXPECT_FALSE(step->busy);
+  EXPECT_EQ(step->free_pages, free_before - 10);
+  auto after = retention().IncrementalVacuum(1000000);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->free_pages, 0);
   EXPECT_LE(retention().CountStored(true)->page_count,
-            pages_before - *free_before);
+            pages_before - free_before);
+}
+
+TEST_F(SqliteRetentionTest, RetentionNeverWaitsForTheWriteLock) {
+  std::vector<int64_t> instants;
+  for (int i = 0; i < 2000; ++i) instants.push_back(kBase + i);
+  Insert(instants, 2);
+  while (retention().DeleteReadingsBefore(kBase + 1000, 500)->more) {
+  }
+  // Another connection (the summarizer's) holds the write lock.
+  auto other = Database::Open(dir_.File("r.db"));
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Execute("BEGIN IMMEDIATE").ok());
+  const absl::Time started = absl::Now();
+  auto chunk = retention().DeleteReadingsBefore(kBase + 2000, 500);
+  ASSERT_TRUE(chunk.ok()) << chunk.status();
+  EXPECT_TRUE(chunk->busy);
+  EXPECT_EQ(chunk->deleted, 0);
+  int64_t cursor = 0;
+  auto summaries = retention().DeleteSummariesBefore(100, 500, &cursor);
+  ASSERT_TRUE(summaries.ok()) << summaries.status();
+  EXPECT_TRUE(summaries->busy);
+  auto vacuum = retention().IncrementalVacuum(10);
+  ASSERT_TRUE(vacuum.ok()) << vacuum.status();
+  EXPECT_TRUE(vacuum->busy);
+  // At once, not after the connection's busy timeout (10 s).
+  EXPECT_LT(absl::Now() - started, absl::Seconds(2));
+  EXPECT_EQ(Times().size(), 2000u);
+
+  // The connection waits for locks again afterwards: a commit of readings
+  // while the other connection holds the lock a little longer goes through.
+  std::thread release([&] {
+    absl::SleepFor(absl::Milliseconds(200));
+    ASSERT_TRUE((*other)->Execute("COMMIT").ok());
+  });
+  Insert({kBase + 5000}, 1);
+  release.join();
+  auto next = retention().DeleteReadingsBefore(kBase + 2000, 5000);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_FALSE(next->busy);
+  EXPECT_EQ(next->deleted, 2000);
+  EXPECT_EQ(Times(), std::vector<int64_t>{kBase + 5000});
 }
 
 TEST_F(SqliteRetentionTest, CountsWhatIsStored) {
@@ -189,7 +238,9 @@ TEST_F(SqliteRetentionTest, ExistingDatabasesKeepTheirAutoVacuumMode) {
   ASSERT_TRUE(session.ok());
   EXPECT_EQ(*(*session)->Retention().AutoVacuumMode(), 0);
   // Without incremental auto_vacuum, no pages are returned (and no error).
-  EXPECT_TRUE((*session)->Retention().IncrementalVacuum(100).ok());
+  auto vacuum = (*session)->Retention().IncrementalVacuum(100);
+  ASSERT_TRUE(vacuum.ok()) << vacuum.status();
+  EXPECT_FALSE(vacuum->busy);
 }
 
 }  // namespace
