@@ -298,6 +298,19 @@ CREATE INDEX bookings_by_start ON bookings(start_ms);
 CREATE INDEX bookings_by_source ON bookings(source_id, start_ms);
 CREATE INDEX bookings_by_uid ON bookings(source_id, uid);
 )sql",
+    // 9: where workstations stand on their floor, and floors' plan drawings
+    // (docs/inventory.md).
+    R"sql(
+-- Metres right of and below the floor's top-left corner; NULL: not placed.
+ALTER TABLE workstations ADD COLUMN x_m REAL;
+ALTER TABLE workstations ADD COLUMN y_m REAL;
+-- A floor's plan drawing: an SVG document of at most 2 MiB (checked on
+-- import), apart from the spaces so that listing spaces stays small.
+CREATE TABLE floor_plans (
+  space_id INTEGER PRIMARY KEY REFERENCES spaces(id),
+  svg      TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace
