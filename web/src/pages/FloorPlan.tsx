@@ -213,8 +213,8 @@ export function FloorPlan(props: { route: Route }) {
       : { key: "util", header: t.timeUtilization, value: (r) => r.util, share: true },
   ];
   // One desk: a square centred at (cx, cy) with its value (or state
-  // symbol) as text and as tooltip.
-  const drawDesk = (d: Workstation, cx: number, cy: number, size: number, label: string) => {
+  // symbol) as text, and its code and value as tooltip.
+  const drawDesk = (d: Workstation, cx: number, cy: number, size: number) => {
     const s = liveByDesk.get(d.code);
     const u = deskUtil.get(d.code);
     const c = mode === "live" ? stateStyle(s) : { ...(u === undefined ? { fill: "#ffffff", text: "#33393d" } : scaleColour(u)), symbol: "" };
@@ -234,7 +234,6 @@ export function FloorPlan(props: { route: Route }) {
         <text x={cx} y={cy + 4} textAnchor="middle" fill={c.text} fontSize={size < 28 ? 9 : 11}>
           {mode === "live" ? c.symbol : u === undefined ? "–" : num(u * 100)}
         </text>
-        {label ? <text x={cx} y={cy + size / 2 + 10} textAnchor="middle" fill="#33393d" fontSize={9}>{label}</text> : null}
       </g>
     );
   };
@@ -299,7 +298,7 @@ export function FloorPlan(props: { route: Route }) {
               ) : (
                 <rect x={PAD / 2} y={PAD / 2} width={placement.width - PAD} height={placement.height - PAD} fill="#f7f7f8" stroke="#5f686d" rx={4} />
               )}
-              {placement.desks.map((p) => drawDesk(p.desk, p.cx, p.cy, placement.size, ""))}
+              {placement.desks.map((p) => drawDesk(p.desk, p.cx, p.cy, placement.size))}
             </g>
           ) : null}
           <g transform={`translate(0,${autoTop})`}>
@@ -316,7 +315,7 @@ export function FloorPlan(props: { route: Route }) {
                     const cols = Math.round((b.w - 2 * PAD + GAP) / (DESK + GAP));
                     const dx = PAD + (i % cols) * (DESK + GAP);
                     const dy = HEAD + Math.floor(i / cols) * (DESK + GAP);
-                    return drawDesk(d, dx + DESK / 2, dy + DESK / 2, DESK, "");
+                    return drawDesk(d, dx + DESK / 2, dy + DESK / 2, DESK);
                   })}
                 </g>
               );
