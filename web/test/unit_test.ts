@@ -53,12 +53,14 @@ test("every language has every string", () => {
 
 test("live: a snapshot replaces, a change merges by code and updates totals", () => {
   const ws = (code: string, state: number) => ({ workstation: code, state }) as never;
-  const snap = { snapshot: true, occupancy: { site: "S", asOfMs: 1n, workstations: [ws("A", 2), ws("B", 3)], rooms: [], spaces: [], free: 1, occupied: 1, unknown: 0, workstationsTotal: 2 } } as never;
+  const snap = { snapshot: true, occupancy: { site: "S", timezone: "Europe/Stockholm", asOfMs: 1n, workstations: [ws("A", 2), ws("B", 3)], rooms: [], spaces: [], free: 1, occupied: 1, unknown: 0, workstationsTotal: 2 } } as never;
   let s = applyUpdate(null, snap)!;
   assert.equal(s.workstations.length, 2);
   s = applyUpdate(s, { snapshot: false, occupancy: { site: "S", asOfMs: 2n, workstations: [ws("B", 2)], rooms: [], spaces: [], free: 2, occupied: 0, unknown: 0, workstationsTotal: 2 } } as never)!;
   assert.equal(s.free, 2);
   assert.equal(s.asOfMs, 2n);
+  // A change keeps the snapshot's time zone (changes do not repeat it).
+  assert.equal(s.timezone, "Europe/Stockholm");
   assert.deepEqual(s.workstations.map((w) => [w.workstation, w.state]), [["A", 2], ["B", 2]]);
   s = applyUpdate(s, snap)!;
   assert.equal(s.free, 1);
