@@ -82,6 +82,7 @@ const std::map<std::string, v1::Grouping>& Groupings() {
       {"kind", v1::GROUPING_WORKSTATION_KIND},
       {"organization", v1::GROUPING_ORGANIZATION},
       {"site", v1::GROUPING_SITE},
+      {"workstation", v1::GROUPING_WORKSTATION},
   };
   return *kGroupings;
 }

@@ -767,7 +767,8 @@ const std::vector<Command>& Commands() {
         Optional("all_hours"),
         Optional("by",
                  "one row per group: day, week, month, weekday, hour, "
-                 "heatmap, floor, zone, room, kind, organization or site")},
+                 "heatmap, floor, zone, room, kind, organization, site or "
+                 "workstation")},
        "Utilization of any scope: time, peaks, desk-days, rooms, coverage.",
        "Time utilization, daily peak occupancy (mean, max, P95), desk-day "
        "usage, room seat utilization and sensor coverage.",

@@ -95,6 +95,7 @@ grpc::Status FakeInventoryService::ListSpaces(
   floor->set_level("floor");
   floor->set_name("2. kerros");
   floor->set_area_m2(600);
+  floor->set_has_plan_svg(true);
   v1::Space* room = response->add_spaces();
   room->set_code(request->site() + "-2-A");
   room->set_site(request->site());
@@ -104,6 +105,16 @@ grpc::Status FakeInventoryService::ListSpaces(
   room->set_name("Avotila A");
   room->set_area_m2(120.25);
   room->set_capacity(14);
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeInventoryService::GetPlanSvg(
+    grpc::ServerContext*, const v1::GetPlanSvgRequest* request,
+    v1::GetPlanSvgResponse* response) {
+  response->set_space(request->space());
+  if (request->space() == "HKI-VT-2" || request->space() == "TRE-1-2") {
+    response->set_svg(kFakePlanSvg);
+  }
   return grpc::Status::OK;
 }
 
@@ -120,6 +131,8 @@ grpc::Status FakeInventoryService::ListWorkstations(
   desk->set_space("HKI-VT-2-A");
   desk->set_kind("multi-space");
   desk->set_organization("ELY-UUS");
+  desk->set_x_m(4.5);
+  desk->set_y_m(0);
   v1::Workstation* shared = response->add_workstations();
   shared->set_code("HKI-VT-2-A-015");
   shared->set_space("HKI-VT-2-A");

@@ -22,7 +22,12 @@
 
 namespace monipaikka::client::testing {
 
+// The plan drawing of every fake floor.
+inline constexpr char kFakePlanSvg[] =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 30 20\"/>";
+
 // Knows the sites "HKI-VT" and "TRE-1"; other site codes are NOT_FOUND.
+// Floors have a plan drawing; desk HKI-VT-2-A-014 stands at (4.5, 0) m.
 class FakeInventoryService final : public v1::InventoryService::Service {
  public:
   grpc::Status ImportInventory(grpc::ServerContext* context,
@@ -37,6 +42,9 @@ class FakeInventoryService final : public v1::InventoryService::Service {
   grpc::Status ListSpaces(grpc::ServerContext* context,
                           const v1::ListSpacesRequest* request,
                           v1::ListSpacesResponse* response) override;
+  grpc::Status GetPlanSvg(grpc::ServerContext* context,
+                          const v1::GetPlanSvgRequest* request,
+                          v1::GetPlanSvgResponse* response) override;
   grpc::Status ListWorkstations(
       grpc::ServerContext* context, const v1::ListWorkstationsRequest* request,
       v1::ListWorkstationsResponse* response) override;

@@ -177,8 +177,19 @@ absl::StatusOr<v1::Inventory> FetchInventory(
     v1::ListSpacesResponse spaces;
     RETURN_IF_ERROR(FromGrpcStatus(
         stub.ListSpaces(&spaces_context, spaces_request, &spaces)));
-    for (const v1::Space& space : spaces.spaces()) {
-      *inventory.add_spaces() = space;
+    for (const v1::Space& listed : spaces.spaces()) {
+      v1::Space& space = *inventory.add_spaces() = listed;
+      if (!space.has_plan_svg()) continue;
+      // A document states the plan itself (has_plan_svg is output only).
+      space.set_has_plan_svg(false);
+      grpc::ClientContext plan_context;
+      SetDeadline(options, &plan_context);
+      v1::GetPlanSvgRequest plan_request;
+      plan_request.set_space(space.code());
+      v1::GetPlanSvgResponse plan;
+      RETURN_IF_ERROR(
+          FromGrpcStatus(stub.GetPlanSvg(&plan_context, plan_request, &plan)));
+      space.set_plan_svg(plan.svg());
     }
     grpc::ClientContext workstations_context;
     SetDeadline(options, &workstations_context);

@@ -161,9 +161,9 @@ TEST_F(InventoryCommandsTest, SpacesCsvLeavesUnknownAreaAndCapacityEmpty) {
   ASSERT_TRUE(
       ListSpaces(*stub_, "HKI-VT", Options(OutputFormat::kCsv), out_).ok());
   EXPECT_EQ(out_.str(),
-            "code,parent,level,kind,name,area_m2,capacity\n"
-            "HKI-VT-2,,floor,,2. kerros,600,\n"
-            "HKI-VT-2-A,HKI-VT-2,room,open_workspace,Avotila A,120.25,14\n");
+            "code,parent,level,kind,name,area_m2,capacity,has_plan_svg\n"
+            "HKI-VT-2,,floor,,2. kerros,600,,yes\n"
+            "HKI-VT-2-A,HKI-VT-2,room,open_workspace,Avotila A,120.25,14,\n");
 }
 
 TEST_F(InventoryCommandsTest, SpacesOfUnknownSiteIsNotFound) {
@@ -180,9 +180,28 @@ TEST_F(InventoryCommandsTest, WorkstationsPassSpaceAndShowStatus) {
                   .ok());
   EXPECT_EQ(service_.last_workstations_request().space(), "HKI-VT-2-A");
   EXPECT_EQ(out_.str(),
-            "code,space,kind,organization,status\n"
-            "HKI-VT-2-A-014,HKI-VT-2-A,multi-space,ELY-UUS,active\n"
-            "HKI-VT-2-A-015,HKI-VT-2-A,shared,,inactive\n");
+            "code,space,kind,organization,status,x_m,y_m\n"
+            "HKI-VT-2-A-014,HKI-VT-2-A,multi-space,ELY-UUS,active,4.5,0\n"
+            "HKI-VT-2-A-015,HKI-VT-2-A,shared,,inactive,,\n");
+}
+
+// The export states each floor's plan drawing itself, so that importing it
+// back keeps the plan.
+TEST_F(InventoryCommandsTest, FetchedInventoryCarriesPlansAndPositions) {
+  absl::StatusOr<v1::Inventory> inventory =
+      FetchInventory(*stub_, Options(OutputFormat::kTable));
+  ASSERT_TRUE(inventory.ok()) << inventory.status();
+  const v1::Space* floor = nullptr;
+  for (const v1::Space& space : inventory->spaces()) {
+    if (space.code() == "HKI-VT-2") floor = &space;
+    if (space.level() != "floor") EXPECT_EQ(space.plan_svg(), "");
+  }
+  ASSERT_NE(floor, nullptr);
+  EXPECT_EQ(floor->plan_svg(), testing::kFakePlanSvg);
+  EXPECT_FALSE(floor->has_plan_svg());
+  ASSERT_GE(inventory->workstations_size(), 1);
+  EXPECT_EQ(inventory->workstations(0).x_m(), 4.5);
+  EXPECT_TRUE(inventory->workstations(0).has_y_m());
 }
 
 TEST_F(InventoryCommandsTest, SensorsPassFilters) {

@@ -41,7 +41,10 @@ std::vector<const FieldDescriptor*> ScalarFields(
   std::vector<const FieldDescriptor*> fields;
   for (int i = 0; i < type->field_count(); ++i) {
     const FieldDescriptor* field = type->field(i);
+    // Booleans are output only (Space.has_plan_svg: the sheet has the
+    // plan itself).
     if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE &&
+        field->cpp_type() != FieldDescriptor::CPPTYPE_BOOL &&
         !field->is_repeated()) {
       fields.push_back(field);
     }
@@ -64,12 +67,16 @@ std::vector<std::string> Columns(const google::protobuf::Descriptor* type) {
   return columns;
 }
 
-// The shortest text that reads back to the same double; "" for 0.
-std::string FormatNumber(double value) {
-  if (value == 0) return "";
+// The shortest text that reads back to the same double.
+std::string ShortestText(double value) {
   char buffer[32];
   const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
   return std::string(buffer, result.ptr);
+}
+
+// ShortestText, but "" for 0.
+std::string FormatNumber(double value) {
+  return value == 0 ? "" : ShortestText(value);
 }
 
 std::string Cell(const Message& message, const std::string& column) {
@@ -86,6 +93,13 @@ std::string Cell(const Message& message, const std::string& column) {
     case FieldDescriptor::CPPTYPE_STRING:
       return reflection->GetString(message, field);
     case FieldDescriptor::CPPTYPE_DOUBLE:
+      // An optional number (a position) is empty only when not set: 0 is a
+      // value.
+      if (field->has_presence()) {
+        return reflection->HasField(message, field)
+                   ? ShortestText(reflection->GetDouble(message, field))
+                   : "";
+      }
       return FormatNumber(reflection->GetDouble(message, field));
     case FieldDescriptor::CPPTYPE_INT32: {
       const int32_t value = reflection->GetInt32(message, field);

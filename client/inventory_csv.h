@@ -11,13 +11,16 @@
 //   sites.csv          code,name,kind,address,municipality,timezone,
 //                      office_area_m2,annual_rent_eur,core_weekdays,
 //                      core_start,core_end
-//   spaces.csv         code,site,parent,level,kind,name,area_m2,capacity
-//   workstations.csv   code,space,kind,organization,status
+//   spaces.csv         code,site,parent,level,kind,name,area_m2,capacity,
+//                      email,plan_svg
+//   workstations.csv   code,space,kind,organization,status,x_m,y_m
 //   sensors.csv        external_id,kind,workstation,space,gateway,installed,
 //                      removed,site
 // core_weekdays lists ISO weekdays separated by spaces ("1 2 3 4 5"),
 // core_start and core_end are HH:MM. Numbers use a decimal point; an empty
-// cell is the field's default (empty text, 0). Writing leaves zero numbers
+// cell is the field's default (empty text, 0), except that x_m and y_m
+// empty mean "no position" (0 is a position). plan_svg holds a floor's SVG
+// drawing itself, as one quoted cell. Writing leaves zero numbers
 // empty, so a sheet written from an import reads back to the same
 // inventory.
 

@@ -22,13 +22,16 @@ InventorySheets SampleSheets() {
        "HKI-VT,Virastotalo,D,\"Snellmaninkatu 1, Helsinki\",Helsinki,"
        "Europe/Helsinki,1234.5,456789.25,1 2 3 4 5,08:00,16:00\n"},
       {"spaces.csv",
-       "code,site,parent,level,kind,name,area_m2,capacity,email\n"
-       "HKI-VT-2,HKI-VT,,floor,office,2. kerros,812.75,,\n"
+       "code,site,parent,level,kind,name,area_m2,capacity,email,plan_svg\n"
+       "HKI-VT-2,HKI-VT,,floor,office,2. kerros,812.75,,,"
+       "\"<svg xmlns=\"\"http://www.w3.org/2000/svg\"\" "
+       "viewBox=\"\"0 0 40 20\"\">\n<path d=\"\"M0 0H40\"\"/></svg>\"\n"
        "HKI-VT-2-R1,HKI-VT,HKI-VT-2,room,meeting,Neuvotteluhuone,18,8,"
-       "neuvotteluhuone@vm.fi\n"},
+       "neuvotteluhuone@vm.fi,\n"},
       {"workstations.csv",
-       "code,space,kind,organization,status\n"
-       "HKI-VT-2-001,HKI-VT-2,desk,VM,active\n"},
+       "code,space,kind,organization,status,x_m,y_m\n"
+       "HKI-VT-2-001,HKI-VT-2,desk,VM,active,12.5,0\n"
+       "HKI-VT-2-002,HKI-VT-2,desk,VM,active,,\n"},
       {"sensors.csv",
        "external_id,kind,workstation,space,gateway,installed,removed,site\n"
        "S-1,desk_presence,HKI-VT-2-001,,gw-1,2026-01-05,,HKI-VT\n"},
@@ -47,6 +50,15 @@ TEST(InventoryCsvTest, SheetsRoundTripByteForByte) {
   EXPECT_EQ(inventory->spaces(1).capacity(), 8);
   EXPECT_EQ(inventory->spaces(1).email(), "neuvotteluhuone@vm.fi");
   EXPECT_EQ(inventory->sensors(0).workstation(), "HKI-VT-2-001");
+  EXPECT_EQ(inventory->spaces(0).plan_svg(),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 "
+            "20\">\n<path d=\"M0 0H40\"/></svg>");
+  // A position of 0 is a position; empty cells are none.
+  ASSERT_TRUE(inventory->workstations(0).has_y_m());
+  EXPECT_EQ(inventory->workstations(0).x_m(), 12.5);
+  EXPECT_EQ(inventory->workstations(0).y_m(), 0);
+  EXPECT_FALSE(inventory->workstations(1).has_x_m());
+  EXPECT_FALSE(inventory->workstations(1).has_y_m());
   EXPECT_EQ(WriteInventorySheets(*inventory), SampleSheets());
 }
 
@@ -71,6 +83,11 @@ TEST(InventoryCsvTest, ErrorsNameFileLineAndProblem) {
                 .status()
                 .message(),
             "inv/spaces.csv:2: area_m2 \"12,5\" is not a number");
+  EXPECT_EQ(
+      ParseInventorySheets({{"workstations.csv", "code,x_m\nA,3 m\n"}}, "inv")
+          .status()
+          .message(),
+      "inv/workstations.csv:2: x_m \"3 m\" is not a number");
   EXPECT_THAT(
       std::string(ParseInventorySheets({{"sites.csv", "code,adress\n"}}, "inv")
                       .status()

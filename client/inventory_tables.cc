@@ -56,12 +56,14 @@ Table SpacesTable(const v1::ListSpacesResponse& response) {
                {"kind", "kind"},
                {"name", "name"},
                {"area m²", "area_m2", Align::kRight},
-               {"capacity", "capacity", Align::kRight}});
+               {"capacity", "capacity", Align::kRight},
+               {"plan", "has_plan_svg"}});
   for (const v1::Space& space : response.spaces()) {
-    table.AddRow({space.code(), space.parent(), space.level(), space.kind(),
-                  space.name(), BlankIfZero(space.area_m2()),
-                  space.capacity() == 0 ? std::string()
-                                        : absl::StrCat(space.capacity())});
+    table.AddRow(
+        {space.code(), space.parent(), space.level(), space.kind(),
+         space.name(), BlankIfZero(space.area_m2()),
+         space.capacity() == 0 ? std::string() : absl::StrCat(space.capacity()),
+         space.has_plan_svg() ? "yes" : ""});
   }
   return table;
 }
@@ -71,12 +73,17 @@ Table WorkstationsTable(const v1::ListWorkstationsResponse& response) {
                {"space", "space"},
                {"kind", "kind"},
                {"organization", "organization"},
-               {"status", "status"}});
+               {"status", "status"},
+               {"x m", "x_m", Align::kRight},
+               {"y m", "y_m", Align::kRight}});
   for (const v1::Workstation& workstation : response.workstations()) {
+    // A position of 0 is a position: blank only when there is none.
     table.AddRow(
         {workstation.code(), workstation.space(), workstation.kind(),
          workstation.organization(),
-         OrDefault(workstation.status(), Name(kDefaultWorkstationStatus))});
+         OrDefault(workstation.status(), Name(kDefaultWorkstationStatus)),
+         workstation.has_x_m() ? FormatDecimal(workstation.x_m()) : "",
+         workstation.has_y_m() ? FormatDecimal(workstation.y_m()) : ""});
   }
   return table;
 }

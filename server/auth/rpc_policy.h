@@ -35,6 +35,8 @@ inline constexpr RpcPolicy kListSites{
 inline constexpr RpcPolicy kGetSite{"InventoryService/GetSite", kFacilityRoles};
 inline constexpr RpcPolicy kListSpaces{"InventoryService/ListSpaces",
                                        kFacilityRoles};
+inline constexpr RpcPolicy kGetPlanSvg{"InventoryService/GetPlanSvg",
+                                       kFacilityRoles};
 inline constexpr RpcPolicy kListWorkstations{
     "InventoryService/ListWorkstations", kFacilityRoles};
 // A device may list the sensors of its own gateway (what the edge agent

@@ -406,6 +406,7 @@ v1::LiveOccupancy LiveOccupancyHub::Build(int32_t site, int32_t space,
                                           SpaceCounts* counts) const {
   v1::LiveOccupancy out;
   out.set_site(inventory_->sites()[site].code);
+  out.set_timezone(inventory_->sites()[site].timezone);
   if (space >= 0) out.set_space(inventory_->spaces()[space].code);
   out.set_as_of_ms(now);
   for (size_t w = 0; w < inventory_->workstations().size(); ++w) {

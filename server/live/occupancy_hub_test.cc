@@ -73,6 +73,8 @@ class LiveOccupancyHubTest : public ::testing::Test {
   void SetUp() override {
     v1::Inventory inventory;
     AddSite(inventory, "S");
+    AddSite(inventory, "SE")->set_timezone("Europe/Stockholm");
+    AddSpace(inventory, "SE-1", "SE", "", "floor");
     AddSpace(inventory, "S-1", "S", "", "floor");
     AddSpace(inventory, "S-1-A", "S", "S-1", "zone");
     AddSpace(inventory, "S-1-B", "S", "S-1", "zone");
@@ -161,6 +163,17 @@ TEST_F(LiveOccupancyHubTest, StatesFreeCountsAndStaleness) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(hub_->Snapshot("", "").status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Screens show times in the site's own zone: the snapshot names it.
+TEST_F(LiveOccupancyHubTest, SnapshotNamesTheSitesTimeZone) {
+  hub_->Start(f_.inventory_ptr(), {}, {});
+  absl::StatusOr<v1::LiveOccupancy> helsinki = hub_->Snapshot("S", "");
+  ASSERT_TRUE(helsinki.ok()) << helsinki.status();
+  EXPECT_EQ(helsinki->timezone(), "Europe/Helsinki");  // the default
+  absl::StatusOr<v1::LiveOccupancy> stockholm = hub_->Snapshot("SE", "");
+  ASSERT_TRUE(stockholm.ok()) << stockholm.status();
+  EXPECT_EQ(stockholm->timezone(), "Europe/Stockholm");
 }
 
 TEST_F(LiveOccupancyHubTest, WatchersGetASnapshotThenChanges) {

@@ -41,6 +41,9 @@ bool SelectsWorkstation(const OccupancyInventory& inventory,
   const OccupancyInventory::Workstation& ws =
       inventory.workstations()[workstation];
   if (!ws.active) return false;
+  if (selection.workstation >= 0 && selection.workstation != workstation) {
+    return false;
+  }
   if (!selection.organizations.empty() &&
       std::find(selection.organizations.begin(), selection.organizations.end(),
                 ws.organization) == selection.organizations.end()) {
@@ -62,6 +65,7 @@ bool SelectsRoom(const OccupancyInventory& inventory,
 std::optional<std::string> LatticeKeyOf(const OccupancyInventory& inventory,
                                         const Selection& selection) {
   if (selection.outside_zones || selection.outside_rooms) return std::nullopt;
+  if (selection.workstation >= 0) return std::nullopt;
   if (selection.organizations.size() > 1 || selection.kinds.size() > 1) {
     return std::nullopt;
   }

@@ -47,6 +47,8 @@ struct Selection {
   // Only what is outside every zone / every room of the space.
   bool outside_zones = false;
   bool outside_rooms = false;
+  // Workstation index: only that workstation; -1: any.
+  int32_t workstation = -1;
   // Whether rooms belong to the selection (not when it asks for
   // organizations or kinds, which rooms do not have).
   bool rooms = true;

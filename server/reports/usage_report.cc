@@ -122,6 +122,13 @@ std::map<std::string, EntityGroup> EntityGroups(
         }
         break;
       }
+      case v1::GROUPING_WORKSTATION: {
+        EntityGroup group{ws.code, base};
+        group.selection.workstation = w;
+        group.selection.rooms = false;
+        groups.emplace(ws.code, std::move(group));
+        break;
+      }
       case v1::GROUPING_SITE: {
         const OccupancyInventory::Site& site = inventory.sites()[ws.site];
         if (!groups.contains(site.code)) {

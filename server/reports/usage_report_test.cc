@@ -148,6 +148,58 @@ TEST_F(UsageReportTest, FloorsZonesKindsAndOrganizations) {
   EXPECT_EQ(a1->coverage().rooms_in_scope(), 0);
 }
 
+// Each desk's own figures, by hand: A1 occupied 09-10 on Mon-Wed and 13-15
+// on Monday (5 h), A2, C1 and F1 09-10 on Mon-Wed (3 h), each known 08-16
+// on those three days (24 h) and unknown on Thursday and Friday.
+TEST_F(UsageReportTest, EachWorkstationIsAGroupOfItsOwn) {
+  v1::ReportScope hki;
+  hki.set_site("HKI");
+  auto desks = Report(v1::GROUPING_WORKSTATION, hki);
+  ASSERT_TRUE(desks.ok()) << desks.status();
+  EXPECT_EQ(Keys(*desks),
+            (std::vector<std::string>{"A1", "A2", "C1", "C2", "F1"}));
+  const v1::UsageGroup& a1 = desks->groups(0);
+  EXPECT_EQ(a1.label(), "A1");
+  EXPECT_EQ(a1.hour(), -1);
+  EXPECT_EQ(a1.workstations_in_scope(), 1);
+  EXPECT_EQ(a1.rooms_in_scope(), 0);
+  EXPECT_EQ(a1.figures().workstations_measured(), 1);
+  EXPECT_EQ(a1.figures().observed_ms(), 24 * kHour);
+  EXPECT_EQ(a1.figures().occupied_ms(), 5 * kHour);
+  EXPECT_EQ(a1.figures().unknown_ms(), 2 * 8 * kHour);
+  EXPECT_DOUBLE_EQ(a1.figures().time_utilization(), 5.0 / 24);
+  EXPECT_EQ(a1.figures().peak_occupancy_max(), 1);
+  EXPECT_EQ(a1.figures().desk_days_observed(), 3);
+  for (int g : {1, 2, 4}) {
+    EXPECT_EQ(desks->groups(g).figures().occupied_ms(), 3 * kHour)
+        << desks->groups(g).key();
+    EXPECT_DOUBLE_EQ(desks->groups(g).figures().time_utilization(), 3.0 / 24)
+        << desks->groups(g).key();
+  }
+  // C2 has no sensor: a group without data, not one at 0 %.
+  const v1::UsageGroup& c2 = desks->groups(3);
+  EXPECT_EQ(c2.workstations_in_scope(), 1);
+  EXPECT_EQ(c2.figures().workstations_measured(), 0);
+  EXPECT_EQ(c2.figures().observed_ms(), 0);
+  EXPECT_EQ(c2.figures().time_utilization(), 0);
+  // The desks add up to the scope.
+  int64_t occupied = 0;
+  int64_t observed = 0;
+  for (const v1::UsageGroup& g : desks->groups()) {
+    occupied += g.figures().occupied_ms();
+    observed += g.figures().observed_ms();
+  }
+  EXPECT_EQ(occupied, desks->total().occupied_ms());
+  EXPECT_EQ(observed, desks->total().observed_ms());
+
+  v1::ReportScope zone;
+  zone.set_space("HKI-1-A");
+  auto in_zone = Report(v1::GROUPING_WORKSTATION, zone);
+  ASSERT_TRUE(in_zone.ok()) << in_zone.status();
+  EXPECT_EQ(Keys(*in_zone), (std::vector<std::string>{"A1", "A2"}));
+  EXPECT_DOUBLE_EQ(in_zone->groups(0).figures().time_utilization(), 5.0 / 24);
+}
+
 TEST_F(UsageReportTest, TimeGroupingsAndTheHeatmap) {
   auto weeks = Report(v1::GROUPING_WEEK, {}, "2026-04-05");
   ASSERT_TRUE(weeks.ok());

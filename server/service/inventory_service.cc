@@ -121,6 +121,20 @@ grpc::ServerUnaryReactor* InventoryServiceImpl::ListSpaces(
                   });
 }
 
+grpc::ServerUnaryReactor* InventoryServiceImpl::GetPlanSvg(
+    grpc::CallbackServerContext* context, const v1::GetPlanSvgRequest* request,
+    v1::GetPlanSvgResponse* response) {
+  return RunUnary(context, executor_, *access_, rpc::kGetPlanSvg,
+                  [=](StorageSession& session) {
+                    if (request->space().empty()) {
+                      return absl::InvalidArgumentError("space: is required");
+                    }
+                    ASSIGN_OR_RETURN(*response,
+                                     session.GetPlanSvg(request->space()));
+                    return absl::OkStatus();
+                  });
+}
+
 grpc::ServerUnaryReactor* InventoryServiceImpl::ListWorkstations(
     grpc::CallbackServerContext* context,
     const v1::ListWorkstationsRequest* request,

@@ -49,6 +49,10 @@ class InventoryServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::ListSpacesRequest* request,
       v1::ListSpacesResponse* response) override;
+  grpc::ServerUnaryReactor* GetPlanSvg(
+      grpc::CallbackServerContext* context,
+      const v1::GetPlanSvgRequest* request,
+      v1::GetPlanSvgResponse* response) override;
   grpc::ServerUnaryReactor* ListWorkstations(
       grpc::CallbackServerContext* context,
       const v1::ListWorkstationsRequest* request,

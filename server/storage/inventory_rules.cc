@@ -2,7 +2,10 @@
 
 #include <cmath>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/calendar.h"
 #include "common/time_format.h"
 #include "common/vocabulary.h"
@@ -56,7 +59,79 @@ absl::Status CheckOptionalDate(absl::string_view where, absl::string_view field,
   return absl::OkStatus();
 }
 
+// A position on a floor, metres: finite, >= 0 and within kMaxFloorMetres.
+absl::Status CheckFloorPosition(absl::string_view where,
+                                absl::string_view field, double value) {
+  if (!std::isfinite(value) || value < 0 || value > kMaxFloorMetres) {
+    return Invalid(
+        where, field,
+        absl::StrCat(value, " is not a position in metres within 0 … ",
+                     kMaxFloorMetres));
+  }
+  return absl::OkStatus();
+}
+
+// `text` without leading white space (and a byte order mark).
+absl::string_view SkipSpace(absl::string_view text) {
+  absl::ConsumePrefix(&text, "\xEF\xBB\xBF");
+  return absl::StripLeadingAsciiWhitespace(text);
+}
+
 }  // namespace
+
+absl::Status CheckPlanSvg(absl::string_view svg) {
+  if (svg.size() > kMaxPlanSvgBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(svg.size(), " bytes is more than the ", kMaxPlanSvgBytes,
+                     " a plan drawing may have"));
+  }
+  // The prolog: an XML declaration, comments and a document type
+  // declaration without an internal subset (which could declare entities).
+  absl::string_view rest = SkipSpace(svg);
+  while (true) {
+    absl::string_view end_mark;
+    if (absl::StartsWith(rest, "<?")) {
+      end_mark = "?>";
+    } else if (absl::StartsWith(rest, "<!--")) {
+      end_mark = "-->";
+    } else if (absl::StartsWith(rest, "<!DOCTYPE")) {
+      end_mark = ">";
+      const size_t end = rest.find('>');
+      if (rest.substr(0, end).find('[') != absl::string_view::npos) {
+        return absl::InvalidArgumentError(
+            "is not accepted: its DOCTYPE has an internal subset");
+      }
+    } else {
+      break;
+    }
+    const size_t end = rest.find(end_mark);
+    if (end == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          "is not an SVG document: the prolog "
+          "does not end");
+    }
+    rest = SkipSpace(rest.substr(end + end_mark.size()));
+  }
+  if (!absl::StartsWith(rest, "<svg") || rest.size() < 5 ||
+      !(absl::ascii_isspace(static_cast<unsigned char>(rest[4])) ||
+        rest[4] == '>' || rest[4] == '/')) {
+    return absl::InvalidArgumentError(
+        "is not an SVG document: its root element is not <svg>");
+  }
+  const absl::string_view root_tag = rest.substr(0, rest.find('>'));
+  if (root_tag.find("http://www.w3.org/2000/svg") == absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        "is not an SVG document: its <svg> element lacks "
+        "xmlns=\"http://www.w3.org/2000/svg\"");
+  }
+  if (absl::StripTrailingAsciiWhitespace(rest).back() != '>' ||
+      (rest.find("</svg>") == absl::string_view::npos &&
+       !absl::EndsWith(root_tag, "/"))) {
+    return absl::InvalidArgumentError(
+        "is not an SVG document: the <svg> element does not end");
+  }
+  return absl::OkStatus();
+}
 
 absl::Status CheckOrganization(const v1::Organization& org,
                                absl::string_view where) {
@@ -133,6 +208,14 @@ absl::Status CheckSpace(const v1::Space& space, absl::string_view where) {
        space.email().find_first_of(" \t\r\n,;<>") != std::string::npos)) {
     return Invalid(where, "email", "is not a mailbox address (name@domain)");
   }
+  if (!space.plan_svg().empty()) {
+    if (*level != SpaceLevel::kFloor) {
+      return Invalid(where, "plan_svg", "only a floor has a plan drawing");
+    }
+    if (absl::Status s = CheckPlanSvg(space.plan_svg()); !s.ok()) {
+      return Invalid(where, "plan_svg", s.message());
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -154,6 +237,21 @@ absl::Status CheckWorkstation(const v1::Workstation& workstation,
             where, "status", RequireWorkstationStatus(workstation.status()));
         !status.ok()) {
       return status.status();
+    }
+  }
+  if (workstation.has_x_m() != workstation.has_y_m()) {
+    return Invalid(where, workstation.has_x_m() ? "y_m" : "x_m",
+                   "is required with the other coordinate (x_m and y_m go "
+                   "together)");
+  }
+  if (workstation.has_x_m()) {
+    if (absl::Status s = CheckFloorPosition(where, "x_m", workstation.x_m());
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = CheckFloorPosition(where, "y_m", workstation.y_m());
+        !s.ok()) {
+      return s;
     }
   }
   return absl::OkStatus();

@@ -321,6 +321,19 @@ CREATE TABLE booking_days (
   PRIMARY KEY (hours, date, site_id)
 );
 )sql",
+    // 10: where workstations stand on their floor, and floors' plan drawings
+    // (docs/inventory.md).
+    R"sql(
+-- Metres right of and below the floor's top-left corner; NULL: not placed.
+ALTER TABLE workstations ADD COLUMN x_m REAL;
+ALTER TABLE workstations ADD COLUMN y_m REAL;
+-- A floor's plan drawing: an SVG document of at most 2 MiB (checked on
+-- import), apart from the spaces so that listing spaces stays small.
+CREATE TABLE floor_plans (
+  space_id INTEGER PRIMARY KEY REFERENCES spaces(id),
+  svg      TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

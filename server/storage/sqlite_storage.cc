@@ -73,6 +73,8 @@ class SqliteSession : public StorageSession {
   absl::StatusOr<v1::Site> GetSite(absl::string_view code) override;
   absl::StatusOr<std::vector<v1::Space>> ListSpaces(
       absl::string_view site) override;
+  absl::StatusOr<v1::GetPlanSvgResponse> GetPlanSvg(
+      absl::string_view space) override;
   absl::StatusOr<std::vector<v1::Workstation>> ListWorkstations(
       absl::string_view site, absl::string_view space) override;
   absl::StatusOr<std::vector<v1::Sensor>> ListSensors(
@@ -256,7 +258,23 @@ absl::Status SqliteSession::UpsertSpace(const v1::Space& space,
   stmt->BindDouble(7, space.area_m2());
   stmt->BindInt64(8, space.capacity());
   stmt->BindText(9, space.email());
-  return stmt->Run();
+  RETURN_IF_ERROR(stmt->Run());
+  // The document states the whole space: no plan_svg removes the plan.
+  if (space.plan_svg().empty()) {
+    static constexpr char kDeletePlanSql[] =
+        "DELETE FROM floor_plans WHERE space_id = "
+        "(SELECT id FROM spaces WHERE code = ?)";
+    ASSIGN_OR_RETURN(Statement * del, db_->Cached(kDeletePlanSql));
+    del->BindText(1, space.code());
+    return del->Run();
+  }
+  static constexpr char kPlanSql[] =
+      "INSERT INTO floor_plans(space_id, svg) SELECT id, ? FROM spaces "
+      "WHERE code = ? ON CONFLICT(space_id) DO UPDATE SET svg = excluded.svg";
+  ASSIGN_OR_RETURN(Statement * plan, db_->Cached(kPlanSql));
+  plan->BindText(1, space.plan_svg());
+  plan->BindText(2, space.code());
+  return plan->Run();
 }
 
 absl::Status SqliteSession::UpsertWorkstation(const v1::Workstation& ws,
@@ -271,11 +289,11 @@ absl::Status SqliteSession::UpsertWorkstation(const v1::Workstation& ws,
                               absl::StrCat(where, ".organization")));
   }
   static constexpr char kSql[] =
-      "INSERT INTO workstations(code, space_id, kind, organization_id, status) "
-      "VALUES(?, ?, ?, ?, ?) "
+      "INSERT INTO workstations(code, space_id, kind, organization_id, status, "
+      "x_m, y_m) VALUES(?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT(code) DO UPDATE SET space_id = excluded.space_id, "
       "kind = excluded.kind, organization_id = excluded.organization_id, "
-      "status = excluded.status";
+      "status = excluded.status, x_m = excluded.x_m, y_m = excluded.y_m";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindText(1, ws.code());
   stmt->BindInt64(2, space_id);
@@ -287,6 +305,14 @@ absl::Status SqliteSession::UpsertWorkstation(const v1::Workstation& ws,
   }
   stmt->BindText(5, ws.status().empty() ? Name(kDefaultWorkstationStatus)
                                         : absl::string_view(ws.status()));
+  // Both or neither (checked).
+  if (ws.has_x_m()) {
+    stmt->BindDouble(6, ws.x_m());
+    stmt->BindDouble(7, ws.y_m());
+  } else {
+    stmt->BindNull(6);
+    stmt->BindNull(7);
+  }
   return stmt->Run();
 }
 
@@ -439,7 +465,9 @@ absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
   ASSIGN_OR_RETURN(int64_t site_id, IdByCode(InventoryTable::kSite, site, ""));
   static constexpr char kSql[] =
       "SELECT s.code, COALESCE(p.code, ''), s.level, s.kind, s.name, "
-      "s.area_m2, s.capacity, s.email FROM spaces s LEFT JOIN spaces p "
+      "s.area_m2, s.capacity, s.email, "
+      "EXISTS(SELECT 1 FROM floor_plans f WHERE f.space_id = s.id) "
+      "FROM spaces s LEFT JOIN spaces p "
       "ON p.id = s.parent_id WHERE s.site_id = ? ORDER BY s.code";
   ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
   stmt->BindInt64(1, site_id);
@@ -455,8 +483,25 @@ absl::StatusOr<std::vector<v1::Space>> SqliteSession::ListSpaces(
     space.set_area_m2(stmt->ColumnDouble(5));
     space.set_capacity(static_cast<int32_t>(stmt->ColumnInt64(6)));
     space.set_email(stmt->ColumnText(7));
+    space.set_has_plan_svg(stmt->ColumnInt64(8) != 0);
   }));
   return result;
+}
+
+absl::StatusOr<v1::GetPlanSvgResponse> SqliteSession::GetPlanSvg(
+    absl::string_view space) {
+  ASSIGN_OR_RETURN(int64_t space_id,
+                   IdByCode(InventoryTable::kSpace, space, ""));
+  static constexpr char kSql[] =
+      "SELECT svg FROM floor_plans WHERE space_id = ?";
+  ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(kSql));
+  stmt->BindInt64(1, space_id);
+  v1::GetPlanSvgResponse response;
+  response.set_space(std::string(space));
+  ASSIGN_OR_RETURN(std::optional<std::string> svg,
+                   stmt->OneRow([&] { return stmt->ColumnText(0); }));
+  if (svg) response.set_svg(*std::move(svg));
+  return response;
 }
 
 absl::StatusOr<std::vector<int64_t>> SqliteSession::SpaceSubtree(
@@ -484,7 +529,8 @@ absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
     ASSIGN_OR_RETURN(subtree, SpaceSubtree(space_id));
   }
   static constexpr char kSql[] =
-      "SELECT w.code, s.code, w.kind, COALESCE(o.code, ''), w.status, s.id "
+      "SELECT w.code, s.code, w.kind, COALESCE(o.code, ''), w.status, s.id, "
+      "w.x_m, w.y_m "
       "FROM workstations w JOIN spaces s ON s.id = w.space_id "
       "LEFT JOIN organizations o ON o.id = w.organization_id "
       "WHERE s.site_id = ? ORDER BY w.code";
@@ -502,6 +548,10 @@ absl::StatusOr<std::vector<v1::Workstation>> SqliteSession::ListWorkstations(
     ws.set_kind(stmt->ColumnText(2));
     ws.set_organization(stmt->ColumnText(3));
     ws.set_status(stmt->ColumnText(4));
+    if (!stmt->ColumnIsNull(6) && !stmt->ColumnIsNull(7)) {
+      ws.set_x_m(stmt->ColumnDouble(6));
+      ws.set_y_m(stmt->ColumnDouble(7));
+    }
   }));
   return result;
 }

@@ -216,6 +216,74 @@ TEST_F(SqliteStorageTest, EmptyWorkstationStatusIsActive) {
   EXPECT_EQ(status["S1-3-1"], "inactive");
 }
 
+// Positions and plan drawings are stored, listed, updated and removed by
+// re-import like every other field.
+TEST_F(SqliteStorageTest, PositionsAndPlanDrawingsRoundTrip) {
+  const std::string plan =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 20\">"
+      "<path d=\"M0 0H40V20H0Z\"/></svg>";
+  v1::Inventory inventory = SmallInventory();
+  inventory.mutable_spaces(1)->set_plan_svg(plan);  // floor S1-2
+  inventory.mutable_workstations(0)->set_x_m(3.25);
+  inventory.mutable_workstations(0)->set_y_m(0);
+  ASSERT_TRUE(session_->ImportInventory(inventory).ok());
+
+  auto spaces = session_->ListSpaces("S1");
+  ASSERT_TRUE(spaces.ok()) << spaces.status();
+  std::map<std::string, v1::Space> by_code;
+  for (const v1::Space& space : *spaces) by_code[space.code()] = space;
+  EXPECT_TRUE(by_code["S1-2"].has_plan_svg());
+  EXPECT_TRUE(by_code["S1-2"].plan_svg().empty());  // GetPlanSvg has it
+  EXPECT_FALSE(by_code["S1-3"].has_plan_svg());
+  auto got = session_->GetPlanSvg("S1-2");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->space(), "S1-2");
+  EXPECT_EQ(got->svg(), plan);
+  EXPECT_EQ(session_->GetPlanSvg("S1-3")->svg(), "");
+  EXPECT_EQ(session_->GetPlanSvg("NOPE").status().code(),
+            absl::StatusCode::kNotFound);
+
+  auto desks = session_->ListWorkstations("S1", "");
+  ASSERT_TRUE(desks.ok()) << desks.status();
+  std::map<std::string, v1::Workstation> desk;
+  for (const v1::Workstation& ws : *desks) desk[ws.code()] = ws;
+  ASSERT_TRUE(desk["S1-2-A-1"].has_x_m());
+  EXPECT_EQ(desk["S1-2-A-1"].x_m(), 3.25);
+  ASSERT_TRUE(desk["S1-2-A-1"].has_y_m());  // 0 is a position
+  EXPECT_EQ(desk["S1-2-A-1"].y_m(), 0);
+  EXPECT_FALSE(desk["S1-2-A-2"].has_x_m());
+  EXPECT_FALSE(desk["S1-2-A-2"].has_y_m());
+
+  // A document without them removes them.
+  ASSERT_TRUE(session_->ImportInventory(SmallInventory()).ok());
+  EXPECT_EQ(session_->GetPlanSvg("S1-2")->svg(), "");
+  for (const v1::Space& space : *session_->ListSpaces("S1")) {
+    EXPECT_FALSE(space.has_plan_svg()) << space.code();
+  }
+  for (const v1::Workstation& ws : *session_->ListWorkstations("S1", "")) {
+    EXPECT_FALSE(ws.has_x_m()) << ws.code();
+  }
+}
+
+TEST_F(SqliteStorageTest, BadPositionOrPlanNamesTheFieldAndWritesNothing) {
+  v1::Inventory negative = SmallInventory();
+  negative.mutable_workstations(1)->set_x_m(-0.5);
+  negative.mutable_workstations(1)->set_y_m(1);
+  auto result = session_->ImportInventory(negative);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().message(),
+            "workstations[1].x_m: -0.5 is not a position in metres within 0 "
+            "… 10000");
+  v1::Inventory not_svg = SmallInventory();
+  not_svg.mutable_spaces(1)->set_plan_svg("<script>alert(1)</script>");
+  result = session_->ImportInventory(not_svg);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().message(),
+            "spaces[1].plan_svg: is not an SVG document: its root element is "
+            "not <svg>");
+  EXPECT_TRUE(session_->ListOrganizations()->empty());
+}
+
 TEST_F(SqliteStorageTest, UnknownSiteIsNotFound) {
   EXPECT_EQ(session_->GetSite("NOPE").status().code(),
             absl::StatusCode::kNotFound);

@@ -75,6 +75,10 @@ class StorageSession {
   virtual absl::StatusOr<v1::Site> GetSite(absl::string_view code) = 0;
   virtual absl::StatusOr<std::vector<v1::Space>> ListSpaces(
       absl::string_view site) = 0;
+  // The plan drawing of a floor (empty when it has none). NOT_FOUND for an
+  // unknown space.
+  virtual absl::StatusOr<v1::GetPlanSvgResponse> GetPlanSvg(
+      absl::string_view space) = 0;
   // `space` may be empty (whole site). NOT_FOUND for an unknown site/space.
   virtual absl::StatusOr<std::vector<v1::Workstation>> ListWorkstations(
       absl::string_view site, absl::string_view space) = 0;

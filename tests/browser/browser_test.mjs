@@ -215,11 +215,57 @@ try {
     await axe(page, "site");
   });
 
-  await test("floor plan draws every workstation of the floor, by utilization and live", async () => {
-    await go(page, `#/floor/${site}/HKI-PASILA-VT-2?from=${from}&to=${to}`);
-    const ws = await fixture.call(facility, "InventoryService/ListWorkstations", { site, space: "HKI-PASILA-VT-2" });
-    const desks = await page.locator("#floorplan .desk").count();
-    assert(desks === ws.workstations.filter((w) => w.status !== "inactive").length, `desks ${desks} vs ${ws.workstations.length}`);
+  await test("floor plan draws each desk at its position over the plan, coloured by its own utilization, and live", async () => {
+    const floor = "HKI-PASILA-VT-2";
+    await go(page, `#/floor/${site}/${floor}?from=${from}&to=${to}`);
+    await page.waitForFunction(() => document.querySelector('[data-usage-loaded="true"]') && document.querySelector("#floorplan .plan-image"), null, { timeout: 30000 });
+    const ws = await fixture.call(facility, "InventoryService/ListWorkstations", { site, space: floor });
+    const active = ws.workstations.filter((w) => w.status !== "inactive");
+    const drawn = await page.$$eval("#floorplan .desk", (gs) =>
+      gs.map((g) => {
+        const r = g.querySelector("rect");
+        const n = (a) => Number(r.getAttribute(a));
+        return { code: g.getAttribute("data-desk"), value: g.getAttribute("data-value"), text: g.querySelector("text")?.textContent ?? "", cx: n("x") + n("width") / 2, cy: n("y") + n("height") / 2 };
+      }),
+    );
+    assert(drawn.length === active.length, `desks ${drawn.length} vs ${active.length}`);
+    // Positions: the drawing's box is metres, so its drawn width / its
+    // viewBox width is the scale; a desk at (x, y) m sits at the drawing's
+    // corner + (x, y) · scale.
+    const plan = await fixture.call(facility, "InventoryService/GetPlanSvg", { space: floor });
+    const box = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(plan.svg);
+    assert(box, "the sample plan has no viewBox");
+    const img = await page.$eval("#floorplan .plan-image", (i) => ({ x: Number(i.getAttribute("x")), y: Number(i.getAttribute("y")), w: Number(i.getAttribute("width")), h: Number(i.getAttribute("height")) }));
+    const scale = img.w / Number(box[1]);
+    assert(near(img.h / Number(box[2]), scale, 1e-9), `drawing not to scale: ${JSON.stringify(img)}`);
+    // Each desk's own figure, as the API gives it.
+    const usage = await fixture.call(facility, "AnalyticsService/GetUsageReport", { scope: { space: floor }, fromDate: from, toDate: to, groupBy: "GROUPING_WORKSTATION" });
+    const byDesk = new Map(usage.groups.map((g) => [g.key, g.figures ?? {}]));
+    let placed = 0, measured = 0, distinct = new Set();
+    for (const w of active) {
+      const d = drawn.find((x) => x.code === w.code);
+      assert(d, `${w.code} not drawn`);
+      if (w.xM !== undefined) {
+        placed++;
+        assert(near(d.cx, img.x + w.xM * scale, 1e-6) && near(d.cy, img.y + w.yM * scale, 1e-6), `${w.code} at (${d.cx}, ${d.cy}), expected (${img.x + w.xM * scale}, ${img.y + w.yM * scale})`);
+      }
+      const f = byDesk.get(w.code);
+      assert(f, `${w.code} missing from the API's groups`);
+      if ((f.workstationsMeasured ?? 0) > 0 && Number(f.observedMs ?? 0) > 0) {
+        measured++;
+        distinct.add(f.timeUtilization ?? 0);
+        assert(near(d.value, f.timeUtilization ?? 0), `${w.code} colour value ${d.value} vs API ${f.timeUtilization}`);
+        assert(d.text === fiNumber((f.timeUtilization ?? 0) * 100, 0), `${w.code} shows "${d.text}"`);
+      } else {
+        assert(d.value === "" && d.text === "–", `${w.code} has no data but shows ${d.value} "${d.text}"`);
+      }
+    }
+    assert(placed === active.length, `${placed} of ${active.length} desks placed`);
+    assert(measured > 0 && distinct.size > 1, `per-desk figures: ${measured} measured, ${distinct.size} distinct values`);
+    // The table alternative gives the same value per desk.
+    const rows = await page.$$eval("#floorplan-table tbody tr", (trs) => trs.map((r) => ({ desk: r.querySelector('[data-col="desk"]')?.getAttribute("data-value"), util: r.querySelector('[data-col="util"]')?.getAttribute("data-value") })));
+    assert(rows.length === active.length, `table rows ${rows.length}`);
+    for (const r of rows) assert(r.util === drawn.find((d) => d.code === r.desk)?.value, `table ${r.desk}: ${r.util}`);
     await shot(page, "floor-plan");
     await axe(page, "floor-plan");
     await go(page, `#/floor/${site}/HKI-PASILA-VT-2?mode=live`);
@@ -478,6 +524,44 @@ try {
       await p.locator('.error-box[data-refused="true"]').first().waitFor({ timeout: 10000 });
     }
     await context.close();
+  });
+
+  // Last: it adds a site, which the portfolio tests above do not expect.
+  await test("the live screen shows times in the site's own time zone (Europe/Stockholm)", async () => {
+    const code = "TOR-HAP";
+    await fixture.call(facility, "InventoryService/ImportInventory", {
+      inventory: {
+        sites: [{ code, name: "Rajapalvelupiste Haaparanta", kind: "C", municipality: "Haparanda", timezone: "Europe/Stockholm" }],
+        spaces: [{ code: `${code}-1`, site: code, level: "floor", name: "Bottenvåning" }],
+        workstations: [{ code: `${code}-1-001`, space: `${code}-1`, kind: "shared", xM: 2, yM: 3 }],
+      },
+    });
+    await go(page, `#/live/${code}`);
+    await page.locator("#live-as-of").waitFor({ timeout: 10000 });
+    const shown = await page.$eval("#live-as-of", (e) => ({ ms: Number(e.getAttribute("data-as-of-ms")), zone: e.getAttribute("data-timezone"), text: e.textContent }));
+    assert(shown.zone === "Europe/Stockholm", `zone ${shown.zone}`);
+    // Formatted by the browser's own Intl, as the page formats it.
+    const expected = await page.evaluate((ms) => {
+      const format = (zone, options) => new Intl.DateTimeFormat("fi-FI", { timeZone: zone, ...options }).format(new Date(ms));
+      const full = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" };
+      return {
+        stockholm: format("Europe/Stockholm", full),
+        helsinki: format("Europe/Helsinki", full),
+        hours: [format("Europe/Stockholm", { hour: "numeric", hourCycle: "h23" }), format("Europe/Helsinki", { hour: "numeric", hourCycle: "h23" })],
+      };
+    }, shown.ms);
+    assert(expected.hours[0] !== expected.hours[1], `Stockholm and Helsinki hours equal: ${expected.hours}`);
+    assert(shown.text.startsWith(expected.stockholm), `shows "${shown.text}", expected ${expected.stockholm} (hour ${expected.hours[0]})`);
+    assert(!shown.text.includes(expected.helsinki), `shows Helsinki time ${expected.helsinki}`);
+    assert(shown.text.includes("Europe/Stockholm"), `zone not named: ${shown.text}`);
+    console.log(`live as of: ${shown.text}`);
+    // Its floor plan: the one desk at its position, without a drawing.
+    await go(page, `#/floor/${code}/${code}-1`);
+    await page.waitForFunction(() => document.querySelector('[data-usage-loaded="true"]'), null, { timeout: 30000 });
+    const d = await page.$eval("#floorplan .desk", (g) => ({ x: g.getAttribute("data-x-m"), y: g.getAttribute("data-y-m"), value: g.getAttribute("data-value") }));
+    assert(d.x === "2" && d.y === "3" && d.value === "", `desk ${JSON.stringify(d)}`);
+    assert((await page.locator("#floorplan .plan-image").count()) === 0, "a drawing without a plan");
+    await axe(page, "floor-plan-no-drawing");
   });
 
   await fctx.close();

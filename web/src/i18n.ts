@@ -227,6 +227,11 @@ const en = {
   weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
   colourLegend: "Colour shows utilization; the number is the value.",
   noPositions: "The inventory has no positions for these desks; they are laid out zone by zone.",
+  positionsNote: "Workstations are drawn where they stand on the floor (positions from the inventory).",
+  someUnplaced: "Workstations without a position are laid out zone by zone below the plan.",
+  deskUtilizationNote: "Each workstation is coloured by its own time utilization; the number is its value in percent.",
+  positionM: "Position x; y (m)",
+  timeZone: "time zone",
 };
 export type Strings = typeof en;
 
@@ -452,6 +457,11 @@ const fi: Strings = {
   weekdays: ["ma", "ti", "ke", "to", "pe", "la", "su"],
   colourLegend: "Väri kertoo käyttöasteen; luku on arvo.",
   noPositions: "Inventaariossa ei ole näiden työpisteiden sijainteja; ne on aseteltu vyöhykkeittäin.",
+  positionsNote: "Työpisteet on piirretty paikoilleen kerrokseen (sijainnit inventaariosta).",
+  someUnplaced: "Työpisteet, joilla ei ole sijaintia, on aseteltu vyöhykkeittäin piirroksen alle.",
+  deskUtilizationNote: "Kunkin työpisteen väri kertoo sen oman käyttöasteen; luku on arvo prosentteina.",
+  positionM: "Sijainti x; y (m)",
+  timeZone: "aikavyöhyke",
 };
 
 const sv: Strings = {
@@ -676,6 +686,11 @@ const sv: Strings = {
   weekdays: ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
   colourLegend: "Färgen visar användningsgraden; talet är värdet.",
   noPositions: "Inventariet saknar positioner för dessa arbetsplatser; de placeras zon för zon.",
+  positionsNote: "Arbetsplatserna är ritade där de står på våningen (positioner från inventariet).",
+  someUnplaced: "Arbetsplatser utan position placeras zon för zon under ritningen.",
+  deskUtilizationNote: "Varje arbetsplats färg visar dess egen användningsgrad; talet är värdet i procent.",
+  positionM: "Position x; y (m)",
+  timeZone: "tidszon",
 };
 
 export const STRINGS: Record<Lang, Strings> = { fi, sv, en };

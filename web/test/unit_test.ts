@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { toCsv } from "../src/export";
 import { makeLocale } from "../src/i18n";
 import { applyUpdate } from "../src/liveState";
-import { layout } from "../src/pages/FloorPlan";
+import { layout, placeDesks, planBox } from "../src/pages/FloorPlan";
 import { parseRoute, href } from "../src/route";
 import { scaleColour } from "../src/components";
 import { rate } from "../src/pages/Bookings";
@@ -55,12 +55,14 @@ test("every language has every string", () => {
 
 test("live: a snapshot replaces, a change merges by code and updates totals", () => {
   const ws = (code: string, state: number) => ({ workstation: code, state }) as never;
-  const snap = { snapshot: true, occupancy: { site: "S", asOfMs: 1n, workstations: [ws("A", 2), ws("B", 3)], rooms: [], spaces: [], free: 1, occupied: 1, unknown: 0, workstationsTotal: 2 } } as never;
+  const snap = { snapshot: true, occupancy: { site: "S", timezone: "Europe/Stockholm", asOfMs: 1n, workstations: [ws("A", 2), ws("B", 3)], rooms: [], spaces: [], free: 1, occupied: 1, unknown: 0, workstationsTotal: 2 } } as never;
   let s = applyUpdate(null, snap)!;
   assert.equal(s.workstations.length, 2);
   s = applyUpdate(s, { snapshot: false, occupancy: { site: "S", asOfMs: 2n, workstations: [ws("B", 2)], rooms: [], spaces: [], free: 2, occupied: 0, unknown: 0, workstationsTotal: 2 } } as never)!;
   assert.equal(s.free, 2);
   assert.equal(s.asOfMs, 2n);
+  // A change keeps the snapshot's time zone (changes do not repeat it).
+  assert.equal(s.timezone, "Europe/Stockholm");
   assert.deepEqual(s.workstations.map((w) => [w.workstation, w.state]), [["A", 2], ["B", 2]]);
   s = applyUpdate(s, snap)!;
   assert.equal(s.free, 1);
@@ -85,6 +87,33 @@ test("floor layout: every desk once, zone blocks do not overlap", () => {
   for (const a of plan.blocks)
     for (const b of plan.blocks)
       if (a !== b) assert.ok(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y, "overlap");
+});
+
+test("plan drawing box: viewBox in metres, else width and height", () => {
+  assert.deepEqual(planBox('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 22.5"><rect/></svg>'), { x: 0, y: 0, w: 40, h: 22.5 });
+  assert.deepEqual(planBox('<svg width="30" height="12" xmlns="http://www.w3.org/2000/svg"></svg>'), { x: 0, y: 0, w: 30, h: 12 });
+  assert.equal(planBox('<svg xmlns="http://www.w3.org/2000/svg"></svg>'), null);
+  assert.equal(planBox("<html></html>"), null);
+});
+
+test("desks with a position are drawn at origin + position × scale", () => {
+  const desks = [
+    { code: "A", space: "Z", xM: 0, yM: 0 },
+    { code: "B", space: "Z", xM: 10, yM: 5.5 },
+    { code: "C", space: "Z" },
+  ] as never[];
+  const p = placeDesks(desks, { x: 0, y: 0, w: 40, h: 20 });
+  assert.deepEqual(p.desks.map((d) => d.desk.code), ["A", "B"]);
+  assert.ok(p.scale >= 8 && p.scale <= 60);
+  const b = p.desks[1];
+  assert.equal(b.cx, p.origin + 10 * p.scale);
+  assert.equal(b.cy, p.origin + 5.5 * p.scale);
+  assert.equal(p.image!.w, 40 * p.scale);
+  assert.ok(p.width >= p.origin + 40 * p.scale && p.height >= p.origin + 20 * p.scale);
+  // Without a drawing the desks set the extent.
+  const q = placeDesks(desks, null);
+  assert.equal(q.image, null);
+  assert.ok(q.width >= q.origin + 10 * q.scale);
 });
 
 test("routes round-trip codes and queries", () => {

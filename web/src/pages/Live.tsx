@@ -1,6 +1,7 @@
 // Free desks now, per floor and zone, kept current by the server's stream
 // (WatchLiveOccupancy). ?kiosk=1 (and every display token) gets the lobby
-// screen layout: big numbers, nothing to click.
+// screen layout: big numbers, nothing to click. Times are in the site's
+// time zone.
 import React from "react";
 import { Heading } from "suomifi-ui-components";
 import { DataTable, ErrorBox, Loading, type Column } from "../components";
@@ -15,6 +16,8 @@ export function Live(props: { route: Route; kiosk: boolean; timezone?: string })
   const site = props.route.args[0] ?? "";
   const kiosk = props.kiosk || props.route.query.get("kiosk") === "1";
   const { occupancy, connected, error } = useLiveOccupancy(site);
+  // Times in the site's own time zone, as the server states it.
+  const zone = occupancy?.timezone || props.timezone || "Europe/Helsinki";
   const spaces = (occupancy?.spaces ?? []).filter((s) => s.level === "floor" || s.level === "zone");
   spaces.sort((a, b) => a.space.localeCompare(b.space, "fi"));
   const columns: Column<LiveSpace>[] = [
@@ -33,7 +36,10 @@ export function Live(props: { route: Route; kiosk: boolean; timezone?: string })
         <>
           <p className="live-status" role="status">
             <span className={connected ? "dot on" : "dot off"} aria-hidden="true" />
-            {connected ? t.connected : t.reconnecting} · {t.asOf} {dateTime(Number(occupancy.asOfMs), props.timezone ?? "Europe/Helsinki")}
+            {connected ? t.connected : t.reconnecting} · {t.asOf}{" "}
+            <span id="live-as-of" data-as-of-ms={String(occupancy.asOfMs)} data-timezone={zone}>
+              {dateTime(Number(occupancy.asOfMs), zone)} ({t.timeZone} {zone})
+            </span>
           </p>
           <div className="live-total" id="live-total" data-free={occupancy.free}>
             <span className="big">{num(occupancy.free)}</span>
