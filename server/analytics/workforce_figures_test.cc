@@ -7,7 +7,6 @@
 namespace monipaikka {
 namespace {
 
-constexpr int kK = 5;
 const absl::CivilDay kDay(2024, 6, 1);
 
 EmployeePeriod Person(int64_t id, const std::string& org,

@@ -142,7 +142,7 @@ TEST(ConnectProtocolTest, EnvelopesFrameOneMessage) {
       SingleEnvelopePayload(Envelope(0, "ab") + Envelope(0, "c")).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(SingleEnvelopePayload("\0\0").status()));
   EXPECT_TRUE(absl::IsInvalidArgument(
-      SingleEnvelopePayload(std::string("\0\0\0\0\9x", 6)).status()));
+      SingleEnvelopePayload(std::string("\0\0\0\0\x09x", 6)).status()));
 }
 
 TEST(ConnectProtocolTest, TimeoutHeaderIsOneToTenDigits) {

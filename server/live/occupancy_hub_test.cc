@@ -12,8 +12,6 @@
 namespace monipaikka::testing {
 namespace {
 
-constexpr int64_t kMinute = 60 * 1000;
-
 class RecordingWatcher : public LiveOccupancyHub::Watcher {
  public:
   void Push(v1::LiveOccupancyUpdate update) override {
