@@ -15,8 +15,10 @@ checks what the installation made (the service user, the directories, the
 pseudonym key, the enabled units), runs the installed programs, starts the
 installed server the way its unit does (flag file, credentials directory,
 systemd's notify socket, watchdog and journal stream stood in for), checks the
-units with systemd-analyze, runs the backup script's retention, and purges
-the packages again. Prints one line per check and "N passed, M failed".
+units with systemd-analyze, runs the backup script's retention, purges the
+packages again and then runs the removal for good of docs/operations.md's
+Uninstall section (rm -rf of the data, userdel) inside the root. Prints one
+line per check and "N passed, M failed".
 """
 
 import glob
@@ -736,6 +738,62 @@ def purge(root):
               f"purge keeps the data: /{path}")
 
 
+def group_entry(root, group):
+    with open(os.path.join(root, "etc/group")) as groups:
+        for line in groups:
+            fields = line.rstrip("\n").split(":")
+            if fields[0] == group:
+                return fields
+    return None
+
+
+def documented_removal(docs):
+    """The commands of docs/operations.md's Uninstall section that remove
+    the data and the user for good (the shell block after the purge)."""
+    with open(os.path.join(docs, "operations.md")) as page:
+        text = page.read()
+    section = text.split("## Uninstall", 1)[1]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    removal = [block for block in blocks if "rm -rf" in block]
+    return removal[0].splitlines() if removal else []
+
+
+def remove_for_good(root, docs):
+    """Runs the documented removal after the purge inside the throwaway root:
+    each path of `rm -rf` under the root, `userdel USER` as
+    `userdel --root ROOT USER` (it acts on the root's /etc/passwd, group and
+    shadow, never this machine's)."""
+    commands = documented_removal(docs)
+    check(len(commands) == 2 and commands[0].startswith("rm -rf /") and
+          commands[1] == "userdel monipaikka",
+          "uninstall: the documented removal is rm -rf and userdel", commands)
+    if len(commands) != 2:
+        return
+    # Debian's /etc/login.defs (USERGROUPS_ENAB yes: userdel removes the
+    # user's own group too) as on an installed system.
+    if os.path.exists("/etc/login.defs") and not os.path.exists(
+            os.path.join(root, "etc/login.defs")):
+        shutil.copy("/etc/login.defs", os.path.join(root, "etc/login.defs"))
+    paths = commands[0].split()[2:]
+    check(all(path.startswith("/") and ".." not in path for path in paths),
+          "uninstall: rm -rf names absolute paths", paths)
+    result = run(["rm", "-rf", "--"] +
+                 [os.path.join(root, path.lstrip("/")) for path in paths])
+    check(result.returncode == 0, "uninstall: rm -rf of the data",
+          result.stderr)
+    for path in paths:
+        check(not os.path.lexists(os.path.join(root, path.lstrip("/"))),
+              f"uninstall: {path} removed")
+    user = commands[1].split()[1]
+    result = run(["userdel", f"--root={root}", user])
+    check(result.returncode == 0, f"uninstall: userdel {user}",
+          result.stdout + result.stderr)
+    check(passwd_entry(root, user) is None,
+          f"uninstall: user {user} gone from /etc/passwd")
+    check(group_entry(root, user) is None,
+          f"uninstall: group {user} gone from /etc/group")
+
+
 def main():
     build_dir, version = sys.argv[1], sys.argv[2]
     if os.geteuid() != 0:
@@ -768,6 +826,9 @@ def main():
             start_like_the_unit(root, tmp)
             check_backup_retention(root, tmp)
             purge(root)
+            remove_for_good(root, os.path.join(
+                os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                "docs"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{len(PASSED)} passed, {len(FAILED)} failed")
