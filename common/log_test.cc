@@ -1,5 +1,12 @@
 #include "common/log.h"
 
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace monipaikka {
@@ -63,6 +70,45 @@ TEST(LogTest, JournalStreamMustNameStderrsDeviceAndInode) {
   EXPECT_FALSE(IsJournalStream("64769", 64769, 0));
   EXPECT_FALSE(IsJournalStream("a:b", 0, 0));
   EXPECT_FALSE(IsJournalStream("1:2:3", 1, 2));
+}
+
+// journalctl -p warning (docs/operations.md, "Logs in the journal") finds
+// the warnings: with stderr the stream JOURNAL_STREAM names, Log() writes
+// each line with its priority, "<4>" for a warning. Run in a fresh process
+// (the journal check is made once, at a process's first line).
+TEST(LogTest, UnderTheJournalEachLineCarriesItsPriority) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        struct stat status;
+        if (fstat(fileno(stderr), &status) != 0) std::_Exit(3);
+        const std::string stream =
+            absl::StrCat(status.st_dev, ":", status.st_ino);
+        setenv("JOURNAL_STREAM", stream.c_str(), 1);
+        Log(LogLevel::kWarning, "disk_low", {{"free_mb", 12}});
+        Log(LogLevel::kInfo, "serving", {});
+        Log(LogLevel::kError, "storage_unhealthy", {});
+        std::fflush(stderr);
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0),
+      "<4>ts=[^ ]+ level=warning event=disk_low free_mb=12\n"
+      "<6>ts=[^ ]+ level=info event=serving\n"
+      "<3>ts=[^ ]+ level=error event=storage_unhealthy\n");
+}
+
+// Anywhere else (here a file JOURNAL_STREAM does not name) no prefix.
+TEST(LogTest, ElsewhereLinesCarryNoPriority) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("JOURNAL_STREAM", "1:1", 1);
+        Log(LogLevel::kWarning, "disk_low", {});
+        std::fflush(stderr);
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0),
+      "(^|\n)ts=[^ ]+ level=warning event=disk_low");
 }
 
 }  // namespace
