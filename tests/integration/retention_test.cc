@@ -3,12 +3,16 @@
 // summaries stay and the reports over those days are unchanged, a late
 // reading for such a day is refused naming the setting, and the storage
 // metrics (file sizes, rows per table, summarizer backlog, last batch per
-// gateway, retention) are served.
+// gateway, retention) are served. A database made before incremental
+// auto_vacuum keeps its free pages until the documented sqlite3 command
+// switches it; then the server returns them to the file system.
 
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <functional>
@@ -17,6 +21,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/calendar.h"
 #include "common/time_format.h"
@@ -69,6 +74,36 @@ std::string ScrapeUntil(int port,
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return text;
+}
+
+// The sqlite3 command-line shell, found on PATH ("" when missing).
+std::string Sqlite3Shell() {
+  const char* path = std::getenv("PATH");
+  for (absl::string_view dir :
+       absl::StrSplit(path == nullptr ? "/usr/bin" : path, ':')) {
+    const std::string candidate = absl::StrCat(dir, "/sqlite3");
+    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// Runs the sqlite3 shell on `db` with `sql`; its standard output, trimmed
+// (a test failure when it fails).
+std::string Sqlite3(const std::string& db, const std::string& sql) {
+  std::string out;
+  std::string err;
+  const int code = RunToCompletion(Sqlite3Shell(), {db, sql}, &out,
+                                   std::chrono::seconds(120), &err);
+  EXPECT_EQ(code, 0) << sql << ": " << out << err;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
+    out.pop_back();
+  }
+  return out;
+}
+
+int64_t FileBytes(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 ? info.st_size : -1;
 }
 
 class RetentionIntegrationTest : public ::testing::Test {
@@ -238,6 +273,121 @@ TEST_F(RetentionIntegrationTest, OldReadingsGoSummariesStayReportsAgree) {
   ASSERT_EQ(server.process().Wait(std::chrono::seconds(20)), 0);
   const std::string log = server.process().Log();
   EXPECT_TRUE(absl::StrContains(log, "event=retention_round")) << log;
+}
+
+// docs/operations.md, "Disk space: auto_vacuum": a database made before
+// incremental auto_vacuum (auto_vacuum=NONE) keeps the pages retention
+// frees; the documented command, run while the server is stopped, switches
+// it and shrinks the file; the restarted server then returns the pages its
+// retention frees to the file system.
+TEST_F(RetentionIntegrationTest, TheDocumentedSwitchToIncrementalAutoVacuum) {
+  if (Sqlite3Shell().empty()) GTEST_SKIP() << "no sqlite3 shell on PATH";
+  const absl::CivilDay today = TodayInHelsinki();
+  // 20 desks, a reading a minute 08:00-16:00 on two days: 9 and 5 days ago.
+  constexpr int kDesks = 20;
+  constexpr int kPerDay = kDesks * 8 * 60;
+  auto day_csv = [&](absl::CivilDay day) {
+    std::ostringstream csv;
+    for (int desk = 0; desk < kDesks; ++desk) {
+      for (int minute = 8 * 60; minute < 16 * 60; ++minute) {
+        csv << "IT-DEV-" << desk << "," << Local(day, minute / 60, minute % 60)
+            << "," << (minute / 7 + desk) % 2 << "\n";
+      }
+    }
+    return csv.str();
+  };
+  const std::string db = dir_.File("server.db");
+  {
+    ServerProcess server(
+        dir_, 0, "server-made",
+        {"--raw_retention_days=30", "--storage_stats_interval_s=1"});
+    ASSERT_GT(server.port(), 0) << server.process().Log();
+    ASSERT_TRUE(
+        ImportInventory(server, dir_, OneSiteInventoryJson(kDesks, "gw-it"))
+            .ok());
+    ImportReadings(server, "day9.csv", day_csv(today - 9));
+    ASSERT_EQ(exit_code_, 0) << out_ << err_;
+    ImportReadings(server, "day5.csv", day_csv(today - 5));
+    ASSERT_EQ(exit_code_, 0) << out_ << err_;
+    // Summarized (retention never deletes what is not).
+    const std::string text =
+        ScrapeUntil(server.metrics_port(), [](const std::string& t) {
+          return SampleValue(t, "monipaikka_table_rows{table=\"readings\"}") ==
+                     2 * kPerDay &&
+                 SampleValue(t, "monipaikka_summary_backlog_hours") == 0;
+        });
+    ASSERT_EQ(Sample(text, "monipaikka_summary_backlog_hours"), 0);
+    server.process().Signal(SIGTERM);
+    ASSERT_EQ(server.process().Wait(std::chrono::seconds(20)), 0);
+  }
+  EXPECT_EQ(Sqlite3(db, "PRAGMA auto_vacuum;"), "2");
+  // As an older release made it.
+  Sqlite3(db, "PRAGMA auto_vacuum=NONE; VACUUM;");
+  ASSERT_EQ(Sqlite3(db, "PRAGMA auto_vacuum;"), "0");
+
+  // Retention deletes the older day; the freed pages stay in the file.
+  {
+    ServerProcess server(
+        dir_, 0, "server-none",
+        {"--raw_retention_days=6", "--storage_stats_interval_s=1"});
+    ASSERT_GT(server.port(), 0) << server.process().Log();
+    const std::string text =
+        ScrapeUntil(server.metrics_port(), [](const std::string& t) {
+          return SampleValue(t, "monipaikka_retention_readings_deleted_total")
+                         .value_or(0) >= kPerDay &&
+                 SampleValue(t, "monipaikka_database_free_bytes").value_or(0) >
+                     0;
+        });
+    EXPECT_EQ(Sample(text, "monipaikka_retention_readings_deleted_total"),
+              kPerDay);
+    EXPECT_GT(Sample(text, "monipaikka_database_free_bytes"), 0);
+    EXPECT_EQ(Sample(text, "monipaikka_retention_failures_total"), 0);
+    server.process().Signal(SIGTERM);
+    ASSERT_EQ(server.process().Wait(std::chrono::seconds(20)), 0);
+  }
+  const int64_t free_pages = std::stoll(Sqlite3(db, "PRAGMA freelist_count;"));
+  EXPECT_GT(free_pages, 0);
+  const int64_t bytes_before = FileBytes(db);
+
+  // The documented command, word for word but for the path.
+  Sqlite3(db, "PRAGMA auto_vacuum=INCREMENTAL; VACUUM;");
+  EXPECT_EQ(Sqlite3(db, "PRAGMA auto_vacuum;"), "2");
+  EXPECT_EQ(Sqlite3(db, "PRAGMA freelist_count;"), "0");
+  EXPECT_EQ(Sqlite3(db, "PRAGMA integrity_check;"), "ok");
+  const int64_t bytes_switched = FileBytes(db);
+  EXPECT_LT(bytes_switched, bytes_before);
+
+  // The restarted server's retention deletes the other day and returns the
+  // pages it frees: none stay free, and the file shrinks.
+  ServerProcess server(
+      dir_, 0, "server-incremental",
+      {"--raw_retention_days=3", "--storage_stats_interval_s=1"});
+  ASSERT_GT(server.port(), 0) << server.process().Log();
+  const std::string text =
+      ScrapeUntil(server.metrics_port(), [](const std::string& t) {
+        return SampleValue(t, "monipaikka_retention_readings_deleted_total")
+                       .value_or(0) >= kPerDay &&
+               SampleValue(t, "monipaikka_retention_rounds_total")
+                       .value_or(0) >= 1 &&
+               SampleValue(t, "monipaikka_table_rows{table=\"readings\"}") ==
+                   0 &&
+               SampleValue(t, "monipaikka_database_free_bytes") == 0;
+      });
+  EXPECT_EQ(Sample(text, "monipaikka_retention_readings_deleted_total"),
+            kPerDay);
+  EXPECT_EQ(Sample(text, "monipaikka_table_rows{table=\"readings\"}"), 0);
+  EXPECT_EQ(Sample(text, "monipaikka_database_free_bytes"), 0);
+  server.process().Signal(SIGTERM);
+  ASSERT_EQ(server.process().Wait(std::chrono::seconds(20)), 0);
+  // The write-ahead log checkpointed at the stop: the file is smaller.
+  EXPECT_LT(FileBytes(db), bytes_switched);
+  EXPECT_EQ(Sqlite3(db, "PRAGMA freelist_count;"), "0");
+  EXPECT_EQ(Sqlite3(db, "PRAGMA auto_vacuum;"), "2");
+  RecordProperty("free_pages_left_by_auto_vacuum_none", free_pages);
+  RecordProperty("bytes_before_switch", bytes_before);
+  RecordProperty("bytes_after_switch", bytes_switched);
+  RecordProperty("bytes_after_incremental_retention", FileBytes(db));
+  EXPECT_EQ(Sqlite3(db, "PRAGMA integrity_check;"), "ok");
 }
 
 TEST_F(RetentionIntegrationTest, OldAndNewRetentionFlagsTogetherAreRefused) {
