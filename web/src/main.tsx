@@ -3,6 +3,7 @@ import React, { useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { Button, Heading, Paragraph, SkipLink, TextInput } from "suomifi-ui-components";
 import { currentSession, signIn, signOut, type SessionInfo } from "./api";
+import { Loading } from "./components";
 import { LANGS, LocaleContext, STRINGS, initialLang, makeLocale, type Lang } from "./i18n";
 import { href, navigate, useRoute, type Route } from "./route";
 import "./app.css";
@@ -170,7 +171,7 @@ function App() {
       <main id="main" tabIndex={-1}>
         {/* A new address is a new page: its form starts from the address's choices. */}
         {session === null ? <SignIn onSignedIn={setSession} /> : (
-          <React.Suspense fallback={null}>
+          <React.Suspense fallback={<Loading />}>
             <React.Fragment key={window.location.hash}>{page}</React.Fragment>
           </React.Suspense>
         )}
