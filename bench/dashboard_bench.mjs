@@ -220,14 +220,14 @@ try {
     const t = await page.evaluate(() => {
       const nav = performance.getEntriesByType("navigation")[0];
       const api = performance.getEntriesByType("resource").filter((e) => !/\.(js|css|svg|woff2?|png|ico)(\?|$)/.test(e.name));
-      return { dcl: nav.domContentLoadedEventEnd, apiStart: Math.min(...api.map((e) => e.startTime)), apiEnd: Math.max(...api.map((e) => e.responseEnd)), names: api.map((e) => `${new URL(e.name).pathname} ${e.duration.toFixed(0)} ms`) };
+      return { dcl: nav.domContentLoadedEventEnd, apiStart: Math.min(...api.map((e) => e.startTime)), apiEnd: Math.max(...api.map((e) => e.responseEnd)), names: performance.getEntriesByType("resource").map((e) => `${new URL(e.name).pathname.replace(/^.*\//, "")} ${e.startTime.toFixed(0)}–${e.responseEnd.toFixed(0)} ms${e.encodedBodySize < e.decodedBodySize ? ` (${Math.round(e.encodedBodySize / 1024)} of ${Math.round(e.decodedBodySize / 1024)} kB)` : ""}`) };
     });
     for (const k of Object.keys(parts)) parts[k].push(t[k]);
     apiNames = t.names;
   }
   console.log(`portfolio first full render (${inv.sites.length} sites): first ${renders[0].toFixed(0)} ms; ${fmt(renders.slice(1))}; target < 1000 ms`);
   console.log(`  where the time goes (p50 of the runs after the first, ms from navigation start): DOMContentLoaded ${percentile(parts.dcl.slice(1), 50).toFixed(0)}, first API request ${percentile(parts.apiStart.slice(1), 50).toFixed(0)}, last API response ${percentile(parts.apiEnd.slice(1), 50).toFixed(0)}, rows drawn ${percentile(renders.slice(1), 50).toFixed(0)}`);
-  console.log(`  the last run's requests: ${apiNames.join("; ")}`);
+  console.log(`  the last run's requests (from navigation start): ${apiNames.join("; ")}`);
   await browser.close();
   browser = null;
 
