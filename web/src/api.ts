@@ -8,10 +8,10 @@ import { InventoryService } from "./gen/monipaikka/v1/inventory_pb";
 import { LiveOccupancyService } from "./gen/monipaikka/v1/live_pb";
 import { SensorHealthService } from "./gen/monipaikka/v1/sensor_health_pb";
 import { WorkforceService } from "./gen/monipaikka/v1/workforce_pb";
-import { CSRF_KEY, takeEarly } from "./early";
 import { BookingService } from "./gen/monipaikka/v1/bookings_pb";
 import { PlanningService } from "./gen/monipaikka/v1/planning_pb";
 import { SamplingService } from "./gen/monipaikka/v1/sampling_pb";
+import { CSRF_KEY, takeEarly } from "./early";
 
 export interface SessionInfo {
   role: string;
