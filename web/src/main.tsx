@@ -5,24 +5,39 @@ import { Button, Heading, Paragraph, SkipLink, TextInput } from "suomifi-ui-comp
 import { currentSession, signIn, signOut, type SessionInfo } from "./api";
 import { Loading } from "./components";
 import { LANGS, LocaleContext, STRINGS, initialLang, makeLocale, type Lang } from "./i18n";
-import { href, navigate, useRoute, type Route } from "./route";
+import { href, navigate, parseRoute, useRoute, type Route } from "./route";
 import "./app.css";
 
 // Each page is its own chunk, fetched when first shown: opening one page
 // loads none of the others' code.
 type PageProps = { route: Route; kiosk?: boolean };
-const lazyPage = (load: () => Promise<React.ComponentType<PageProps>>) =>
-  React.lazy(() => load().then((component) => ({ default: component })));
-const PAGES: Record<string, React.LazyExoticComponent<React.ComponentType<PageProps>>> = {
-  portfolio: lazyPage(() => import("./pages/Portfolio").then((m) => m.Portfolio)),
-  site: lazyPage(() => import("./pages/Site").then((m) => m.Site)),
-  floor: lazyPage(() => import("./pages/FloorPlan").then((m) => m.FloorPlan)),
-  live: lazyPage(() => import("./pages/Live").then((m) => m.Live as React.ComponentType<PageProps>)),
-  consolidation: lazyPage(() => import("./pages/Consolidation").then((m) => m.Consolidation)),
-  hr: lazyPage(() => import("./pages/Hr").then((m) => m.Hr)),
-  planning: lazyPage(() => import("./pages/Planning").then((m) => m.Planning)),
-  bookings: lazyPage(() => import("./pages/Bookings").then((m) => m.Bookings)),
+type PageComponent = React.ComponentType<PageProps>;
+const PAGE_CODE: Record<string, () => Promise<PageComponent>> = {
+  portfolio: () => import("./pages/Portfolio").then((m) => m.Portfolio),
+  site: () => import("./pages/Site").then((m) => m.Site),
+  floor: () => import("./pages/FloorPlan").then((m) => m.FloorPlan),
+  live: () => import("./pages/Live").then((m) => m.Live as PageComponent),
+  consolidation: () => import("./pages/Consolidation").then((m) => m.Consolidation),
+  hr: () => import("./pages/Hr").then((m) => m.Hr),
+  planning: () => import("./pages/Planning").then((m) => m.Planning),
+  bookings: () => import("./pages/Bookings").then((m) => m.Bookings),
 };
+const pageCode = new Map<string, Promise<PageComponent>>();
+function loadPage(name: string): Promise<PageComponent> {
+  let code = pageCode.get(name);
+  if (!code) {
+    code = PAGE_CODE[name]();
+    pageCode.set(name, code);
+  }
+  return code;
+}
+// By the address's first segment (a Map: no inherited names).
+const PAGES = new Map(
+  Object.keys(PAGE_CODE).map((name) => [name, React.lazy(() => loadPage(name).then((component) => ({ default: component })))]),
+);
+// The address's page starts loading with the app, not at its first render.
+const firstPage = parseRoute(window.location.hash).page;
+if (PAGES.has(firstPage)) loadPage(firstPage).catch(() => undefined);
 
 // The session check starts with the script, before the first render.
 const sessionCheck = currentSession();
@@ -119,7 +134,7 @@ function App() {
   // shown: its data calls go out with the cookie at once instead of after
   // the check (they only read; without a session they fail and the
   // sign-in replaces the page).
-  const Page = session !== null ? PAGES[route.page] : undefined;
+  const Page = session !== null ? PAGES.get(route.page) : undefined;
   const page = Page ? <Page route={route} kiosk={route.page === "live" ? display : undefined} /> : null;
   return (
     <LocaleContext.Provider value={locale}>
