@@ -12,10 +12,13 @@ export interface PortfolioChoices {
 }
 
 export function portfolioChoices(q: URLSearchParams): PortfolioChoices {
-  const win = defaultWindow();
+  const from = q.get("from") ?? "";
+  const to = q.get("to") ?? "";
+  // The default window only when needed: its first time-zone lookup is slow.
+  const win = isDay(from) && isDay(to) ? { from, to } : defaultWindow();
   return {
-    from: isDay(q.get("from") ?? "") ? q.get("from")! : win.from,
-    to: isDay(q.get("to") ?? "") ? q.get("to")! : win.to,
+    from: isDay(from) ? from : win.from,
+    to: isDay(to) ? to : win.to,
     org: q.get("org") ?? "",
     kind: q.get("kind") ?? "",
   };
