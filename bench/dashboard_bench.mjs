@@ -32,7 +32,12 @@
 // at 3.1–3.5 s); portfolio GetUsageReport by site p50 295–565 ms (136 ms of
 // server CPU); 200 screens on 50 display tokens, reading → every screen
 // p50 44–80 ms, p95 193–339 ms (target p95 < 2 s: met); server VmRSS
-// 288–294 MiB, 310–346 MiB with the screens open. Details:
+// 288–294 MiB, 310–346 MiB with the screens open. After the page's data
+// calls stopped waiting for the session check and the app's script (same
+// day, load 8–9, --screens=0, alternating with the previous build): render
+// p50 1 589–1 817 ms against 1 599–1 799 ms before, the last API response
+// 150–300 ms sooner; the browser's main thread (the 504 kB first chunk,
+// mounting the page) is now the critical path. Details:
 // docs/dashboard.md "Benchmark".
 import { spawn } from "node:child_process";
 import { setMaxListeners } from "node:events";
