@@ -508,7 +508,8 @@ class Connection final
       return;
     }
     if (method == bhttp::verb::get || method == bhttp::verb::head) {
-      HandleStaticFile(target);
+      HandleStaticFile(
+          target, AcceptsGzip(ToView(request[bhttp::field::accept_encoding])));
       return;
     }
     StringResponse response(bhttp::status::method_not_allowed, version_);
@@ -975,7 +976,7 @@ class Connection final
 
   // ---- Static files -----------------------------------------------------
 
-  void HandleStaticFile(const std::string& target) {
+  void HandleStaticFile(const std::string& target, bool accepts_gzip) {
     if (options().web_root.empty()) {
       SendError(404, absl::NotFoundError(
                          "this server serves no web app (--web_root is "
@@ -983,7 +984,7 @@ class Connection final
       return;
     }
     absl::StatusOr<StaticFile> file =
-        ResolveStaticFile(options().web_root, target);
+        ResolveStaticFile(options().web_root, target, accepts_gzip);
     if (!file.ok()) {
       SendError(absl::IsInvalidArgument(file.status()) ? 400 : 404,
                 file.status());
@@ -998,20 +999,27 @@ class Connection final
       return;
     }
     const uint64_t size = body.size();
-    if (head_) {
-      bhttp::response<bhttp::empty_body> response(bhttp::status::ok, version_);
+    // The answer's header: the same for HEAD and GET.
+    auto describe = [&](auto& response) {
       response.set(bhttp::field::content_type, file->content_type);
       response.set(bhttp::field::cache_control, file->cache_control);
+      if (!file->content_encoding.empty()) {
+        response.set(bhttp::field::content_encoding, file->content_encoding);
+      }
+      // Caches keep the gzip and plain answers apart.
+      response.set(bhttp::field::vary, "Accept-Encoding");
       response.content_length(size);
+    };
+    if (head_) {
+      bhttp::response<bhttp::empty_body> response(bhttp::status::ok, version_);
+      describe(response);
       Send(std::move(response), /*prepare=*/false);
       return;
     }
     bhttp::response<bhttp::file_body> response(
         std::piecewise_construct, std::make_tuple(std::move(body)),
         std::make_tuple(bhttp::status::ok, version_));
-    response.set(bhttp::field::content_type, file->content_type);
-    response.set(bhttp::field::cache_control, file->cache_control);
-    response.content_length(size);
+    describe(response);
     Send(std::move(response), /*prepare=*/false);
   }
 

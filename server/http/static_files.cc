@@ -1,14 +1,17 @@
 #include "server/http/static_files.h"
 
 #include <filesystem>
+#include <optional>
 #include <system_error>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace monipaikka::http {
 namespace {
@@ -96,8 +99,32 @@ std::string CacheControlOf(absl::string_view relative_path) {
   return "no-cache";
 }
 
+bool AcceptsGzip(absl::string_view accept_encoding) {
+  std::optional<bool> gzip;
+  bool any = false;
+  for (absl::string_view item : absl::StrSplit(accept_encoding, ',')) {
+    std::vector<absl::string_view> parts = absl::StrSplit(item, ';');
+    const std::string coding =
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0]));
+    bool wanted = true;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      absl::string_view param = absl::StripAsciiWhitespace(parts[i]);
+      if (!absl::StartsWithIgnoreCase(param, "q=")) continue;
+      double q = 0;
+      wanted = absl::SimpleAtod(param.substr(2), &q) && q > 0;
+    }
+    if (coding == "gzip" || coding == "x-gzip") {
+      gzip = gzip.value_or(false) || wanted;
+    } else if (coding == "*") {
+      any = wanted;
+    }
+  }
+  return gzip.value_or(any);
+}
+
 absl::StatusOr<StaticFile> ResolveStaticFile(absl::string_view web_root,
-                                             absl::string_view target) {
+                                             absl::string_view target,
+                                             bool accepts_gzip) {
   absl::string_view raw = target.substr(0, target.find_first_of("?#"));
   if (!absl::StartsWith(raw, "/")) {
     return absl::InvalidArgumentError(
@@ -140,6 +167,15 @@ absl::StatusOr<StaticFile> ResolveStaticFile(absl::string_view web_root,
   }
   StaticFile out;
   out.path = canonical.string();
+  if (accepts_gzip) {
+    const fs::path gz =
+        fs::canonical(fs::path(canonical.string() + ".gz"), error);
+    if (!error && IsInside(root, gz) && fs::is_regular_file(gz, error) &&
+        !error) {
+      out.path = gz.string();
+      out.content_encoding = "gzip";
+    }
+  }
   out.content_type = ContentTypeOf(relative.empty() ? "index.html" : relative);
   out.cache_control = CacheControlOf(relative);
   return out;

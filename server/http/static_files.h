@@ -20,6 +20,8 @@ struct StaticFile {
   std::string path;
   std::string content_type;
   std::string cache_control;
+  // "gzip" when `path` is the file's precompressed copy; empty otherwise.
+  std::string content_encoding;
 };
 
 // The file that `target` (the request target: path and optional query)
@@ -27,8 +29,16 @@ struct StaticFile {
 // no dot (the app's own routes, e.g. "/sites/HKI-1") are index.html.
 // NOT_FOUND for anything else that is no regular file under `web_root`;
 // INVALID_ARGUMENT for a path that tries to leave it or is no path.
+// `accepts_gzip`: the browser takes gzip, and the file's gzip copy
+// "<name>.gz" beside it (written when the app is built), if there is one, is
+// sent instead, under the same rules.
 absl::StatusOr<StaticFile> ResolveStaticFile(absl::string_view web_root,
-                                             absl::string_view target);
+                                             absl::string_view target,
+                                             bool accepts_gzip = false);
+
+// Whether an Accept-Encoding header value takes gzip: "gzip" (or "x-gzip",
+// or "*" when gzip is not named) with a quality above 0.
+bool AcceptsGzip(absl::string_view accept_encoding);
 
 // The content type of a file by its extension (e.g. "text/javascript;
 // charset=utf-8" for ".js"); "application/octet-stream" when unknown.

@@ -64,6 +64,56 @@ TEST_F(StaticFilesTest, NeverLeavesTheDirectory) {
   EXPECT_TRUE(absl::IsNotFound(ResolveStaticFile(root_, "/link.txt").status()));
 }
 
+TEST_F(StaticFilesTest, SendsTheGzipCopyToBrowsersThatTakeGzip) {
+  std::ofstream(root_ + "/assets/app-1234.js.gz") << "gz";
+  absl::StatusOr<StaticFile> gz =
+      ResolveStaticFile(root_, "/assets/app-1234.js", /*accepts_gzip=*/true);
+  ASSERT_TRUE(gz.ok()) << gz.status();
+  EXPECT_EQ(std::filesystem::path(gz->path).filename(), "app-1234.js.gz");
+  EXPECT_EQ(gz->content_encoding, "gzip");
+  EXPECT_EQ(gz->content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(gz->cache_control, "public, max-age=31536000, immutable");
+
+  absl::StatusOr<StaticFile> plain =
+      ResolveStaticFile(root_, "/assets/app-1234.js", /*accepts_gzip=*/false);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(std::filesystem::path(plain->path).filename(), "app-1234.js");
+  EXPECT_EQ(plain->content_encoding, "");
+
+  // No copy: the file itself.
+  absl::StatusOr<StaticFile> index =
+      ResolveStaticFile(root_, "/", /*accepts_gzip=*/true);
+  ASSERT_TRUE(index.ok()) << index.status();
+  EXPECT_EQ(std::filesystem::path(index->path).filename(), "index.html");
+  EXPECT_EQ(index->content_encoding, "");
+}
+
+TEST_F(StaticFilesTest, AGzipCopyLinkedOutOfTheDirectoryIsNotSent) {
+  std::ofstream(dir_.File("secret.gz")) << "no";
+  std::filesystem::create_symlink(dir_.File("secret.gz"),
+                                  root_ + "/assets/app-1234.js.gz");
+  absl::StatusOr<StaticFile> file =
+      ResolveStaticFile(root_, "/assets/app-1234.js", /*accepts_gzip=*/true);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(std::filesystem::path(file->path).filename(), "app-1234.js");
+  EXPECT_EQ(file->content_encoding, "");
+}
+
+TEST(AcceptsGzipTest, ReadsTheAcceptEncodingHeader) {
+  EXPECT_TRUE(AcceptsGzip("gzip, deflate, br"));
+  EXPECT_TRUE(AcceptsGzip("br;q=1.0, GZIP;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("x-gzip"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("br, deflate"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip; q=0.000"));
+  EXPECT_FALSE(AcceptsGzip("*, gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("*;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=bad"));
+}
+
 TEST_F(StaticFilesTest, AMissingWebRootIsNotFound) {
   EXPECT_TRUE(absl::IsNotFound(
       ResolveStaticFile(dir_.File("nothing"), "/index.html").status()));

@@ -103,6 +103,39 @@ TEST_F(UsageReportTest, PortfolioTotalsAndSites) {
   EXPECT_EQ(report->timezones_size(), 1);
 }
 
+// A site group is the scope narrowed to the site: the same figures as that
+// report's total, for any scope.
+TEST_F(UsageReportTest, EachSiteGroupIsTheSitesOwnReport) {
+  v1::ReportScope all;
+  v1::ReportScope x;
+  x.add_organizations("X");
+  v1::ReportScope shared;
+  shared.add_organizations("-");
+  v1::ReportScope floor;
+  floor.set_space("HKI-2");
+  for (const v1::ReportScope& scope : {all, x, shared, floor}) {
+    auto report = Report(v1::GROUPING_SITE, scope);
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_GT(report->groups_size(), 0) << scope.ShortDebugString();
+    for (const v1::UsageGroup& group : report->groups()) {
+      v1::ReportScope narrowed = scope;
+      narrowed.set_site(group.key());
+      auto site = Report(v1::GROUPING_NONE, narrowed);
+      ASSERT_TRUE(site.ok()) << site.status();
+      SCOPED_TRACE(absl::StrCat(scope.ShortDebugString(), " ", group.key()));
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+          group.figures(), site->total()))
+          << group.figures().ShortDebugString() << " vs "
+          << site->total().ShortDebugString();
+      EXPECT_EQ(group.workstations_in_scope(),
+                site->coverage().workstations_in_scope());
+      EXPECT_EQ(group.figures().workstations_measured(),
+                site->coverage().workstations_measured());
+      EXPECT_EQ(group.rooms_in_scope(), site->coverage().rooms_in_scope());
+    }
+  }
+}
+
 TEST_F(UsageReportTest, FloorsZonesKindsAndOrganizations) {
   v1::ReportScope hki;
   hki.set_site("HKI");

@@ -40,6 +40,7 @@ class HttpIntegrationTest : public ::testing::Test {
     std::filesystem::create_directories(dir_.File("web/assets"));
     std::ofstream(dir_.File("web/index.html")) << "<!doctype html><p>app";
     std::ofstream(dir_.File("web/assets/app-1.js")) << "console.log(1)";
+    std::ofstream(dir_.File("web/assets/app-1.js.gz")) << "gzip of app-1.js";
     server_ = std::make_unique<ServerProcess>(
         dir_, 0, "server",
         std::vector<std::string>{
@@ -416,6 +417,22 @@ TEST_F(HttpIntegrationTest, ServesTheWebAppWithStrictHeaders) {
   EXPECT_EQ(answer->status, 200);
   EXPECT_EQ(answer->Header("content-type"), "text/javascript; charset=utf-8");
   EXPECT_TRUE(absl::StrContains(answer->Header("cache-control"), "immutable"));
+  EXPECT_EQ(answer->body, "console.log(1)");
+  EXPECT_EQ(answer->Header("content-encoding"), "");
+  EXPECT_EQ(answer->Header("vary"), "Accept-Encoding");
+  // A browser that takes gzip gets the gzip copy the web build wrote.
+  answer = HttpRequest(port(), "GET", "/assets/app-1.js",
+                       {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body, "gzip of app-1.js");
+  EXPECT_EQ(answer->Header("content-encoding"), "gzip");
+  EXPECT_EQ(answer->Header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(answer->Header("vary"), "Accept-Encoding");
+  answer = HttpRequest(port(), "GET", "/", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(answer->body, "<!doctype html><p>app");  // no copy: as it is
+  EXPECT_EQ(answer->Header("content-encoding"), "");
   // The app's own routes are the app.
   answer = HttpRequest(port(), "GET", "/sites/IT-SITE", {});
   ASSERT_TRUE(answer.ok());

@@ -3,17 +3,44 @@ import React, { useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { Button, Heading, Paragraph, SkipLink, TextInput } from "suomifi-ui-components";
 import { currentSession, signIn, signOut, type SessionInfo } from "./api";
+import { Loading } from "./components";
 import { LANGS, LocaleContext, STRINGS, initialLang, makeLocale, type Lang } from "./i18n";
-import { Consolidation } from "./pages/Consolidation";
-import { FloorPlan } from "./pages/FloorPlan";
-import { Hr } from "./pages/Hr";
-import { Live } from "./pages/Live";
-import { Bookings } from "./pages/Bookings";
-import { Planning } from "./pages/Planning";
-import { Portfolio } from "./pages/Portfolio";
-import { Site } from "./pages/Site";
-import { href, navigate, useRoute } from "./route";
+import { href, navigate, parseRoute, useRoute, type Route } from "./route";
 import "./app.css";
+
+// Each page is its own chunk, fetched when first shown: opening one page
+// loads none of the others' code.
+type PageProps = { route: Route; kiosk?: boolean };
+type PageComponent = React.ComponentType<PageProps>;
+const PAGE_CODE: Record<string, () => Promise<PageComponent>> = {
+  portfolio: () => import("./pages/Portfolio").then((m) => m.Portfolio),
+  site: () => import("./pages/Site").then((m) => m.Site),
+  floor: () => import("./pages/FloorPlan").then((m) => m.FloorPlan),
+  live: () => import("./pages/Live").then((m) => m.Live as PageComponent),
+  consolidation: () => import("./pages/Consolidation").then((m) => m.Consolidation),
+  hr: () => import("./pages/Hr").then((m) => m.Hr),
+  planning: () => import("./pages/Planning").then((m) => m.Planning),
+  bookings: () => import("./pages/Bookings").then((m) => m.Bookings),
+};
+const pageCode = new Map<string, Promise<PageComponent>>();
+function loadPage(name: string): Promise<PageComponent> {
+  let code = pageCode.get(name);
+  if (!code) {
+    code = PAGE_CODE[name]();
+    pageCode.set(name, code);
+  }
+  return code;
+}
+// By the address's first segment (a Map: no inherited names).
+const PAGES = new Map(
+  Object.keys(PAGE_CODE).map((name) => [name, React.lazy(() => loadPage(name).then((component) => ({ default: component })))]),
+);
+// The address's page starts loading with the app, not at its first render.
+const firstPage = parseRoute(window.location.hash).page;
+if (PAGES.has(firstPage)) loadPage(firstPage).catch(() => undefined);
+
+// The session check starts with the script, before the first render.
+const sessionCheck = currentSession();
 
 function SignIn(props: { onSignedIn: (s: SessionInfo) => void }) {
   const { t } = React.useContext(LocaleContext);
@@ -64,7 +91,7 @@ function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const route = useRoute();
   useEffect(() => {
-    currentSession().then(setSession, () => setSession(null));
+    sessionCheck.then(setSession, () => setSession(null));
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -103,20 +130,12 @@ function App() {
         // What the role may open; the server decides on every call anyway.
         session?.role === "hr" ? to === "hr" : session?.role === "admin" ? true : to !== "hr",
       );
-  let page: React.ReactNode = null;
-  if (session) {
-    switch (route.page) {
-      case "portfolio": page = <Portfolio route={route} />; break;
-      case "site": page = <Site route={route} />; break;
-      case "floor": page = <FloorPlan route={route} />; break;
-      case "live": page = <Live route={route} kiosk={display} />; break;
-      case "consolidation": page = <Consolidation route={route} />; break;
-      case "hr": page = <Hr route={route} />; break;
-      case "planning": page = <Planning route={route} />; break;
-      case "bookings": page = <Bookings route={route} />; break;
-      default: page = null;
-    }
-  }
+  // While the session check is under way, the address's page is already
+  // shown: its data calls go out with the cookie at once instead of after
+  // the check (they only read; without a session they fail and the
+  // sign-in replaces the page).
+  const Page = session !== null ? PAGES.get(route.page) : undefined;
+  const page = Page ? <Page route={route} kiosk={route.page === "live" ? display : undefined} /> : null;
   return (
     <LocaleContext.Provider value={locale}>
       <SkipLink href="#main">{t.skip}</SkipLink>
@@ -166,7 +185,11 @@ function App() {
       ) : null}
       <main id="main" tabIndex={-1}>
         {/* A new address is a new page: its form starts from the address's choices. */}
-        {session === undefined ? null : session === null ? <SignIn onSignedIn={setSession} /> : <React.Fragment key={window.location.hash}>{page}</React.Fragment>}
+        {session === null ? <SignIn onSignedIn={setSession} /> : (
+          <React.Suspense fallback={<Loading />}>
+            <React.Fragment key={window.location.hash}>{page}</React.Fragment>
+          </React.Suspense>
+        )}
       </main>
     </LocaleContext.Provider>
   );

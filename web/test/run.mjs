@@ -18,7 +18,7 @@ try {
     logLevel: "warning",
     // The page modules import React components; stub the DOM-only globals
     // they touch at import time.
-    banner: { js: "globalThis.window = globalThis.window ?? { localStorage: { getItem() { return null; }, setItem() {} }, location: { origin: 'http://127.0.0.1', hash: '' }, addEventListener() {}, removeEventListener() {} };" },
+    banner: { js: "globalThis.window = globalThis.window ?? { localStorage: { getItem() { return null; }, setItem() {} }, sessionStorage: { getItem() { return null; }, setItem() {}, removeItem() {} }, location: { origin: 'http://127.0.0.1', hash: '' }, addEventListener() {}, removeEventListener() {} };" },
     loader: { ".css": "empty" },
   });
   await import(pathToFileURL(out).href);

@@ -10,6 +10,10 @@ import { parseRoute, href } from "../src/route";
 import { scaleColour } from "../src/components";
 import { rate } from "../src/pages/Bookings";
 import { bandPoint, forecastWeeks } from "../src/pages/Planning";
+import { create, toJson } from "@bufbuild/protobuf";
+import { sendEarly, takeEarly } from "../src/early";
+import { Grouping, SpaceEfficiencyRequestSchema, UsageReportRequestSchema } from "../src/gen/monipaikka/v1/analytics_pb";
+import { portfolioCalls, portfolioChoices, portfolioUsageScopes } from "../src/pages/portfolioQuery";
 
 let failed = 0;
 function test(name: string, fn: () => void) {
@@ -155,6 +159,53 @@ test("heatmap colours: text keeps contrast on dark cells", () => {
   assert.equal(scaleColour(0).text, "#1f2933");
   assert.equal(scaleColour(0.99).text, "#ffffff");
   assert.equal(scaleColour(1).fill, "#003479");
+});
+
+test("portfolio early calls: the page's own requests in Connect JSON", () => {
+  for (const org of ["", "ORG-01"]) {
+    const c = portfolioChoices(new URLSearchParams(`from=2026-09-03&to=2026-12-01${org ? `&org=${org}` : ""}`));
+    assert.deepEqual(c, { from: "2026-09-03", to: "2026-12-01", org, kind: "" });
+    const usage = portfolioUsageScopes(org).map((organizations) =>
+      toJson(UsageReportRequestSchema, create(UsageReportRequestSchema, { scope: { organizations }, fromDate: c.from, toDate: c.to, groupBy: Grouping.SITE })),
+    );
+    assert.deepEqual(portfolioCalls(c), [
+      { path: "/monipaikka.v1.InventoryService/ListOrganizations", body: {} },
+      { path: "/monipaikka.v1.InventoryService/ListSites", body: {} },
+      ...usage.map((body) => ({ path: "/monipaikka.v1.AnalyticsService/GetUsageReport", body })),
+      { path: "/monipaikka.v1.AnalyticsService/GetSpaceEfficiency", body: toJson(SpaceEfficiencyRequestSchema, create(SpaceEfficiencyRequestSchema, { asOf: c.to })) },
+    ]);
+  }
+  // A bad day in the address: the default window, as on the page.
+  assert.match(portfolioChoices(new URLSearchParams("from=x")).from, /^\d{4}-\d{2}-\d{2}$/);
+});
+
+test("early calls: sent with the kept CSRF token, each answer taken once by the very same call", () => {
+  const sent: { url: string; init: RequestInit }[] = [];
+  const realFetch = globalThis.fetch;
+  const storage = window.sessionStorage;
+  globalThis.fetch = ((url: string, init: RequestInit) => {
+    sent.push({ url, init });
+    return Promise.resolve(new Response("{}"));
+  }) as typeof fetch;
+  try {
+    (window as { sessionStorage: Storage }).sessionStorage = { getItem: () => null } as unknown as Storage;
+    sendEarly([{ path: "/s.S/M", body: {} }]);
+    assert.equal(sent.length, 0, "no session token kept: nothing sent");
+
+    (window as { sessionStorage: Storage }).sessionStorage = { getItem: () => "tok" } as unknown as Storage;
+    sendEarly([{ path: "/s.S/M", body: { b: 1, a: { y: [1], x: "2" } } }]);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].url, "/s.S/M");
+    assert.equal((sent[0].init.headers as Record<string, string>)["X-CSRF-Token"], "tok");
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    assert.equal(takeEarly("http://127.0.0.1/s.S/M", { method: "POST", body: bytes('{"a":{"x":"3","y":[1]},"b":1}') }), undefined, "other request");
+    assert.equal(takeEarly("http://127.0.0.1/s.S/Other", { method: "POST", body: bytes('{"a":{"x":"2","y":[1]},"b":1}') }), undefined, "other method");
+    assert.ok(takeEarly("http://127.0.0.1/s.S/M", { method: "POST", body: bytes('{"a":{"x":"2","y":[1]},"b":1}') }), "same request, keys in another order");
+    assert.equal(takeEarly("http://127.0.0.1/s.S/M", { method: "POST", body: '{"b":1,"a":{"y":[1],"x":"2"}}' }), undefined, "taken once");
+  } finally {
+    globalThis.fetch = realFetch;
+    (window as { sessionStorage: Storage }).sessionStorage = storage;
+  }
 });
 
 if (failed) {

@@ -6,10 +6,10 @@ import React, { useState } from "react";
 import { Button, Dropdown, DropdownItem, Heading, TextInput } from "suomifi-ui-components";
 import { analytics, inventory } from "../api";
 import { DataTable, ErrorBox, Loading, useLoad, type Column } from "../components";
-import { defaultWindow, isDay } from "../dates";
 import { Grouping, RegistryFigureWithheld } from "../gen/monipaikka/v1/analytics_pb";
 import { useLocale } from "../i18n";
 import { href, navigate, type Route } from "../route";
+import { portfolioChoices, portfolioUsageScopes } from "./portfolioQuery";
 
 export const SHARED_USE_TARGET = 0.25;
 
@@ -33,14 +33,14 @@ export interface PortfolioRow {
 }
 
 export async function loadPortfolio(from: string, to: string, organization: string): Promise<PortfolioRow[]> {
-  const orgs = organization ? [organization] : [];
+  const [orgs, sharedScope, allScope] = portfolioUsageScopes(organization);
   const usage = (organizations: string[]) =>
     analytics.getUsageReport({ scope: { organizations }, fromDate: from, toDate: to, groupBy: Grouping.SITE });
   const [sites, main, shared, all, efficiency] = await Promise.all([
     inventory.listSites({}),
     usage(orgs),
-    usage(["-"]),
-    orgs.length ? usage([]) : Promise.resolve(null),
+    usage(sharedScope),
+    allScope ? usage(allScope) : Promise.resolve(null),
     analytics.getSpaceEfficiency({ asOf: to }).catch(() => null),
   ]);
   const byKey = <T extends { key: string }>(groups: T[]) => new Map(groups.map((g) => [g.key, g]));
@@ -83,12 +83,7 @@ export async function loadPortfolio(from: string, to: string, organization: stri
 
 export function Portfolio(props: { route: Route }) {
   const { t, num, pct } = useLocale();
-  const q = props.route.query;
-  const win = defaultWindow();
-  const from = isDay(q.get("from") ?? "") ? q.get("from")! : win.from;
-  const to = isDay(q.get("to") ?? "") ? q.get("to")! : win.to;
-  const org = q.get("org") ?? "";
-  const kind = q.get("kind") ?? "";
+  const { from, to, org, kind } = portfolioChoices(props.route.query);
   const [draft, setDraft] = useState({ from, to, org, kind });
   const orgs = useLoad("orgs", () => inventory.listOrganizations({}));
   const data = useLoad(`${from}|${to}|${org}`, () => loadPortfolio(from, to, org));
