@@ -335,9 +335,10 @@ absl::Status SqliteWorkforce::ScanEmployeePeriods(
   absl::flat_hash_map<int64_t, std::string> sites;
   static constexpr char kOrgSql[] = "SELECT id, code FROM organizations";
   static constexpr char kSiteSql[] = "SELECT id, code FROM sites";
-  for (auto [sql, map] :
+  for (const auto& table :
        {std::pair{kOrgSql, &organizations}, std::pair{kSiteSql, &sites}}) {
-    ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(sql));
+    absl::flat_hash_map<int64_t, std::string>* map = table.second;
+    ASSIGN_OR_RETURN(Statement * stmt, db_->Cached(table.first));
     RETURN_IF_ERROR(stmt->ForEachRow(
         [&] { map->emplace(stmt->ColumnInt64(0), stmt->ColumnText(1)); }));
   }
