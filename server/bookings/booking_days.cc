@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "common/varint.h"
 
 namespace monipaikka {
 namespace {
@@ -60,23 +61,6 @@ class Fnv {
   uint64_t hash_ = 14695981039346656037ULL;
 };
 
-void PutVarint(std::string& out, uint64_t value) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<char>(value));
-}
-
-uint64_t ZigZag(int64_t value) {
-  return (static_cast<uint64_t>(value) << 1) ^
-         static_cast<uint64_t>(value >> 63);
-}
-
-int64_t UnZigZag(uint64_t value) {
-  return static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1);
-}
-
 void PutTally(std::string& out, const RoomBookingTally& tally) {
   uint64_t mask = 0;
   for (size_t i = 0; i < kRoomFields.size(); ++i) {
@@ -89,58 +73,21 @@ void PutTally(std::string& out, const RoomBookingTally& tally) {
   }
 }
 
-class Reader {
- public:
-  explicit Reader(absl::string_view bytes) : bytes_(bytes) {}
-
-  bool Varint(uint64_t* value) {
-    uint64_t result = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= bytes_.size()) return false;
-      const uint8_t byte = static_cast<uint8_t>(bytes_[pos_++]);
-      result |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) {
-        *value = result;
-        return true;
-      }
-    }
+// Reads a tally written by PutTally.
+bool ReadTally(VarintReader& in, RoomBookingTally* tally) {
+  uint64_t mask = 0;
+  if (!in.Varint(&mask) || mask >= (uint64_t{1} << kRoomFields.size())) {
     return false;
   }
-  template <typename T>
-  bool Bounded(T* value, uint64_t max) {
+  *tally = RoomBookingTally();
+  for (size_t i = 0; mask != 0; ++i, mask >>= 1) {
+    if ((mask & 1) == 0) continue;
     uint64_t v = 0;
-    if (!Varint(&v) || v > max) return false;
-    *value = static_cast<T>(v);
-    return true;
+    if (!in.Varint(&v)) return false;
+    (*tally).*kRoomFields[i] = UnZigZag(v);
   }
-  // The next `n` bytes.
-  bool Take(size_t n, absl::string_view* out) {
-    if (bytes_.size() - pos_ < n) return false;
-    *out = bytes_.substr(pos_, n);
-    pos_ += n;
-    return true;
-  }
-  bool Tally(RoomBookingTally* tally) {
-    uint64_t mask = 0;
-    if (!Varint(&mask) || mask >= (uint64_t{1} << kRoomFields.size())) {
-      return false;
-    }
-    *tally = RoomBookingTally();
-    for (size_t i = 0; mask != 0; ++i, mask >>= 1) {
-      if ((mask & 1) == 0) continue;
-      uint64_t v = 0;
-      if (!Varint(&v)) return false;
-      (*tally).*kRoomFields[i] = UnZigZag(v);
-    }
-    return true;
-  }
-  bool done() const { return pos_ == bytes_.size(); }
-  size_t remaining() const { return bytes_.size() - pos_; }
-
- private:
-  absl::string_view bytes_;
-  size_t pos_ = 0;
-};
+  return true;
+}
 
 absl::Status Corrupt() {
   return absl::DataLossError(
@@ -251,7 +198,7 @@ absl::Status AddRoomHours(const RoomBookingFiguresOfDay& room,
   }
   // Straight from the stored form into the sums: a year by hour adds up
   // some 10 hours of every room-day.
-  Reader in(room.stored_hours);
+  VarintReader in(room.stored_hours);
   size_t count = 0;
   if (!in.Bounded(&count, 24)) return Corrupt();
   for (size_t i = 0; i < count; ++i) {
@@ -303,7 +250,7 @@ std::string EncodeSiteBookingDay(const SiteBookingDay& day) {
 
 absl::Status DecodeSiteBookingDay(absl::string_view bytes,
                                   SiteBookingDay* day) {
-  Reader in(bytes);
+  VarintReader in(bytes);
   uint64_t version = 0;
   if (!in.Varint(&version) || version != kSiteBookingDayVersion) {
     return Corrupt();
@@ -326,7 +273,7 @@ absl::Status DecodeSiteBookingDay(absl::string_view bytes,
     room.hours.clear();
     room.stored_hours = {};
     room.headcounts.clear();
-    if (!in.Tally(&room.total)) return Corrupt();
+    if (!ReadTally(in, &room.total)) return Corrupt();
     size_t hours_size = 0;
     absl::string_view hours_bytes;
     if (!in.Bounded(&hours_size, in.remaining()) ||

@@ -3,57 +3,13 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "common/varint.h"
 
 namespace monipaikka {
 namespace {
 
 // Version byte of EncodeNodeDay's form.
 constexpr uint8_t kNodeDayVersion = 1;
-
-void PutVarint(std::string& out, uint64_t value) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<char>(value));
-}
-
-class Reader {
- public:
-  explicit Reader(absl::string_view bytes) : bytes_(bytes) {}
-
-  bool Varint(uint64_t* value) {
-    uint64_t result = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= bytes_.size()) return false;
-      const uint8_t byte = static_cast<uint8_t>(bytes_[pos_++]);
-      result |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) {
-        *value = result;
-        return true;
-      }
-    }
-    return false;
-  }
-  // A varint that must fit `max`.
-  template <typename T>
-  bool Bounded(T* value, uint64_t max = std::numeric_limits<T>::max()) {
-    uint64_t v = 0;
-    if (!Varint(&v) || v > max) return false;
-    *value = static_cast<T>(v);
-    return true;
-  }
-  bool Byte(uint8_t* value) {
-    if (pos_ >= bytes_.size()) return false;
-    *value = static_cast<uint8_t>(bytes_[pos_++]);
-    return true;
-  }
-  bool done() const { return pos_ == bytes_.size(); }
-
- private:
-  absl::string_view bytes_;
-  size_t pos_ = 0;
-};
 
 absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(
@@ -79,7 +35,7 @@ void PutDesks(std::string& out, const DeskDayFigures& d) {
   }
 }
 
-bool GetDesks(Reader& in, DeskDayFigures& d) {
+bool GetDesks(VarintReader& in, DeskDayFigures& d) {
   constexpr uint64_t kMaxMs = std::numeric_limits<int64_t>::max();
   uint32_t present = 0;
   if (!in.Bounded(&d.observed_ms, kMaxMs) ||
@@ -108,7 +64,7 @@ void PutRooms(std::string& out, const RoomDayFigures& r) {
   PutVarint(out, static_cast<uint64_t>(r.seat_capacity_ms));
 }
 
-bool GetRooms(Reader& in, RoomDayFigures& r) {
+bool GetRooms(VarintReader& in, RoomDayFigures& r) {
   constexpr uint64_t kMax = std::numeric_limits<int64_t>::max();
   return in.Bounded(&r.observed_rooms) && in.Bounded(&r.observed_ms, kMax) &&
          in.Bounded(&r.occupied_ms, kMax) &&
@@ -134,7 +90,7 @@ std::string EncodeDaySpans(const std::vector<DaySpan>& spans) {
 }
 
 absl::StatusOr<std::vector<DaySpan>> DecodeDaySpans(absl::string_view bytes) {
-  Reader in(bytes);
+  VarintReader in(bytes);
   uint64_t count = 0;
   if (!in.Varint(&count) || count > bytes.size()) return Corrupt("day spans");
   std::vector<DaySpan> spans(static_cast<size_t>(count));
@@ -182,7 +138,7 @@ std::string EncodeNodeDay(const NodeDayFigures& figures) {
 }
 
 absl::StatusOr<NodeDayFigures> DecodeNodeDay(absl::string_view bytes) {
-  Reader in(bytes);
+  VarintReader in(bytes);
   NodeDayFigures figures;
   uint8_t version = 0;
   if (!in.Byte(&version) || version != kNodeDayVersion) {
