@@ -63,9 +63,10 @@ std::map<std::string, std::string> Dump(OccupancyFixture& f) {
   AnalyticsStorage& store = f.session().Analytics();
   auto nodes = store.ListNodes();
   EXPECT_TRUE(nodes.ok());
-  for (const auto& [id, key] : *nodes) {
+  for (const auto& node : *nodes) {
+    const auto& key = node.second;
     EXPECT_TRUE(store
-                    .ScanNodeDays(id, 0, 100000,
+                    .ScanNodeDays(node.first, 0, 100000,
                                   [&](int32_t date, absl::string_view bytes) {
                                     dump[absl::StrCat(key, "@", date)] =
                                         std::string(bytes);
