@@ -257,10 +257,16 @@ TEST_F(SqliteStorageTest, PositionsAndPlanDrawingsRoundTrip) {
   // A document without them removes them.
   ASSERT_TRUE(session_->ImportInventory(SmallInventory()).ok());
   EXPECT_EQ(session_->GetPlanSvg("S1-2")->svg(), "");
-  for (const v1::Space& space : *session_->ListSpaces("S1")) {
+  absl::StatusOr<std::vector<v1::Space>> spaces_after =
+      session_->ListSpaces("S1");
+  ASSERT_TRUE(spaces_after.ok()) << spaces_after.status();
+  for (const v1::Space& space : *spaces_after) {
     EXPECT_FALSE(space.has_plan_svg()) << space.code();
   }
-  for (const v1::Workstation& ws : *session_->ListWorkstations("S1", "")) {
+  absl::StatusOr<std::vector<v1::Workstation>> desks_after =
+      session_->ListWorkstations("S1", "");
+  ASSERT_TRUE(desks_after.ok()) << desks_after.status();
+  for (const v1::Workstation& ws : *desks_after) {
     EXPECT_FALSE(ws.has_x_m()) << ws.code();
   }
 }
