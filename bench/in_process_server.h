@@ -23,4 +23,10 @@ struct InProcessServer {
 // On failure prints the error and exits with status 1.
 InProcessServer StartInProcessServer(ServerOptions options);
 
+// Starts the server on a database bench/portfolio_fixture wrote (two query
+// threads) and waits until its summaries are current. `open_seconds` gets
+// the time both took. On failure prints the error and exits with status 1.
+InProcessServer StartOnPreparedDatabase(const std::string& db,
+                                        double* open_seconds);
+
 }  // namespace monipaikka

@@ -221,18 +221,13 @@ void PreparedServerPhase(const std::string& db, int runs) {
                  db.c_str());
     std::exit(1);
   }
-  ServerOptions options;
-  options.database = db;
-  options.query_threads = 2;
-  const auto start = Clock::now();
-  InProcessServer started = StartInProcessServer(options);
-  started.server->occupancy().summarizer().AwaitCurrent(absl::Hours(1));
+  double open_seconds = 0;
+  InProcessServer started = StartOnPreparedDatabase(db, &open_seconds);
   std::printf(
       "server: %s (%d desks, %d days, %s .. %s) opened in %.1f s; estimate of "
       "%s\n",
       db.c_str(), manifest->desks, manifest->days, manifest->from.c_str(),
-      manifest->to.c_str(), SecondsSince(start),
-      manifest->estimate_site.c_str());
+      manifest->to.c_str(), open_seconds, manifest->estimate_site.c_str());
   TimeEstimate(started.channel, manifest->estimate_site,
                *ParseDate(manifest->from), *ParseDate(manifest->to), runs);
   started.server->Shutdown();

@@ -647,16 +647,11 @@ void PreparedPortfolioPhase(const std::string& db, int runs) {
                  db.c_str());
     std::exit(1);
   }
-  ServerOptions options;
-  options.database = db;
-  options.query_threads = 2;
-  const auto start = Clock::now();
-  InProcessServer started = StartInProcessServer(options);
-  started.server->occupancy().summarizer().AwaitCurrent(absl::Hours(1));
+  double open_seconds = 0;
+  InProcessServer started = StartOnPreparedDatabase(db, &open_seconds);
   std::printf("PORTFOLIO: %s (%d desks, %d days, %s .. %s) opened in %.1f s\n",
               db.c_str(), manifest->desks, manifest->days,
-              manifest->from.c_str(), manifest->to.c_str(),
-              SecondsSince(start));
+              manifest->from.c_str(), manifest->to.c_str(), open_seconds);
   const absl::CivilDay first = *ParseDate(manifest->from);
   const absl::CivilDay last = *ParseDate(manifest->to);
   PortfolioReports(started.channel, {"ORG-01", "ORG-02", "ORG-03"},
