@@ -210,19 +210,75 @@ void SetInterval(std::vector<double> replicates, EstimatedFigure* figure) {
   figure->upper = replicates[high - 1];
 }
 
-// For a daily peak, the largest of many estimated counts, which the
-// sampling noise pushes up (and the replicates, maxima of noisier curves,
-// further up): the bias-corrected estimate 2θ − mean(θ*) and the basic
-// bootstrap interval [2θ − q(97.5 %), 2θ − q(2.5 %)], clamped at 0.
-void SetBiasCorrected(std::vector<double> replicates, EstimatedFigure* figure) {
+double SampleVariance(const std::vector<double>& values) {
+  if (values.size() < 2) return 0;
+  const double mean = Mean(values);
+  double ss = 0;
+  for (double v : values) ss += (v - mean) * (v - mean);
+  return ss / static_cast<double>(values.size() - 1);
+}
+
+// A daily peak is the largest of many estimated counts, which the sampling
+// noise pushes up (and the replicates, maxima of noisier curves, further
+// up); the P95 of the peaks, an order statistic of such maxima, even more.
+// The estimate is therefore the bias-corrected 2θ − mean(θ*). That
+// correction is itself noisy and moves against θ, so the first-level
+// replicates understate the spread of the corrected estimate.
+// A double bootstrap measures it: each of the first outer replicates b has
+// two second-level replicates (a_b, c_b) drawn from its own resample, and
+// d_b = 2θ*_b − (a_b + c_b)/2 is the corrected estimate in the bootstrap
+// world. Its variance, less the noise of averaging two draws
+// (mean (a_b − c_b)² / 4), is the variance V of the corrected estimate;
+// the interval is 2θ − mean(θ*) ± z·sqrt(V), never narrower than the
+// first-level spread, clamped at 0.
+void SetDoubleBootstrap(const std::vector<double>& replicates,
+                        const std::vector<double>& inner_a,
+                        const std::vector<double>& inner_c,
+                        EstimatedFigure* figure) {
   if (replicates.empty()) return;
-  const double estimate = figure->value;
-  const double mean = Mean(replicates);
-  EstimatedFigure percentile = *figure;
-  SetInterval(std::move(replicates), &percentile);
-  figure->value = std::max(0.0, 2 * estimate - mean);
-  figure->lower = std::max(0.0, 2 * estimate - percentile.upper);
-  figure->upper = std::max(0.0, 2 * estimate - percentile.lower);
+  const double corrected = 2 * figure->value - Mean(replicates);
+  std::vector<double> corrected_replicates(inner_a.size());
+  double inner_noise = 0;
+  for (size_t b = 0; b < inner_a.size(); ++b) {
+    corrected_replicates[b] = 2 * replicates[b] - (inner_a[b] + inner_c[b]) / 2;
+    inner_noise += (inner_a[b] - inner_c[b]) * (inner_a[b] - inner_c[b]) / 4;
+  }
+  if (!inner_a.empty()) inner_noise /= static_cast<double>(inner_a.size());
+  const double variance =
+      std::max(SampleVariance(corrected_replicates) - inner_noise,
+               SampleVariance(replicates));
+  const double half_width = kZ95 * std::sqrt(variance);
+  figure->value = std::max(0.0, corrected);
+  figure->lower = std::max(0.0, corrected - half_width);
+  figure->upper = std::max(0.0, corrected + half_width);
+}
+
+// A second-level replicate of a first-level one that drew each desk
+// `drawn_count` times: in each stratum, draw m_h of the m_h desks the
+// first level drew (with their multiplicity), weighted as at the first
+// level, so that its weights average to the first-level replicate's.
+void DrawSecondLevel(const std::vector<std::vector<int32_t>>& members,
+                     const std::vector<double>& lambda,
+                     const std::vector<uint32_t>& drawn_count,
+                     SeededRandom* random, std::vector<uint32_t>* pool,
+                     std::vector<uint32_t>* drawn,
+                     std::vector<double>* weight) {
+  for (size_t h = 0; h < members.size(); ++h) {
+    const std::vector<int32_t>& in = members[h];
+    if (lambda[h] <= 0) continue;  // weights stay 1
+    const uint32_t n = static_cast<uint32_t>(in.size());
+    const uint32_t m = n - 1;
+    pool->clear();
+    for (uint32_t k = 0; k < n; ++k) {
+      pool->insert(pool->end(), drawn_count[in[k]], k);
+    }
+    drawn->assign(n, 0);
+    for (uint32_t k = 0; k < m; ++k) ++(*drawn)[(*pool)[random->Below(m)]];
+    const double scale = lambda[h] * static_cast<double>(n) / m;
+    for (uint32_t k = 0; k < n; ++k) {
+      (*weight)[in[k]] = 1.0 - lambda[h] + scale * (*drawn)[k];
+    }
+  }
 }
 
 }  // namespace
@@ -465,6 +521,18 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
   result.peak_replicates = peak_replicates;
   peak_mean.resize(peak_replicates);
   peak_p95.resize(peak_replicates);
+  // The P95's second-level replicates: two for each of the first half of
+  // the peak replicates, from a generator of their own (so the first-level
+  // replicates are the same with or without them).
+  const int32_t double_replicates = peak_replicates / 2;
+  result.peak_double_replicates = double_replicates;
+  std::vector<double> inner_a(double_replicates), inner_c(double_replicates);
+  std::vector<double> inner_mean_a(double_replicates),
+      inner_mean_c(double_replicates);
+  SeededRandom inner_random(options.seed ^ 0x5deece66dULL);
+  std::vector<double> inner_weight(desks.size(), 1.0);
+  std::vector<uint32_t> drawn_count(desks.size(), 0);
+  std::vector<uint32_t> pool;
   std::vector<uint32_t> drawn;
   for (int32_t b = 0; b < replicates; ++b) {
     for (size_t h = 0; h < strata_count; ++h) {
@@ -477,6 +545,7 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
       const double scale = lambda[h] * static_cast<double>(n) / m;
       for (uint32_t k = 0; k < n; ++k) {
         weight[in[k]] = 1.0 - lambda[h] + scale * drawn[k];
+        drawn_count[in[k]] = drawn[k];
       }
     }
     ratios(weight, &time_util[b], &desk_day[b]);
@@ -485,12 +554,22 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
       peak_mean[b] = Mean(peaks);
       peak_p95[b] = NearestRankOf(peaks, 95);
     }
+    if (b < double_replicates) {
+      for (int level2 = 0; level2 < 2; ++level2) {
+        DrawSecondLevel(members, lambda, drawn_count, &inner_random, &pool,
+                        &drawn, &inner_weight);
+        const std::vector<double> peaks = sweep->Peaks(inner_weight, false);
+        (level2 == 0 ? inner_mean_a : inner_mean_c)[b] = Mean(peaks);
+        (level2 == 0 ? inner_a : inner_c)[b] = NearestRankOf(peaks, 95);
+      }
+    }
   }
   SetInterval(std::move(time_util), &result.time_utilization);
   SetInterval(std::move(desk_day), &result.desk_day_usage);
   if (options.peaks) {
-    SetBiasCorrected(std::move(peak_mean), &result.peak_occupancy_mean);
-    SetBiasCorrected(std::move(peak_p95), &result.peak_occupancy_p95);
+    SetDoubleBootstrap(peak_mean, inner_mean_a, inner_mean_c,
+                       &result.peak_occupancy_mean);
+    SetDoubleBootstrap(peak_p95, inner_a, inner_c, &result.peak_occupancy_p95);
     result.needed_workstations =
         NeededFromPeak(result.peak_occupancy_p95.upper, options.buffer_pct);
   }

@@ -9,9 +9,11 @@
 // by stratum size; its interval comes from a stratified rescaling bootstrap
 // over workstations (Rao & Wu 1988, with m_h = n_h − 1 draws, which carries
 // the finite population correction 1 − n_h/N_h) with a fixed seed, so the
-// same request gives the same interval. When every workstation of the scope
-// is measured the figures are exact and carry no interval; when a stratum
-// has no measured workstation nothing is estimated and the stratum is named.
+// same request gives the same interval; the daily peaks' intervals also
+// take the spread of their bias correction from a double bootstrap. When
+// every workstation of the scope is measured the figures are exact and
+// carry no interval; when a stratum has no measured workstation nothing is
+// estimated and the stratum is named.
 //
 // Times are milliseconds. Span offsets are milliseconds from the local
 // midnight of the workstation's day, already clipped to the measured hours.
@@ -129,6 +131,9 @@ struct SampleEstimate {
 
   int32_t replicates = 0;  // 0 when there is no interval
   int32_t peak_replicates = 0;
+  // First-level peak replicates that carry two second-level replicates
+  // each, for the daily peaks' intervals (peak_replicates / 2).
+  int32_t peak_double_replicates = 0;
   uint64_t seed = 0;
 };
 
