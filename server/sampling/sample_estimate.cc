@@ -1,6 +1,7 @@
 #include "server/sampling/sample_estimate.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -62,6 +63,12 @@ struct DeskTotals {
 
 double Ratio(double numerator, double denominator) {
   return denominator > 0 ? numerator / denominator : 0.0;
+}
+
+double Mean(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return values.empty() ? 0.0 : sum / static_cast<double>(values.size());
 }
 
 // The nearest-rank percentile of doubles: the ceil(p/100 · n)-th smallest.
@@ -181,6 +188,66 @@ class PeakSweep {
     return peaks;
   }
 
+  // The estimated peaks of each counted day for kLanes sets of desk
+  // weights at once (`weights` desk-major: desk d's weight in lane k at
+  // d · kLanes + k), into `peaks[k]`. Each lane computes exactly what
+  // Peaks(its weights, false) does, in the same order; one pass over the
+  // events serves all lanes.
+  static constexpr int kLanes = 8;
+  void PeaksOfLanes(const std::vector<double>& weights,
+                    std::array<std::vector<double>, kLanes>* peaks) {
+    lane_occupied_.assign(strata_.size() * kLanes, 0.0);
+    lane_observed_.assign(strata_.size() * kLanes, 0.0);
+    lane_term_.assign(strata_.size() * kLanes, 0.0);
+    for (auto& lane : *peaks) lane.clear();
+    for (size_t day = 0; day < events_.size(); ++day) {
+      if (!counted_[day]) continue;
+      std::fill(lane_occupied_.begin(), lane_occupied_.end(), 0.0);
+      std::fill(lane_observed_.begin(), lane_observed_.end(), 0.0);
+      std::fill(lane_term_.begin(), lane_term_.end(), 0.0);
+      double total[kLanes] = {};
+      double peak[kLanes] = {};
+      const std::vector<DeskEvent>& day_events = events_[day];
+      for (size_t i = 0; i < day_events.size();) {
+        const int32_t at = day_events[i].at_ms;
+        dirty_list_.clear();
+        for (; i < day_events.size() && day_events[i].at_ms == at; ++i) {
+          const DeskEvent& e = day_events[i];
+          const int32_t h = e.stratum;
+          const double* w = &weights[static_cast<size_t>(e.desk) * kLanes];
+          double* occupied = &lane_occupied_[h * kLanes];
+          double* observed = &lane_observed_[h * kLanes];
+          const double occupied_delta = e.occupied_delta;
+          const double observed_delta = e.observed_delta;
+          for (int k = 0; k < kLanes; ++k) {
+            occupied[k] += w[k] * occupied_delta;
+            observed[k] += w[k] * observed_delta;
+          }
+          if (!dirty_[h]) {
+            dirty_[h] = true;
+            dirty_list_.push_back(h);
+          }
+        }
+        for (int32_t h : dirty_list_) {
+          dirty_[h] = false;
+          const double population = strata_[h].population;
+          const double* occupied = &lane_occupied_[h * kLanes];
+          const double* observed = &lane_observed_[h * kLanes];
+          double* term = &lane_term_[h * kLanes];
+          for (int k = 0; k < kLanes; ++k) {
+            const double now = observed[k] > 1e-9
+                                   ? population * occupied[k] / observed[k]
+                                   : 0.0;
+            total[k] += now - term[k];
+            term[k] = now;
+          }
+        }
+        for (int k = 0; k < kLanes; ++k) peak[k] = std::max(peak[k], total[k]);
+      }
+      for (int k = 0; k < kLanes; ++k) (*peaks)[k].push_back(peak[k]);
+    }
+  }
+
  private:
   const std::vector<SamplingStratum>& strata_;
   const std::vector<std::vector<DeskEvent>>& events_;
@@ -190,13 +257,54 @@ class PeakSweep {
   std::vector<double> term_;
   std::vector<bool> dirty_;
   std::vector<int32_t> dirty_list_;
+  std::vector<double> lane_occupied_;
+  std::vector<double> lane_observed_;
+  std::vector<double> lane_term_;
 };
 
-double Mean(const std::vector<double>& values) {
-  double sum = 0;
-  for (double v : values) sum += v;
-  return values.empty() ? 0.0 : sum / static_cast<double>(values.size());
-}
+// Collects weight sets of peak replicates and sweeps them PeakSweep::kLanes
+// at a time; each set's mean and P95 of the daily peaks go where it says.
+class PeakReplicateBatch {
+ public:
+  PeakReplicateBatch(PeakSweep* sweep, size_t desks)
+      : sweep_(sweep),
+        desks_(desks),
+        weights_(desks * PeakSweep::kLanes, 1.0) {}
+
+  void Add(const std::vector<double>& weight, double* mean, double* p95) {
+    for (size_t d = 0; d < desks_; ++d) {
+      weights_[d * PeakSweep::kLanes + filled_] = weight[d];
+    }
+    targets_[filled_] = {mean, p95};
+    if (++filled_ == PeakSweep::kLanes) Flush();
+  }
+
+  // Sweeps what has been added (unfilled lanes keep their old weights and
+  // their results are dropped).
+  void Flush() {
+    if (filled_ == 0) return;
+    sweep_->PeaksOfLanes(weights_, &peaks_);
+    for (int k = 0; k < filled_; ++k) {
+      if (targets_[k].mean != nullptr) *targets_[k].mean = Mean(peaks_[k]);
+      if (targets_[k].p95 != nullptr) {
+        *targets_[k].p95 = NearestRankOf(peaks_[k], 95);
+      }
+    }
+    filled_ = 0;
+  }
+
+ private:
+  struct Target {
+    double* mean = nullptr;
+    double* p95 = nullptr;
+  };
+  PeakSweep* sweep_;
+  size_t desks_;
+  std::vector<double> weights_;
+  std::array<Target, PeakSweep::kLanes> targets_;
+  std::array<std::vector<double>, PeakSweep::kLanes> peaks_;
+  int filled_ = 0;
+};
 
 // The percentile interval of the replicates: the ceil(2.5 % · B)-th and
 // ceil(97.5 % · B)-th smallest.
@@ -534,6 +642,10 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
   std::vector<uint32_t> drawn_count(desks.size(), 0);
   std::vector<uint32_t> pool;
   std::vector<uint32_t> drawn;
+  std::unique_ptr<PeakReplicateBatch> batch;
+  if (options.peaks) {
+    batch = std::make_unique<PeakReplicateBatch>(sweep.get(), desks.size());
+  }
   for (int32_t b = 0; b < replicates; ++b) {
     for (size_t h = 0; h < strata_count; ++h) {
       const std::vector<int32_t>& in = members[h];
@@ -549,21 +661,17 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
       }
     }
     ratios(weight, &time_util[b], &desk_day[b]);
-    if (b < peak_replicates) {
-      const std::vector<double> peaks = sweep->Peaks(weight, false);
-      peak_mean[b] = Mean(peaks);
-      peak_p95[b] = NearestRankOf(peaks, 95);
-    }
+    if (b < peak_replicates) batch->Add(weight, &peak_mean[b], &peak_p95[b]);
     if (b < double_replicates) {
-      for (int level2 = 0; level2 < 2; ++level2) {
-        DrawSecondLevel(members, lambda, drawn_count, &inner_random, &pool,
-                        &drawn, &inner_weight);
-        const std::vector<double> peaks = sweep->Peaks(inner_weight, false);
-        (level2 == 0 ? inner_mean_a : inner_mean_c)[b] = Mean(peaks);
-        (level2 == 0 ? inner_a : inner_c)[b] = NearestRankOf(peaks, 95);
-      }
+      DrawSecondLevel(members, lambda, drawn_count, &inner_random, &pool,
+                      &drawn, &inner_weight);
+      batch->Add(inner_weight, &inner_mean_a[b], &inner_a[b]);
+      DrawSecondLevel(members, lambda, drawn_count, &inner_random, &pool,
+                      &drawn, &inner_weight);
+      batch->Add(inner_weight, &inner_mean_c[b], &inner_c[b]);
     }
   }
+  if (batch) batch->Flush();
   SetInterval(std::move(time_util), &result.time_utilization);
   SetInterval(std::move(desk_day), &result.desk_day_usage);
   if (options.peaks) {
