@@ -21,11 +21,10 @@
 //   [--site_desks=2000] [--measured_pct=25] [--other_desks=0] [--days=90]
 //   [--dir=/tmp] [--db=PATH]
 //
-// Measured 2026-12-02 on the 2-core shared machine (load 8–12): --db= a
+// Measured 2026-12-02 on the 2-core machine with nothing else running: (a)
+// p50 32 / 74 / 151 / 43 ms at 10 / 25 / 50 / 100 % measured; (b) --db= a
 // 50,000-desk, 90-day portfolio (bench/portfolio_fixture), 520 of its
-// site's 2,000 desks measured: (b) wall p50 390–596 ms, p95 ~1.5 s, CPU p50
-// 152–196 ms (target p50 < 500 ms: met in CPU time, in wall time only when
-// the machine is not crowded); (a) at 25 % CPU p50 136 ms.
+// site's 2,000 desks measured: p50 84 ms, p95 93 ms (target p50 < 500 ms).
 
 #include <grpcpp/grpcpp.h>
 #include <time.h>
