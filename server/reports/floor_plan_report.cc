@@ -204,12 +204,14 @@ absl::StatusOr<v1::FloorPlanReport> BuildFloorPlan(
   if (request.has_kwh_per_m2_closed_day()) {
     energy.kwh_per_m2_closed_day = request.kwh_per_m2_closed_day();
     assumptions.set_kwh_source("given in the request");
+    assumptions.set_kwh_from_request(true);
   } else {
     assumptions.set_kwh_source(kKwhSource);
   }
   if (request.has_kg_co2_per_kwh()) {
     energy.kg_co2_per_kwh = request.kg_co2_per_kwh();
     assumptions.set_co2_source("given in the request");
+    assumptions.set_co2_from_request(true);
   } else {
     assumptions.set_co2_source(kCo2Source);
   }

@@ -140,6 +140,8 @@ TEST_F(FloorPlanReportTest, LeastAreaPerWeekday) {
   EXPECT_DOUBLE_EQ(report->assumptions().kwh_per_m2_closed_day(), 0.25);
   EXPECT_FALSE(report->assumptions().kwh_source().empty());
   EXPECT_FALSE(report->assumptions().co2_source().empty());
+  EXPECT_FALSE(report->assumptions().kwh_from_request());
+  EXPECT_FALSE(report->assumptions().co2_from_request());
 }
 
 // Home floors: A (X's) and B (Y's: six desks like C, and first) stay open.
@@ -156,6 +158,8 @@ TEST_F(FloorPlanReportTest, KeepHomeFloors) {
   EXPECT_DOUBLE_EQ(report->energy_saved_kwh_per_year(), 6180);
   EXPECT_DOUBLE_EQ(report->co2_saved_kg_per_year(), 3090);
   EXPECT_EQ(report->assumptions().kwh_source(), "given in the request");
+  EXPECT_TRUE(report->assumptions().kwh_from_request());
+  EXPECT_TRUE(report->assumptions().co2_from_request());
 }
 
 TEST_F(FloorPlanReportTest, BufferChangesTheDemand) {

@@ -344,8 +344,18 @@ try {
     same(totals[0], plan.closedM2DaysPerYear ?? 0, "closed m²-days");
     same(totals[1], plan.energySavedKwhPerYear ?? 0, "kWh");
     same(totals[2], plan.co2SavedKgPerYear ?? 0, "CO₂");
+    // The default assumptions' sources in Finnish, not the API's English.
     const assumptions = await page.locator("#plan-assumptions").textContent();
-    assert(assumptions.includes(plan.assumptions.kwhSource) && assumptions.includes(plan.assumptions.co2Source), `assumptions: ${assumptions}`);
+    assert(!plan.assumptions.kwhFromRequest && !plan.assumptions.co2FromRequest, "default assumptions expected");
+    assert(assumptions.includes(fiNumber(plan.assumptions.kwhPerM2ClosedDay, 2)) && assumptions.includes(fiNumber(plan.assumptions.kgCo2PerKwh, 3)), `assumptions: ${assumptions}`);
+    assert(assumptions.includes("suomalaiset toimistorakennukset") && assumptions.includes("päästökerroin"), `assumptions not in Finnish: ${assumptions}`);
+    assert(!assumptions.includes(plan.assumptions.kwhSource) && !assumptions.includes(plan.assumptions.co2Source), `assumptions in English: ${assumptions}`);
+    const areaSources = await page.$$eval("#plan-units tbody [data-col=areaSource]", (cs) => cs.map((c) => c.textContent));
+    assert(areaSources.length === plan.units.length, `area source cells ${areaSources.length}`);
+    plan.units.forEach((u, i) => {
+      const fi = { floor: "kerros", zone: "alue", "floor less zones": "kerros ilman alueitaan", "site pro rata": "toimipaikan ala suhteessa" }[u.areaSource ?? ""] ?? (u.areaSource ?? "");
+      assert(areaSources[i] === fi, `unit ${u.code} area source "${areaSources[i]}", API "${u.areaSource}"`);
+    });
 
     const e = await fixture.call(facility, "SamplingService/GetSampleEstimate", { scope: { site }, fromDate: from, toDate: to });
     assert(e.available && !e.exact, `the sample site should be partially measured: ${JSON.stringify({ available: e.available, exact: e.exact })}`);
@@ -424,8 +434,14 @@ try {
     await go(page, "#/live/JKL-YPA");
     await page.locator("#live-total").waitFor();
     const free = async () => Number(await page.locator("#live-total").getAttribute("data-free"));
+    // Each reading changes the desk's state, whatever it is now (the
+    // history's last reading may have left it free, occupied or stale).
+    const live = await fixture.call(facility, "LiveOccupancyService/GetLiveOccupancy", { site: "JKL-YPA" });
+    const desk = (live.workstations ?? []).find((w) => w.workstation === sensor.workstation);
+    assert(desk, `${sensor.workstation} is not on the live screen's site`);
+    const sequence = desk.state === "OCCUPANCY_STATE_FREE" ? ["occupied", "free", "occupied"] : ["free", "occupied", "free"];
     const latencies = [];
-    for (const state of ["free", "occupied", "free"]) {
+    for (const state of sequence) {
       const before = await free();
       const t0 = Date.now();
       const answer = await send(`${sensor.id} ${state}`);

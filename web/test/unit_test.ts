@@ -9,7 +9,7 @@ import { layout, placeDesks, planBox } from "../src/pages/FloorPlan";
 import { parseRoute, href } from "../src/route";
 import { scaleColour } from "../src/components";
 import { rate } from "../src/pages/Bookings";
-import { bandPoint, forecastWeeks } from "../src/pages/Planning";
+import { areaSourceLabel, bandPoint, forecastWeeks } from "../src/pages/Planning";
 import { create, toJson } from "@bufbuild/protobuf";
 import { sendEarly, takeEarly } from "../src/early";
 import { Grouping, SpaceEfficiencyRequestSchema, UsageReportRequestSchema } from "../src/gen/monipaikka/v1/analytics_pb";
@@ -146,6 +146,17 @@ test("forecast points: holidays and days without intervals draw no band", () => 
   assert.deepEqual(bandPoint(day(false), value(false), "ma"), { label: "ma", value: 40, low80: null, high80: null, low95: null, high95: null });
   assert.deepEqual(bandPoint(day(true), value(true), "ma"), { label: "ma", value: null, low80: null, high80: null, low95: null, high95: null });
   assert.equal(bandPoint(day(false), undefined, "ma").value, null);
+});
+
+test("floor plan: the API's area sources read in each language", () => {
+  const fi = makeLocale("fi").t;
+  const sv = makeLocale("sv").t;
+  assert.equal(areaSourceLabel(fi, "site pro rata"), "toimipaikan ala suhteessa");
+  assert.equal(areaSourceLabel(sv, "floor less zones"), "våning utan sina zoner");
+  assert.equal(areaSourceLabel(fi, "floor"), "kerros");
+  assert.equal(areaSourceLabel(fi, "zone"), "alue");
+  assert.equal(areaSourceLabel(fi, ""), "");
+  assert.equal(areaSourceLabel(fi, "something new"), "something new");
 });
 
 test("bookings: a rate over an empty denominator is no figure, not 0", () => {

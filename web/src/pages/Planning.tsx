@@ -12,7 +12,7 @@ import type { FloorPlanReport, FloorPlanUnit, FloorPlanWeekday, ForecastAccuracy
 import {
   SamplingStrata, type ObservationGroup, type ObservationHour, type ObservationStudyReport, type SampleEstimateReport, type SamplingStratumFigures,
 } from "../gen/monipaikka/v1/sampling_pb";
-import { useLocale } from "../i18n";
+import { useLocale, type Strings } from "../i18n";
 import { href, navigate, type Route } from "../route";
 import { SitePicker } from "./Site";
 
@@ -25,6 +25,18 @@ export async function loadPlanning(site: string, from: string, to: string, weeks
     sampling.getObservationStudy({ scope: { site }, fromDate: from, toDate: to, strata: SamplingStrata.ZONE }),
   ]);
   return { info, forecast, plan, estimate, study };
+}
+
+// A plan unit's area source (the API's documented codes) in the user's
+// language; an unknown code is shown as it is.
+export function areaSourceLabel(t: Strings, code: string): string {
+  const labels: Record<string, string> = {
+    floor: t.areaFromFloor,
+    zone: t.areaFromZone,
+    "floor less zones": t.areaFloorLessZones,
+    "site pro rata": t.areaSiteProRata,
+  };
+  return labels[code] ?? code;
 }
 
 // Weeks ahead in the address: 1 … 8, default 4.
@@ -206,7 +218,7 @@ function PlanSection(props: { plan: FloorPlanReport; site: string; name: string;
     { key: "name", header: t.name, value: (u) => u.name },
     { key: "floor", header: t.floor, value: (u) => u.floor },
     { key: "area", header: t.areaM2, value: (u) => u.areaM2, digits: 1 },
-    { key: "areaSource", header: t.areaSource, value: (u) => u.areaSource },
+    { key: "areaSource", header: t.areaSource, value: (u) => areaSourceLabel(t, u.areaSource) },
     { key: "capacity", header: t.capacity, value: (u) => u.capacity },
     { key: "homeOf", header: t.homeOf, value: (u) => u.homeOf.join(", ") || "–" },
   ];
@@ -228,7 +240,7 @@ function PlanSection(props: { plan: FloorPlanReport; site: string; name: string;
       </dl>
       {a ? (
         <p id="plan-assumptions">
-          <strong>{t.assumptions}:</strong> {num(a.kwhPerM2ClosedDay, 2)} kWh/m² {t.perClosedDay} ({a.kwhSource}); {num(a.kgCo2PerKwh, 3)} kg CO₂/kWh ({a.co2Source}).
+          <strong>{t.assumptions}:</strong> {num(a.kwhPerM2ClosedDay, 2)} kWh/m² {t.perClosedDay} ({a.kwhFromRequest ? t.assumptionGiven : t.kwhDefaultSource}); {num(a.kgCo2PerKwh, 3)} kg CO₂/kWh ({a.co2FromRequest ? t.assumptionGiven : t.co2DefaultSource}).
         </p>
       ) : null}
       <DataTable id="plan-weekdays" caption={`${t.planByWeekday}: ${props.name}`} filename={`floor-plan-${props.site}-${plan.fromDate}-${plan.toDate}`} rows={plan.weekdays} columns={dayColumns} />
