@@ -175,6 +175,9 @@ ABSL_FLAG(int, http_idle_timeout_s, kDefaults.http_idle_timeout_s,
 ABSL_FLAG(int, http_header_timeout_s, kDefaults.http_header_timeout_s,
           "an HTTP request's header (and the TLS handshake) must arrive "
           "within this many seconds of its first byte");
+ABSL_FLAG(int, http_write_timeout_s, kDefaults.http_write_timeout_s,
+          "an HTTP answer, or one message of a stream, not taken by the "
+          "client within this many seconds closes the connection");
 
 namespace {
 
@@ -253,6 +256,7 @@ monipaikka::ServerFlags FlagsFromCommandLine() {
   flags.http_threads = absl::GetFlag(FLAGS_http_threads);
   flags.http_idle_timeout_s = absl::GetFlag(FLAGS_http_idle_timeout_s);
   flags.http_header_timeout_s = absl::GetFlag(FLAGS_http_header_timeout_s);
+  flags.http_write_timeout_s = absl::GetFlag(FLAGS_http_write_timeout_s);
   return flags;
 }
 

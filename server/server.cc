@@ -423,6 +423,7 @@ absl::Status Server::ListenHttp() {
   http_options.session_idle = options_.http_session_idle;
   http_options.idle_timeout = options_.http_idle_timeout;
   http_options.header_timeout = options_.http_header_timeout;
+  http_options.write_timeout = options_.http_write_timeout;
   http_options.now_ms = options_.ingest.now_ms;
   // Answers of our own services: no bound but theirs.
   grpc::ChannelArguments arguments;
@@ -455,6 +456,10 @@ absl::Status Server::ListenHttp() {
                        "Session requests refused for a missing or wrong "
                        "X-CSRF-Token.",
                        &counters.csrf_refusals);
+  metrics_->AddCounter("monipaikka_http_write_timeouts_total",
+                       "HTTP connections closed because the client did not "
+                       "take an answer within --http_write_timeout_s.",
+                       &counters.write_timeouts);
   metrics_->AddGauge("monipaikka_http_open_connections",
                      "HTTP connections open now.", &counters.open_connections);
   metrics_->AddGauge("monipaikka_http_sessions", "Dashboard sessions open now.",

@@ -183,6 +183,10 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
     return NotPositive("http_header_timeout_s",
                        absl::ToInt64Seconds(options.http_header_timeout));
   }
+  if (options.http_write_timeout <= absl::ZeroDuration()) {
+    return NotPositive("http_write_timeout_s",
+                       absl::ToInt64Seconds(options.http_write_timeout));
+  }
   if (options.workforce.anonymity_k < kMinAnonymityK) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--anonymity_k=", options.workforce.anonymity_k, " is below ",
@@ -303,6 +307,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const ServerFlags& flags) {
   options.http_threads = flags.http_threads;
   options.http_idle_timeout = absl::Seconds(flags.http_idle_timeout_s);
   options.http_header_timeout = absl::Seconds(flags.http_header_timeout_s);
+  options.http_write_timeout = absl::Seconds(flags.http_write_timeout_s);
 
   RETURN_IF_ERROR(ValidateServerOptions(options));
   return options;

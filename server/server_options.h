@@ -98,6 +98,9 @@ struct ServerOptions {
   // http_header_timeout once it began.
   absl::Duration http_idle_timeout = absl::Seconds(60);
   absl::Duration http_header_timeout = absl::Seconds(10);
+  // An answer, or one message of a stream, not taken by the client within
+  // this closes the connection.
+  absl::Duration http_write_timeout = absl::Seconds(60);
 };
 
 // The command-line flags of monipaikka-server that make its ServerOptions,
@@ -151,6 +154,7 @@ struct ServerFlags {
   int http_threads = 2;
   int http_idle_timeout_s = 60;
   int http_header_timeout_s = 10;
+  int http_write_timeout_s = 60;
 };
 
 // The options the flags ask for, checked: each flag's own range and form

@@ -344,6 +344,22 @@ class Connection final
  private:
   std::shared_ptr<Connection> Self() { return this->shared_from_this(); }
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  // The answer about to be written (or one message of a stream) must be
+  // taken by the client within write_timeout. While a stream's read of
+  // the peer is pending, only the write timer is set.
+  void StartWriteDeadline() {
+    Lowest().expires_after(ToChrono(options().write_timeout));
+  }
+
+  // Closes after a failed write; a write the client did not take in time
+  // is counted.
+  void OnWriteFailed(boost::system::error_code error) {
+    if (error == beast::error::timeout) {
+      gateway_->counters().write_timeouts.fetch_add(1);
+    }
+    CloseNow();
+  }
   const HttpGatewayOptions& options() const { return gateway_->options(); }
 
   void CloseNow() {
@@ -875,15 +891,19 @@ class Connection final
     auto serializer =
         std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(
             *header);
+    StartWriteDeadline();
     bhttp::async_write_header(
         stream_, *serializer,
         [self = Self(), header, serializer,
          credentials = std::move(credentials), binary = std::move(binary),
          timeout](boost::system::error_code error, size_t) {
           if (error) {
-            self->CloseNow();
+            self->OnWriteFailed(error);
             return;
           }
+          // Nothing pending: both timers back to never, so the read of
+          // the peer that follows has no deadline.
+          self->Lowest().expires_never();
           self->WatchPeer();
           auto* forward = new StreamForward(self);
           if (!credentials.authorization.empty()) {
@@ -938,9 +958,15 @@ class Connection final
       return;
     }
     auto chunk = std::make_shared<std::string>(Envelope(0, *message));
+    StartWriteDeadline();
     net::async_write(
         stream_, bhttp::make_chunk(net::buffer(*chunk)),
         [self = Self(), chunk](boost::system::error_code error, size_t) {
+          if (error == beast::error::timeout) {
+            self->gateway_->counters().write_timeouts.fetch_add(1);
+          } else if (!error) {
+            self->Lowest().expires_never();
+          }
           if (self->forward_ == nullptr) return;
           if (error) {
             self->peer_gone_ = true;
@@ -960,11 +986,12 @@ class Connection final
         stream_error_.ok() ? FromGrpcStatus(status) : stream_error_;
     auto tail = std::make_shared<std::string>(
         Envelope(kEnvelopeEndStream, EndStreamJson(end)));
+    StartWriteDeadline();
     net::async_write(
         stream_, bhttp::make_chunk(net::buffer(*tail)),
         [self = Self(), tail](boost::system::error_code error, size_t) {
           if (error) {
-            self->CloseNow();
+            self->OnWriteFailed(error);
             return;
           }
           net::async_write(self->stream_, bhttp::make_chunk_last(),
@@ -1071,6 +1098,7 @@ class Connection final
       header.base() = response.base();
       auto message = std::make_shared<bhttp::response<bhttp::empty_body>>(
           std::move(header));
+      StartWriteDeadline();
       bhttp::async_write(
           stream_, *message,
           [self = Self(), message](boost::system::error_code error, size_t) {
@@ -1079,6 +1107,7 @@ class Connection final
       return;
     }
     auto message = std::make_shared<bhttp::response<Body>>(std::move(response));
+    StartWriteDeadline();
     bhttp::async_write(
         stream_, *message,
         [self = Self(), message](boost::system::error_code error, size_t) {
@@ -1088,9 +1117,10 @@ class Connection final
 
   void OnWritten(boost::system::error_code error) {
     if (error) {
-      CloseNow();
+      OnWriteFailed(error);
       return;
     }
+    Lowest().expires_never();
     if (!keep_alive_) {
       FinishConnection();
       return;

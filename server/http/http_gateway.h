@@ -63,6 +63,10 @@ struct HttpGatewayOptions {
   absl::Duration body_timeout = absl::Seconds(30);
   // A kept-alive connection without a new request for this long is closed.
   absl::Duration idle_timeout = absl::Seconds(60);
+  // An answer (or one message of a stream) must be taken by the client
+  // within this, else the connection is closed (a client that stops
+  // reading holds no memory or call for longer).
+  absl::Duration write_timeout = absl::Seconds(60);
   // Deadline of a forwarded unary call without a Connect-Timeout-Ms header
   // (the server's --max_query_seconds applies as well).
   absl::Duration call_timeout = absl::Seconds(120);
@@ -82,6 +86,7 @@ struct HttpCounters {
   std::atomic<uint64_t> sessions_created{0};
   std::atomic<uint64_t> failed_sign_ins{0};
   std::atomic<uint64_t> csrf_refusals{0};
+  std::atomic<uint64_t> write_timeouts{0};
   std::atomic<int64_t> open_connections{0};
 };
 

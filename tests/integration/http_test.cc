@@ -46,7 +46,7 @@ class HttpIntegrationTest : public ::testing::Test {
         std::vector<std::string>{
             "--web_root=" + dir_.File("web"), "--http_max_connections=6",
             "--http_idle_timeout_s=2", "--http_header_timeout_s=2",
-            "--http_max_body_kb=64"});
+            "--http_write_timeout_s=2", "--http_max_body_kb=64"});
     ASSERT_GT(server_->http_port(), 0) << server_->process().Log();
     ASSERT_TRUE(
         ImportInventory(*server_, dir_, OneSiteInventoryJson(3, "gw-it")).ok());
@@ -513,6 +513,78 @@ TEST_F(HttpIntegrationTest, LimitsRefuseWithoutHarmingTheServer) {
   }
   EXPECT_EQ(status, 200);
   EXPECT_TRUE(server_->process().running()) << server_->process().Log();
+}
+
+// A client that asks for a large answer and stops reading is cut off once
+// the answer is not taken within --http_write_timeout_s (2 s here), and
+// counted; the server serves on.
+TEST_F(HttpIntegrationTest,
+       AClientThatStopsReadingIsCutOffAfterTheWriteTimeout) {
+  constexpr size_t kBytes = 32 << 20;
+  {
+    std::ofstream big(dir_.File("web/assets/big.bin"), std::ios::binary);
+    big << std::string(kBytes, 'x');
+  }
+  HttpConnection stalled(port(), /*receive_buffer_bytes=*/4096);
+  ASSERT_TRUE(stalled.ok()) << stalled.status();
+  ASSERT_TRUE(stalled.Send("GET", "/assets/big.bin", {}).ok());
+  const auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+  // The server has given up: what it had sent drains, then the close.
+  EXPECT_TRUE(stalled.ClosedByPeer(std::chrono::seconds(10)));
+  EXPECT_LT(stalled.received(), kBytes);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+
+  absl::StatusOr<HttpAnswer> metrics =
+      HttpRequest(server_->metrics_port(), "GET", "/metrics", {});
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_TRUE(absl::StrContains(metrics->body,
+                                "monipaikka_http_write_timeouts_total 1"))
+      << metrics->body;
+  // A client that reads gets the whole file.
+  absl::StatusOr<HttpAnswer> whole =
+      HttpRequest(port(), "GET", "/assets/big.bin", {});
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(whole->status, 200);
+  EXPECT_EQ(whole->body.size(), kBytes);
+}
+
+// A live watch stays open while nothing is to be sent, longer than the
+// write timeout, and still brings the next change: only an answer the
+// client does not take is cut off.
+TEST_F(HttpIntegrationTest, AQuietStreamOutlivesTheWriteTimeout) {
+  const auto [cookie, csrf] = SignIn(facility_);
+  HttpConnection stream(port());
+  ASSERT_TRUE(stream.ok());
+  std::string request = "{\"site\":\"IT-SITE\"}";
+  std::string envelope(5, '\0');
+  envelope[4] = static_cast<char>(request.size());
+  ASSERT_TRUE(stream
+                  .Send("POST", kWatchLive,
+                        {{"Cookie", cookie},
+                         {"X-CSRF-Token", csrf},
+                         {"Content-Type", "application/connect+json"},
+                         {"Connect-Protocol-Version", "1"}},
+                        envelope + request)
+                  .ok());
+  absl::StatusOr<HttpAnswer> head = stream.ReadHead();
+  ASSERT_TRUE(head.ok()) << head.status();
+  ASSERT_EQ(head->status, 200);
+  ASSERT_TRUE(stream.ReadChunk().ok());  // the snapshot
+  // Quiet for longer than --http_write_timeout_s=2.
+  absl::StatusOr<std::string> nothing =
+      stream.ReadChunk(std::chrono::milliseconds(3500));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(nothing.status())) << nothing.status();
+
+  const std::string csv = dir_.File("now.csv");
+  std::ofstream(csv) << "sensor,ts,occupied\nIT-DEV-1,"
+                     << FormatInstantMs(absl::ToUnixMillis(absl::Now()) - 1000)
+                     << ",1\n";
+  Client({"readings", "import", csv});
+  absl::StatusOr<std::string> change =
+      stream.ReadChunk(std::chrono::seconds(5));
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_TRUE(absl::StrContains(*change, "occupied")) << *change;
 }
 
 }  // namespace

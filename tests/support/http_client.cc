@@ -22,9 +22,16 @@ std::string HttpAnswer::Header(absl::string_view name) const {
   return "";
 }
 
-HttpConnection::HttpConnection(int port) : port_(port) {
+HttpConnection::HttpConnection(int port, int receive_buffer_bytes)
+    : port_(port) {
   fd_ = socket(AF_INET, SOCK_STREAM, 0);
   if (fd_ < 0) {
+    status_ = absl::InternalError(std::strerror(errno));
+    return;
+  }
+  if (receive_buffer_bytes > 0 &&
+      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes,
+                 sizeof receive_buffer_bytes) != 0) {
     status_ = absl::InternalError(std::strerror(errno));
     return;
   }
@@ -95,6 +102,7 @@ absl::Status HttpConnection::Fill(
           absl::StrCat("recv: ", std::strerror(errno)));
     }
     buffer_.append(chunk, static_cast<size_t>(got));
+    received_ += static_cast<size_t>(got);
   }
   return absl::OkStatus();
 }

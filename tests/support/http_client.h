@@ -28,8 +28,10 @@ struct HttpAnswer {
 
 class HttpConnection {
  public:
-  // Connects to 127.0.0.1:`port`; check ok().
-  explicit HttpConnection(int port);
+  // Connects to 127.0.0.1:`port`; check ok(). A `receive_buffer_bytes`
+  // above 0 sets the socket's receive buffer first (a client that takes
+  // little at a time).
+  explicit HttpConnection(int port, int receive_buffer_bytes = 0);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -56,6 +58,8 @@ class HttpConnection {
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Whether the server closed the connection (waits up to `timeout`).
   bool ClosedByPeer(std::chrono::milliseconds timeout);
+  // Bytes received on the connection so far.
+  size_t received() const { return received_; }
 
  private:
   // Reads until `buffer_` holds at least `n` bytes.
@@ -67,6 +71,7 @@ class HttpConnection {
   int port_ = 0;
   absl::Status status_;
   std::string buffer_;
+  size_t received_ = 0;
 };
 
 // One request on a new connection, its answer (the connection is closed).
