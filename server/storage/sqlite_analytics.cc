@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -197,10 +198,30 @@ absl::Status SqliteAnalytics::ClearDirtyHours(
 }
 
 absl::Status SqliteAnalytics::MarkEveryReadingHourDirty() {
-  return db_->Execute(
-      "INSERT INTO summary_dirty_hours(hour, generation) "
-      "SELECT DISTINCT ts_ms / 3600000, 1 FROM readings WHERE true "
-      "ON CONFLICT(hour) DO UPDATE SET generation = generation + 1");
+  // The readings' key starts with ts_ms: one seek per hour that has
+  // readings finds the next such hour, so the write lock is held for about
+  // a millisecond per thousand hours, not for a scan of every reading.
+  static constexpr char kNextSql[] =
+      "SELECT ts_ms FROM readings WHERE ts_ms >= ? ORDER BY ts_ms LIMIT 1";
+  Transaction transaction(db_);
+  RETURN_IF_ERROR(transaction.Begin());
+  ASSIGN_OR_RETURN(Statement * next, db_->Cached(kNextSql));
+  std::vector<int64_t> hours;
+  int64_t from_ms = std::numeric_limits<int64_t>::min();
+  while (true) {
+    next->BindInt64(1, from_ms);
+    std::optional<int64_t> found;
+    RETURN_IF_ERROR(next->ForEachRow([&] { found = next->ColumnInt64(0); }));
+    if (!found.has_value()) break;
+    // The hour as every writer counts it (ts_ms / 3600000, truncated),
+    // and the first instant after it.
+    const int64_t hour = *found / kHourMs;
+    hours.push_back(hour);
+    if (hour >= std::numeric_limits<int64_t>::max() / kHourMs - 1) break;
+    from_ms = hour >= 0 ? (hour + 1) * kHourMs : hour * kHourMs + 1;
+  }
+  RETURN_IF_ERROR(MarkDirtyHours(db_, hours));
+  return transaction.Commit();
 }
 
 absl::Status SqliteAnalytics::ScanSensorDays(

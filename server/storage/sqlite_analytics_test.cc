@@ -92,6 +92,32 @@ TEST_F(SqliteAnalyticsTest, StoredReadingsMarkTheirHoursAndDuplicatesDoNot) {
   EXPECT_EQ(analytics().ListDirtyHours()->size(), 2u);
 }
 
+// Marking every hour with readings (after a stale_after change) finds each
+// such hour, at its first and last millisecond too, and no other.
+TEST_F(SqliteAnalyticsTest, EveryHourWithReadingsIsMarkedAndNoOther) {
+  const int64_t base = 490000 * kHourMs;
+  Insert({base, base + kHourMs - 1, base + kHourMs, base + 5 * kHourMs + 7,
+          base + 5 * kHourMs + 8, base + 100 * kHourMs - 1});
+  auto listed = analytics().ListDirtyHours();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_TRUE(analytics().ClearDirtyHours(*listed).ok());
+  ASSERT_TRUE(analytics().ListDirtyHours()->empty());
+
+  ASSERT_TRUE(analytics().MarkEveryReadingHourDirty().ok());
+  auto hours = analytics().ListDirtyHours();
+  ASSERT_TRUE(hours.ok());
+  std::vector<int64_t> marked;
+  for (const DirtyHour& hour : *hours) marked.push_back(hour.hour);
+  EXPECT_EQ(marked, (std::vector<int64_t>{490000, 490001, 490005, 490099}));
+  // Marking again renews each mark.
+  ASSERT_TRUE(analytics().MarkEveryReadingHourDirty().ok());
+  auto renewed = analytics().ListDirtyHours();
+  ASSERT_EQ(renewed->size(), 4u);
+  for (size_t i = 0; i < renewed->size(); ++i) {
+    EXPECT_GT((*renewed)[i].generation, (*hours)[i].generation);
+  }
+}
+
 TEST_F(SqliteAnalyticsTest, SummariesAreWrittenAndScannedByKeyRanges) {
   SummaryWrite write;
   for (int32_t date : {20000, 20001, 20002}) {
