@@ -137,65 +137,43 @@ class PeakSweep {
       : strata_(strata),
         events_(events),
         counted_(counted),
-        occupied_(strata.size()),
-        observed_(strata.size()),
-        term_(strata.size()),
         dirty_(strata.size()) {}
+
+  static constexpr int kLanes = 8;
 
   // The peak of each counted day, in day order. With `exact` the scope's
   // count is the plain number of occupied desks (every desk measured);
   // otherwise Σ_h N_h · occupied_h / observed_h over the strata with a
   // known desk, each desk weighted by `weight`.
   std::vector<double> Peaks(const std::vector<double>& weight, bool exact) {
-    std::vector<double> peaks;
-    for (size_t day = 0; day < events_.size(); ++day) {
-      if (!counted_[day]) continue;
-      std::fill(occupied_.begin(), occupied_.end(), 0.0);
-      std::fill(observed_.begin(), observed_.end(), 0.0);
-      std::fill(term_.begin(), term_.end(), 0.0);
-      double total = 0;
-      double peak = 0;
-      const std::vector<DeskEvent>& day_events = events_[day];
-      for (size_t i = 0; i < day_events.size();) {
-        const int32_t at = day_events[i].at_ms;
-        dirty_list_.clear();
-        for (; i < day_events.size() && day_events[i].at_ms == at; ++i) {
-          const DeskEvent& e = day_events[i];
-          const int32_t h = e.stratum;
-          const double w = weight[e.desk];
-          occupied_[h] += w * e.occupied_delta;
-          observed_[h] += w * e.observed_delta;
-          if (!dirty_[h]) {
-            dirty_[h] = true;
-            dirty_list_.push_back(h);
-          }
-        }
-        for (int32_t h : dirty_list_) {
-          dirty_[h] = false;
-          double term = 0;
-          if (exact) {
-            term = occupied_[h];
-          } else if (observed_[h] > 1e-9) {
-            term = strata_[h].population * occupied_[h] / observed_[h];
-          }
-          total += term - term_[h];
-          term_[h] = term;
-        }
-        peak = std::max(peak, total);
-      }
-      peaks.push_back(exact ? std::round(peak) : peak);
+    std::vector<double> lanes(weight.size() * kLanes);
+    for (size_t d = 0; d < weight.size(); ++d) {
+      std::fill_n(lanes.begin() + d * kLanes, kLanes, weight[d]);
     }
-    return peaks;
+    std::array<std::vector<double>, kLanes> peaks;
+    PeaksOfLanes(lanes, exact, &peaks);
+    return std::move(peaks[0]);
   }
 
-  // The estimated peaks of each counted day for kLanes sets of desk
-  // weights at once (`weights` desk-major: desk d's weight in lane k at
-  // d · kLanes + k), into `peaks[k]`. Each lane computes exactly what
-  // Peaks(its weights, false) does, in the same order; one pass over the
-  // events serves all lanes.
-  static constexpr int kLanes = 8;
-  void PeaksOfLanes(const std::vector<double>& weights,
+  // The peaks of each counted day for kLanes sets of desk weights at once
+  // (`weights` desk-major: desk d's weight in lane k at d · kLanes + k),
+  // into `peaks[k]`: one pass over the events serves all lanes, and each
+  // lane's arithmetic is that of a sweep of its own.
+  void PeaksOfLanes(const std::vector<double>& weights, bool exact,
                     std::array<std::vector<double>, kLanes>* peaks) {
+    if (exact) {
+      SweepLanes<true>(weights, peaks);
+    } else {
+      SweepLanes<false>(weights, peaks);
+    }
+  }
+
+ private:
+  // PeaksOfLanes, with `kExact` fixed so that the lanes' loops carry no
+  // branch.
+  template <bool kExact>
+  void SweepLanes(const std::vector<double>& weights,
+                  std::array<std::vector<double>, kLanes>* peaks) {
     lane_occupied_.assign(strata_.size() * kLanes, 0.0);
     lane_observed_.assign(strata_.size() * kLanes, 0.0);
     lane_term_.assign(strata_.size() * kLanes, 0.0);
@@ -235,26 +213,27 @@ class PeakSweep {
           const double* observed = &lane_observed_[h * kLanes];
           double* term = &lane_term_[h * kLanes];
           for (int k = 0; k < kLanes; ++k) {
-            const double now = observed[k] > 1e-9
-                                   ? population * occupied[k] / observed[k]
-                                   : 0.0;
+            double now = 0;
+            if constexpr (kExact) {
+              now = occupied[k];
+            } else if (observed[k] > 1e-9) {
+              now = population * occupied[k] / observed[k];
+            }
             total[k] += now - term[k];
             term[k] = now;
           }
         }
         for (int k = 0; k < kLanes; ++k) peak[k] = std::max(peak[k], total[k]);
       }
-      for (int k = 0; k < kLanes; ++k) (*peaks)[k].push_back(peak[k]);
+      for (int k = 0; k < kLanes; ++k) {
+        (*peaks)[k].push_back(kExact ? std::round(peak[k]) : peak[k]);
+      }
     }
   }
 
- private:
   const std::vector<SamplingStratum>& strata_;
   const std::vector<std::vector<DeskEvent>>& events_;
   const std::vector<bool>& counted_;
-  std::vector<double> occupied_;
-  std::vector<double> observed_;
-  std::vector<double> term_;
   std::vector<bool> dirty_;
   std::vector<int32_t> dirty_list_;
   std::vector<double> lane_occupied_;
@@ -283,7 +262,7 @@ class PeakReplicateBatch {
   // their results are dropped).
   void Flush() {
     if (filled_ == 0) return;
-    sweep_->PeaksOfLanes(weights_, &peaks_);
+    sweep_->PeaksOfLanes(weights_, /*exact=*/false, &peaks_);
     for (int k = 0; k < filled_; ++k) {
       if (targets_[k].mean != nullptr) *targets_[k].mean = Mean(peaks_[k]);
       if (targets_[k].p95 != nullptr) {

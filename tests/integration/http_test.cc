@@ -81,6 +81,36 @@ class HttpIntegrationTest : public ::testing::Test {
     return {cookie, body.value("csrfToken", "")};
   }
 
+  // Opens a live watch of IT-SITE with a session of `token`; check ok() and
+  // read the answer's head.
+  std::unique_ptr<HttpConnection> OpenWatch(const std::string& token) {
+    const auto [cookie, csrf] = SignIn(token);
+    auto stream = std::make_unique<HttpConnection>(port());
+    if (!stream->ok()) return stream;
+    const std::string request = "{\"site\":\"IT-SITE\"}";
+    std::string envelope(5, '\0');
+    envelope[4] = static_cast<char>(request.size());
+    EXPECT_TRUE(stream
+                    ->Send("POST", kWatchLive,
+                           {{"Cookie", cookie},
+                            {"X-CSRF-Token", csrf},
+                            {"Content-Type", "application/connect+json"},
+                            {"Connect-Protocol-Version", "1"}},
+                           envelope + request)
+                    .ok());
+    return stream;
+  }
+
+  // Imports one current reading: IT-DEV-1 occupied a second ago.
+  void ImportOccupiedNow() {
+    const std::string csv = dir_.File("now.csv");
+    std::ofstream(csv) << "sensor,ts,occupied\nIT-DEV-1,"
+                       << FormatInstantMs(absl::ToUnixMillis(absl::Now()) -
+                                          1000)
+                       << ",1\n";
+    Client({"readings", "import", csv});
+  }
+
   void Client(std::vector<std::string> args) {
     args.insert(args.begin(), "--server=" + server_->address());
     std::string out, err;
@@ -324,20 +354,9 @@ TEST_F(HttpIntegrationTest, DisplayTokenReadsOnlyItsSitesLiveOccupancy) {
 }
 
 TEST_F(HttpIntegrationTest, WatchStreamsAnUpdateAfterAReadingIsIngested) {
-  const auto [cookie, csrf] = SignIn(facility_);
-  HttpConnection stream(port());
-  ASSERT_TRUE(stream.ok());
-  std::string request = "{\"site\":\"IT-SITE\"}";
-  std::string envelope(5, '\0');
-  envelope[4] = static_cast<char>(request.size());
-  ASSERT_TRUE(stream
-                  .Send("POST", kWatchLive,
-                        {{"Cookie", cookie},
-                         {"X-CSRF-Token", csrf},
-                         {"Content-Type", "application/connect+json"},
-                         {"Connect-Protocol-Version", "1"}},
-                        envelope + request)
-                  .ok());
+  std::unique_ptr<HttpConnection> watch = OpenWatch(facility_);
+  ASSERT_TRUE(watch->ok());
+  HttpConnection& stream = *watch;
   absl::StatusOr<HttpAnswer> head = stream.ReadHead();
   ASSERT_TRUE(head.ok()) << head.status();
   EXPECT_EQ(head->status, 200);
@@ -360,12 +379,8 @@ TEST_F(HttpIntegrationTest, WatchStreamsAnUpdateAfterAReadingIsIngested) {
   EXPECT_TRUE(snapshot.snapshot());
   EXPECT_EQ(snapshot.occupancy().unknown(), 3);
 
-  const int64_t now = absl::ToUnixMillis(absl::Now());
-  const std::string csv = dir_.File("now.csv");
-  std::ofstream(csv) << "sensor,ts,occupied\nIT-DEV-1,"
-                     << FormatInstantMs(now - 1000) << ",1\n";
   const auto sent = std::chrono::steady_clock::now();
-  Client({"readings", "import", csv});
+  ImportOccupiedNow();
   const v1::LiveOccupancyUpdate change = next_message(std::chrono::seconds(5));
   EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(5));
   EXPECT_FALSE(change.snapshot());
@@ -553,36 +568,20 @@ TEST_F(HttpIntegrationTest,
 // write timeout, and still brings the next change: only an answer the
 // client does not take is cut off.
 TEST_F(HttpIntegrationTest, AQuietStreamOutlivesTheWriteTimeout) {
-  const auto [cookie, csrf] = SignIn(facility_);
-  HttpConnection stream(port());
-  ASSERT_TRUE(stream.ok());
-  std::string request = "{\"site\":\"IT-SITE\"}";
-  std::string envelope(5, '\0');
-  envelope[4] = static_cast<char>(request.size());
-  ASSERT_TRUE(stream
-                  .Send("POST", kWatchLive,
-                        {{"Cookie", cookie},
-                         {"X-CSRF-Token", csrf},
-                         {"Content-Type", "application/connect+json"},
-                         {"Connect-Protocol-Version", "1"}},
-                        envelope + request)
-                  .ok());
-  absl::StatusOr<HttpAnswer> head = stream.ReadHead();
+  std::unique_ptr<HttpConnection> stream = OpenWatch(facility_);
+  ASSERT_TRUE(stream->ok());
+  absl::StatusOr<HttpAnswer> head = stream->ReadHead();
   ASSERT_TRUE(head.ok()) << head.status();
   ASSERT_EQ(head->status, 200);
-  ASSERT_TRUE(stream.ReadChunk().ok());  // the snapshot
+  ASSERT_TRUE(stream->ReadChunk().ok());  // the snapshot
   // Quiet for longer than --http_write_timeout_s=2.
   absl::StatusOr<std::string> nothing =
-      stream.ReadChunk(std::chrono::milliseconds(3500));
+      stream->ReadChunk(std::chrono::milliseconds(3500));
   EXPECT_TRUE(absl::IsDeadlineExceeded(nothing.status())) << nothing.status();
 
-  const std::string csv = dir_.File("now.csv");
-  std::ofstream(csv) << "sensor,ts,occupied\nIT-DEV-1,"
-                     << FormatInstantMs(absl::ToUnixMillis(absl::Now()) - 1000)
-                     << ",1\n";
-  Client({"readings", "import", csv});
+  ImportOccupiedNow();
   absl::StatusOr<std::string> change =
-      stream.ReadChunk(std::chrono::seconds(5));
+      stream->ReadChunk(std::chrono::seconds(5));
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_TRUE(absl::StrContains(*change, "occupied")) << *change;
 }
