@@ -22,9 +22,9 @@
 //   [--dir=/tmp] [--db=PATH]
 //
 // Measured 2026-12-02 on the 2-core machine with nothing else running: (a)
-// p50 32 / 74 / 151 / 43 ms at 10 / 25 / 50 / 100 % measured; (b) --db= a
+// p50 32 / 73 / 147 / 38 ms at 10 / 25 / 50 / 100 % measured; (b) --db= a
 // 50,000-desk, 90-day portfolio (bench/portfolio_fixture), 520 of its
-// site's 2,000 desks measured: p50 84 ms, p95 93 ms (target p50 < 500 ms).
+// site's 2,000 desks measured: p50 82 ms, p95 87 ms (target p50 < 500 ms).
 
 #include <grpcpp/grpcpp.h>
 #include <time.h>
