@@ -309,6 +309,28 @@ TEST(SampleEstimate, SameRequestSameInterval) {
   EXPECT_NE(a.time_utilization.lower, c.time_utilization.lower);
 }
 
+// The daily peaks' second-level replicates draw from a generator of their
+// own: the ratios' intervals are the same with or without the peaks.
+TEST(SampleEstimate, PeakReplicatesLeaveTheRatioIntervalsAlone) {
+  const GeneratedSite sample = Sample(Generate(3, 40, 10, 5), 0.25, 9);
+  SampleEstimateOptions with_peaks;
+  SampleEstimateOptions without = with_peaks;
+  without.peaks = false;
+  const SampleEstimate a =
+      EstimateFromSample(sample.strata, sample.desks, sample.days, with_peaks);
+  const SampleEstimate b =
+      EstimateFromSample(sample.strata, sample.desks, sample.days, without);
+  EXPECT_EQ(a.peak_double_replicates, 100);
+  EXPECT_EQ(b.peak_double_replicates, 0);
+  EXPECT_EQ(a.time_utilization.lower, b.time_utilization.lower);
+  EXPECT_EQ(a.time_utilization.upper, b.time_utilization.upper);
+  EXPECT_EQ(a.desk_day_usage.lower, b.desk_day_usage.lower);
+  EXPECT_EQ(a.desk_day_usage.upper, b.desk_day_usage.upper);
+  // The P95's interval holds its (bias-corrected) value.
+  EXPECT_LT(a.peak_occupancy_p95.lower, a.peak_occupancy_p95.value);
+  EXPECT_GT(a.peak_occupancy_p95.upper, a.peak_occupancy_p95.value);
+}
+
 TEST(SampleEstimate, SampleSizeForTargetPrecision) {
   const GeneratedSite full = Generate(4, 60, 20, 3);
   const GeneratedSite sample = Sample(full, 0.10, 42);
