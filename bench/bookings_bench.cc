@@ -10,11 +10,12 @@
 //   (b) times the bookings report over the year (no-shows of the desks,
 //       ghost meetings of the rooms, right-sizing) in total, by weekday,
 //       by hour and for one floor, and prints p50 and p95, and the first
-//       run apart: it computes the site-days the others read
-//       (booking_days).
+//       run apart. After the imports the site-days are prepared first, as
+//       the server does in the background after an import (--prepare);
+//       with --prepare=false the first report computes them.
 //
 // Usage: bookings_bench [--desks=2000 --rooms=200 --days=365] [--runs=20]
-//   [--dir=/tmp]
+//   [--prepare=true] [--dir=/tmp]
 
 #include <algorithm>
 #include <chrono>
@@ -39,6 +40,9 @@ ABSL_FLAG(int, desks, 2000, "desks of the site");
 ABSL_FLAG(int, rooms, 200, "meeting rooms of the site");
 ABSL_FLAG(int, days, 365, "days of bookings and sensor data");
 ABSL_FLAG(int, runs, 20, "timed runs of each report");
+ABSL_FLAG(bool, prepare, true,
+          "prepare the site-days after the imports as the server does "
+          "(false: the first report computes them)");
 ABSL_FLAG(std::string, dir, "/tmp", "where the database goes");
 
 namespace monipaikka {
@@ -309,6 +313,21 @@ int Run() {
   v1::BookingReportRequest year;
   year.set_from_date(FormatDate(first));
   year.set_to_date(FormatDate(last));
+  if (absl::GetFlag(FLAGS_prepare)) {
+    // What the server does in the background after an import.
+    const auto t0 = Clock::now();
+    ReportContext context{s, snapshot, now_ms};
+    context.max_window_days = 3 * 366;
+    auto dates = PrepareBookingDays(
+        context, snapshot.sites()[0].code,
+        LocalToMs(absl::CivilSecond(first), snapshot.sites()[0].zone),
+        LocalToMs(absl::CivilSecond(last + 1), snapshot.sites()[0].zone));
+    Check(dates.status(), "prepare");
+    std::printf(
+        "site-days prepared after the imports (in the background): %d "
+        "dates in %.2f s\n",
+        *dates, Seconds(Clock::now() - t0));
+  }
   time_report("report over the year, total", year);
   year.set_group_by(v1::BOOKING_GROUPING_WEEKDAY);
   time_report("report over the year, by weekday", year);

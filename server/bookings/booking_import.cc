@@ -110,7 +110,8 @@ int64_t FloatingToMs(int64_t local_as_utc_s, const absl::TimeZone& zone) {
 absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
     StorageSession& session, const OccupancyInventory& inventory,
     const Pseudonymizer* pseudonymizer,
-    const v1::ImportBookingsRequest& request, int64_t now_ms) {
+    const v1::ImportBookingsRequest& request, int64_t now_ms,
+    std::vector<int32_t>* sites) {
   if (request.source().empty()) {
     return absl::InvalidArgumentError("source: is required");
   }
@@ -142,6 +143,7 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
 
   v1::ImportBookingsResponse response;
   BookingReplacement replacement;
+  std::vector<int32_t> site_of_row;  // by replacement.rows
   replacement.source = request.source();
   replacement.format = ics ? "ics" : "csv";
   replacement.imported_ms = now_ms;
@@ -185,6 +187,7 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
       }
       BookingRow row;
       row.space_id = inventory.spaces()[room].id;
+      site_of_row.push_back(inventory.spaces()[room].site);
       const absl::TimeZone& zone = targets.ZoneOfSpace(room);
       row.start_ms =
           b.floating ? FloatingToMs(b.start_s, zone) : b.start_s * 1000;
@@ -193,6 +196,7 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
       row.uid = b.uid;
       if (covered_from.has_value() &&
           (row.end_ms <= *covered_from || row.start_ms >= *covered_to)) {
+        site_of_row.pop_back();
         continue;  // expanded, but outside the range
       }
       replacement.rows.push_back(std::move(row));
@@ -208,6 +212,7 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
       }
       BookingRow row;
       const absl::TimeZone* zone = nullptr;
+      int32_t site = -1;
       if (has_desk) {
         const int32_t desk = targets.Desk(r.workstation());
         if (desk < 0) {
@@ -217,6 +222,7 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
           continue;
         }
         row.workstation_id = inventory.workstations()[desk].id;
+        site = inventory.workstations()[desk].site;
         zone = &targets.ZoneOfDesk(desk);
       } else {
         const int32_t room = targets.Room(r.space());
@@ -226,6 +232,7 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
           continue;
         }
         row.space_id = inventory.spaces()[room].id;
+        site = inventory.spaces()[room].site;
         zone = &targets.ZoneOfSpace(room);
       }
       absl::StatusOr<int64_t> start = RowTime("start", r.start(), *zone, false);
@@ -255,6 +262,7 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
           row.booker = it->second;
         }
       }
+      site_of_row.push_back(site);
       replacement.rows.push_back(std::move(row));
     }
   }
@@ -291,6 +299,12 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
   response.set_added(counts.added);
   response.set_removed(counts.removed);
   response.set_unchanged(counts.unchanged);
+  if (sites != nullptr) {
+    std::sort(site_of_row.begin(), site_of_row.end());
+    site_of_row.erase(std::unique(site_of_row.begin(), site_of_row.end()),
+                      site_of_row.end());
+    *sites = std::move(site_of_row);
+  }
   return response;
 }
 

@@ -6,6 +6,7 @@
 // problems named by line; the good ones load.
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "monipaikka/v1/bookings.pb.h"
@@ -17,10 +18,13 @@ namespace monipaikka {
 
 // `pseudonymizer` may be null: booker names are then dropped (counted).
 // INVALID_ARGUMENT naming the field for a request that is wrong as a
-// whole; storage errors as they come.
+// whole; storage errors as they come. With `sites`, the sites of the
+// export's bookings that were taken (inventory site indexes, ascending) are
+// put there.
 absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
     StorageSession& session, const OccupancyInventory& inventory,
     const Pseudonymizer* pseudonymizer,
-    const v1::ImportBookingsRequest& request, int64_t now_ms);
+    const v1::ImportBookingsRequest& request, int64_t now_ms,
+    std::vector<int32_t>* sites = nullptr);
 
 }  // namespace monipaikka

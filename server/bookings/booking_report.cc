@@ -474,4 +474,32 @@ absl::StatusOr<v1::BookingReport> BuildBookingReport(
   return report;
 }
 
+absl::StatusOr<int32_t> PrepareBookingDays(const ReportContext& context,
+                                           const std::string& site_code,
+                                           int64_t from_ms, int64_t to_ms) {
+  const std::vector<OccupancyInventory::Site>& sites =
+      context.inventory.sites();
+  auto site = std::find_if(sites.begin(), sites.end(),
+                           [&](const auto& s) { return s.code == site_code; });
+  if (site == sites.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("site: no site \"", site_code, "\""));
+  }
+  if (to_ms <= from_ms) return 0;
+  const auto local_day = [&](int64_t ms) {
+    return absl::ToCivilDay(absl::FromUnixMillis(ms), site->zone);
+  };
+  const absl::CivilDay last =
+      std::min(local_day(to_ms - 1), local_day(context.now_ms));
+  const absl::CivilDay first = std::max(
+      local_day(from_ms), last - (std::max(context.max_window_days, 1) - 1));
+  if (last < first) return 0;
+  v1::BookingReportRequest request;
+  request.mutable_scope()->set_site(site_code);
+  request.set_from_date(FormatDate(first));
+  request.set_to_date(FormatDate(last));
+  RETURN_IF_ERROR(BuildBookingReport(context, request).status());
+  return static_cast<int32_t>(last - first + 1);
+}
+
 }  // namespace monipaikka

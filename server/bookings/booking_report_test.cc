@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "server/bookings/booking_import.h"
 #include "server/reports/occupancy_test_util.h"
+#include "server/summary/occupancy_inventory.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -291,6 +292,46 @@ TEST_F(BookingReportTest, StoredDaysFollowNewBookingsAndSensorDays) {
   const v1::BookingReport report = Report(v1::BOOKING_GROUPING_NONE);
   EXPECT_EQ(report.desks().no_shows(), 0);
   EXPECT_EQ(report.desks().used_desk_days(), 3);
+}
+
+// What an import asks for after it: the site's site-days of the import's
+// window up to today are computed and stored, and a report reads them.
+TEST_F(BookingReportTest, PreparedDaysAreStoredUpToTodayAndReportAsComputed) {
+  ImportAll();
+  auto count_stored = [&] {
+    int stored = 0;
+    EXPECT_TRUE(f_.session()
+                    .Bookings()
+                    .ScanBookingDays("core",
+                                     DateIndex(absl::CivilDay(2026, 3, 1)),
+                                     DateIndex(absl::CivilDay(2026, 4, 30)),
+                                     [&](int64_t, int32_t, absl::string_view,
+                                         absl::string_view) { ++stored; })
+                    .ok());
+    return stored;
+  };
+  EXPECT_EQ(count_stored(), 0);
+  // The window 03-16 … 04-20 (local); today is 04-10: 26 dates.
+  auto dates = PrepareBookingDays(f_.Context(At("2026-04-10T09:00:00Z")), "HKI",
+                                  At("2026-03-15T22:00:00Z"),
+                                  At("2026-04-20T21:00:00Z"));
+  ASSERT_TRUE(dates.ok()) << dates.status();
+  EXPECT_EQ(*dates, 26);
+  EXPECT_EQ(count_stored(), 26);
+  // The report reads them: the figures StoredDaysFollowNewBookings… and
+  // the hand-computed tests give.
+  const v1::BookingReport report = Report(v1::BOOKING_GROUPING_NONE);
+  EXPECT_EQ(report.rooms().meetings(), 3);
+  EXPECT_EQ(report.desks().no_shows(), 1);
+  EXPECT_EQ(count_stored(), 26);
+  // A window wholly after today, and an unknown site.
+  EXPECT_EQ(*PrepareBookingDays(f_.Context(At("2026-04-10T09:00:00Z")), "HKI",
+                                At("2026-05-01T00:00:00Z"),
+                                At("2026-05-02T00:00:00Z")),
+            0);
+  EXPECT_TRUE(absl::IsNotFound(
+      PrepareBookingDays(f_.Context(At("2026-04-10T09:00:00Z")), "NOPE", 0, 1)
+          .status()));
 }
 
 TEST_F(BookingReportTest, OtherThresholdsAreNotTakenFromStoredDays) {

@@ -1,6 +1,8 @@
 #include "server/service/booking_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/auth/rpc_policy.h"
@@ -22,9 +24,21 @@ grpc::ServerUnaryReactor* BookingServiceImpl::ImportBookings(
         if (inventory == nullptr) {
           return absl::UnavailableError("the inventory is not loaded yet");
         }
+        std::vector<int32_t> sites;
         ASSIGN_OR_RETURN(*response, monipaikka::ImportBookings(
                                         session, *inventory, pseudonymizer_,
-                                        *request, deps_.now_ms()));
+                                        *request, deps_.now_ms(), &sites));
+        absl::StatusOr<int64_t> from_ms =
+            ParseInstantMs(response->covered_from());
+        absl::StatusOr<int64_t> to_ms = ParseInstantMs(response->covered_to());
+        if (!sites.empty() && from_ms.ok() && to_ms.ok() &&
+            response->added() + response->removed() > 0) {
+          std::vector<std::string> codes;
+          for (int32_t site : sites) {
+            codes.push_back(inventory->sites()[site].code);
+          }
+          PrepareBookingDaysLater(std::move(codes), *from_ms, *to_ms);
+        }
         return deps_.access->Audit(
             session, caller, rpc::kImportBookings,
             absl::StrCat("source \"", request->source(), "\": added ",
@@ -32,6 +46,34 @@ grpc::ServerUnaryReactor* BookingServiceImpl::ImportBookings(
                          ", unchanged ", response->unchanged(), ", problems ",
                          response->problems_size()));
       });
+}
+
+void BookingServiceImpl::PrepareBookingDaysLater(
+    std::vector<std::string> site_codes, int64_t from_ms, int64_t to_ms) {
+  deps_.executor->Post([this, site_codes = std::move(site_codes), from_ms,
+                        to_ms](StorageSession& session) {
+    std::shared_ptr<const OccupancyInventory> inventory =
+        deps_.inventory->Get();
+    if (inventory == nullptr) return;
+    for (const std::string& code : site_codes) {
+      // No wait for the summarizer: a date whose sensor days it writes
+      // later is marked, and its site-days are computed again then.
+      ReportContext context{session, *inventory, deps_.now_ms(),
+                            deps_.max_window_days, deps_.registry};
+      const absl::Time start = absl::Now();
+      absl::StatusOr<int32_t> dates =
+          PrepareBookingDays(context, code, from_ms, to_ms);
+      if (dates.ok()) {
+        Log(LogLevel::kInfo, "booking_days_prepared",
+            {{"site", code},
+             {"dates", *dates},
+             {"seconds", absl::ToDoubleSeconds(absl::Now() - start)}});
+      } else {
+        Log(LogLevel::kWarning, "booking_days_not_prepared",
+            {{"site", code}, {"error", dates.status().ToString()}});
+      }
+    }
+  });
 }
 
 grpc::ServerUnaryReactor* BookingServiceImpl::GetBookingReport(

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "monipaikka/v1/bookings.grpc.pb.h"
 #include "server/service/report_deps.h"
 #include "server/workforce/pseudonym.h"
@@ -30,6 +34,12 @@ class BookingServiceImpl final : public v1::BookingService::CallbackService {
       v1::ListBookingSourcesResponse* response) override;
 
  private:
+  // After an import: the sites' stored site-days over its window, computed
+  // on a query thread in the background, so that the first report after
+  // the import reads them instead of computing them.
+  void PrepareBookingDaysLater(std::vector<std::string> site_codes,
+                               int64_t from_ms, int64_t to_ms);
+
   const ReportDeps deps_;
   const Pseudonymizer* const pseudonymizer_;
 };

@@ -16,6 +16,7 @@
 #include "monipaikka/v1/bookings.pb.h"
 #include "tests/support/client_server_test.h"
 #include "tests/support/test_days.h"
+#include "tests/support/wait_for.h"
 
 namespace monipaikka::testing {
 namespace {
@@ -93,6 +94,12 @@ TEST_F(BookingsIntegrationTest, ImportAndReportThroughTheClient) {
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out_, &imported).ok())
       << out_;
   EXPECT_EQ(imported.added(), 1);
+  // The import's site-days are computed in the background, so that the
+  // first report reads them.
+  EXPECT_TRUE(WaitFor([&] {
+    return server_->process().Log().find(
+               "event=booking_days_prepared site=IT-SITE") != std::string::npos;
+  })) << server_->process().Log();
   // Again: nothing changes.
   Run({"--output=json", "bookings", "import", ics});
   ASSERT_EQ(exit_code_, 0) << out_ << err_;
