@@ -296,7 +296,7 @@ TEST_F(BookingReportTest, StoredDaysFollowNewBookingsAndSensorDays) {
 
 // What an import asks for after it: the site's site-days of the import's
 // window up to today are computed and stored, and a report reads them.
-TEST_F(BookingReportTest, PreparedDaysAreStoredUpToTodayAndReportAsComputed) {
+TEST_F(BookingReportTest, PreparedDaysAreStoredUpToTodayAndReportsReadThem) {
   ImportAll();
   auto count_stored = [&] {
     int stored = 0;
