@@ -102,6 +102,54 @@ std::optional<double> SeasonalNaive(std::span<const SeriesValue> history,
   return std::nullopt;
 }
 
+namespace {
+
+// ceil((target − last) / 7): the week ahead a day falls in.
+int32_t HorizonWeeks(absl::CivilDay last, absl::CivilDay target) {
+  return static_cast<int32_t>((target - last + 6) / 7);
+}
+
+// What a forecast adds for the ends of its intervals at one horizon.
+struct HorizonOffsets {
+  double low80 = 0, high80 = 0, low95 = 0, high95 = 0;
+  int32_t residuals = 0;
+  int32_t from_horizon = 0;
+
+  void WidenTo(const HorizonOffsets& nearer) {
+    low80 = std::min(low80, nearer.low80);
+    high80 = std::max(high80, nearer.high80);
+    low95 = std::min(low95, nearer.low95);
+    high95 = std::max(high95, nearer.high95);
+  }
+};
+
+// The offsets of horizon h from its own residuals or, with fewer than
+// min_residuals, from the nearest shorter horizon with enough, widened by
+// sqrt(h / h'); nullopt when no horizon has enough.
+std::optional<HorizonOffsets> OwnOffsets(
+    const std::array<std::vector<double>, kMaxHorizonWeeks + 1>& residuals,
+    int32_t h, int min_residuals) {
+  int32_t from = std::min(h, kMaxHorizonWeeks);
+  while (from >= 1 &&
+         static_cast<int>(residuals[from].size()) < min_residuals) {
+    --from;
+  }
+  if (from < 1) return std::nullopt;
+  const std::vector<double>& r = residuals[from];
+  const double widen =
+      std::sqrt(static_cast<double>(h) / static_cast<double>(from));
+  HorizonOffsets o;
+  o.low80 = widen * Quantile(r, 0.10);
+  o.high80 = widen * Quantile(r, 0.90);
+  o.low95 = widen * Quantile(r, 0.025);
+  o.high95 = widen * Quantile(r, 0.975);
+  o.residuals = static_cast<int32_t>(r.size());
+  o.from_horizon = from;
+  return o;
+}
+
+}  // namespace
+
 SeriesForecast ForecastSeries(std::span<const SeriesValue> history,
                               absl::CivilDay last,
                               std::span<const absl::CivilDay> targets,
@@ -150,31 +198,42 @@ SeriesForecast ForecastSeries(std::span<const SeriesValue> history,
   }
   for (std::vector<double>& r : residuals) std::sort(r.begin(), r.end());
 
+  // The interval offsets of each horizon ahead, from its own residuals or,
+  // when it has too few, the nearest shorter horizon's widened by
+  // sqrt(h / h'); then each end at least as wide as at every nearer
+  // horizon, so that the uncertainty never shrinks farther ahead (with few
+  // backtest days, a horizon's residuals may happen to spread less than a
+  // nearer one's).
+  int32_t farthest = 0;
+  for (const absl::CivilDay target : targets) {
+    farthest = std::max(farthest, HorizonWeeks(last, target));
+  }
+  std::vector<std::optional<HorizonOffsets>> offsets(farthest + 1);
+  for (int32_t h = 1; h <= farthest; ++h) {
+    offsets[h] = OwnOffsets(residuals, h, options.min_residuals);
+    if (offsets[h].has_value() && offsets[h - 1].has_value()) {
+      offsets[h]->WidenTo(*offsets[h - 1]);
+    }
+  }
+
   for (const absl::CivilDay target : targets) {
     ForecastDay day;
     day.date = target;
-    day.horizon_weeks = static_cast<int32_t>((target - last + 6) / 7);
+    day.horizon_weeks = HorizonWeeks(last, target);
     const std::optional<double> f =
         PointForecast(history, last, target, options);
     if (f.has_value()) {
       day.has_value = true;
       day.value = *f;
-      int from = std::min(day.horizon_weeks, kMaxHorizonWeeks);
-      while (from >= 1 &&
-             static_cast<int>(residuals[from].size()) < options.min_residuals) {
-        --from;
-      }
-      if (from >= 1) {
-        const std::vector<double>& r = residuals[from];
-        const double widen = std::sqrt(static_cast<double>(day.horizon_weeks) /
-                                       static_cast<double>(from));
+      if (day.horizon_weeks >= 1 && offsets[day.horizon_weeks].has_value()) {
+        const HorizonOffsets& o = *offsets[day.horizon_weeks];
         day.has_interval = true;
-        day.residuals = static_cast<int32_t>(r.size());
-        day.residual_horizon_weeks = from;
-        day.low80 = Clamp(*f + widen * Quantile(r, 0.10), options);
-        day.high80 = Clamp(*f + widen * Quantile(r, 0.90), options);
-        day.low95 = Clamp(*f + widen * Quantile(r, 0.025), options);
-        day.high95 = Clamp(*f + widen * Quantile(r, 0.975), options);
+        day.residuals = o.residuals;
+        day.residual_horizon_weeks = o.from_horizon;
+        day.low80 = Clamp(*f + o.low80, options);
+        day.high80 = Clamp(*f + o.high80, options);
+        day.low95 = Clamp(*f + o.low95, options);
+        day.high95 = Clamp(*f + o.high95, options);
       }
     }
     result.days.push_back(day);

@@ -68,7 +68,8 @@ struct ForecastDay {
   bool has_value = false;
   double value = 0;
   // Prediction intervals: value + the 10th and 90th (2.5th and 97.5th)
-  // percentile of the backtest residuals of its horizon, clamped.
+  // percentile of the backtest residuals of its horizon, each end at least
+  // as far from the value as at any nearer horizon, clamped.
   bool has_interval = false;
   double low80 = 0, high80 = 0, low95 = 0, high95 = 0;
   // Residuals the interval comes from, and their horizon (an earlier one,

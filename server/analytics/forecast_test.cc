@@ -1,5 +1,6 @@
 #include "server/analytics/forecast.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -129,6 +130,56 @@ TEST(ForecastSeriesTest, IntervalsOfLongHorizonsWiden) {
   forecast = ForecastSeries(history, short_last, short_targets, options);
   EXPECT_TRUE(forecast.days[0].has_value);
   EXPECT_FALSE(forecast.days[0].has_interval);
+}
+
+// Uncertainty does not shrink with the horizon: on a noisy series whose
+// few backtest residuals happen to spread less two weeks ahead than one
+// week ahead, every end of a day's interval is at least as far from its
+// forecast as at any nearer horizon.
+TEST(ForecastSeriesTest, IntervalsNeverNarrowFartherAhead) {
+  // Ten weeks of five working days, a level of 100 with noise.
+  std::vector<SeriesValue> history;
+  uint32_t state = 12345;
+  auto noise = [&] {
+    state = state * 1103515245u + 12345u;
+    return static_cast<double>((state >> 16) % 41) - 20.0;
+  };
+  for (int week = 0; week < 10; ++week) {
+    for (int d = 0; d < 5; ++d) {
+      history.push_back({kMonday + 7 * week + d, 100.0 + noise()});
+    }
+  }
+  const absl::CivilDay last = kMonday + 7 * 9 + 4;  // a Friday
+  std::vector<absl::CivilDay> targets;
+  for (int week = 0; week < 8; ++week) {
+    for (int d = 0; d < 5; ++d) targets.push_back(last + 3 + 7 * week + d);
+  }
+  ForecastOptions options;
+  const SeriesForecast forecast =
+      ForecastSeries(history, last, targets, options);
+  struct Widths {
+    double low80 = 0, high80 = 0, low95 = 0, high95 = 0;
+  };
+  std::vector<Widths> widest(9);
+  int compared = 0;
+  for (const ForecastDay& day : forecast.days) {
+    ASSERT_TRUE(day.has_interval) << absl::FormatCivilTime(day.date);
+    const Widths w{day.value - day.low80, day.high80 - day.value,
+                   day.value - day.low95, day.high95 - day.value};
+    for (int h = 1; h < day.horizon_weeks; ++h) {
+      EXPECT_GE(w.low80, widest[h].low80 - 1e-9) << day.horizon_weeks;
+      EXPECT_GE(w.high80, widest[h].high80 - 1e-9) << day.horizon_weeks;
+      EXPECT_GE(w.low95, widest[h].low95 - 1e-9) << day.horizon_weeks;
+      EXPECT_GE(w.high95, widest[h].high95 - 1e-9) << day.horizon_weeks;
+      ++compared;
+    }
+    Widths& mine = widest[day.horizon_weeks];
+    mine.low80 = std::max(mine.low80, w.low80);
+    mine.high80 = std::max(mine.high80, w.high80);
+    mine.low95 = std::max(mine.low95, w.low95);
+    mine.high95 = std::max(mine.high95, w.high95);
+  }
+  EXPECT_GT(compared, 0);
 }
 
 }  // namespace
