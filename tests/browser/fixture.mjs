@@ -137,6 +137,7 @@ export class Fixture {
     const args = [
       "--listen=127.0.0.1:0", "--plaintext", `--db=${data}/monipaikka.db`, `--port_file=${data}/grpc.port`,
       "--http_listen=127.0.0.1:0", `--http_port_file=${data}/http.port`, `--web_root=${this.webRoot}`,
+      "--metrics_listen=127.0.0.1:0",
       `--pseudonym_key_file=${key}/pseudonym.key`, `--bootstrap_admin_token_file=${this.tokenFile("admin")}`,
     ];
     const log = path.join(this.dir, "server.log");
