@@ -160,7 +160,7 @@ ABSL_FLAG(std::string, http_port_file, "",
           "write the HTTP side's bound port to this file once serving");
 ABSL_FLAG(std::string, web_root, MONIPAIKKA_DEFAULT_WEB_ROOT,
           "directory of the built web app served over HTTP (web/dist after "
-          "web/build.sh); empty: no files, only the API");
+          "deploy/build-web.sh); empty: no files, only the API");
 ABSL_FLAG(int, http_session_idle_min, kDefaults.http_session_idle_min,
           "a dashboard session unused for this many minutes ends");
 ABSL_FLAG(int, http_max_connections, kDefaults.http_max_connections,

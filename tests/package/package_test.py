@@ -90,7 +90,23 @@ def passwd_entry(root, user):
     return None
 
 
-def inspect_packages(debs, version):
+def web_dist(build_dir):
+    """The built web dashboard the server package installs (the build's
+    MONIPAIKKA_WEB_DIST), as {path in the package: content}."""
+    with open(os.path.join(build_dir, "CMakeCache.txt")) as cache:
+        dist = re.search(r"^MONIPAIKKA_WEB_DIST:PATH=(.*)$", cache.read(),
+                         re.MULTILINE).group(1)
+    files = {}
+    for directory, _, names in os.walk(dist):
+        for name in names:
+            path = os.path.join(directory, name)
+            with open(path, "rb") as f:
+                files["./usr/share/monipaikka/web/" +
+                      os.path.relpath(path, dist)] = f.read()
+    return files
+
+
+def inspect_packages(debs, version, web):
     arch = run(["dpkg", "--print-architecture"]).stdout.strip()
     for name in ("monipaikka-server", "monipaikka-edge", "monipaikka-client"):
         check(name in debs, f"{name}: package built",
@@ -154,6 +170,10 @@ def inspect_packages(debs, version):
             "./usr/bin/monipaikka": "-rwxr-xr-x",
         },
     }
+    check("./usr/share/monipaikka/web/index.html" in web,
+          "the web dashboard is built", sorted(web)[:5])
+    expected["monipaikka-server"].update(
+        {path: "-rw-r--r--" for path in web})
     for name, files in expected.items():
         contents = deb_contents(debs[name])
         regular = {path for path, (mode, _) in contents.items()
@@ -304,7 +324,7 @@ def check_programs(root, version):
                 help_texts[program], re.DOTALL | re.MULTILINE)
             if name in ("listen", "tls_cert_file", "tls_key_file",
                         "tls_client_ca_file", "server", "tls_ca_file",
-                        "metrics_listen"):
+                        "metrics_listen", "http_listen"):
                 # Examples of a setting, not its default.
                 check(match is not None, f"{flag_file}: --{name} is a flag")
                 continue
@@ -434,7 +454,7 @@ class NotifySocket:
         self.sock.close()
 
 
-def start_like_the_unit(root, tmp):
+def start_like_the_unit(root, tmp, web):
     """Runs the installed server with its unit's ExecStart, the paths moved
     into `root` and the ports made free ones (port 0)."""
     with open(os.path.join(root, "lib/systemd/system/"
@@ -448,16 +468,25 @@ def start_like_the_unit(root, tmp):
     os.chmod(os.path.join(credentials, "pseudonym.key"), 0o400)
 
     def into_root(text):
-        for prefix in ("/etc/monipaikka", "/var/lib/monipaikka", "/usr/bin"):
+        for prefix in ("/etc/monipaikka", "/var/lib/monipaikka", "/usr/bin",
+                       "/usr/share/monipaikka"):
             text = text.replace(prefix, root + prefix)
         return text
 
     with open(os.path.join(root, "etc/monipaikka/server.flags")) as flags:
         flag_text = flags.read()
+    check(re.search(r"^--http_listen=127\.0\.0\.1:8080$", flag_text,
+                    re.MULTILINE) is not None,
+          "server.flags: the dashboard on 127.0.0.1:8080")
+    check(re.search(r"^--web_root=/usr/share/monipaikka/web$", flag_text,
+                    re.MULTILINE) is not None,
+          "server.flags: --web_root is where the package puts the dashboard")
     flag_text = into_root(flag_text)
     flag_text = re.sub(r"^--listen=.*$", "--listen=127.0.0.1:0", flag_text,
                        flags=re.MULTILINE)
     flag_text = re.sub(r"^--metrics_listen=.*$", "--metrics_listen=127.0.0.1:0",
+                       flag_text, flags=re.MULTILINE)
+    flag_text = re.sub(r"^--http_listen=.*$", "--http_listen=127.0.0.1:0",
                        flag_text, flags=re.MULTILINE)
     moved_flags = os.path.join(tmp, "server.flags")
     with open(moved_flags, "w") as flags:
@@ -471,8 +500,10 @@ def start_like_the_unit(root, tmp):
         args.append(into_root(arg))
     port_file = os.path.join(tmp, "port")
     metrics_port_file = os.path.join(tmp, "metrics_port")
+    http_port_file = os.path.join(tmp, "http_port")
     args += [f"--port_file={port_file}",
-             f"--metrics_port_file={metrics_port_file}"]
+             f"--metrics_port_file={metrics_port_file}",
+             f"--http_port_file={http_port_file}"]
     check(args[0] == os.path.join(root, "usr/bin/monipaikka-server"),
           "unit ExecStart runs /usr/bin/monipaikka-server", args[0])
 
@@ -518,6 +549,21 @@ def start_like_the_unit(root, tmp):
                   "server: monipaikka_build_info metric",
                   [line for line in metrics.splitlines()
                    if "build_info" in line])
+        # The installed dashboard: its page and every script it names.
+        if ready and os.path.exists(http_port_file):
+            with open(http_port_file) as port:
+                http_port = int(port.read())
+            base = f"http://127.0.0.1:{http_port}/"
+            page = urllib.request.urlopen(base, timeout=10).read()
+            check(page == web["./usr/share/monipaikka/web/index.html"],
+                  "server: serves the packaged dashboard at /", page[:200])
+            named = re.findall(r'(?:src|href)="(assets/[^"]+)"', page.decode())
+            served = [urllib.request.urlopen(base + asset, timeout=10).read()
+                      == web["./usr/share/monipaikka/web/" + asset]
+                      for asset in named]
+            check(len(named) >= 2 and all(served),
+                  "server: serves the scripts and style sheet the page names",
+                  list(zip(named, served)))
         # The installed edge agent against it: READY=1 once its loop runs,
         # then WATCHDOG=1 pings (the simulator only stands in for inputs).
         if ready and os.path.exists(port_file):
@@ -817,13 +863,14 @@ def main():
         debs = {}
         for deb in glob.glob(os.path.join(out, "*.deb")):
             debs[deb_field(deb, "Package")] = deb
-        if inspect_packages(debs, version):
+        web = web_dist(build_dir)
+        if inspect_packages(debs, version, web):
             root = os.path.join(tmp, "root")
             output = install(root, debs, os.path.join(tmp, "dpkg.log"))
             check_installation(root, output)
             check_programs(root, version)
             check_units(root)
-            start_like_the_unit(root, tmp)
+            start_like_the_unit(root, tmp, web)
             check_backup_retention(root, tmp)
             purge(root)
             remove_for_good(root, os.path.join(
