@@ -113,7 +113,7 @@ TEST(AnalyticsTextTest, AWithheldFteSaysSuppressedAndWhy) {
   group->set_code("SMALL");
   group->set_fte_withheld(v1::REGISTRY_FIGURE_SMALL_GROUP);
   group->set_fte_withheld_reason("fewer than 5 employees");
-  what_if.set_total_fte_withheld(v1::REGISTRY_FIGURE_REVEALS_WITHHELD);
+  what_if.set_total_fte_withheld(v1::REGISTRY_FIGURE_PROTECTED);
   what_if.set_total_fte_withheld_reason("would reveal another withheld figure");
   std::ostringstream text;
   WriteConsolidation(what_if, OutputFormat::kTable, text);

@@ -31,10 +31,12 @@ struct HrScope {
   friend bool operator==(const HrScope&, const HrScope&) = default;
 };
 
-// Why a figure is withheld.
+// Why a figure is withheld. Outside the server kSmallCount,
+// kProtectsAnother and kFewChanged are one reason (HR_WITHHELD_PROTECTED):
+// telling them apart would prove a count small.
 enum class HrWithheld : uint8_t {
   kShown = 0,
-  // It concerns 1 … k−1 people, or a group of fewer than k.
+  // A group of fewer than k.
   kSmallGroup = 1,
   // Secondary suppression: with it, a withheld figure could be worked out
   // or narrowed below its protection interval.
@@ -44,6 +46,8 @@ enum class HrWithheld : uint8_t {
   // A median or share of a group under 2k people, or one built on a
   // withheld count.
   kSideFigure = 4,
+  // It concerns 1 … k−1 people of a group of k or more.
+  kSmallCount = 5,
 };
 
 // A count of employees (or a share) that may be withheld. When withheld,

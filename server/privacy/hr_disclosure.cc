@@ -414,9 +414,12 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
       return HrCount{static_cast<int64_t>(std::llround(cells[cell].value)),
                      false, HrWithheld::kShown};
     }
-    return HrCount{0, true,
-                   cells[cell].sensitive ? HrWithheld::kSmallGroup
-                                         : HrWithheld::kProtectsAnother};
+    // A Count cell's upper bound is its group's size.
+    const HrWithheld reason =
+        !cells[cell].sensitive        ? HrWithheld::kProtectsAnother
+        : cells[cell].upper_bound < k ? HrWithheld::kSmallGroup
+                                      : HrWithheld::kSmallCount;
+    return HrCount{0, true, reason};
   };
   auto side = [](bool shown, double value) {
     return shown ? HrPercent{value, false, HrWithheld::kShown}
@@ -475,10 +478,13 @@ absl::StatusOr<HrPeriodTables> AuditHrPeriod(const HrPeriodCounts& counts,
       }
       const size_t cell = c.change[cat];
       if (withheld[cell] || now.withheld) {
-        change[cat] = HrCount{0, true,
-                              cells[cell].sensitive ? HrWithheld::kFewChanged
-                              : now.withheld        ? now.reason
-                                             : HrWithheld::kProtectsAnother};
+        // The count's own reason first: a change in a group under k would
+        // otherwise read apart from a zero change.
+        change[cat] =
+            HrCount{0, true,
+                    now.withheld            ? now.reason
+                    : cells[cell].sensitive ? HrWithheld::kFewChanged
+                                            : HrWithheld::kProtectsAnother};
       } else {
         change[cat] = HrCount{now.value - then, false};
       }

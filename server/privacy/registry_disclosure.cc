@@ -181,12 +181,14 @@ std::string WithheldReasonText(RegistryWithheld withheld, int anonymity_k) {
       return "";
     case RegistryWithheld::kSmallGroup:
       return absl::StrCat("fewer than ", anonymity_k, " employees");
+    // One text: which of the two it is would say whether a few employees
+    // changed FTE.
     case RegistryWithheld::kFewChanges:
-      return absl::StrCat("fewer than ", anonymity_k,
-                          " employees changed since the previous publication "
-                          "date");
     case RegistryWithheld::kRevealsWithheld:
-      return "would reveal another withheld figure";
+      return absl::StrCat(
+          "withheld by the disclosure audit (fewer than ", anonymity_k,
+          " employees changed since the previous publication date, or it "
+          "would reveal another withheld figure)");
   }
   return "withheld";
 }

@@ -111,9 +111,10 @@ absl::StatusOr<RegistryFigures> PublishRegistryFigures(
     std::span<const RegistryMember> previous,
     const RegistryDisclosureSettings& settings);
 
-// "fewer than 5 employees", "fewer than 5 employees changed since the
-// previous publication date", "would reveal another withheld figure"; empty
-// for a shown figure.
+// "fewer than 5 employees", or, for kFewChanges and kRevealsWithheld alike,
+// "withheld by the disclosure audit (fewer than 5 employees changed since
+// the previous publication date, or it would reveal another withheld
+// figure)"; empty for a shown figure.
 std::string WithheldReasonText(RegistryWithheld withheld, int anonymity_k);
 
 }  // namespace monipaikka

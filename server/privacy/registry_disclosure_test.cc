@@ -87,8 +87,14 @@ TEST(RegistryDisclosureTest, AnOrganizationTotalDoesNotGiveAwayASmallSite) {
     }
   }
   EXPECT_GE(secondary, 1);
+  // Told apart from a change by a few employees, it would say that a few
+  // changed FTE: both read the same.
   EXPECT_EQ(WithheldReasonText(RegistryWithheld::kRevealsWithheld, 5),
-            "would reveal another withheld figure");
+            "withheld by the disclosure audit (fewer than 5 employees changed "
+            "since the previous publication date, or it would reveal another "
+            "withheld figure)");
+  EXPECT_EQ(WithheldReasonText(RegistryWithheld::kRevealsWithheld, 5),
+            WithheldReasonText(RegistryWithheld::kFewChanges, 5));
 }
 
 // A site against its organizations: S2's only organization is X, whose

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "server/privacy/registry_disclosure.h"
 #include "server/reports/occupancy_test_util.h"
 #include "server/reports/planning_reports.h"
 #include "server/reports/registry_figures.h"
@@ -238,9 +239,9 @@ TEST_F(SpaceEfficiencyTest, ASiteOfTwoEmployeesIsSuppressedOnEveryDate) {
       ++withheld;
       EXPECT_FALSE(row.fte_withheld_reason().empty());
       EXPECT_EQ(row.fte(), 0);
-      if (row.fte_withheld() == v1::REGISTRY_FIGURE_REVEALS_WITHHELD) {
+      if (row.fte_withheld() == v1::REGISTRY_FIGURE_PROTECTED) {
         EXPECT_EQ(row.fte_withheld_reason(),
-                  "would reveal another withheld figure");
+                  WithheldReasonText(RegistryWithheld::kRevealsWithheld, 5));
       }
     }
     EXPECT_GE(withheld, 1);
@@ -304,10 +305,9 @@ TEST_F(SpaceEfficiencyTest, AConsolidationOfChosenGroupsSumsOnlyShownFigures) {
       EXPECT_EQ(report->total_fte_withheld(), v1::REGISTRY_FIGURE_SHOWN);
       EXPECT_DOUBLE_EQ(report->total_fte(), sum);
     } else {
-      EXPECT_EQ(report->total_fte_withheld(),
-                v1::REGISTRY_FIGURE_REVEALS_WITHHELD);
+      EXPECT_EQ(report->total_fte_withheld(), v1::REGISTRY_FIGURE_PROTECTED);
       EXPECT_EQ(report->total_fte_withheld_reason(),
-                "would reveal another withheld figure");
+                WithheldReasonText(RegistryWithheld::kRevealsWithheld, 5));
       EXPECT_EQ(report->total_fte(), 0);
       EXPECT_EQ(report->m2_per_fte(), 0);
       EXPECT_FALSE(report->meets_target());
@@ -346,7 +346,7 @@ TEST_F(SpaceEfficiencyTest, TheRegistryIsReadAtThePublicationDateBefore) {
   Store({Employee(46, "X", "S2", 0.2, absl::CivilDay(2026, 4, 3))});
   auto april = EfficiencyOn("2026-04-30");
   ASSERT_TRUE(april.ok());
-  EXPECT_EQ(Row(*april, "S2").fte_withheld(), v1::REGISTRY_FIGURE_FEW_CHANGES);
+  EXPECT_EQ(Row(*april, "S2").fte_withheld(), v1::REGISTRY_FIGURE_PROTECTED);
   EXPECT_NE(Row(*april, "S2").fte_withheld_reason().find("changed since"),
             std::string::npos);
 }

@@ -326,7 +326,7 @@ absl::StatusOr<v1::ConsolidationReport> BuildConsolidation(
   }
   report.set_fte_available(fte_available);
   if (fte_available && !total_shown) {
-    report.set_total_fte_withheld(v1::REGISTRY_FIGURE_REVEALS_WITHHELD);
+    report.set_total_fte_withheld(v1::REGISTRY_FIGURE_PROTECTED);
     report.set_total_fte_withheld_reason(
         WithheldReasonText(RegistryWithheld::kRevealsWithheld, k));
   } else if (fte_available) {

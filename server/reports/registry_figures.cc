@@ -116,12 +116,13 @@ v1::RegistryFigureWithheld WithheldToProto(RegistryWithheld withheld) {
       return v1::REGISTRY_FIGURE_SHOWN;
     case RegistryWithheld::kSmallGroup:
       return v1::REGISTRY_FIGURE_SMALL_GROUP;
+    // One reason: which of these it is would say whether a few employees
+    // changed FTE.
     case RegistryWithheld::kFewChanges:
-      return v1::REGISTRY_FIGURE_FEW_CHANGES;
     case RegistryWithheld::kRevealsWithheld:
-      return v1::REGISTRY_FIGURE_REVEALS_WITHHELD;
+      return v1::REGISTRY_FIGURE_PROTECTED;
   }
-  return v1::REGISTRY_FIGURE_REVEALS_WITHHELD;
+  return v1::REGISTRY_FIGURE_PROTECTED;
 }
 
 }  // namespace monipaikka

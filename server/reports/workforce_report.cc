@@ -72,10 +72,12 @@ v1::HrWithheldReason Reason(HrWithheld reason) {
       return v1::HR_WITHHELD_REASON_UNSPECIFIED;
     case HrWithheld::kSmallGroup:
       return v1::HR_WITHHELD_SMALL_GROUP;
+    // One reason: which of these it is would say whether the count is
+    // 1 … k−1.
+    case HrWithheld::kSmallCount:
     case HrWithheld::kProtectsAnother:
-      return v1::HR_WITHHELD_PROTECTS_ANOTHER;
     case HrWithheld::kFewChanged:
-      return v1::HR_WITHHELD_FEW_CHANGED;
+      return v1::HR_WITHHELD_PROTECTED;
     case HrWithheld::kSideFigure:
       return v1::HR_WITHHELD_SIDE_FIGURE;
   }

@@ -149,7 +149,7 @@ TEST_F(RegistryFiguresTest, AConsolidationSumsOnlyShownFigures) {
   ASSERT_EQ(both.groups_size(), 2);
   EXPECT_DOUBLE_EQ(both.groups(0).fte(), 20.0);
   EXPECT_EQ(both.groups(1).fte_withheld(), v1::REGISTRY_FIGURE_SMALL_GROUP);
-  EXPECT_EQ(both.total_fte_withheld(), v1::REGISTRY_FIGURE_REVEALS_WITHHELD);
+  EXPECT_EQ(both.total_fte_withheld(), v1::REGISTRY_FIGURE_PROTECTED);
   EXPECT_EQ(both.total_fte(), 0);
   EXPECT_EQ(both.m2_per_fte(), 0);
 

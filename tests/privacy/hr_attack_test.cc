@@ -429,8 +429,12 @@ struct Findings {
   int small_changes_consecutive = 0;
   int small_changes_other = 0;
   int shown_changes_other = 0;
-  // Organization and state figures withheld only to protect another one.
+  // Organization and state figures withheld by the audit in groups of k or
+  // more (the reason does not say whether to protect another one).
   int margins_protecting = 0;
+  // Withheld counts whose reason tells more than the group's known size
+  // (SMALL_GROUP in a group of k or more proves the count 1 … k−1).
+  int reasons_telling = 0;
   std::vector<std::string> examples;
 };
 
@@ -467,6 +471,25 @@ Findings Attack(const Registry& registry, const std::string& label) {
   // ---- Fetch every table family of the period ----
   Collection seen;
   std::set<std::string> margins_protecting;
+  int reasons_telling = 0;
+  // A withheld count's reason may say only what the group's known size
+  // says: SMALL_GROUP exactly when it is under k, else PROTECTED.
+  auto tells = [&](const v1::HrCount& count, int64_t group) {
+    if (!count.withheld()) return false;
+    const v1::HrWithheldReason expected =
+        group < kK ? v1::HR_WITHHELD_SMALL_GROUP : v1::HR_WITHHELD_PROTECTED;
+    return count.reason() != expected;
+  };
+  // A change between two dates: SMALL_GROUP only when the group is under k
+  // on one of them (the withheld count of that date gives the reason).
+  auto change_tells = [&](const v1::HrCount& change, int64_t group,
+                          int64_t other_group) {
+    if (!change.withheld()) return false;
+    if (change.reason() == v1::HR_WITHHELD_SMALL_GROUP) {
+      return group >= kK && other_group >= kK;
+    }
+    return change.reason() != v1::HR_WITHHELD_PROTECTED;
+  };
   for (absl::CivilMonth m : registry.office_months) {
     for (const Scope& scope : scopes) {
       if (scope.level == 2 && !heads.month.count({m, scope})) continue;
@@ -494,9 +517,12 @@ Findings Attack(const Registry& registry, const std::string& label) {
             seen.Put(OfficeKey(m, s, f), fields[f]->value(),
                      fields[f]->withheld());
             if (s.level < 2 &&
-                fields[f]->reason() == v1::HR_WITHHELD_PROTECTS_ANOTHER) {
+                fields[f]->reason() == v1::HR_WITHHELD_PROTECTED) {
               margins_protecting.insert(OfficeKey(m, s, f));
             }
+            auto group = heads.month.find({m, s});
+            reasons_telling += tells(
+                *fields[f], group == heads.month.end() ? 0 : group->second);
           }
           seen.Put(MedianKey(m, s), row.median_office_days().value(),
                    row.median_office_days().withheld());
@@ -525,9 +551,17 @@ Findings Attack(const Registry& registry, const std::string& label) {
           const v1::DistributionCategory& category = report->categories(c);
           seen.Put(DistKey(d, scope, c), category.employees().value(),
                    category.employees().withheld());
-          if (scope.level < 2 && category.employees().reason() ==
-                                     v1::HR_WITHHELD_PROTECTS_ANOTHER) {
+          if (scope.level < 2 &&
+              category.employees().reason() == v1::HR_WITHHELD_PROTECTED) {
             margins_protecting.insert(DistKey(d, scope, c));
+          }
+          reasons_telling +=
+              tells(category.employees(), heads.day.at({d, scope}));
+          if (other.has_value() && c > 0) {
+            auto then = heads.day.find({*other, scope});
+            reasons_telling +=
+                change_tells(category.change(), heads.day.at({d, scope}),
+                             then == heads.day.end() ? 0 : then->second);
           }
           if (other.has_value() && c > 0) {
             seen.Put(ChangeKey(d, *other, scope, c), category.change().value(),
@@ -678,6 +712,7 @@ Findings Attack(const Registry& registry, const std::string& label) {
   // ---- Bound every withheld figure ----
   Findings findings;
   findings.margins_protecting = static_cast<int>(margins_protecting.size());
+  findings.reasons_telling = reasons_telling;
   auto judge = [&](const std::string& key,
                    const std::vector<std::pair<int, double>>& objective,
                    bool count) {
@@ -807,8 +842,8 @@ Registry DemoShaped() {
 }
 
 // The demo's registry shape, attacked like the random ones; it also
-// reports how many organization and state figures are withheld only to
-// protect another (secondary suppression prefers unit figures: see
+// reports how many organization and state figures the audit withholds in
+// groups of k or more (secondary suppression prefers unit figures: see
 // hr_disclosure.cc, SystemBuilder::Cost).
 TEST(HrAttackTest, ADemoShapedRegistryIsProtected) {
   const Findings f = Attack(DemoShaped(), "demo-shaped");
@@ -817,9 +852,10 @@ TEST(HrAttackTest, ADemoShapedRegistryIsProtected) {
   EXPECT_GT(f.withheld, 0);
   EXPECT_EQ(f.pinned, 0) << examples;
   EXPECT_EQ(f.small, 0) << examples;
+  EXPECT_EQ(f.reasons_telling, 0);
   std::cout << "demo-shaped registry: " << f.withheld << " withheld figures, "
             << f.margins_protecting
-            << " organization or state figures withheld to protect another\n";
+            << " organization or state figures withheld by the audit\n";
 }
 
 TEST(HrAttackTest, NoWithheldFigureIsPinnedOrProvenSmall) {
@@ -832,6 +868,7 @@ TEST(HrAttackTest, NoWithheldFigureIsPinnedOrProvenSmall) {
     total.small_changes_consecutive += f.small_changes_consecutive;
     total.small_changes_other += f.small_changes_other;
     total.shown_changes_other += f.shown_changes_other;
+    total.reasons_telling += f.reasons_telling;
     for (const std::string& e : f.examples) {
       if (total.examples.size() < 10) total.examples.push_back(e);
     }
@@ -843,6 +880,8 @@ TEST(HrAttackTest, NoWithheldFigureIsPinnedOrProvenSmall) {
   EXPECT_EQ(total.pinned, 0) << total.withheld << " withheld" << examples;
   EXPECT_EQ(total.small, 0) << total.withheld << " withheld" << examples;
   EXPECT_EQ(total.small_changes_consecutive, 0) << examples;
+  // Nor does any withheld count's reason say more than its group's size.
+  EXPECT_EQ(total.reasons_telling, 0);
   std::cout << "attacker: " << kSeeds << " registries, " << total.withheld
             << " withheld figures, " << total.pinned << " pinned, "
             << total.small << " proven in 1.." << kK - 1
