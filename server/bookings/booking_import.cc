@@ -16,6 +16,12 @@ namespace {
 constexpr int64_t kDayMs = 24 * 3600 * 1000;
 // A booking longer than this is no desk or room booking but an error.
 constexpr int64_t kMaxBookingMs = 14 * kDayMs;
+// Bookings are taken from 3 years before the import to 2 years after it
+// (reports reach 1 098 days back): a date beyond is a typo, and as the
+// edge of an export's covered range it would remove every booking of the
+// source up to it.
+constexpr int64_t kPastBookingDays = 3 * 365 + 1;
+constexpr int64_t kFutureBookingDays = 2 * 365 + 1;
 
 // Codes and mailboxes of the inventory, for mapping.
 class TargetIndex {
@@ -99,6 +105,16 @@ absl::StatusOr<int64_t> RowTime(absl::string_view field, std::string text,
                    "\" is no instant, local time (YYYY-MM-DD HH:MM) or date"));
 }
 
+// The problem of a booking starting at `start_ms`, outside the years
+// bookings are taken from.
+std::string OutsideYearsTaken(int64_t start_ms, int64_t now_ms) {
+  return absl::StrCat(
+      "start: ", FormatInstantMs(start_ms), " is more than ",
+      start_ms < now_ms ? "3 years before today" : "2 years ahead",
+      " (a typo?); bookings are taken from 3 years back to 2 "
+      "years ahead");
+}
+
 int64_t FloatingToMs(int64_t local_as_utc_s, const absl::TimeZone& zone) {
   const absl::CivilSecond local = absl::ToCivilSecond(
       absl::FromUnixSeconds(local_as_utc_s), absl::UTCTimeZone());
@@ -130,6 +146,17 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
   }
   if (covered_from.has_value() && *covered_to <= *covered_from) {
     return absl::InvalidArgumentError("covered_to: must be after covered_from");
+  }
+  const int64_t earliest_ms = now_ms - kPastBookingDays * kDayMs;
+  const int64_t latest_ms = now_ms + kFutureBookingDays * kDayMs;
+  if (covered_from.has_value() && *covered_from < earliest_ms) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("covered_from: ", request.covered_from(),
+                     " is more than 3 years before today"));
+  }
+  if (covered_to.has_value() && *covered_to > latest_ms) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "covered_to: ", request.covered_to(), " is more than 2 years ahead"));
   }
   const TargetIndex targets(inventory);
   int32_t default_room = -1;
@@ -199,6 +226,13 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
         site_of_row.pop_back();
         continue;  // expanded, but outside the range
       }
+      if (!covered_from.has_value() &&
+          (row.start_ms < earliest_ms || row.start_ms >= latest_ms)) {
+        site_of_row.pop_back();
+        if (b.recurring) continue;  // an instance beyond the years taken
+        Problem(response, b.line, OutsideYearsTaken(row.start_ms, now_ms));
+        continue;
+      }
       replacement.rows.push_back(std::move(row));
     }
   } else {
@@ -248,6 +282,10 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
       }
       if (*end - *start > kMaxBookingMs) {
         Problem(response, r.line(), "end: the booking is longer than 14 days");
+        continue;
+      }
+      if (*start < earliest_ms || *start >= latest_ms) {
+        Problem(response, r.line(), OutsideYearsTaken(*start, now_ms));
         continue;
       }
       row.start_ms = *start;

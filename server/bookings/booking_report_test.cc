@@ -379,6 +379,68 @@ INSTANTIATE_TEST_SUITE_P(
                                          v1::BOOKING_GROUPING_HOUR),
                        ::testing::Bool()));
 
+// A date years away is a typo: as the edge of the export's covered range it
+// would remove every booking of the source up to it. It is a problem of its
+// line, and the rest of the export replaces only what it covers.
+TEST_F(BookingReportTest, ADateYearsAwayIsAProblemAndRemovesNothing) {
+  ImportAll();
+  v1::ImportBookingsRequest csv;
+  csv.set_source("desk system");
+  int line = 2;
+  for (const char* desk : {"D1", "D2", "D3"}) {
+    v1::DeskBookingRow* row = csv.add_rows();
+    row->set_line(line++);
+    row->set_workstation(desk);
+    row->set_start("2026-03-16");
+    row->set_end("2026-03-16");
+  }
+  v1::DeskBookingRow* typo = csv.add_rows();
+  typo->set_line(line++);
+  typo->set_workstation("D1");
+  typo->set_start("2062-11-03");
+  typo->set_end("2062-11-03");
+  const v1::ImportBookingsResponse response = Import(csv);
+  ASSERT_EQ(response.problems_size(), 1);
+  EXPECT_EQ(response.problems(0).line(), 5);
+  EXPECT_EQ(response.problems(0).message().rfind("start: 2062-11-0", 0), 0u)
+      << response.problems(0).message();
+  EXPECT_NE(response.problems(0).message().find("more than 2 years ahead"),
+            std::string::npos);
+  // The 03-29 room booking of the source is outside what the export covers.
+  EXPECT_EQ(response.removed(), 0);
+  EXPECT_EQ(response.unchanged(), 3);
+  EXPECT_EQ(response.covered_to().rfind("2026-03-1", 0), 0u);
+
+  // A covered range given from 1900 is refused as a whole.
+  v1::ImportBookingsRequest wide = csv;
+  wide.set_covered_from("1900-01-01T00:00:00Z");
+  wide.set_covered_to("2026-04-01T00:00:00Z");
+  auto refused = ImportBookings(f_.session(), f_.inventory(), nullptr, wide,
+                                At("2026-04-10T00:00:00Z"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message().rfind("covered_from:", 0), 0u);
+
+  // In an iCalendar export: a single event years ahead is a problem; a
+  // weekly meeting without an end is taken up to 2 years ahead.
+  v1::ImportBookingsRequest ics;
+  ics.set_source("room.r mailbox 2");
+  ics.set_space("HKI-1-R");
+  ics.set_ics(
+      "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n"
+      "BEGIN:VEVENT\nUID:typo\nDTSTART:20621103T080000Z\n"
+      "DTEND:20621103T090000Z\nEND:VEVENT\n"
+      "BEGIN:VEVENT\nUID:weekly\nDTSTART:20260302T080000Z\n"
+      "DTEND:20260302T090000Z\nRRULE:FREQ=WEEKLY\nEND:VEVENT\n"
+      "END:VCALENDAR\n");
+  const v1::ImportBookingsResponse calendar = Import(ics);
+  ASSERT_EQ(calendar.problems_size(), 1);
+  EXPECT_EQ(calendar.problems(0).line(), 4);
+  EXPECT_EQ(calendar.problems(0).message().rfind("start: 2062-11-03", 0), 0u);
+  EXPECT_GT(calendar.added(), 52);
+  EXPECT_LE(calendar.added(), 52 * 2 + 8);
+  EXPECT_LT(calendar.covered_to(), "2028-04-11");
+}
+
 TEST_F(BookingReportTest, BadRequestsNameTheField) {
   v1::BookingReportRequest request;
   request.set_from_date("2026-03-16");

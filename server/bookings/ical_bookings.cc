@@ -418,6 +418,7 @@ absl::StatusOr<ICalExport> ParseICalendar(absl::string_view text,
       b.start_s = start_s;
       b.end_s = start_s + e.duration_s;
       b.floating = e.start.floating;
+      b.recurring = e.recurs && !e.recurrence_id.has_value();
       b.attendees = e.attendees;
       b.rooms = e.rooms;
       return b;

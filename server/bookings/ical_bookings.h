@@ -31,6 +31,8 @@ struct ICalBooking {
   int64_t start_s = 0;
   int64_t end_s = 0;
   bool floating = false;
+  // An instance of a recurring event (RRULE or RDATE).
+  bool recurring = false;
   // ATTENDEEs other than rooms and resources; -1 when there are none.
   int32_t attendees = -1;
   // How the event names its room: mailbox addresses of ATTENDEEs with
