@@ -9,9 +9,8 @@
 
 namespace monipaikka {
 
-absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
-    absl::string_view listen, bool allow_non_loopback,
-    std::shared_ptr<prometheus::Collectable> metrics) {
+absl::Status CheckMetricsListenAddress(absl::string_view listen,
+                                       bool allow_non_loopback) {
   const size_t colon = listen.rfind(':');
   int port = -1;
   if (colon == absl::string_view::npos || colon == 0 ||
@@ -26,6 +25,17 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
         "metrics listen address ", listen,
         " is not loopback; metrics are served without authentication, so "
         "other addresses need --metrics_allow_non_loopback"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
+    absl::string_view listen, bool allow_non_loopback,
+    std::shared_ptr<prometheus::Collectable> metrics) {
+  if (absl::Status address =
+          CheckMetricsListenAddress(listen, allow_non_loopback);
+      !address.ok()) {
+    return address;
   }
   std::unique_ptr<MetricsEndpoint> endpoint(new MetricsEndpoint());
   endpoint->metrics_ = std::move(metrics);

@@ -17,6 +17,12 @@ class Exposer;
 
 namespace monipaikka {
 
+// INVALID_ARGUMENT naming `listen` unless it is "host:port" and, without
+// `allow_non_loopback`, a loopback address: the check Start() makes first,
+// for a program to refuse its command line before anything starts.
+absl::Status CheckMetricsListenAddress(absl::string_view listen,
+                                       bool allow_non_loopback);
+
 class MetricsEndpoint {
  public:
   // Listens on `listen` ("host:port" with a numeric IPv4 host, localhost or

@@ -161,9 +161,15 @@ absl::StatusOr<DatabaseBackupReport> BackupDatabase(
       CopyPages(db.get(), partial, options);
   db->Execute("COMMIT").IgnoreError();  // ends the read transaction
   db.reset();
+  // The partial file and what opening it made (its check opens it, in
+  // the source's WAL mode, which leaves a -wal and a -shm).
+  auto remove_partial = [&] {
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      ::unlink((partial + suffix).c_str());
+    }
+  };
   auto discard = [&](absl::Status status) {
-    ::unlink(partial.c_str());
-    ::unlink((partial + "-journal").c_str());
+    remove_partial();
     return status;
   };
   if (!report.ok()) return discard(report.status());
@@ -190,7 +196,7 @@ absl::StatusOr<DatabaseBackupReport> BackupDatabase(
     }
     return discard(SystemError("cannot name the backup", destination));
   }
-  ::unlink(partial.c_str());
+  remove_partial();
   RETURN_IF_ERROR(SyncPath(DirectoryOf(destination), true));
   return report;
 }

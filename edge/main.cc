@@ -140,6 +140,15 @@ absl::Status ParseDay(absl::string_view flag, const std::string& text,
 
 absl::StatusOr<AgentOptions> OptionsFromFlags() {
   AgentOptions options;
+  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
+      !listen.empty()) {
+    if (absl::Status address = monipaikka::CheckMetricsListenAddress(
+            listen, absl::GetFlag(FLAGS_metrics_allow_non_loopback));
+        !address.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--metrics_listen: ", address.message()));
+    }
+  }
   options.server = absl::GetFlag(FLAGS_server);
   options.gateway = absl::GetFlag(FLAGS_gateway);
   const monipaikka::ConnectionFlags connection =

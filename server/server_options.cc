@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/listen_address.h"
+#include "common/metrics_endpoint.h"
 #include "common/sqlite.h"
 #include "common/status_macros.h"
 #include "server/privacy/publication_calendar.h"
@@ -77,6 +78,19 @@ absl::Status CheckListenerSecurity(const ServerOptions& options) {
 
 absl::Status ValidateServerOptions(const ServerOptions& options) {
   RETURN_IF_ERROR(CheckListenerSecurity(options));
+  if (!options.metrics_listen.empty()) {
+    if (absl::Status address = CheckMetricsListenAddress(
+            options.metrics_listen, options.metrics_allow_non_loopback);
+        !address.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--metrics_listen: ", address.message()));
+    }
+  }
+  if (options.workforce.retention_months < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--workforce_retention_months: ", options.workforce.retention_months,
+        " is below 1"));
+  }
   if (options.query_threads < 1) {
     return NotPositive("query_threads", options.query_threads);
   }

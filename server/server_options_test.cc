@@ -207,6 +207,15 @@ TEST(ServerOptionsTest, EachValueOutOfRangeNamesItsFlag) {
        "--max_concurrent_streams: 0 is not positive"},
       {[](ServerFlags& f) { f.max_watches_per_token = -3; },
        "--max_watches_per_token: -3 is not positive"},
+      // Refused with the command line (exit 2), not at the start (exit 1,
+      // which systemd would restart every few seconds).
+      {[](ServerFlags& f) { f.metrics_listen = "0.0.0.0:0"; },
+       "--metrics_listen: metrics listen address 0.0.0.0:0 is not loopback"},
+      {[](ServerFlags& f) { f.metrics_listen = "garbage"; },
+       "--metrics_listen: metrics listen address \"garbage\" is not "
+       "host:port"},
+      {[](ServerFlags& f) { f.workforce_retention_months = 0; },
+       "--workforce_retention_months: 0 is below 1"},
   };
   for (const Case& c : cases) {
     ServerFlags flags = Plaintext();

@@ -252,6 +252,8 @@ TEST(OperationsTest, MetricsCountReadingsByOutcomeAndReason) {
       << log;
 }
 
+// With the command line (exit 2, which systemd does not restart), by the
+// server and the edge agent alike.
 TEST(OperationsTest, NonLoopbackMetricsAddressIsRefused) {
   TempDir dir;
   std::string out;
@@ -261,9 +263,18 @@ TEST(OperationsTest, NonLoopbackMetricsAddressIsRefused) {
                 {"--listen=127.0.0.1:0", "--plaintext",
                  "--db=" + dir.File("a.db"), "--metrics_listen=0.0.0.0:0"},
                 &out, std::chrono::seconds(30), &err),
-            1);
-  EXPECT_TRUE(absl::StrContains(err, "event=start_failed")) << err;
+            2);
+  EXPECT_TRUE(absl::StrContains(err, "--metrics_listen: ")) << err;
   EXPECT_TRUE(absl::StrContains(err, "--metrics_allow_non_loopback")) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir.File("a.db")));
+  EXPECT_EQ(RunToCompletion(EdgeBinary(),
+                            {"--gateway=gw-1", "--server=127.0.0.1:1",
+                             "--outbox=" + dir.File("outbox.db"), "--simulate",
+                             "--metrics_listen=garbage"},
+                            &out, std::chrono::seconds(30), &err),
+            2);
+  EXPECT_TRUE(absl::StrContains(err, "--metrics_listen: ")) << err;
+  EXPECT_TRUE(absl::StrContains(err, "is not host:port")) << err;
 }
 
 // Size in bytes of the largest of the database's files.
