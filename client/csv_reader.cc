@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "client/text_file.h"
 
 namespace monipaikka::client {
 namespace {
@@ -53,6 +54,19 @@ void CsvReader::SkipRestOfLine() {
 }
 
 bool CsvReader::Next(CsvRecord* record) {
+  if (!ReadRecord(record)) return false;
+  if (record->status.ok()) {
+    for (const std::string& field : record->fields) {
+      if (!IsUtf8(field)) {
+        record->status = absl::InvalidArgumentError(kNotUtf8);
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+bool CsvReader::ReadRecord(CsvRecord* record) {
   if (at_start_) {
     at_start_ = false;
     static constexpr unsigned char kBom[] = {0xEF, 0xBB, 0xBF};

@@ -39,7 +39,7 @@ class CsvReader {
 
   // Reads the next record into `*record` (reusing its storage). Returns false
   // at the end of the input, or when reading the stream failed: see
-  // io_status().
+  // io_status(). A record with a field that is not UTF-8 is malformed.
   bool Next(CsvRecord* record);
 
   // OK unless reading the underlying stream failed.
@@ -48,6 +48,8 @@ class CsvReader {
  private:
   static constexpr int kEof = -1;
 
+  // Next() without the UTF-8 check.
+  bool ReadRecord(CsvRecord* record);
   // The next byte of the input, or kEof; Peek() does not consume it.
   int Get();
   int Peek();

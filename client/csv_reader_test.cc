@@ -1,9 +1,11 @@
 #include "client/csv_reader.h"
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "client/text_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -120,6 +122,35 @@ TEST(CsvReaderTest, TextAfterClosingQuoteIsMalformedAndReadingResumes) {
   EXPECT_EQ(record.line, 3);
   EXPECT_THAT(record.fields, ElementsAre("c", "d"));
   EXPECT_FALSE(reader.Next(&record));
+}
+
+// A Latin-1 "ä" (0xE4) is no UTF-8: that record alone is malformed (the
+// server's protobuf would refuse the whole request over it).
+TEST(CsvReaderTest, ARecordThatIsNotUtf8IsMalformedAndTheRestRead) {
+  std::istringstream in("a,b\nM\xe4tti,1\nM\xc3\xa4tti,2\n");
+  CsvReader reader(&in);
+  CsvRecord record;
+  ASSERT_TRUE(reader.Next(&record));
+  ASSERT_TRUE(reader.Next(&record));
+  EXPECT_EQ(record.line, 2);
+  EXPECT_THAT(record.status.message(), HasSubstr("not UTF-8"));
+  ASSERT_TRUE(reader.Next(&record));
+  EXPECT_TRUE(record.status.ok()) << record.status;
+  EXPECT_THAT(record.fields, ElementsAre("M\xc3\xa4tti", "2"));
+  EXPECT_FALSE(reader.Next(&record));
+}
+
+// A text file (an iCalendar export, an inventory) that is not UTF-8 is
+// refused naming the line of its first bad byte; a directory is named.
+TEST(TextFileTest, NotUtf8NamesTheLineAndADirectoryIsNamed) {
+  const std::string path = ::testing::TempDir() + "/latin1.ics";
+  std::ofstream(path) << "BEGIN:VCALENDAR\nLOCATION:ok\nSUMMARY:M\xe4tti\n";
+  absl::StatusOr<std::string> text = ReadTextFile(path);
+  EXPECT_EQ(text.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(text.status().message(), HasSubstr(path + ":3: not UTF-8"));
+  absl::StatusOr<std::string> directory = ReadTextFile(::testing::TempDir());
+  EXPECT_EQ(directory.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(directory.status().message(), HasSubstr("is a directory"));
 }
 
 TEST(CsvReaderTest, UnclosedQuoteIsMalformed) {

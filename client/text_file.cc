@@ -1,10 +1,13 @@
 #include "client/text_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/stubs/common.h"
 
 namespace monipaikka::client {
 namespace {
@@ -24,7 +27,17 @@ absl::Status OpenError(const std::string& path, int error) {
 
 }  // namespace
 
+bool IsUtf8(std::string_view text) {
+  return google::protobuf::internal::IsStructurallyValidUTF8(text.data(),
+                                                             text.size());
+}
+
 absl::Status OpenTextFile(const std::string& path, std::ifstream* file) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is a directory, not a file"));
+  }
   errno = 0;
   file->open(path, std::ios::in | std::ios::binary);
   if (!file->is_open()) return OpenError(path, errno == 0 ? EIO : errno);
@@ -42,7 +55,16 @@ absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
     return absl::DataLossError(
         absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
   }
-  return content.str();
+  std::string text = content.str();
+  if (!IsUtf8(text)) {
+    const size_t valid = static_cast<size_t>(
+        google::protobuf::internal::UTF8SpnStructurallyValid(text));
+    const int64_t line =
+        1 + std::count(text.begin(), text.begin() + valid, '\n');
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", line, ": ", kNotUtf8));
+  }
+  return text;
 }
 
 }  // namespace monipaikka::client
