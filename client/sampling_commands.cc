@@ -161,8 +161,18 @@ void WriteSampleEstimate(const v1::SampleEstimateReport& report,
               : "zone")
       << (report.all_hours() ? ", all hours" : ", core hours") << "\n";
   if (!report.available()) {
-    out << "Not available: no measured workstation in "
-        << absl::StrJoin(report.unmeasured_strata(), ", ") << "\n";
+    out << "Not available: ";
+    if (report.unmeasured_strata_size() > 0) {
+      out << "no measured workstation in "
+          << absl::StrJoin(report.unmeasured_strata(), ", ");
+    } else if (report.workstations() == 0) {
+      out << "the scope has no active workstation";
+    } else if (report.workstations_measured() == 0) {
+      out << "none of the scope's workstations is measured";
+    } else {
+      out << "no measured workstation was observed on any day of the window";
+    }
+    out << "\n";
   } else if (report.exact()) {
     out << "Every workstation measured: exact figures, no interval.\n";
   } else {

@@ -80,6 +80,15 @@ TEST(SamplingCommandsTest, TableSaysWhatIsEstimatedAndWhatIsMissing) {
   EXPECT_THAT(not_available.str(),
               HasSubstr("Not available: no measured workstation in Z9"));
   EXPECT_THAT(not_available.str(), ::testing::Not(HasSubstr("42.4")));
+  // Every stratum measured, but nothing observed in the window.
+  v1::SampleEstimateReport unobserved;
+  unobserved.set_workstations(10);
+  unobserved.set_workstations_measured(4);
+  std::ostringstream no_days;
+  WriteSampleEstimate(unobserved, OutputFormat::kTable, false, no_days);
+  EXPECT_THAT(no_days.str(),
+              HasSubstr("Not available: no measured workstation was observed "
+                        "on any day of the window"));
 }
 
 TEST(SamplingCommandsTest, FlagsBecomeTheRequest) {

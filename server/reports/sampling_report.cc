@@ -155,6 +155,7 @@ void EstimateToProto(const SampleEstimate& estimate,
                      const SampleEstimateOptions& options,
                      v1::SampleEstimateReport* report) {
   report->set_available(estimate.available);
+  report->set_days_counted(estimate.days_counted);
   for (const std::string& name : estimate.unmeasured_strata) {
     report->add_unmeasured_strata(name);
   }
@@ -167,7 +168,6 @@ void EstimateToProto(const SampleEstimate& estimate,
   if (estimate.available) {
     ToProto(estimate.time_utilization, report->mutable_time_utilization());
     ToProto(estimate.desk_day_usage, report->mutable_desk_day_usage());
-    report->set_days_counted(estimate.days_counted);
     ToProto(estimate.peak_occupancy_mean,
             report->mutable_peak_occupancy_mean());
     ToProto(estimate.peak_occupancy_p95, report->mutable_peak_occupancy_p95());

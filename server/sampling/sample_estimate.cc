@@ -419,6 +419,9 @@ SampleEstimate EstimateFromSample(const std::vector<SamplingStratum>& strata,
   }
   result.days_counted =
       static_cast<int32_t>(std::count(counted.begin(), counted.end(), true));
+  // Nothing observed (a window of weekends, or before the sensors): no
+  // figure rather than zeros.
+  if (result.days_counted == 0) result.available = false;
 
   // Per stratum: its ratios and the between-desk variance of the residual
   // of time utilization.

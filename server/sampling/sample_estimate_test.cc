@@ -236,6 +236,19 @@ TEST(SampleEstimate, StratumWithoutMeasuredDeskIsNamedAndNothingEstimated) {
   EXPECT_EQ(e.replicates, 0);
 }
 
+// Measured workstations that were observed on no day of the window (a
+// weekend, or before the sensors came): no figure, never zeros.
+TEST(SampleEstimate, NothingObservedInTheWindowIsNotAvailable) {
+  GeneratedSite sample = Sample(Generate(2, 10, 5, 7), 0.5, 3);
+  for (SampledDesk& desk : sample.desks) desk.days.clear();
+  const SampleEstimate e =
+      EstimateFromSample(sample.strata, sample.desks, sample.days, {});
+  EXPECT_FALSE(e.available);
+  EXPECT_TRUE(e.unmeasured_strata.empty());
+  EXPECT_EQ(e.days_counted, 0);
+  EXPECT_EQ(e.replicates, 0);
+}
+
 TEST(SampleEstimate, GeneratedSiteAllMeasuredIsExact) {
   const GeneratedSite full = Generate(4, 30, 15, 11);
   const FullFigures direct = Direct(full);
