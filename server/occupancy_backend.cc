@@ -54,6 +54,7 @@ absl::StatusOr<std::unique_ptr<OccupancyBackend>> OccupancyBackend::Create(
   backend->deps_.registry = options.registry;
   backend->deps_.today = options.today ? options.today : HelsinkiToday;
   backend->deps_.registry_cache = &backend->registry_cache_;
+  backend->deps_.imports = &backend->import_counters_;
   return backend;
 }
 

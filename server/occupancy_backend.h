@@ -77,6 +77,7 @@ class OccupancyBackend {
 
   std::vector<grpc::Service*> services() const;
   const ReportDeps& report_deps() const { return deps_; }
+  const ImportCounters& import_counters() const { return import_counters_; }
   Summarizer& summarizer() { return *summarizer_; }
 
  private:
@@ -90,6 +91,7 @@ class OccupancyBackend {
   std::unique_ptr<Summarizer> summarizer_;
   std::unique_ptr<LiveOccupancyHub> hub_;
   RegistryFigureCache registry_cache_;
+  ImportCounters import_counters_;
   ReportDeps deps_;
   std::unique_ptr<grpc::Service> analytics_service_;
   std::unique_ptr<grpc::Service> live_service_;

@@ -341,6 +341,7 @@ absl::Status Server::ExportMetrics() {
   AddAuthMetrics(auth_counters_, metrics_.get());
   AddMemoryMetrics(metrics_.get());
   AddRetentionMetrics(retention_counters_, metrics_.get());
+  AddImportMetrics(occupancy_->import_counters(), metrics_.get());
   storage_stats_ = std::make_unique<StorageStats>(
       storage_.get(), options_.database, options_.storage_stats_interval);
   RETURN_IF_ERROR(storage_stats_->Start());

@@ -93,6 +93,16 @@ void AddIngestMetrics(const IngestCounters& counters, MetricSet* metrics) {
       });
 }
 
+void AddImportMetrics(const ImportCounters& counters, MetricSet* metrics) {
+  metrics->AddCounterFamily(
+      "monipaikka_import_rows_refused_total",
+      "Rows (CSV) and events (iCalendar) of file imports refused as bad "
+      "input, by import; the good ones load.",
+      "import",
+      {{"bookings", &counters.bookings},
+       {"observations", &counters.observations}});
+}
+
 void AddRetentionMetrics(const RetentionCounters& counters,
                          MetricSet* metrics) {
   metrics->AddCounter("monipaikka_retention_readings_deleted_total",

@@ -9,6 +9,7 @@
 #include "server/ingest/ingest_writer.h"
 #include "server/retention/retention.h"
 #include "server/service/query_executor.h"
+#include "server/service/report_deps.h"
 #include "server/storage_health.h"
 
 namespace monipaikka {
@@ -25,6 +26,9 @@ void AddAuthMetrics(const AuthCounters& counters, MetricSet* metrics);
 // by --max_query_seconds or by their call's deadline.
 void AddQueryMetrics(const AtomicHistogram& query_seconds,
                      const QueryCounters& counters, MetricSet* metrics);
+
+// Rows and events of file imports refused as bad input, by import.
+void AddImportMetrics(const ImportCounters& counters, MetricSet* metrics);
 
 // What retention deleted, its failures, the raw readings' horizon.
 void AddRetentionMetrics(const RetentionCounters& counters, MetricSet* metrics);

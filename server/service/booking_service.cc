@@ -28,6 +28,9 @@ grpc::ServerUnaryReactor* BookingServiceImpl::ImportBookings(
         ASSIGN_OR_RETURN(*response, monipaikka::ImportBookings(
                                         session, *inventory, pseudonymizer_,
                                         *request, deps_.now_ms(), &sites));
+        if (deps_.imports != nullptr) {
+          deps_.imports->bookings += response->problems_size();
+        }
         absl::StatusOr<int64_t> from_ms =
             ParseInstantMs(response->covered_from());
         absl::StatusOr<int64_t> to_ms = ParseInstantMs(response->covered_to());

@@ -3,6 +3,7 @@
 // What the report services share: the query threads, the inventory
 // snapshot, the summarizer (to wait for fresh summaries) and the clock.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -15,6 +16,13 @@
 #include "server/summary/summarizer.h"
 
 namespace monipaikka {
+
+// Rows (CSV) and events (iCalendar) of file imports refused as bad input,
+// by import: monipaikka_import_rows_refused_total.
+struct ImportCounters {
+  std::atomic<uint64_t> bookings{0};
+  std::atomic<uint64_t> observations{0};
+};
 
 struct ReportDeps {
   QueryExecutor* executor = nullptr;
@@ -34,6 +42,8 @@ struct ReportDeps {
   std::function<absl::CivilDay()> today;
   // Shared by the reports of every query thread (not owned; may be null).
   RegistryFigureCache* registry_cache = nullptr;
+  // Counted by the imports (not owned; may be null).
+  ImportCounters* imports = nullptr;
 };
 
 // Runs `build(const ReportContext&) -> absl::Status` with a fresh context on

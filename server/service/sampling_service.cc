@@ -33,6 +33,9 @@ grpc::ServerUnaryReactor* SamplingServiceImpl::ImportObservationRounds(
         return WithReportContext(deps_, session, [&](const ReportContext& c) {
           ASSIGN_OR_RETURN(*response,
                            monipaikka::ImportObservationRounds(c, *request));
+          if (deps_.imports != nullptr) {
+            deps_.imports->observations += response->rejected_size();
+          }
           return deps_.access->Audit(
               session, caller, rpc::kImportObservationRounds,
               absl::StrCat("rows ", response->received(), ", inserted ",

@@ -15,6 +15,8 @@
 #include "common/time_format.h"
 #include "monipaikka/v1/bookings.pb.h"
 #include "tests/support/client_server_test.h"
+#include "tests/support/http_get.h"
+#include "tests/support/metrics_text.h"
 #include "tests/support/test_days.h"
 #include "tests/support/wait_for.h"
 
@@ -77,6 +79,15 @@ TEST_F(BookingsIntegrationTest, ImportAndReportThroughTheClient) {
       << err_;
   // The server has no pseudonym key in this test: the name is dropped.
   EXPECT_NE(err_.find("booker names dropped"), std::string::npos) << err_;
+  // The refused row is counted.
+  absl::StatusOr<HttpResponse> metrics =
+      HttpGet(server_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(SampleValue(metrics->body,
+                        "monipaikka_import_rows_refused_total{import="
+                        "\"bookings\"}"),
+            1.0)
+      << metrics->body;
 
   // The room mailbox: a 10:00-11:00 meeting nobody attended.
   const std::string ics = dir_.File("room1.ics");

@@ -13,6 +13,8 @@
 #include "common/time_format.h"
 #include "monipaikka/v1/sampling.pb.h"
 #include "tests/support/client_server_test.h"
+#include "tests/support/http_get.h"
+#include "tests/support/metrics_text.h"
 #include "tests/support/test_days.h"
 
 namespace monipaikka::testing {
@@ -145,6 +147,15 @@ TEST_F(SamplingIntegrationTest, ObservationStudyImportedTwiceAndReported) {
   Run({"observations", "import", path});
   EXPECT_NE(out_.find("inserted 0, changed 0, unchanged 20"), std::string::npos)
       << out_;
+  // The refused row, in each of the two imports, is counted.
+  absl::StatusOr<HttpResponse> metrics =
+      HttpGet(server_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(SampleValue(metrics->body,
+                        "monipaikka_import_rows_refused_total{import="
+                        "\"observations\"}"),
+            2.0)
+      << metrics->body;
 
   auto study = Json<v1::ObservationStudyReport>(
       Window({"report", "observations", "--space=F1"}));
