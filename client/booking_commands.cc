@@ -88,6 +88,13 @@ absl::Status ImportBookingsFile(v1::BookingService::StubInterface& stub,
     RETURN_IF_ERROR(OpenTextFile(args.path, &file));
     ASSIGN_OR_RETURN(request, ReadBookingCsv(file, name, &local_problems));
   }
+  for (const std::string& p : local_problems) err << p << "\n";
+  if (request.ics().empty() && request.rows_size() == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": no booking to import",
+        local_problems.empty() ? " (an empty file, or only a header)"
+                               : " (every row was refused)"));
+  }
   request.set_source(args.source.empty()
                          ? std::filesystem::path(args.path).filename().string()
                          : args.source);
@@ -95,9 +102,15 @@ absl::Status ImportBookingsFile(v1::BookingService::StubInterface& stub,
   grpc::ClientContext context;
   SetDeadline(options, &context);
   v1::ImportBookingsResponse response;
-  RETURN_IF_ERROR(
-      FromGrpcStatus(stub.ImportBookings(&context, request, &response)));
-  for (const std::string& p : local_problems) err << p << "\n";
+  absl::Status sent =
+      FromGrpcStatus(stub.ImportBookings(&context, request, &response));
+  if (absl::IsResourceExhausted(sent)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        name, ": too large for one import (", sent.message(),
+        "): split the export by month; each part replaces only the dates it "
+        "covers"));
+  }
+  RETURN_IF_ERROR(sent);
   if (!local_problems.empty()) *rows_refused = true;
   for (const v1::BookingProblem& p : response.problems()) {
     err << name << ":" << p.line() << ": " << p.message() << "\n";

@@ -79,6 +79,15 @@ TEST_F(BookingsIntegrationTest, ImportAndReportThroughTheClient) {
       << err_;
   // The server has no pseudonym key in this test: the name is dropped.
   EXPECT_NE(err_.find("booker names dropped"), std::string::npos) << err_;
+  // A file with only its header says so.
+  const std::string header_only = dir_.File("empty.csv");
+  std::ofstream(header_only) << "desk,start,end,booker\n";
+  Run({"bookings", "import", header_only});
+  EXPECT_NE(exit_code_, 0);
+  EXPECT_NE(err_.find("empty.csv: no booking to import (an empty file, or "
+                      "only a header)"),
+            std::string::npos)
+      << err_;
   // The refused row is counted.
   absl::StatusOr<HttpResponse> metrics =
       HttpGet(server_->metrics_port(), "/metrics");
