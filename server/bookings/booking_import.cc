@@ -21,6 +21,8 @@ constexpr int64_t kMaxBookingMs = 14 * kDayMs;
 // edge of an export's covered range it would remove every booking of the
 // source up to it.
 constexpr int64_t kPastBookingDays = 3 * 365 + 1;
+// A source names a mailbox or a booking system; it is listed in tables.
+constexpr size_t kMaxSourceLength = 200;
 constexpr int64_t kFutureBookingDays = 2 * 365 + 1;
 
 // Codes and mailboxes of the inventory, for mapping.
@@ -130,6 +132,18 @@ absl::StatusOr<v1::ImportBookingsResponse> ImportBookings(
     std::vector<int32_t>* sites) {
   if (request.source().empty()) {
     return absl::InvalidArgumentError("source: is required");
+  }
+  if (request.source().size() > kMaxSourceLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("source: must be at most ", kMaxSourceLength,
+                     " bytes, got ", request.source().size()));
+  }
+  for (char c : request.source()) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      return absl::InvalidArgumentError(
+          "source: must not hold control characters");
+    }
   }
   const bool ics = !request.ics().empty();
   if (ics == (request.rows_size() > 0)) {

@@ -464,6 +464,19 @@ TEST_F(BookingReportTest, BadRequestsNameTheField) {
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
+  // A source is listed in tables: no terminal escapes, no pages of text.
+  import.set_ics("BEGIN:VCALENDAR\nEND:VCALENDAR\n");
+  import.set_source("room\n\x1b[31mred");
+  EXPECT_EQ(ImportBookings(f_.session(), f_.inventory(), nullptr, import, 0)
+                .status()
+                .message(),
+            "source: must not hold control characters");
+  import.set_source(std::string(201, 'x'));
+  EXPECT_EQ(ImportBookings(f_.session(), f_.inventory(), nullptr, import, 0)
+                .status()
+                .message()
+                .rfind("source: must be at most 200 bytes", 0),
+            0u);
 }
 
 }  // namespace
