@@ -88,6 +88,27 @@ class BookingReportTest : public ::testing::Test {
     return response.value_or(v1::ImportBookingsResponse{});
   }
 
+  // A row of `csv` on its next line (from 2, after the header) that starts
+  // and ends on `start` (a date: the whole day).
+  static v1::DeskBookingRow* AddRow(v1::ImportBookingsRequest& csv,
+                                    const std::string& start) {
+    v1::DeskBookingRow* row = csv.add_rows();
+    row->set_line(csv.rows_size() + 1);
+    row->set_start(start);
+    row->set_end(start);
+    return row;
+  }
+
+  // The desk system's export: D1, D2 and D3 booked for 03-16, lines 2-4.
+  static v1::ImportBookingsRequest DeskSystemExport() {
+    v1::ImportBookingsRequest csv;
+    csv.set_source("desk system");
+    for (const char* desk : {"D1", "D2", "D3"}) {
+      AddRow(csv, "2026-03-16")->set_workstation(desk);
+    }
+    return csv;
+  }
+
   void ImportAll() {
     v1::ImportBookingsRequest ics;
     ics.set_source("room.r mailbox");
@@ -95,28 +116,13 @@ class BookingReportTest : public ::testing::Test {
     const v1::ImportBookingsResponse calendar = Import(ics);
     EXPECT_EQ(calendar.problems_size(), 0);
     EXPECT_EQ(calendar.added(), 4);  // 03-16, 03-17, 03-30, 04-06
-    v1::ImportBookingsRequest csv;
-    csv.set_source("desk system");
-    int line = 2;
-    for (const char* desk : {"D1", "D2", "D3"}) {
-      v1::DeskBookingRow* row = csv.add_rows();
-      row->set_line(line++);
-      row->set_workstation(desk);
-      row->set_start("2026-03-16");
-      row->set_end("2026-03-16");
-    }
+    v1::ImportBookingsRequest csv = DeskSystemExport();
     // Across the DST change of Sunday 03-29: 02:00 EET to 05:00 EEST is
     // two hours.
-    v1::DeskBookingRow* night = csv.add_rows();
-    night->set_line(line++);
+    v1::DeskBookingRow* night = AddRow(csv, "2026-03-29 02:00");
     night->set_space("HKI-1-R");
-    night->set_start("2026-03-29 02:00");
     night->set_end("2026-03-29 05:00");
-    v1::DeskBookingRow* bad = csv.add_rows();
-    bad->set_line(line++);
-    bad->set_workstation("ZZ");
-    bad->set_start("2026-03-16");
-    bad->set_end("2026-03-16");
+    AddRow(csv, "2026-03-16")->set_workstation("ZZ");
     const v1::ImportBookingsResponse desks = Import(csv);
     EXPECT_EQ(desks.added(), 4);
     ASSERT_EQ(desks.problems_size(), 1);
@@ -384,21 +390,8 @@ INSTANTIATE_TEST_SUITE_P(
 // line, and the rest of the export replaces only what it covers.
 TEST_F(BookingReportTest, ADateYearsAwayIsAProblemAndRemovesNothing) {
   ImportAll();
-  v1::ImportBookingsRequest csv;
-  csv.set_source("desk system");
-  int line = 2;
-  for (const char* desk : {"D1", "D2", "D3"}) {
-    v1::DeskBookingRow* row = csv.add_rows();
-    row->set_line(line++);
-    row->set_workstation(desk);
-    row->set_start("2026-03-16");
-    row->set_end("2026-03-16");
-  }
-  v1::DeskBookingRow* typo = csv.add_rows();
-  typo->set_line(line++);
-  typo->set_workstation("D1");
-  typo->set_start("2062-11-03");
-  typo->set_end("2062-11-03");
+  v1::ImportBookingsRequest csv = DeskSystemExport();
+  AddRow(csv, "2062-11-03")->set_workstation("D1");
   const v1::ImportBookingsResponse response = Import(csv);
   ASSERT_EQ(response.problems_size(), 1);
   EXPECT_EQ(response.problems(0).line(), 5);
