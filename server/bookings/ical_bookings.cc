@@ -341,7 +341,8 @@ std::vector<int64_t> EventLines(absl::string_view text) {
 
 absl::StatusOr<ICalExport> ParseICalendar(absl::string_view text,
                                           std::optional<int64_t> from_s,
-                                          std::optional<int64_t> to_s) {
+                                          std::optional<int64_t> to_s,
+                                          size_t max_bookings) {
   absl::MutexLock lock(&LibicalMutex());
   icalerror_set_errors_are_fatal(0);
   const std::string copy(text);  // libical wants a NUL-terminated string
@@ -449,6 +450,12 @@ absl::StatusOr<ICalExport> ParseICalendar(absl::string_view text,
         continue;
       }
       out.bookings.push_back(booking(s));
+    }
+    if (out.bookings.size() > max_bookings) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ics: the export expands to more than ", max_bookings,
+                       " bookings (by the event at line ", e.line,
+                       "): export a shorter range, or one room at a time"));
     }
   }
   std::sort(out.bookings.begin(), out.bookings.end(),

@@ -64,8 +64,12 @@ struct ICalExport {
 // non-recurring event or, when something recurs, 366 days after the latest
 // DTSTART. INVALID_ARGUMENT when the text is no iCalendar at all (no
 // VCALENDAR); bad events are problems, and the good ones are still read.
-absl::StatusOr<ICalExport> ParseICalendar(absl::string_view text,
-                                          std::optional<int64_t> from_s,
-                                          std::optional<int64_t> to_s);
+// An export that expands to more than `max_bookings` instances is
+// INVALID_ARGUMENT: a few lines of minutely rules would otherwise make
+// millions of bookings.
+inline constexpr size_t kMaxBookingsPerExport = 1'000'000;
+absl::StatusOr<ICalExport> ParseICalendar(
+    absl::string_view text, std::optional<int64_t> from_s,
+    std::optional<int64_t> to_s, size_t max_bookings = kMaxBookingsPerExport);
 
 }  // namespace monipaikka

@@ -181,6 +181,13 @@ END:VEVENT
   auto open = ParseICalendar(ics, std::nullopt, std::nullopt);
   ASSERT_TRUE(open.ok());
   EXPECT_EQ(open->bookings.size(), 367u);
+  // More instances than an export may have (a million by default): the
+  // whole export is refused, naming the event that went over.
+  auto too_many = ParseICalendar(ics, std::nullopt, std::nullopt, 300);
+  EXPECT_EQ(too_many.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(too_many.status().message()),
+            "ics: the export expands to more than 300 bookings (by the event "
+            "at line 19): export a shorter range, or one room at a time");
 }
 
 }  // namespace
