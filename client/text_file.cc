@@ -56,9 +56,10 @@ absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
         absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
   }
   std::string text = content.str();
-  if (!IsUtf8(text)) {
-    const size_t valid = static_cast<size_t>(
-        google::protobuf::internal::UTF8SpnStructurallyValid(text));
+  // The length of the longest UTF-8 prefix: all of it, or up to a bad byte.
+  const size_t valid = static_cast<size_t>(
+      google::protobuf::internal::UTF8SpnStructurallyValid(text));
+  if (valid != text.size()) {
     const int64_t line =
         1 + std::count(text.begin(), text.begin() + valid, '\n');
     return absl::InvalidArgumentError(

@@ -21,9 +21,9 @@ constexpr int64_t kMaxBookingMs = 14 * kDayMs;
 // edge of an export's covered range it would remove every booking of the
 // source up to it.
 constexpr int64_t kPastBookingDays = 3 * 365 + 1;
+constexpr int64_t kFutureBookingDays = 2 * 365 + 1;
 // A source names a mailbox or a booking system; it is listed in tables.
 constexpr size_t kMaxSourceLength = 200;
-constexpr int64_t kFutureBookingDays = 2 * 365 + 1;
 
 // Codes and mailboxes of the inventory, for mapping.
 class TargetIndex {
