@@ -520,10 +520,16 @@ try {
     assert(texts.length === 1 && texts[0] === "salattu", `suppressed reads ${texts}`);
     const blank = await p.$$eval("#office-days-table tbody td", (cs) => cs.filter((c) => c.textContent.trim() === "").length);
     assert(blank === 0, `${blank} blank cells`);
+    // The distribution's categories in the page's language, not the API's English.
+    const categories = async () => p.$$eval("#distribution-table tbody th[data-col=\"category\"]", (cs) => cs.map((c) => c.textContent));
+    await p.locator("#distribution-table tbody tr").first().waitFor({ timeout: 10000 });
+    const fiCategories = await categories();
+    assert(fiCategories.includes("työntekijää kotona") && !fiCategories.includes("employees at home"), `fi categories ${fiCategories}`);
     await shot(p, "hr");
     await axe(p, "hr");
     await p.locator('button[lang="sv"]').click();
     assert((await p.locator("#office-days-table td.suppressed").first().textContent()) === "sekretessbelagd", "sv suppressed");
+    assert((await categories()).includes("anställda hemma"), `sv categories ${await categories()}`);
     await context.close();
   });
 

@@ -10,6 +10,7 @@ import { parseRoute, href } from "../src/route";
 import { scaleColour } from "../src/components";
 import { rate } from "../src/pages/Bookings";
 import { areaSourceLabel, bandPoint, forecastWeeks } from "../src/pages/Planning";
+import { categoryLabel } from "../src/pages/Hr";
 import { create, toJson } from "@bufbuild/protobuf";
 import { sendEarly, takeEarly } from "../src/early";
 import { Grouping, SpaceEfficiencyRequestSchema, UsageReportRequestSchema } from "../src/gen/monipaikka/v1/analytics_pb";
@@ -146,6 +147,18 @@ test("forecast points: holidays and days without intervals draw no band", () => 
   assert.deepEqual(bandPoint(day(false), value(false), "ma"), { label: "ma", value: 40, low80: null, high80: null, low95: null, high95: null });
   assert.deepEqual(bandPoint(day(true), value(true), "ma"), { label: "ma", value: null, low80: null, high80: null, low95: null, high95: null });
   assert.equal(bandPoint(day(false), undefined, "ma").value, null);
+});
+
+test("HR: the distribution's categories read in each language", () => {
+  const fi = makeLocale("fi").t;
+  const sv = makeLocale("sv").t;
+  const en = makeLocale("en").t;
+  assert.equal(categoryLabel(fi, "at_home", "employees at home"), "työntekijää kotona");
+  assert.equal(categoryLabel(fi, "multi_space", "in multi-space environments"), "monitilaympäristössä");
+  assert.equal(categoryLabel(sv, "shared_use", "in shared-use premises"), "i samutnyttjade lokaler");
+  assert.equal(categoryLabel(en, "unassigned", "at unassigned workstations"), "at unassigned workstations");
+  // A category this page does not know yet: the API's label.
+  assert.equal(categoryLabel(fi, "new_kind", "a new kind"), "a new kind");
 });
 
 test("floor plan: the API's area sources read in each language", () => {

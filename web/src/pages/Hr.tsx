@@ -7,8 +7,21 @@ import { workforce } from "../api";
 import { DataTable, ErrorBox, Loading, useLoad, type Column } from "../components";
 import { addDays, lastMonthEnd } from "../dates";
 import { HrGrouping, type DistributionCategory, type OfficeDaysRow } from "../gen/monipaikka/v1/workforce_pb";
-import { useLocale } from "../i18n";
+import { useLocale, type Strings } from "../i18n";
 import { href, navigate, type Route } from "../route";
+
+// A distribution category in the UI language (the API's label is English).
+export function categoryLabel(t: Strings, category: string, apiLabel: string): string {
+  const labels: Record<string, string> = {
+    employees: t.catEmployees,
+    in_offices: t.catInOffices,
+    at_home: t.catAtHome,
+    shared_use: t.catSharedUse,
+    unassigned: t.catUnassigned,
+    multi_space: t.catMultiSpace,
+  };
+  return labels[category] ?? (apiLabel || category);
+}
 
 export function Hr(props: { route: Route }) {
   const { t } = useLocale();
@@ -26,7 +39,7 @@ export function Hr(props: { route: Route }) {
     workforce.getOfficeDays({ fromMonth, toMonth, groupBy: byUnit ? HrGrouping.UNIT : HrGrouping.ORGANIZATION }),
   );
   const distColumns: Column<DistributionCategory>[] = [
-    { key: "category", header: t.category, value: (c) => c.label || c.category },
+    { key: "category", header: t.category, value: (c) => categoryLabel(t, c.category, c.label) },
     { key: "employees", header: t.employees, value: (c) => Number(c.employees?.value ?? 0n), suppressed: (c) => !!c.employees?.withheld },
     {
       key: "share", header: t.shareOfOffice,
