@@ -32,6 +32,7 @@
 #include "client/local_time.h"
 #include "client/output_format.h"
 #include "client/planning_commands.h"
+#include "client/read_retry.h"
 #include "client/sampling_commands.h"
 #include "client/sensor_health_command.h"
 #include "client/settings.h"
@@ -1806,7 +1807,7 @@ int RunCommandLine(const std::vector<std::string>& args,
     return ReportFailure(token.status(), settings->server, *security, err);
 
   std::shared_ptr<grpc::Channel> channel = CreateSecuredChannel(
-      settings->server, *security, grpc::ChannelArguments(), *token);
+      settings->server, *security, ReadRetryChannelArguments(), *token);
   if (options.output == OutputFormat::kTable && ShowsSiteTimes(command)) {
     // Tables show instants in the site's local time. Without the zones
     // (say, the token may not list sites) they stay RFC 3339 UTC.

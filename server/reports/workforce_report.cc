@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/client_retry.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "server/analytics/workforce_figures.h"
@@ -139,13 +140,14 @@ absl::Status CheckPublicationDate(absl::string_view field, absl::CivilDay day,
   return absl::OkStatus();
 }
 
-// The answer while `month`'s audit runs in the background.
+// The answer while `month`'s audit runs in the background (for seconds at
+// least: a client's quick retries would only ask again in vain).
 absl::Status BeingPrepared(absl::CivilMonth month) {
-  return absl::UnavailableError(absl::StrCat(
+  return WithoutClientRetry(absl::UnavailableError(absl::StrCat(
       "the HR figures of ", FormatIsoMonth(month),
       " are being prepared: the disclosure audit of a month this large runs "
       "in the background (a state-sized month takes about a minute); ask "
-      "again shortly"));
+      "again shortly")));
 }
 
 // The audited HR tables of `month`: its office days, and its registry

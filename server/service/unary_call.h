@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/client_retry.h"
 #include "common/grpc_status.h"
 #include "server/auth/access_control.h"
 #include "server/service/query_executor.h"
@@ -25,7 +26,8 @@ namespace monipaikka {
 // body(StorageSession&, const Caller&) -> absl::Status; the request and
 // response it captures outlive the call. Its queries are interrupted at the
 // call's deadline or the executor's
-// --max_query_seconds, whichever comes first (DEADLINE_EXCEEDED).
+// --max_query_seconds, whichever comes first (DEADLINE_EXCEEDED). A status
+// marked WithoutClientRetry tells the client's retry policy to stand back.
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    QueryExecutor* executor,
@@ -67,6 +69,8 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
     executor->query_seconds().Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
             .count());
+    if (IsWithoutClientRetry(status))
+      context->AddTrailingMetadata(kRetryPushbackKey, kNoRetryPushback);
     reactor->Finish(ToGrpcStatus(status));
   });
   return reactor;

@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "client/read_retry.h"
 #include "common/bearer_token.h"
 #include "monipaikka/v1/ingest.grpc.pb.h"
 #include "monipaikka/v1/inventory.grpc.pb.h"
@@ -433,7 +434,8 @@ class TokenlessFloodWithQuotaTest : public TokenlessFloodTest {
 // (whose bound is the server's) and to a report. The server's memory stays
 // bounded by gRPC's quota, its log holds a bounded number of refusal lines
 // while every refusal is counted, and an authorized caller is served
-// throughout.
+// throughout (by the client's channel, which sends a read again when the
+// quota closed its idle connection as the read went out).
 TEST_F(TokenlessFloodWithQuotaTest,
        LargeRequestsLeaveMemoryBoundedAndServiceWorking) {
   constexpr int kFlooders = 16;
@@ -467,8 +469,10 @@ TEST_F(TokenlessFloodWithQuotaTest,
   absl::Duration slowest;
   std::string last_error;
   std::thread authorized([&] {
-    auto inventory = v1::InventoryService::NewStub(
-        ChannelWithToken(server_->address(), server_->admin_token()));
+    // The client's channel: a read the quota cut off is sent again.
+    auto inventory = v1::InventoryService::NewStub(CreateChannelWithToken(
+        server_->address(), grpc::InsecureChannelCredentials(),
+        client::ReadRetryChannelArguments(), server_->admin_token()));
     while (flooding.load()) {
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() +
