@@ -29,6 +29,16 @@ absl::Status CheckMetricsListenAddress(absl::string_view listen,
   return absl::OkStatus();
 }
 
+absl::Status CheckMetricsListenFlag(absl::string_view listen,
+                                    bool allow_non_loopback) {
+  if (listen.empty()) return absl::OkStatus();
+  const absl::Status address =
+      CheckMetricsListenAddress(listen, allow_non_loopback);
+  if (address.ok()) return address;
+  return absl::Status(address.code(),
+                      absl::StrCat("--metrics_listen: ", address.message()));
+}
+
 absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
     absl::string_view listen, bool allow_non_loopback,
     std::shared_ptr<prometheus::Collectable> metrics) {

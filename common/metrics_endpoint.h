@@ -23,6 +23,12 @@ namespace monipaikka {
 absl::Status CheckMetricsListenAddress(absl::string_view listen,
                                        bool allow_non_loopback);
 
+// The check of the --metrics_listen flag of the server and the edge agent:
+// OK when empty (no endpoint), else CheckMetricsListenAddress's error
+// prefixed "--metrics_listen: ".
+absl::Status CheckMetricsListenFlag(absl::string_view listen,
+                                    bool allow_non_loopback);
+
 class MetricsEndpoint {
  public:
   // Listens on `listen` ("host:port" with a numeric IPv4 host, localhost or

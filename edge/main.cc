@@ -140,14 +140,11 @@ absl::Status ParseDay(absl::string_view flag, const std::string& text,
 
 absl::StatusOr<AgentOptions> OptionsFromFlags() {
   AgentOptions options;
-  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
-      !listen.empty()) {
-    if (absl::Status address = monipaikka::CheckMetricsListenAddress(
-            listen, absl::GetFlag(FLAGS_metrics_allow_non_loopback));
-        !address.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--metrics_listen: ", address.message()));
-    }
+  if (absl::Status listen = monipaikka::CheckMetricsListenFlag(
+          absl::GetFlag(FLAGS_metrics_listen),
+          absl::GetFlag(FLAGS_metrics_allow_non_loopback));
+      !listen.ok()) {
+    return listen;
   }
   options.server = absl::GetFlag(FLAGS_server);
   options.gateway = absl::GetFlag(FLAGS_gateway);

@@ -78,14 +78,8 @@ absl::Status CheckListenerSecurity(const ServerOptions& options) {
 
 absl::Status ValidateServerOptions(const ServerOptions& options) {
   RETURN_IF_ERROR(CheckListenerSecurity(options));
-  if (!options.metrics_listen.empty()) {
-    if (absl::Status address = CheckMetricsListenAddress(
-            options.metrics_listen, options.metrics_allow_non_loopback);
-        !address.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--metrics_listen: ", address.message()));
-    }
-  }
+  RETURN_IF_ERROR(CheckMetricsListenFlag(options.metrics_listen,
+                                         options.metrics_allow_non_loopback));
   if (options.workforce.retention_months < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--workforce_retention_months: ", options.workforce.retention_months,
